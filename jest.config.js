@@ -1,0 +1,14 @@
+/** Jest on native ESM: run with NODE_OPTIONS=--experimental-vm-modules (the npm scripts do). */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
+  },
+  testTimeout: 60000,
+  // e2e tests start servers and run the real bundles: keep them from fighting over 2 cores
+  maxWorkers: 2
+}

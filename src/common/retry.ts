@@ -1,0 +1,117 @@
+/**
+ * Waiting and retrying with an overall deadline. Time is injected (`Clock`) so schedules are unit-tested
+ * without sleeping; the actions use `systemClock`.
+ */
+export interface Clock {
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
+}
+
+/** An overall time budget. */
+export class Deadline {
+  readonly start: number
+  readonly end: number
+  constructor(
+    readonly budgetMs: number,
+    readonly clock: Clock = systemClock
+  ) {
+    this.start = clock.now()
+    this.end = this.start + budgetMs
+  }
+  remaining(): number {
+    return Math.max(0, this.end - this.clock.now())
+  }
+  expired(): boolean {
+    return this.remaining() <= 0
+  }
+  elapsed(): number {
+    return this.clock.now() - this.start
+  }
+  /** Sleeps `ms`, or less when the deadline comes first. */
+  async sleep(ms: number): Promise<void> {
+    await this.clock.sleep(Math.min(ms, this.remaining()))
+  }
+}
+
+export interface BackoffOptions {
+  /** First delay, in ms. */
+  baseMs: number
+  /** Largest delay, in ms. */
+  maxMs: number
+  /** Growth per attempt (default 2). */
+  factor?: number
+  /** 0..1: the share of each delay that is randomised ("equal jitter"); default 0.5. */
+  jitter?: number
+}
+
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random
+): number {
+  const factor = options.factor ?? 2
+  const jitter = options.jitter ?? 0.5
+  const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)))
+  return Math.round(raw * (1 - jitter) + raw * jitter * random())
+}
+
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError'
+  constructor(
+    message: string,
+    readonly lastError?: unknown
+  ) {
+    super(message)
+  }
+}
+
+export interface RetryOptions extends BackoffOptions {
+  deadline: Deadline
+  /** Whether this error is worth another try; anything else is thrown at once. */
+  retryable: (error: unknown) => boolean
+  /** Called before each wait, e.g. to log "registry not ready, retrying in 2s". */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void
+  random?: () => number
+}
+
+/**
+ * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes (then the last
+ * error is thrown, so the user sees the real reason and not just "timed out").
+ */
+export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt)
+    } catch (error) {
+      if (!options.retryable(error)) throw error
+      const delay = backoffDelay(attempt, options, options.random)
+      if (options.deadline.remaining() <= delay) throw error
+      options.onRetry?.(error, attempt, delay)
+      await options.deadline.sleep(delay)
+    }
+  }
+}
+
+export type PollResult<T> = { done: true; value: T } | { done: false; delayMs: number }
+
+/**
+ * Polls `check` until it reports done. `check` decides its own next delay (adaptive polling), which is
+ * clipped to the deadline. When the deadline passes, `onTimeout` makes the error to throw.
+ */
+export async function poll<T>(
+  check: (round: number) => Promise<PollResult<T>>,
+  options: { deadline: Deadline; onTimeout: () => Error }
+): Promise<T> {
+  for (let round = 1; ; round++) {
+    const result = await check(round)
+    if (result.done) return result.value
+    if (options.deadline.expired()) throw options.onTimeout()
+    await options.deadline.sleep(result.delayMs)
+  }
+}
