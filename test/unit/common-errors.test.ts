@@ -1,0 +1,87 @@
+import { describe, expect, it, jest } from '@jest/globals'
+
+const errorSpy = jest.fn<(message: string, props?: { title?: string }) => void>()
+const debugSpy = jest.fn<(message: string) => void>()
+const infoSpy = jest.fn<(message: string) => void>()
+jest.unstable_mockModule('@actions/core', () => ({
+  error: errorSpy,
+  debug: debugSpy,
+  info: infoSpy,
+  ExitCode: { Success: 0, Failure: 1 }
+}))
+
+const { UserError, inputError, awsErrorInfo, describeError, isAwsError } =
+  await import('../../src/common/errors.js')
+const { runAction } = await import('../../src/common/run.js')
+
+/** Shaped like an AWS SDK v3 ServiceException. */
+function awsError(name: string, message: string, status = 400): Error {
+  const error = new Error(message)
+  error.name = name
+  Object.assign(error, { $fault: 'client', $metadata: { httpStatusCode: status, requestId: 'req-1' } })
+  return error
+}
+
+describe('errors', () => {
+  it('inputError names the input, the value and the expected form', () => {
+    const error = inputError('environment-name', 'My Env', 'expected 4-40 letters, digits and hyphens.')
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.input).toBe('environment-name')
+    expect(error.message).toBe(
+      `Input 'environment-name' is "My Env": expected 4-40 letters, digits and hyphens.`
+    )
+    expect(inputError('image', '', 'it is required.').message).toBe(`Input 'image' is empty: it is required.`)
+  })
+
+  it('recognises AWS errors and adds the fix for permission problems', () => {
+    const denied = awsError(
+      'AccessDeniedException',
+      'User is not authorized to perform elasticbeanstalk:UpdateEnvironment'
+    )
+    expect(awsErrorInfo(denied)).toEqual({
+      code: 'AccessDeniedException',
+      message: denied.message,
+      httpStatus: 400,
+      requestId: 'req-1'
+    })
+    expect(isAwsError(denied, 'AccessDeniedException')).toBe(true)
+    expect(isAwsError(new Error('x'), 'AccessDeniedException')).toBe(false)
+    expect(describeError(denied)).toMatch(
+      /^AccessDeniedException: User is not authorized.*docs\/aws-setup.md/
+    )
+  })
+})
+
+describe('runAction', () => {
+  it('turns a UserError into one titled annotation and exit code 1', async () => {
+    process.exitCode = 0
+    await runAction(async () => {
+      throw inputError('timeout', 'soon', 'expected a duration such as 90s.')
+    })
+    expect(errorSpy).toHaveBeenCalledWith(`Input 'timeout' is "soon": expected a duration such as 90s.`, {
+      title: "Input 'timeout'"
+    })
+    expect(process.exitCode).toBe(1)
+  })
+
+  it("shows AWS's own code and message", async () => {
+    process.exitCode = 0
+    errorSpy.mockClear()
+    await runAction(async () => {
+      throw awsError('InvalidParameterValue', 'No Application Version named v9 found.')
+    })
+    expect(errorSpy).toHaveBeenCalledWith('InvalidParameterValue: No Application Version named v9 found.', {
+      title: 'AWS error InvalidParameterValue'
+    })
+    expect(process.exitCode).toBe(1)
+    process.exitCode = 0
+  })
+
+  it('leaves the exit code alone on success', async () => {
+    process.exitCode = 0
+    errorSpy.mockClear()
+    await runAction(async () => undefined)
+    expect(errorSpy).not.toHaveBeenCalled()
+    expect(process.exitCode).toBe(0)
+  })
+})
