@@ -47,7 +47,8 @@ describe('callerReference', () => {
   })
 
   it('takes attempt 1 when GITHUB_RUN_ATTEMPT is missing', () => {
-    const { GITHUB_RUN_ATTEMPT: _attempt, ...noAttempt } = run
+    const noAttempt: Record<string, string> = { ...run }
+    delete noAttempt.GITHUB_RUN_ATTEMPT
     expect(callerReference('E2CRM000000001', paths, noAttempt).value).toBe(
       callerReference('E2CRM000000001', paths, { ...run }).value
     )
