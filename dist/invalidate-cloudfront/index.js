@@ -63673,7 +63673,9 @@ function summary(plan, outcome) {
     const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
     const state = outcome.status === 'Completed'
         ? `Completed in ${formatDuration(outcome.elapsedMs)}`
-        : `${outcome.status}${outcome.waited ? '' : ' (not waited for)'}`;
+        : plan.wait
+            ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
+            : `${outcome.status} (not waited for: \`wait: false\`)`;
     const text = new JobSummary()
         .heading('CloudFront invalidation')
         .line(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`)
@@ -63722,7 +63724,8 @@ async function run(deps = {}) {
     const distribution = await resolveDistribution(gateway, inputs);
     const plan = makePlan(inputs, distribution, env);
     await phase('Plan', async () => describePlan(plan).forEach(line => lib_core/* info */.pq(line)));
-    const outcome = await invalidate(gateway, plan, deadline);
+    const created = await create(gateway, plan, deadline);
+    const outcome = await waitIfAsked(gateway, plan, created, deadline);
     await report(plan, outcome);
 }
 /** The distribution id: as given, or looked up by alternate domain name (read-only). */
@@ -63742,42 +63745,36 @@ async function resolveDistribution(gateway, inputs) {
         return { id: match.distribution.id, domain: target.domain };
     });
 }
-async function invalidate(gateway, plan, deadline) {
-    const started = deadline.clock.now();
-    const created = await phase('Create the invalidation', async () => {
+/** Creates the invalidation (a busy distribution waited out); says when CloudFront handed back an earlier one. */
+async function create(gateway, plan, deadline) {
+    return await phase('Create the invalidation', async () => {
         const invalidation = await createInvalidation(gateway, { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value }, deadline);
-        const reused = plan.callerReference.derived &&
-            invalidation.createTime !== undefined &&
-            invalidation.createTime.getTime() < started - 30_000;
+        const createdAt = invalidation.createTime?.getTime();
+        const reused = plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - 30_000;
         lib_core/* info */.pq(`Invalidation ${invalidation.id}: ${invalidation.status}${reused ? ` (made at ${invalidation.createTime?.toISOString()} by an earlier try of this step: no second invalidation was made)` : ''}.`);
         lib_core/* info */.pq(invalidationConsoleUrl(plan.distributionId, invalidation.id));
-        return { invalidation, reused };
+        return {
+            invalidationId: invalidation.id,
+            status: invalidation.status,
+            elapsedMs: deadline.elapsed(),
+            reused
+        };
     });
-    const outcome = {
-        invalidationId: created.invalidation.id,
-        status: created.invalidation.status,
-        elapsedMs: 0,
-        reused: created.reused,
-        waited: false
-    };
-    if (plan.wait && outcome.status !== 'Completed') {
-        try {
-            const done = await phase('Wait for CloudFront', () => waitForCompletion(gateway, plan.distributionId, created.invalidation, deadline, status => lib_core/* info */.pq(`${formatDuration(deadline.elapsed())}: ${status}`)));
-            outcome.status = done.status;
-            outcome.waited = true;
-        }
-        catch (error) {
-            if (error instanceof InvalidationTimeoutError) {
-                // It exists and keeps running: later steps (if: always()) can still use the outputs.
-                outcome.status = error.invalidation.status;
-                outcome.elapsedMs = deadline.clock.now() - started;
-                await report(plan, outcome);
-            }
-            throw error;
-        }
+}
+/** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
+async function waitIfAsked(gateway, plan, created, deadline) {
+    if (!plan.wait || created.status === 'Completed')
+        return created;
+    try {
+        const done = await phase('Wait for CloudFront', () => waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, status => lib_core/* info */.pq(`${formatDuration(deadline.elapsed())}: ${status}`)));
+        return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
     }
-    outcome.elapsedMs = deadline.clock.now() - started;
-    return outcome;
+    catch (error) {
+        // The invalidation exists and keeps running: report it, so later steps (if: always()) can use the outputs.
+        const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status;
+        await report(plan, { ...created, status, elapsedMs: deadline.elapsed() });
+        throw error;
+    }
 }
 async function report(plan, outcome) {
     setActionOutputs(plan, outcome);

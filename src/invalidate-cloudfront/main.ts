@@ -23,7 +23,8 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   const distribution = await resolveDistribution(gateway, inputs)
   const plan = makePlan(inputs, distribution, env)
   await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
-  const outcome = await invalidate(gateway, plan, deadline)
+  const created = await create(gateway, plan, deadline)
+  const outcome = await waitIfAsked(gateway, plan, created, deadline)
   await report(plan, outcome)
 }
 
@@ -45,52 +46,55 @@ async function resolveDistribution(
   })
 }
 
-async function invalidate(gateway: CloudFrontGateway, plan: Plan, deadline: Deadline): Promise<Outcome> {
-  const started = deadline.clock.now()
-  const created = await phase('Create the invalidation', async () => {
+/** Creates the invalidation (a busy distribution waited out); says when CloudFront handed back an earlier one. */
+async function create(gateway: CloudFrontGateway, plan: Plan, deadline: Deadline): Promise<Outcome> {
+  return await phase('Create the invalidation', async () => {
     const invalidation = await createInvalidation(
       gateway,
       { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value },
       deadline
     )
+    const createdAt = invalidation.createTime?.getTime()
     const reused =
-      plan.callerReference.derived &&
-      invalidation.createTime !== undefined &&
-      invalidation.createTime.getTime() < started - 30_000
+      plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - 30_000
     core.info(
       `Invalidation ${invalidation.id}: ${invalidation.status}${reused ? ` (made at ${invalidation.createTime?.toISOString()} by an earlier try of this step: no second invalidation was made)` : ''}.`
     )
     core.info(invalidationConsoleUrl(plan.distributionId, invalidation.id))
-    return { invalidation, reused }
-  })
-  const outcome: Outcome = {
-    invalidationId: created.invalidation.id,
-    status: created.invalidation.status,
-    elapsedMs: 0,
-    reused: created.reused,
-    waited: false
-  }
-  if (plan.wait && outcome.status !== 'Completed') {
-    try {
-      const done = await phase('Wait for CloudFront', () =>
-        waitForCompletion(gateway, plan.distributionId, created.invalidation, deadline, status =>
-          core.info(`${formatDuration(deadline.elapsed())}: ${status}`)
-        )
-      )
-      outcome.status = done.status
-      outcome.waited = true
-    } catch (error) {
-      if (error instanceof InvalidationTimeoutError) {
-        // It exists and keeps running: later steps (if: always()) can still use the outputs.
-        outcome.status = error.invalidation.status
-        outcome.elapsedMs = deadline.clock.now() - started
-        await report(plan, outcome)
-      }
-      throw error
+    return {
+      invalidationId: invalidation.id,
+      status: invalidation.status,
+      elapsedMs: deadline.elapsed(),
+      reused
     }
+  })
+}
+
+/** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
+async function waitIfAsked(
+  gateway: CloudFrontGateway,
+  plan: Plan,
+  created: Outcome,
+  deadline: Deadline
+): Promise<Outcome> {
+  if (!plan.wait || created.status === 'Completed') return created
+  try {
+    const done = await phase('Wait for CloudFront', () =>
+      waitForCompletion(
+        gateway,
+        plan.distributionId,
+        { id: created.invalidationId, status: created.status },
+        deadline,
+        status => core.info(`${formatDuration(deadline.elapsed())}: ${status}`)
+      )
+    )
+    return { ...created, status: done.status, elapsedMs: deadline.elapsed() }
+  } catch (error) {
+    // The invalidation exists and keeps running: report it, so later steps (if: always()) can use the outputs.
+    const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status
+    await report(plan, { ...created, status, elapsedMs: deadline.elapsed() })
+    throw error
   }
-  outcome.elapsedMs = deadline.clock.now() - started
-  return outcome
 }
 
 async function report(plan: Plan, outcome: Outcome): Promise<void> {

@@ -11,8 +11,6 @@ export interface Outcome {
   elapsedMs: number
   /** True when CloudFront answered with an invalidation made earlier by a try of this same step. */
   reused: boolean
-  /** False when we stopped waiting at the timeout. */
-  waited: boolean
 }
 
 const SHOWN_PATHS = 20
@@ -29,7 +27,9 @@ export function summary(plan: Plan, outcome: Outcome): JobSummary {
   const state =
     outcome.status === 'Completed'
       ? `Completed in ${formatDuration(outcome.elapsedMs)}`
-      : `${outcome.status}${outcome.waited ? '' : ' (not waited for)'}`
+      : plan.wait
+        ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
+        : `${outcome.status} (not waited for: \`wait: false\`)`
   const text = new JobSummary()
     .heading('CloudFront invalidation')
     .line(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`)
