@@ -79,21 +79,36 @@ async function waitIfAsked(
 ): Promise<Outcome> {
   if (!plan.wait || created.status === 'Completed') return created
   try {
-    const done = await phase('Wait for CloudFront', () =>
-      waitForCompletion(
+    const done = await phase('Wait for CloudFront', () => {
+      core.info(
+        `Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`
+      )
+      return waitForCompletion(
         gateway,
         plan.distributionId,
         { id: created.invalidationId, status: created.status },
         deadline,
-        status => core.info(`${formatDuration(deadline.elapsed())}: ${status}`)
+        progressLogger(deadline, created.status)
       )
-    )
+    })
     return { ...created, status: done.status, elapsedMs: deadline.elapsed() }
   } catch (error) {
     // The invalidation exists and keeps running: report it, so later steps (if: always()) can use the outputs.
     const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status
     await report(plan, { ...created, status, elapsedMs: deadline.elapsed() })
     throw error
+  }
+}
+
+/** Logs a poll's status when it changed, else about every 30s, so a long wait stays short in the log. */
+function progressLogger(deadline: Deadline, initial: string): (status: string) => void {
+  let last = { status: initial, at: deadline.elapsed() }
+  return status => {
+    const at = deadline.elapsed()
+    core.debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
+    if (status === last.status && at - last.at < 30_000) return
+    core.info(`${formatDuration(at)}: ${status}`)
+    last = { status, at }
   }
 }
 
