@@ -63766,7 +63766,10 @@ async function waitIfAsked(gateway, plan, created, deadline) {
     if (!plan.wait || created.status === 'Completed')
         return created;
     try {
-        const done = await phase('Wait for CloudFront', () => waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, status => lib_core/* info */.pq(`${formatDuration(deadline.elapsed())}: ${status}`)));
+        const done = await phase('Wait for CloudFront', () => {
+            lib_core/* info */.pq(`Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`);
+            return waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, progressLogger(deadline, created.status));
+        });
         return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
     }
     catch (error) {
@@ -63775,6 +63778,18 @@ async function waitIfAsked(gateway, plan, created, deadline) {
         await report(plan, { ...created, status, elapsedMs: deadline.elapsed() });
         throw error;
     }
+}
+/** Logs a poll's status when it changed, else about every 30s, so a long wait stays short in the log. */
+function progressLogger(deadline, initial) {
+    let last = { status: initial, at: deadline.elapsed() };
+    return status => {
+        const at = deadline.elapsed();
+        lib_core/* debug */.Yz(`GetInvalidation after ${formatDuration(at)}: ${status}`);
+        if (status === last.status && at - last.at < 30_000)
+            return;
+        lib_core/* info */.pq(`${formatDuration(at)}: ${status}`);
+        last = { status, at };
+    };
 }
 async function report(plan, outcome) {
     setActionOutputs(plan, outcome);
