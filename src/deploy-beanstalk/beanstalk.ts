@@ -1,0 +1,188 @@
+import {
+  CreateApplicationVersionCommand,
+  CreateStorageLocationCommand,
+  DescribeApplicationsCommand,
+  DescribeApplicationVersionsCommand,
+  DescribeEnvironmentsCommand,
+  DescribeEventsCommand,
+  ElasticBeanstalkClient,
+  UpdateEnvironmentCommand,
+  type EnvironmentDescription
+} from '@aws-sdk/client-elastic-beanstalk'
+import { awsClientConfig } from '../common/aws.js'
+import type { BeanstalkEvent } from './events.js'
+
+/**
+ * The edge to Elastic Beanstalk: every call this action makes, in our own small types. It remembers when each
+ * call was made, so the poll schedule can keep within its call budget.
+ */
+export interface EnvironmentInfo {
+  name: string
+  id: string
+  application: string
+  status: string
+  health: string
+  versionLabel?: string
+  solutionStack?: string
+  platformArn?: string
+  cname?: string
+  endpointUrl?: string
+}
+
+export interface VersionInfo {
+  label: string
+  status: string
+  description?: string
+  bucket?: string
+  key?: string
+}
+
+export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo {
+  return {
+    name: env.EnvironmentName ?? '',
+    id: env.EnvironmentId ?? '',
+    application: env.ApplicationName ?? '',
+    status: env.Status ?? 'Unknown',
+    health: env.Health ?? 'Grey',
+    versionLabel: env.VersionLabel || undefined,
+    solutionStack: env.SolutionStackName,
+    platformArn: env.PlatformArn,
+    cname: env.CNAME,
+    endpointUrl: env.EndpointURL
+  }
+}
+
+export class BeanstalkGateway {
+  readonly callTimes: number[] = []
+  private readonly client: ElasticBeanstalkClient
+
+  constructor(
+    readonly region: string,
+    client?: ElasticBeanstalkClient
+  ) {
+    this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region))
+  }
+
+  private note(): void {
+    this.callTimes.push(Date.now())
+    if (this.callTimes.length > 200) this.callTimes.splice(0, this.callTimes.length - 200)
+  }
+
+  /** Names of the applications in this region (all, or those named). */
+  async applicationNames(names?: string[]): Promise<string[]> {
+    this.note()
+    const out = await this.client.send(new DescribeApplicationsCommand({ ApplicationNames: names }))
+    return (out.Applications ?? []).map(app => app.ApplicationName ?? '').filter(name => name !== '')
+  }
+
+  /** Environments, including those terminated within the last hour (Beanstalk's default). */
+  async environments(filter: {
+    application?: string
+    names?: string[]
+    ids?: string[]
+  }): Promise<EnvironmentInfo[]> {
+    const found: EnvironmentInfo[] = []
+    let token: string | undefined
+    do {
+      this.note()
+      const out = await this.client.send(
+        new DescribeEnvironmentsCommand({
+          ApplicationName: filter.application,
+          EnvironmentNames: filter.names,
+          EnvironmentIds: filter.ids,
+          NextToken: token
+        })
+      )
+      found.push(...(out.Environments ?? []).map(toEnvironmentInfo))
+      token = out.NextToken
+    } while (token)
+    return found
+  }
+
+  async version(application: string, label: string): Promise<VersionInfo | undefined> {
+    this.note()
+    const out = await this.client.send(
+      new DescribeApplicationVersionsCommand({ ApplicationName: application, VersionLabels: [label] })
+    )
+    const version = out.ApplicationVersions?.find(v => v.VersionLabel === label)
+    if (!version) return undefined
+    return {
+      label,
+      status: version.Status ?? 'UNPROCESSED',
+      description: version.Description,
+      bucket: version.SourceBundle?.S3Bucket,
+      key: version.SourceBundle?.S3Key
+    }
+  }
+
+  async events(filter: {
+    application: string
+    environmentId?: string
+    versionLabel?: string
+    startTime: Date
+  }): Promise<BeanstalkEvent[]> {
+    this.note()
+    const out = await this.client.send(
+      new DescribeEventsCommand({
+        ApplicationName: filter.application,
+        EnvironmentId: filter.environmentId,
+        VersionLabel: filter.versionLabel,
+        StartTime: filter.startTime,
+        MaxRecords: 100
+      })
+    )
+    return (out.Events ?? []).map(event => ({
+      date: event.EventDate ?? new Date(0),
+      message: event.Message ?? '',
+      severity: event.Severity ?? 'INFO',
+      requestId: event.RequestId,
+      versionLabel: event.VersionLabel,
+      environmentName: event.EnvironmentName
+    }))
+  }
+
+  /** Beanstalk's own S3 bucket for this region and account (created on first use). */
+  async storageLocation(): Promise<string> {
+    this.note()
+    const out = await this.client.send(new CreateStorageLocationCommand({}))
+    if (!out.S3Bucket) throw new Error('CreateStorageLocation answered without a bucket name.')
+    return out.S3Bucket
+  }
+
+  async createVersion(input: {
+    application: string
+    label: string
+    description: string
+    bucket: string
+    key: string
+  }): Promise<VersionInfo> {
+    this.note()
+    const out = await this.client.send(
+      new CreateApplicationVersionCommand({
+        ApplicationName: input.application,
+        VersionLabel: input.label,
+        Description: input.description,
+        SourceBundle: { S3Bucket: input.bucket, S3Key: input.key },
+        Process: true
+      })
+    )
+    const version = out.ApplicationVersion
+    return {
+      label: input.label,
+      status: version?.Status ?? 'PROCESSING',
+      bucket: version?.SourceBundle?.S3Bucket ?? input.bucket,
+      key: version?.SourceBundle?.S3Key ?? input.key
+    }
+  }
+
+  async updateEnvironment(
+    environmentId: string,
+    label: string
+  ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
+    this.note()
+    const out = await this.client.send(
+      new UpdateEnvironmentCommand({ EnvironmentId: environmentId, VersionLabel: label })
+    )
+    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated }
+  }
+}

@@ -1,0 +1,208 @@
+import { UserError, inputError } from '../common/errors.js'
+import { parseBoolean, parseDuration, parseList, readRaw, resolveRegion } from '../common/inputs.js'
+
+/**
+ * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
+ * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
+ * test keeps the two in step). `compose-file` and `include` have no default in action.yml so that "set by the
+ * user" can be told apart from "left at the default" (they are exclusive with `bundle`).
+ */
+export const DEFAULTS = {
+  'compose-file': 'docker-compose.yml',
+  wait: 'true',
+  timeout: '20m',
+  'required-health': 'Green',
+  'rollback-on-failure': 'false',
+  'dry-run': 'false'
+} as const
+
+export const INPUT_NAMES = [
+  'application-name',
+  'environment-name',
+  'region',
+  'compose-file',
+  'image',
+  'include',
+  'bundle',
+  'version-label',
+  'version-description',
+  'bucket',
+  'wait',
+  'timeout',
+  'required-health',
+  'rollback-on-failure',
+  'dry-run'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+export type RequiredHealth = 'Green' | 'Yellow'
+
+/** Where the bundle comes from: built from a compose file, or a ready zip. */
+export type Source =
+  | {
+      kind: 'compose'
+      composeFile: string
+      image?: string
+      include: string[]
+      /** True when `include` was set (a missing path is then an error, not skipped). */
+      includeExplicit: boolean
+    }
+  | { kind: 'bundle'; path: string }
+
+export interface Inputs {
+  application: string
+  environment: string
+  region: string
+  source: Source
+  /** Set by the user; otherwise derived from the commit and the bundle. */
+  versionLabel?: string
+  /** Set by the user (already cut to 200 characters). */
+  versionDescription?: string
+  /** True when the description was longer than Beanstalk allows and was cut. */
+  descriptionTruncated: boolean
+  bucket?: string
+  wait: boolean
+  timeoutMs: number
+  requiredHealth: RequiredHealth
+  rollbackOnFailure: boolean
+  dryRun: boolean
+}
+
+export const MAX_DESCRIPTION = 200
+const MAX_TIMEOUT_MS = 6 * 3_600_000
+
+const hasControlCharacter = (text: string) =>
+  Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+
+export function parseApplicationName(value: string): string {
+  if (value === '') {
+    throw inputError(
+      'application-name',
+      value,
+      'it is required: the Beanstalk application, such as BrillianCRM.'
+    )
+  }
+  if (value.length > 100) {
+    throw inputError('application-name', value, `expected at most 100 characters (it has ${value.length}).`)
+  }
+  if (hasControlCharacter(value) || value.includes('/')) {
+    throw inputError('application-name', value, 'expected no slashes or control characters.')
+  }
+  return value
+}
+
+export function parseEnvironmentName(value: string): string {
+  const expected =
+    '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env.'
+  if (value === '') throw inputError('environment-name', value, `it is required: ${expected}`)
+  if (value.length < 4 || value.length > 40) {
+    throw inputError('environment-name', value, `expected ${expected} (it has ${value.length} characters).`)
+  }
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
+    throw inputError('environment-name', value, `expected ${expected}`)
+  }
+  return value
+}
+
+export function parseVersionLabel(value: string): string | undefined {
+  if (value === '') return undefined
+  if (value.length > 100) {
+    throw inputError('version-label', value, `expected at most 100 characters (it has ${value.length}).`)
+  }
+  if (hasControlCharacter(value) || /[/\\]/.test(value)) {
+    throw inputError(
+      'version-label',
+      value,
+      'expected no slashes, backslashes or control characters (it is part of the S3 key).'
+    )
+  }
+  return value
+}
+
+export function parseRequiredHealth(value: string): RequiredHealth {
+  const text = value === '' ? DEFAULTS['required-health'] : value
+  const match = (['Green', 'Yellow'] as const).find(h => h.toLowerCase() === text.toLowerCase())
+  if (!match) throw inputError('required-health', value, 'expected Green or Yellow.')
+  return match
+}
+
+export function parseBucket(value: string): string | undefined {
+  if (value === '') return undefined
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+    throw inputError(
+      'bucket',
+      value,
+      "expected an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), or leave it empty to use Beanstalk's own storage bucket."
+    )
+  }
+  return value
+}
+
+/** Beanstalk's limit is 200 characters: longer text is cut (the caller says so). */
+export function truncateDescription(text: string): { text: string; truncated: boolean } {
+  const chars = Array.from(text)
+  if (chars.length <= MAX_DESCRIPTION) return { text, truncated: false }
+  return { text: chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…', truncated: true }
+}
+
+function parseSource(raw: RawInputs): Source {
+  const bundle = raw.bundle
+  const setWithBundle = (['compose-file', 'image', 'include'] as const).filter(name => raw[name] !== '')
+  if (bundle !== '') {
+    if (setWithBundle.length > 0) {
+      throw new UserError(
+        `Input 'bundle' ("${bundle}") is set together with ${setWithBundle.map(n => `'${n}'`).join(', ')}: a ready bundle is deployed as it is, so remove ${setWithBundle.length === 1 ? 'that input' : 'those inputs'} or 'bundle'.`,
+        { input: 'bundle' }
+      )
+    }
+    if (!/\.zip$/i.test(bundle)) {
+      throw inputError('bundle', bundle, 'expected the path of a .zip file (relative to the workspace).')
+    }
+    return { kind: 'bundle', path: bundle }
+  }
+  const image = raw.image === '' ? undefined : raw.image
+  if (image !== undefined && /\s/.test(image)) {
+    throw inputError('image', image, 'expected one image reference such as ghcr.io/imbit/brilliancrm:<sha>.')
+  }
+  const include = parseList(raw.include)
+  return {
+    kind: 'compose',
+    composeFile: raw['compose-file'] === '' ? DEFAULTS['compose-file'] : raw['compose-file'],
+    image,
+    include: include.length > 0 ? include : ['.ebextensions', '.platform'],
+    includeExplicit: include.length > 0
+  }
+}
+
+/** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
+export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
+  const application = parseApplicationName(raw['application-name'])
+  const environment = parseEnvironmentName(raw['environment-name'])
+  const region = resolveRegion(raw.region, env)
+  const source = parseSource(raw)
+  const versionLabel = parseVersionLabel(raw['version-label'])
+  const description =
+    raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description'])
+  return {
+    application,
+    environment,
+    region,
+    source,
+    versionLabel,
+    versionDescription: description?.text,
+    descriptionTruncated: description?.truncated ?? false,
+    bucket: parseBucket(raw.bucket),
+    wait: parseBoolean('wait', raw.wait, DEFAULTS.wait === 'true'),
+    timeoutMs: parseDuration('timeout', raw.timeout, DEFAULTS.timeout, { min: 1000, max: MAX_TIMEOUT_MS }),
+    requiredHealth: parseRequiredHealth(raw['required-health']),
+    rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
+    dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+  }
+}
+
+/** Reads INPUT_* through @actions/core, then parses. */
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  return parseInputs(raw, env)
+}

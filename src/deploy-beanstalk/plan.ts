@@ -1,0 +1,125 @@
+import { beanstalkConsoleUrl } from '../common/aws.js'
+import { formatDuration } from '../common/inputs.js'
+import type { EnvironmentInfo, VersionInfo } from './beanstalk.js'
+import { formatBytes } from './format.js'
+import type { Inputs, RequiredHealth } from './inputs.js'
+
+/**
+ * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
+ * `dry-run` prints it and stops.
+ */
+export interface BundleFacts {
+  path: string
+  sha256: string
+  size: number
+  temporary: boolean
+}
+
+export interface Plan {
+  application: string
+  environment: string
+  environmentId: string
+  region: string
+  label: string
+  description: string
+  /** The version running now (the rollback target). */
+  previousLabel?: string
+  environmentStatus: string
+  /** `new-version`: upload (unless already there) and create the version; `redeploy`: deploy an existing one. */
+  mode: 'new-version' | 'redeploy'
+  bundle?: BundleFacts
+  /** Where the bundle goes; bucket undefined = Beanstalk's storage bucket (CreateStorageLocation). */
+  upload?: { bucket?: string; key: string }
+  wait: boolean
+  timeoutMs: number
+  requiredHealth: RequiredHealth
+  rollbackOnFailure: boolean
+  dryRun: boolean
+  consoleUrl: string
+  warnings: string[]
+}
+
+/** `<application>/<label>.zip`. */
+export function bundleKey(application: string, label: string): string {
+  return `${application}/${label}.zip`
+}
+
+export interface PlanFacts {
+  inputs: Inputs
+  environment: EnvironmentInfo
+  label: string
+  description: string
+  bundle?: BundleFacts
+  /** The version with this label, when it already exists. */
+  existing?: VersionInfo
+  warnings?: string[]
+}
+
+export function makePlan(facts: PlanFacts): Plan {
+  const { inputs, environment, existing, bundle } = facts
+  const mode = existing ? 'redeploy' : 'new-version'
+  return {
+    application: inputs.application,
+    environment: inputs.environment,
+    environmentId: environment.id,
+    region: inputs.region,
+    label: facts.label,
+    description: facts.description,
+    previousLabel: environment.versionLabel,
+    environmentStatus: environment.status,
+    mode,
+    bundle,
+    upload:
+      mode === 'new-version'
+        ? { bucket: inputs.bucket, key: bundleKey(inputs.application, facts.label) }
+        : undefined,
+    wait: inputs.wait,
+    timeoutMs: inputs.timeoutMs,
+    requiredHealth: inputs.requiredHealth,
+    rollbackOnFailure: inputs.rollbackOnFailure,
+    dryRun: inputs.dryRun,
+    consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
+    warnings: facts.warnings ?? []
+  }
+}
+
+/** The plan as log lines. */
+export function describePlan(plan: Plan): string[] {
+  const lines = [
+    `Application:  ${plan.application} (${plan.region})`,
+    `Environment:  ${plan.environment} (${plan.environmentId}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
+    `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
+    `Description:  ${plan.description}`
+  ]
+  if (plan.bundle && plan.mode === 'new-version') {
+    lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`)
+  }
+  if (plan.upload) {
+    const bucket = plan.upload.bucket ?? "Beanstalk's storage bucket (CreateStorageLocation)"
+    lines.push(
+      `Upload to:    s3://${plan.upload.bucket ?? '<storage bucket>'}/${plan.upload.key} (${bucket}; skipped when already there with the same sha256)`
+    )
+  }
+  const steps: string[] = []
+  if (plan.mode === 'new-version')
+    steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`)
+  if (plan.environmentStatus !== 'Ready')
+    steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`)
+  steps.push(`deploy ${plan.label} to ${plan.environment}`)
+  if (plan.wait) {
+    steps.push(
+      `follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`
+    )
+    if (plan.rollbackOnFailure) {
+      steps.push(
+        plan.previousLabel && plan.previousLabel !== plan.label
+          ? `on failure, redeploy ${plan.previousLabel}`
+          : 'on failure, no rollback (no previous version to return to)'
+      )
+    }
+  }
+  lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`)
+  if (plan.dryRun) lines.push('Dry run: stopping here; nothing was changed in AWS.')
+  lines.push(`Console:      ${plan.consoleUrl}`)
+  return lines
+}

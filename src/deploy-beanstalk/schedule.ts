@@ -1,0 +1,57 @@
+/**
+ * The poll schedule while following an update: about 2 s right after something changed (a new event, a
+ * status or health change), slower while nothing changes, slower again after throttling, and never more
+ * than BUDGET_PER_MINUTE Beanstalk calls in any 60 s window. Pure: time and history are passed in.
+ */
+export const POLL_POLICY = {
+  fastMs: 2_000,
+  /** How long after a change polling stays fast. */
+  fastForMs: 10_000,
+  mediumMs: 3_000,
+  mediumForMs: 60_000,
+  slowMs: 5_000,
+  /** The longest delay, also under throttling. */
+  maxMs: 30_000,
+  budgetPerMinute: 20,
+  windowMs: 60_000
+} as const
+
+export interface ScheduleInput {
+  now: number
+  /** When the last change was seen (or the update was requested). */
+  lastChangeAt: number
+  /** When each recent Beanstalk call was made (any order). */
+  recentCalls: readonly number[]
+  /** How many calls the next round will make. */
+  callsNextRound: number
+  /** Rounds in a row that hit throttling (0 when the last round was clean). */
+  throttledRounds: number
+}
+
+/** The base delay for how long nothing has changed, doubled per throttled round. */
+export function baseDelay(sinceChangeMs: number, throttledRounds: number): number {
+  const p = POLL_POLICY
+  const tier = sinceChangeMs < p.fastForMs ? p.fastMs : sinceChangeMs < p.mediumForMs ? p.mediumMs : p.slowMs
+  return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 8)))
+}
+
+/**
+ * The earliest time at or after `earliest` when `calls` more calls keep every 60 s window within the budget.
+ */
+export function budgetTime(earliest: number, recentCalls: readonly number[], calls: number): number {
+  const { budgetPerMinute, windowMs } = POLL_POLICY
+  const sorted = [...recentCalls].sort((a, b) => a - b)
+  // Calls still inside the window at `earliest`; all of them are at or before `earliest`.
+  const inWindow = sorted.filter(time => time > earliest - windowMs)
+  const mustDrop = inWindow.length + calls - budgetPerMinute
+  if (mustDrop <= 0) return earliest
+  // Wait until the mustDrop-th oldest call in the window has left it.
+  return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs
+}
+
+/** The delay before the next round, in ms. */
+export function nextPollDelay(input: ScheduleInput): number {
+  const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds)
+  const at = budgetTime(input.now + base, input.recentCalls, input.callsNextRound)
+  return at - input.now
+}
