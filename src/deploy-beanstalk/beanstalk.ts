@@ -10,6 +10,7 @@ import {
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig } from '../common/aws.js'
+import { systemClock, type Clock } from '../common/retry.js'
 import type { BeanstalkEvent } from './events.js'
 
 /**
@@ -58,13 +59,14 @@ export class BeanstalkGateway {
 
   constructor(
     readonly region: string,
-    client?: ElasticBeanstalkClient
+    client?: ElasticBeanstalkClient,
+    private readonly clock: Clock = systemClock
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region))
   }
 
   private note(): void {
-    this.callTimes.push(Date.now())
+    this.callTimes.push(this.clock.now())
     if (this.callTimes.length > 200) this.callTimes.splice(0, this.callTimes.length - 200)
   }
 

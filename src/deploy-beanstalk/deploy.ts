@@ -1,0 +1,192 @@
+import * as core from '@actions/core'
+import { isAwsError } from '../common/errors.js'
+import { formatDuration } from '../common/inputs.js'
+import type { Deadline } from '../common/retry.js'
+import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
+import { classifyEvent, EventLog, eventLevel, formatEvent, type BeanstalkEvent } from './events.js'
+import { decide, initialFollowState, noteEvent, redGracePeriod, type Decision } from './health.js'
+import type { RequiredHealth } from './inputs.js'
+import { Poller } from './poller.js'
+
+/** "Environment named X is in an invalid state for this operation. Must be Ready." */
+export function isNotReadyError(error: unknown): boolean {
+  return isAwsError(error, 'InvalidParameterValue') && /Must be Ready/i.test((error as Error).message)
+}
+
+/**
+ * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
+ * undefined when the deadline passes first.
+ */
+export async function waitUntilReady(
+  beanstalk: BeanstalkGateway,
+  environmentId: string,
+  deadline: Deadline,
+  initial?: EnvironmentInfo
+): Promise<EnvironmentInfo | undefined> {
+  if (initial?.status === 'Ready') return initial
+  const poller = new Poller(deadline, beanstalk.callTimes)
+  let said = ''
+  return await poller.run(async () => {
+    const [env] = await beanstalk.environments({ ids: [environmentId] })
+    if (!env) throw new Error(`Environment ${environmentId} disappeared.`)
+    if (env.status === 'Ready') {
+      if (said !== '') core.info(`${env.name} is Ready again (after ${formatDuration(deadline.elapsed())}).`)
+      return env
+    }
+    if (env.status === 'Terminating' || env.status === 'Terminated') {
+      throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`)
+    }
+    if (env.status !== said) {
+      core.info(
+        `${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${formatDuration(deadline.remaining())} more.`
+      )
+      said = env.status
+      poller.changed()
+    }
+    return undefined
+  }, 1)
+}
+
+/**
+ * UpdateEnvironment to `label`. When the environment became busy again between our look and our request
+ * ("… Must be Ready."), waits for Ready and tries again. Returns when the request was accepted, or undefined
+ * when the deadline passed.
+ */
+export async function startUpdate(
+  beanstalk: BeanstalkGateway,
+  environmentId: string,
+  label: string,
+  deadline: Deadline,
+  initial: EnvironmentInfo
+): Promise<{ since: Date; environment: EnvironmentInfo } | undefined> {
+  let current: EnvironmentInfo | undefined = initial
+  for (;;) {
+    current = await waitUntilReady(beanstalk, environmentId, deadline, current)
+    if (!current) return undefined
+    const requestedAt = new Date(deadline.clock.now())
+    try {
+      const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label)
+      core.info(`Deploying ${label} to ${info.name || current.name}: ${info.status}.`)
+      // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
+      const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt
+      return { since, environment: { ...current, ...info, name: info.name || current.name } }
+    } catch (error) {
+      if (!isNotReadyError(error)) throw error
+      core.info(
+        `${current.name} became busy again just before the request (${(error as Error).message}): waiting.`
+      )
+      current = undefined
+    }
+  }
+}
+
+export interface FollowOptions {
+  application: string
+  environmentId: string
+  target: string
+  previous?: string
+  requiredHealth: RequiredHealth
+  since: Date
+  deadline: Deadline
+  timeoutMs: number
+  /** The state UpdateEnvironment answered with. */
+  initial?: EnvironmentInfo
+}
+
+export type FollowOutcome =
+  | { kind: 'success'; environment: EnvironmentInfo; events: BeanstalkEvent[] }
+  | {
+      kind: 'failure'
+      decision: Extract<Decision, { kind: 'failure' }>
+      environment?: EnvironmentInfo
+      events: BeanstalkEvent[]
+    }
+  | { kind: 'timeout'; environment?: EnvironmentInfo; events: BeanstalkEvent[] }
+
+function logEvent(event: BeanstalkEvent): void {
+  const line = formatEvent(event)
+  switch (eventLevel(event.severity)) {
+    case 'error':
+      core.error(line, { title: 'Beanstalk event' })
+      break
+    case 'warning':
+      core.warning(line, { title: 'Beanstalk event' })
+      break
+    case 'debug':
+      core.debug(line)
+      break
+    default:
+      core.info(line)
+  }
+}
+
+/**
+ * Follows an update: streams events (each once, in order) and watches the environment until the update
+ * succeeds (Ready, our version, required health) or fails, or the deadline passes.
+ */
+export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions): Promise<FollowOutcome> {
+  const log = new EventLog()
+  const poller = new Poller(options.deadline, beanstalk.callTimes)
+  let state = initialFollowState({
+    target: options.target,
+    previous: options.previous,
+    requiredHealth: options.requiredHealth,
+    redGraceMs: redGracePeriod(options.timeoutMs)
+  })
+  if (options.initial && options.initial.status !== 'Ready') state = { ...state, started: true }
+  let environment = options.initial
+  let lastSeen = environment ? `${environment.status}/${environment.health}/${environment.versionLabel}` : ''
+  let round = 0
+  let lastEventsAt = 0
+
+  const readEvents = async () => {
+    const events = await beanstalk.events({
+      application: options.application,
+      environmentId: options.environmentId,
+      startTime: log.nextStart(options.since)
+    })
+    lastEventsAt = options.deadline.clock.now()
+    const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()))
+    for (const event of fresh) {
+      logEvent(event)
+      state = noteEvent(state, classifyEvent(event.message), event.message)
+    }
+    return fresh.length
+  }
+
+  const decision = await poller.run<Decision>(async () => {
+    round++
+    // Events every round while things move; at least every 10 s otherwise; always when the state changed.
+    const eventsDue = round <= 5 || options.deadline.clock.now() - lastEventsAt >= 10_000
+    if (eventsDue && (await readEvents()) > 0) poller.changed()
+    const [env] = await beanstalk.environments({ ids: [options.environmentId] })
+    if (!env) throw new Error(`Environment ${options.environmentId} disappeared.`)
+    environment = env
+    const seen = `${env.status}/${env.health}/${env.versionLabel}`
+    if (seen !== lastSeen) {
+      core.info(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`)
+      lastSeen = seen
+      poller.changed()
+      if (!eventsDue && (await readEvents()) > 0) poller.changed()
+    }
+    const result = decide(state, {
+      time: options.deadline.clock.now(),
+      status: env.status,
+      health: env.health,
+      versionLabel: env.versionLabel
+    })
+    state = result.state
+    return result.decision.kind === 'wait' ? undefined : result.decision
+  }, 2)
+
+  // The last events (the final messages often come with the state change).
+  try {
+    await readEvents()
+  } catch (error) {
+    core.debug(`final DescribeEvents failed: ${String(error)}`)
+  }
+  if (decision === undefined) return { kind: 'timeout', environment, events: log.all }
+  if (decision.kind === 'success' && environment) return { kind: 'success', environment, events: log.all }
+  if (decision.kind === 'failure') return { kind: 'failure', decision, environment, events: log.all }
+  return { kind: 'timeout', environment, events: log.all }
+}

@@ -1,0 +1,109 @@
+import * as core from '@actions/core'
+import { UserError, describeError } from '../common/errors.js'
+import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
+import { describeMissingName, type NameFinding } from './names.js'
+
+/** IMBIT's regions: where a name that is missing here is looked for (read-only) before giving up. */
+export const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'] as const
+
+export type GatewayFor = (region: string) => BeanstalkGateway
+
+const GONE = new Set(['Terminated', 'Terminating'])
+const live = (env: EnvironmentInfo) => !GONE.has(env.status)
+
+/** The regions other than this one where `find` says the name exists; failures there are only debug lines. */
+async function otherRegions(
+  region: string,
+  find: (gateway: BeanstalkGateway) => Promise<boolean>,
+  gatewayFor: GatewayFor
+): Promise<string[]> {
+  const others = IMBIT_REGIONS.filter(r => r !== region)
+  const found = await Promise.all(
+    others.map(async r => {
+      try {
+        return (await find(gatewayFor(r))) ? r : undefined
+      } catch (error) {
+        core.debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
+        return undefined
+      }
+    })
+  )
+  return found.filter((r): r is (typeof IMBIT_REGIONS)[number] => r !== undefined)
+}
+
+/** The application must exist in the region; else an error with the names that do and the closest. */
+export async function checkApplication(
+  gatewayFor: GatewayFor,
+  region: string,
+  application: string
+): Promise<void> {
+  const gateway = gatewayFor(region)
+  const named = await gateway.applicationNames([application])
+  if (named.includes(application)) return
+  const existing = await gateway.applicationNames()
+  const finding: NameFinding = {
+    kind: 'application',
+    wanted: application,
+    region,
+    existing,
+    otherRegions: await otherRegions(
+      region,
+      async g => (await g.applicationNames([application])).includes(application),
+      gatewayFor
+    )
+  }
+  throw new UserError(describeMissingName(finding), {
+    input: 'application-name',
+    title: 'Application not found'
+  })
+}
+
+/** The environment, live, in the application; else an error saying what exists and where. */
+export async function findEnvironment(
+  gatewayFor: GatewayFor,
+  region: string,
+  application: string,
+  environment: string
+): Promise<EnvironmentInfo> {
+  const gateway = gatewayFor(region)
+  const named = (await gateway.environments({ application, names: [environment] })).filter(
+    e => e.name === environment
+  )
+  const running = named.find(live)
+  if (running) return running
+  if (named.length > 0) {
+    throw new UserError(
+      `Environment "${environment}" of "${application}" in ${region} is ${named[0].status}: it cannot be deployed to. Re-create it (or restore it within an hour of termination from the Beanstalk console), or deploy to another environment.`,
+      { input: 'environment-name', title: `Environment ${named[0].status}` }
+    )
+  }
+  const inRegion = (await gateway.environments({})).filter(live)
+  const elsewhere = inRegion.find(e => e.name === environment && e.application !== application)
+  const finding: NameFinding = {
+    kind: 'environment',
+    wanted: environment,
+    region,
+    application,
+    existing: inRegion.filter(e => e.application === application).map(e => e.name),
+    otherApplication: elsewhere?.application,
+    otherRegions: elsewhere
+      ? []
+      : await otherRegions(
+          region,
+          async g =>
+            (await g.environments({ names: [environment] })).some(e => e.name === environment && live(e)),
+          gatewayFor
+        )
+  }
+  throw new UserError(describeMissingName(finding), {
+    input: elsewhere ? 'application-name' : 'environment-name',
+    title: 'Environment not found'
+  })
+}
+
+/** A warning when the environment's platform is not Docker (a compose bundle needs the Docker platform). */
+export function platformWarning(env: EnvironmentInfo): string | undefined {
+  const platform = env.solutionStack ?? env.platformArn ?? ''
+  if (platform === '' || /docker/i.test(platform)) return undefined
+  return `Environment "${env.name}" runs "${platform}", not a Docker platform: a docker-compose.yml bundle needs "… running Docker". The deployment will likely fail; recreate the environment on the Docker platform.`
+}
