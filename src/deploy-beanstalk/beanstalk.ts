@@ -82,6 +82,7 @@ export class BeanstalkGateway {
     application?: string
     names?: string[]
     ids?: string[]
+    includeDeleted?: boolean
   }): Promise<EnvironmentInfo[]> {
     const found: EnvironmentInfo[] = []
     let token: string | undefined
@@ -92,6 +93,7 @@ export class BeanstalkGateway {
           ApplicationName: filter.application,
           EnvironmentNames: filter.names,
           EnvironmentIds: filter.ids,
+          IncludeDeleted: filter.includeDeleted ?? false,
           NextToken: token
         })
       )
@@ -110,7 +112,7 @@ export class BeanstalkGateway {
     if (!version) return undefined
     return {
       label,
-      status: version.Status ?? 'UNPROCESSED',
+      status: version.Status ?? 'Unprocessed',
       description: version.Description,
       bucket: version.SourceBundle?.S3Bucket,
       key: version.SourceBundle?.S3Key
@@ -171,7 +173,7 @@ export class BeanstalkGateway {
     const version = out.ApplicationVersion
     return {
       label: input.label,
-      status: version?.Status ?? 'PROCESSING',
+      status: version?.Status ?? 'Processing',
       bucket: version?.SourceBundle?.S3Bucket ?? input.bucket,
       key: version?.SourceBundle?.S3Key ?? input.key
     }

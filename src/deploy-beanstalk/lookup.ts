@@ -66,9 +66,9 @@ export async function findEnvironment(
   environment: string
 ): Promise<EnvironmentInfo> {
   const gateway = gatewayFor(region)
-  const named = (await gateway.environments({ application, names: [environment] })).filter(
-    e => e.name === environment
-  )
+  const named = (
+    await gateway.environments({ application, names: [environment], includeDeleted: true })
+  ).filter(e => e.name === environment)
   const running = named.find(live)
   if (running) return running
   if (named.length > 0) {

@@ -25,6 +25,8 @@ export interface Plan {
   /** The version running now (the rollback target). */
   previousLabel?: string
   environmentStatus: string
+  /** The environment as the look-up found it. */
+  current: EnvironmentInfo
   /** `new-version`: upload (unless already there) and create the version; `redeploy`: deploy an existing one. */
   mode: 'new-version' | 'redeploy'
   bundle?: BundleFacts
@@ -67,6 +69,7 @@ export function makePlan(facts: PlanFacts): Plan {
     description: facts.description,
     previousLabel: environment.versionLabel,
     environmentStatus: environment.status,
+    current: environment,
     mode,
     bundle,
     upload:

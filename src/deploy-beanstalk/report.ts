@@ -33,9 +33,9 @@ export function setActionOutputs(plan: Plan, outcome: Outcome): void {
   setOutputs({
     'version-label': plan.label,
     'previous-version-label': plan.previousLabel,
-    'environment-url': environmentUrl(outcome.environment),
+    'environment-url': environmentUrl(outcome.environment ?? plan.current),
     'environment-id': plan.environmentId,
-    health: outcome.environment?.health,
+    health: (outcome.environment ?? plan.current).health,
     'bundle-sha256': plan.bundle?.sha256,
     deployed: outcome.deployed
   })
@@ -52,7 +52,7 @@ const HEADLINE: Record<Result, string> = {
 const SHOWN_EVENTS = 100
 
 export function summary(plan: Plan, outcome: Outcome): JobSummary {
-  const url = environmentUrl(outcome.environment)
+  const url = environmentUrl(outcome.environment ?? plan.current)
   const text = new JobSummary().heading(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`).table([
     ['Application', plan.application],
     ['Environment', `${plan.environment} (${plan.environmentId})`],

@@ -96,7 +96,8 @@ export async function waitProcessed(
       last = current
       poller.changed()
     }
-    return current === 'PROCESSING' ? undefined : current
+    // Processing and Building are still under way (Beanstalk spells statuses Processed, Failed, …).
+    return /^(processing|building)$/i.test(current) ? undefined : current
   }, 1)
   if (status === undefined) {
     throw new UserError(
@@ -104,7 +105,7 @@ export async function waitProcessed(
       { input: 'timeout', title: 'Timed out' }
     )
   }
-  if (status === 'PROCESSED' || status === 'UNPROCESSED') {
+  if (/^(processed|unprocessed)$/i.test(status)) {
     core.info(`Version ${plan.label}: ${status}.`)
     return
   }

@@ -6,7 +6,8 @@ import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
   ElasticBeanstalkClient,
-  UpdateEnvironmentCommand
+  UpdateEnvironmentCommand,
+  type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
 import { mockClient } from 'aws-sdk-client-mock'
 import { UserError } from '../../src/common/errors.js'
@@ -58,7 +59,7 @@ async function userError(promise: Promise<unknown>): Promise<UserError> {
   throw new Error('expected a UserError')
 }
 
-const env = (over: Record<string, unknown> = {}) => ({
+const env = (over: Partial<EnvironmentDescription> = {}): EnvironmentDescription => ({
   EnvironmentName: 'BrillianCRM-env',
   EnvironmentId: 'e-crm0000001',
   ApplicationName: 'BrillianCRM',
@@ -164,15 +165,15 @@ describe('version', () => {
       ApplicationVersions: [
         {
           VersionLabel: 'v2',
-          Status: 'PROCESSING',
+          Status: 'Processing',
           SourceBundle: { S3Bucket: 'b', S3Key: 'BrillianCRM/v2.zip' }
         }
       ]
     })
-    expect((await createVersion(gateway, plan, 'b')).status).toBe('PROCESSING')
+    expect((await createVersion(gateway, plan, 'b')).status).toBe('Processing')
     mock.on(DescribeApplicationVersionsCommand).resolves({
       ApplicationVersions: [
-        { VersionLabel: 'v2', Status: 'PROCESSED', SourceBundle: { S3Bucket: 'b', S3Key: 'other.zip' } }
+        { VersionLabel: 'v2', Status: 'Processed', SourceBundle: { S3Bucket: 'b', S3Key: 'other.zip' } }
       ]
     })
     expect((await userError(createVersion(gateway, plan, 'b'))).input).toBe('version-label')
@@ -183,8 +184,8 @@ describe('version', () => {
     const { gateway, mock } = gatewayIn('eu-central-1', clock)
     mock
       .on(DescribeApplicationVersionsCommand)
-      .resolvesOnce({ ApplicationVersions: [{ VersionLabel: 'v2', Status: 'PROCESSING' }] })
-      .resolves({ ApplicationVersions: [{ VersionLabel: 'v2', Status: 'FAILED' }] })
+      .resolvesOnce({ ApplicationVersions: [{ VersionLabel: 'v2', Status: 'Processing' }] })
+      .resolves({ ApplicationVersions: [{ VersionLabel: 'v2', Status: 'Failed' }] })
     mock.on(DescribeEventsCommand).resolves({
       Events: [
         {
@@ -196,7 +197,7 @@ describe('version', () => {
     })
     const error = await userError(waitProcessed(gateway, plan, new Deadline(60_000, clock), new Date(0)))
     expect(error.message).toContain('Invalid option specification')
-    expect(error.message).toContain('status FAILED')
+    expect(error.message).toContain('status Failed')
   })
 })
 
