@@ -1,0 +1,709 @@
+/**
+ * Elastic Beanstalk's state and operations (Query protocol, API version 2010-12-01), per region.
+ *
+ * State is computed lazily from timestamps: an update is scheduled with its events dated in the future
+ * and becomes visible (status, version, health, events) when the clock passes those dates, so `readyAt`
+ * is exact and nothing depends on timers firing.
+ */
+import { createHash } from 'node:crypto'
+import type { S3Service } from './s3.js'
+import {
+  AwsError,
+  DEFAULT_ACCOUNT,
+  DEFAULT_REGION,
+  DEFAULT_STACK,
+  type AppSpec,
+  type EnvSpec,
+  type EnvStatus,
+  type EnvironmentView,
+  type Health,
+  type SandboxScenario,
+  type UpdateScript,
+  type VersionView
+} from './types.js'
+import { members, type XmlNode } from './xml.js'
+import { dockerBundleProblem } from './zip.js'
+
+export const BEANSTALK_OPERATIONS = [
+  'DescribeApplications',
+  'DescribeEnvironments',
+  'DescribeApplicationVersions',
+  'CreateStorageLocation',
+  'CreateApplicationVersion',
+  'UpdateEnvironment',
+  'DescribeEvents',
+  'DescribeEnvironmentHealth',
+  'AbortEnvironmentUpdate',
+  'DeleteApplicationVersion'
+] as const
+
+export type Params = Record<string, string>
+type Severity = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL'
+const SEVERITIES: Severity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']
+type VersionStatus = 'Unprocessed' | 'Processing' | 'Processed' | 'Failed' | 'Building'
+
+interface Application {
+  region: string
+  name: string
+  description?: string
+  created: number
+  updated: number
+}
+
+interface Version {
+  region: string
+  app: string
+  label: string
+  description?: string
+  sourceBundle?: { bucket: string; key: string }
+  created: number
+  status: VersionStatus
+  /** Processing → finalStatus at this time */
+  processedAt?: number
+  finalStatus?: VersionStatus
+}
+
+interface ActiveUpdate {
+  startedAt: number
+  endsAt: number
+  outcome: UpdateScript['outcome'] | 'aborted'
+  to?: string
+  yellowMs: number
+}
+
+interface Environment {
+  region: string
+  app: string
+  name: string
+  id: string
+  cname: string
+  stack: string
+  created: number
+  updated: number
+  status: EnvStatus
+  health: Health
+  versionLabel?: string
+  script: UpdateScript
+  update?: ActiveUpdate
+  readyAt?: number
+  yellowUntil?: number
+}
+
+interface BeanstalkEvent {
+  date: number
+  seq: number
+  region: string
+  severity: Severity
+  message: string
+  app: string
+  envName?: string
+  envId?: string
+  versionLabel?: string
+  requestId?: string
+}
+
+/** e-<10 chars>, stable for a name (real ids look like e-abcd2ef3gh). */
+export function environmentId(name: string): string {
+  const hash = createHash('sha256').update(name).digest()
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  let id = ''
+  for (let i = 0; i < 10; i++) id += alphabet[hash[i] % alphabet.length]
+  return `e-${id}`
+}
+
+function instanceId(envId: string): string {
+  return `i-0${createHash('sha256').update(envId).digest('hex').slice(0, 16)}`
+}
+
+/** Values of a Query-protocol list: Name.member.1, Name.member.2, … */
+export function memberList(params: Params, name: string): string[] {
+  const out: Array<[number, string]> = []
+  const prefix = `${name}.member.`
+  for (const [key, value] of Object.entries(params)) {
+    if (key.startsWith(prefix)) out.push([Number(key.slice(prefix.length)), value])
+  }
+  return out.sort((a, b) => a[0] - b[0]).map(([, v]) => v)
+}
+
+function invalid(message: string): AwsError {
+  return new AwsError('InvalidParameterValue', message)
+}
+
+function parseTime(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined
+  const t = Date.parse(value)
+  if (Number.isNaN(t)) throw invalid(`Invalid value for parameter ${name}: ${value}`)
+  return t
+}
+
+function parseMaxRecords(value: string | undefined, max: number): number {
+  if (value === undefined) return max
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new AwsError(
+      'ValidationError',
+      `1 validation error detected: Value '${value}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and ${max}`
+    )
+  }
+  return n
+}
+
+export class Beanstalk {
+  readonly accountId: string
+  private readonly apps: Application[] = []
+  private readonly versions: Version[] = []
+  private readonly envs: Environment[] = []
+  private readonly events: BeanstalkEvent[] = []
+  private seq = 0
+  private readonly processingMs: number
+  private readonly maxVersions: number
+
+  constructor(
+    scenario: SandboxScenario,
+    private readonly s3: S3Service,
+    private readonly now: () => number = Date.now
+  ) {
+    this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
+    this.processingMs = scenario.processingMs ?? 1000
+    this.maxVersions = scenario.maxApplicationVersions ?? 1000
+    const t = this.now()
+    for (const app of scenario.applications ?? []) this.seedApp(app, t)
+  }
+
+  private seedApp(spec: AppSpec, t: number): void {
+    const region = spec.region ?? DEFAULT_REGION
+    const created = t - 30 * 86_400_000
+    this.apps.push({ region, name: spec.name, description: spec.description, created, updated: created })
+    for (const v of spec.versions ?? []) {
+      this.versions.push({
+        region,
+        app: spec.name,
+        label: v.label,
+        description: v.description,
+        sourceBundle: v.sourceBundle ?? {
+          bucket: this.storageBucket(region),
+          key: `${spec.name}/${v.label}.zip`
+        },
+        created: created + this.versions.length,
+        status: 'Processed'
+      })
+    }
+    for (const e of spec.environments ?? []) this.seedEnv(region, spec.name, e, t)
+  }
+
+  private seedEnv(region: string, app: string, spec: EnvSpec, t: number): void {
+    const created = t - 7 * 86_400_000
+    const env: Environment = {
+      region,
+      app,
+      name: spec.name,
+      id: spec.id ?? environmentId(spec.name),
+      cname: spec.cname ?? `${spec.name}.${region}.elasticbeanstalk.com`,
+      stack: spec.solutionStackName ?? DEFAULT_STACK,
+      created,
+      updated: created,
+      status: spec.status ?? 'Ready',
+      health: spec.health ?? (spec.status === 'Terminated' ? 'Grey' : 'Green'),
+      versionLabel: spec.versionLabel,
+      script: spec.update ?? { durationMs: 3000, outcome: 'healthy' }
+    }
+    if (spec.busyForMs !== undefined || env.status === 'Updating') {
+      // another update already running: it finishes healthy (same version) after busyForMs, or never
+      const endsAt = spec.busyForMs !== undefined ? t + spec.busyForMs : Infinity
+      env.status = 'Ready'
+      env.update = { startedAt: t - 1000, endsAt, outcome: 'healthy', to: env.versionLabel, yellowMs: 0 }
+      this.schedule(env, env.update, undefined)
+    }
+    this.envs.push(env)
+  }
+
+  storageBucket(region = DEFAULT_REGION): string {
+    return `elasticbeanstalk-${region}-${this.accountId}`
+  }
+
+  /** Every bucket the seeded versions and regions need, created up front. */
+  async prepareStorage(): Promise<void> {
+    const buckets = new Set(this.apps.map(a => this.storageBucket(a.region)))
+    buckets.add(this.storageBucket(DEFAULT_REGION))
+    for (const v of this.versions) if (v.sourceBundle) buckets.add(v.sourceBundle.bucket)
+    for (const b of buckets) await this.s3.ensureBucket(b)
+  }
+
+  // ---- lazy state -------------------------------------------------------------------------------------
+
+  private settle(env: Environment): void {
+    const u = env.update
+    const now = this.now()
+    if (!u || now < u.endsAt) return
+    env.update = undefined
+    env.status = 'Ready'
+    env.readyAt = u.endsAt
+    env.updated = u.endsAt
+    switch (u.outcome) {
+      case 'healthy':
+        env.versionLabel = u.to
+        env.health = 'Green'
+        break
+      case 'red':
+        env.versionLabel = u.to
+        env.health = 'Red'
+        break
+      case 'yellow-then-green':
+        env.versionLabel = u.to
+        env.health = 'Green'
+        env.yellowUntil = u.endsAt + u.yellowMs
+        break
+      case 'fail':
+      case 'aborted':
+      case 'never':
+        break
+    }
+  }
+
+  private status(env: Environment): EnvStatus {
+    this.settle(env)
+    return env.update ? 'Updating' : env.status
+  }
+
+  private health(env: Environment): Health {
+    this.settle(env)
+    if (env.update) return 'Grey' // basic health: "Grey: your environment is being updated"
+    if (env.yellowUntil !== undefined && this.now() < env.yellowUntil) return 'Yellow'
+    return env.health
+  }
+
+  private versionStatus(v: Version): VersionStatus {
+    if (v.status === 'Processing' && v.processedAt !== undefined && this.now() >= v.processedAt) {
+      v.status = v.finalStatus ?? 'Processed'
+    }
+    return v.status
+  }
+
+  private addEvent(e: Omit<BeanstalkEvent, 'seq'>): void {
+    this.events.push({ ...e, seq: ++this.seq })
+  }
+
+  /** Dates the update's events (Docker platform wording) from its start to its end. */
+  private schedule(env: Environment, u: ActiveUpdate, requestId: string | undefined): void {
+    const d = u.endsAt === Infinity ? env.script.durationMs : u.endsAt - u.startedAt
+    const at = (fraction: number) => u.startedAt + Math.round(d * fraction)
+    const ev = (date: number, severity: Severity, message: string) =>
+      this.addEvent({
+        date,
+        region: env.region,
+        severity,
+        message,
+        app: env.app,
+        envName: env.name,
+        envId: env.id,
+        versionLabel: u.to,
+        requestId
+      })
+    ev(u.startedAt, 'INFO', 'Environment update is starting.')
+    ev(at(0.1), 'INFO', 'Deploying new version to instance(s).')
+    if (u.endsAt === Infinity) return
+    const end = u.endsAt
+    switch (u.outcome) {
+      case 'fail':
+        ev(at(0.8), 'ERROR', "Instance deployment failed. For details, see 'eb-engine.log'.")
+        ev(
+          at(0.85),
+          'ERROR',
+          `[Instance: ${instanceId(env.id)}] Command failed on instance. Return code: 1 Output: Engine execution has encountered an error..`
+        )
+        ev(
+          at(0.9),
+          'INFO',
+          'Command execution completed on all instances. Summary: [Successful: 0, Failed: 1].'
+        )
+        ev(end, 'ERROR', 'Failed to deploy application.')
+        return
+      case 'aborted':
+        return
+      default:
+        ev(at(0.8), 'INFO', 'Instance deployment completed successfully.')
+        ev(at(0.9), 'INFO', 'New application version was deployed to running EC2 instances.')
+        ev(end, 'INFO', 'Environment update completed successfully.')
+    }
+    if (u.outcome === 'red') ev(end, 'WARN', 'Environment health has been set to RED')
+    if (u.outcome === 'yellow-then-green') {
+      ev(end, 'WARN', 'Environment health has been set to YELLOW')
+      ev(end + u.yellowMs, 'INFO', 'Environment health has been set to GREEN')
+    }
+  }
+
+  // ---- views for tests --------------------------------------------------------------------------------
+
+  environment(name: string, region = DEFAULT_REGION): EnvironmentView | undefined {
+    const env = this.envs.find(e => e.name === name && e.region === region)
+    if (!env) return undefined
+    const status = this.status(env)
+    return {
+      id: env.id,
+      status,
+      health: this.health(env),
+      versionLabel: env.versionLabel,
+      readyAt: env.readyAt
+    }
+  }
+
+  version(app: string, label: string, region = DEFAULT_REGION): VersionView | undefined {
+    const v = this.versions.find(x => x.region === region && x.app === app && x.label === label)
+    return v && { status: this.versionStatus(v), sourceBundle: v.sourceBundle }
+  }
+
+  // ---- operations -------------------------------------------------------------------------------------
+
+  async handle(
+    operation: string,
+    p: Params,
+    region: string,
+    requestId: string
+  ): Promise<XmlNode | undefined> {
+    switch (operation) {
+      case 'DescribeApplications':
+        return this.describeApplications(p, region)
+      case 'DescribeEnvironments':
+        return this.describeEnvironments(p, region)
+      case 'DescribeApplicationVersions':
+        return this.describeApplicationVersions(p, region)
+      case 'CreateStorageLocation':
+        await this.s3.ensureBucket(this.storageBucket(region))
+        return { S3Bucket: this.storageBucket(region) }
+      case 'CreateApplicationVersion':
+        return await this.createApplicationVersion(p, region)
+      case 'UpdateEnvironment':
+        return this.updateEnvironment(p, region, requestId)
+      case 'DescribeEvents':
+        return this.describeEvents(p, region)
+      case 'DescribeEnvironmentHealth':
+        return this.describeEnvironmentHealth(p, region)
+      case 'AbortEnvironmentUpdate':
+        this.abortEnvironmentUpdate(p, region, requestId)
+        return undefined
+      case 'DeleteApplicationVersion':
+        this.deleteApplicationVersion(p, region)
+        return undefined
+      default:
+        throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
+    }
+  }
+
+  private appXml(a: Application): XmlNode {
+    const labels = this.versions
+      .filter(v => v.region === a.region && v.app === a.name)
+      .sort((x, y) => y.created - x.created)
+      .map(v => v.label)
+    return {
+      ApplicationArn: `arn:aws:elasticbeanstalk:${a.region}:${this.accountId}:application/${a.name}`,
+      ApplicationName: a.name,
+      Description: a.description,
+      DateCreated: new Date(a.created),
+      DateUpdated: new Date(a.updated),
+      Versions: members(labels),
+      ConfigurationTemplates: members([])
+    }
+  }
+
+  private describeApplications(p: Params, region: string): XmlNode {
+    const names = memberList(p, 'ApplicationNames')
+    const apps = this.apps.filter(a => a.region === region && (names.length === 0 || names.includes(a.name)))
+    return { Applications: members(apps.map(a => this.appXml(a))) }
+  }
+
+  private envXml(env: Environment): XmlNode {
+    const status = this.status(env)
+    const health = this.health(env)
+    const version = /v(\d+\.\d+\.\d+) running (.+)$/.exec(env.stack)
+    return {
+      EnvironmentName: env.name,
+      EnvironmentId: env.id,
+      ApplicationName: env.app,
+      VersionLabel: env.versionLabel,
+      SolutionStackName: env.stack,
+      PlatformArn: `arn:aws:elasticbeanstalk:${env.region}::platform/${version ? `${version[2]} running on 64bit Amazon Linux 2023/${version[1]}` : env.stack}`,
+      EndpointURL: status === 'Terminated' ? undefined : `192.0.2.${(env.id.charCodeAt(2) % 200) + 10}`,
+      CNAME: env.cname,
+      DateCreated: new Date(env.created),
+      DateUpdated: new Date(env.updated),
+      Status: status,
+      AbortableOperationInProgress: status === 'Updating',
+      Health: health,
+      Tier: { Name: 'WebServer', Type: 'Standard', Version: '1.0' },
+      EnvironmentLinks: members([]),
+      EnvironmentArn: `arn:aws:elasticbeanstalk:${env.region}:${this.accountId}:environment/${env.app}/${env.name}`
+    }
+  }
+
+  private describeEnvironments(p: Params, region: string): XmlNode {
+    const names = memberList(p, 'EnvironmentNames')
+    const ids = memberList(p, 'EnvironmentIds')
+    const includeDeleted = p.IncludeDeleted === 'true'
+    const envs = this.envs.filter(
+      e =>
+        e.region === region &&
+        (p.ApplicationName === undefined || e.app === p.ApplicationName) &&
+        (p.VersionLabel === undefined || e.versionLabel === p.VersionLabel) &&
+        (names.length === 0 || names.includes(e.name)) &&
+        (ids.length === 0 || ids.includes(e.id)) &&
+        (includeDeleted || this.status(e) !== 'Terminated')
+    )
+    return { Environments: members(envs.map(e => this.envXml(e))) }
+  }
+
+  private versionXml(v: Version): XmlNode {
+    return {
+      ApplicationVersionArn: `arn:aws:elasticbeanstalk:${v.region}:${this.accountId}:applicationversion/${v.app}/${v.label}`,
+      ApplicationName: v.app,
+      Description: v.description,
+      VersionLabel: v.label,
+      SourceBundle: v.sourceBundle && { S3Bucket: v.sourceBundle.bucket, S3Key: v.sourceBundle.key },
+      DateCreated: new Date(v.created),
+      DateUpdated: new Date(v.created),
+      Status: this.versionStatus(v)
+    }
+  }
+
+  private describeApplicationVersions(p: Params, region: string): XmlNode {
+    const labels = memberList(p, 'VersionLabels')
+    const list = this.versions
+      .filter(
+        v =>
+          v.region === region &&
+          (p.ApplicationName === undefined || v.app === p.ApplicationName) &&
+          (labels.length === 0 || labels.includes(v.label))
+      )
+      .sort((a, b) => b.created - a.created)
+    const max = parseMaxRecords(p.MaxRecords, 1000)
+    const start = p.NextToken ? Number(Buffer.from(p.NextToken, 'base64url').toString()) : 0
+    if (!Number.isInteger(start) || start < 0) throw invalid('Invalid NextToken.')
+    const page = list.slice(start, start + max)
+    const next =
+      start + max < list.length ? Buffer.from(String(start + max)).toString('base64url') : undefined
+    return { ApplicationVersions: members(page.map(v => this.versionXml(v))), NextToken: next }
+  }
+
+  private async createApplicationVersion(p: Params, region: string): Promise<XmlNode> {
+    const appName = p.ApplicationName
+    const label = p.VersionLabel
+    if (!appName)
+      throw new AwsError('MissingParameter', 'The request must contain the parameter ApplicationName.')
+    if (!label) throw new AwsError('MissingParameter', 'The request must contain the parameter VersionLabel.')
+    let app = this.apps.find(a => a.region === region && a.name === appName)
+    if (!app && p.AutoCreateApplication !== 'true') throw invalid(`No Application named '${appName}' found.`)
+    if (this.versions.some(v => v.region === region && v.app === appName && v.label === label)) {
+      throw invalid(`Application Version ${label} already exists.`)
+    }
+    if (this.versions.length >= this.maxVersions) {
+      throw new AwsError(
+        'TooManyApplicationVersionsException',
+        `You cannot have more than ${this.maxVersions} Application Versions. Either remove some Application Versions or request a limit increase.`
+      )
+    }
+    const bucket = p['SourceBundle.S3Bucket']
+    const key = p['SourceBundle.S3Key']
+    let bundle: Buffer | undefined
+    if (bucket !== undefined || key !== undefined) {
+      bundle = bucket && key ? await this.s3.readObject(bucket, key) : undefined
+      if (!bundle) {
+        throw new AwsError(
+          'InvalidParameterCombination',
+          `Unable to download from S3 location (Bucket: ${bucket ?? ''}  Key: ${key ?? ''}). Reason: Not Found`
+        )
+      }
+    }
+    const now = this.now()
+    if (!app) {
+      app = { region, name: appName, created: now, updated: now }
+      this.apps.push(app)
+    }
+    const version: Version = {
+      region,
+      app: appName,
+      label,
+      description: p.Description,
+      sourceBundle: bucket && key ? { bucket, key } : undefined,
+      created: now,
+      status: 'Unprocessed'
+    }
+    if (p.Process === 'true') {
+      version.status = 'Processing'
+      version.processedAt = now + this.processingMs
+      version.finalStatus = bundle && !(await dockerBundleProblem(bundle)) ? 'Processed' : 'Failed'
+    }
+    this.versions.push(version)
+    app.updated = now
+    return { ApplicationVersion: this.versionXml(version) }
+  }
+
+  private findEnv(p: Params, region: string): Environment {
+    if (p.EnvironmentId) {
+      const env = this.envs.find(
+        e => e.region === region && e.id === p.EnvironmentId && this.status(e) !== 'Terminated'
+      )
+      if (!env) throw invalid(`No Environment found for EnvironmentId = '${p.EnvironmentId}'.`)
+      return env
+    }
+    if (p.EnvironmentName) {
+      const env = this.envs.find(
+        e => e.region === region && e.name === p.EnvironmentName && this.status(e) !== 'Terminated'
+      )
+      if (!env) throw invalid(`No Environment found for EnvironmentName = '${p.EnvironmentName}'.`)
+      return env
+    }
+    throw new AwsError('MissingParameter', 'You must specify either EnvironmentId or EnvironmentName.')
+  }
+
+  private updateEnvironment(p: Params, region: string, requestId: string): XmlNode {
+    const env = this.findEnv(p, region)
+    if (p.ApplicationName !== undefined && p.ApplicationName !== env.app) {
+      throw invalid(`No Environment found for EnvironmentName = '${env.name}'.`)
+    }
+    const label = p.VersionLabel
+    if (label !== undefined) {
+      const v = this.versions.find(x => x.region === region && x.app === env.app && x.label === label)
+      if (!v) throw invalid(`No Application Version named '${label}' found.`)
+      const status = this.versionStatus(v)
+      if (status === 'Failed') {
+        throw invalid(`Application version '${label}' has failed processing and cannot be deployed.`)
+      }
+    }
+    if (this.status(env) !== 'Ready') {
+      throw invalid(`Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`)
+    }
+    const now = this.now()
+    const script = env.script
+    const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
+    env.yellowUntil = undefined
+    env.update = {
+      startedAt: now,
+      endsAt,
+      outcome: script.outcome,
+      to: label ?? env.versionLabel,
+      yellowMs: script.yellowMs ?? 3000
+    }
+    env.updated = now
+    this.schedule(env, env.update, requestId)
+    return this.envXml(env)
+  }
+
+  private describeEvents(p: Params, region: string): XmlNode {
+    const now = this.now()
+    const start = parseTime(p.StartTime, 'StartTime')
+    const end = parseTime(p.EndTime, 'EndTime')
+    const minSeverity = p.Severity ? SEVERITIES.indexOf(p.Severity as Severity) : 0
+    if (minSeverity < 0) throw invalid(`Invalid value for parameter Severity: ${p.Severity}`)
+    const max = parseMaxRecords(p.MaxRecords, 1000)
+    let after: { date: number; seq: number } | undefined
+    if (p.NextToken) {
+      const [date, seq] = Buffer.from(p.NextToken, 'base64url').toString().split('.').map(Number)
+      if (!Number.isFinite(date) || !Number.isFinite(seq)) throw invalid('Invalid NextToken.')
+      after = { date, seq }
+    }
+    const list = this.events
+      .filter(
+        e =>
+          e.region === region &&
+          e.date <= now &&
+          (start === undefined || e.date >= start) &&
+          (end === undefined || e.date < end) &&
+          (p.ApplicationName === undefined || e.app === p.ApplicationName) &&
+          (p.EnvironmentName === undefined || e.envName === p.EnvironmentName) &&
+          (p.EnvironmentId === undefined || e.envId === p.EnvironmentId) &&
+          (p.VersionLabel === undefined || e.versionLabel === p.VersionLabel) &&
+          (p.RequestId === undefined || e.requestId === p.RequestId) &&
+          SEVERITIES.indexOf(e.severity) >= minSeverity
+      )
+      .sort((a, b) => b.date - a.date || b.seq - a.seq)
+      .filter(e => !after || e.date < after.date || (e.date === after.date && e.seq < after.seq))
+    const page = list.slice(0, max)
+    const last = page[page.length - 1]
+    const next =
+      list.length > max && last ? Buffer.from(`${last.date}.${last.seq}`).toString('base64url') : undefined
+    return {
+      Events: members(
+        page.map(e => ({
+          EventDate: new Date(e.date),
+          Message: e.message,
+          ApplicationName: e.app,
+          VersionLabel: e.versionLabel,
+          EnvironmentName: e.envName,
+          RequestId: e.requestId,
+          Severity: e.severity
+        }))
+      ),
+      NextToken: next
+    }
+  }
+
+  private describeEnvironmentHealth(p: Params, region: string): XmlNode {
+    const env = this.findEnv(p, region)
+    const status = this.status(env)
+    const color = this.health(env)
+    const healthStatus = {
+      Green: 'Ok',
+      Yellow: 'Warning',
+      Red: 'Degraded',
+      Grey: status === 'Updating' ? 'Info' : 'Unknown'
+    }[color]
+    return {
+      EnvironmentName: env.name,
+      HealthStatus: healthStatus,
+      Status: status,
+      Color: color,
+      Causes: members([]),
+      RefreshedAt: new Date(this.now())
+    }
+  }
+
+  private abortEnvironmentUpdate(p: Params, region: string, requestId: string): void {
+    const env = this.findEnv(p, region)
+    if (this.status(env) !== 'Updating' || !env.update) {
+      throw invalid(`Environment named ${env.name} is not in an abortable state.`)
+    }
+    const now = this.now()
+    const from = env.versionLabel
+    // drop the update's events that have not happened yet; the old version stays
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]
+      if (e.envId === env.id && e.region === env.region && e.date > now) this.events.splice(i, 1)
+    }
+    const endsAt = now + Math.min(1000, Math.max(100, env.script.durationMs / 4))
+    env.update = { startedAt: now, endsAt, outcome: 'aborted', to: from, yellowMs: 0 }
+    const base = { region: env.region, app: env.app, envName: env.name, envId: env.id, requestId }
+    this.addEvent({
+      ...base,
+      date: now,
+      severity: 'INFO',
+      message: 'Abort environment update is in progress.'
+    })
+    this.addEvent({
+      ...base,
+      date: endsAt,
+      severity: 'INFO',
+      message: 'The environment was reverted to the previous configuration setting.'
+    })
+  }
+
+  private deleteApplicationVersion(p: Params, region: string): void {
+    const app = this.apps.find(a => a.region === region && a.name === p.ApplicationName)
+    if (!app) throw invalid(`No Application named '${p.ApplicationName ?? ''}' found.`)
+    const index = this.versions.findIndex(
+      v => v.region === region && v.app === p.ApplicationName && v.label === p.VersionLabel
+    )
+    if (index < 0) throw invalid(`No Application Version named '${p.VersionLabel ?? ''}' found.`)
+    const deployedTo = this.envs.filter(
+      e =>
+        e.region === region &&
+        e.app === app.name &&
+        this.status(e) !== 'Terminated' &&
+        (e.versionLabel === p.VersionLabel || e.update?.to === p.VersionLabel)
+    )
+    if (deployedTo.length) {
+      throw invalid(
+        `Unable to delete application version ${p.VersionLabel} because it is being used by environment(s): ${deployedTo.map(e => e.name).join(', ')}.`
+      )
+    }
+    this.versions.splice(index, 1)
+  }
+}

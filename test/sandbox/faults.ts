@@ -1,0 +1,76 @@
+/**
+ * Fault injection: decides, per eligible call, whether it is throttled, answered 5xx, reset, or delayed.
+ * Randomness is seeded (mulberry32) so a scenario behaves the same on every run.
+ */
+import type { FaultSpec } from './types.js'
+
+export type FaultKind = 'throttle' | '5xx' | 'reset'
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export class Faults {
+  private spec: FaultSpec | undefined
+  private random: () => number = Math.random
+  private eligibleCalls = 0
+
+  constructor(spec?: FaultSpec) {
+    this.set(spec)
+  }
+
+  set(spec: FaultSpec | undefined): void {
+    this.spec = spec
+    this.eligibleCalls = 0
+    this.random = mulberry32(spec?.seed ?? 1)
+  }
+
+  /** Whether faults apply to this operation (S3 is exempt unless named). */
+  applies(operation: string, service: string): boolean {
+    if (!this.spec) return false
+    if (this.spec.operations) return this.spec.operations.includes(operation)
+    return service !== 's3'
+  }
+
+  delayMs(operation: string, service: string): number {
+    return this.applies(operation, service) ? (this.spec?.delayMs ?? 0) : 0
+  }
+
+  /** The fault for this call, if any; each call draws from the same seeded sequence. */
+  decide(operation: string, service: string): FaultKind | undefined {
+    const spec = this.spec
+    if (!spec || !this.applies(operation, service)) return undefined
+    this.eligibleCalls += 1
+    if (spec.throttleFirst !== undefined && this.eligibleCalls <= spec.throttleFirst) return 'throttle'
+    const roll = this.random()
+    let edge = spec.resetRate ?? 0
+    if (roll < edge) return 'reset'
+    edge += spec.throttleRate ?? 0
+    if (roll < edge) return 'throttle'
+    edge += spec.serverErrorRate ?? 0
+    if (roll < edge) return '5xx'
+    return undefined
+  }
+
+  /** 500 InternalFailure or 503 ServiceUnavailable, alternating by draw. */
+  serverError(): { status: number; code: string; message: string } {
+    return this.random() < 0.5
+      ? {
+          status: 500,
+          code: 'InternalFailure',
+          message: 'The request processing has failed because of an unknown error, exception or failure.'
+        }
+      : {
+          status: 503,
+          code: 'ServiceUnavailable',
+          message: 'The request has failed due to a temporary failure of the server.'
+        }
+  }
+}

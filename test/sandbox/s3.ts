@@ -1,0 +1,108 @@
+/**
+ * S3 for bundles: s3rver (an independent S3 implementation) served in-process from a temp directory on
+ * 127.0.0.1. The sandbox wraps its request handler only to log the calls; signatures are really checked
+ * (s3rver's account is S3RVER/S3RVER, which is why those are the sandbox's dummy credentials).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import S3rver from 's3rver'
+import type { RequestLogEntry } from './types.js'
+import { regionFromAuthorization } from './signing.js'
+
+export const S3_ACCESS_KEY = 'S3RVER'
+export const S3_SECRET_KEY = 'S3RVER'
+
+export interface S3Service {
+  url: string
+  ensureBucket(name: string): Promise<void>
+  /** The whole object, or undefined when there is no such bucket/key. */
+  readObject(bucket: string, key: string): Promise<Buffer | undefined>
+  close(): Promise<void>
+}
+
+/** The S3 operation a request is, from its method, path and query (path-style). */
+export function s3Operation(method: string, url: URL): string {
+  const q = url.searchParams
+  const parts = url.pathname.split('/').filter(Boolean)
+  const hasKey = parts.length > 1
+  if (!hasKey) {
+    if (parts.length === 0) return 'ListBuckets'
+    if (method === 'PUT') return 'CreateBucket'
+    if (method === 'DELETE') return 'DeleteBucket'
+    if (method === 'HEAD') return 'HeadBucket'
+    if (q.has('location')) return 'GetBucketLocation'
+    if (q.has('uploads')) return 'ListMultipartUploads'
+    return q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
+  }
+  if (method === 'POST' && q.has('uploads')) return 'CreateMultipartUpload'
+  if (method === 'POST' && q.has('uploadId')) return 'CompleteMultipartUpload'
+  if (method === 'PUT' && q.has('partNumber')) return 'UploadPart'
+  if (method === 'DELETE' && q.has('uploadId')) return 'AbortMultipartUpload'
+  if (method === 'PUT') return 'PutObject'
+  if (method === 'HEAD') return 'HeadObject'
+  if (method === 'DELETE') return 'DeleteObject'
+  if (q.has('uploadId')) return 'ListParts'
+  return 'GetObject'
+}
+
+function s3Params(url: URL, req: IncomingMessage): Record<string, unknown> {
+  const [bucket, ...key] = url.pathname.split('/').filter(Boolean)
+  const params: Record<string, unknown> = {}
+  if (bucket) params.Bucket = decodeURIComponent(bucket)
+  if (key.length) params.Key = key.map(decodeURIComponent).join('/')
+  for (const [name, value] of url.searchParams) if (name !== 'x-id') params[name] = value
+  const meta = Object.entries(req.headers).filter(([h]) => h.startsWith('x-amz-meta-'))
+  if (meta.length) params.Metadata = Object.fromEntries(meta.map(([h, v]) => [h.slice(11), v]))
+  return params
+}
+
+export async function startS3(
+  log: (entry: RequestLogEntry) => void,
+  defaultRegion: string
+): Promise<S3Service> {
+  const directory = mkdtempSync(join(tmpdir(), 'sandbox-s3-'))
+  const s3rver = new S3rver({ directory, silent: true, resetOnClose: false })
+  const handle = s3rver.callback()
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const started = Date.now()
+    res.on('finish', () => {
+      log({
+        time: started,
+        service: 's3',
+        region: regionFromAuthorization(req.headers.authorization) ?? defaultRegion,
+        operation: s3Operation(req.method ?? 'GET', url),
+        params: s3Params(url, req),
+        status: res.statusCode,
+        errorCode: res.statusCode >= 400 ? String(res.statusCode) : undefined
+      })
+    })
+    handle(req, res)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async ensureBucket(name) {
+      if (!(await s3rver.store.getBucket(name))) await s3rver.store.putBucket(name)
+    },
+    async readObject(bucket, key) {
+      if (!(await s3rver.store.getBucket(bucket))) return undefined
+      const object = await s3rver.store.getObject(bucket, key)
+      if (!object?.content) return object ? Buffer.alloc(0) : undefined
+      const chunks: Buffer[] = []
+      for await (const chunk of object.content) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks)
+    },
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      s3rver.logger.close()
+      rmSync(directory, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The sandbox's public types: the contract in /work/notes/SANDBOX-API.md (scenarios are plain data).
+ */
+export type EnvStatus = 'Launching' | 'Updating' | 'Ready' | 'Terminating' | 'Terminated'
+export type Health = 'Green' | 'Yellow' | 'Red' | 'Grey'
+
+export interface UpdateScript {
+  /** time from UpdateEnvironment to the end of the update */
+  durationMs: number
+  outcome: 'healthy' | 'fail' | 'red' | 'yellow-then-green' | 'never'
+  /** yellow-then-green: Yellow for this long after Ready, then Green (default 3000) */
+  yellowMs?: number
+}
+
+export interface EnvSpec {
+  name: string
+  /** default e-<10 chars> derived from the name */
+  id?: string
+  /** initial status, default Ready */
+  status?: EnvStatus
+  /** initial status Updating → Ready after this */
+  busyForMs?: number
+  /** default Green */
+  health?: Health
+  /** running version */
+  versionLabel?: string
+  /** default '64bit Amazon Linux 2023 v4.4.0 running Docker' */
+  solutionStackName?: string
+  /** default <name>.<region>.elasticbeanstalk.com */
+  cname?: string
+  /** default { durationMs: 3000, outcome: 'healthy' }; used for every UpdateEnvironment */
+  update?: UpdateScript
+}
+
+export interface VersionSpec {
+  label: string
+  description?: string
+  sourceBundle?: { bucket: string; key: string }
+}
+
+export interface AppSpec {
+  name: string
+  /** default eu-central-1 */
+  region?: string
+  description?: string
+  versions?: VersionSpec[]
+  environments?: EnvSpec[]
+}
+
+export interface DistributionSpec {
+  id: string
+  /** default <id lowercased>.cloudfront.net */
+  domainName?: string
+  aliases?: string[]
+  /** InProgress → Completed, default 2000 */
+  invalidationMs?: number
+  /** origin domain, default a Beanstalk CNAME-like host */
+  originDomainName?: string
+  comment?: string
+}
+
+export interface FaultSpec {
+  /** 0..1 of calls answered Throttling "Rate exceeded" (HTTP 400) */
+  throttleRate?: number
+  /** the first N calls answered Throttling */
+  throttleFirst?: number
+  /** 0..1 answered HTTP 500/503 InternalFailure/ServiceUnavailable */
+  serverErrorRate?: number
+  /** 0..1 connections destroyed without a response */
+  resetRate?: number
+  /** added latency per call */
+  delayMs?: number
+  /** limit faults to these operations (default all Beanstalk + CloudFront ops) */
+  operations?: string[]
+  /** deterministic randomness */
+  seed?: number
+}
+
+export interface SandboxScenario {
+  name: string
+  description?: string
+  /** default 123456789012 */
+  accountId?: string
+  applications?: AppSpec[]
+  distributions?: DistributionSpec[]
+  faults?: FaultSpec
+  /** CreateApplicationVersion with Process=true: Processing for this long (default 1000) */
+  processingMs?: number
+  /** account-wide limit of application versions (AWS default 1000) */
+  maxApplicationVersions?: number
+}
+
+export type Service = 'elasticbeanstalk' | 'cloudfront' | 's3'
+
+export interface RequestLogEntry {
+  time: number
+  service: Service
+  region: string
+  operation: string
+  params: Record<string, unknown>
+  status: number
+  fault?: 'throttle' | '5xx' | 'reset'
+  errorCode?: string
+}
+
+export interface EnvironmentView {
+  id: string
+  status: EnvStatus
+  health: Health
+  versionLabel?: string
+  /** ms epoch the last update ended */
+  readyAt?: number
+}
+
+export interface VersionView {
+  status: string
+  sourceBundle?: { bucket: string; key: string }
+}
+
+export interface Sandbox {
+  /** http://127.0.0.1:PORT: Elastic Beanstalk (Query) + CloudFront (REST-XML) */
+  url: string
+  /** http://127.0.0.1:PORT2: s3rver */
+  s3Url: string
+  /** AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (dummy), AWS_REGION */
+  env: Record<string, string>
+  /** every call, faulted ones included */
+  requests: RequestLogEntry[]
+  /** successful (non-faulted) calls of that operation */
+  calls(operation: string): RequestLogEntry[]
+  /** successful mutating calls */
+  mutatingCalls(): RequestLogEntry[]
+  environment(name: string, region?: string): EnvironmentView | undefined
+  version(app: string, label: string, region?: string): VersionView | undefined
+  /** elasticbeanstalk-<region>-<accountId> */
+  storageBucket(region?: string): string
+  setFaults(faults: FaultSpec | undefined): void
+  close(): Promise<void>
+}
+
+export const DEFAULT_REGION = 'eu-central-1'
+export const DEFAULT_ACCOUNT = '123456789012'
+export const DEFAULT_STACK = '64bit Amazon Linux 2023 v4.4.0 running Docker'
+
+/** An AWS error answer: code, message, HTTP status. */
+export class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400
+  ) {
+    super(message)
+    this.name = code
+  }
+}
