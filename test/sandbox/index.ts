@@ -111,11 +111,11 @@ export async function startSandbox(
     requests.push(entry)
     options.onRequest?.(entry)
   }
-  const s3 = await startS3(log, DEFAULT_REGION)
+  const faults = new Faults(scenario.faults)
+  const s3 = await startS3(log, DEFAULT_REGION, faults)
   const beanstalk = new Beanstalk(scenario, s3, options.now)
   await beanstalk.prepareStorage()
   const cloudfront = new CloudFront(scenario, beanstalk.accountId, options.now)
-  const faults = new Faults(scenario.faults)
 
   async function answer(
     req: IncomingMessage,

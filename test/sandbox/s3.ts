@@ -3,12 +3,14 @@
  * 127.0.0.1. The sandbox wraps its request handler only to log the calls; signatures are really checked
  * (s3rver's account is S3RVER/S3RVER, which is why those are the sandbox's dummy credentials).
  */
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import S3rver from 's3rver'
+import type { Faults } from './faults.js'
 import type { RequestLogEntry } from './types.js'
 import { regionFromAuthorization } from './signing.js'
 
@@ -59,28 +61,60 @@ function s3Params(url: URL, req: IncomingMessage): Record<string, unknown> {
   return params
 }
 
+/** S3's own wording for the faults: SlowDown for throttling, InternalError for 5xx. */
+function s3FaultBody(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`
+}
+
 export async function startS3(
   log: (entry: RequestLogEntry) => void,
-  defaultRegion: string
+  defaultRegion: string,
+  faults: Faults
 ): Promise<S3Service> {
   const directory = mkdtempSync(join(tmpdir(), 'sandbox-s3-'))
   const s3rver = new S3rver({ directory, silent: true, resetOnClose: false })
   const handle = s3rver.callback()
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const started = Date.now()
+    const operation = s3Operation(req.method ?? 'GET', url)
+    const entry: RequestLogEntry = {
+      time: Date.now(),
+      service: 's3',
+      region: regionFromAuthorization(req.headers.authorization) ?? defaultRegion,
+      operation,
+      params: s3Params(url, req),
+      status: 0
+    }
+    const fault = faults.decide(operation, 's3')
+    if (fault === 'reset') {
+      log({ ...entry, fault })
+      req.socket.destroy()
+      return
+    }
+    if (fault) {
+      // drain the upload first, then answer as S3 does; nothing reaches s3rver
+      req.resume()
+      req.on('end', () => {
+        const [status, code, message] =
+          fault === 'throttle'
+            ? [503, 'SlowDown', 'Please reduce your request rate.']
+            : [500, 'InternalError', 'We encountered an internal error. Please try again.']
+        log({ ...entry, status, fault, errorCode: code })
+        res.writeHead(status, { 'content-type': 'application/xml' })
+        res.end(req.method === 'HEAD' ? undefined : s3FaultBody(code, message))
+      })
+      return
+    }
     res.on('finish', () => {
       log({
-        time: started,
-        service: 's3',
-        region: regionFromAuthorization(req.headers.authorization) ?? defaultRegion,
-        operation: s3Operation(req.method ?? 'GET', url),
-        params: s3Params(url, req),
+        ...entry,
         status: res.statusCode,
         errorCode: res.statusCode >= 400 ? String(res.statusCode) : undefined
       })
     })
-    handle(req, res)
+    const delay = faults.delayMs(operation, 's3')
+    if (delay > 0) setTimeout(() => handle(req, res), delay)
+    else handle(req, res)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
