@@ -1,7 +1,8 @@
 /**
  * S3 for bundles: s3rver (an independent S3 implementation) served in-process from a temp directory on
- * 127.0.0.1. The sandbox wraps its request handler only to log the calls; signatures are really checked
- * (s3rver's account is S3RVER/S3RVER, which is why those are the sandbox's dummy credentials).
+ * 127.0.0.1. The sandbox wraps its request handler to log the calls and to inject faults when a scenario
+ * names S3 operations. s3rver knows one account, S3RVER/S3RVER (hence the sandbox's dummy credentials):
+ * another access key id is refused with InvalidAccessKeyId; it does not verify SigV4 signatures.
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
