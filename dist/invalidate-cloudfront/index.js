@@ -63716,6 +63716,8 @@ function setActionOutputs(plan, outcome) {
 
 
 
+/** How far CloudFront's clock may be ahead of the runner's, for telling a reused invalidation from a new one. */
+const CLOCK_SKEW_MS = 5_000;
 /** inputs → resolve the distribution → plan → invalidate → wait → report. */
 async function run(deps = {}) {
     const { gateway = new CloudFrontGateway(), clock = systemClock, env = process.env } = deps;
@@ -63749,8 +63751,10 @@ async function resolveDistribution(gateway, inputs) {
 async function create(gateway, plan, deadline) {
     return await phase('Create the invalidation', async () => {
         const invalidation = await createInvalidation(gateway, { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value }, deadline);
+        // A new invalidation is created after this step started; one created before it (allowing for clock skew)
+        // was made by an earlier try of this step with the same CallerReference.
         const createdAt = invalidation.createTime?.getTime();
-        const reused = plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - 30_000;
+        const reused = plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - CLOCK_SKEW_MS;
         lib_core/* info */.pq(`Invalidation ${invalidation.id}: ${invalidation.status}${reused ? ` (made at ${invalidation.createTime?.toISOString()} by an earlier try of this step: no second invalidation was made)` : ''}.`);
         lib_core/* info */.pq(invalidationConsoleUrl(plan.distributionId, invalidation.id));
         return {

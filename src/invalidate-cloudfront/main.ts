@@ -9,6 +9,9 @@ import { createInvalidation, InvalidationTimeoutError, waitForCompletion } from 
 import { describePlan, makePlan, type Plan } from './plan.js'
 import { setActionOutputs, summary, type Outcome } from './report.js'
 
+/** How far CloudFront's clock may be ahead of the runner's, for telling a reused invalidation from a new one. */
+const CLOCK_SKEW_MS = 5_000
+
 export interface Dependencies {
   gateway: CloudFrontGateway
   clock: Clock
@@ -54,9 +57,11 @@ async function create(gateway: CloudFrontGateway, plan: Plan, deadline: Deadline
       { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value },
       deadline
     )
+    // A new invalidation is created after this step started; one created before it (allowing for clock skew)
+    // was made by an earlier try of this step with the same CallerReference.
     const createdAt = invalidation.createTime?.getTime()
     const reused =
-      plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - 30_000
+      plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - CLOCK_SKEW_MS
     core.info(
       `Invalidation ${invalidation.id}: ${invalidation.status}${reused ? ` (made at ${invalidation.createTime?.toISOString()} by an earlier try of this step: no second invalidation was made)` : ''}.`
     )

@@ -139,10 +139,15 @@ describe('invalidate-cloudfront (e2e, sandbox)', () => {
     const env = { GITHUB_RUN_ID: '777', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'deploy', GITHUB_ACTION: 'cdn' }
     const inputs = { domain: 'brilliancrm.com', paths: '/*', wait: 'false' }
     const first = await invalidate(sb, inputs, env)
+    // The retry starts well after the first try's invalidation was created (beyond the clock-skew allowance).
+    await new Promise(resolve => setTimeout(resolve, 6_000))
     const retried = await invalidate(sb, inputs, env)
     expectSuccess(first)
     expectSuccess(retried)
     expect(retried.outputs['invalidation-id']).toBe(first.outputs['invalidation-id'])
+    expect(first.stdout).not.toContain('earlier try')
+    expect(retried.stdout).toContain('by an earlier try of this step: no second invalidation was made')
+    expect(retried.summary).toContain('(reused: made by an earlier try of this step)')
     const references = sb
       .calls('CreateInvalidation')
       .map(c => JSON.stringify(c.params).match(/imbit-777-1-[0-9a-f]+/)?.[0])
