@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { Beanstalk, type Params } from './beanstalk.js'
 import { CloudFront, cloudFrontRoute, CLOUDFRONT_NS } from './cloudfront.js'
 import { Faults } from './faults.js'
-import { startS3, S3_ACCESS_KEY, S3_SECRET_KEY } from './s3.js'
+import { listen, startS3, S3_ACCESS_KEY, S3_SECRET_KEY } from './s3.js'
 import { scenarios } from './scenarios.js'
 import { regionFromAuthorization } from './signing.js'
 import {
@@ -99,6 +99,9 @@ export interface SandboxOptions {
   onRequest?: (entry: RequestLogEntry) => void
   /** the clock for lifecycles and invalidations (default Date.now): tests may drive time by hand */
   now?: () => number
+  /** fixed ports (default 0: ephemeral), e.g. for an .env file used with local-action or act */
+  port?: number
+  s3Port?: number
 }
 
 export async function startSandbox(
@@ -112,7 +115,7 @@ export async function startSandbox(
     options.onRequest?.(entry)
   }
   const faults = new Faults(scenario.faults)
-  const s3 = await startS3(log, DEFAULT_REGION, faults)
+  const s3 = await startS3(log, DEFAULT_REGION, faults, options.s3Port ?? 0)
   const beanstalk = new Beanstalk(scenario, s3, options.now)
   await beanstalk.prepareStorage()
   const cloudfront = new CloudFront(scenario, beanstalk.accountId, options.now)
@@ -216,7 +219,12 @@ export async function startSandbox(
       res.end()
     })
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  try {
+    await listen(server, options.port ?? 0)
+  } catch (error) {
+    await s3.close()
+    throw error
+  }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   const ok = (r: RequestLogEntry) => r.fault === undefined && r.status > 0 && r.status < 400

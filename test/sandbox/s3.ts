@@ -62,6 +62,17 @@ function s3Params(url: URL, req: IncomingMessage): Record<string, unknown> {
   return params
 }
 
+/** Listens on 127.0.0.1 (loopback only); a port in use is an error, not a hang. */
+export async function listen(server: Server, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}
+
 /** S3's own wording for the faults: SlowDown for throttling, InternalError for 5xx. */
 function s3FaultBody(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`
@@ -70,7 +81,8 @@ function s3FaultBody(code: string, message: string): string {
 export async function startS3(
   log: (entry: RequestLogEntry) => void,
   defaultRegion: string,
-  faults: Faults
+  faults: Faults,
+  port = 0
 ): Promise<S3Service> {
   const directory = mkdtempSync(join(tmpdir(), 'sandbox-s3-'))
   const s3rver = new S3rver({ directory, silent: true, resetOnClose: false })
@@ -117,11 +129,17 @@ export async function startS3(
     if (delay > 0) setTimeout(() => handle(req, res), delay)
     else handle(req, res)
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
+  try {
+    await listen(server, port)
+  } catch (error) {
+    s3rver.logger.close()
+    rmSync(directory, { recursive: true, force: true })
+    throw error
+  }
+  const bound = (server.address() as AddressInfo).port
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     async ensureBucket(name) {
       if (!(await s3rver.store.getBucket(name))) await s3rver.store.putBucket(name)
     },
