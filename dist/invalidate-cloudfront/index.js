@@ -63337,6 +63337,24 @@ function noDistributionError(domain, distributions) {
     const suggestion = closest ? ` Did you mean "${closest.alias}" (${closest.id})?` : '';
     return new errors/* UserError */.yo(`Input 'domain' is "${domain}", but no CloudFront distribution of this account has it as an alternate domain name.${suggestion}\nDistributions (${distributions.length}):\n${describeDistributions(distributions)}`, { input: 'domain' });
 }
+/**
+ * The NoSuchDistribution message with the account's distributions added, and the id closest to the one given
+ * (a typo of one or two characters).
+ */
+function unknownIdError(error, distributionId, distributions) {
+    if (distributions.length === 0) {
+        return new errors/* UserError */.yo(`${error.message} This account has no CloudFront distributions at all.`, {
+            input: error.input,
+            title: error.title,
+            cause: error.cause
+        });
+    }
+    const closest = distributions
+        .map(d => ({ id: d.id, distance: editDistance(distributionId, d.id) }))
+        .sort((a, b) => a.distance - b.distance)[0];
+    const suggestion = closest.distance <= 2 ? ` Did you mean "${closest.id}"?` : '';
+    return new errors/* UserError */.yo(`${error.message}${suggestion}\nDistributions (${distributions.length}):\n${describeDistributions(distributions)}`, { input: error.input, title: error.title, cause: error.cause });
+}
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
@@ -63558,7 +63576,7 @@ async function createInvalidation(gateway, request, deadline, random = Math.rand
                 `Let the running ones finish (${invalidationConsoleUrl(distributionId)}) and re-run, or raise \`timeout\`. Nothing was invalidated by this step.`, { title: 'CloudFront busy', input: 'timeout', cause: error });
         }
         if (info?.code === 'NoSuchDistribution') {
-            throw new errors/* UserError */.yo(`${info.code}: ${info.message} No distribution "${distributionId}" is visible to the AWS account of this job's role. Check \`distribution-id\` (copy it from the CloudFront console), or give \`domain\` instead to look it up by its alternate domain name.`, { title: 'AWS error NoSuchDistribution', input: 'distribution-id', cause: error });
+            throw new NoSuchDistributionError(`${info.code}: ${info.message} No distribution "${distributionId}" is visible to the AWS account of this job's role. Check \`distribution-id\` (copy it from the CloudFront console), or give \`domain\` instead to look it up by its alternate domain name.`, distributionId, error);
         }
         if (info?.code === 'InvalidationBatchAlreadyExists') {
             throw new errors/* UserError */.yo(`${info.code}: ${info.message} CallerReference "${callerReference}" was already used on ${distributionId} with different paths. ` +
@@ -63595,6 +63613,14 @@ class InvalidationTimeoutError extends errors/* UserError */.yo {
     constructor(message, invalidation) {
         super(message, { title: 'Invalidation still running', input: 'timeout' });
         this.invalidation = invalidation;
+    }
+}
+/** CloudFront does not know the distribution id (nothing was created). */
+class NoSuchDistributionError extends errors/* UserError */.yo {
+    distributionId;
+    constructor(message, distributionId, cause) {
+        super(message, { title: 'AWS error NoSuchDistribution', input: 'distribution-id', cause });
+        this.distributionId = distributionId;
     }
 }
 
@@ -63750,7 +63776,9 @@ async function resolveDistribution(gateway, inputs) {
 /** Creates the invalidation (a busy distribution waited out); says when CloudFront handed back an earlier one. */
 async function create(gateway, plan, deadline) {
     return await phase('Create the invalidation', async () => {
-        const invalidation = await createInvalidation(gateway, { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value }, deadline);
+        const invalidation = await createInvalidation(gateway, { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value }, deadline).catch(async (error) => {
+            throw error instanceof NoSuchDistributionError ? await withDistributionList(gateway, error) : error;
+        });
         // A new invalidation is created after this step started; one created before it (allowing for clock skew)
         // was made by an earlier try of this step with the same CallerReference.
         const createdAt = invalidation.createTime?.getTime();
@@ -63764,6 +63792,16 @@ async function create(gateway, plan, deadline) {
             reused
         };
     });
+}
+/** Adds the account's distributions to a NoSuchDistribution error, when they can be listed (read-only). */
+async function withDistributionList(gateway, error) {
+    try {
+        return unknownIdError(error, error.distributionId, await gateway.listDistributions());
+    }
+    catch (listError) {
+        lib_core/* debug */.Yz(`Could not list the distributions to help: ${String(listError)}`);
+        return error;
+    }
 }
 /** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
 async function waitIfAsked(gateway, plan, created, deadline) {

@@ -114,3 +114,29 @@ export function noDistributionError(
     { input: 'domain' }
   )
 }
+
+/**
+ * The NoSuchDistribution message with the account's distributions added, and the id closest to the one given
+ * (a typo of one or two characters).
+ */
+export function unknownIdError(
+  error: UserError,
+  distributionId: string,
+  distributions: readonly DistributionSummary[]
+): UserError {
+  if (distributions.length === 0) {
+    return new UserError(`${error.message} This account has no CloudFront distributions at all.`, {
+      input: error.input,
+      title: error.title,
+      cause: error.cause
+    })
+  }
+  const closest = distributions
+    .map(d => ({ id: d.id, distance: editDistance(distributionId, d.id) }))
+    .sort((a, b) => a.distance - b.distance)[0]
+  const suggestion = closest.distance <= 2 ? ` Did you mean "${closest.id}"?` : ''
+  return new UserError(
+    `${error.message}${suggestion}\nDistributions (${distributions.length}):\n${describeDistributions(distributions)}`,
+    { input: error.input, title: error.title, cause: error.cause }
+  )
+}

@@ -57,9 +57,10 @@ export async function createInvalidation(
       )
     }
     if (info?.code === 'NoSuchDistribution') {
-      throw new UserError(
+      throw new NoSuchDistributionError(
         `${info.code}: ${info.message} No distribution "${distributionId}" is visible to the AWS account of this job's role. Check \`distribution-id\` (copy it from the CloudFront console), or give \`domain\` instead to look it up by its alternate domain name.`,
-        { title: 'AWS error NoSuchDistribution', input: 'distribution-id', cause: error }
+        distributionId,
+        error
       )
     }
     if (info?.code === 'InvalidationBatchAlreadyExists') {
@@ -114,5 +115,16 @@ export class InvalidationTimeoutError extends UserError {
     readonly invalidation: InvalidationInfo
   ) {
     super(message, { title: 'Invalidation still running', input: 'timeout' })
+  }
+}
+
+/** CloudFront does not know the distribution id (nothing was created). */
+export class NoSuchDistributionError extends UserError {
+  constructor(
+    message: string,
+    readonly distributionId: string,
+    cause?: unknown
+  ) {
+    super(message, { title: 'AWS error NoSuchDistribution', input: 'distribution-id', cause })
   }
 }

@@ -3,9 +3,19 @@ import { formatDuration } from '../common/inputs.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import { CloudFrontGateway, invalidationConsoleUrl } from './cloudfront.js'
-import { describeDistributions, findDistribution, noDistributionError } from './distribution.js'
+import {
+  describeDistributions,
+  findDistribution,
+  noDistributionError,
+  unknownIdError
+} from './distribution.js'
 import { readInputs, type Inputs } from './inputs.js'
-import { createInvalidation, InvalidationTimeoutError, waitForCompletion } from './invalidation.js'
+import {
+  createInvalidation,
+  InvalidationTimeoutError,
+  NoSuchDistributionError,
+  waitForCompletion
+} from './invalidation.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
 import { setActionOutputs, summary, type Outcome } from './report.js'
 
@@ -56,7 +66,9 @@ async function create(gateway: CloudFrontGateway, plan: Plan, deadline: Deadline
       gateway,
       { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value },
       deadline
-    )
+    ).catch(async (error: unknown) => {
+      throw error instanceof NoSuchDistributionError ? await withDistributionList(gateway, error) : error
+    })
     // A new invalidation is created after this step started; one created before it (allowing for clock skew)
     // was made by an earlier try of this step with the same CallerReference.
     const createdAt = invalidation.createTime?.getTime()
@@ -73,6 +85,19 @@ async function create(gateway: CloudFrontGateway, plan: Plan, deadline: Deadline
       reused
     }
   })
+}
+
+/** Adds the account's distributions to a NoSuchDistribution error, when they can be listed (read-only). */
+async function withDistributionList(
+  gateway: CloudFrontGateway,
+  error: NoSuchDistributionError
+): Promise<Error> {
+  try {
+    return unknownIdError(error, error.distributionId, await gateway.listDistributions())
+  } catch (listError) {
+    core.debug(`Could not list the distributions to help: ${String(listError)}`)
+    return error
+  }
 }
 
 /** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */

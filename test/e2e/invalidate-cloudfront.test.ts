@@ -212,6 +212,7 @@ describe('invalidate-cloudfront (e2e, sandbox)', () => {
     expect(run.code).toBe(1)
     expect(errors(run)).toContain('NoSuchDistribution')
     expect(errors(run)).toContain('"E2NOPE00000009"')
+    expect(errors(run)).toContain('E2CRM000000001: brilliancrm.com, www.brilliancrm.com')
     expect(sb.mutatingCalls()).toHaveLength(0)
     expect(sb.requests.filter(r => r.operation === 'CreateInvalidation')).toHaveLength(1)
   })

@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import type { DistributionSummary } from '../../src/invalidate-cloudfront/cloudfront.js'
+import { UserError } from '../../src/common/errors.js'
 import {
   closestAlias,
   describeDistributions,
   editDistance,
   findDistribution,
-  noDistributionError
+  noDistributionError,
+  unknownIdError
 } from '../../src/invalidate-cloudfront/distribution.js'
 
 const crm: DistributionSummary = {
@@ -117,5 +119,29 @@ describe('describeDistributions', () => {
     const text = describeDistributions(many)
     expect(text.split('\n')).toHaveLength(26)
     expect(text).toContain('… and 5 more')
+  })
+})
+
+describe('unknownIdError', () => {
+  const original = new UserError('NoSuchDistribution: The specified distribution does not exist.', {
+    input: 'distribution-id',
+    title: 'AWS error NoSuchDistribution'
+  })
+
+  it('adds the distributions and suggests an id one typo away', () => {
+    const error = unknownIdError(original, 'E2CRM000000007', all)
+    expect(error.input).toBe('distribution-id')
+    expect(error.title).toBe('AWS error NoSuchDistribution')
+    expect(error.message).toMatch(
+      /^NoSuchDistribution: The specified distribution does not exist\. Did you mean "E2CRM000000001"\?/
+    )
+    expect(error.message).toContain('E2QUIZ00000003: www.brillianquiz.com')
+  })
+
+  it('suggests nothing for an unrelated id, and says so when there are no distributions', () => {
+    expect(unknownIdError(original, 'EXXXXXXXXXXXXX', all).message).not.toContain('Did you mean')
+    expect(unknownIdError(original, 'E2CRM000000007', []).message).toContain(
+      'no CloudFront distributions at all'
+    )
   })
 })

@@ -4,10 +4,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import {
+  AccessDenied,
   CloudFrontClient,
   CreateInvalidationCommand,
   GetInvalidationCommand,
-  ListDistributionsCommand
+  ListDistributionsCommand,
+  NoSuchDistribution
 } from '@aws-sdk/client-cloudfront'
 import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -133,6 +135,41 @@ describe('run', () => {
     inputs({ 'distribution-id': 'E2CRM000000001', paths: '/*', wait: 'maybe' })
     await expect(run(deps())).rejects.toThrow("Input 'wait'")
     expect(cf.calls()).toHaveLength(0)
+  })
+
+  it('on NoSuchDistribution lists the distributions, when it may', async () => {
+    const meta = { $metadata: { httpStatusCode: 404 } }
+    cf.on(CreateInvalidationCommand).rejects(
+      new NoSuchDistribution({ message: 'The specified distribution does not exist.', ...meta })
+    )
+    cf.on(ListDistributionsCommand).resolves({
+      DistributionList: {
+        Marker: '',
+        MaxItems: 100,
+        IsTruncated: false,
+        Quantity: 1,
+        Items: [
+          {
+            Id: 'E2CRM000000001',
+            DomainName: 'd1.cloudfront.net',
+            Aliases: { Quantity: 1, Items: ['brilliancrm.com'] }
+          }
+        ]
+      }
+    } as never)
+    inputs({ 'distribution-id': 'E2CRM000000002' })
+    const error = (await run(deps()).catch((e: unknown) => e)) as UserError
+    expect(error.input).toBe('distribution-id')
+    expect(error.message).toContain('NoSuchDistribution: The specified distribution does not exist.')
+    expect(error.message).toContain('Did you mean "E2CRM000000001"?')
+    expect(error.message).toContain('E2CRM000000001: brilliancrm.com (d1.cloudfront.net)')
+
+    // Without cloudfront:ListDistributions the original message stands.
+    cf.on(ListDistributionsCommand).rejects(new AccessDenied({ message: 'not authorized', ...meta }))
+    const plain = (await run(deps()).catch((e: unknown) => e)) as UserError
+    expect(plain.message).toMatch(
+      /^NoSuchDistribution: .*give `domain` instead to look it up by its alternate domain name\.$/
+    )
   })
 
   it('with wait: false returns InProgress without polling', async () => {
