@@ -142,7 +142,7 @@ describe('DescribeApplicationVersions', () => {
     expect(all.ApplicationVersions?.[1]).toMatchObject({
       ApplicationName: CRM,
       Description: 'two',
-      Status: 'Processed',
+      Status: 'PROCESSED',
       SourceBundle: { S3Bucket: 'elasticbeanstalk-eu-central-1-123456789012', S3Key: 'BrillianCRM/v2.zip' }
     })
     const some = await eb.send(
@@ -199,22 +199,22 @@ describe('CreateApplicationVersion', () => {
       ApplicationName: CRM,
       VersionLabel: 'v1',
       Description: 'first',
-      Status: 'Processing',
+      Status: 'PROCESSING',
       SourceBundle: { S3Bucket: box.storageBucket(), S3Key: 'BrillianCRM/v1.zip' }
     })
     clock.advance(999)
-    expect(box.version(CRM, 'v1')?.status).toBe('Processing')
+    expect(box.version(CRM, 'v1')?.status).toBe('PROCESSING')
     clock.advance(1)
     const described = await eb.send(
       new DescribeApplicationVersionsCommand({ ApplicationName: CRM, VersionLabels: ['v1'] })
     )
-    expect(described.ApplicationVersions?.[0].Status).toBe('Processed')
+    expect(described.ApplicationVersions?.[0].Status).toBe('PROCESSED')
   })
 
   it.each([
-    ['a Dockerrun.aws.json bundle', { 'Dockerrun.aws.json': '{}' }, 'Processed'],
-    ['a bundle with the compose file in a folder', { 'app/docker-compose.yml': 'services: {}\n' }, 'Failed'],
-    ['a bundle without compose or Dockerrun', { 'README.md': 'hi' }, 'Failed']
+    ['a Dockerrun.aws.json bundle', { 'Dockerrun.aws.json': '{}' }, 'PROCESSED'],
+    ['a bundle with the compose file in a folder', { 'app/docker-compose.yml': 'services: {}\n' }, 'FAILED'],
+    ['a bundle without compose or Dockerrun', { 'README.md': 'hi' }, 'FAILED']
   ])('%s → %s', async (_name, files, status) => {
     const clock = new Clock()
     const box = await sandbox('default', clock)
@@ -248,10 +248,10 @@ describe('CreateApplicationVersion', () => {
     const plain = await eb.send(
       new CreateApplicationVersionCommand({ ApplicationName: CRM, VersionLabel: 'v2', SourceBundle: source })
     )
-    expect(plain.ApplicationVersion?.Status).toBe('Unprocessed')
+    expect(plain.ApplicationVersion?.Status).toBe('UNPROCESSED')
     clock.advance(5000)
-    expect(box.version(CRM, 'v1')?.status).toBe('Failed')
-    expect(box.version(CRM, 'v2')?.status).toBe('Unprocessed')
+    expect(box.version(CRM, 'v1')?.status).toBe('FAILED')
+    expect(box.version(CRM, 'v2')?.status).toBe('UNPROCESSED')
   })
 
   it('errors as AWS words them; none of them creates anything', async () => {

@@ -98,7 +98,7 @@ describe('S3 (s3rver)', () => {
     )
     clock.advance(1000)
     expect(box.version('BrillianCRM', 'big')).toEqual({
-      status: 'Processed',
+      status: 'PROCESSED',
       sourceBundle: { bucket, key: 'BrillianCRM/big.zip' }
     })
   })

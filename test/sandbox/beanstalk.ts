@@ -40,7 +40,11 @@ export const BEANSTALK_OPERATIONS = [
 export type Params = Record<string, string>
 type Severity = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL'
 const SEVERITIES: Severity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']
-type VersionStatus = 'Unprocessed' | 'Processing' | 'Processed' | 'Failed' | 'Building'
+/**
+ * On the wire Beanstalk spells version statuses in capitals (PROCESSED, FAILED, …), although the SDK's enum
+ * lists Processed, Failed, …: the SDK passes the string through, so callers must compare case-insensitively.
+ */
+type VersionStatus = 'UNPROCESSED' | 'PROCESSING' | 'PROCESSED' | 'FAILED' | 'BUILDING'
 
 interface Application {
   region: string
@@ -185,7 +189,7 @@ export class Beanstalk {
           key: `${spec.name}/${v.label}.zip`
         },
         created: created + this.versions.length,
-        status: 'Processed'
+        status: 'PROCESSED'
       })
     }
     for (const e of spec.environments ?? []) this.seedEnv(region, spec.name, e, t)
@@ -273,8 +277,8 @@ export class Beanstalk {
   }
 
   private versionStatus(v: Version): VersionStatus {
-    if (v.status === 'Processing' && v.processedAt !== undefined && this.now() >= v.processedAt) {
-      v.status = v.finalStatus ?? 'Processed'
+    if (v.status === 'PROCESSING' && v.processedAt !== undefined && this.now() >= v.processedAt) {
+      v.status = v.finalStatus ?? 'PROCESSED'
     }
     return v.status
   }
@@ -524,12 +528,12 @@ export class Beanstalk {
       description: p.Description,
       sourceBundle: bucket && key ? { bucket, key } : undefined,
       created: now,
-      status: 'Unprocessed'
+      status: 'UNPROCESSED'
     }
     if (p.Process === 'true') {
-      version.status = 'Processing'
+      version.status = 'PROCESSING'
       version.processedAt = now + this.processingMs
-      version.finalStatus = bundle && !(await dockerBundleProblem(bundle)) ? 'Processed' : 'Failed'
+      version.finalStatus = bundle && !(await dockerBundleProblem(bundle)) ? 'PROCESSED' : 'FAILED'
     }
     this.versions.push(version)
     app.updated = now
@@ -564,7 +568,7 @@ export class Beanstalk {
       const v = this.versions.find(x => x.region === region && x.app === env.app && x.label === label)
       if (!v) throw invalid(`No Application Version named '${label}' found.`)
       const status = this.versionStatus(v)
-      if (status === 'Failed') {
+      if (status === 'FAILED') {
         throw invalid(`Application version '${label}' has failed processing and cannot be deployed.`)
       }
     }
