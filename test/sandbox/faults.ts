@@ -32,11 +32,11 @@ export class Faults {
     this.random = mulberry32(spec?.seed ?? 1)
   }
 
-  /** Whether faults apply to this operation (S3 is exempt unless named). */
+  /** Whether faults apply to this operation (S3 and STS are exempt unless named). */
   applies(operation: string, service: string): boolean {
     if (!this.spec) return false
     if (this.spec.operations) return this.spec.operations.includes(operation)
-    return service !== 's3'
+    return service === 'elasticbeanstalk' || service === 'cloudfront'
   }
 
   delayMs(operation: string, service: string): number {

@@ -13,7 +13,8 @@ import { CloudFront, cloudFrontRoute, CLOUDFRONT_NS } from './cloudfront.js'
 import { Faults } from './faults.js'
 import { listen, startS3, S3_ACCESS_KEY, S3_SECRET_KEY } from './s3.js'
 import { scenarios } from './scenarios.js'
-import { regionFromAuthorization } from './signing.js'
+import { regionFromAuthorization, serviceFromAuthorization } from './signing.js'
+import { handleSts, STS_NS } from './sts.js'
 import {
   AwsError,
   DEFAULT_REGION,
@@ -57,9 +58,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-function beanstalkError(error: AwsError, requestId: string, type = 'Sender'): Answer {
+function beanstalkError(error: AwsError, requestId: string, type = 'Sender', ns = BEANSTALK_NS): Answer {
   const body =
-    `<?xml version="1.0"?>\n<ErrorResponse xmlns="${BEANSTALK_NS}">` +
+    `<?xml version="1.0"?>\n<ErrorResponse xmlns="${ns}">` +
     toXml({ Error: { Type: type, Code: error.code, Message: error.message }, RequestId: requestId }) +
     '</ErrorResponse>'
   return { status: error.status, body, errorCode: error.code }
@@ -73,10 +74,15 @@ function cloudFrontError(error: AwsError, requestId: string, type = 'Sender'): A
   return { status: error.status, body, errorCode: error.code }
 }
 
-function beanstalkResult(operation: string, result: XmlNode | undefined, requestId: string): Answer {
+function beanstalkResult(
+  operation: string,
+  result: XmlNode | undefined,
+  requestId: string,
+  ns = BEANSTALK_NS
+): Answer {
   const inner = result ? `<${operation}Result>${toXml(result)}</${operation}Result>` : ''
   const body =
-    `<?xml version="1.0"?>\n<${operation}Response xmlns="${BEANSTALK_NS}">${inner}` +
+    `<?xml version="1.0"?>\n<${operation}Response xmlns="${ns}">${inner}` +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`
   return { status: 200, body }
 }
@@ -201,6 +207,24 @@ export async function startSandbox(
       delete params.Action
       delete params.Version
       const region = regionFromAuthorization(req.headers.authorization) ?? DEFAULT_REGION
+      if (
+        serviceFromAuthorization(req.headers.authorization) === 'sts' ||
+        form.get('Version') === '2011-06-15'
+      ) {
+        await answer(
+          req,
+          res,
+          'sts',
+          region,
+          operation,
+          params,
+          requestId,
+          async () =>
+            beanstalkResult(operation, handleSts(operation, beanstalk.accountId), requestId, STS_NS),
+          (e, type) => beanstalkError(e, requestId, type, STS_NS)
+        )
+        return
+      }
       await answer(
         req,
         res,

@@ -1,5 +1,10 @@
-/** SigV4 details the sandbox reads: the region of the credential scope (…/<date>/<region>/<service>/aws4_request). */
+/** SigV4 details the sandbox reads from the credential scope: …/<date>/<region>/<service>/aws4_request. */
+const SCOPE = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/
+
 export function regionFromAuthorization(header: string | undefined): string | undefined {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(header ?? '')
-  return match?.[1]
+  return SCOPE.exec(header ?? '')?.[1]
+}
+
+export function serviceFromAuthorization(header: string | undefined): string | undefined {
+  return SCOPE.exec(header ?? '')?.[2]
 }

@@ -90,7 +90,8 @@ export interface SandboxScenario {
   maxApplicationVersions?: number
 }
 
-export type Service = 'elasticbeanstalk' | 'cloudfront' | 's3'
+/** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */
+export type Service = 'elasticbeanstalk' | 'cloudfront' | 's3' | 'sts'
 
 export interface RequestLogEntry {
   time: number
