@@ -1,7 +1,7 @@
 // Builds one ncc bundle per action: src/<name>/index.ts -> dist/<name>/index.js (ESM, with its package.json).
 // `node scripts/build.mjs` builds all; `node scripts/build.mjs <name>...` builds some.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const all = readdirSync('src', { withFileTypes: true })
@@ -13,6 +13,19 @@ for (const name of names) {
   if (!all.includes(name)) {
     console.error(`no action src/${name}/index.ts; actions: ${all.join(', ')}`)
     process.exit(1)
+  }
+  // ncc type-checks with the tsconfig nearest the entry: give each action one that holds only its own
+  // folder and src/common, so one action's bundle never depends on another's sources.
+  const tsconfig = join('src', name, 'tsconfig.json')
+  if (!existsSync(tsconfig)) {
+    writeFileSync(
+      tsconfig,
+      JSON.stringify(
+        { extends: '../../tsconfig.json', compilerOptions: { types: ['node'] }, include: ['.', '../common'] },
+        null,
+        2
+      ) + '\n'
+    )
   }
   const out = join('dist', name)
   rmSync(out, { recursive: true, force: true })
