@@ -206,6 +206,10 @@ describe('ListInvalidations', () => {
     expect(second.InvalidationList?.Items?.map(i => i.Id)).toEqual([ids[0]])
     expect(second.InvalidationList?.IsTruncated).toBe(false)
     expect(box.calls('CreateInvalidation')).toHaveLength(3)
-    expect(box.calls('CreateInvalidation')[0]).toMatchObject({ service: 'cloudfront', params: { Id: CRM } })
+    expect(box.calls('CreateInvalidation')[0]).toMatchObject({
+      service: 'cloudfront',
+      region: 'us-east-1',
+      params: { Id: CRM, CallerReference: 'r0', Paths: ['/x'] }
+    })
   })
 })

@@ -328,6 +328,16 @@ export class CloudFront {
     })
   }
 
+  /** CallerReference and Paths of a CreateInvalidation body, for the request log (undefined when malformed). */
+  batchParams(body: string): { CallerReference: string; Paths: string[] } | undefined {
+    try {
+      const batch = this.parseBatch(body)
+      return { CallerReference: batch.callerReference, Paths: batch.paths }
+    } catch {
+      return undefined
+    }
+  }
+
   private parseBatch(body: string): { callerReference: string; paths: string[] } {
     if (!body.trim())
       throw new AwsError(

@@ -186,6 +186,7 @@ export async function startSandbox(
       if (route) {
         const params: Record<string, unknown> = { ...route.params }
         for (const [k, v] of url.searchParams) params[k] = v
+        if (route.operation === 'CreateInvalidation') Object.assign(params, cloudfront.batchParams(body))
         if (body) params.body = body
         await answer(
           req,
