@@ -99,6 +99,12 @@ describe('DescribeEnvironments', () => {
     expect(byApp.Environments?.map(e => e.EnvironmentName)).toEqual(['BrillianQuiz-env'])
     const all = await eb.send(new DescribeEnvironmentsCommand({}))
     expect(all.Environments).toHaveLength(4)
+    const first = await eb.send(new DescribeEnvironmentsCommand({ MaxRecords: 3 }))
+    const rest = await eb.send(new DescribeEnvironmentsCommand({ MaxRecords: 3, NextToken: first.NextToken }))
+    expect([...(first.Environments ?? []), ...(rest.Environments ?? [])].map(e => e.EnvironmentName)).toEqual(
+      all.Environments?.map(e => e.EnvironmentName)
+    )
+    expect([first.Environments?.length, rest.NextToken]).toEqual([3, undefined])
     const unknown = await eb.send(new DescribeEnvironmentsCommand({ EnvironmentNames: ['brilliancrm-env'] }))
     expect(unknown.Environments).toEqual([])
   })

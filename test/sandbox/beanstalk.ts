@@ -152,6 +152,17 @@ function parseMaxRecords(value: string | undefined, max: number): number {
   return n
 }
 
+/** MaxRecords/NextToken paging over a stable list (the token is the next offset). */
+function paginate<T>(list: T[], p: Params, max: number): { page: T[]; next?: string } {
+  const size = parseMaxRecords(p.MaxRecords, max)
+  const start = p.NextToken ? Number(Buffer.from(p.NextToken, 'base64url').toString()) : 0
+  if (!Number.isInteger(start) || start < 0) throw invalid('Invalid NextToken.')
+  const page = list.slice(start, start + size)
+  const next =
+    start + size < list.length ? Buffer.from(String(start + size)).toString('base64url') : undefined
+  return { page, next }
+}
+
 export class Beanstalk {
   readonly accountId: string
   private readonly apps: Application[] = []
@@ -452,7 +463,8 @@ export class Beanstalk {
         (ids.length === 0 || ids.includes(e.id)) &&
         (includeDeleted || this.status(e) !== 'Terminated')
     )
-    return { Environments: members(envs.map(e => this.envXml(e))) }
+    const { page, next } = paginate(envs, p, 1000)
+    return { Environments: members(page.map(e => this.envXml(e))), NextToken: next }
   }
 
   private versionXml(v: Version): XmlNode {
