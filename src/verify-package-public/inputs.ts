@@ -1,0 +1,43 @@
+import { parseBoolean, parseDuration, readRaw } from '../common/inputs.js'
+import { parseReference, type ImageReference } from './reference.js'
+
+/** Defaults, as declared in actions/verify-package-public/action.yml (a test keeps the two in step). */
+export const DEFAULTS = { token: '${{ github.token }}', timeout: '30s', 'fail-on-private': 'true' } as const
+
+export const INPUT_NAMES = ['image', 'token', 'timeout', 'fail-on-private'] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+export interface Inputs {
+  image: ImageReference
+  /** For the GitHub packages API only; never sent to the registry. Undefined when empty. */
+  token?: string
+  /** How long "not found" (and network faults) are retried while the registry catches up after a push. */
+  timeoutMs: number
+  failOnPrivate: boolean
+}
+
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+const MAX_TIMEOUT_MS = 6 * 3_600_000
+
+/** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
+export function parseInputs(raw: RawInputs): Inputs {
+  const image = parseReference(raw.image)
+  const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
+    min: 1000,
+    max: MAX_TIMEOUT_MS
+  })
+  const failOnPrivate = parseBoolean(
+    'fail-on-private',
+    raw['fail-on-private'].trim(),
+    DEFAULTS['fail-on-private'] === 'true'
+  )
+  const token = raw.token.trim()
+  return { image, token: token === '' ? undefined : token, timeoutMs, failOnPrivate }
+}
+
+/** Reads the action's inputs from the environment (INPUT_*), then parses them. */
+export function readInputs(): Inputs {
+  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  return parseInputs(raw)
+}

@@ -1,0 +1,201 @@
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { parseChallenge } from './challenge.js'
+import { isLoopbackHost, registryBaseUrl, type ImageReference } from './reference.js'
+
+/** Every manifest type a runtime may pull: multi-arch images are indexes / manifest lists. */
+export const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+] as const
+
+/** What an anonymous pull of the manifest found. */
+export type PullResult =
+  | { kind: 'pullable'; digest: string; mediaType?: string }
+  /** The registry refused an anonymous pull (401/403, or a token endpoint that refused). */
+  | { kind: 'denied'; status: number; detail: string }
+
+/** The manifest (tag or package) does not exist (yet): worth retrying shortly after a push. */
+export class ManifestNotFoundError extends Error {
+  override readonly name = 'ManifestNotFoundError'
+  constructor(
+    readonly reference: string,
+    readonly detail: string
+  ) {
+    super(`${reference}: not found (${detail})`)
+  }
+}
+
+/** A network fault, a timeout, 429 or a 5xx: worth retrying. */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError'
+}
+
+/** The registry answered in a way no retry will change (a malformed challenge, an insecure realm…). */
+export class RegistryProtocolError extends Error {
+  override readonly name = 'RegistryProtocolError'
+}
+
+export type Fetch = typeof fetch
+
+export interface PullOptions {
+  /** Per-request timeout, in ms. */
+  requestTimeoutMs: number
+  fetch?: Fetch
+}
+
+/**
+ * One anonymous pull check, as a Docker daemon without credentials does it: HEAD the manifest; on a Bearer
+ * challenge, ask the token endpoint it names (anonymously, with its service and scope) and HEAD again with
+ * that token. Throws ManifestNotFoundError / RegistryUnavailableError for the retryable cases.
+ */
+export async function checkAnonymousPull(ref: ImageReference, options: PullOptions): Promise<PullResult> {
+  const http = options.fetch ?? fetch
+  const url = `${registryBaseUrl(ref)}/v2/${ref.repository}/manifests/${ref.reference}`
+  const request = async (target: string, init: RequestInit): Promise<Response> => {
+    core.debug(`${init.method ?? 'GET'} ${target}`)
+    try {
+      const response = await http(target, {
+        ...init,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(options.requestTimeoutMs)
+      })
+      core.debug(`→ ${response.status} ${response.statusText}`)
+      return response
+    } catch (error) {
+      throw new RegistryUnavailableError(`${new URL(target).host} did not answer: ${networkReason(error)}`)
+    }
+  }
+  const headers: Record<string, string> = { Accept: MANIFEST_TYPES.join(', ') }
+
+  let auth: Record<string, string> = {}
+  let response = await request(url, { method: 'HEAD', headers })
+  if (response.status === 401) {
+    const challenge = parseChallenge(response.headers.get('www-authenticate'))
+    if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
+      return {
+        kind: 'denied',
+        status: 401,
+        detail: challenge
+          ? `the registry asks for ${challenge.scheme} credentials`
+          : 'the registry asks for credentials'
+      }
+    }
+    const token = await anonymousToken(ref, challenge.params, request)
+    if (typeof token !== 'string') return token
+    auth = { Authorization: `Bearer ${token}` }
+    response = await request(url, { method: 'HEAD', headers: { ...headers, ...auth } })
+  }
+  const status = response.status
+  if (status === 200) {
+    const mediaType = response.headers.get('content-type')?.split(';')[0].trim() || undefined
+    const digest = response.headers.get('docker-content-digest')
+    if (digest) return { kind: 'pullable', digest, mediaType }
+    // No Docker-Content-Digest on HEAD: fetch the manifest and hash it, as a runtime does.
+    const body = await request(url, { method: 'GET', headers: { ...headers, ...auth } })
+    if (body.status !== 200) return interpret(ref, body)
+    const bytes = Buffer.from(await body.arrayBuffer())
+    return {
+      kind: 'pullable',
+      digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+      mediaType
+    }
+  }
+  return interpret(ref, response)
+}
+
+type Requester = (target: string, init: RequestInit) => Promise<Response>
+
+/**
+ * An anonymous token from the realm the challenge names (never a hard-coded URL), with its service and the
+ * pull scope. Returns the token, or a `denied` result when the token endpoint refuses.
+ */
+async function anonymousToken(
+  ref: ImageReference,
+  params: Record<string, string>,
+  request: Requester
+): Promise<string | PullResult> {
+  let realm: URL
+  try {
+    realm = new URL(params.realm)
+  } catch {
+    throw new RegistryProtocolError(
+      `${ref.registry} names a token endpoint that is not a URL: "${params.realm}".`
+    )
+  }
+  if (
+    realm.protocol !== 'https:' &&
+    !(realm.protocol === 'http:' && isLoopbackHost(unbracket(realm.hostname)))
+  ) {
+    throw new RegistryProtocolError(
+      `${ref.registry} names a token endpoint over ${realm.protocol.replace(':', '')} (${realm.origin}); only HTTPS is used outside this machine.`
+    )
+  }
+  if (params.service) realm.searchParams.set('service', params.service)
+  realm.searchParams.set('scope', params.scope || `repository:${ref.repository}:pull`)
+  const response = await request(realm.toString(), { method: 'GET', headers: { Accept: 'application/json' } })
+  if (response.status === 401 || response.status === 403) {
+    return {
+      kind: 'denied',
+      status: response.status,
+      detail: `the token endpoint refused an anonymous pull token (${response.status})`
+    }
+  }
+  if (response.status === 429 || response.status >= 500) {
+    throw new RegistryUnavailableError(`the token endpoint ${realm.host} answered ${response.status}`)
+  }
+  if (response.status === 404) {
+    throw new ManifestNotFoundError(ref.display, 'the token endpoint answered 404 Not Found')
+  }
+  if (response.status !== 200) {
+    throw new RegistryProtocolError(`the token endpoint ${realm.host} answered ${response.status}.`)
+  }
+  let body: unknown
+  try {
+    body = await response.json()
+  } catch {
+    throw new RegistryProtocolError(`the token endpoint ${realm.host} did not answer with JSON.`)
+  }
+  const fields = (body ?? {}) as { token?: unknown; access_token?: unknown }
+  const token = typeof fields.token === 'string' ? fields.token : fields.access_token
+  if (typeof token !== 'string' || token === '') {
+    throw new RegistryProtocolError(`the token endpoint ${realm.host} answered without a token.`)
+  }
+  // An anonymous token is no secret, but keep it out of logs all the same.
+  core.setSecret(token)
+  return token
+}
+
+function interpret(ref: ImageReference, response: Response): PullResult {
+  const status = response.status
+  if (status === 401 || status === 403) {
+    return { kind: 'denied', status, detail: `the registry answered ${status} ${response.statusText}`.trim() }
+  }
+  if (status === 404) throw new ManifestNotFoundError(ref.display, 'the registry answered 404 Not Found')
+  if (status === 429 || status >= 500) {
+    throw new RegistryUnavailableError(`${ref.registry} answered ${status} ${response.statusText}`.trim())
+  }
+  throw new RegistryProtocolError(
+    `${ref.registry} answered ${status} ${response.statusText} to a manifest request for ${ref.display}.`.replace(
+      '  ',
+      ' '
+    )
+  )
+}
+
+function unbracket(hostname: string): string {
+  return hostname.replace(/^\[(.*)\]$/, '$1')
+}
+
+/** The reason behind a fetch failure: `ECONNREFUSED`, `timed out after 10s`… */
+export function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return 'the request timed out'
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause
+    if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`
+    return error.message
+  }
+  return String(error)
+}

@@ -1,0 +1,40 @@
+import * as core from '@actions/core'
+import { UserError } from '../common/errors.js'
+import { JobSummary, setOutputs } from '../common/log.js'
+import type { ImageReference } from './reference.js'
+import type { Verdict } from './verdict.js'
+
+/** The job summary: one line with the verdict, then the details. */
+export function summary(image: ImageReference, verdict: Verdict): JobSummary {
+  const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌'
+  const headline =
+    verdict.outcome === 'pullable'
+      ? `\`${image.display}\` is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
+      : verdict.outcome === 'not-found'
+        ? `\`${image.display}\` was not found.`
+        : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`
+  return new JobSummary()
+    .heading('Package visibility')
+    .line(`${mark} ${headline}`)
+    .table([
+      ['Image', `\`${image.display}\``],
+      ['Visibility', verdict.visibility],
+      ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
+      ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
+      ['Settings', verdict.settingsUrl]
+    ])
+}
+
+/** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */
+export async function report(image: ImageReference, verdict: Verdict): Promise<void> {
+  setOutputs({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest })
+  await summary(image, verdict).write()
+  for (const warning of verdict.warnings) core.warning(warning, { title: 'Package visibility' })
+  if (verdict.level === 'error') {
+    throw new UserError(verdict.message, {
+      title: verdict.outcome === 'not-found' ? 'Image not found' : 'Package is not public'
+    })
+  }
+  if (verdict.level === 'warning') core.warning(verdict.message, { title: 'Package is not public' })
+  else core.info(verdict.message)
+}

@@ -1,0 +1,134 @@
+import { formatDuration } from '../common/inputs.js'
+import { isGhcrLike, type ImageReference } from './reference.js'
+import { settingsUrl, type ApiResult, type Visibility } from './packages.js'
+import type { PullResult } from './registry.js'
+
+/** The anonymous pull, as finally seen: pullable, refused, or not found once the timeout was spent. */
+export type PullVerdict = PullResult | { kind: 'not-found'; detail: string; waitedMs: number }
+
+export interface Verdict {
+  visibility: Visibility | 'unknown'
+  pullable: boolean
+  digest: string
+  /** `pullable`: fine; `not-pullable`: private/internal (or refused); `not-found`: no such tag or package. */
+  outcome: 'pullable' | 'not-pullable' | 'not-found'
+  /** How the step ends: `error` fails it. */
+  level: 'ok' | 'warning' | 'error'
+  /** The verdict in plain words (the annotation for warning/error). */
+  message: string
+  /** The settings page where visibility is changed, when it is a GitHub package. */
+  settingsUrl?: string
+  /** Extra warnings (e.g. the API refused the token). */
+  warnings: string[]
+}
+
+export interface VerdictContext {
+  image: ImageReference
+  pull: PullVerdict
+  api: ApiResult
+  failOnPrivate: boolean
+  /** GITHUB_SERVER_URL (https://github.com unless on GitHub Enterprise Server). */
+  serverUrl: string
+}
+
+const BEANSTALK =
+  'Elastic Beanstalk pulls images without credentials, so a deploy of it would fail late with "pull access denied".'
+const NO_API = 'Visibility cannot be changed through the API, only on that page.'
+
+/** Pull result + API result → the verdict, outputs and message. Pure. */
+export function decide(ctx: VerdictContext): Verdict {
+  const { image, pull, api } = ctx
+  const warnings = apiWarnings(ctx)
+  const apiVisibility = api.kind === 'found' ? api.visibility : undefined
+  const link = packageSettings(ctx)
+
+  if (pull.kind === 'pullable') {
+    if (apiVisibility && apiVisibility !== 'public') {
+      warnings.push(
+        `GitHub reports ${image.display} as ${apiVisibility}, yet an anonymous pull worked; the pull decides (it is what Beanstalk does).`
+      )
+    }
+    return {
+      visibility: apiVisibility ?? 'public',
+      pullable: true,
+      digest: pull.digest,
+      outcome: 'pullable',
+      level: 'ok',
+      message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}: Elastic Beanstalk can pull it.`,
+      warnings
+    }
+  }
+
+  if (pull.kind === 'not-found') {
+    const what = image.digest ? `no manifest ${image.digest}` : `no tag "${image.tag}"`
+    const missing =
+      api.kind === 'missing'
+        ? ` The GitHub packages API does not know the package ${image.owner}/${image.name} either: check the name, and that the build pushed it.`
+        : ` Check that the build pushed this ${image.digest ? 'digest' : 'tag'} (docker/build-push-action with push: true) before this step.`
+    return {
+      visibility: apiVisibility ?? 'unknown',
+      pullable: false,
+      digest: '',
+      outcome: 'not-found',
+      level: 'error',
+      message: `${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${formatDuration(pull.waitedMs)} in case a push had just finished).${missing}`,
+      settingsUrl: link?.url,
+      warnings
+    }
+  }
+
+  const level = ctx.failOnPrivate ? 'error' : 'warning'
+  const where = link ? ` Make it public at ${link.text}. ${NO_API}` : ''
+  let message: string
+  if (apiVisibility === 'private' || apiVisibility === 'internal') {
+    const who =
+      apiVisibility === 'internal'
+        ? 'only members of the enterprise can pull it'
+        : 'only people and workflows given access can pull it'
+    message = `${image.display} is ${apiVisibility}: ${who}, and the registry refused an anonymous pull (${pull.detail}). ${BEANSTALK}${where}`
+  } else if (apiVisibility === 'public') {
+    message = `GitHub reports ${image.display} as public, but the registry refused an anonymous pull (${pull.detail}). If its visibility was just changed, run this again in a minute. ${BEANSTALK}${link ? ` Check ${link.text}.` : ''}`
+  } else if (!isGhcrLike(image)) {
+    message = `${image.display} cannot be pulled without credentials (${pull.detail}). ${BEANSTALK} Make the image public in ${image.registry}'s settings.`
+  } else {
+    const unknown =
+      api.kind === 'missing'
+        ? `the GitHub packages API does not know ${image.owner}/${image.name} (it does not exist, or the token cannot see it)`
+        : 'its visibility could not be read from the GitHub packages API'
+    message = `${image.display} cannot be pulled without credentials (${pull.detail}): the package is private, or does not exist; ${unknown}. ${BEANSTALK}${where}`
+  }
+  if (!ctx.failOnPrivate) message += ' (fail-on-private is false: this step does not fail.)'
+  return {
+    visibility: apiVisibility ?? 'unknown',
+    pullable: false,
+    digest: '',
+    outcome: 'not-pullable',
+    level,
+    message,
+    settingsUrl: link?.url,
+    warnings
+  }
+}
+
+/** The settings link: known owner type from the API, else the organisation form with the user form beside it. */
+function packageSettings(ctx: VerdictContext): { url: string; text: string } | undefined {
+  const { image, api, serverUrl } = ctx
+  if (!isGhcrLike(image) || image.owner === undefined) return undefined
+  if (api.kind === 'found') {
+    const url = settingsUrl(serverUrl, api.ownerType, image.owner, image.name)
+    return { url, text: url }
+  }
+  const org = settingsUrl(serverUrl, 'orgs', image.owner, image.name)
+  const user = settingsUrl(serverUrl, 'users', image.owner, image.name)
+  return { url: org, text: `${org} (for a package owned by a user account: ${user})` }
+}
+
+function apiWarnings(ctx: VerdictContext): string[] {
+  const { api } = ctx
+  if (api.kind === 'refused') {
+    return [
+      `The GitHub packages API refused the token (${api.status}: ${api.message}), so the package's visibility is not known; the anonymous pull check decides. Give the job \`permissions: packages: read\` (or pass a token that may read packages) for the diagnosis.`
+    ]
+  }
+  return []
+}
