@@ -29181,13 +29181,7 @@ function requestTimeout(deadline) {
  */
 async function pullWithRetry(image, deadline, http) {
     try {
-        return await retry(() => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }), {
-            deadline,
-            baseMs: 1_000,
-            maxMs: 8_000,
-            retryable: error => error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError,
-            onRetry: (error, attempt, delayMs) => lib_core/* info */.pq(`Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : error.message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`)
-        });
+        return await untilDeadline(deadline, () => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }), (error, attempt, delayMs) => lib_core/* info */.pq(`Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : error.message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`));
     }
     catch (error) {
         if (error instanceof ManifestNotFoundError) {
@@ -29203,6 +29197,26 @@ async function pullWithRetry(image, deadline, http) {
             });
         }
         throw error;
+    }
+}
+const BACKOFF = { baseMs: 1_000, maxMs: 8_000 };
+const retryable = (error) => error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError;
+/**
+ * Tries until success, a final answer or the deadline: the whole budget is used (the last wait is cut to
+ * what is left, then one more try), so "not found" means "not found once the timeout was spent".
+ */
+async function untilDeadline(deadline, fn, onRetry) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            if (!retryable(error) || deadline.expired())
+                throw error;
+            const delay = Math.min(backoffDelay(attempt, BACKOFF), deadline.remaining());
+            onRetry(error, attempt, delay);
+            await deadline.sleep(delay);
+        }
     }
 }
 

@@ -116,9 +116,12 @@ async function diagnose(inputs: Inputs, apiPlan: ApiPlan, http: Fetch): Promise<
             : `No answer: ${result.reason}.`
     )
     if (result.kind === 'unavailable') {
-      core.warning(`${result.reason}: the package's visibility is not known; the anonymous pull check decides.`, {
-        title: 'Package visibility'
-      })
+      core.warning(
+        `${result.reason}: the package's visibility is not known; the anonymous pull check decides.`,
+        {
+          title: 'Package visibility'
+        }
+      )
     }
     return result
   })

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
 import { formatDuration } from '../common/inputs.js'
-import { retry, type Deadline } from '../common/retry.js'
+import { backoffDelay, type Deadline } from '../common/retry.js'
 import type { ImageReference } from './reference.js'
 import {
   checkAnonymousPull,
@@ -27,19 +27,13 @@ export async function pullWithRetry(
   http?: Fetch
 ): Promise<PullVerdict> {
   try {
-    return await retry(
+    return await untilDeadline(
+      deadline,
       () => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }),
-      {
-        deadline,
-        baseMs: 1_000,
-        maxMs: 8_000,
-        retryable: error =>
-          error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError,
-        onRetry: (error, attempt, delayMs) =>
-          core.info(
-            `Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : (error as Error).message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`
-          )
-      }
+      (error, attempt, delayMs) =>
+        core.info(
+          `Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : (error as Error).message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`
+        )
     )
   } catch (error) {
     if (error instanceof ManifestNotFoundError) {
@@ -58,5 +52,31 @@ export async function pullWithRetry(
       })
     }
     throw error
+  }
+}
+
+const BACKOFF = { baseMs: 1_000, maxMs: 8_000 }
+
+const retryable = (error: unknown) =>
+  error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError
+
+/**
+ * Tries until success, a final answer or the deadline: the whole budget is used (the last wait is cut to
+ * what is left, then one more try), so "not found" means "not found once the timeout was spent".
+ */
+async function untilDeadline<T>(
+  deadline: Deadline,
+  fn: () => Promise<T>,
+  onRetry: (error: unknown, attempt: number, delayMs: number) => void
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (!retryable(error) || deadline.expired()) throw error
+      const delay = Math.min(backoffDelay(attempt, BACKOFF), deadline.remaining())
+      onRetry(error, attempt, delay)
+      await deadline.sleep(delay)
+    }
   }
 }
