@@ -29077,30 +29077,31 @@ async function anonymousToken(ref, params, request) {
 }
 function interpret(ref, response) {
     const status = response.status;
-    if (status === 401 || status === 403) {
-        return { kind: 'denied', status, detail: `the registry answered ${status} ${response.statusText}`.trim() };
-    }
+    const line = statusLine(response);
+    if (status === 401 || status === 403)
+        return { kind: 'denied', status, detail: `the registry answered ${line}` };
     if (status === 404)
-        throw new ManifestNotFoundError(ref.display, 'the registry answered 404 Not Found');
-    if (status === 429 || status >= 500) {
-        throw new RegistryUnavailableError(`${ref.registry} answered ${status} ${response.statusText}`.trim());
-    }
-    throw new RegistryProtocolError(`${ref.registry} answered ${status} ${response.statusText} to a manifest request for ${ref.display}.`.replace('  ', ' '));
+        throw new ManifestNotFoundError(ref.display, `the registry answered ${line}`);
+    if (status === 429 || status >= 500)
+        throw new RegistryUnavailableError(`${ref.registry} answered ${line}`);
+    throw new RegistryProtocolError(`${ref.registry} answered ${line} to a manifest request for ${ref.display}.`);
+}
+/** `404 Not Found`, or `404` when the server sent no reason phrase. */
+function statusLine(response) {
+    return `${response.status} ${response.statusText}`.trim();
 }
 function unbracket(hostname) {
     return hostname.replace(/^\[(.*)\]$/, '$1');
 }
 /** The reason behind a fetch failure: `ECONNREFUSED`, `timed out after 10s`… */
 function networkReason(error) {
-    if (error instanceof Error) {
-        if (error.name === 'TimeoutError')
-            return 'the request timed out';
-        const cause = error.cause;
-        if (cause?.code)
-            return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-        return error.message;
-    }
-    return String(error);
+    // Duck-typed: an AbortSignal timeout rejects with a DOMException, which is not always an Error instance.
+    const fault = (typeof error === 'object' && error !== null ? error : {});
+    if (fault.name === 'TimeoutError')
+        return 'the request timed out';
+    if (fault.cause?.code)
+        return `${fault.cause.code}${fault.cause.message ? ` (${fault.cause.message})` : ''}`;
+    return typeof fault.message === 'string' ? fault.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/packages.ts
