@@ -29233,10 +29233,10 @@ function summary(image, verdict) {
         : verdict.outcome === 'not-found'
             ? `\`${image.display}\` was not found.`
             : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
-    return new JobSummary()
-        .heading('Package visibility')
-        .line(`${mark} ${headline}`)
-        .table([
+    const text = new JobSummary().heading('Package visibility').line(`${mark} ${headline}`);
+    if (verdict.level !== 'ok')
+        text.line(verdict.message);
+    return text.table([
         ['Image', `\`${image.display}\``],
         ['Visibility', verdict.visibility],
         ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],

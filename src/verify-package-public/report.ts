@@ -13,16 +13,15 @@ export function summary(image: ImageReference, verdict: Verdict): JobSummary {
       : verdict.outcome === 'not-found'
         ? `\`${image.display}\` was not found.`
         : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`
-  return new JobSummary()
-    .heading('Package visibility')
-    .line(`${mark} ${headline}`)
-    .table([
-      ['Image', `\`${image.display}\``],
-      ['Visibility', verdict.visibility],
-      ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
-      ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
-      ['Settings', verdict.settingsUrl]
-    ])
+  const text = new JobSummary().heading('Package visibility').line(`${mark} ${headline}`)
+  if (verdict.level !== 'ok') text.line(verdict.message)
+  return text.table([
+    ['Image', `\`${image.display}\``],
+    ['Visibility', verdict.visibility],
+    ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
+    ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
+    ['Settings', verdict.settingsUrl]
+  ])
 }
 
 /** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */

@@ -90,6 +90,9 @@ describe('against the GHCR stand-in', () => {
     // Final at once: one token request, no retries.
     expect(tokenRequests(s)).toHaveLength(1)
     expect(run.summary).toContain('cannot be pulled without credentials (visibility: private)')
+    expect(run.summary).toContain(
+      'Make it public at https://github.com/orgs/imbit/packages/container/brilliancrm/settings'
+    )
   })
 
   it('private user-owned package: the /users/ settings link, on the GitHub host of GITHUB_SERVER_URL', async () => {
