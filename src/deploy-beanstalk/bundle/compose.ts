@@ -1,0 +1,119 @@
+import { isAlias, isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml'
+import { BundleError } from './errors.js'
+import { parseImageRef, repositoryName, sameRepository, type ImageRef } from './reference.js'
+
+export interface PinResult {
+  /** The compose file with the image pinned; comments and formatting kept. */
+  yaml: string
+  pinned: Array<{ service: string; from: string; to: string }>
+  /** Every service and its image after pinning (undefined for `build:`-only services). */
+  images: Array<{ service: string; image?: string }>
+}
+
+/** The service's effective image as Compose sees it (own key, alias, or merged from `<<`). */
+function effectiveImages(doc: Document): Map<string, string | undefined> {
+  const js: unknown = doc.toJS({ maxAliasCount: 1000 })
+  const services = (js as { services?: unknown } | null)?.services
+  const out = new Map<string, string | undefined>()
+  if (services === null || typeof services !== 'object' || Array.isArray(services)) return out
+  for (const [name, def] of Object.entries(services as Record<string, unknown>)) {
+    const image = (def as { image?: unknown } | null)?.image
+    out.set(
+      name,
+      typeof image === 'string' ? image : image === undefined || image === null ? undefined : String(image)
+    )
+  }
+  return out
+}
+
+function tryParse(image: string | undefined): ImageRef | undefined {
+  if (image === undefined) return undefined
+  try {
+    return parseImageRef(image)
+  } catch {
+    return undefined // e.g. ${REGISTRY}/app:${TAG}: not ours to pin
+  }
+}
+
+/**
+ * Pins `image` on every service whose image has the same repository. Throws a BundleError when the
+ * YAML is invalid, has no `services`, or no service matches.
+ */
+export function pinComposeImage(
+  composeYaml: string,
+  image: string,
+  fileLabel = 'docker-compose.yml'
+): PinResult {
+  let target: ImageRef
+  try {
+    target = parseImageRef(image)
+  } catch (error) {
+    throw new BundleError(
+      `Input 'image' is not a valid image reference: ${(error as Error).message}.`,
+      'image'
+    )
+  }
+  const doc = parseDocument(composeYaml, { merge: true, prettyErrors: true, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]
+    const pos = first?.linePos?.[0]
+    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : ''
+    throw new BundleError(
+      `${fileLabel} is not valid YAML${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`,
+      'compose-file'
+    )
+  }
+  const servicesNode = doc.get('services', true)
+  if (!isMap(servicesNode) || servicesNode.items.length === 0) {
+    throw new BundleError(
+      `${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`,
+      'compose-file'
+    )
+  }
+  const before = effectiveImages(doc)
+  const pinned: PinResult['pinned'] = []
+  for (const pair of servicesNode.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+    const current = before.get(name)
+    const ref = tryParse(current)
+    if (current === undefined || ref === undefined || !sameRepository(ref, target)) continue
+    const service = isAlias(pair.value) ? undefined : pair.value
+    if (!isMap(service)) {
+      throw new BundleError(
+        `${fileLabel}: service '${name}' is an alias of another node; write it out so its image can be pinned.`,
+        'compose-file'
+      )
+    }
+    setImage(doc, service, image)
+    pinned.push({ service: name, from: current, to: image })
+  }
+  if (pinned.length === 0) {
+    const found = [...before.entries()].map(([s, i]) =>
+      i === undefined ? `${s} (build only, no image)` : `${s}: ${i}`
+    )
+    throw new BundleError(
+      `No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +
+        `Services found: ${found.join('; ')}. The image must match one of them (same registry, owner and name; ` +
+        `tag or digest may differ), or set 'image:' on the service that should run it.`,
+      'image'
+    )
+  }
+  const yaml = doc.toString()
+  const after = effectiveImages(parseDocument(yaml, { merge: true }))
+  for (const p of pinned) {
+    if (after.get(p.service) !== image)
+      throw new Error(`pinning ${p.service} in ${fileLabel} did not take effect`)
+  }
+  return { yaml, pinned, images: [...after.entries()].map(([service, img]) => ({ service, image: img })) }
+}
+
+/** Sets the service's own `image`, keeping comments; an anchored scalar is changed in place (its aliases follow). */
+function setImage(doc: Document, service: YAMLMap, image: string): void {
+  const node = service.get('image', true)
+  if (isScalar(node)) {
+    node.value = image
+    return
+  }
+  // absent (merged from `<<`) or an alias: an own key overrides it without touching the anchor
+  service.set('image', doc.createNode(image))
+}

@@ -1,0 +1,7 @@
+export { BundleError } from './errors.js'
+export { parseImageRef, sameRepository, repositoryName, type ImageRef } from './reference.js'
+export { pinComposeImage, type PinResult } from './compose.js'
+export { collectEntries, entryMode, COMPOSE_ENTRY, DEFAULT_INCLUDES, type BundleEntry } from './entries.js'
+export { writeDeterministicZip, type BuiltBundle } from './zip.js'
+export { inspectBundle, type InspectedBundle } from './inspect.js'
+export { BEANSTALK_MAX_BUNDLE_BYTES, checkBundleSize, defaultVersionLabel } from './label.js'
