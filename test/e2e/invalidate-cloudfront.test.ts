@@ -91,6 +91,11 @@ describe('invalidate-cloudfront (e2e, sandbox)', () => {
     expect(sent).toContain('imbit-1000-1-')
     expect(sb.calls('ListDistributions')).toHaveLength(0)
     expect(sb.calls('GetInvalidation').length).toBeGreaterThanOrEqual(1)
+    // CloudFront's API is global: signed for us-east-1 whatever AWS_REGION (eu-central-1 here) says
+    expect(sb.env.AWS_REGION).toBe('eu-central-1')
+    expect(new Set(sb.requests.filter(r => r.service === 'cloudfront').map(r => r.region))).toEqual(
+      new Set(['us-east-1'])
+    )
 
     expect(run.outputs['distribution-id']).toBe(CRM.id)
     expect(run.outputs.status).toBe('Completed')

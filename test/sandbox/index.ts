@@ -192,7 +192,8 @@ export async function startSandbox(
           req,
           res,
           'cloudfront',
-          'us-east-1',
+          // the region the client signed for (CloudFront's API is global and signs for us-east-1)
+          regionFromAuthorization(req.headers.authorization) ?? 'us-east-1',
           route.operation,
           params,
           requestId,
