@@ -98,7 +98,7 @@ export function pinComposeImage(
       'image'
     )
   }
-  const yaml = doc.toString()
+  const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 })
   const after = effectiveImages(parseDocument(yaml, { merge: true }))
   for (const p of pinned) {
     if (after.get(p.service) !== image)

@@ -51,6 +51,17 @@ function listEntries(path: string): Promise<string[]> {
   })
 }
 
+/** What sits at the zip's root: files, and folders (`app/`) even when the zip has no entry for them. */
+function rootNames(entries: string[]): string[] {
+  const seen = new Set<string>()
+  for (const name of entries) {
+    const slash = name.indexOf('/')
+    const top = slash < 0 ? name : name.slice(0, slash + 1)
+    if (top !== '' && top !== '/') seen.add(top)
+  }
+  return [...seen]
+}
+
 /** Checks a ready `bundle` zip: readable, and docker-compose.yml or Dockerrun.aws.json at its root. */
 export async function inspectBundle(path: string): Promise<InspectedBundle> {
   let size: number
@@ -62,7 +73,7 @@ export async function inspectBundle(path: string): Promise<InspectedBundle> {
     throw new BundleError(`Input '${INPUT}' is "${path}", which is not a file in the workspace.`, INPUT)
   }
   const [entries, sha256] = await Promise.all([listEntries(path), sha256File(path)])
-  const root = entries.filter(n => n !== '' && !n.replace(/\/$/, '').includes('/'))
+  const root = rootNames(entries)
   const hasCompose = root.includes('docker-compose.yml')
   const hasDockerrun = root.includes('Dockerrun.aws.json')
   if (!hasCompose && !hasDockerrun) {

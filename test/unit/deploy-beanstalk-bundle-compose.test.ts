@@ -1,0 +1,196 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import {
+  BundleError,
+  checkBundleSize,
+  defaultVersionLabel,
+  BEANSTALK_MAX_BUNDLE_BYTES,
+  parseImageRef,
+  pinComposeImage,
+  sameRepository
+} from '../../src/deploy-beanstalk/bundle/index.js'
+
+const fixture = (name: string): string => readFileSync(`test/fixtures/compose/${name}`, 'utf8')
+const images = (yaml: string): Record<string, unknown> => {
+  const services = (parse(yaml, { merge: true }) as { services: Record<string, { image?: string }> }).services
+  return Object.fromEntries(Object.entries(services).map(([k, v]) => [k, v.image]))
+}
+function bundleError(fn: () => unknown): BundleError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(BundleError)
+    return error as BundleError
+  }
+  throw new Error('expected a BundleError')
+}
+
+describe('parseImageRef', () => {
+  it.each([
+    [
+      'ghcr.io/imbit/brilliancrm:latest',
+      { registry: 'ghcr.io', repository: 'imbit/brilliancrm', tag: 'latest' }
+    ],
+    ['nginx', { registry: 'docker.io', repository: 'library/nginx' }],
+    ['nginx:1.27', { registry: 'docker.io', repository: 'library/nginx', tag: '1.27' }],
+    ['bitnami/redis', { registry: 'docker.io', repository: 'bitnami/redis' }],
+    ['index.docker.io/nginx', { registry: 'docker.io', repository: 'library/nginx' }],
+    ['127.0.0.1:5000/imbit/app:1', { registry: '127.0.0.1:5000', repository: 'imbit/app', tag: '1' }],
+    ['localhost/app', { registry: 'localhost', repository: 'app' }],
+    ['GHCR.io/imbit/app', { registry: 'ghcr.io', repository: 'imbit/app' }],
+    [
+      'ghcr.io/imbit/app:v1@sha256:' + 'a'.repeat(64),
+      { registry: 'ghcr.io', repository: 'imbit/app', tag: 'v1', digest: 'sha256:' + 'a'.repeat(64) }
+    ]
+  ])('%s', (ref, expected) => {
+    expect(parseImageRef(ref)).toEqual(expected)
+  })
+
+  it.each([
+    ['', /empty/],
+    ['ghcr.io/Imbit/BrillianCRM:latest', /lower case/],
+    ['https://ghcr.io/imbit/app', /scheme/],
+    ['ghcr.io/imbit/app:bad tag', /spaces/],
+    ['ghcr.io/imbit/app@sha256:xyz', /digest/],
+    ['ghcr.io//app', /empty path/],
+    ['ghcr.io/imbit/app:-x', /tag/],
+    ['ghcr.io/imbit/a..b', /component/]
+  ])('rejects %p', (ref, message) => {
+    expect(() => parseImageRef(ref)).toThrow(message)
+  })
+
+  it('compares repositories, not tags or digests', () => {
+    const p = parseImageRef
+    expect(sameRepository(p('nginx'), p('docker.io/library/nginx:1'))).toBe(true)
+    expect(sameRepository(p('index.docker.io/library/nginx'), p('nginx@sha256:' + 'b'.repeat(64)))).toBe(true)
+    expect(sameRepository(p('ghcr.io/imbit/app:1'), p('ghcr.io/imbit/app:2'))).toBe(true)
+    expect(sameRepository(p('ghcr.io/imbit/app'), p('ghcr.io/other/app'))).toBe(false)
+    expect(sameRepository(p('ghcr.io/imbit/app'), p('docker.io/imbit/app'))).toBe(false)
+    expect(sameRepository(p('127.0.0.1:5000/imbit/app'), p('127.0.0.1:5001/imbit/app'))).toBe(false)
+  })
+})
+
+describe('pinComposeImage', () => {
+  it('pins tag and digest forms of the same repository, keeps comments, leaves others alone', () => {
+    const to = 'ghcr.io/imbit/brilliancrm:abc1234'
+    const result = pinComposeImage(fixture('ghcr.yml'), to)
+    expect(result.pinned.map(p => p.service)).toEqual(['web', 'worker'])
+    expect(result.pinned[0]?.from).toBe('ghcr.io/imbit/brilliancrm:latest')
+    expect(images(result.yaml)).toEqual({ web: to, worker: to, db: 'postgres:16', builder: undefined })
+    expect(result.yaml).toContain('# BrillianCRM on Beanstalk')
+    expect(result.yaml).toContain('# pinned by the deploy')
+    expect(result.yaml).toContain('command: ["node", "worker.js"]')
+    expect(result.images).toEqual([
+      { service: 'web', image: to },
+      { service: 'worker', image: to },
+      { service: 'db', image: 'postgres:16' },
+      { service: 'builder', image: undefined }
+    ])
+  })
+
+  it('pins by digest', () => {
+    const to = 'ghcr.io/imbit/brilliancrm@sha256:' + 'f'.repeat(64)
+    expect(images(pinComposeImage(fixture('ghcr.yml'), to).yaml).web).toBe(to)
+  })
+
+  it('handles merge keys without touching the anchor or other services', () => {
+    const to = 'ghcr.io/imbit/brilliancrm:new'
+    const result = pinComposeImage(fixture('anchors.yml'), to)
+    expect(result.pinned.map(p => p.service)).toEqual(['web', 'worker'])
+    const doc = parse(result.yaml, { merge: true }) as {
+      'x-app': { image: string }
+      services: Record<string, { image: string; restart?: string; command?: string }>
+    }
+    expect(doc.services.web?.image).toBe(to)
+    expect(doc.services.web?.restart).toBe('always')
+    expect(doc.services.worker?.command).toBe('worker')
+    expect(doc.services.cache?.image).toBe('redis:7')
+    expect(result.yaml).toContain('<<: *app')
+  })
+
+  it('changes an aliased image scalar in place so every alias follows', () => {
+    const yaml = 'services:\n  a:\n    image: &img ghcr.io/imbit/x:1\n  b:\n    image: *img\n'
+    const result = pinComposeImage(yaml, 'ghcr.io/imbit/x:2')
+    expect(images(result.yaml)).toEqual({ a: 'ghcr.io/imbit/x:2', b: 'ghcr.io/imbit/x:2' })
+    expect(result.yaml).toContain('&img')
+  })
+
+  it('matches registries with ports and docker hub short names', () => {
+    const f = fixture('registry-port.yml')
+    expect(images(pinComposeImage(f, '127.0.0.1:5000/imbit/app:2').yaml).app).toBe(
+      '127.0.0.1:5000/imbit/app:2'
+    )
+    const hub = pinComposeImage(f, 'docker.io/library/nginx:1.27')
+    expect(hub.pinned).toEqual([{ service: 'hub', from: 'nginx', to: 'docker.io/library/nginx:1.27' }])
+  })
+
+  it('lists the images found (and build-only services) when none matches', () => {
+    const error = bundleError(() => pinComposeImage(fixture('ghcr.yml'), 'ghcr.io/imbit/other:1'))
+    expect(error.input).toBe('image')
+    expect(error.message).toContain('ghcr.io/imbit/other:1')
+    expect(error.message).toContain('db: postgres:16')
+    expect(error.message).toContain('web: ghcr.io/imbit/brilliancrm:latest')
+    expect(error.message).toContain('builder (build only, no image)')
+    expect(error.message).toMatch(/must match one of them/)
+  })
+
+  it('ignores interpolated images it cannot parse instead of failing on them', () => {
+    const yaml = 'services:\n  a:\n    image: ${REGISTRY}/app:${TAG}\n  b:\n    image: ghcr.io/imbit/b:1\n'
+    expect(images(pinComposeImage(yaml, 'ghcr.io/imbit/b:2').yaml)).toEqual({
+      a: '${REGISTRY}/app:${TAG}',
+      b: 'ghcr.io/imbit/b:2'
+    })
+  })
+
+  it('rejects upper-case image refs for input image', () => {
+    const error = bundleError(() => pinComposeImage(fixture('ghcr.yml'), 'ghcr.io/Imbit/BrillianCRM:1'))
+    expect(error.input).toBe('image')
+    expect(error.message).toMatch(/lower case/)
+  })
+
+  it('reports invalid YAML with its line', () => {
+    const error = bundleError(() =>
+      pinComposeImage('services:\n  web:\n    image: [x\n', 'nginx', 'deploy/compose.yml')
+    )
+    expect(error.input).toBe('compose-file')
+    expect(error.message).toMatch(/deploy\/compose\.yml is not valid YAML at line \d+/)
+  })
+
+  it.each(['version: "3"\n', '', 'services:\n', 'services: [a]\n', '- a\n'])(
+    'requires services: %p',
+    yaml => {
+      const error = bundleError(() => pinComposeImage(yaml, 'nginx'))
+      expect(error.input).toBe('compose-file')
+      expect(error.message).toMatch(/no 'services'/)
+    }
+  )
+
+  it('rejects duplicate keys', () => {
+    const error = bundleError(() =>
+      pinComposeImage('services:\n  a:\n    image: x\n  a:\n    image: y\n', 'x')
+    )
+    expect(error.message).toMatch(/line 4/)
+  })
+})
+
+describe('size and label', () => {
+  it('accepts the limit and refuses one byte more, saying what to do', () => {
+    expect(() => checkBundleSize(BEANSTALK_MAX_BUNDLE_BYTES, 'include')).not.toThrow()
+    try {
+      checkBundleSize(BEANSTALK_MAX_BUNDLE_BYTES + 1, 'bundle')
+      throw new Error('no error')
+    } catch (error) {
+      expect(error).toBeInstanceOf(BundleError)
+      expect((error as BundleError).input).toBe('bundle')
+      expect((error as Error).message).toMatch(/500\.0 MB.*limit of 500 MB.*524288000 bytes.*Docker image/s)
+    }
+  })
+
+  it('derives the default label', () => {
+    const sha = 'ABCDEF0123456789'
+    expect(defaultVersionLabel(sha.toLowerCase(), '0123456789abcdef')).toBe('abcdef0-01234567')
+    expect(defaultVersionLabel(undefined, 'ffeeddccbbaa')).toBe('local-ffeeddcc')
+    expect(defaultVersionLabel('', 'ffeeddccbbaa')).toBe('local-ffeeddcc')
+  })
+})
