@@ -143,6 +143,19 @@ describe('pinComposeImage', () => {
     })
   })
 
+  it('says which images in the file are not valid references', () => {
+    const yaml = 'services:\n  a:\n    image: ghcr.io/Imbit/App:1\n  b:\n    image: ${REG}/b\n'
+    const error = bundleError(() => pinComposeImage(yaml, 'ghcr.io/imbit/app:2'))
+    expect(error.message).toMatch(/a: ghcr\.io\/Imbit\/App:1 \(not a valid reference: .*lower case\)/)
+    expect(error.message).toContain('b: ${REG}/b (uses variables: not pinned)')
+  })
+
+  it('refuses files with several YAML documents', () => {
+    const error = bundleError(() => pinComposeImage('services:\n  a:\n    image: x\n---\nb: 1\n', 'x'))
+    expect(error.input).toBe('compose-file')
+    expect(error.message).toMatch(/not valid YAML at line 4/)
+  })
+
   it('rejects upper-case image refs for input image', () => {
     const error = bundleError(() => pinComposeImage(fixture('ghcr.yml'), 'ghcr.io/Imbit/BrillianCRM:1'))
     expect(error.input).toBe('image')

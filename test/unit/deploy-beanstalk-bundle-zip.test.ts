@@ -143,7 +143,11 @@ describe('collectEntries', () => {
     await expectBundleError(collect(ws, ['.']), 'include', /whole workspace/)
     await expectBundleError(collect(ws, ['src', 'src/app.js']), 'include', /"src\/app\.js" twice/)
     const withCompose = await workspace({ 'docker-compose.yml': 'x' })
-    await expectBundleError(collect(withCompose, ['docker-compose.yml']), 'include', /already goes/)
+    await expectBundleError(
+      collect(withCompose, ['docker-compose.yml']),
+      'include',
+      /where the compose file \(deploy\/compose\.prod\.yml\) goes/
+    )
   })
 
   it('follows symlinks inside the workspace and refuses ones pointing outside', async () => {

@@ -35,6 +35,17 @@ function tryParse(image: string | undefined): ImageRef | undefined {
   }
 }
 
+/** ` (not a valid reference: …)` for images we cannot parse, so a typo or upper case is visible. */
+function invalidNote(image: string): string {
+  if (image.includes('${')) return ' (uses variables: not pinned)'
+  try {
+    parseImageRef(image)
+    return ''
+  } catch (error) {
+    return ` (not a valid reference: ${(error as Error).message})`
+  }
+}
+
 /**
  * Pins `image` on every service whose image has the same repository. Throws a BundleError when the
  * YAML is invalid, has no `services`, or no service matches.
@@ -89,7 +100,7 @@ export function pinComposeImage(
   }
   if (pinned.length === 0) {
     const found = [...before.entries()].map(([s, i]) =>
-      i === undefined ? `${s} (build only, no image)` : `${s}: ${i}`
+      i === undefined ? `${s} (build only, no image)` : `${s}: ${i}${invalidNote(i)}`
     )
     throw new BundleError(
       `No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +

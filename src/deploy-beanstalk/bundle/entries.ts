@@ -118,12 +118,11 @@ export async function collectEntries(opts: {
       const name = out[i]?.name ?? ''
       throw new BundleError(
         name === COMPOSE_ENTRY
-          ? `Input '${INPUT}' adds ${COMPOSE_ENTRY} at the bundle root, where the compose file already goes; leave it out of '${INPUT}'.`
+          ? `Input '${INPUT}' adds ${COMPOSE_ENTRY} at the bundle root, where the compose file (${opts.composeFile}) goes; leave it out of '${INPUT}'.`
           : `Input '${INPUT}' adds "${name}" twice; list each file or folder once.`,
         INPUT
       )
     }
   }
-  void opts.composeFile
   return out
 }
