@@ -116,6 +116,17 @@ describe('pinComposeImage', () => {
     expect(result.yaml).toContain('&img')
   })
 
+  it('pins a service that aliases another service, and refuses an alias of a non-service node', () => {
+    const yaml = 'services:\n  web: &web\n    image: ghcr.io/imbit/x:1\n  copy: *web\n'
+    const result = pinComposeImage(yaml, 'ghcr.io/imbit/x:2')
+    expect(result.pinned.map(p => p.service)).toEqual(['web', 'copy'])
+    expect(images(result.yaml)).toEqual({ web: 'ghcr.io/imbit/x:2', copy: 'ghcr.io/imbit/x:2' })
+    const first = 'x-base: &base\n  image: ghcr.io/imbit/x:1\nservices:\n  copy: *base\n'
+    const error = bundleError(() => pinComposeImage(first, 'ghcr.io/imbit/x:2'))
+    expect(error.input).toBe('compose-file')
+    expect(error.message).toMatch(/'copy' is an alias/)
+  })
+
   it('matches registries with ports and docker hub short names', () => {
     const f = fixture('registry-port.yml')
     expect(images(pinComposeImage(f, '127.0.0.1:5000/imbit/app:2').yaml).app).toBe(

@@ -83,20 +83,34 @@ export function pinComposeImage(
   }
   const before = effectiveImages(doc)
   const pinned: PinResult['pinned'] = []
+  const aliased: Array<{ service: string; from: string }> = []
   for (const pair of servicesNode.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
     const current = before.get(name)
     const ref = tryParse(current)
     if (current === undefined || ref === undefined || !sameRepository(ref, target)) continue
-    const service = isAlias(pair.value) ? undefined : pair.value
-    if (!isMap(service)) {
-      throw new BundleError(
-        `${fileLabel}: service '${name}' is an alias of another node; write it out so its image can be pinned.`,
-        'compose-file'
-      )
+    if (isAlias(pair.value)) {
+      aliased.push({ service: name, from: current }) // follows its anchor, checked below
+      continue
     }
-    setImage(doc, service, image)
+    if (!isMap(pair.value)) continue
+    setImage(doc, pair.value, image)
     pinned.push({ service: name, from: current, to: image })
+  }
+  if (aliased.length > 0) {
+    const now = effectiveImages(doc)
+    for (const a of aliased) {
+      if (now.get(a.service) !== image) {
+        throw new BundleError(
+          `${fileLabel}: service '${a.service}' is an alias (*anchor) of a node that is not a pinned service; ` +
+            `write the service out so its image can be pinned.`,
+          'compose-file'
+        )
+      }
+      pinned.push({ service: a.service, from: a.from, to: image })
+    }
+    const order = [...before.keys()]
+    pinned.sort((x, y) => order.indexOf(x.service) - order.indexOf(y.service))
   }
   if (pinned.length === 0) {
     const found = [...before.entries()].map(([s, i]) =>
