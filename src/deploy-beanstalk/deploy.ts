@@ -80,6 +80,9 @@ export async function startUpdate(
   }
 }
 
+/** How often events are read while the environment's state does not change. */
+export const EVENTS_EVERY_MS = 6_000
+
 export interface FollowOptions {
   application: string
   environmentId: string
@@ -125,6 +128,7 @@ function logEvent(event: BeanstalkEvent): void {
  * succeeds (Ready, our version, required health) or fails, or the deadline passes.
  */
 export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions): Promise<FollowOutcome> {
+  const clock = options.deadline.clock
   const log = new EventLog()
   const poller = new Poller(options.deadline, beanstalk.callTimes)
   let state = initialFollowState({
@@ -145,7 +149,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
       environmentId: options.environmentId,
       startTime: log.nextStart(options.since)
     })
-    lastEventsAt = options.deadline.clock.now()
+    lastEventsAt = clock.now()
     const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()))
     for (const event of fresh) {
       logEvent(event)
@@ -154,30 +158,33 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
     return fresh.length
   }
 
-  const decision = await poller.run<Decision>(async () => {
-    round++
-    // Events every round while things move; at least every 10 s otherwise; always when the state changed.
-    const eventsDue = round <= 5 || options.deadline.clock.now() - lastEventsAt >= 10_000
-    if (eventsDue && (await readEvents()) > 0) poller.changed()
-    const [env] = await beanstalk.environments({ ids: [options.environmentId] })
-    if (!env) throw new Error(`Environment ${options.environmentId} disappeared.`)
-    environment = env
-    const seen = `${env.status}/${env.health}/${env.versionLabel}`
-    if (seen !== lastSeen) {
-      core.info(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`)
-      lastSeen = seen
-      poller.changed()
-      if (!eventsDue && (await readEvents()) > 0) poller.changed()
-    }
-    const result = decide(state, {
-      time: options.deadline.clock.now(),
-      status: env.status,
-      health: env.health,
-      versionLabel: env.versionLabel
-    })
-    state = result.state
-    return result.decision.kind === 'wait' ? undefined : result.decision
-  }, 2)
+  const decision = await poller.run<Decision>(
+    async () => {
+      round++
+      // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
+      const eventsDue = round === 1 || clock.now() - lastEventsAt >= EVENTS_EVERY_MS
+      if (eventsDue && (await readEvents()) > 0) poller.changed()
+      const [env] = await beanstalk.environments({ ids: [options.environmentId] })
+      if (!env) throw new Error(`Environment ${options.environmentId} disappeared.`)
+      environment = env
+      const seen = `${env.status}/${env.health}/${env.versionLabel}`
+      if (seen !== lastSeen) {
+        core.info(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`)
+        lastSeen = seen
+        poller.changed()
+        if (!eventsDue && (await readEvents()) > 0) poller.changed()
+      }
+      const result = decide(state, {
+        time: clock.now(),
+        status: env.status,
+        health: env.health,
+        versionLabel: env.versionLabel
+      })
+      state = result.state
+      return result.decision.kind === 'wait' ? undefined : result.decision
+    },
+    () => (clock.now() - lastEventsAt >= EVENTS_EVERY_MS - 3_000 ? 2 : 1)
+  )
 
   // The last events (the final messages often come with the state change).
   try {

@@ -45,7 +45,10 @@ export class Poller {
     this.lastChangeAt = this.deadline.clock.now()
   }
 
-  async run<T>(round: () => Promise<T | undefined>, callsPerRound: number): Promise<T | undefined> {
+  async run<T>(
+    round: () => Promise<T | undefined>,
+    callsPerRound: number | (() => number)
+  ): Promise<T | undefined> {
     for (;;) {
       try {
         const value = await round()
@@ -61,7 +64,7 @@ export class Poller {
         now: this.deadline.clock.now(),
         lastChangeAt: this.lastChangeAt,
         recentCalls: this.callTimes,
-        callsNextRound: callsPerRound,
+        callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
         throttledRounds: this.throttledRounds
       })
       core.debug(`next poll in ${delay}ms`)

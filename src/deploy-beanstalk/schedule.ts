@@ -13,6 +13,8 @@ export const POLL_POLICY = {
   /** The longest delay, also under throttling. */
   maxMs: 30_000,
   budgetPerMinute: 20,
+  /** Beyond this many calls in the window, rounds are paced at the budget's steady rate (3 s a call). */
+  paceAbove: 10,
   windowMs: 60_000
 } as const
 
@@ -49,9 +51,20 @@ export function budgetTime(earliest: number, recentCalls: readonly number[], cal
   return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs
 }
 
+/**
+ * Once the window holds more than `paceAbove` calls, a round of k calls waits at least k × 3 s (the budget's
+ * steady rate), so the budget is spread over the minute instead of spent in a burst and then waited out.
+ */
+export function paceDelay(now: number, recentCalls: readonly number[], calls: number): number {
+  const { budgetPerMinute, windowMs, paceAbove } = POLL_POLICY
+  const inWindow = recentCalls.filter(time => time > now - windowMs).length
+  return inWindow >= paceAbove ? (calls * windowMs) / budgetPerMinute : 0
+}
+
 /** The delay before the next round, in ms. */
 export function nextPollDelay(input: ScheduleInput): number {
   const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds)
-  const at = budgetTime(input.now + base, input.recentCalls, input.callsNextRound)
+  const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound))
+  const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound)
   return at - input.now
 }

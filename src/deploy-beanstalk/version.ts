@@ -84,7 +84,8 @@ export async function waitProcessed(
   beanstalk: BeanstalkGateway,
   plan: Plan,
   deadline: Deadline,
-  since: Date
+  since: Date,
+  bucket: string
 ): Promise<void> {
   const poller = new Poller(deadline, beanstalk.callTimes)
   let last = ''
@@ -129,7 +130,7 @@ export async function waitProcessed(
     core.debug(`DescribeEvents for the version failed: ${String(error)}`)
   }
   throw new UserError(
-    `Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${plan.upload?.bucket ?? '<storage bucket>'}/${plan.upload?.key}.`,
+    `Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`,
     { title: 'Version processing failed' }
   )
 }

@@ -195,7 +195,7 @@ describe('version', () => {
         }
       ]
     })
-    const error = await userError(waitProcessed(gateway, plan, new Deadline(60_000, clock), new Date(0)))
+    const error = await userError(waitProcessed(gateway, plan, new Deadline(60_000, clock), new Date(0), 'b'))
     expect(error.message).toContain('Invalid option specification')
     expect(error.message).toContain('status Failed')
   })

@@ -1,0 +1,273 @@
+import * as core from '@actions/core'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { UserError } from '../common/errors.js'
+import { formatDuration } from '../common/inputs.js'
+import { phase } from '../common/log.js'
+import { Deadline, systemClock, type Clock } from '../common/retry.js'
+import { BeanstalkGateway } from './beanstalk.js'
+import { defaultVersionLabel } from './bundle/index.js'
+import { prepareBundle, type PreparedBundle } from './bundling.js'
+import { defaultDescription } from './description.js'
+import { readInputs, type Inputs } from './inputs.js'
+import { checkApplication, findEnvironment, platformWarning, type GatewayFor } from './lookup.js'
+import { describePlan, makePlan, type Plan } from './plan.js'
+import { rollBack } from './rollback.js'
+import { setActionOutputs, summary, type Outcome } from './report.js'
+import { StorageGateway } from './storage.js'
+import { follow, startUpdate, type FollowOutcome } from './deploy.js'
+import { createVersion, resolveBucket, uploadBundle, waitProcessed } from './version.js'
+import { checkExistingVersion } from './existing.js'
+
+export interface Dependencies {
+  gatewayFor: GatewayFor
+  storageFor: (region: string) => StorageGateway
+  clock: Clock
+  env: NodeJS.ProcessEnv
+}
+
+/** inputs → look-up → bundle → plan → upload → version → deploy → follow (→ rollback) → report. */
+export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
+  const clock = deps.clock ?? systemClock
+  const env = deps.env ?? process.env
+  const gateways = new Map<string, BeanstalkGateway>()
+  const gatewayFor =
+    deps.gatewayFor ??
+    ((region: string) => {
+      const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
+      gateways.set(region, gateway)
+      return gateway
+    })
+  const storageFor = deps.storageFor ?? ((region: string) => new StorageGateway(region))
+  const started = clock.now()
+  const inputs = await phase('Inputs', async () => readInputs(env))
+  if (inputs.descriptionTruncated)
+    core.notice('version-description is longer than 200 characters: it was cut to 200.')
+  const deadline = new Deadline(inputs.timeoutMs, clock)
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
+  let bundle: PreparedBundle | undefined
+  try {
+    const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b))
+    await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
+    for (const warning of plan.warnings) core.warning(warning)
+    const outcome = plan.dryRun
+      ? {
+          result: 'dry-run' as const,
+          deployed: false,
+          events: [],
+          durationMs: clock.now() - started,
+          uploadedBytes: 0
+        }
+      : await carryOut(plan, gatewayFor(plan.region), storageFor(plan.region), deadline, started)
+    await report(plan, outcome)
+  } finally {
+    if (bundle?.temporary) await rm(bundle.path, { force: true })
+  }
+}
+
+/** Look-up (read-only), the bundle (local), the plan (pure). Nothing in AWS changes here. */
+async function decide(
+  inputs: Inputs,
+  ctx: {
+    gatewayFor: GatewayFor
+    storageFor: (region: string) => StorageGateway
+    env: NodeJS.ProcessEnv
+    workspace: string
+  },
+  keep: (bundle: PreparedBundle) => void
+): Promise<Plan> {
+  const beanstalk = ctx.gatewayFor(inputs.region)
+  const warnings: string[] = []
+  const found = await phase(
+    `Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`,
+    async () => {
+      await checkApplication(ctx.gatewayFor, inputs.region, inputs.application)
+      const environment = await findEnvironment(
+        ctx.gatewayFor,
+        inputs.region,
+        inputs.application,
+        inputs.environment
+      )
+      core.info(
+        `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
+      )
+      const warning = platformWarning(environment)
+      if (warning) warnings.push(warning)
+      const existing = inputs.versionLabel
+        ? await beanstalk.version(inputs.application, inputs.versionLabel)
+        : undefined
+      if (existing) core.info(`Version ${existing.label} exists (${existing.status}).`)
+      return { environment, existing }
+    }
+  )
+  const redeployOnly =
+    found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined
+  let prepared: PreparedBundle | undefined
+  if (!redeployOnly) {
+    const tempDir = ctx.env.RUNNER_TEMP || tmpdir()
+    prepared = await phase('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir))
+    keep(prepared)
+  }
+  const label = inputs.versionLabel ?? defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '')
+  const existing =
+    found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label))
+  if (existing && prepared) {
+    await checkExistingVersion(
+      ctx.storageFor(inputs.region),
+      existing,
+      prepared,
+      inputs.source.kind === 'bundle' ? 'bundle' : 'image'
+    )
+  }
+  const description =
+    inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace))
+  return makePlan({
+    inputs,
+    environment: found.environment,
+    label,
+    description,
+    bundle: prepared,
+    existing,
+    warnings
+  })
+}
+
+/** Upload, version, deploy, follow, roll back on failure when asked. */
+async function carryOut(
+  plan: Plan,
+  beanstalk: BeanstalkGateway,
+  storage: StorageGateway,
+  deadline: Deadline,
+  started: number
+): Promise<Outcome> {
+  const clock = deadline.clock
+  let uploadedBytes = 0
+  if (plan.mode === 'new-version') {
+    const since = new Date(clock.now())
+    const bucket = await phase('Upload the bundle', async () => {
+      const bucket = await resolveBucket(beanstalk, plan)
+      uploadedBytes = await uploadBundle(storage, plan, bucket)
+      return bucket
+    })
+    await phase(`Create version ${plan.label}`, async () => {
+      const version = await createVersion(beanstalk, plan, bucket)
+      core.info(`Version ${plan.label} created in ${plan.application}: ${version.status}.`)
+      await waitProcessed(beanstalk, plan, deadline, since, bucket)
+    })
+  }
+  const initial = {
+    id: plan.environmentId,
+    name: plan.environment,
+    application: plan.application,
+    status: plan.environmentStatus,
+    health: 'Grey'
+  }
+  const request = await phase(`Deploy ${plan.label} to ${plan.environment}`, () =>
+    startUpdate(
+      beanstalk,
+      plan.environmentId,
+      plan.label,
+      deadline,
+      plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }
+    )
+  )
+  const base = { events: [], uploadedBytes }
+  if (!request) {
+    const reason = `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing was deployed; run again later or raise timeout. See ${plan.consoleUrl}`
+    await report(plan, {
+      ...base,
+      result: 'timed-out',
+      deployed: false,
+      reason,
+      durationMs: clock.now() - started
+    })
+    throw new UserError(reason, { input: 'timeout', title: 'Environment busy' })
+  }
+  if (!plan.wait) {
+    core.info(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`)
+    return {
+      ...base,
+      result: 'requested',
+      deployed: true,
+      environment: request.environment,
+      durationMs: clock.now() - started
+    }
+  }
+  const followed = await phase(`Follow the update of ${plan.environment}`, () =>
+    follow(beanstalk, {
+      application: plan.application,
+      environmentId: plan.environmentId,
+      target: plan.label,
+      previous: plan.previousLabel,
+      requiredHealth: plan.requiredHealth,
+      since: request.since,
+      deadline,
+      timeoutMs: plan.timeoutMs,
+      initial: request.environment
+    })
+  )
+  if (followed.kind === 'success') {
+    core.info(
+      `${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${formatDuration(clock.now() - started)}.`
+    )
+    return {
+      ...base,
+      result: 'deployed',
+      deployed: true,
+      environment: followed.environment,
+      events: followed.events,
+      durationMs: clock.now() - started
+    }
+  }
+  return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock })
+}
+
+/** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
+async function fail(
+  plan: Plan,
+  beanstalk: BeanstalkGateway,
+  followed: Exclude<FollowOutcome, { kind: 'success' }>,
+  ctx: { uploadedBytes: number; started: number; clock: Clock }
+): Promise<never> {
+  const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
+  let reason: string
+  if (followed.kind === 'timeout') {
+    const env = followed.environment
+    reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
+  } else {
+    reason = `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
+    const more = errors.filter(message => message !== followed.decision.reason).slice(-5)
+    if (more.length > 0) reason += ` Beanstalk said: ${more.join(' | ')}`
+  }
+  let rollback
+  if (plan.rollbackOnFailure) {
+    rollback =
+      followed.kind === 'timeout'
+        ? { result: 'skipped' as const, detail: 'not attempted: the update may still be running.' }
+        : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () =>
+            rollBack(beanstalk, plan, followed.environment)
+          )
+    reason += ` Rollback: ${rollback.detail}`
+  }
+  reason += ` See ${plan.consoleUrl}`
+  const outcome: Outcome = {
+    result: followed.kind === 'timeout' ? 'timed-out' : 'failed',
+    deployed: false,
+    environment: followed.environment,
+    events: followed.events,
+    reason,
+    rollback,
+    durationMs: ctx.clock.now() - ctx.started,
+    uploadedBytes: ctx.uploadedBytes
+  }
+  await report(plan, outcome)
+  throw new UserError(reason, {
+    input: followed.kind === 'timeout' ? 'timeout' : undefined,
+    title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'
+  })
+}
+
+async function report(plan: Plan, outcome: Outcome): Promise<void> {
+  setActionOutputs(plan, outcome)
+  await summary(plan, outcome).write()
+}

@@ -1,0 +1,236 @@
+/**
+ * The whole story in process: run() with mocked Beanstalk and S3 clients, a fake clock and a stand-in for the
+ * bundle module, to check the wiring (label from GITHUB_SHA and the bundle's sha256, key, description from
+ * the push event, dry run, redeploy). The real bundle module and sandbox run in the e2e tests.
+ */
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import {
+  CreateApplicationVersionCommand,
+  CreateStorageLocationCommand,
+  DescribeApplicationsCommand,
+  DescribeApplicationVersionsCommand,
+  DescribeEnvironmentsCommand,
+  DescribeEventsCommand,
+  ElasticBeanstalkClient,
+  UpdateEnvironmentCommand,
+  type EnvironmentDescription
+} from '@aws-sdk/client-elastic-beanstalk'
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Clock } from '../../src/common/retry.js'
+import { parseOutputFile } from '../helpers/run-bundle.js'
+
+const ZIP = Buffer.from('PK fake zip for the wiring test')
+const ZIP_SHA = createHash('sha256').update(ZIP).digest('hex')
+const labelCalls: Array<[string, string]> = []
+
+jest.unstable_mockModule('../../src/deploy-beanstalk/bundle/index.js', () => ({
+  BundleError: class BundleError extends Error {
+    input?: string
+  },
+  BEANSTALK_MAX_BUNDLE_BYTES: 500 * 1024 * 1024,
+  checkBundleSize: () => undefined,
+  pinComposeImage: (yaml: string, image: string) => ({
+    yaml: yaml.replace(/image: .*/, `image: ${image}`),
+    pinned: [{ service: 'web', from: 'ghcr.io/imbit/demo-app:latest', to: image }],
+    images: ['ghcr.io/imbit/demo-app:latest']
+  }),
+  collectEntries: async () => [],
+  writeDeterministicZip: async (_entries: unknown[], outPath: string) => {
+    writeFileSync(outPath, ZIP)
+    return { path: outPath, sha256: ZIP_SHA, size: ZIP.length, entries: ['docker-compose.yml'] }
+  },
+  inspectBundle: async () => {
+    throw new Error('not used here')
+  },
+  defaultVersionLabel: (sha: string, bundleSha: string) => {
+    labelCalls.push([sha, bundleSha])
+    return `${sha.slice(0, 7)}-${bundleSha.slice(0, 8)}`
+  },
+  parseImageRef: () => undefined,
+  sameRepository: () => false
+}))
+
+const { run } = await import('../../src/deploy-beanstalk/main.js')
+const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/beanstalk.js')
+const { StorageGateway } = await import('../../src/deploy-beanstalk/storage.js')
+
+function fakeClock(): Clock {
+  let now = 1_700_000_000_000
+  return { now: () => now, sleep: async ms => void (now += ms) }
+}
+
+const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }
+const SHA = 'abcdef0123456789abcdef0123456789abcdef01'
+const LABEL = `abcdef0-${ZIP_SHA.slice(0, 8)}`
+const env = (over: Partial<EnvironmentDescription> = {}): EnvironmentDescription => ({
+  EnvironmentName: 'BrillianCRM-env',
+  EnvironmentId: 'e-crm0000001',
+  ApplicationName: 'BrillianCRM',
+  Status: 'Ready',
+  Health: 'Green',
+  VersionLabel: 'v1',
+  SolutionStackName: '64bit Amazon Linux 2023 v4.4.0 running Docker',
+  CNAME: 'crm.eu-central-1.elasticbeanstalk.com',
+  ...over
+})
+
+let dir: string
+let ebClient: ElasticBeanstalkClient
+let s3Client: S3Client
+let eb: AwsClientStub<ElasticBeanstalkClient>
+let s3: AwsClientStub<S3Client>
+let stdout: jest.SpiedFunction<typeof process.stdout.write>
+const saved = { ...process.env }
+
+beforeEach(() => {
+  labelCalls.length = 0
+  dir = mkdtempSync(join(tmpdir(), 'deploy-beanstalk-main-'))
+  writeFileSync(
+    join(dir, 'docker-compose.yml'),
+    'services:\n  web:\n    image: ghcr.io/imbit/demo-app:latest\n'
+  )
+  writeFileSync(
+    join(dir, 'event.json'),
+    JSON.stringify({ head_commit: { message: 'Fix the login page\n\nlong body' } })
+  )
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
+  Object.assign(process.env, {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: dir,
+    GITHUB_SHA: SHA,
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    AWS_REGION: 'eu-central-1',
+    'INPUT_APPLICATION-NAME': 'BrillianCRM',
+    'INPUT_ENVIRONMENT-NAME': 'BrillianCRM-env'
+  })
+  writeFileSync(join(dir, 'output'), '')
+  writeFileSync(join(dir, 'summary'), '')
+  ebClient = new ElasticBeanstalkClient({ region: 'eu-central-1', credentials })
+  s3Client = new S3Client({ region: 'eu-central-1', credentials })
+  eb = mockClient(ebClient)
+  s3 = mockClient(s3Client)
+  eb.on(DescribeApplicationsCommand).resolves({ Applications: [{ ApplicationName: 'BrillianCRM' }] })
+  eb.on(DescribeApplicationVersionsCommand).resolves({ ApplicationVersions: [] })
+  eb.on(DescribeEventsCommand).resolves({ Events: [] })
+  eb.on(CreateStorageLocationCommand).resolves({ S3Bucket: 'elasticbeanstalk-eu-central-1-123456789012' })
+  eb.on(UpdateEnvironmentCommand).resolves(env({ Status: 'Updating' }))
+  s3.on(HeadObjectCommand).rejects(
+    Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } })
+  )
+  s3.on(PutObjectCommand).resolves({})
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+
+afterEach(() => {
+  stdout.mockRestore()
+  rmSync(dir, { recursive: true, force: true })
+  process.env = { ...saved }
+})
+
+async function runIt() {
+  const clock = fakeClock()
+  await run({
+    clock,
+    env: process.env,
+    gatewayFor: region => new BeanstalkGateway(region, ebClient, clock),
+    storageFor: region => new StorageGateway(region, s3Client)
+  })
+  return parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
+}
+
+const mutating = () => [
+  ...eb.commandCalls(CreateStorageLocationCommand),
+  ...eb.commandCalls(CreateApplicationVersionCommand),
+  ...eb.commandCalls(UpdateEnvironmentCommand),
+  ...s3.commandCalls(PutObjectCommand)
+]
+
+describe('deploy-beanstalk run()', () => {
+  it('labels the version <short sha>-<bundle sha256>, uploads to <app>/<label>.zip, describes it with the commit subject', async () => {
+    process.env.INPUT_IMAGE = 'ghcr.io/imbit/demo-app:abc'
+    eb.on(DescribeEnvironmentsCommand)
+      .resolvesOnce({ Environments: [env()] })
+      .resolvesOnce({ Environments: [env({ Status: 'Updating' })] })
+      .resolves({ Environments: [env({ VersionLabel: LABEL })] })
+    eb.on(DescribeApplicationVersionsCommand)
+      .resolvesOnce({ ApplicationVersions: [] })
+      .resolves({ ApplicationVersions: [{ VersionLabel: LABEL, Status: 'Processed' }] })
+    eb.on(CreateApplicationVersionCommand).resolves({
+      ApplicationVersion: { VersionLabel: LABEL, Status: 'Processing' }
+    })
+    const outputs = await runIt()
+    expect(labelCalls).toEqual([[SHA, ZIP_SHA]])
+    expect(outputs).toMatchObject({
+      'version-label': LABEL,
+      deployed: 'true',
+      'bundle-sha256': ZIP_SHA,
+      'previous-version-label': 'v1'
+    })
+    const put = s3.commandCalls(PutObjectCommand)[0].args[0].input
+    expect([put.Bucket, put.Key, put.Metadata]).toEqual([
+      'elasticbeanstalk-eu-central-1-123456789012',
+      `BrillianCRM/${LABEL}.zip`,
+      { sha256: ZIP_SHA }
+    ])
+    expect(eb.commandCalls(CreateApplicationVersionCommand)[0].args[0].input).toMatchObject({
+      ApplicationName: 'BrillianCRM',
+      VersionLabel: LABEL,
+      Description: 'Fix the login page',
+      SourceBundle: {
+        S3Bucket: 'elasticbeanstalk-eu-central-1-123456789012',
+        S3Key: `BrillianCRM/${LABEL}.zip`
+      },
+      Process: true
+    })
+    expect(eb.commandCalls(UpdateEnvironmentCommand)[0].args[0].input).toEqual({
+      EnvironmentId: 'e-crm0000001',
+      VersionLabel: LABEL
+    })
+    expect(readFileSync(join(dir, 'summary'), 'utf8')).toContain('Deployed')
+    expect(process.exitCode ?? 0).toBe(0)
+  })
+
+  it('dry run: the plan and outputs, no mutating call', async () => {
+    process.env['INPUT_DRY-RUN'] = 'true'
+    eb.on(DescribeEnvironmentsCommand).resolves({ Environments: [env()] })
+    const outputs = await runIt()
+    expect(outputs).toMatchObject({
+      deployed: 'false',
+      'version-label': LABEL,
+      'environment-url': 'http://crm.eu-central-1.elasticbeanstalk.com',
+      health: 'Green'
+    })
+    expect(mutating()).toEqual([])
+  })
+
+  it('redeploy by label: no bundle, no upload, no new version', async () => {
+    process.env['INPUT_VERSION-LABEL'] = 'v0'
+    eb.on(DescribeApplicationVersionsCommand).resolves({
+      ApplicationVersions: [
+        {
+          VersionLabel: 'v0',
+          Status: 'Processed',
+          Description: 'old one',
+          SourceBundle: { S3Bucket: 'b', S3Key: 'BrillianCRM/v0.zip' }
+        }
+      ]
+    })
+    eb.on(DescribeEnvironmentsCommand)
+      .resolvesOnce({ Environments: [env()] })
+      .resolvesOnce({ Environments: [env({ Status: 'Updating' })] })
+      .resolves({ Environments: [env({ VersionLabel: 'v0' })] })
+    const outputs = await runIt()
+    expect(outputs).toMatchObject({ deployed: 'true', 'version-label': 'v0', 'bundle-sha256': '' })
+    expect(labelCalls).toEqual([])
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([])
+    expect(eb.commandCalls(CreateApplicationVersionCommand)).toEqual([])
+    expect(eb.commandCalls(UpdateEnvironmentCommand)).toHaveLength(1)
+  })
+})
