@@ -28786,6 +28786,9 @@ const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG, e.g. ghcr.io/imbit/brilliancrm:latest';
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/;
+/** Docker Hub's names, as people write them, and the host that serves its registry API. */
+const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io';
 /** The registries the GitHub packages API describes: GHCR, and loopback stand-ins for it (tests, act). */
 function isGhcrLike(ref) {
     return ref.hostname === 'ghcr.io' || ref.loopback;
@@ -28795,7 +28798,7 @@ function isLoopbackHost(hostname) {
 }
 /** The registry's base URL: plain HTTP on a loopback host, HTTPS everywhere else. */
 function registryBaseUrl(ref) {
-    return `${ref.loopback ? 'http' : 'https'}://${ref.registry}`;
+    return `${ref.loopback ? 'http' : 'https'}://${ref.endpoint}`;
 }
 /** Parses `image`; throws a UserError naming the input, the value and the expected form. */
 function parseReference(input) {
@@ -28867,6 +28870,9 @@ function parseReference(input) {
             throw (0,errors/* inputError */.Xu)(INPUT, value, `the digest has ${m[1].length} hex digits after "sha256:"; a sha256 digest has 64.`);
         }
     }
+    const dockerHub = DOCKER_HUB_NAMES.has(registry);
+    // Docker Hub's official images live under `library/` (`docker.io/nginx` is `library/nginx`).
+    const repository = dockerHub && components.length === 1 ? `library/${path}` : path;
     const owner = components.length >= 2 ? components[0] : undefined;
     const name = components.length >= 2 ? components.slice(1).join('/') : components[0];
     const effectiveTag = digest === undefined ? (tag ?? DEFAULT_TAG) : tag;
@@ -28874,7 +28880,8 @@ function parseReference(input) {
     return {
         registry,
         hostname,
-        repository: path,
+        endpoint: dockerHub ? DOCKER_HUB_ENDPOINT : registry,
+        repository,
         owner,
         name,
         tag: effectiveTag,

@@ -8,7 +8,12 @@ export interface ImageReference {
   registry: string
   /** The host alone, without port or brackets: `ghcr.io`, `127.0.0.1`, `::1`. */
   hostname: string
-  /** The repository path: `imbit/brilliancrm`, `imbit/tools/cli`. */
+  /**
+   * The host (with port) that serves the registry API: `registry` itself, except for Docker Hub, whose names
+   * (`docker.io`, `index.docker.io`) are served by `registry-1.docker.io`.
+   */
+  endpoint: string
+  /** The repository path on the registry: `imbit/brilliancrm`, `imbit/tools/cli` (`library/nginx` on Docker Hub). */
   repository: string
   /** The first path component (the GitHub user or organisation on GHCR); undefined for `host/name`. */
   owner?: string
@@ -36,6 +41,10 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
 const HOST =
   /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/
 
+/** Docker Hub's names, as people write them, and the host that serves its registry API. */
+const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
+const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io'
+
 /** The registries the GitHub packages API describes: GHCR, and loopback stand-ins for it (tests, act). */
 export function isGhcrLike(ref: Pick<ImageReference, 'hostname' | 'loopback'>): boolean {
   return ref.hostname === 'ghcr.io' || ref.loopback
@@ -46,8 +55,8 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** The registry's base URL: plain HTTP on a loopback host, HTTPS everywhere else. */
-export function registryBaseUrl(ref: Pick<ImageReference, 'registry' | 'loopback'>): string {
-  return `${ref.loopback ? 'http' : 'https'}://${ref.registry}`
+export function registryBaseUrl(ref: Pick<ImageReference, 'endpoint' | 'loopback'>): string {
+  return `${ref.loopback ? 'http' : 'https'}://${ref.endpoint}`
 }
 
 /** Parses `image`; throws a UserError naming the input, the value and the expected form. */
@@ -145,6 +154,9 @@ export function parseReference(input: string): ImageReference {
     }
   }
 
+  const dockerHub = DOCKER_HUB_NAMES.has(registry)
+  // Docker Hub's official images live under `library/` (`docker.io/nginx` is `library/nginx`).
+  const repository = dockerHub && components.length === 1 ? `library/${path}` : path
   const owner = components.length >= 2 ? components[0] : undefined
   const name = components.length >= 2 ? components.slice(1).join('/') : components[0]
   const effectiveTag = digest === undefined ? (tag ?? DEFAULT_TAG) : tag
@@ -152,7 +164,8 @@ export function parseReference(input: string): ImageReference {
   return {
     registry,
     hostname,
-    repository: path,
+    endpoint: dockerHub ? DOCKER_HUB_ENDPOINT : registry,
+    repository,
     owner,
     name,
     tag: effectiveTag,

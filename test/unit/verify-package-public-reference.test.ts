@@ -21,6 +21,7 @@ describe('parseReference', () => {
     expect(parseReference('ghcr.io/imbit/brilliancrm')).toEqual({
       registry: 'ghcr.io',
       hostname: 'ghcr.io',
+      endpoint: 'ghcr.io',
       repository: 'imbit/brilliancrm',
       owner: 'imbit',
       name: 'brilliancrm',
@@ -82,6 +83,24 @@ describe('parseReference', () => {
     expect([registryBaseUrl(other), isGhcrLike(other)]).toEqual(['https://registry.example.com:8443', false])
     // A host that merely contains "127.0.0.1" is not loopback.
     expect(parseReference('127.0.0.1.nip.io/imbit/app').loopback).toBe(false)
+  })
+
+  it('Docker Hub: its names are served by registry-1.docker.io, official images under library/', () => {
+    const official = parseReference('docker.io/nginx:1.27')
+    expect(official).toMatchObject({
+      registry: 'docker.io',
+      endpoint: 'registry-1.docker.io',
+      repository: 'library/nginx',
+      display: 'docker.io/nginx:1.27'
+    })
+    expect([registryBaseUrl(official), isGhcrLike(official)]).toEqual(['https://registry-1.docker.io', false])
+    expect(parseReference('index.docker.io/bitnami/redis')).toMatchObject({
+      endpoint: 'registry-1.docker.io',
+      repository: 'bitnami/redis'
+    })
+    // Every other registry is spoken to at the host written.
+    expect(parseReference('ghcr.io/imbit/app').endpoint).toBe('ghcr.io')
+    expect(parseReference('127.0.0.1:5000/imbit/app').endpoint).toBe('127.0.0.1:5000')
   })
 
   it('trims surrounding whitespace', () => {

@@ -2,7 +2,7 @@
  * The registry client's branches that the end-to-end servers do not reach, through an injected fetch:
  * a manifest without Docker-Content-Digest, Basic auth, insecure or broken token endpoints, 5xx and timeouts.
  */
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { parseReference } from '../../src/verify-package-public/reference.js'
 import {
@@ -36,9 +36,40 @@ function scripted(...replies: Reply[]): { fetch: Fetch; calls: Array<{ url: stri
   return { fetch: fetchStub as Fetch, calls }
 }
 
+// The client logs each request with core.debug (`::debug::` lines on stdout): keep them out of the test output.
+let stdout: ReturnType<typeof jest.spyOn> | undefined
+beforeAll(() => {
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+afterAll(() => stdout?.mockRestore())
+
 const pull = (fetchStub: Fetch) => checkAnonymousPull(image, { requestTimeoutMs: 1000, fetch: fetchStub })
 
 describe('checkAnonymousPull', () => {
+  it('asks Docker Hub at registry-1.docker.io, for library/NAME', async () => {
+    const { fetch: f, calls } = scripted(
+      {
+        status: 401,
+        headers: {
+          'WWW-Authenticate':
+            'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"'
+        }
+      },
+      { status: 200, body: '{"token":"anon"}' },
+      { status: 200, headers: { 'Docker-Content-Digest': DIGEST } }
+    )
+    const nginx = parseReference('docker.io/nginx')
+    await expect(checkAnonymousPull(nginx, { requestTimeoutMs: 1000, fetch: f })).resolves.toMatchObject({
+      kind: 'pullable',
+      digest: DIGEST
+    })
+    expect(calls.map(c => c.url)).toEqual([
+      'https://registry-1.docker.io/v2/library/nginx/manifests/latest',
+      'https://auth.docker.io/token?service=registry.docker.io&scope=repository%3Alibrary%2Fnginx%3Apull',
+      'https://registry-1.docker.io/v2/library/nginx/manifests/latest'
+    ])
+  })
+
   it('speaks HTTPS to a non-loopback registry and follows the Bearer challenge to its realm', async () => {
     const { fetch: f, calls } = scripted(
       {
