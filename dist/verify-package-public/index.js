@@ -29108,7 +29108,9 @@ function networkReason(error) {
         return 'the request timed out';
     if (fault.cause?.code)
         return `${fault.cause.code}${fault.cause.message ? ` (${fault.cause.message})` : ''}`;
-    return typeof fault.message === 'string' ? fault.message : String(error);
+    // fetch wraps the reason ("fetch failed"); the cause says what it was (e.g. "bad port").
+    const message = typeof fault.message === 'string' ? fault.message : String(error);
+    return fault.cause?.message ? `${message}: ${fault.cause.message}` : message;
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/packages.ts

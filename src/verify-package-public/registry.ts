@@ -199,5 +199,7 @@ export function networkReason(error: unknown): string {
   }
   if (fault.name === 'TimeoutError') return 'the request timed out'
   if (fault.cause?.code) return `${fault.cause.code}${fault.cause.message ? ` (${fault.cause.message})` : ''}`
-  return typeof fault.message === 'string' ? fault.message : String(error)
+  // fetch wraps the reason ("fetch failed"); the cause says what it was (e.g. "bad port").
+  const message = typeof fault.message === 'string' ? fault.message : String(error)
+  return fault.cause?.message ? `${message}: ${fault.cause.message}` : message
 }

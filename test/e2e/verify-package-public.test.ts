@@ -4,6 +4,7 @@
  * Debian's docker-registry, started by the test with an image pushed to it over HTTP.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { createServer, type AddressInfo } from 'node:net'
 import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
 import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
 import { pushImage, startRegistry, type LocalRegistry } from '../stubs/registry.js'
@@ -30,6 +31,15 @@ function verify(
     inputs: { token: TOKEN, timeout: '2s', ...inputs },
     env: { GITHUB_API_URL: s.apiUrl, ...env }
   })
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
 }
 
 const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
@@ -160,6 +170,31 @@ describe('against the GHCR stand-in', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('not found yet; trying again in')
     expect(run.outputs.digest).toBe(s.digestOf('imbit/demo-app', 'latest'))
+  })
+
+  it('a registry answering 503 for a moment: retried with backoff, then pullable', async () => {
+    const s = await ghcr({ failFirst: 2 })
+    const run = await verify(s, { image: `${s.registry}/imbit/demo-app`, timeout: '20s' })
+    expect(errors(run)).toEqual([])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('answered 503 Service Unavailable; trying again in')
+    expect(manifestRequests(s).filter(r => !r.headers.authorization)).toHaveLength(3)
+    expect(run.outputs.digest).toBe(s.digestOf('imbit/demo-app', 'latest'))
+  })
+
+  it('a registry that does not answer: retried until the timeout, then a clear error naming the fault', async () => {
+    const s = await ghcr()
+    // A loopback port that was free a moment ago and is closed now: connection refused.
+    const port = await closedPort()
+    const run = await verify(s, { image: `127.0.0.1:${port}/imbit/demo-app`, timeout: '2s' })
+    expect(run.code).toBe(1)
+    const [error] = errors(run)
+    expect(error.title).toBe('Registry unreachable')
+    expect(error.message).toContain(`Could not check 127.0.0.1:${port}/imbit/demo-app:latest`)
+    expect(error.message).toContain('ECONNREFUSED')
+    expect(error.message).toContain('raise `timeout`')
+    expect(run.stdout).toMatch(/Try 2: .*ECONNREFUSED/)
+    expect(apiRequests(s)).toEqual([])
   })
 
   it('multi-arch image: the OCI index, served only when the index type is accepted, is found', async () => {

@@ -7,7 +7,8 @@
  * The token endpoint hands out anonymous pull tokens for public packages and for names it does not know
  * (as a registry must not reveal what exists); it refuses private ones (403 DENIED). Internal packages get a
  * token, and the manifest is then refused (403), the other way a registry says no. A multi-arch package is an
- * OCI index, served only when the request accepts `application/vnd.oci.image.index.v1+json`.
+ * OCI index, served only when the request accepts `application/vnd.oci.image.index.v1+json`. `failFirst` makes
+ * the first manifest requests answer 503, as a registry having a bad moment.
  *
  * Packages API (`/api`): GET /orgs|users/{owner}/packages/container/{url-encoded name} with a Bearer token
  * answers `visibility`, or 404; `apiRefuses` answers 403 "Resource not accessible by integration".
@@ -39,6 +40,8 @@ export interface GhcrStubOptions {
   apiRefuses?: boolean
   /** The service name in the challenge (ghcr.io says `ghcr.io`). */
   service?: string
+  /** The first this-many manifest requests answer 503 Service Unavailable (a registry having a bad moment). */
+  failFirst?: number
 }
 
 export interface RecordedRequest {
@@ -125,6 +128,7 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
   const requests: RecordedRequest[] = []
   /** Issued tokens → the repository they may pull. */
   const tokens = new Map<string, string>()
+  let failures = 0
   const find = (repository: string) => packages.find(p => `${p.owner}/${p.name}` === repository)
   let origin = ''
 
@@ -152,6 +156,10 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
     repository: string,
     reference: string
   ): void {
+    if (failures < (options.failFirst ?? 0)) {
+      failures++
+      return registryError(res, 503, 'UNAVAILABLE', 'service unavailable')
+    }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
     if (!bearer || tokens.get(bearer) !== repository) {
       return registryError(res, 401, 'UNAUTHORIZED', 'authentication required', {

@@ -9,6 +9,7 @@ import {
   checkAnonymousPull,
   ManifestNotFoundError,
   RegistryProtocolError,
+  networkReason,
   RegistryUnavailableError,
   type Fetch
 } from '../../src/verify-package-public/registry.js'
@@ -158,5 +159,19 @@ describe('checkAnonymousPull', () => {
     await expect(pull(scripted({ status: 400 }).fetch)).rejects.toThrow(
       'registry.example.com answered 400 to a manifest request for registry.example.com/team/app:v1.'
     )
+  })
+})
+
+describe('networkReason', () => {
+  it('names the system error code, or the cause fetch wrapped, or a timeout', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+    expect(networkReason(new TypeError('fetch failed', { cause: refused }))).toBe(
+      'ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)'
+    )
+    expect(networkReason(new TypeError('fetch failed', { cause: new Error('bad port') }))).toBe(
+      'fetch failed: bad port'
+    )
+    expect(networkReason(new DOMException('signal timed out', 'TimeoutError'))).toBe('the request timed out')
+    expect(networkReason('odd')).toBe('odd')
   })
 })
