@@ -29054,7 +29054,7 @@ async function anonymousToken(ref, params, request) {
         return {
             kind: 'denied',
             status: response.status,
-            detail: `the token endpoint refused an anonymous pull token (${response.status})`
+            detail: `the token endpoint answered ${statusLine(response)} to a request for an anonymous pull token`
         };
     }
     if (response.status === 429 || response.status >= 500) {

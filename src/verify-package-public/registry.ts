@@ -140,7 +140,7 @@ async function anonymousToken(
     return {
       kind: 'denied',
       status: response.status,
-      detail: `the token endpoint refused an anonymous pull token (${response.status})`
+      detail: `the token endpoint answered ${statusLine(response)} to a request for an anonymous pull token`
     }
   }
   if (response.status === 429 || response.status >= 500) {

@@ -115,7 +115,11 @@ describe('checkAnonymousPull', () => {
       { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="https://auth.example.com/token"' } },
       { status: 403, body: '{}' }
     )
-    await expect(pull(f)).resolves.toMatchObject({ kind: 'denied', status: 403 })
+    await expect(pull(f)).resolves.toMatchObject({
+      kind: 'denied',
+      status: 403,
+      detail: 'the token endpoint answered 403 to a request for an anonymous pull token'
+    })
   })
 
   it('never asks a token endpoint over plain HTTP off this machine', async () => {
