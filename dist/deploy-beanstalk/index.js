@@ -67552,6 +67552,10 @@ class BeanstalkGateway {
     region;
     clock;
     callTimes = [];
+    /** When each polling call was made (recorded by the Poller): what the poll schedule budgets. */
+    pollTimes = [];
+    /** Calls made so far. */
+    callCount = 0;
     client;
     constructor(region, client, clock = systemClock) {
         this.region = region;
@@ -67559,6 +67563,7 @@ class BeanstalkGateway {
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k(awsClientConfig(region));
     }
     note() {
+        this.callCount++;
         this.callTimes.push(this.clock.now());
         if (this.callTimes.length > 200)
             this.callTimes.splice(0, this.callTimes.length - 200);
@@ -68830,7 +68835,7 @@ function decide(state, observation) {
 /**
  * The poll schedule while following an update: about 2 s right after something changed (a new event, a
  * status or health change), slower while nothing changes, slower again after throttling, and never more
- * than BUDGET_PER_MINUTE Beanstalk calls in any 60 s window. Pure: time and history are passed in.
+ * than 18 polling calls in any 60 s window (so with the one-off calls, about 20 a minute at most). Pure: time and history are passed in.
  */
 const POLL_POLICY = {
     fastMs: 2_000,
@@ -68841,9 +68846,10 @@ const POLL_POLICY = {
     slowMs: 5_000,
     /** The longest delay, also under throttling. */
     maxMs: 30_000,
-    budgetPerMinute: 20,
-    /** Beyond this many calls in the window, rounds are paced at the budget's steady rate (3 s a call). */
-    paceAbove: 10,
+    /** Polling calls in any 60 s window (look-up, create and update calls come on top: a few per deploy). */
+    budgetPerMinute: 18,
+    /** From this many calls in the window on, the rest of the budget is spread out (see paceDelay). */
+    paceAbove: 12,
     windowMs: 60_000
 };
 /** The base delay for how long nothing has changed, doubled per throttled round. */
@@ -68867,13 +68873,20 @@ function budgetTime(earliest, recentCalls, calls) {
     return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
 }
 /**
- * Once the window holds more than `paceAbove` calls, a round of k calls waits at least k × 3 s (the budget's
- * steady rate), so the budget is spread over the minute instead of spent in a burst and then waited out.
+ * Once the window holds `paceAbove` calls, the slots left in it are spread evenly until its oldest call
+ * leaves, so the budget is never spent in a burst and then waited out: the pace converges to the budget's
+ * steady rate (3 s a call) without long stalls.
  */
 function paceDelay(now, recentCalls, calls) {
     const { budgetPerMinute, windowMs, paceAbove } = POLL_POLICY;
-    const inWindow = recentCalls.filter(time => time > now - windowMs).length;
-    return inWindow >= paceAbove ? (calls * windowMs) / budgetPerMinute : 0;
+    const inWindow = recentCalls.filter(time => time > now - windowMs).sort((a, b) => a - b);
+    if (inWindow.length < paceAbove)
+        return 0;
+    const free = budgetPerMinute - inWindow.length;
+    if (free < calls)
+        return 0; // full: budgetTime waits for room
+    const untilOldestLeaves = inWindow[0] + windowMs - now;
+    return Math.round((untilOldestLeaves * calls) / free);
 }
 /** The delay before the next round, in ms. */
 function nextPollDelay(input) {
@@ -68909,19 +68922,28 @@ function isTransient(error) {
  */
 class Poller {
     deadline;
-    callTimes;
+    gateway;
     lastChangeAt;
     throttledRounds = 0;
-    constructor(deadline, callTimes) {
+    constructor(deadline, gateway) {
         this.deadline = deadline;
-        this.callTimes = callTimes;
+        this.gateway = gateway;
         this.lastChangeAt = deadline.clock.now();
+    }
+    record(before) {
+        const now = this.deadline.clock.now();
+        for (let i = before; i < this.gateway.callCount; i++)
+            this.gateway.pollTimes.push(now);
+        const old = this.gateway.pollTimes.findIndex(time => time > now - 120_000);
+        if (old > 0)
+            this.gateway.pollTimes.splice(0, old);
     }
     changed() {
         this.lastChangeAt = this.deadline.clock.now();
     }
     async run(round, callsPerRound) {
         for (;;) {
+            const before = this.gateway.callCount;
             try {
                 const value = await round();
                 this.throttledRounds = 0;
@@ -68934,12 +68956,15 @@ class Poller {
                 this.throttledRounds++;
                 lib_core/* info */.pq(`Beanstalk is busy (${(0,common_errors/* describeError */.Uc)(error)}): polling more slowly.`);
             }
+            finally {
+                this.record(before);
+            }
             if (this.deadline.expired())
                 return undefined;
             const delay = nextPollDelay({
                 now: this.deadline.clock.now(),
                 lastChangeAt: this.lastChangeAt,
-                recentCalls: this.callTimes,
+                recentCalls: this.gateway.pollTimes,
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
                 throttledRounds: this.throttledRounds
             });
@@ -68980,7 +69005,7 @@ function isNotReadyError(error) {
 async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
     if (initial?.status === 'Ready')
         return initial;
-    const poller = new Poller(deadline, beanstalk.callTimes);
+    const poller = new Poller(deadline, beanstalk);
     let said = '';
     return await poller.run(async () => {
         const [env] = await beanstalk.environments({ ids: [environmentId] });
@@ -69054,7 +69079,7 @@ function logEvent(event) {
 async function follow(beanstalk, options) {
     const clock = options.deadline.clock;
     const log = new EventLog();
-    const poller = new Poller(options.deadline, beanstalk.callTimes);
+    const poller = new Poller(options.deadline, beanstalk);
     let state = initialFollowState({
         target: options.target,
         previous: options.previous,
@@ -69390,7 +69415,7 @@ async function createVersion(beanstalk, plan, bucket) {
 }
 /** Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. */
 async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
-    const poller = new Poller(deadline, beanstalk.callTimes);
+    const poller = new Poller(deadline, beanstalk);
     let last = '';
     const status = await poller.run(async () => {
         const version = await beanstalk.version(plan.application, plan.label);

@@ -55,6 +55,10 @@ export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo 
 
 export class BeanstalkGateway {
   readonly callTimes: number[] = []
+  /** When each polling call was made (recorded by the Poller): what the poll schedule budgets. */
+  readonly pollTimes: number[] = []
+  /** Calls made so far. */
+  callCount = 0
   private readonly client: ElasticBeanstalkClient
 
   constructor(
@@ -66,6 +70,7 @@ export class BeanstalkGateway {
   }
 
   private note(): void {
+    this.callCount++
     this.callTimes.push(this.clock.now())
     if (this.callTimes.length > 200) this.callTimes.splice(0, this.callTimes.length - 200)
   }

@@ -24,7 +24,7 @@ export async function waitUntilReady(
   initial?: EnvironmentInfo
 ): Promise<EnvironmentInfo | undefined> {
   if (initial?.status === 'Ready') return initial
-  const poller = new Poller(deadline, beanstalk.callTimes)
+  const poller = new Poller(deadline, beanstalk)
   let said = ''
   return await poller.run(async () => {
     const [env] = await beanstalk.environments({ ids: [environmentId] })
@@ -130,7 +130,7 @@ function logEvent(event: BeanstalkEvent): void {
 export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions): Promise<FollowOutcome> {
   const clock = options.deadline.clock
   const log = new EventLog()
-  const poller = new Poller(options.deadline, beanstalk.callTimes)
+  const poller = new Poller(options.deadline, beanstalk)
   let state = initialFollowState({
     target: options.target,
     previous: options.previous,

@@ -36,9 +36,16 @@ export class Poller {
 
   constructor(
     private readonly deadline: Deadline,
-    private readonly callTimes: readonly number[]
+    private readonly gateway: { callCount: number; pollTimes: number[] }
   ) {
     this.lastChangeAt = deadline.clock.now()
+  }
+
+  private record(before: number): void {
+    const now = this.deadline.clock.now()
+    for (let i = before; i < this.gateway.callCount; i++) this.gateway.pollTimes.push(now)
+    const old = this.gateway.pollTimes.findIndex(time => time > now - 120_000)
+    if (old > 0) this.gateway.pollTimes.splice(0, old)
   }
 
   changed(): void {
@@ -50,6 +57,7 @@ export class Poller {
     callsPerRound: number | (() => number)
   ): Promise<T | undefined> {
     for (;;) {
+      const before = this.gateway.callCount
       try {
         const value = await round()
         this.throttledRounds = 0
@@ -58,12 +66,14 @@ export class Poller {
         if (!isTransient(error)) throw error
         this.throttledRounds++
         core.info(`Beanstalk is busy (${describeError(error)}): polling more slowly.`)
+      } finally {
+        this.record(before)
       }
       if (this.deadline.expired()) return undefined
       const delay = nextPollDelay({
         now: this.deadline.clock.now(),
         lastChangeAt: this.lastChangeAt,
-        recentCalls: this.callTimes,
+        recentCalls: this.gateway.pollTimes,
         callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
         throttledRounds: this.throttledRounds
       })

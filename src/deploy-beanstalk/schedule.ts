@@ -1,7 +1,7 @@
 /**
  * The poll schedule while following an update: about 2 s right after something changed (a new event, a
  * status or health change), slower while nothing changes, slower again after throttling, and never more
- * than BUDGET_PER_MINUTE Beanstalk calls in any 60 s window. Pure: time and history are passed in.
+ * than 18 polling calls in any 60 s window (so with the one-off calls, about 20 a minute at most). Pure: time and history are passed in.
  */
 export const POLL_POLICY = {
   fastMs: 2_000,
@@ -12,9 +12,10 @@ export const POLL_POLICY = {
   slowMs: 5_000,
   /** The longest delay, also under throttling. */
   maxMs: 30_000,
-  budgetPerMinute: 20,
-  /** Beyond this many calls in the window, rounds are paced at the budget's steady rate (3 s a call). */
-  paceAbove: 10,
+  /** Polling calls in any 60 s window (look-up, create and update calls come on top: a few per deploy). */
+  budgetPerMinute: 18,
+  /** From this many calls in the window on, the rest of the budget is spread out (see paceDelay). */
+  paceAbove: 12,
   windowMs: 60_000
 } as const
 
@@ -52,13 +53,18 @@ export function budgetTime(earliest: number, recentCalls: readonly number[], cal
 }
 
 /**
- * Once the window holds more than `paceAbove` calls, a round of k calls waits at least k × 3 s (the budget's
- * steady rate), so the budget is spread over the minute instead of spent in a burst and then waited out.
+ * Once the window holds `paceAbove` calls, the slots left in it are spread evenly until its oldest call
+ * leaves, so the budget is never spent in a burst and then waited out: the pace converges to the budget's
+ * steady rate (3 s a call) without long stalls.
  */
 export function paceDelay(now: number, recentCalls: readonly number[], calls: number): number {
   const { budgetPerMinute, windowMs, paceAbove } = POLL_POLICY
-  const inWindow = recentCalls.filter(time => time > now - windowMs).length
-  return inWindow >= paceAbove ? (calls * windowMs) / budgetPerMinute : 0
+  const inWindow = recentCalls.filter(time => time > now - windowMs).sort((a, b) => a - b)
+  if (inWindow.length < paceAbove) return 0
+  const free = budgetPerMinute - inWindow.length
+  if (free < calls) return 0 // full: budgetTime waits for room
+  const untilOldestLeaves = inWindow[0] + windowMs - now
+  return Math.round((untilOldestLeaves * calls) / free)
 }
 
 /** The delay before the next round, in ms. */

@@ -87,7 +87,7 @@ export async function waitProcessed(
   since: Date,
   bucket: string
 ): Promise<void> {
-  const poller = new Poller(deadline, beanstalk.callTimes)
+  const poller = new Poller(deadline, beanstalk)
   let last = ''
   const status = await poller.run(async () => {
     const version = await beanstalk.version(plan.application, plan.label)

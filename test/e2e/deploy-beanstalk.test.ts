@@ -78,7 +78,10 @@ const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'erro
 const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 function expectUserError(run: BundleRun, pattern: RegExp): void {
-  expect([run.code, errors(run).map(a => a.message)]).toEqual([1, expect.arrayContaining([expect.stringMatching(pattern)])])
+  expect([run.code, errors(run).map(a => a.message)]).toEqual([
+    1,
+    expect.arrayContaining([expect.stringMatching(pattern)])
+  ])
 }
 
 describe('deploy-beanstalk e2e', () => {
@@ -244,7 +247,7 @@ describe('deploy-beanstalk e2e', () => {
 
   it('Yellow then Green: waits for Green', async () => {
     const box = await sandbox(
-      scenario({ update: { durationMs: 1000, outcome: 'yellow-then-green', yellowMs: 2000 } })
+      scenario({ update: { durationMs: 1000, outcome: 'yellow-then-green', yellowMs: 5000 } })
     )
     const run = await deploy(box, { image: IMAGE })
     expect(run.code).toBe(0)

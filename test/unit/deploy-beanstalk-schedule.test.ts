@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { baseDelay, budgetTime, nextPollDelay, POLL_POLICY } from '../../src/deploy-beanstalk/schedule.js'
+import {
+  baseDelay,
+  budgetTime,
+  nextPollDelay,
+  paceDelay,
+  POLL_POLICY
+} from '../../src/deploy-beanstalk/schedule.js'
 
 describe('poll schedule', () => {
   it('polls about every 2 s right after a change', () => {
@@ -18,8 +24,9 @@ describe('poll schedule', () => {
     expect(baseDelay(300_000, 10)).toBe(POLL_POLICY.maxMs)
   })
   it('waits until a call leaves the 60 s window when the budget is spent', () => {
-    const calls = Array.from({ length: 20 }, (_, i) => i * 1000) // 20 calls in the first 20 s
-    expect(budgetTime(21_000, calls, 2)).toBe(61_000) // the 2nd oldest (1000) must leave
+    const budget = POLL_POLICY.budgetPerMinute
+    const calls = Array.from({ length: budget }, (_, i) => i * 1000) // the whole budget in the first seconds
+    expect(budgetTime(budget * 1000 + 1000, calls, 2)).toBe(61_000) // the 2nd oldest (1000) must leave
     expect(budgetTime(70_000, calls, 2)).toBe(70_000)
   })
   it('never makes more than 20 calls in any 60 s window, whatever changes', () => {
@@ -64,5 +71,37 @@ describe('poll schedule', () => {
     const lastMinute = calls.filter(t => t >= 240_000).length
     expect(lastMinute).toBeGreaterThanOrEqual(12)
     expect(lastMinute).toBeLessThanOrEqual(20)
+  })
+})
+
+describe('pacing', () => {
+  it('does not pace while the window holds few calls', () => {
+    expect(paceDelay(10_000, [1_000, 2_000, 3_000], 2)).toBe(0)
+  })
+  it('spreads the slots left until the oldest call leaves the window', () => {
+    const calls = Array.from({ length: 12 }, (_, i) => i * 500) // 12 calls in the first 6 s
+    // at 10 s: 6 of 18 slots left, the oldest leaves at 60 s → 50 s / 6 per call
+    expect(paceDelay(10_000, calls, 1)).toBe(8_333)
+    expect(paceDelay(10_000, calls, 2)).toBe(16_667)
+  })
+  it('a burst of calls early never causes a long stall later', () => {
+    const calls = Array.from({ length: 10 }, (_, i) => i * 200) // a burst: 10 calls in 2 s
+    let now = 2_000
+    let longest = 0
+    while (now < 300_000) {
+      calls.push(now, now)
+      const delay = nextPollDelay({
+        now,
+        lastChangeAt: 2_000,
+        recentCalls: calls,
+        callsNextRound: 2,
+        throttledRounds: 0
+      })
+      longest = Math.max(longest, delay)
+      now += delay
+    }
+    expect(longest).toBeLessThanOrEqual(20_000)
+    for (const start of calls)
+      expect(calls.filter(t => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(20)
   })
 })
