@@ -645,6 +645,33 @@ describe('the preflight script', () => {
   })
 })
 
+describe('the documentation', () => {
+  const declared = load('.github/workflows/deploy.yml').on.workflow_call as {
+    inputs: Record<string, unknown>
+    secrets: Record<string, unknown>
+  }
+  it('docs/migration.md names every input and secret of deploy.yml', () => {
+    const migration = read('docs/migration.md')
+    const names = [...Object.keys(declared.inputs), ...Object.keys(declared.secrets)]
+    expect(names.filter(name => !migration.includes(`\`${name}\``))).toEqual([])
+  })
+  it('docs/aws-setup.md and docs/migration.md link the files they refer to', () => {
+    for (const doc of ['docs/aws-setup.md', 'docs/migration.md']) {
+      const links = [...read(doc).matchAll(/\]\(((?:\.\.\/|iam\/|[\w-]+\.md)[^)#\s]*)/g)].map(m => m[1])
+      expect(links.length).toBeGreaterThan(0)
+      const missing = links.filter(link => {
+        try {
+          readFileSync(join(root, 'docs', link))
+          return false
+        } catch {
+          return true
+        }
+      })
+      expect([doc, missing]).toEqual([doc, []])
+    }
+  })
+})
+
 describe('the example callers', () => {
   const reusable = load('.github/workflows/deploy.yml').on.workflow_call as {
     inputs: Record<string, { required: boolean }>
