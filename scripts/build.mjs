@@ -20,11 +20,14 @@ for (const name of names) {
   if (!existsSync(tsconfig)) {
     writeFileSync(
       tsconfig,
-      JSON.stringify(
-        { extends: '../../tsconfig.json', compilerOptions: { types: ['node'] }, include: ['.', '../common'] },
-        null,
-        2
-      ) + '\n'
+      [
+        '{',
+        '  "extends": "../../tsconfig.json",',
+        '  "compilerOptions": { "types": ["node"] },',
+        '  "include": [".", "../common"]',
+        '}',
+        ''
+      ].join('\n')
     )
   }
   const out = join('dist', name)
