@@ -566,6 +566,22 @@ describe('every workflow', () => {
     expect(ours.filter(ref => !/^imbit\/actions\/[\w./-]+@v1$/.test(ref))).toEqual([])
   })
 
+  it('pins each third-party action to one commit across all workflows', () => {
+    const pins = new Map<string, Set<string>>()
+    for (const path of workflowFiles) {
+      for (const [, action, ref] of read(path).matchAll(
+        /uses:\s*([\w.-]+\/[\w.-]+)(?:\/[\w./-]+)?@([0-9a-f]{40} # v[\d.]+)/g
+      )) {
+        pins.set(action, new Set([...(pins.get(action) ?? []), ref]))
+      }
+    }
+    expect(pins.size).toBeGreaterThanOrEqual(7)
+    const inconsistent = [...pins]
+      .filter(([, refs]) => refs.size > 1)
+      .map(([action, refs]) => [action, [...refs]])
+    expect(inconsistent).toEqual([])
+  })
+
   it.each(workflowFiles)('%s passes expressions to scripts through env, never inline', path => {
     const inline = stepsOf(load(path)).filter(step => step.run?.includes('${{'))
     expect(inline.map(step => step.run)).toEqual([])
