@@ -110,6 +110,25 @@ function awsCalls(): Call[] {
   return calls
 }
 
+/** `aws <service> <operation>` in the workflows' scripts, such as `aws elasticbeanstalk describe-application-versions`. */
+function cliCalls(): Call[] {
+  const pascal = (kebab: string): string =>
+    kebab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())
+  const calls: Call[] = []
+  const dir = join(root, '.github', 'workflows')
+  for (const name of readdirSync(dir).filter(n => /\.ya?ml$/.test(n))) {
+    const source = readFileSync(join(dir, name), 'utf8')
+    for (const [, service, operation] of source.matchAll(/\baws\s+([a-z0-9-]+)\s+([a-z][a-z0-9-]+)/g)) {
+      calls.push({
+        file: `.github/workflows/${name}`,
+        what: `aws ${service} ${operation}`,
+        actions: [`${service}:${pascal(operation)}`]
+      })
+    }
+  }
+  return calls
+}
+
 const readOnly = (action: string): boolean => /:(Describe|List|Get|Head)/.test(action)
 /** Mutating actions that support no resource-level permissions (the service authorizes them on "*" only). */
 const noResourceLevel = ['elasticbeanstalk:CreateStorageLocation']
@@ -127,7 +146,7 @@ describe('the IAM policies in docs/iam', () => {
     }
   })
 
-  const calls = awsCalls()
+  const calls = [...awsCalls(), ...cliCalls()]
   it('find the calls the actions make (the scan is not empty)', () => {
     const found = [...new Set(calls.flatMap(call => call.actions))].sort()
     expect(found.length).toBeGreaterThanOrEqual(12)
@@ -145,9 +164,12 @@ describe('the IAM policies in docs/iam', () => {
         's3:AbortMultipartUpload'
       ])
     )
-    expect(new Set(calls.map(call => call.file.split('/')[1]))).toEqual(
-      new Set(['deploy-beanstalk', 'invalidate-cloudfront'])
-    )
+    expect(calls.filter(call => call.what.startsWith('aws ')).map(call => call.actions)).toEqual([
+      ['elasticbeanstalk:DescribeApplicationVersions']
+    ])
+    expect(
+      new Set(calls.filter(call => call.file.startsWith('src/')).map(call => call.file.split('/')[1]))
+    ).toEqual(new Set(['deploy-beanstalk', 'invalidate-cloudfront']))
   })
 
   it('allow every AWS call the actions make', () => {

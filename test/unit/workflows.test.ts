@@ -473,6 +473,22 @@ describe('deploy.yml', () => {
     })
   })
 
+  it('asks for an OIDC token exactly in the jobs that get AWS credentials, with the sub claims the trust policy lists', () => {
+    const withToken = Object.entries(workflow.jobs).filter(
+      ([, job]) => job.permissions?.['id-token'] === 'write'
+    )
+    const withAws = Object.entries(workflow.jobs).filter(([, job]) =>
+      (job.steps ?? []).some(step => step.uses?.startsWith('aws-actions/configure-aws-credentials@'))
+    )
+    expect(withToken.map(([name]) => name)).toEqual(withAws.map(([name]) => name))
+    // deploy: sub = repo:OWNER/REPO:environment:<environment-name>; invalidate: sub = repo:OWNER/REPO:ref:refs/heads/main
+    expect(workflow.jobs.deploy.environment?.name).toBe('${{ inputs.environment-name }}')
+    expect(workflow.jobs.invalidate.environment).toBeUndefined()
+    const trust = read('docs/iam/trust-policy.json')
+    expect(trust).toContain(':environment:')
+    expect(trust).toContain(':ref:refs/heads/main')
+  })
+
   it('uses our actions at @v1 and the AWS credentials action in each AWS job', () => {
     const uses = (job: string): string[] => (workflow.jobs[job].steps ?? []).flatMap(step => step.uses ?? [])
     expect(uses('verify')).toEqual(['imbit/actions/actions/verify-package-public@v1'])
