@@ -503,11 +503,31 @@ describe('deploy.yml', () => {
     ])
     expect(uses('build')).toEqual([
       expect.stringMatching(/^actions\/checkout@/),
+      expect.stringMatching(/^docker\/setup-qemu-action@/),
       expect.stringMatching(/^docker\/setup-buildx-action@/),
       expect.stringMatching(/^docker\/login-action@/),
       expect.stringMatching(/^docker\/metadata-action@/),
       expect.stringMatching(/^docker\/build-push-action@/)
     ])
+  })
+
+  it('installs the QEMU emulators exactly when an image is built for more than the amd64 runner', () => {
+    const qemu = (workflow.jobs.build.steps ?? []).find(step =>
+      step.uses?.startsWith('docker/setup-qemu-action@')
+    )
+    const setsUp = (platforms: string): boolean =>
+      truthy(
+        evaluate(withImplicitStatus(qemu?.if ?? 'success()'), {
+          status: { success: true, failure: false, cancelled: false },
+          lookup: path => {
+            if (path === 'inputs.platforms') return platforms
+            throw new Error(`unexpected reference ${path}`)
+          }
+        })
+      )
+    expect(setsUp('linux/amd64')).toBe(false)
+    expect(setsUp('linux/arm64')).toBe(true)
+    expect(setsUp('linux/amd64,linux/arm64')).toBe(true)
   })
 
   it('builds with the GitHub Actions cache, pushes to ghcr.io with GITHUB_TOKEN, deploys by digest', () => {
@@ -782,5 +802,10 @@ describe('release.yml and dependabot', () => {
     const ecosystems = Object.fromEntries(config.updates.map(u => [u['package-ecosystem'], u]))
     expect(Object.keys(ecosystems).sort()).toEqual(['github-actions', 'npm'])
     expect(Object.keys(ecosystems.npm.groups ?? {})).toEqual(expect.arrayContaining(['aws-sdk', 'dev-deps']))
+    // The workflows under / and our actions' action.yml files.
+    expect((ecosystems['github-actions'] as { directories?: string[] }).directories).toEqual([
+      '/',
+      '/actions/*'
+    ])
   })
 })
