@@ -54,9 +54,19 @@ const servicePrefix: Record<string, string> = {
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-cloudfront': 'cloudfront'
 }
+/** S3 operations authorized by an IAM action of another name (the Service Authorization Reference). */
+const s3ActionFor: Record<string, string> = {
+  HeadObject: 's3:GetObject',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  ListParts: 's3:ListMultipartUploadParts',
+  HeadBucket: 's3:ListBucket',
+  ListObjectsV2: 's3:ListBucket'
+}
 /** Where the IAM action is not the operation's name. */
 const iamActionsFor = (service: string, operation: string): string[] => {
-  if (service === 's3' && operation === 'HeadObject') return ['s3:GetObject']
+  if (service === 's3' && operation in s3ActionFor) return [s3ActionFor[operation]]
   return [`${service}:${operation}`]
 }
 
@@ -224,6 +234,19 @@ describe('the IAM policies in docs/iam', () => {
       'repo:imbit/BrillianCRM:ref:refs/heads/main'
     ])
     expect(statement.Condition?.StringLike).toBeUndefined()
+  })
+})
+
+describe('the operation → IAM action mapping', () => {
+  it('maps S3 operations to the actions IAM checks for them', () => {
+    expect(iamActionsFor('s3', 'HeadObject')).toEqual(['s3:GetObject'])
+    expect(iamActionsFor('s3', 'CreateMultipartUpload')).toEqual(['s3:PutObject'])
+    expect(iamActionsFor('s3', 'UploadPart')).toEqual(['s3:PutObject'])
+    expect(iamActionsFor('s3', 'CompleteMultipartUpload')).toEqual(['s3:PutObject'])
+    expect(iamActionsFor('s3', 'AbortMultipartUpload')).toEqual(['s3:AbortMultipartUpload'])
+    expect(iamActionsFor('elasticbeanstalk', 'UpdateEnvironment')).toEqual([
+      'elasticbeanstalk:UpdateEnvironment'
+    ])
   })
 })
 
