@@ -1,0 +1,339 @@
+/**
+ * `npm run bench`: figures for deploy-beanstalk against the local AWS sandbox (not a test; it prints numbers).
+ *
+ *   detection latency     action exit − the moment the environment became Ready (median of several updates)
+ *   calls per minute      Beanstalk calls per minute while waiting on a long update
+ *   peak RSS              of the action process deploying 1 MB, 100 MB and 450 MB incompressible bundles
+ *   redeploy upload       bytes uploaded when the same commit is deployed again
+ *   cold start            time for each dist bundle to start and exit (on a missing required input)
+ *
+ * Temp data goes under os.tmpdir() and is removed at the end.
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { startSandbox, type SandboxScenario } from '../test/sandbox/index.js'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const NODE = process.env.ACTION_NODE || process.execPath
+const APP = 'BrillianCRM'
+const ENV = 'BrillianCRM-env'
+const work = mkdtempSync(join(tmpdir(), 'bench-deploy-beanstalk-'))
+
+/**
+ * The bundles are copied once at the start (index.js with its package.json), so a rebuild running meanwhile in
+ * the checkout cannot pull a bundle away mid-benchmark.
+ */
+const copies = new Map<string, string>()
+function bundleCopy(action: string): string {
+  let path = copies.get(action)
+  if (!path) {
+    const dir = join(work, 'dist', action)
+    cpSync(join(ROOT, 'dist', action), dir, { recursive: true })
+    path = join(dir, 'index.js')
+    copies.set(action, path)
+  }
+  return path
+}
+
+interface ChildRun {
+  code: number | null
+  exitAt: number
+  durationMs: number
+  peakRssKb: number
+  stdout: string
+  outputs: Record<string, string>
+}
+
+function readHwmKb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Runs dist/<action>/index.js as the runner does, sampling the process's peak RSS (VmHWM). */
+async function runAction(
+  action: string,
+  inputs: Record<string, string>,
+  env: Record<string, string>,
+  workspace: string
+): Promise<ChildRun> {
+  const dir = mkdtempSync(join(work, 'run-'))
+  const outputFile = join(dir, 'output')
+  writeFileSync(outputFile, '')
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'imbit/brilliancrm',
+    GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01',
+    AWS_CONFIG_FILE: join(dir, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...env
+  }
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value
+  const started = Date.now()
+  const child = spawn(NODE, [bundleCopy(action)], {
+    env: childEnv,
+    cwd: workspace,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  child.stdout.on('data', chunk => (stdout += chunk))
+  child.stderr.on('data', chunk => (stdout += chunk))
+  let peak = 0
+  const sampler = setInterval(() => (peak = Math.max(peak, readHwmKb(child.pid ?? 0))), 20)
+  const code = await new Promise<number | null>(done => child.on('exit', c => done(c)))
+  const exitAt = Date.now()
+  clearInterval(sampler)
+  const outputs: Record<string, string> = {}
+  const lines = readFileSync(outputFile, 'utf8').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (m) {
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+      outputs[m[1]] = value.join('\n')
+    }
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return { code, exitAt, durationMs: exitAt - started, peakRssKb: peak, stdout, outputs }
+}
+
+function scenario(update: { durationMs: number; outcome: 'healthy' }): SandboxScenario {
+  return {
+    name: 'bench',
+    applications: [
+      {
+        name: APP,
+        versions: [{ label: 'v0-initial' }],
+        environments: [{ name: ENV, versionLabel: 'v0-initial', update }]
+      }
+    ]
+  }
+}
+
+function demoWorkspace(): string {
+  const dir = mkdtempSync(join(work, 'ws-'))
+  cpSync(join(ROOT, 'examples', 'demo-app'), dir, { recursive: true })
+  return dir
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`
+const check = (ok: boolean) => (ok ? 'OK' : 'MISSED')
+
+function fail(what: string, run: ChildRun): never {
+  console.error(run.stdout)
+  throw new Error(`${what}: the action exited ${run.code}`)
+}
+
+async function detectionLatency(runs: number): Promise<number[]> {
+  const box = await startSandbox(scenario({ durationMs: 5_000, outcome: 'healthy' }), { silent: true })
+  const latencies: number[] = []
+  try {
+    for (let i = 0; i < runs; i++) {
+      const run = await runAction(
+        'deploy-beanstalk',
+        { 'application-name': APP, 'environment-name': ENV, image: `ghcr.io/imbit/demo-app:run-${i}` },
+        box.env,
+        demoWorkspace()
+      )
+      if (run.code !== 0) fail('latency run', run)
+      const readyAt = box.environment(ENV)?.readyAt
+      if (readyAt === undefined) throw new Error('the sandbox did not record readyAt')
+      latencies.push(run.exitAt - readyAt)
+    }
+  } finally {
+    await box.close()
+  }
+  return latencies
+}
+
+async function callsPerWaitingMinute(): Promise<{
+  perMinute: number
+  maxInAnyMinute: number
+  waitedMs: number
+}> {
+  const box = await startSandbox(scenario({ durationMs: 75_000, outcome: 'healthy' }), { silent: true })
+  try {
+    const run = await runAction(
+      'deploy-beanstalk',
+      { 'application-name': APP, 'environment-name': ENV, image: 'ghcr.io/imbit/demo-app:long' },
+      box.env,
+      demoWorkspace()
+    )
+    if (run.code !== 0) fail('calls-per-minute run', run)
+    const update = box.requests.find(r => r.operation === 'UpdateEnvironment' && r.status < 400)
+    const readyAt = box.environment(ENV)?.readyAt
+    if (!update || readyAt === undefined) throw new Error('no update recorded')
+    const waiting = box.requests.filter(
+      r => r.service === 'elasticbeanstalk' && r.time > update.time && r.time <= run.exitAt
+    )
+    const waitedMs = run.exitAt - update.time
+    let maxInAnyMinute = 0
+    for (const r of waiting) {
+      maxInAnyMinute = Math.max(
+        maxInAnyMinute,
+        waiting.filter(o => o.time >= r.time && o.time < r.time + 60_000).length
+      )
+    }
+    return { perMinute: (waiting.length / waitedMs) * 60_000, maxInAnyMinute, waitedMs }
+  } finally {
+    await box.close()
+  }
+}
+
+async function writeRandomFile(path: string, bytes: number): Promise<void> {
+  const out = createWriteStream(path)
+  const chunk = 1024 * 1024
+  for (let written = 0; written < bytes; written += chunk) {
+    const size = Math.min(chunk, bytes - written)
+    if (!out.write(randomBytes(size))) await new Promise<void>(done => out.once('drain', () => done()))
+  }
+  await new Promise<void>((done, failed) =>
+    out.end((error?: Error | null) => (error ? failed(error) : done()))
+  )
+}
+
+async function peakRss(
+  sizesMb: number[]
+): Promise<Array<{ sizeMb: number; peakKb: number; seconds: number }>> {
+  const results: Array<{ sizeMb: number; peakKb: number; seconds: number }> = []
+  for (const sizeMb of sizesMb) {
+    const box = await startSandbox(scenario({ durationMs: 500, outcome: 'healthy' }), { silent: true })
+    const ws = demoWorkspace()
+    try {
+      await writeRandomFile(join(ws, 'blob.bin'), sizeMb * 1024 * 1024)
+      const run = await runAction(
+        'deploy-beanstalk',
+        {
+          'application-name': APP,
+          'environment-name': ENV,
+          image: `ghcr.io/imbit/demo-app:size-${sizeMb}`,
+          include: 'blob.bin\n.ebextensions\n.platform'
+        },
+        box.env,
+        ws
+      )
+      if (run.code !== 0) fail(`${sizeMb} MB run`, run)
+      results.push({ sizeMb, peakKb: run.peakRssKb, seconds: run.durationMs / 1000 })
+    } finally {
+      rmSync(ws, { recursive: true, force: true })
+      await box.close()
+    }
+  }
+  return results
+}
+
+async function redeployUpload(): Promise<{ s3Calls: number; uploaded: string; logLine: string }> {
+  const box = await startSandbox(scenario({ durationMs: 500, outcome: 'healthy' }), { silent: true })
+  try {
+    const ws = demoWorkspace()
+    const inputs = { 'application-name': APP, 'environment-name': ENV, image: 'ghcr.io/imbit/demo-app:same' }
+    const first = await runAction('deploy-beanstalk', inputs, box.env, ws)
+    if (first.code !== 0) fail('first deploy', first)
+    const before = box.requests.length
+    const second = await runAction('deploy-beanstalk', inputs, box.env, ws)
+    if (second.code !== 0) fail('redeploy', second)
+    const uploads = box.requests
+      .slice(before)
+      .filter(
+        r =>
+          r.status < 400 &&
+          ['PutObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload'].includes(
+            r.operation
+          )
+      )
+    const uploaded = /Uploaded ([\d.]+ [KMG]?B) to s3/.exec(second.stdout)?.[1] ?? '0 bytes'
+    const logLine =
+      second.stdout.split('\n').find(l => /not uploaded again|redeploying it|Uploaded/.test(l)) ?? ''
+    return { s3Calls: uploads.length, uploaded, logLine: logLine.trim() }
+  } finally {
+    await box.close()
+  }
+}
+
+async function coldStarts(runs: number): Promise<Array<{ action: string; medianMs: number }>> {
+  const actions = [...copies.keys()].sort()
+  const results: Array<{ action: string; medianMs: number }> = []
+  for (const action of actions) {
+    const times: number[] = []
+    for (let i = 0; i < runs; i++) {
+      const ws = mkdtempSync(join(work, 'cold-'))
+      const run = await runAction(action, {}, {}, ws)
+      times.push(run.durationMs)
+      rmSync(ws, { recursive: true, force: true })
+    }
+    results.push({ action, medianMs: median(times) })
+  }
+  return results
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'deploy-beanstalk', 'index.js')))
+    throw new Error('build first: node scripts/build.mjs deploy-beanstalk')
+  for (const action of readdirSync(join(ROOT, 'dist'))) {
+    if (existsSync(join(ROOT, 'dist', action, 'index.js'))) bundleCopy(action)
+  }
+  console.log(`deploy-beanstalk benchmark (node ${NODE === process.execPath ? process.version : NODE})\n`)
+
+  const latencies = await detectionLatency(5)
+  const latency = median(latencies)
+  console.log(
+    `detection latency (exit − Ready), 5 s scripted update: median ${(latency / 1000).toFixed(2)} s  [${latencies.map(l => (l / 1000).toFixed(2)).join(', ')}]  target ≤ 2 s: ${check(latency <= 2000)}`
+  )
+
+  const calls = await callsPerWaitingMinute()
+  console.log(
+    `Beanstalk calls while waiting (${(calls.waitedMs / 1000).toFixed(0)} s update): ${calls.perMinute.toFixed(1)} per minute on average, at most ${calls.maxInAnyMinute} in any 60 s  target ≤ 20: ${check(calls.maxInAnyMinute <= 20)}`
+  )
+
+  const rss = await peakRss([1, 100, 450])
+  for (const r of rss)
+    console.log(
+      `peak RSS deploying a ${r.sizeMb} MB incompressible bundle: ${mb(r.peakKb)}  (${r.seconds.toFixed(1)} s)`
+    )
+  const small = rss[0].peakKb
+  const large = rss[rss.length - 1].peakKb
+  console.log(
+    `  450 MB: ${mb(large)} ≤ 150 MB: ${check(large <= 150 * 1024)}; ${(large / small).toFixed(2)}× the 1 MB run ≤ 1.5×: ${check(large <= 1.5 * small)}`
+  )
+
+  const redeploy = await redeployUpload()
+  console.log(
+    `bytes uploaded on a redeploy: ${redeploy.uploaded} (${redeploy.s3Calls} S3 upload calls)  target 0: ${check(redeploy.uploaded === '0 bytes' && redeploy.s3Calls === 0)}  [${redeploy.logLine}]`
+  )
+
+  for (const c of await coldStarts(5))
+    console.log(`cold start dist/${c.action}: median ${c.medianMs.toFixed(0)} ms`)
+}
+
+try {
+  await main()
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
