@@ -1,61 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { parse } from 'yaml'
-import { ROOT } from '../helpers/run-bundle.js'
+import { describeActionDocs, loadAction } from '../helpers/action-docs.js'
 import { DEFAULTS, INPUT_NAMES } from '../../src/invalidate-cloudfront/inputs.js'
 
-interface ActionYml {
-  inputs: Record<string, { description: string; required?: boolean; default?: string }>
-  outputs: Record<string, { description: string }>
-  runs: { using: string; main: string }
-}
+describeActionDocs('invalidate-cloudfront')
 
-const actionFile = join(ROOT, 'actions', 'invalidate-cloudfront', 'action.yml')
-const action = parse(readFileSync(actionFile, 'utf8')) as ActionYml
-const docs = readFileSync(join(ROOT, 'docs', 'invalidate-cloudfront.md'), 'utf8')
+describe('invalidate-cloudfront action.yml matches the code and the contract', () => {
+  const action = loadAction('invalidate-cloudfront')
 
-/** The rows of the first Markdown table under `## heading`, as arrays of trimmed cells. */
-function table(heading: string): string[][] {
-  const section = docs.split(/^## /m).find(part => part.startsWith(`${heading}\n`))
-  if (!section) throw new Error(`docs/invalidate-cloudfront.md has no "## ${heading}" section`)
-  const rows = section
-    .split('\n')
-    .filter(line => line.startsWith('|'))
-    .map(line =>
-      line
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map(cell => cell.trim())
-    )
-  return rows.slice(2) // header and separator
-}
-
-const unquote = (cell: string) => cell.replace(/^`(.*)`$/, '$1')
-
-describe('docs/invalidate-cloudfront.md matches action.yml', () => {
-  it('lists exactly the inputs of action.yml, in order, with the same defaults and required flags', () => {
-    const rows = table('Inputs')
-    expect(rows.map(row => unquote(row[0]))).toEqual(Object.keys(action.inputs))
-    for (const [name, required, defaultCell] of rows) {
-      const input = action.inputs[unquote(name)]
-      expect([name, unquote(defaultCell)]).toEqual([name, input.default ?? ''])
-      expect([name, required === 'yes']).toEqual([name, input.required === true])
-    }
-  })
-
-  it('lists exactly the outputs of action.yml, in order', () => {
-    expect(table('Outputs').map(row => unquote(row[0]))).toEqual(Object.keys(action.outputs))
-  })
-
-  it('describes every input and output in action.yml', () => {
-    for (const [name, spec] of [...Object.entries(action.inputs), ...Object.entries(action.outputs)]) {
-      expect([name, spec.description.trim().length > 10]).toEqual([name, true])
-    }
-  })
-})
-
-describe('action.yml matches the code and the contract', () => {
   it('has the contract names (DESIGN.md) and the inputs the code reads', () => {
     expect(Object.keys(action.inputs)).toEqual(['distribution-id', 'domain', 'paths', 'wait', 'timeout'])
     expect([...INPUT_NAMES]).toEqual(Object.keys(action.inputs))
@@ -66,12 +17,5 @@ describe('action.yml matches the code and the contract', () => {
     expect(action.inputs.paths.default).toBe(DEFAULTS.paths)
     expect(action.inputs.wait.default).toBe(DEFAULTS.wait)
     expect(action.inputs.timeout.default).toBe(DEFAULTS.timeout)
-  })
-
-  it('runs the committed bundle on node24', () => {
-    expect(action.runs.using).toBe('node24')
-    const bundle = resolve(dirname(actionFile), action.runs.main)
-    expect(bundle).toBe(join(ROOT, 'dist', 'invalidate-cloudfront', 'index.js'))
-    expect(existsSync(bundle)).toBe(true)
   })
 })
