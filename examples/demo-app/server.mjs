@@ -7,5 +7,7 @@ createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
     return
   }
-  response.writeHead(200, { 'content-type': 'text/plain' }).end(`hello from demo-app ${process.env.APP_VERSION ?? ''}\n`)
+  response
+    .writeHead(200, { 'content-type': 'text/plain' })
+    .end(`hello from demo-app ${process.env.APP_VERSION ?? ''}\n`)
 }).listen(port, () => console.log(`listening on ${port}`))

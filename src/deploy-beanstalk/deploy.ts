@@ -169,10 +169,11 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
       environment = env
       const seen = `${env.status}/${env.health}/${env.versionLabel}`
       if (seen !== lastSeen) {
+        // the events that led here first, so the log reads in order
+        if (!eventsDue) await readEvents()
         core.info(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`)
         lastSeen = seen
         poller.changed()
-        if (!eventsDue && (await readEvents()) > 0) poller.changed()
       }
       const result = decide(state, {
         time: clock.now(),
