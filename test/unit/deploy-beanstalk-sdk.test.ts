@@ -10,14 +10,19 @@ import {
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
 import { mockClient } from 'aws-sdk-client-mock'
-import { UserError } from '../../src/common/errors.js'
-import { Deadline, type Clock } from '../../src/common/retry.js'
-import { BeanstalkGateway } from '../../src/deploy-beanstalk/beanstalk.js'
-import { follow, startUpdate } from '../../src/deploy-beanstalk/deploy.js'
-import { checkApplication, findEnvironment } from '../../src/deploy-beanstalk/lookup.js'
-import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/deploy-beanstalk/inputs.js'
-import { makePlan } from '../../src/deploy-beanstalk/plan.js'
-import { createVersion, waitProcessed } from '../../src/deploy-beanstalk/version.js'
+import type { Clock } from '../../src/common/retry.js'
+import type { RawInputs } from '../../src/deploy-beanstalk/inputs.js'
+import { mockCore } from '../helpers/core-fixture.js'
+
+const coreLog = await mockCore()
+const { UserError } = await import('../../src/common/errors.js')
+const { Deadline } = await import('../../src/common/retry.js')
+const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/beanstalk.js')
+const { follow, startUpdate } = await import('../../src/deploy-beanstalk/deploy.js')
+const { checkApplication, findEnvironment } = await import('../../src/deploy-beanstalk/lookup.js')
+const { INPUT_NAMES, parseInputs } = await import('../../src/deploy-beanstalk/inputs.js')
+const { makePlan } = await import('../../src/deploy-beanstalk/plan.js')
+const { createVersion, waitProcessed } = await import('../../src/deploy-beanstalk/version.js')
 
 /** A clock whose sleep only moves time on. */
 function fakeClock(start = 1_700_000_000_000): Clock & { t: number } {
@@ -49,12 +54,12 @@ function gatewayIn(region: string, clock?: Clock) {
   return { gateway: new BeanstalkGateway(region, client, clock), mock }
 }
 
-async function userError(promise: Promise<unknown>): Promise<UserError> {
+async function userError(promise: Promise<unknown>): Promise<InstanceType<typeof UserError>> {
   try {
     await promise
   } catch (error) {
     expect(error).toBeInstanceOf(UserError)
-    return error as UserError
+    return error as InstanceType<typeof UserError>
   }
   throw new Error('expected a UserError')
 }
@@ -310,6 +315,8 @@ describe('deploy and follow', () => {
     const outcome = await follow(gateway, followOptions(clock))
     expect(outcome.kind).toBe('failure')
     if (outcome.kind === 'failure') expect(outcome.decision.reason).toBe('Failed to deploy application.')
+    // the ERROR event reaches the log as an error annotation, once
+    expect(coreLog.error.filter(m => m.endsWith('ERROR Failed to deploy application.'))).toHaveLength(1)
   })
 
   it('times out, keeping within 20 calls a minute', async () => {
