@@ -1,4 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
+import { awsError } from '../helpers/fakes.js'
 
 const errorSpy = jest.fn<(message: string, props?: { title?: string }) => void>()
 const debugSpy = jest.fn<(message: string) => void>()
@@ -13,14 +14,6 @@ jest.unstable_mockModule('@actions/core', () => ({
 const { UserError, inputError, awsErrorInfo, describeError, isAwsError } =
   await import('../../src/common/errors.js')
 const { runAction } = await import('../../src/common/run.js')
-
-/** Shaped like an AWS SDK v3 ServiceException. */
-function awsError(name: string, message: string, status = 400): Error {
-  const error = new Error(message)
-  error.name = name
-  Object.assign(error, { $fault: 'client', $metadata: { httpStatusCode: status, requestId: 'req-1' } })
-  return error
-}
 
 describe('errors', () => {
   it('inputError names the input, the value and the expected form', () => {

@@ -1,19 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelay, Deadline, poll, retry, type Clock } from '../../src/common/retry.js'
-
-/** A clock whose sleeps advance time instantly, recording each wait. */
-function fakeClock(): Clock & { waits: number[] } {
-  let now = 1_000_000
-  const waits: number[] = []
-  return {
-    waits,
-    now: () => now,
-    sleep: async ms => {
-      waits.push(ms)
-      now += ms
-    }
-  }
-}
+import { fakeClock } from '../helpers/fakes.js'
+import { backoffDelay, Deadline, poll, retry } from '../../src/common/retry.js'
 
 describe('backoffDelay', () => {
   it('grows exponentially, is capped, and jitters within bounds', () => {

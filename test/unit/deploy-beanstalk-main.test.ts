@@ -4,6 +4,7 @@
  * the push event, dry run, redeploy). The real bundle module and sandbox run in the e2e tests.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { fakeClock } from '../helpers/fakes.js'
 import {
   CreateApplicationVersionCommand,
   CreateStorageLocationCommand,
@@ -21,7 +22,6 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Clock } from '../../src/common/retry.js'
 import { parseOutputFile } from '../helpers/run-bundle.js'
 
 const ZIP = Buffer.from('PK fake zip for the wiring test')
@@ -58,11 +58,6 @@ jest.unstable_mockModule('../../src/deploy-beanstalk/bundle/index.js', () => ({
 const { run } = await import('../../src/deploy-beanstalk/main.js')
 const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/beanstalk.js')
 const { StorageGateway } = await import('../../src/deploy-beanstalk/storage.js')
-
-function fakeClock(): Clock {
-  let now = 1_700_000_000_000
-  return { now: () => now, sleep: async ms => void (now += ms) }
-}
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { fakeClock, awsError } from '../helpers/fakes.js'
 import {
   CreateApplicationVersionCommand,
   DescribeApplicationsCommand,
@@ -23,26 +24,6 @@ const { checkApplication, findEnvironment } = await import('../../src/deploy-bea
 const { INPUT_NAMES, parseInputs } = await import('../../src/deploy-beanstalk/inputs.js')
 const { makePlan } = await import('../../src/deploy-beanstalk/plan.js')
 const { createVersion, waitProcessed } = await import('../../src/deploy-beanstalk/version.js')
-
-/** A clock whose sleep only moves time on. */
-function fakeClock(start = 1_700_000_000_000): Clock & { t: number } {
-  const clock = {
-    t: start,
-    now: () => clock.t,
-    sleep: async (ms: number) => {
-      clock.t += ms
-    }
-  }
-  return clock
-}
-
-function awsError(name: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), {
-    name,
-    $fault: status >= 500 ? 'server' : 'client',
-    $metadata: { httpStatusCode: status }
-  })
-}
 
 function gatewayIn(region: string, clock?: Clock) {
   const client = new ElasticBeanstalkClient({

@@ -3,6 +3,7 @@
  * → plan → invalidate → wait → outputs and summary. The same paths run for real in the e2e tests.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { fakeClock } from '../helpers/fakes.js'
 import {
   AccessDenied,
   CloudFrontClient,
@@ -16,16 +17,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UserError } from '../../src/common/errors.js'
-import type { Clock } from '../../src/common/retry.js'
 import { parseOutputFile } from '../helpers/run-bundle.js'
 import { CloudFrontGateway } from '../../src/invalidate-cloudfront/cloudfront.js'
 import { InvalidationTimeoutError } from '../../src/invalidate-cloudfront/invalidation.js'
 import { run } from '../../src/invalidate-cloudfront/main.js'
-
-function fakeClock(): Clock {
-  let now = 1_700_000_000_000
-  return { now: () => now, sleep: async ms => void (now += ms) }
-}
 
 const invalidation = (status: string) => ({
   Invalidation: {

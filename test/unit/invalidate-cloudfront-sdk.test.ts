@@ -4,6 +4,7 @@
  * Time is a fake clock: nothing sleeps.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { fakeClock } from '../helpers/fakes.js'
 import {
   AccessDenied,
   CloudFrontClient,
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-cloudfront'
 import { mockClient } from 'aws-sdk-client-mock'
 import { UserError } from '../../src/common/errors.js'
-import { Deadline, type Clock } from '../../src/common/retry.js'
+import { Deadline } from '../../src/common/retry.js'
 import { CloudFrontGateway, createCloudFrontClient } from '../../src/invalidate-cloudfront/cloudfront.js'
 import {
   InvalidationTimeoutError,
@@ -25,19 +26,6 @@ import {
   pollDelay,
   waitForCompletion
 } from '../../src/invalidate-cloudfront/invalidation.js'
-
-function fakeClock(): Clock & { waits: number[] } {
-  let now = 1_700_000_000_000
-  const waits: number[] = []
-  return {
-    waits,
-    now: () => now,
-    sleep: async ms => {
-      waits.push(ms)
-      now += ms
-    }
-  }
-}
 
 const meta = { $metadata: { httpStatusCode: 400, requestId: 'req-1' } }
 const busy = () =>
