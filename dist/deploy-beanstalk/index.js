@@ -67209,7 +67209,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2177);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -67219,7 +67219,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2177:
+/***/ 7607:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67667,17 +67667,50 @@ class BundleError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/reference.ts
-const DOCKER_HUB = 'docker.io';
-const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+;// CONCATENATED MODULE: ./src/common/image-ref.ts
+/**
+ * The grammar of container image references (as in distribution's reference package), shared by the
+ * actions that read them: verify-package-public (`image`) and deploy-beanstalk (compose images, `image`).
+ * Each action keeps its own rules and messages on top. Pure: no I/O.
+ */
+/** One repository path component. */
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
-const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::\d{1,5})?$/;
-/** True when the first path component names a registry host (has a dot or a port, or is localhost). */
+/** A registry host: a DNS name or a bracketed IPv6 address, with an optional port (any case). */
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/i;
+/** Docker Hub's names as people write them. */
+const DOCKER_HUB_NAMES = new Set([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io'
+]);
+/** True when a reference's first component names a registry host (a dot or a port, or localhost). */
 function looksLikeHost(component) {
-    return component.includes('.') || component.includes(':') || component === 'localhost';
+    return component.includes('.') || component.includes(':') || component.toLowerCase() === 'localhost';
 }
+/** Splits `NAME[:TAG][@DIGEST]`: the tag is after a colon that follows the last slash (not a port). */
+function splitTagAndDigest(value) {
+    let name = value;
+    let digest;
+    const at = name.indexOf('@');
+    if (at >= 0) {
+        digest = name.slice(at + 1);
+        name = name.slice(0, at);
+    }
+    let tag;
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+        tag = name.slice(colon + 1);
+        name = name.slice(0, colon);
+    }
+    return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/reference.ts
+
+const DOCKER_HUB = 'docker.io';
+const HUB_ALIASES = DOCKER_HUB_NAMES;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 /** Parses `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`; throws an Error saying what is wrong. */
 function parseImageRef(ref) {
     const value = ref.trim();
@@ -67687,24 +67720,11 @@ function parseImageRef(ref) {
         throw new Error(`"${value}" contains spaces`);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
         throw new Error(`"${value}" has a scheme (drop "https://")`);
-    let rest = value;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            throw new Error(`"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw new Error(`"${value}" has an invalid tag "${tag}"`);
-    }
+    const { name: rest, tag, digest } = splitTagAndDigest(value);
+    if (digest !== undefined && !DIGEST.test(digest))
+        throw new Error(`"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`);
+    if (tag !== undefined && !TAG.test(tag))
+        throw new Error(`"${value}" has an invalid tag "${tag}"`);
     const parts = rest.split('/');
     let registry = DOCKER_HUB;
     if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {

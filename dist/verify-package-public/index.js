@@ -28492,7 +28492,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(946);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2857);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -28502,7 +28502,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 946:
+/***/ 2857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28777,17 +28777,52 @@ async function poll(check, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/common/image-ref.ts
+/**
+ * The grammar of container image references (as in distribution's reference package), shared by the
+ * actions that read them: verify-package-public (`image`) and deploy-beanstalk (compose images, `image`).
+ * Each action keeps its own rules and messages on top. Pure: no I/O.
+ */
+/** One repository path component. */
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** A registry host: a DNS name or a bracketed IPv6 address, with an optional port (any case). */
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/i;
+/** Docker Hub's names as people write them. */
+const DOCKER_HUB_NAMES = new Set([
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io'
+]);
+/** True when a reference's first component names a registry host (a dot or a port, or localhost). */
+function looksLikeHost(component) {
+    return component.includes('.') || component.includes(':') || component.toLowerCase() === 'localhost';
+}
+/** Splits `NAME[:TAG][@DIGEST]`: the tag is after a colon that follows the last slash (not a port). */
+function splitTagAndDigest(value) {
+    let name = value;
+    let digest;
+    const at = name.indexOf('@');
+    if (at >= 0) {
+        digest = name.slice(at + 1);
+        name = name.slice(0, at);
+    }
+    let tag;
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/')) {
+        tag = name.slice(colon + 1);
+        name = name.slice(0, colon);
+    }
+    return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+
 ;// CONCATENATED MODULE: ./src/verify-package-public/reference.ts
+
 
 const DEFAULT_TAG = 'latest';
 const INPUT = 'image';
 const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG, e.g. ghcr.io/imbit/brilliancrm:latest';
-/** One path component, as the distribution spec allows it. */
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/;
-/** Docker Hub's names, as people write them, and the host that serves its registry API. */
-const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** The host that serves Docker Hub's registry API. */
 const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io';
 /** The registries the GitHub packages API describes: GHCR, and loopback stand-ins for it (tests, act). */
 function isGhcrLike(ref) {
@@ -28812,24 +28847,10 @@ function parseReference(input) {
         throw (0,errors/* inputError */.Xu)(INPUT, value, `expected a reference without a scheme: use "${value.slice(scheme[0].length)}".`);
     }
     // Split off @digest, then :tag (a colon after the last slash), then the host (the first component).
-    let rest = value;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-    }
+    const { name: rest, tag, digest } = splitTagAndDigest(value);
     const slash = rest.indexOf('/');
     const first = slash < 0 ? rest : rest.slice(0, slash);
-    const looksLikeHost = first.includes('.') || first.includes(':') || first.toLowerCase() === 'localhost';
-    if (!looksLikeHost) {
+    if (!looksLikeHost(first)) {
         throw (0,errors/* inputError */.Xu)(INPUT, value, `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}".`);
     }
     const registry = first.toLowerCase();

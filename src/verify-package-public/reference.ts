@@ -1,4 +1,12 @@
 import { inputError } from '../common/errors.js'
+import {
+  COMPONENT,
+  DOCKER_HUB_NAMES,
+  HOST,
+  TAG,
+  looksLikeHost,
+  splitTagAndDigest
+} from '../common/image-ref.js'
 
 /**
  * An image reference, `HOST[:PORT]/OWNER/NAME[/MORE][:TAG|@sha256:HEX]`, parsed and checked. Pure: no I/O.
@@ -35,14 +43,7 @@ export const DEFAULT_TAG = 'latest'
 
 const INPUT = 'image'
 const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG, e.g. ghcr.io/imbit/brilliancrm:latest'
-/** One path component, as the distribution spec allows it. */
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
-const HOST =
-  /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/
-
-/** Docker Hub's names, as people write them, and the host that serves its registry API. */
-const DOCKER_HUB_NAMES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
+/** The host that serves Docker Hub's registry API. */
 const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io'
 
 /** The registries the GitHub packages API describes: GHCR, and loopback stand-ins for it (tests, act). */
@@ -75,24 +76,10 @@ export function parseReference(input: string): ImageReference {
   }
 
   // Split off @digest, then :tag (a colon after the last slash), then the host (the first component).
-  let rest = value
-  let digest: string | undefined
-  const at = rest.indexOf('@')
-  if (at >= 0) {
-    digest = rest.slice(at + 1)
-    rest = rest.slice(0, at)
-  }
-  let tag: string | undefined
-  const lastSlash = rest.lastIndexOf('/')
-  const colon = rest.lastIndexOf(':')
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1)
-    rest = rest.slice(0, colon)
-  }
+  const { name: rest, tag, digest } = splitTagAndDigest(value)
   const slash = rest.indexOf('/')
   const first = slash < 0 ? rest : rest.slice(0, slash)
-  const looksLikeHost = first.includes('.') || first.includes(':') || first.toLowerCase() === 'localhost'
-  if (!looksLikeHost) {
+  if (!looksLikeHost(first)) {
     throw inputError(
       INPUT,
       value,

@@ -1,3 +1,12 @@
+import {
+  COMPONENT,
+  DOCKER_HUB_NAMES,
+  HOST,
+  TAG,
+  looksLikeHost,
+  splitTagAndDigest
+} from '../../common/image-ref.js'
+
 /** Docker image references as Compose writes them. Pure: no I/O. */
 export interface ImageRef {
   /** Registry host (with port), lower case; `docker.io` when none is written. */
@@ -10,17 +19,8 @@ export interface ImageRef {
 }
 
 export const DOCKER_HUB = 'docker.io'
-const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
+const HUB_ALIASES = DOCKER_HUB_NAMES
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/
-const HOST =
-  /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::\d{1,5})?$/
-
-/** True when the first path component names a registry host (has a dot or a port, or is localhost). */
-function looksLikeHost(component: string): boolean {
-  return component.includes('.') || component.includes(':') || component === 'localhost'
-}
 
 /** Parses `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`; throws an Error saying what is wrong. */
 export function parseImageRef(ref: string): ImageRef {
@@ -28,23 +28,10 @@ export function parseImageRef(ref: string): ImageRef {
   if (value === '') throw new Error('the image reference is empty')
   if (/\s/.test(value)) throw new Error(`"${value}" contains spaces`)
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new Error(`"${value}" has a scheme (drop "https://")`)
-  let rest = value
-  let digest: string | undefined
-  const at = rest.indexOf('@')
-  if (at >= 0) {
-    digest = rest.slice(at + 1)
-    rest = rest.slice(0, at)
-    if (!DIGEST.test(digest))
-      throw new Error(`"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`)
-  }
-  let tag: string | undefined
-  const lastSlash = rest.lastIndexOf('/')
-  const colon = rest.lastIndexOf(':')
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1)
-    rest = rest.slice(0, colon)
-    if (!TAG.test(tag)) throw new Error(`"${value}" has an invalid tag "${tag}"`)
-  }
+  const { name: rest, tag, digest } = splitTagAndDigest(value)
+  if (digest !== undefined && !DIGEST.test(digest))
+    throw new Error(`"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`)
+  if (tag !== undefined && !TAG.test(tag)) throw new Error(`"${value}" has an invalid tag "${tag}"`)
   const parts = rest.split('/')
   let registry = DOCKER_HUB
   if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
