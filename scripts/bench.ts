@@ -18,11 +18,11 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
-  writeFileSync
+  rmSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
 import { startSandbox, type SandboxScenario } from '../test/sandbox/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -73,24 +73,11 @@ async function runAction(
   workspace: string
 ): Promise<ChildRun> {
   const dir = mkdtempSync(join(work, 'run-'))
-  const outputFile = join(dir, 'output')
-  writeFileSync(outputFile, '')
-  const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    RUNNER_TEMP: dir,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_REPOSITORY: 'imbit/brilliancrm',
+  const childEnv = runnerEnvironment(dir, workspace, {
     GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01',
-    AWS_CONFIG_FILE: join(dir, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...env
-  }
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value
+    ...env,
+    ...inputVariables(inputs)
+  })
   const started = Date.now()
   const child = spawn(NODE, [bundleCopy(action)], {
     env: childEnv,
@@ -105,16 +92,7 @@ async function runAction(
   const code = await new Promise<number | null>(done => child.on('exit', c => done(c)))
   const exitAt = Date.now()
   clearInterval(sampler)
-  const outputs: Record<string, string> = {}
-  const lines = readFileSync(outputFile, 'utf8').split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i])
-    if (m) {
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-      outputs[m[1]] = value.join('\n')
-    }
-  }
+  const outputs = parseOutputFile(readFileSync(childEnv.GITHUB_OUTPUT, 'utf8'))
   rmSync(dir, { recursive: true, force: true })
   return { code, exitAt, durationMs: exitAt - started, peakRssKb: peak, stdout, outputs }
 }

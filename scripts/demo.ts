@@ -6,10 +6,10 @@
  * showing their logs and each job summary. Exits non-zero when a step fails.
  */
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { parseOutputFile } from '../test/helpers/run-bundle.js'
+import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const color = process.stdout.isTTY && !process.env.NO_COLOR
@@ -106,28 +106,14 @@ async function runStep(
   const dir = mkdtempSync(join(tmpdir(), `demo-${action}-`))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    RUNNER_TEMP: dir,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: workspace,
+  const childEnv = runnerEnvironment(dir, workspace, {
     GITHUB_REPOSITORY: 'imbit/demo-app',
-    GITHUB_SHA: 'd3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0'.replace(/m/g, 'e'),
+    GITHUB_SHA: 'd3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0d3e0',
     GITHUB_RUN_ID: String(Date.now()),
-    GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: action,
-    GITHUB_SERVER_URL: 'https://github.com',
-    AWS_CONFIG_FILE: join(dir, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...env
-  }
-  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value
+    ...env,
+    ...inputVariables(inputs)
+  })
   const node = process.env.ACTION_NODE || process.execPath
   const code = await new Promise<number | null>((done, fail) => {
     const child = spawn(node, [join(ROOT, 'dist', action, 'index.js')], {

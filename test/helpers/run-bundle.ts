@@ -77,12 +77,22 @@ export function parseAnnotations(stdout: string): BundleRun['annotations'] {
   return found
 }
 
-export async function runBundle(action: string, options: RunOptions = {}): Promise<BundleRun> {
-  const dir = mkdtempSync(join(tmpdir(), `run-${action}-`))
-  const outputFile = join(dir, 'output')
-  const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
+/** INPUT_<NAME> variables as the runner sets them: upper-cased, spaces as underscores, hyphens kept. */
+export function inputVariables(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
+  )
+}
+
+/**
+ * The environment the runner gives an action: GitHub context, output and summary files in `dir`, and no path
+ * to this machine's AWS configuration or instance metadata. `overrides` win; an undefined one removes a variable.
+ */
+export function runnerEnvironment(
+  dir: string,
+  workspace: string,
+  overrides: Record<string, string | undefined> = {}
+): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir,
@@ -90,27 +100,38 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
     RUNNER_TEMP: dir,
     GITHUB_ACTIONS: 'true',
     CI: 'true',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_WORKSPACE: options.workspace ?? dir,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_WORKSPACE: workspace,
     GITHUB_REPOSITORY: 'imbit/brilliancrm',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_RUN_ID: '1000',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: 'http://127.0.0.1:9/unreachable',
-    // Never let a developer's real AWS profile or credentials reach a test.
+    // Never let a developer's real AWS profile or credentials reach a run.
     AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true'
   }
-  if (!options.noSummaryFile) env.GITHUB_STEP_SUMMARY = summaryFile
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
-  for (const [name, value] of Object.entries(options.env ?? {})) {
+  writeFileSync(env.GITHUB_OUTPUT, '')
+  writeFileSync(env.GITHUB_STEP_SUMMARY, '')
+  for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name]
     else env[name] = value
   }
+  return env
+}
+
+export async function runBundle(action: string, options: RunOptions = {}): Promise<BundleRun> {
+  const dir = mkdtempSync(join(tmpdir(), `run-${action}-`))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  const env = runnerEnvironment(dir, options.workspace ?? dir, {
+    ...inputVariables(options.inputs ?? {}),
+    ...(options.noSummaryFile ? { GITHUB_STEP_SUMMARY: undefined } : {}),
+    ...options.env
+  })
   const nodeBinary = process.env.ACTION_NODE || process.execPath
   const bundle = join(ROOT, 'dist', action, 'index.js')
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`)
