@@ -68331,14 +68331,14 @@ function parseApplicationName(value) {
     return value;
 }
 function parseEnvironmentName(value) {
-    const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env.';
+    const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env';
     if (value === '')
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `it is required: ${expected}`);
+        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `it is required: ${expected}.`);
     if (value.length < 4 || value.length > 40) {
         throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected} (it has ${value.length} characters).`);
     }
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected}`);
+        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected}.`);
     }
     return value;
 }

@@ -94,13 +94,13 @@ export function parseApplicationName(value: string): string {
 
 export function parseEnvironmentName(value: string): string {
   const expected =
-    '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env.'
-  if (value === '') throw inputError('environment-name', value, `it is required: ${expected}`)
+    '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env'
+  if (value === '') throw inputError('environment-name', value, `it is required: ${expected}.`)
   if (value.length < 4 || value.length > 40) {
     throw inputError('environment-name', value, `expected ${expected} (it has ${value.length} characters).`)
   }
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
-    throw inputError('environment-name', value, `expected ${expected}`)
+    throw inputError('environment-name', value, `expected ${expected}.`)
   }
   return value
 }

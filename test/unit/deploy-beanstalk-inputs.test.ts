@@ -52,32 +52,81 @@ describe('deploy-beanstalk inputs', () => {
     expect(parseInputs(raw(), { AWS_DEFAULT_REGION: 'us-east-1' }).region).toBe('us-east-1')
     expect(inputOf(() => parseInputs(raw(), {}))).toBe('region')
   })
+  const ENV_FORM =
+    '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env'
   it.each([
-    ['environment-name', 'env'],
-    ['environment-name', '-BrillianCRM'],
-    ['environment-name', 'BrillianCRM-'],
-    ['environment-name', 'Brillian_CRM'],
-    ['environment-name', 'x'.repeat(41)],
-    ['application-name', 'a'.repeat(101)],
-    ['version-label', 'v'.repeat(101)],
-    ['version-label', 'a/b'],
-    ['timeout', 'soon'],
-    ['wait', 'yes'],
-    ['dry-run', '1'],
-    ['rollback-on-failure', 'maybe'],
-    ['required-health', 'Red'],
-    ['bucket', 'My_Bucket']
-  ] as Array<[keyof RawInputs, string]>)('rejects %s = %s', (name, value) => {
-    expect(inputOf(() => parseInputs(raw({ [name]: value }), env))).toBe(name)
-  })
-  it('requires the names', () => {
-    expect(inputOf(() => parseInputs(raw({ 'application-name': '' }), env))).toBe('application-name')
-    expect(inputOf(() => parseInputs(raw({ 'environment-name': '' }), env))).toBe('environment-name')
+    [
+      'environment-name',
+      'env',
+      `Input 'environment-name' is "env": expected ${ENV_FORM} (it has 3 characters).`
+    ],
+    ['environment-name', '-BrillianCRM', `Input 'environment-name' is "-BrillianCRM": expected ${ENV_FORM}.`],
+    ['environment-name', 'BrillianCRM-', `Input 'environment-name' is "BrillianCRM-": expected ${ENV_FORM}.`],
+    ['environment-name', 'Brillian_CRM', `Input 'environment-name' is "Brillian_CRM": expected ${ENV_FORM}.`],
+    [
+      'environment-name',
+      'x'.repeat(41),
+      `Input 'environment-name' is "${'x'.repeat(41)}": expected ${ENV_FORM} (it has 41 characters).`
+    ],
+    [
+      'application-name',
+      'a'.repeat(101),
+      `Input 'application-name' is "${'a'.repeat(101)}": expected at most 100 characters (it has 101).`
+    ],
+    [
+      'version-label',
+      'v'.repeat(101),
+      `Input 'version-label' is "${'v'.repeat(101)}": expected at most 100 characters (it has 101).`
+    ],
+    [
+      'version-label',
+      'a/b',
+      `Input 'version-label' is "a/b": expected no slashes, backslashes or control characters (it is part of the S3 key).`
+    ],
+    [
+      'timeout',
+      'soon',
+      `Input 'timeout' is "soon": expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).`
+    ],
+    ['wait', 'yes', `Input 'wait' is "yes": expected true or false.`],
+    ['dry-run', '1', `Input 'dry-run' is "1": expected true or false.`],
+    ['rollback-on-failure', 'maybe', `Input 'rollback-on-failure' is "maybe": expected true or false.`],
+    ['required-health', 'Red', `Input 'required-health' is "Red": expected Green or Yellow.`],
+    [
+      'bucket',
+      'My_Bucket',
+      `Input 'bucket' is "My_Bucket": expected an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), or leave it empty to use Beanstalk's own storage bucket.`
+    ],
+    [
+      'application-name',
+      '',
+      `Input 'application-name' is empty: it is required: the Beanstalk application, such as BrillianCRM.`
+    ],
+    ['environment-name', '', `Input 'environment-name' is empty: it is required: ${ENV_FORM}.`],
+    [
+      'bundle',
+      'app.tar',
+      `Input 'bundle' is "app.tar": expected the path of a .zip file (relative to the workspace).`
+    ]
+  ] as Array<[keyof RawInputs, string, string]>)(
+    'rejects %s = %s with the exact message',
+    (name, value, message) => {
+      expect(inputOf(() => parseInputs(raw({ [name]: value }), env))).toBe(name)
+      expect(() => parseInputs(raw({ [name]: value }), env)).toThrow(message)
+    }
+  )
+  it('names the region fix when no region is set anywhere', () => {
+    expect(() => parseInputs(raw(), {})).toThrow(
+      "Input 'region' is empty: no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials."
+    )
   })
   it('keeps bundle exclusive with compose-file, image and include', () => {
     for (const name of ['compose-file', 'image', 'include'] as const) {
       expect(inputOf(() => parseInputs(raw({ bundle: 'app.zip', [name]: 'x' }), env))).toBe('bundle')
     }
+    expect(() => parseInputs(raw({ bundle: 'app.zip', image: 'x', include: 'y' }), env)).toThrow(
+      `Input 'bundle' ("app.zip") is set together with 'image', 'include': a ready bundle is deployed as it is, so remove those inputs or 'bundle'.`
+    )
     expect(parseInputs(raw({ bundle: 'out/app.zip' }), env).source).toEqual({
       kind: 'bundle',
       path: 'out/app.zip'
