@@ -69076,6 +69076,20 @@ async function startUpdate(beanstalk, environmentId, label, deadline, initial) {
 }
 /** How often events are read while the environment's state does not change. */
 const EVENTS_EVERY_MS = 6_000;
+/** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
+function followOptionsFor(plan, update, deadline) {
+    return {
+        application: plan.application,
+        environmentId: plan.environmentId,
+        target: update.target,
+        previous: update.previous,
+        requiredHealth: plan.requiredHealth,
+        since: update.request.since,
+        deadline,
+        timeoutMs: plan.timeoutMs,
+        initial: update.request.environment
+    };
+}
 function logEvent(event) {
     const line = formatEvent(event);
     switch (eventLevel(event.severity)) {
@@ -69209,17 +69223,7 @@ async function rollBack(beanstalk, plan, current) {
                 label,
                 detail: `${plan.environment} did not become Ready to roll back to ${label}.`
             };
-        const followed = await follow(beanstalk, {
-            application: plan.application,
-            environmentId: plan.environmentId,
-            target: label,
-            previous: plan.label,
-            requiredHealth: plan.requiredHealth,
-            since: request.since,
-            deadline,
-            timeoutMs: plan.timeoutMs,
-            initial: request.environment
-        });
+        const followed = await follow(beanstalk, followOptionsFor(plan, { target: label, previous: plan.label, request }, deadline));
         if (followed.kind === 'success') {
             return {
                 result: 'succeeded',
@@ -69661,17 +69665,7 @@ async function carryOut(plan, beanstalk, storage, deadline, started) {
             durationMs: clock.now() - started
         };
     }
-    const followed = await phase(`Follow the update of ${plan.environment}`, () => follow(beanstalk, {
-        application: plan.application,
-        environmentId: plan.environmentId,
-        target: plan.label,
-        previous: plan.previousLabel,
-        requiredHealth: plan.requiredHealth,
-        since: request.since,
-        deadline,
-        timeoutMs: plan.timeoutMs,
-        initial: request.environment
-    }));
+    const followed = await phase(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline)));
     if (followed.kind === 'success') {
         lib_core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${formatDuration(clock.now() - started)}.`);
         return {

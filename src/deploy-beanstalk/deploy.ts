@@ -6,6 +6,7 @@ import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
 import { classifyEvent, EventLog, eventLevel, formatEvent, type BeanstalkEvent } from './events.js'
 import { decide, initialFollowState, noteEvent, redGracePeriod, type Decision } from './health.js'
 import type { RequiredHealth } from './inputs.js'
+import type { Plan } from './plan.js'
 import { Poller } from './poller.js'
 
 /** "Environment named X is in an invalid state for this operation. Must be Ready." */
@@ -94,6 +95,25 @@ export interface FollowOptions {
   timeoutMs: number
   /** The state UpdateEnvironment answered with. */
   initial?: EnvironmentInfo
+}
+
+/** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
+export function followOptionsFor(
+  plan: Pick<Plan, 'application' | 'environmentId' | 'requiredHealth' | 'timeoutMs'>,
+  update: { target: string; previous?: string; request: { since: Date; environment: EnvironmentInfo } },
+  deadline: Deadline
+): FollowOptions {
+  return {
+    application: plan.application,
+    environmentId: plan.environmentId,
+    target: update.target,
+    previous: update.previous,
+    requiredHealth: plan.requiredHealth,
+    since: update.request.since,
+    deadline,
+    timeoutMs: plan.timeoutMs,
+    initial: update.request.environment
+  }
 }
 
 export type FollowOutcome =

@@ -15,7 +15,7 @@ import { describePlan, makePlan, type Plan } from './plan.js'
 import { rollBack } from './rollback.js'
 import { setActionOutputs, summary, type Outcome } from './report.js'
 import { StorageGateway } from './storage.js'
-import { follow, startUpdate, type FollowOutcome } from './deploy.js'
+import { follow, followOptionsFor, startUpdate, type FollowOutcome } from './deploy.js'
 import { createVersion, resolveBucket, uploadBundle, waitProcessed } from './version.js'
 import { checkExistingVersion } from './existing.js'
 
@@ -194,17 +194,10 @@ async function carryOut(
     }
   }
   const followed = await phase(`Follow the update of ${plan.environment}`, () =>
-    follow(beanstalk, {
-      application: plan.application,
-      environmentId: plan.environmentId,
-      target: plan.label,
-      previous: plan.previousLabel,
-      requiredHealth: plan.requiredHealth,
-      since: request.since,
-      deadline,
-      timeoutMs: plan.timeoutMs,
-      initial: request.environment
-    })
+    follow(
+      beanstalk,
+      followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline)
+    )
   )
   if (followed.kind === 'success') {
     core.info(

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Deadline } from '../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
-import { follow, startUpdate } from './deploy.js'
+import { follow, followOptionsFor, startUpdate } from './deploy.js'
 import { meetsHealth } from './health.js'
 import type { Plan } from './plan.js'
 import type { RollbackReport } from './report.js'
@@ -46,17 +46,10 @@ export async function rollBack(
         label,
         detail: `${plan.environment} did not become Ready to roll back to ${label}.`
       }
-    const followed = await follow(beanstalk, {
-      application: plan.application,
-      environmentId: plan.environmentId,
-      target: label,
-      previous: plan.label,
-      requiredHealth: plan.requiredHealth,
-      since: request.since,
-      deadline,
-      timeoutMs: plan.timeoutMs,
-      initial: request.environment
-    })
+    const followed = await follow(
+      beanstalk,
+      followOptionsFor(plan, { target: label, previous: plan.label, request }, deadline)
+    )
     if (followed.kind === 'success') {
       return {
         result: 'succeeded',
