@@ -2,7 +2,7 @@
  * Elastic Beanstalk fidelity: every operation through the real SDK v3 client (Query protocol), asserting on
  * parsed fields and error names/messages as AWS documents them.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   AbortEnvironmentUpdateCommand,
   CreateApplicationVersionCommand,
@@ -16,20 +16,11 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
-import { beanstalkClient, Clock, failure, s3Client } from './clients.js'
+import type { Sandbox } from '../sandbox/index.js'
+import { beanstalkClient, Clock, failure, s3Client, sandboxesClosedAfterEach } from './clients.js'
 import { zipOf } from './zips.js'
 
-const boxes: Sandbox[] = []
-afterEach(async () => {
-  for (const box of boxes.splice(0)) await box.close()
-})
-
-async function sandbox(scenario: SandboxScenario | string = 'default', clock?: Clock): Promise<Sandbox> {
-  const box = await startSandbox(scenario, { silent: true, now: clock?.now })
-  boxes.push(box)
-  return box
-}
+const sandbox = sandboxesClosedAfterEach()
 
 const CRM = 'BrillianCRM'
 const CRM_ENV = 'BrillianCRM-env'

@@ -1,7 +1,7 @@
 /**
  * CloudFront fidelity (REST-XML, 2020-05-31): every operation through the real SDK v3 client.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   CreateInvalidationCommand,
   GetDistributionCommand,
@@ -11,19 +11,9 @@ import {
   ListInvalidationsCommand,
   type CloudFrontClient
 } from '@aws-sdk/client-cloudfront'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
-import { Clock, cloudFrontClient, failure } from './clients.js'
+import { Clock, cloudFrontClient, failure, sandboxesClosedAfterEach } from './clients.js'
 
-const boxes: Sandbox[] = []
-afterEach(async () => {
-  for (const box of boxes.splice(0)) await box.close()
-})
-
-async function sandbox(scenario: SandboxScenario | string = 'default', clock?: Clock): Promise<Sandbox> {
-  const box = await startSandbox(scenario, { silent: true, now: clock?.now })
-  boxes.push(box)
-  return box
-}
+const sandbox = sandboxesClosedAfterEach()
 
 const CRM = 'E2CRM000000001'
 
