@@ -67209,7 +67209,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7615);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -67219,7 +67219,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7607:
+/***/ 7615:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67229,99 +67229,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
-var lib_core = __nccwpck_require__(9433);
+var core = __nccwpck_require__(9433);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var common_errors = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/common/inputs.ts
-
-
-/**
- * Typed input reading. Parsing is pure (`parse*`), reading goes through `@actions/core` (`read*`), so
- * the rules are unit-tested without an environment and the actions read a typed object once.
- */
-/** The raw value of an input, trimmed; `''` when unset. */
-function readRaw(name) {
-    return lib_core/* getInput */.V4(name, { trimWhitespace: true });
-}
-function readRequired(name, hint) {
-    const value = readRaw(name);
-    if (value === '') {
-        throw inputError(name, value, `it is required${hint ? `; ${hint}` : '.'}`);
-    }
-    return value;
-}
-function readOptional(name) {
-    const value = readRaw(name);
-    return value === '' ? undefined : value;
-}
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw (0,common_errors/* inputError */.Xu)(name, value, 'expected true or false.');
-}
-function readBoolean(name, fallback) {
-    return parseBoolean(name, readRaw(name), fallback);
-}
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * A duration in milliseconds: `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`300`).
- * Zero is allowed only where `allowZero` says so.
- */
-function parseDuration(name, value, fallback, options = {}) {
-    const text = (value === '' ? fallback : value).trim().toLowerCase();
-    const expected = 'expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).';
-    let ms;
-    if (/^\d+(\.\d+)?$/.test(text)) {
-        ms = Math.round(Number(text) * 1000);
-    }
-    else {
-        const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-        let total = 0;
-        let consumed = 0;
-        let match;
-        while ((match = re.exec(text)) !== null) {
-            total += Number(match[1]) * UNIT_MS[match[2]];
-            consumed = re.lastIndex;
-        }
-        if (consumed === 0 || consumed !== text.length)
-            throw (0,common_errors/* inputError */.Xu)(name, value, expected);
-        ms = Math.round(total);
-    }
-    if (!Number.isFinite(ms) || ms < 0)
-        throw (0,common_errors/* inputError */.Xu)(name, value, expected);
-    if (ms === 0 && !options.allowZero)
-        throw (0,common_errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
-    if (options.min !== undefined && ms < options.min) {
-        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at least ${formatDuration(options.min)}.`);
-    }
-    if (options.max !== undefined && ms > options.max) {
-        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at most ${formatDuration(options.max)}.`);
-    }
-    return ms;
-}
-function readDuration(name, fallback, options) {
-    return parseDuration(name, readRaw(name), fallback, options);
-}
-/** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
-function parseList(value) {
-    return value
-        .split(/[\n,]/)
-        .map(item => item.trim())
-        .filter(item => item !== '');
-}
-function readList(name) {
-    return parseList(core.getInput(name, { trimWhitespace: false }));
-}
-/** `1h 2m 3s`, `45s`, `1.5s`: for logs and summaries. */
+;// CONCATENATED MODULE: ./src/common/format.ts
+/** How durations and sizes read in logs, messages and job summaries. Pure. */
+/** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
 function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
@@ -67334,84 +67251,66 @@ function formatDuration(ms) {
     seconds -= m * 60;
     return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
 }
-/** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-    if (region === '') {
-        throw (0,common_errors/* inputError */.Xu)('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+/** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KB', 'MB', 'GB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
-    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-        throw (0,common_errors/* inputError */.Xu)('region', region, 'expected an AWS region code such as eu-central-1.');
-    }
-    return region;
+    return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/common/log.ts
 
 
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
-    return lib_core/* group */.Os(title, fn);
+    return core/* group */.Os(title, fn);
 }
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
 function cell(value) {
     if (value === undefined || value === '')
         return '—';
     return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-/**
- * A small Markdown job-summary builder. `write()` appends to GITHUB_STEP_SUMMARY, or, where that is not
- * set (older act, local runs), prints the summary into the log so nothing is lost and nothing fails.
- */
-class JobSummary {
-    parts = [];
-    heading(text, level = 3) {
-        this.parts.push(`${'#'.repeat(level)} ${text}\n`);
-        return this;
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = core/* summary */.z.stringify();
+    core/* summary */.z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,promises_.appendFile)(file, text, 'utf8');
+        return;
     }
-    line(text) {
-        this.parts.push(`${text}\n`);
-        return this;
-    }
-    table(rows) {
-        const out = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)];
-        this.parts.push(out.join('\n') + '\n');
-        return this;
-    }
-    grid(header, rows) {
-        const out = [
-            `| ${header.map(cell).join(' | ')} |`,
-            `|${header.map(() => '---').join('|')}|`,
-            ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-        ];
-        this.parts.push(out.join('\n') + '\n');
-        return this;
-    }
-    details(summaryText, body) {
-        this.parts.push(`<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n`);
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n');
-    }
-    async write(env = process.env) {
-        const text = this.toString() + '\n';
-        const file = env.GITHUB_STEP_SUMMARY;
-        if (file) {
-            await (0,promises_.appendFile)(file, text, 'utf8');
-        }
-        else {
-            lib_core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-            lib_core/* info */.pq(text);
-        }
-    }
+    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    core/* info */.pq(text);
 }
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = value === undefined ? '' : String(value);
-        lib_core/* setOutput */.uH(name, text);
-        lib_core/* debug */.Yz(`output ${name}=${text}`);
+        core/* setOutput */.uH(name, text);
+        core/* debug */.Yz(`output ${name}=${text}`);
     }
 }
 
@@ -67446,44 +67345,10 @@ class Deadline {
         await this.clock.sleep(Math.min(ms, this.remaining()));
     }
 }
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
-}
-class DeadlineExceededError extends Error {
-    lastError;
-    name = 'DeadlineExceededError';
-    constructor(message, lastError) {
-        super(message);
-        this.lastError = lastError;
-    }
-}
 /**
- * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes (then the last
- * error is thrown, so the user sees the real reason and not just "timed out").
- */
-async function retry(fn, options) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (error) {
-            if (!options.retryable(error))
-                throw error;
-            const delay = backoffDelay(attempt, options, options.random);
-            if (options.deadline.remaining() <= delay)
-                throw error;
-            options.onRetry?.(error, attempt, delay);
-            await options.deadline.sleep(delay);
-        }
-    }
-}
-/**
- * Polls `check` until it reports done. `check` decides its own next delay (adaptive polling), which is
- * clipped to the deadline. When the deadline passes, `onTimeout` makes the error to throw.
+ * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
+ * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
+ * round runs at the deadline itself. Returns undefined when the deadline has passed.
  */
 async function poll(check, options) {
     for (let round = 1;; round++) {
@@ -67491,9 +67356,43 @@ async function poll(check, options) {
         if (result.done)
             return result.value;
         if (options.deadline.expired())
-            throw options.onTimeout();
+            return undefined;
         await options.deadline.sleep(result.delayMs);
     }
+}
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
+ * used (the last wait is cut to what is left, then one more try), and then the last error is thrown, so the
+ * user sees the real reason and not just "timed out".
+ */
+async function retry(fn, options) {
+    const { deadline } = options;
+    let lastError;
+    const result = await poll(async (attempt) => {
+        try {
+            return { done: true, value: { value: await fn(attempt) } };
+        }
+        catch (error) {
+            if (!options.retryable(error))
+                throw error;
+            lastError = error;
+            if (deadline.expired())
+                return { done: false, delayMs: 0 };
+            const delayMs = Math.min(backoffDelay(attempt, options, options.random), deadline.remaining());
+            options.onRetry?.(error, attempt, delayMs);
+            return { done: false, delayMs };
+        }
+    }, { deadline });
+    if (result === undefined)
+        throw lastError;
+    return result.value;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-beanstalk/dist-cjs/index.js
@@ -67515,10 +67414,10 @@ function awsClientConfig(region, options = {}) {
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => lib_core/* debug */.Yz(content.map(String).join(' ')),
+            debug: (...content) => core/* debug */.Yz(content.map(String).join(' ')),
             info: () => undefined,
-            warn: (...content) => lib_core/* debug */.Yz(`aws-sdk warn: ${content.map(String).join(' ')}`),
-            error: (...content) => lib_core/* debug */.Yz(`aws-sdk error: ${content.map(String).join(' ')}`)
+            warn: (...content) => core/* debug */.Yz(`aws-sdk warn: ${content.map(String).join(' ')}`),
+            error: (...content) => core/* debug */.Yz(`aws-sdk error: ${content.map(String).join(' ')}`)
         }
     };
 }
@@ -67530,7 +67429,7 @@ function beanstalkConsoleUrl(region, environmentId, applicationName) {
         : `${base}#/application/overview?applicationName=${encodeURIComponent(applicationName)}`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/beanstalk.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts
 
 
 
@@ -67656,34 +67555,118 @@ class BeanstalkGateway {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/errors.ts
-/** A problem the user must fix in the bundle's inputs; the caller maps it to a UserError for `input`. */
-class BundleError extends Error {
-    input;
-    name = 'BundleError';
-    constructor(message, input) {
-        super(message);
-        this.input = input;
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
+var lib_storage_dist_cjs = __nccwpck_require__(2358);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/s3.ts
+
+
+
+
+
+
+
+
+/** The S3 metadata key that records a bundle's sha256 (x-amz-meta-sha256). */
+const SHA256_METADATA = 'sha256';
+/**
+ * Parts of 5 MiB (S3's minimum), one in flight: memory stays flat whatever the bundle's size (npm run bench:
+ * two in flight measured ~20 MB more peak RSS at 450 MB, mostly part buffers awaiting GC). Compose bundles are
+ * kilobytes; only bundles with large `include`s are multipart at all.
+ */
+const PART_SIZE = 5 * 1024 * 1024;
+const QUEUE_SIZE = 1;
+/** The edge to S3: look at an object, stream a file into one. */
+class StorageGateway {
+    region;
+    clock;
+    client;
+    constructor(region, client, clock = systemClock) {
+        this.region = region;
+        this.clock = clock;
+        this.client = client ?? new client_s3_dist_cjs.S3Client(awsClientConfig(region));
+    }
+    /** The object's size and recorded sha256, or undefined when it does not exist. */
+    async head(bucket, key) {
+        try {
+            const out = await this.client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }));
+            return { size: out.ContentLength, sha256: out.Metadata?.[SHA256_METADATA] };
+        }
+        catch (error) {
+            if ((0,common_errors/* isAwsError */.m_)(error, 'NotFound', 'NoSuchKey', '404'))
+                return undefined;
+            throw error;
+        }
+    }
+    /** Streams the file to S3 (multipart when over one part), recording its sha256 in the metadata. */
+    async upload(input) {
+        const upload = new lib_storage_dist_cjs/* Upload */._({
+            client: this.client,
+            partSize: PART_SIZE,
+            queueSize: QUEUE_SIZE,
+            leavePartsOnError: false,
+            params: {
+                Bucket: input.bucket,
+                Key: input.key,
+                Body: (0,external_node_fs_.createReadStream)(input.path, { highWaterMark: 1024 * 1024 }),
+                ContentType: 'application/zip',
+                Metadata: { [SHA256_METADATA]: input.sha256 }
+            }
+        });
+        let lastLogged = 0;
+        upload.on('httpUploadProgress', progress => {
+            const loaded = progress.loaded ?? 0;
+            const now = this.clock.now();
+            if (input.size > PART_SIZE && (now - lastLogged > 5_000 || loaded >= input.size)) {
+                lastLogged = now;
+                core/* info */.pq(`Uploaded ${formatBytes(loaded)} of ${formatBytes(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`);
+            }
+        });
+        await upload.done();
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/common/image-ref.ts
 /**
- * The grammar of container image references (as in distribution's reference package), shared by the
- * actions that read them: verify-package-public (`image`) and deploy-beanstalk (compose images, `image`).
- * Each action keeps its own rules and messages on top. Pure: no I/O.
+ * Container image references: the one parser of their grammar (as in distribution's reference package),
+ * shared by the actions that read them: deploy-beanstalk (compose images, `image`) and verify-package-public
+ * (`image`). An action adds only its own rules and words its own messages from `ImageRefError.problem`. Pure.
  */
 /** One repository path component. */
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** A registry host: a DNS name or a bracketed IPv6 address, with an optional port (any case). */
 const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/i;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+const DOCKER_HUB = 'docker.io';
 /** Docker Hub's names as people write them. */
 const DOCKER_HUB_NAMES = new Set([
     'docker.io',
     'index.docker.io',
     'registry-1.docker.io'
 ]);
+/** What is wrong with a reference: `problem` for the action's own wording, `message` a plain default. */
+class ImageRefError extends Error {
+    problem;
+    part;
+    name = 'ImageRefError';
+    constructor(problem, message, 
+    /** The part at fault (the tag, the host, the component…), when there is one. */
+    part) {
+        super(message);
+        this.problem = problem;
+        this.part = part;
+    }
+}
 /** True when a reference's first component names a registry host (a dot or a port, or localhost). */
 function looksLikeHost(component) {
     return component.includes('.') || component.includes(':') || component.toLowerCase() === 'localhost';
@@ -67705,51 +67688,60 @@ function splitTagAndDigest(value) {
     }
     return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/reference.ts
-
-const DOCKER_HUB = 'docker.io';
-const HUB_ALIASES = DOCKER_HUB_NAMES;
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
-/** Parses `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`; throws an Error saying what is wrong. */
+/** `[HOST[:PORT]/]PATH[:TAG][@DIGEST]` into its parts, unchecked. */
+function splitImageRef(value) {
+    const { name, tag, digest } = splitTagAndDigest(value);
+    const slash = name.indexOf('/');
+    const first = slash < 0 ? name : name.slice(0, slash);
+    const host = slash >= 0 && looksLikeHost(first) ? first : undefined;
+    const path = host === undefined ? name : name.slice(slash + 1);
+    return {
+        ...(host === undefined ? {} : { host }),
+        path,
+        ...(tag === undefined ? {} : { tag }),
+        ...(digest === undefined ? {} : { digest })
+    };
+}
+/** Parses `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`; throws an ImageRefError saying what is wrong. */
 function parseImageRef(ref) {
     const value = ref.trim();
     if (value === '')
-        throw new Error('the image reference is empty');
+        throw new ImageRefError('empty', 'the image reference is empty');
     if (/\s/.test(value))
-        throw new Error(`"${value}" contains spaces`);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
-        throw new Error(`"${value}" has a scheme (drop "https://")`);
-    const { name: rest, tag, digest } = splitTagAndDigest(value);
+        throw new ImageRefError('spaces', `"${value}" contains spaces`);
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+    if (scheme) {
+        throw new ImageRefError('scheme', `"${value}" has a scheme (drop "${scheme[0]}")`, value.slice(scheme[0].length));
+    }
+    const { host, path, tag, digest } = splitImageRef(value);
     if (digest !== undefined && !DIGEST.test(digest))
-        throw new Error(`"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`);
+        throw new ImageRefError('digest', `"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`, digest);
     if (tag !== undefined && !TAG.test(tag))
-        throw new Error(`"${value}" has an invalid tag "${tag}"`);
-    const parts = rest.split('/');
+        throw new ImageRefError('tag', `"${value}" has an invalid tag "${tag}"`, tag);
     let registry = DOCKER_HUB;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        const host = parts.shift() ?? '';
+    if (host !== undefined) {
         if (!HOST.test(host))
-            throw new Error(`"${value}" has an invalid registry host "${host}"`);
+            throw new ImageRefError('host', `"${value}" has an invalid registry host "${host}"`, host);
         registry = host.toLowerCase();
     }
-    if (parts.length === 0 || parts.some(p => p === ''))
-        throw new Error(`"${value}" has an empty path component`);
+    const parts = path.split('/');
+    if (parts.some(p => p === ''))
+        throw new ImageRefError('empty-component', `"${value}" has an empty path component`);
     for (const part of parts) {
         if (part !== part.toLowerCase()) {
-            throw new Error(`"${value}" has upper-case letters in "${part}": repository names must be lower case`);
+            throw new ImageRefError('upper-case', `"${value}" has upper-case letters in "${part}": repository names must be lower case`, part);
         }
         if (!COMPONENT.test(part))
-            throw new Error(`"${value}" has an invalid repository component "${part}"`);
+            throw new ImageRefError('component', `"${value}" has an invalid repository component "${part}"`, part);
     }
-    if (HUB_ALIASES.has(registry)) {
+    if (DOCKER_HUB_NAMES.has(registry)) {
         registry = DOCKER_HUB;
         if (parts.length === 1)
             parts.unshift('library');
     }
     const repository = parts.join('/');
     if (repository.length > 255)
-        throw new Error(`"${value}" has a repository name over 255 characters`);
+        throw new ImageRefError('too-long', `"${value}" has a repository name over 255 characters`);
     return {
         registry,
         repository,
@@ -67759,7 +67751,7 @@ function parseImageRef(ref) {
 }
 /** Same registry and repository, ignoring tag and digest (`nginx` ≡ `docker.io/library/nginx`). */
 function sameRepository(a, b) {
-    const norm = (r) => (HUB_ALIASES.has(r) ? DOCKER_HUB : r);
+    const norm = (r) => (DOCKER_HUB_NAMES.has(r) ? DOCKER_HUB : r);
     return norm(a.registry) === norm(b.registry) && a.repository === b.repository;
 }
 /** `registry/repository` for messages. */
@@ -67767,8 +67759,6 @@ function repositoryName(ref) {
     return `${ref.registry}/${ref.repository}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/compose.ts
 
 
@@ -67809,7 +67799,7 @@ function invalidNote(image) {
     }
 }
 /**
- * Pins `image` on every service whose image has the same repository. Throws a BundleError when the
+ * Pins `image` on every service whose image has the same repository. Throws a UserError when the
  * YAML is invalid, has no `services`, or no service matches.
  */
 function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
@@ -67818,18 +67808,20 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
         target = parseImageRef(image);
     }
     catch (error) {
-        throw new BundleError(`Input 'image' is not a valid image reference: ${error.message}.`, 'image');
+        throw new common_errors/* UserError */.yo(`Input 'image' is not a valid image reference: ${error.message}.`, {
+            input: 'image'
+        });
     }
     const doc = (0,dist/* parseDocument */.Tp)(composeYaml, { merge: true, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
         const first = doc.errors[0];
         const pos = first?.linePos?.[0];
         const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-        throw new BundleError(`${fileLabel} is not valid YAML${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`, 'compose-file');
+        throw new common_errors/* UserError */.yo(`${fileLabel} is not valid YAML${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`, { input: 'compose-file' });
     }
     const servicesNode = doc.get('services', true);
     if (!(0,dist/* isMap */.jh)(servicesNode) || servicesNode.items.length === 0) {
-        throw new BundleError(`${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`, 'compose-file');
+        throw new common_errors/* UserError */.yo(`${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`, { input: 'compose-file' });
     }
     const before = effectiveImages(doc);
     const pinned = [];
@@ -67853,8 +67845,8 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
         const now = effectiveImages(doc);
         for (const a of aliased) {
             if (now.get(a.service) !== image) {
-                throw new BundleError(`${fileLabel}: service '${a.service}' is an alias (*anchor) of a node that is not a pinned service; ` +
-                    `write the service out so its image can be pinned.`, 'compose-file');
+                throw new common_errors/* UserError */.yo(`${fileLabel}: service '${a.service}' is an alias (*anchor) of a node that is not a pinned service; ` +
+                    `write the service out so its image can be pinned.`, { input: 'compose-file' });
             }
             pinned.push({ service: a.service, from: a.from, to: image });
         }
@@ -67863,9 +67855,9 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
     }
     if (pinned.length === 0) {
         const found = [...before.entries()].map(([s, i]) => i === undefined ? `${s} (build only, no image)` : `${s}: ${i}${invalidNote(i)}`);
-        throw new BundleError(`No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +
+        throw new common_errors/* UserError */.yo(`No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +
             `Services found: ${found.join('; ')}. The image must match one of them (same registry, owner and name; ` +
-            `tag or digest may differ), or set 'image:' on the service that should run it.`, 'image');
+            `tag or digest may differ), or set 'image:' on the service that should run it.`, { input: 'image' });
     }
     const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
     const after = effectiveImages((0,dist/* parseDocument */.Tp)(yaml, { merge: true }));
@@ -67886,14 +67878,11 @@ function setImage(doc, service, image) {
     service.set('image', doc.createNode(image));
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/entries.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/contents.ts
 
 
 
 const COMPOSE_ENTRY = 'docker-compose.yml';
-const DEFAULT_INCLUDES = (/* unused pure expression or super */ null && (['.ebextensions', '.platform']));
 const INPUT = 'include';
 function toPosix(path) {
     return path.split(external_node_path_.sep).join('/');
@@ -67917,10 +67906,10 @@ async function addPath(walk, path) {
             real = await (0,promises_.realpath)(path);
         }
         catch {
-            throw new BundleError(`Input '${INPUT}': "${name}" is a broken symbolic link.`, INPUT);
+            throw new common_errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a broken symbolic link.`, { input: INPUT });
         }
         if (!inside(walk.realWorkspace, real)) {
-            throw new BundleError(`Input '${INPUT}': "${name}" is a symbolic link to ${real}, outside the workspace; copy the file into the repository instead.`, INPUT);
+            throw new common_errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a symbolic link to ${real}, outside the workspace; copy the file into the repository instead.`, { input: INPUT });
         }
         target = await (0,promises_.stat)(real);
     }
@@ -67953,10 +67942,10 @@ async function collectEntries(opts) {
             continue;
         const full = (0,external_node_path_.resolve)(workspace, item);
         if (!inside(workspace, full)) {
-            throw new BundleError(`Input '${INPUT}' has "${item}": expected a path inside the workspace (${workspace}), relative to it.`, INPUT);
+            throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}": expected a path inside the workspace (${workspace}), relative to it.`, { input: INPUT });
         }
         if (full === workspace) {
-            throw new BundleError(`Input '${INPUT}' has "${item}", the whole workspace: list the files or folders to ship, e.g. .ebextensions and .platform.`, INPUT);
+            throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}", the whole workspace: list the files or folders to ship, e.g. .ebextensions and .platform.`, { input: INPUT });
         }
         try {
             await (0,promises_.lstat)(full);
@@ -67964,7 +67953,7 @@ async function collectEntries(opts) {
         catch {
             if (!opts.includeExplicit)
                 continue;
-            throw new BundleError(`Input '${INPUT}' has "${item}", which does not exist in the workspace (${workspace}). Check the path or remove it.`, INPUT);
+            throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}", which does not exist in the workspace (${workspace}). Check the path or remove it.`, { input: INPUT });
         }
         walk.include = item;
         await addPath(walk, full);
@@ -67973,18 +67962,94 @@ async function collectEntries(opts) {
     for (let i = 1; i < out.length; i++) {
         if (out[i]?.name === out[i - 1]?.name) {
             const name = out[i]?.name ?? '';
-            throw new BundleError(name === COMPOSE_ENTRY
+            throw new common_errors/* UserError */.yo(name === COMPOSE_ENTRY
                 ? `Input '${INPUT}' adds ${COMPOSE_ENTRY} at the bundle root, where the compose file (${opts.composeFile}) goes; leave it out of '${INPUT}'.`
-                : `Input '${INPUT}' adds "${name}" twice; list each file or folder once.`, INPUT);
+                : `Input '${INPUT}' adds "${name}" twice; list each file or folder once.`, { input: INPUT });
         }
     }
     return out;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/inspect.ts
+
+
+
+
+
+const inspect_INPUT = 'bundle';
+async function sha256File(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** Reads the central directory only (no decompression). */
+function listEntries(path) {
+    return new Promise((resolvePromise, reject) => {
+        yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false }, (openError, zip) => {
+            if (openError || !zip) {
+                reject(new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") is not a readable zip file: ${openError?.message ?? 'unknown error'}.`, { input: inspect_INPUT }));
+                return;
+            }
+            const names = [];
+            zip.on('entry', (entry) => {
+                names.push(entry.fileName);
+                zip.readEntry();
+            });
+            zip.on('end', () => resolvePromise(names));
+            zip.on('error', (error) => {
+                zip.close();
+                reject(new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") is not a valid zip file: ${error.message}.`, {
+                    input: inspect_INPUT
+                }));
+            });
+            zip.readEntry();
+        });
+    });
+}
+/** What sits at the zip's root: files, and folders (`app/`) even when the zip has no entry for them. */
+function rootNames(entries) {
+    const seen = new Set();
+    for (const name of entries) {
+        const slash = name.indexOf('/');
+        const top = slash < 0 ? name : name.slice(0, slash + 1);
+        if (top !== '' && top !== '/')
+            seen.add(top);
+    }
+    return [...seen];
+}
+/** Checks a ready `bundle` zip: readable, and docker-compose.yml or Dockerrun.aws.json at its root. */
+async function inspectBundle(path) {
+    let size;
+    try {
+        const info = await (0,promises_.stat)(path);
+        if (!info.isFile())
+            throw new Error('not a file');
+        size = info.size;
+    }
+    catch {
+        throw new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' is "${path}", which is not a file in the workspace.`, {
+            input: inspect_INPUT
+        });
+    }
+    const [entries, sha256] = await Promise.all([listEntries(path), sha256File(path)]);
+    const root = rootNames(entries);
+    const hasCompose = root.includes('docker-compose.yml');
+    const hasDockerrun = root.includes('Dockerrun.aws.json');
+    if (!hasCompose && !hasDockerrun) {
+        const shown = root.length === 0
+            ? 'nothing (the zip is empty or everything is in a sub-folder)'
+            : root.slice(0, 20).join(', ') + (root.length > 20 ? `, … (${root.length} in all)` : '');
+        const nested = entries.find(n => /(^|\/)(docker-compose\.yml|Dockerrun\.aws\.json)$/.test(n));
+        throw new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") has neither docker-compose.yml nor Dockerrun.aws.json at its root; the root holds: ${shown}.` +
+            (nested ? ` Found "${nested}": zip the folder's contents, not the folder.` : '') +
+            ' Beanstalk needs one of them at the top of the zip.', { input: inspect_INPUT });
+    }
+    return { path, sha256, size, hasCompose, hasDockerrun, entries };
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -68037,104 +68102,6 @@ async function writeDeterministicZip(entries, outPath) {
     return { path: outPath, sha256: hash.digest('hex'), size, entries: sorted.map(e => e.name) };
 }
 
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(663);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/inspect.ts
-
-
-
-
-
-const inspect_INPUT = 'bundle';
-async function sha256File(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/** Reads the central directory only (no decompression). */
-function listEntries(path) {
-    return new Promise((resolvePromise, reject) => {
-        yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false }, (openError, zip) => {
-            if (openError || !zip) {
-                reject(new BundleError(`Input '${inspect_INPUT}' ("${path}") is not a readable zip file: ${openError?.message ?? 'unknown error'}.`, inspect_INPUT));
-                return;
-            }
-            const names = [];
-            zip.on('entry', (entry) => {
-                names.push(entry.fileName);
-                zip.readEntry();
-            });
-            zip.on('end', () => resolvePromise(names));
-            zip.on('error', (error) => {
-                zip.close();
-                reject(new BundleError(`Input '${inspect_INPUT}' ("${path}") is not a valid zip file: ${error.message}.`, inspect_INPUT));
-            });
-            zip.readEntry();
-        });
-    });
-}
-/** What sits at the zip's root: files, and folders (`app/`) even when the zip has no entry for them. */
-function rootNames(entries) {
-    const seen = new Set();
-    for (const name of entries) {
-        const slash = name.indexOf('/');
-        const top = slash < 0 ? name : name.slice(0, slash + 1);
-        if (top !== '' && top !== '/')
-            seen.add(top);
-    }
-    return [...seen];
-}
-/** Checks a ready `bundle` zip: readable, and docker-compose.yml or Dockerrun.aws.json at its root. */
-async function inspectBundle(path) {
-    let size;
-    try {
-        const info = await (0,promises_.stat)(path);
-        if (!info.isFile())
-            throw new Error('not a file');
-        size = info.size;
-    }
-    catch {
-        throw new BundleError(`Input '${inspect_INPUT}' is "${path}", which is not a file in the workspace.`, inspect_INPUT);
-    }
-    const [entries, sha256] = await Promise.all([listEntries(path), sha256File(path)]);
-    const root = rootNames(entries);
-    const hasCompose = root.includes('docker-compose.yml');
-    const hasDockerrun = root.includes('Dockerrun.aws.json');
-    if (!hasCompose && !hasDockerrun) {
-        const shown = root.length === 0
-            ? 'nothing (the zip is empty or everything is in a sub-folder)'
-            : root.slice(0, 20).join(', ') + (root.length > 20 ? `, … (${root.length} in all)` : '');
-        const nested = entries.find(n => /(^|\/)(docker-compose\.yml|Dockerrun\.aws\.json)$/.test(n));
-        throw new BundleError(`Input '${inspect_INPUT}' ("${path}") has neither docker-compose.yml nor Dockerrun.aws.json at its root; the root holds: ${shown}.` +
-            (nested ? ` Found "${nested}": zip the folder's contents, not the folder.` : '') +
-            ' Beanstalk needs one of them at the top of the zip.', inspect_INPUT);
-    }
-    return { path, sha256, size, hasCompose, hasDockerrun, entries };
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/label.ts
-
-/** Beanstalk's limit on a source bundle. */
-const BEANSTALK_MAX_BUNDLE_BYTES = 500 * 1024 * 1024;
-function mb(bytes) {
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-/** Throws before any upload when the bundle exceeds Beanstalk's 500 MB limit. */
-function checkBundleSize(size, input) {
-    if (size <= BEANSTALK_MAX_BUNDLE_BYTES)
-        return;
-    throw new BundleError(`The bundle is ${mb(size)} (${size} bytes), over Elastic Beanstalk's limit of 500 MB ` +
-        `(${BEANSTALK_MAX_BUNDLE_BYTES} bytes) per source bundle. Ship the application as a Docker image ` +
-        `(the bundle only needs docker-compose.yml and its config) and leave large files out of '${input}'.`, input);
-}
-/** `<short sha 7>-<first 8 hex of the bundle sha256>`, or `local-<8 hex>` without a commit. */
-function defaultVersionLabel(sha, bundleSha256) {
-    const hash = bundleSha256.toLowerCase().slice(0, 8);
-    const commit = sha?.trim().toLowerCase() ?? '';
-    return commit === '' ? `local-${hash}` : `${commit.slice(0, 7)}-${hash}`;
-}
-
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundle/index.ts
 
 
@@ -68144,35 +68111,23 @@ function defaultVersionLabel(sha, bundleSha256) {
 
 
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/format.ts
-/** `1.5 MB`, `812 KB`, `12 B`: sizes for logs and summaries (1 MB = 1,048,576 bytes). */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    const units = ['KB', 'MB', 'GB'];
-    let value = bytes / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/bundling.ts
 
 
-
-
-
-
-
-/** BundleError → UserError naming the input; anything else unchanged. */
-function asUserError(error, fallbackInput) {
-    if (error instanceof BundleError) {
-        return new common_errors/* UserError */.yo(error.message, { input: error.input ?? fallbackInput, cause: error });
-    }
-    return error;
+/**
+ * The source bundle, from the `compose-file` (pinned to `image`) and the `include`s, or the user's own
+ * `bundle` zip: what goes in (contents.ts), the compose rewrite (compose.ts), the deterministic zip (zip.ts),
+ * the check of a ready zip (inspect.ts) and Beanstalk's size limit (here). Only this file is imported from
+ * outside the folder.
+ */
+/** Beanstalk's limit on a source bundle. */
+const BEANSTALK_MAX_BUNDLE_BYTES = 500 * 1024 * 1024;
+/** Throws before any upload when the bundle exceeds Beanstalk's 500 MB limit. */
+function checkBundleSize(size, input) {
+    if (size <= BEANSTALK_MAX_BUNDLE_BYTES)
+        return;
+    throw new common_errors/* UserError */.yo(`The bundle is ${(size / (1024 * 1024)).toFixed(1)} MB (${size} bytes), over Elastic Beanstalk's limit of 500 MB ` +
+        `(${BEANSTALK_MAX_BUNDLE_BYTES} bytes) per source bundle. Ship the application as a Docker image ` +
+        `(the bundle only needs docker-compose.yml and its config) and leave large files out of '${input}'.`, { input });
 }
 function insideWorkspace(workspace, input, path) {
     const full = (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path);
@@ -68216,7 +68171,7 @@ async function buildBundle(source, workspace, tempDir) {
         composeContent = result.yaml;
         pinned = result.pinned;
         for (const pin of pinned)
-            lib_core/* info */.pq(`Service ${pin.service}: ${pin.from} → ${pin.to}`);
+            core/* info */.pq(`Service ${pin.service}: ${pin.from} → ${pin.to}`);
     }
     const entries = await collectEntries({
         workspace,
@@ -68250,10 +68205,8 @@ async function readyBundle(path, workspace) {
         });
     }
     checkBundleSize(size, 'bundle');
+    // Readable, with docker-compose.yml or Dockerrun.aws.json at its root (else a UserError saying what is there).
     const info = await inspectBundle(full);
-    if (!info.hasCompose && !info.hasDockerrun) {
-        throw new common_errors/* UserError */.yo(`Input 'bundle' is "${path}": the zip has neither docker-compose.yml nor Dockerrun.aws.json at its root, so the Docker platform cannot run it. Put one of them at the root of the zip (not in a folder).`, { input: 'bundle' });
-    }
     return {
         path: full,
         sha256: info.sha256,
@@ -68264,433 +68217,14 @@ async function readyBundle(path, workspace) {
     };
 }
 async function prepareBundle(source, workspace, tempDir) {
-    const input = source.kind === 'bundle' ? 'bundle' : 'compose-file';
-    try {
-        const bundle = source.kind === 'bundle'
-            ? await readyBundle(source.path, workspace)
-            : await buildBundle(source, workspace, tempDir);
-        lib_core/* info */.pq(`${source.kind === 'bundle' ? (0,external_node_path_.basename)(bundle.path) : 'Bundle'}: ${formatBytes(bundle.size)}, ${bundle.entries} entries, sha256 ${bundle.sha256}`);
-        return bundle;
-    }
-    catch (error) {
-        throw asUserError(error, input);
-    }
+    const bundle = source.kind === 'bundle'
+        ? await readyBundle(source.path, workspace)
+        : await buildBundle(source, workspace, tempDir);
+    core/* info */.pq(`${source.kind === 'bundle' ? (0,external_node_path_.basename)(bundle.path) : 'Bundle'}: ${formatBytes(bundle.size)}, ${bundle.entries} entries, sha256 ${bundle.sha256}`);
+    return bundle;
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
-
-
-/**
- * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
- * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
- * test keeps the two in step). `compose-file` and `include` have no default in action.yml so that "set by the
- * user" can be told apart from "left at the default" (they are exclusive with `bundle`).
- */
-const DEFAULTS = {
-    'compose-file': 'docker-compose.yml',
-    wait: 'true',
-    timeout: '20m',
-    'required-health': 'Green',
-    'rollback-on-failure': 'false',
-    'dry-run': 'false'
-};
-const INPUT_NAMES = [
-    'application-name',
-    'environment-name',
-    'region',
-    'compose-file',
-    'image',
-    'include',
-    'bundle',
-    'version-label',
-    'version-description',
-    'bucket',
-    'wait',
-    'timeout',
-    'required-health',
-    'rollback-on-failure',
-    'dry-run'
-];
-const MAX_DESCRIPTION = 200;
-const MAX_TIMEOUT_MS = 6 * 3_600_000;
-const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-function parseApplicationName(value) {
-    if (value === '') {
-        throw (0,common_errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
-    }
-    if (value.length > 100) {
-        throw (0,common_errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || value.includes('/')) {
-        throw (0,common_errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
-    }
-    return value;
-}
-function parseEnvironmentName(value) {
-    const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env';
-    if (value === '')
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `it is required: ${expected}.`);
-    if (value.length < 4 || value.length > 40) {
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected} (it has ${value.length} characters).`);
-    }
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected}.`);
-    }
-    return value;
-}
-function parseVersionLabel(value) {
-    if (value === '')
-        return undefined;
-    if (value.length > 100) {
-        throw (0,common_errors/* inputError */.Xu)('version-label', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || /[/\\]/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('version-label', value, 'expected no slashes, backslashes or control characters (it is part of the S3 key).');
-    }
-    return value;
-}
-function parseRequiredHealth(value) {
-    const text = value === '' ? DEFAULTS['required-health'] : value;
-    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
-    if (!match)
-        throw (0,common_errors/* inputError */.Xu)('required-health', value, 'expected Green or Yellow.');
-    return match;
-}
-function parseBucket(value) {
-    if (value === '')
-        return undefined;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('bucket', value, "expected an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), or leave it empty to use Beanstalk's own storage bucket.");
-    }
-    return value;
-}
-/** Beanstalk's limit is 200 characters: longer text is cut (the caller says so). */
-function truncateDescription(text) {
-    const chars = Array.from(text);
-    if (chars.length <= MAX_DESCRIPTION)
-        return { text, truncated: false };
-    return { text: chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…', truncated: true };
-}
-function parseSource(raw) {
-    const bundle = raw.bundle;
-    const setWithBundle = ['compose-file', 'image', 'include'].filter(name => raw[name] !== '');
-    if (bundle !== '') {
-        if (setWithBundle.length > 0) {
-            throw new common_errors/* UserError */.yo(`Input 'bundle' ("${bundle}") is set together with ${setWithBundle.map(n => `'${n}'`).join(', ')}: a ready bundle is deployed as it is, so remove ${setWithBundle.length === 1 ? 'that input' : 'those inputs'} or 'bundle'.`, { input: 'bundle' });
-        }
-        if (!/\.zip$/i.test(bundle)) {
-            throw (0,common_errors/* inputError */.Xu)('bundle', bundle, 'expected the path of a .zip file (relative to the workspace).');
-        }
-        return { kind: 'bundle', path: bundle };
-    }
-    const image = raw.image === '' ? undefined : raw.image;
-    if (image !== undefined && /\s/.test(image)) {
-        throw (0,common_errors/* inputError */.Xu)('image', image, 'expected one image reference such as ghcr.io/imbit/brilliancrm:<sha>.');
-    }
-    const include = parseList(raw.include);
-    return {
-        kind: 'compose',
-        composeFile: raw['compose-file'] === '' ? DEFAULTS['compose-file'] : raw['compose-file'],
-        image,
-        include: include.length > 0 ? include : ['.ebextensions', '.platform'],
-        includeExplicit: include.length > 0
-    };
-}
-/** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
-function parseInputs(raw, env) {
-    const application = parseApplicationName(raw['application-name']);
-    const environment = parseEnvironmentName(raw['environment-name']);
-    const region = resolveRegion(raw.region, env);
-    const source = parseSource(raw);
-    const versionLabel = parseVersionLabel(raw['version-label']);
-    const description = raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description']);
-    return {
-        application,
-        environment,
-        region,
-        source,
-        versionLabel,
-        versionDescription: description?.text,
-        descriptionTruncated: description?.truncated ?? false,
-        bucket: parseBucket(raw.bucket),
-        wait: parseBoolean('wait', raw.wait, DEFAULTS.wait === 'true'),
-        timeoutMs: parseDuration('timeout', raw.timeout, DEFAULTS.timeout, { min: 1000, max: MAX_TIMEOUT_MS }),
-        requiredHealth: parseRequiredHealth(raw['required-health']),
-        rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
-        dryRun: parseBoolean('dry-run', raw['dry-run'], false)
-    };
-}
-/** Reads INPUT_* through @actions/core, then parses. */
-function readInputs(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)]));
-    return parseInputs(raw, env);
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/description.ts
-
-
-
-
-/** The first line of a commit message, from the push event payload, else `git log` in the workspace. */
-async function commitSubject(env, workspace) {
-    if (env.GITHUB_EVENT_PATH) {
-        try {
-            const event = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, 'utf8'));
-            const message = event.head_commit?.message?.split('\n')[0]?.trim();
-            if (message)
-                return message;
-        }
-        catch {
-            // not a push event, or no payload: try git
-        }
-    }
-    try {
-        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_.execFile)('git', ['log', '-1', '--format=%s'], {
-            cwd: workspace,
-            timeout: 5_000
-        });
-        return stdout.trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The default version description: the commit subject (≤ 200 characters), else where it came from. */
-async function defaultDescription(env, workspace) {
-    const subject = await commitSubject(env, workspace);
-    const fallback = `Deployed from ${env.GITHUB_REPOSITORY ?? 'a workflow'}${env.GITHUB_SHA ? `@${env.GITHUB_SHA.slice(0, 7)}` : ''}`;
-    return truncateDescription(subject ?? fallback).text;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/names.ts
-/**
- * Name suggestions for "no such application/environment" errors. Pure: the look-up gathers the names, these
- * functions pick the closest and word the message.
- */
-/** Levenshtein distance (insert, delete, substitute: cost 1 each). */
-function editDistance(a, b) {
-    const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = previous[0];
-        previous[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = previous[j];
-            previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return previous[b.length];
-}
-/**
- * The closest name to `wanted`: an exact case-insensitive match first, then the smallest edit distance
- * (case-insensitive) within a third of the name's length (at least 2), then a name that contains the other
- * (e.g. `BrillianCRM` for `BrillianCRM-env`). Undefined when nothing is close.
- */
-function closestName(wanted, names) {
-    const lower = wanted.toLowerCase();
-    const caseOnly = names.find(name => name.toLowerCase() === lower);
-    if (caseOnly !== undefined)
-        return caseOnly;
-    const limit = Math.max(2, Math.floor(wanted.length / 3));
-    let best;
-    for (const name of names) {
-        const distance = editDistance(lower, name.toLowerCase());
-        if (distance <= limit && (best === undefined || distance < best.distance))
-            best = { name, distance };
-    }
-    if (best)
-        return best.name;
-    return names.find(name => {
-        const other = name.toLowerCase();
-        return other.length >= 3 && lower.length >= 3 && (other.includes(lower) || lower.includes(other));
-    });
-}
-/** `"a", "b" and 3 more`, sorted, for messages. */
-function listNames(names, max = 10) {
-    if (names.length === 0)
-        return '(none)';
-    const sorted = [...names].sort((x, y) => x.localeCompare(y));
-    const shown = sorted.slice(0, max).map(name => `"${name}"`);
-    const more = sorted.length > max ? ` and ${sorted.length - max} more` : '';
-    return shown.join(', ') + more;
-}
-/** The message for a name that does not exist: what exists, the closest, and where else it is. */
-function describeMissingName(finding) {
-    const { kind, wanted, region } = finding;
-    const input = kind === 'application' ? 'application-name' : 'environment-name';
-    const where = kind === 'application' ? `in ${region}` : `in application "${finding.application}" in ${region}`;
-    const parts = [];
-    if (finding.otherApplication !== undefined) {
-        parts.push(`Environment "${wanted}" belongs to application "${finding.otherApplication}", not "${finding.application}": set application-name to "${finding.otherApplication}" (or pick an environment of "${finding.application}").`);
-    }
-    else {
-        parts.push(`No ${kind} named "${wanted}" exists ${where} (names are case-sensitive).`);
-        const closest = closestName(wanted, finding.existing);
-        if (closest !== undefined)
-            parts.push(`Did you mean "${closest}"? Set ${input} to "${closest}".`);
-    }
-    if (finding.otherRegions.length > 0) {
-        const regions = finding.otherRegions.join(', ');
-        parts.push(`"${wanted}" exists in ${regions}: set region to ${finding.otherRegions[0]} (or AWS_REGION) to deploy there.`);
-    }
-    const plural = kind === 'application' ? 'Applications' : 'Environments';
-    parts.push(`${plural} ${where}: ${listNames(finding.existing)}.`);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/lookup.ts
-
-
-
-/** IMBIT's regions: where a name that is missing here is looked for (read-only) before giving up. */
-const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
-const GONE = new Set(['Terminated', 'Terminating']);
-const live = (env) => !GONE.has(env.status);
-/** The regions other than this one where `find` says the name exists; failures there are only debug lines. */
-async function otherRegions(region, find, gatewayFor) {
-    const others = IMBIT_REGIONS.filter(r => r !== region);
-    const found = await Promise.all(others.map(async (r) => {
-        try {
-            return (await find(gatewayFor(r))) ? r : undefined;
-        }
-        catch (error) {
-            lib_core/* debug */.Yz(`Looking in ${r} failed (ignored): ${(0,common_errors/* describeError */.Uc)(error)}`);
-            return undefined;
-        }
-    }));
-    return found.filter((r) => r !== undefined);
-}
-/** The application must exist in the region; else an error with the names that do and the closest. */
-async function checkApplication(gatewayFor, region, application) {
-    const gateway = gatewayFor(region);
-    const named = await gateway.applicationNames([application]);
-    if (named.includes(application))
-        return;
-    const existing = await gateway.applicationNames();
-    const finding = {
-        kind: 'application',
-        wanted: application,
-        region,
-        existing,
-        otherRegions: await otherRegions(region, async (g) => (await g.applicationNames([application])).includes(application), gatewayFor)
-    };
-    throw new common_errors/* UserError */.yo(describeMissingName(finding), {
-        input: 'application-name',
-        title: 'Application not found'
-    });
-}
-/** The environment, live, in the application; else an error saying what exists and where. */
-async function findEnvironment(gatewayFor, region, application, environment) {
-    const gateway = gatewayFor(region);
-    const named = (await gateway.environments({ application, names: [environment], includeDeleted: true })).filter(e => e.name === environment);
-    const running = named.find(live);
-    if (running)
-        return running;
-    if (named.length > 0) {
-        throw new common_errors/* UserError */.yo(`Environment "${environment}" of "${application}" in ${region} is ${named[0].status}: it cannot be deployed to. Re-create it (or restore it within an hour of termination from the Beanstalk console), or deploy to another environment.`, { input: 'environment-name', title: `Environment ${named[0].status}` });
-    }
-    const inRegion = (await gateway.environments({})).filter(live);
-    const elsewhere = inRegion.find(e => e.name === environment && e.application !== application);
-    const finding = {
-        kind: 'environment',
-        wanted: environment,
-        region,
-        application,
-        existing: inRegion.filter(e => e.application === application).map(e => e.name),
-        otherApplication: elsewhere?.application,
-        otherRegions: elsewhere
-            ? []
-            : await otherRegions(region, async (g) => (await g.environments({ names: [environment] })).some(e => e.name === environment && live(e)), gatewayFor)
-    };
-    throw new common_errors/* UserError */.yo(describeMissingName(finding), {
-        input: elsewhere ? 'application-name' : 'environment-name',
-        title: 'Environment not found'
-    });
-}
-/** A warning when the environment's platform is not Docker (a compose bundle needs the Docker platform). */
-function platformWarning(env) {
-    const platform = env.solutionStack ?? env.platformArn ?? '';
-    if (platform === '' || /docker/i.test(platform))
-        return undefined;
-    return `Environment "${env.name}" runs "${platform}", not a Docker platform: a docker-compose.yml bundle needs "… running Docker". The deployment will likely fail; recreate the environment on the Docker platform.`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
-
-
-
-/** `<application>/<label>.zip`. */
-function bundleKey(application, label) {
-    return `${application}/${label}.zip`;
-}
-function makePlan(facts) {
-    const { inputs, environment, existing, bundle } = facts;
-    const mode = existing ? 'redeploy' : 'new-version';
-    return {
-        application: inputs.application,
-        environment: inputs.environment,
-        environmentId: environment.id,
-        region: inputs.region,
-        label: facts.label,
-        description: facts.description,
-        previousLabel: environment.versionLabel,
-        environmentStatus: environment.status,
-        current: environment,
-        mode,
-        bundle,
-        upload: mode === 'new-version'
-            ? { bucket: inputs.bucket, key: bundleKey(inputs.application, facts.label) }
-            : undefined,
-        wait: inputs.wait,
-        timeoutMs: inputs.timeoutMs,
-        requiredHealth: inputs.requiredHealth,
-        rollbackOnFailure: inputs.rollbackOnFailure,
-        dryRun: inputs.dryRun,
-        consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
-        warnings: facts.warnings ?? []
-    };
-}
-/** The plan as log lines. */
-function describePlan(plan) {
-    const lines = [
-        `Application:  ${plan.application} (${plan.region})`,
-        `Environment:  ${plan.environment} (${plan.environmentId}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
-        `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
-        `Description:  ${plan.description}`
-    ];
-    if (plan.bundle && plan.mode === 'new-version') {
-        lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
-    }
-    if (plan.upload) {
-        const bucket = plan.upload.bucket ?? "Beanstalk's storage bucket (CreateStorageLocation)";
-        lines.push(`Upload to:    s3://${plan.upload.bucket ?? '<storage bucket>'}/${plan.upload.key} (${bucket}; skipped when already there with the same sha256)`);
-    }
-    const steps = [];
-    if (plan.mode === 'new-version')
-        steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
-    if (plan.environmentStatus !== 'Ready')
-        steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
-    steps.push(`deploy ${plan.label} to ${plan.environment}`);
-    if (plan.wait) {
-        steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`);
-        if (plan.rollbackOnFailure) {
-            steps.push(plan.previousLabel && plan.previousLabel !== plan.label
-                ? `on failure, redeploy ${plan.previousLabel}`
-                : 'on failure, no rollback (no previous version to return to)');
-        }
-    }
-    lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`);
-    if (plan.dryRun)
-        lines.push('Dry run: stopping here; nothing was changed in AWS.');
-    lines.push(`Console:      ${plan.consoleUrl}`);
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/events.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/decide.ts
 /** Messages that end an update in failure (matched as prefixes). */
 const FAILURE_PREFIXES = [
     'Failed to deploy application.',
@@ -68715,61 +68249,6 @@ function classifyEvent(message) {
         return 'health';
     return 'progress';
 }
-/** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
-function eventLevel(severity) {
-    switch (severity.toUpperCase()) {
-        case 'FATAL':
-        case 'ERROR':
-            return 'error';
-        case 'WARN':
-        case 'WARNING':
-            return 'warning';
-        case 'TRACE':
-        case 'DEBUG':
-            return 'debug';
-        default:
-            return 'info';
-    }
-}
-/** One line per event: `12:03:04 INFO  Environment update is starting.` (UTC time). */
-function formatEvent(event) {
-    const time = event.date.toISOString().slice(11, 19);
-    return `${time} ${event.severity.padEnd(5)} ${event.message.replace(/\s*\n\s*/g, ' ')}`;
-}
-const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.message}`;
-/**
- * The events seen so far. `add` takes a DescribeEvents answer (newest first, overlapping earlier answers since
- * StartTime is inclusive) and returns the events not seen before, oldest first.
- */
-class EventLog {
-    seen = new Set();
-    all = [];
-    add(events) {
-        const fresh = [];
-        for (const event of [...events].sort((a, b) => a.date.getTime() - b.date.getTime())) {
-            const key = eventKey(event);
-            if (this.seen.has(key))
-                continue;
-            this.seen.add(key);
-            fresh.push(event);
-        }
-        this.all.push(...fresh);
-        return fresh;
-    }
-    /** The StartTime for the next DescribeEvents call: the newest event seen (inclusive), else `since`. */
-    nextStart(since) {
-        const last = this.all[this.all.length - 1];
-        return last && last.date.getTime() > since.getTime() ? last.date : since;
-    }
-    failures() {
-        return this.all.filter(event => classifyEvent(event.message) === 'failed');
-    }
-    errors() {
-        return this.all.filter(event => eventLevel(event.severity) === 'error');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/health.ts
 function initialFollowState(options) {
     return { ...options, started: false, completedEvent: false };
 }
@@ -68851,8 +68330,62 @@ function decide(state, observation) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/schedule.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/events.ts
+/** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
+function eventLevel(severity) {
+    switch (severity.toUpperCase()) {
+        case 'FATAL':
+        case 'ERROR':
+            return 'error';
+        case 'WARN':
+        case 'WARNING':
+            return 'warning';
+        case 'TRACE':
+        case 'DEBUG':
+            return 'debug';
+        default:
+            return 'info';
+    }
+}
+/** One line per event: `12:03:04 INFO  Environment update is starting.` (UTC time). */
+function formatEvent(event) {
+    const time = event.date.toISOString().slice(11, 19);
+    return `${time} ${event.severity.padEnd(5)} ${event.message.replace(/\s*\n\s*/g, ' ')}`;
+}
+const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.message}`;
 /**
+ * The events seen so far. `add` takes a DescribeEvents answer (newest first, overlapping earlier answers since
+ * StartTime is inclusive) and returns the events not seen before, oldest first.
+ */
+class EventLog {
+    seen = new Set();
+    all = [];
+    add(events) {
+        const fresh = [];
+        for (const event of [...events].sort((a, b) => a.date.getTime() - b.date.getTime())) {
+            const key = eventKey(event);
+            if (this.seen.has(key))
+                continue;
+            this.seen.add(key);
+            fresh.push(event);
+        }
+        this.all.push(...fresh);
+        return fresh;
+    }
+    /** The StartTime for the next DescribeEvents call: the newest event seen (inclusive), else `since`. */
+    nextStart(since) {
+        const last = this.all[this.all.length - 1];
+        return last && last.date.getTime() > since.getTime() ? last.date : since;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/poll.ts
+
+
+
+/**
+ * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
+ *
  * The poll schedule while following an update: about 2 s right after something changed (a new event, a
  * status or health change), slower while nothing changes, slower again after throttling, and never more
  * than 18 polling calls in any 60 s window (so with the one-off calls, about 20 a minute at most). Pure: time and history are passed in.
@@ -68915,11 +68448,6 @@ function nextPollDelay(input) {
     const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound);
     return at - input.now;
 }
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/poller.ts
-
-
-
 /** Throttling, 5xx and connection faults that outlived the SDK's own retries: slow down and poll again. */
 function isTransient(error) {
     const info = (0,common_errors/* awsErrorInfo */.sR)(error);
@@ -68937,8 +68465,9 @@ function isTransient(error) {
     return false;
 }
 /**
- * Runs polling rounds on the adaptive schedule (schedule.ts) until a round returns a value or the deadline
- * passes (then undefined). A round says when it saw a change; transient faults slow the schedule down.
+ * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
+ * a value or the deadline passes (then undefined). A round says when it saw a change; transient faults slow the
+ * schedule down.
  */
 class Poller {
     deadline;
@@ -68962,118 +68491,46 @@ class Poller {
         this.lastChangeAt = this.deadline.clock.now();
     }
     async run(round, callsPerRound) {
-        for (;;) {
+        const result = await poll(async () => {
             const before = this.gateway.callCount;
             try {
                 const value = await round();
                 this.throttledRounds = 0;
                 if (value !== undefined)
-                    return value;
+                    return { done: true, value };
             }
             catch (error) {
                 if (!isTransient(error))
                     throw error;
                 this.throttledRounds++;
-                lib_core/* info */.pq(`Beanstalk is busy (${(0,common_errors/* describeError */.Uc)(error)}): polling more slowly.`);
+                core/* info */.pq(`Beanstalk is busy (${(0,common_errors/* describeError */.Uc)(error)}): polling more slowly.`);
             }
             finally {
                 this.record(before);
             }
-            if (this.deadline.expired())
-                return undefined;
-            const delay = nextPollDelay({
+            const delayMs = nextPollDelay({
                 now: this.deadline.clock.now(),
                 lastChangeAt: this.lastChangeAt,
                 recentCalls: this.gateway.pollTimes,
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
                 throttledRounds: this.throttledRounds
             });
-            lib_core/* debug */.Yz(`next poll in ${delay}ms`);
-            await this.deadline.sleep(delay);
-            if (this.deadline.expired()) {
-                // One last look at the deadline itself, so a change in the final seconds is not missed.
-                try {
-                    const value = await round();
-                    if (value !== undefined)
-                        return value;
-                }
-                catch (error) {
-                    if (!isTransient(error))
-                        throw error;
-                }
-                return undefined;
-            }
-        }
+            core/* debug */.Yz(`next poll in ${delayMs}ms`);
+            return { done: false, delayMs };
+        }, { deadline: this.deadline });
+        return result;
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/deploy.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/index.ts
 
 
 
 
-
-
-/** "Environment named X is in an invalid state for this operation. Must be Ready." */
-function isNotReadyError(error) {
-    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /Must be Ready/i.test(error.message);
-}
 /**
- * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
- * undefined when the deadline passes first.
+ * Following an update (a deploy or a rollback) until it succeeds or fails: the loop that reads events and the
+ * environment on the poll schedule (poll.ts) and asks decide.ts what they mean.
  */
-async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
-    if (initial?.status === 'Ready')
-        return initial;
-    const poller = new Poller(deadline, beanstalk);
-    let said = '';
-    return await poller.run(async () => {
-        const [env] = await beanstalk.environments({ ids: [environmentId] });
-        if (!env)
-            throw new Error(`Environment ${environmentId} disappeared.`);
-        if (env.status === 'Ready') {
-            if (said !== '')
-                lib_core/* info */.pq(`${env.name} is Ready again (after ${formatDuration(deadline.elapsed())}).`);
-            return env;
-        }
-        if (env.status === 'Terminating' || env.status === 'Terminated') {
-            throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
-        }
-        if (env.status !== said) {
-            lib_core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${formatDuration(deadline.remaining())} more.`);
-            said = env.status;
-            poller.changed();
-        }
-        return undefined;
-    }, 1);
-}
-/**
- * UpdateEnvironment to `label`. When the environment became busy again between our look and our request
- * ("… Must be Ready."), waits for Ready and tries again. Returns when the request was accepted, or undefined
- * when the deadline passed.
- */
-async function startUpdate(beanstalk, environmentId, label, deadline, initial) {
-    let current = initial;
-    for (;;) {
-        current = await waitUntilReady(beanstalk, environmentId, deadline, current);
-        if (!current)
-            return undefined;
-        const requestedAt = new Date(deadline.clock.now());
-        try {
-            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label);
-            lib_core/* info */.pq(`Deploying ${label} to ${info.name || current.name}: ${info.status}.`);
-            // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
-            const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
-            return { since, environment: { ...current, ...info, name: info.name || current.name } };
-        }
-        catch (error) {
-            if (!isNotReadyError(error))
-                throw error;
-            lib_core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
-            current = undefined;
-        }
-    }
-}
 /** How often events are read while the environment's state does not change. */
 const EVENTS_EVERY_MS = 6_000;
 /** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
@@ -69094,16 +68551,16 @@ function logEvent(event) {
     const line = formatEvent(event);
     switch (eventLevel(event.severity)) {
         case 'error':
-            lib_core/* error */.z3(line, { title: 'Beanstalk event' });
+            core/* error */.z3(line, { title: 'Beanstalk event' });
             break;
         case 'warning':
-            lib_core/* warning */.$e(line, { title: 'Beanstalk event' });
+            core/* warning */.$e(line, { title: 'Beanstalk event' });
             break;
         case 'debug':
-            lib_core/* debug */.Yz(line);
+            core/* debug */.Yz(line);
             break;
         default:
-            lib_core/* info */.pq(line);
+            core/* info */.pq(line);
     }
 }
 /**
@@ -69155,7 +68612,7 @@ async function follow(beanstalk, options) {
             // the events that led here first, so the log reads in order
             if (!eventsDue)
                 await readEvents();
-            lib_core/* info */.pq(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`);
+            core/* info */.pq(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`);
             lastSeen = seen;
             poller.changed();
         }
@@ -69173,7 +68630,7 @@ async function follow(beanstalk, options) {
         await readEvents();
     }
     catch (error) {
-        lib_core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
+        core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
     }
     if (decision === undefined)
         return { kind: 'timeout', environment, events: log.all };
@@ -69184,7 +68641,616 @@ async function follow(beanstalk, options) {
     return { kind: 'timeout', environment, events: log.all };
 }
 
+;// CONCATENATED MODULE: ./src/common/inputs.ts
+
+
+
+/**
+ * Typed input reading. Parsing is pure (`parse*`); `readRaw` is the one read through `@actions/core`, so the
+ * rules are unit-tested without an environment and each action reads a typed object once.
+ */
+/** The raw value of an input, trimmed; `''` when unset. */
+function readRaw(name) {
+    return core/* getInput */.V4(name, { trimWhitespace: true });
+}
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw (0,common_errors/* inputError */.Xu)(name, value, 'expected true or false.');
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * A duration in milliseconds: `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`300`).
+ * Zero is allowed only where `allowZero` says so.
+ */
+function parseDuration(name, value, fallback, options = {}) {
+    const text = (value === '' ? fallback : value).trim().toLowerCase();
+    const expected = 'expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).';
+    let ms;
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        ms = Math.round(Number(text) * 1000);
+    }
+    else {
+        const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+        let total = 0;
+        let consumed = 0;
+        let match;
+        while ((match = re.exec(text)) !== null) {
+            total += Number(match[1]) * UNIT_MS[match[2]];
+            consumed = re.lastIndex;
+        }
+        if (consumed === 0 || consumed !== text.length)
+            throw (0,common_errors/* inputError */.Xu)(name, value, expected);
+        ms = Math.round(total);
+    }
+    if (!Number.isFinite(ms) || ms < 0)
+        throw (0,common_errors/* inputError */.Xu)(name, value, expected);
+    if (ms === 0 && !options.allowZero)
+        throw (0,common_errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
+    if (options.min !== undefined && ms < options.min) {
+        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at least ${formatDuration(options.min)}.`);
+    }
+    if (options.max !== undefined && ms > options.max) {
+        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at most ${formatDuration(options.max)}.`);
+    }
+    return ms;
+}
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
+/** The `timeout` input of every action: a duration from 1 s to 6 h, `fallback` when empty. */
+function parseTimeout(value, fallback) {
+    return parseDuration('timeout', value, fallback, { min: 1000, max: MAX_TIMEOUT_MS });
+}
+/** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map(item => item.trim())
+        .filter(item => item !== '');
+}
+/** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    if (region === '') {
+        throw (0,common_errors/* inputError */.Xu)('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+    }
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+        throw (0,common_errors/* inputError */.Xu)('region', region, 'expected an AWS region code such as eu-central-1.');
+    }
+    return region;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
+
+
+/**
+ * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
+ * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
+ * test keeps the two in step). `compose-file` and `include` have no default in action.yml so that "set by the
+ * user" can be told apart from "left at the default" (they are exclusive with `bundle`).
+ */
+const DEFAULTS = {
+    'compose-file': 'docker-compose.yml',
+    wait: 'true',
+    timeout: '20m',
+    'required-health': 'Green',
+    'rollback-on-failure': 'false',
+    'dry-run': 'false'
+};
+const INPUT_NAMES = [
+    'application-name',
+    'environment-name',
+    'region',
+    'compose-file',
+    'image',
+    'include',
+    'bundle',
+    'version-label',
+    'version-description',
+    'bucket',
+    'wait',
+    'timeout',
+    'required-health',
+    'rollback-on-failure',
+    'dry-run'
+];
+const MAX_DESCRIPTION = 200;
+/** What goes into the bundle beside the compose file when `include` is not set (where present). */
+const DEFAULT_INCLUDES = ['.ebextensions', '.platform'];
+const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+function parseApplicationName(value) {
+    if (value === '') {
+        throw (0,common_errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
+    }
+    if (value.length > 100) {
+        throw (0,common_errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || value.includes('/')) {
+        throw (0,common_errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
+    }
+    return value;
+}
+function parseEnvironmentName(value) {
+    const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env';
+    if (value === '')
+        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `it is required: ${expected}.`);
+    if (value.length < 4 || value.length > 40) {
+        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected} (it has ${value.length} characters).`);
+    }
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
+        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected}.`);
+    }
+    return value;
+}
+function parseVersionLabel(value) {
+    if (value === '')
+        return undefined;
+    if (value.length > 100) {
+        throw (0,common_errors/* inputError */.Xu)('version-label', value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || /[/\\]/.test(value)) {
+        throw (0,common_errors/* inputError */.Xu)('version-label', value, 'expected no slashes, backslashes or control characters (it is part of the S3 key).');
+    }
+    return value;
+}
+function parseRequiredHealth(value) {
+    const text = value === '' ? DEFAULTS['required-health'] : value;
+    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
+    if (!match)
+        throw (0,common_errors/* inputError */.Xu)('required-health', value, 'expected Green or Yellow.');
+    return match;
+}
+function parseBucket(value) {
+    if (value === '')
+        return undefined;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+        throw (0,common_errors/* inputError */.Xu)('bucket', value, "expected an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), or leave it empty to use Beanstalk's own storage bucket.");
+    }
+    return value;
+}
+/** Beanstalk's limit is 200 characters: longer text is cut (the caller says so). */
+function truncateDescription(text) {
+    const chars = Array.from(text);
+    if (chars.length <= MAX_DESCRIPTION)
+        return { text, truncated: false };
+    return { text: chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…', truncated: true };
+}
+function parseSource(raw) {
+    const bundle = raw.bundle;
+    const setWithBundle = ['compose-file', 'image', 'include'].filter(name => raw[name] !== '');
+    if (bundle !== '') {
+        if (setWithBundle.length > 0) {
+            throw new common_errors/* UserError */.yo(`Input 'bundle' ("${bundle}") is set together with ${setWithBundle.map(n => `'${n}'`).join(', ')}: a ready bundle is deployed as it is, so remove ${setWithBundle.length === 1 ? 'that input' : 'those inputs'} or 'bundle'.`, { input: 'bundle' });
+        }
+        if (!/\.zip$/i.test(bundle)) {
+            throw (0,common_errors/* inputError */.Xu)('bundle', bundle, 'expected the path of a .zip file (relative to the workspace).');
+        }
+        return { kind: 'bundle', path: bundle };
+    }
+    const image = raw.image === '' ? undefined : raw.image;
+    if (image !== undefined && /\s/.test(image)) {
+        throw (0,common_errors/* inputError */.Xu)('image', image, 'expected one image reference such as ghcr.io/imbit/brilliancrm:<sha>.');
+    }
+    const include = parseList(raw.include);
+    return {
+        kind: 'compose',
+        composeFile: raw['compose-file'] === '' ? DEFAULTS['compose-file'] : raw['compose-file'],
+        image,
+        include: include.length > 0 ? include : DEFAULT_INCLUDES,
+        includeExplicit: include.length > 0
+    };
+}
+/** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
+function parseInputs(raw, env) {
+    const application = parseApplicationName(raw['application-name']);
+    const environment = parseEnvironmentName(raw['environment-name']);
+    const region = resolveRegion(raw.region, env);
+    const source = parseSource(raw);
+    const versionLabel = parseVersionLabel(raw['version-label']);
+    const description = raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description']);
+    return {
+        application,
+        environment,
+        region,
+        source,
+        versionLabel,
+        versionDescription: description?.text,
+        descriptionTruncated: description?.truncated ?? false,
+        bucket: parseBucket(raw.bucket),
+        wait: parseBoolean('wait', raw.wait, DEFAULTS.wait === 'true'),
+        timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
+        requiredHealth: parseRequiredHealth(raw['required-health']),
+        rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
+        dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+    };
+}
+/** Reads INPUT_* through @actions/core, then parses. */
+function readInputs(env = process.env) {
+    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)]));
+    return parseInputs(raw, env);
+}
+
+;// CONCATENATED MODULE: ./src/common/suggest.ts
+/**
+ * "Did you mean …?": the closest of the names that exist to the one given, for the messages about names that do
+ * not exist (Beanstalk applications and environments, CloudFront aliases and ids). Pure.
+ */
+/** Levenshtein distance (insert, delete, substitute: cost 1 each). */
+function editDistance(a, b) {
+    const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = previous[0];
+        previous[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = previous[j];
+            previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return previous[b.length];
+}
+/**
+ * The candidate nearest to `wanted` by edit distance (compared through `key`), when within `maxDistance`; the
+ * first of equals wins.
+ */
+function nearest(wanted, candidates, maxDistance, key) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(wanted, key(candidate));
+        if (distance <= maxDistance && (best === undefined || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+/**
+ * The closest name to `wanted`: an exact case-insensitive match first, then the smallest edit distance
+ * (case-insensitive) within a third of the name's length (at least 2), then a name that contains the other
+ * (e.g. `BrillianCRM` for `BrillianCRM-env`). Undefined when nothing is close.
+ */
+function closestName(wanted, names) {
+    const lower = wanted.toLowerCase();
+    const caseOnly = names.find(name => name.toLowerCase() === lower);
+    if (caseOnly !== undefined)
+        return caseOnly;
+    const near = nearest(lower, names, Math.max(2, Math.floor(wanted.length / 3)), name => name.toLowerCase());
+    if (near !== undefined)
+        return near;
+    return names.find(name => {
+        const other = name.toLowerCase();
+        return other.length >= 3 && lower.length >= 3 && (other.includes(lower) || lower.includes(other));
+    });
+}
+/** `"a", "b" and 3 more`, sorted, for messages. */
+function listNames(names, max = 10) {
+    if (names.length === 0)
+        return '(none)';
+    const sorted = [...names].sort((x, y) => x.localeCompare(y));
+    const shown = sorted.slice(0, max).map(name => `"${name}"`);
+    const more = sorted.length > max ? ` and ${sorted.length - max} more` : '';
+    return shown.join(', ') + more;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/lookup.ts
+
+
+
+/**
+ * The look-up before anything changes (read-only): the application and environment must exist, else a message
+ * with the names that do, the closest one, and the other regions where the name exists.
+ */
+/** IMBIT's regions: where a name that is missing here is looked for (read-only) before giving up. */
+const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
+const GONE = new Set(['Terminated', 'Terminating']);
+const live = (env) => !GONE.has(env.status);
+/** The regions other than this one where `find` says the name exists; failures there are only debug lines. */
+async function otherRegions(region, find, gatewayFor) {
+    const others = IMBIT_REGIONS.filter(r => r !== region);
+    const found = await Promise.all(others.map(async (r) => {
+        try {
+            return (await find(gatewayFor(r))) ? r : undefined;
+        }
+        catch (error) {
+            core/* debug */.Yz(`Looking in ${r} failed (ignored): ${(0,common_errors/* describeError */.Uc)(error)}`);
+            return undefined;
+        }
+    }));
+    return found.filter((r) => r !== undefined);
+}
+/** The application must exist in the region; else an error with the names that do and the closest. */
+async function checkApplication(gatewayFor, region, application) {
+    const gateway = gatewayFor(region);
+    const named = await gateway.applicationNames([application]);
+    if (named.includes(application))
+        return;
+    const existing = await gateway.applicationNames();
+    const finding = {
+        kind: 'application',
+        wanted: application,
+        region,
+        existing,
+        otherRegions: await otherRegions(region, async (g) => (await g.applicationNames([application])).includes(application), gatewayFor)
+    };
+    throw new common_errors/* UserError */.yo(describeMissingName(finding), {
+        input: 'application-name',
+        title: 'Application not found'
+    });
+}
+/** The environment, live, in the application; else an error saying what exists and where. */
+async function findEnvironment(gatewayFor, region, application, environment) {
+    const gateway = gatewayFor(region);
+    const named = (await gateway.environments({ application, names: [environment], includeDeleted: true })).filter(e => e.name === environment);
+    const running = named.find(live);
+    if (running)
+        return running;
+    if (named.length > 0) {
+        throw new common_errors/* UserError */.yo(`Environment "${environment}" of "${application}" in ${region} is ${named[0].status}: it cannot be deployed to. Re-create it (or restore it within an hour of termination from the Beanstalk console), or deploy to another environment.`, { input: 'environment-name', title: `Environment ${named[0].status}` });
+    }
+    const inRegion = (await gateway.environments({})).filter(live);
+    const elsewhere = inRegion.find(e => e.name === environment && e.application !== application);
+    const finding = {
+        kind: 'environment',
+        wanted: environment,
+        region,
+        application,
+        existing: inRegion.filter(e => e.application === application).map(e => e.name),
+        otherApplication: elsewhere?.application,
+        otherRegions: elsewhere
+            ? []
+            : await otherRegions(region, async (g) => (await g.environments({ names: [environment] })).some(e => e.name === environment && live(e)), gatewayFor)
+    };
+    throw new common_errors/* UserError */.yo(describeMissingName(finding), {
+        input: elsewhere ? 'application-name' : 'environment-name',
+        title: 'Environment not found'
+    });
+}
+/** A warning when the environment's platform is not Docker (a compose bundle needs the Docker platform). */
+function platformWarning(env) {
+    const platform = env.solutionStack ?? env.platformArn ?? '';
+    if (platform === '' || /docker/i.test(platform))
+        return undefined;
+    return `Environment "${env.name}" runs "${platform}", not a Docker platform: a docker-compose.yml bundle needs "… running Docker". The deployment will likely fail; recreate the environment on the Docker platform.`;
+}
+/** The message for a name that does not exist: what exists, the closest, and where else it is. */
+function describeMissingName(finding) {
+    const { kind, wanted, region } = finding;
+    const input = kind === 'application' ? 'application-name' : 'environment-name';
+    const where = kind === 'application' ? `in ${region}` : `in application "${finding.application}" in ${region}`;
+    const parts = [];
+    if (finding.otherApplication !== undefined) {
+        parts.push(`Environment "${wanted}" belongs to application "${finding.otherApplication}", not "${finding.application}": set application-name to "${finding.otherApplication}" (or pick an environment of "${finding.application}").`);
+    }
+    else {
+        parts.push(`No ${kind} named "${wanted}" exists ${where} (names are case-sensitive).`);
+        const closest = closestName(wanted, finding.existing);
+        if (closest !== undefined)
+            parts.push(`Did you mean "${closest}"? Set ${input} to "${closest}".`);
+    }
+    if (finding.otherRegions.length > 0) {
+        const regions = finding.otherRegions.join(', ');
+        parts.push(`"${wanted}" exists in ${regions}: set region to ${finding.otherRegions[0]} (or AWS_REGION) to deploy there.`);
+    }
+    const plural = kind === 'application' ? 'Applications' : 'Environments';
+    parts.push(`${plural} ${where}: ${listNames(finding.existing)}.`);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
+
+
+/** `<application>/<label>.zip`. */
+function bundleKey(application, label) {
+    return `${application}/${label}.zip`;
+}
+function makePlan(facts) {
+    const { inputs, environment, existing, bundle } = facts;
+    const mode = existing ? 'redeploy' : 'new-version';
+    return {
+        application: inputs.application,
+        environment: inputs.environment,
+        environmentId: environment.id,
+        region: inputs.region,
+        label: facts.label,
+        description: facts.description,
+        previousLabel: environment.versionLabel,
+        environmentStatus: environment.status,
+        current: environment,
+        mode,
+        bundle,
+        upload: mode === 'new-version'
+            ? { bucket: inputs.bucket, key: bundleKey(inputs.application, facts.label) }
+            : undefined,
+        wait: inputs.wait,
+        timeoutMs: inputs.timeoutMs,
+        requiredHealth: inputs.requiredHealth,
+        rollbackOnFailure: inputs.rollbackOnFailure,
+        dryRun: inputs.dryRun,
+        consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
+        warnings: facts.warnings ?? []
+    };
+}
+/** The plan as log lines. */
+function describePlan(plan) {
+    const lines = [
+        `Application:  ${plan.application} (${plan.region})`,
+        `Environment:  ${plan.environment} (${plan.environmentId}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
+        `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
+        `Description:  ${plan.description}`
+    ];
+    if (plan.bundle && plan.mode === 'new-version') {
+        lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
+    }
+    if (plan.upload) {
+        const bucket = plan.upload.bucket ?? "Beanstalk's storage bucket (CreateStorageLocation)";
+        lines.push(`Upload to:    s3://${plan.upload.bucket ?? '<storage bucket>'}/${plan.upload.key} (${bucket}; skipped when already there with the same sha256)`);
+    }
+    const steps = [];
+    if (plan.mode === 'new-version')
+        steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
+    if (plan.environmentStatus !== 'Ready')
+        steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
+    steps.push(`deploy ${plan.label} to ${plan.environment}`);
+    if (plan.wait) {
+        steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`);
+        if (plan.rollbackOnFailure) {
+            steps.push(plan.previousLabel && plan.previousLabel !== plan.label
+                ? `on failure, redeploy ${plan.previousLabel}`
+                : 'on failure, no rollback (no previous version to return to)');
+        }
+    }
+    lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`);
+    if (plan.dryRun)
+        lines.push('Dry run: stopping here; nothing was changed in AWS.');
+    lines.push(`Console:      ${plan.consoleUrl}`);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
+
+
+
+function environmentUrl(env) {
+    if (!env?.cname)
+        return undefined;
+    return `http://${env.cname}`;
+}
+function setActionOutputs(plan, outcome) {
+    setOutputs({
+        'version-label': plan.label,
+        'previous-version-label': plan.previousLabel,
+        'environment-url': environmentUrl(outcome.environment ?? plan.current),
+        'environment-id': plan.environmentId,
+        health: (outcome.environment ?? plan.current).health,
+        'bundle-sha256': plan.bundle?.sha256,
+        deployed: outcome.deployed
+    });
+}
+const HEADLINE = {
+    deployed: '✅ Deployed',
+    failed: '❌ Deployment failed',
+    'timed-out': '⏱️ Timed out (the update may still be running)',
+    'dry-run': '📝 Dry run: nothing changed',
+    requested: '🚀 Deployment requested (not waited for)'
+};
+const SHOWN_EVENTS = 100;
+/** The job summary, in core.summary. */
+function summary(plan, outcome) {
+    const url = environmentUrl(outcome.environment ?? plan.current);
+    const text = startSummary(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`);
+    text.addRaw(markdownTable([
+        ['Application', plan.application],
+        ['Environment', `${plan.environment} (${plan.environmentId})`],
+        ['Region', plan.region],
+        ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
+        ['Previous version', plan.previousLabel],
+        ['Health', outcome.environment?.health],
+        ['URL', url ? `[${url}](${url})` : undefined],
+        ['Duration', formatDuration(outcome.durationMs)],
+        ['Bundle sha256', plan.bundle?.sha256],
+        [
+            'Uploaded',
+            plan.mode === 'redeploy'
+                ? 'nothing (existing version)'
+                : outcome.uploadedBytes === 0 && outcome.result !== 'dry-run'
+                    ? 'nothing (already in S3)'
+                    : `${outcome.uploadedBytes} bytes`
+        ],
+        ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
+    ]));
+    if (outcome.reason)
+        text.addEOL().addRaw(`**Why:** ${outcome.reason}`, true);
+    if (outcome.rollback)
+        text.addEOL().addRaw(`**Rollback:** ${outcome.rollback.detail}`, true);
+    if (outcome.events.length > 0) {
+        const events = outcome.events.slice(-SHOWN_EVENTS);
+        text
+            .addEOL()
+            .addDetails(`Beanstalk events (${outcome.events.length})`, ['', '', '```', ...events.map(formatEvent), '```', ''].join('\n'));
+    }
+}
+/** Outputs, then the job summary. */
+async function report(plan, outcome) {
+    setActionOutputs(plan, outcome);
+    summary(plan, outcome);
+    await writeSummary();
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update.ts
+
+
+
+
+/**
+ * Starting an update: wait until the environment is Ready (another update may be running), then
+ * UpdateEnvironment, waiting again when it became busy in between.
+ */
+/** "Environment named X is in an invalid state for this operation. Must be Ready." */
+function isNotReadyError(error) {
+    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /Must be Ready/i.test(error.message);
+}
+/**
+ * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
+ * undefined when the deadline passes first.
+ */
+async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
+    if (initial?.status === 'Ready')
+        return initial;
+    const poller = new Poller(deadline, beanstalk);
+    let said = '';
+    return await poller.run(async () => {
+        const [env] = await beanstalk.environments({ ids: [environmentId] });
+        if (!env)
+            throw new Error(`Environment ${environmentId} disappeared.`);
+        if (env.status === 'Ready') {
+            if (said !== '')
+                core/* info */.pq(`${env.name} is Ready again (after ${formatDuration(deadline.elapsed())}).`);
+            return env;
+        }
+        if (env.status === 'Terminating' || env.status === 'Terminated') {
+            throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
+        }
+        if (env.status !== said) {
+            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${formatDuration(deadline.remaining())} more.`);
+            said = env.status;
+            poller.changed();
+        }
+        return undefined;
+    }, 1);
+}
+/**
+ * UpdateEnvironment to `label`. When the environment became busy again between our look and our request
+ * ("… Must be Ready."), waits for Ready and tries again. Returns when the request was accepted, or undefined
+ * when the deadline passed.
+ */
+async function startUpdate(beanstalk, environmentId, label, deadline, initial) {
+    let current = initial;
+    for (;;) {
+        current = await waitUntilReady(beanstalk, environmentId, deadline, current);
+        if (!current)
+            return undefined;
+        const requestedAt = new Date(deadline.clock.now());
+        try {
+            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label);
+            core/* info */.pq(`Deploying ${label} to ${info.name || current.name}: ${info.status}.`);
+            // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
+            const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
+            return { since, environment: { ...current, ...info, name: info.name || current.name } };
+        }
+        catch (error) {
+            if (!isNotReadyError(error))
+                throw error;
+            core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
+            current = undefined;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/rollback.ts
+
 
 
 
@@ -69193,7 +69259,7 @@ async function follow(beanstalk, options) {
  * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`.
  * Never throws for a failed rollback: the step fails anyway, and the report says how the rollback went.
  */
-async function rollBack(beanstalk, plan, current) {
+async function rollBack(beanstalk, plan, current, clock = systemClock) {
     const label = plan.previousLabel;
     if (!label || label === plan.label) {
         return { result: 'skipped', detail: 'not possible: there is no earlier version to return to.' };
@@ -69208,7 +69274,7 @@ async function rollBack(beanstalk, plan, current) {
         };
     }
     try {
-        const deadline = new Deadline(plan.timeoutMs);
+        const deadline = new Deadline(plan.timeoutMs, clock);
         const unknown = {
             id: plan.environmentId,
             name: plan.environment,
@@ -69244,141 +69310,15 @@ async function rollBack(beanstalk, plan, current) {
         };
     }
     catch (error) {
-        lib_core/* debug */.Yz(String(error));
+        core/* debug */.Yz(String(error));
         return { result: 'failed', label, detail: `rolling back to ${label} failed: ${error.message}` };
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
-
-
-
-function environmentUrl(env) {
-    if (!env?.cname)
-        return undefined;
-    return `http://${env.cname}`;
-}
-function setActionOutputs(plan, outcome) {
-    setOutputs({
-        'version-label': plan.label,
-        'previous-version-label': plan.previousLabel,
-        'environment-url': environmentUrl(outcome.environment ?? plan.current),
-        'environment-id': plan.environmentId,
-        health: (outcome.environment ?? plan.current).health,
-        'bundle-sha256': plan.bundle?.sha256,
-        deployed: outcome.deployed
-    });
-}
-const HEADLINE = {
-    deployed: '✅ Deployed',
-    failed: '❌ Deployment failed',
-    'timed-out': '⏱️ Timed out (the update may still be running)',
-    'dry-run': '📝 Dry run: nothing changed',
-    requested: '🚀 Deployment requested (not waited for)'
-};
-const SHOWN_EVENTS = 100;
-function summary(plan, outcome) {
-    const url = environmentUrl(outcome.environment ?? plan.current);
-    const text = new JobSummary().heading(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`).table([
-        ['Application', plan.application],
-        ['Environment', `${plan.environment} (${plan.environmentId})`],
-        ['Region', plan.region],
-        ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
-        ['Previous version', plan.previousLabel],
-        ['Health', outcome.environment?.health],
-        ['URL', url ? `[${url}](${url})` : undefined],
-        ['Duration', formatDuration(outcome.durationMs)],
-        ['Bundle sha256', plan.bundle?.sha256],
-        [
-            'Uploaded',
-            plan.mode === 'redeploy'
-                ? 'nothing (existing version)'
-                : outcome.uploadedBytes === 0 && outcome.result !== 'dry-run'
-                    ? 'nothing (already in S3)'
-                    : `${outcome.uploadedBytes} bytes`
-        ],
-        ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
-    ]);
-    if (outcome.reason)
-        text.line(`**Why:** ${outcome.reason}`);
-    if (outcome.rollback)
-        text.line(`**Rollback:** ${outcome.rollback.detail}`);
-    if (outcome.events.length > 0) {
-        const events = outcome.events.slice(-SHOWN_EVENTS);
-        text.details(`Beanstalk events (${outcome.events.length})`, ['```', ...events.map(formatEvent), '```'].join('\n'));
-    }
-    return text;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
-var lib_storage_dist_cjs = __nccwpck_require__(2358);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/storage.ts
-
-
-
-
-
-
-
-/** The S3 metadata key that records a bundle's sha256 (x-amz-meta-sha256). */
-const SHA256_METADATA = 'sha256';
-/**
- * Parts of 5 MiB (S3's minimum), one in flight: memory stays flat whatever the bundle's size (npm run bench:
- * two in flight measured ~20 MB more peak RSS at 450 MB, mostly part buffers awaiting GC). Compose bundles are
- * kilobytes; only bundles with large `include`s are multipart at all.
- */
-const PART_SIZE = 5 * 1024 * 1024;
-const QUEUE_SIZE = 1;
-/** The edge to S3: look at an object, stream a file into one. */
-class StorageGateway {
-    region;
-    client;
-    constructor(region, client) {
-        this.region = region;
-        this.client = client ?? new client_s3_dist_cjs.S3Client(awsClientConfig(region));
-    }
-    /** The object's size and recorded sha256, or undefined when it does not exist. */
-    async head(bucket, key) {
-        try {
-            const out = await this.client.send(new client_s3_dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }));
-            return { size: out.ContentLength, sha256: out.Metadata?.[SHA256_METADATA] };
-        }
-        catch (error) {
-            if ((0,common_errors/* isAwsError */.m_)(error, 'NotFound', 'NoSuchKey', '404'))
-                return undefined;
-            throw error;
-        }
-    }
-    /** Streams the file to S3 (multipart when over one part), recording its sha256 in the metadata. */
-    async upload(input) {
-        const upload = new lib_storage_dist_cjs/* Upload */._({
-            client: this.client,
-            partSize: PART_SIZE,
-            queueSize: QUEUE_SIZE,
-            leavePartsOnError: false,
-            params: {
-                Bucket: input.bucket,
-                Key: input.key,
-                Body: (0,external_node_fs_.createReadStream)(input.path, { highWaterMark: 1024 * 1024 }),
-                ContentType: 'application/zip',
-                Metadata: { [SHA256_METADATA]: input.sha256 }
-            }
-        });
-        let lastLogged = 0;
-        upload.on('httpUploadProgress', progress => {
-            const loaded = progress.loaded ?? 0;
-            const now = Date.now();
-            if (input.size > PART_SIZE && (now - lastLogged > 5_000 || loaded >= input.size)) {
-                lastLogged = now;
-                lib_core/* info */.pq(`Uploaded ${formatBytes(loaded)} of ${formatBytes(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`);
-            }
-        });
-        await upload.done();
-    }
-}
-
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/version.ts
 
 
@@ -69386,31 +69326,98 @@ class StorageGateway {
 
 
 
+
+
+
+
+/**
+ * The application version: its label and description, what to do when the label exists, the upload of its
+ * bundle, and CreateApplicationVersion until Beanstalk has processed it.
+ */
+/** `<short sha 7>-<first 8 hex of the bundle sha256>`, or `local-<8 hex>` without a commit. */
+function defaultVersionLabel(sha, bundleSha256) {
+    const hash = bundleSha256.toLowerCase().slice(0, 8);
+    const commit = sha?.trim().toLowerCase() ?? '';
+    return commit === '' ? `local-${hash}` : `${commit.slice(0, 7)}-${hash}`;
+}
+/** The first line of a commit message, from the push event payload, else `git log` in the workspace. */
+async function commitSubject(env, workspace) {
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const event = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, 'utf8'));
+            const message = event.head_commit?.message?.split('\n')[0]?.trim();
+            if (message)
+                return message;
+        }
+        catch {
+            // not a push event, or no payload: try git
+        }
+    }
+    try {
+        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_.execFile)('git', ['log', '-1', '--format=%s'], {
+            cwd: workspace,
+            timeout: 5_000
+        });
+        return stdout.trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The default version description: the commit subject (≤ 200 characters), else where it came from. */
+async function defaultDescription(env, workspace) {
+    const subject = await commitSubject(env, workspace);
+    const fallback = `Deployed from ${env.GITHUB_REPOSITORY ?? 'a workflow'}${env.GITHUB_SHA ? `@${env.GITHUB_SHA.slice(0, 7)}` : ''}`;
+    return truncateDescription(subject ?? fallback).text;
+}
+/**
+ * A label that exists and a new bundle: the same content (sha256 in the S3 object's metadata) is a redeploy;
+ * different or unknown content is an error, never an overwrite.
+ */
+async function checkExistingVersion(storage, existing, bundle, input) {
+    let sha256;
+    if (existing.bucket && existing.key) {
+        try {
+            sha256 = (await storage.head(existing.bucket, existing.key))?.sha256;
+        }
+        catch (error) {
+            core/* debug */.Yz(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,common_errors/* describeError */.Uc)(error)}`);
+        }
+    }
+    if (sha256 === bundle.sha256) {
+        core/* info */.pq(`Version ${existing.label} already holds this bundle (sha256 ${sha256}): redeploying it, nothing uploaded.`);
+        return;
+    }
+    const what = sha256
+        ? `other content (sha256 ${sha256})`
+        : 'content that cannot be compared (its S3 object has no sha256 metadata)';
+    throw new common_errors/* UserError */.yo(`Version "${existing.label}" already exists with ${what}, and this run built a bundle with sha256 ${bundle.sha256}. A version is never overwritten: set a new version-label (or leave it empty for <sha>-<bundle hash>), or remove '${input}' to redeploy "${existing.label}" as it is.`, { input: 'version-label', title: 'Version label already used' });
+}
 /** The bucket: the `bucket` input, else Beanstalk's own storage bucket for the region. */
 async function resolveBucket(beanstalk, plan) {
     if (plan.upload?.bucket)
         return plan.upload.bucket;
     const bucket = await beanstalk.storageLocation();
-    lib_core/* info */.pq(`Beanstalk's storage bucket in ${plan.region}: ${bucket}`);
+    core/* info */.pq(`Beanstalk's storage bucket in ${plan.region}: ${bucket}`);
     return bucket;
 }
 /** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
-async function uploadBundle(storage, plan, bucket) {
+async function uploadBundle(storage, plan, bucket, clock = systemClock) {
     const bundle = plan.bundle;
     const key = plan.upload?.key;
     if (!bundle || !key)
         throw new Error('uploadBundle needs a bundle and a key');
     const existing = await storage.head(bucket, key);
     if (existing?.sha256 === bundle.sha256) {
-        lib_core/* info */.pq(`s3://${bucket}/${key} is already there with sha256 ${bundle.sha256}: not uploaded again.`);
+        core/* info */.pq(`s3://${bucket}/${key} is already there with sha256 ${bundle.sha256}: not uploaded again.`);
         return 0;
     }
     if (existing) {
-        lib_core/* warning */.$e(`s3://${bucket}/${key} exists with other content (sha256 ${existing.sha256 ?? 'unknown'}) and no version uses that label: replacing it.`);
+        core/* warning */.$e(`s3://${bucket}/${key} exists with other content (sha256 ${existing.sha256 ?? 'unknown'}) and no version uses that label: replacing it.`);
     }
-    const started = Date.now();
+    const started = clock.now();
     await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 });
-    lib_core/* info */.pq(`Uploaded ${formatBytes(bundle.size)} to s3://${bucket}/${key} in ${formatDuration(Date.now() - started)}.`);
+    core/* info */.pq(`Uploaded ${formatBytes(bundle.size)} to s3://${bucket}/${key} in ${formatDuration(clock.now() - started)}.`);
     return bundle.size;
 }
 /**
@@ -69436,7 +69443,7 @@ async function createVersion(beanstalk, plan, bucket) {
             throw error;
         const existing = await beanstalk.version(plan.application, plan.label);
         if (existing && existing.bucket === bucket && existing.key === key) {
-            lib_core/* info */.pq(`Version ${plan.label} was already created by an earlier try of this request: using it.`);
+            core/* info */.pq(`Version ${plan.label} was already created by an earlier try of this request: using it.`);
             return existing;
         }
         throw new common_errors/* UserError */.yo(`Version "${plan.label}" of ${plan.application} was created by someone else while this step ran (source ${existing?.bucket}/${existing?.key}). Use another version-label.`, { input: 'version-label', cause: error });
@@ -69451,7 +69458,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
         const current = version?.status ?? 'missing';
         if (current !== last) {
             if (last !== '')
-                lib_core/* info */.pq(`Version ${plan.label}: ${current}`);
+                core/* info */.pq(`Version ${plan.label}: ${current}`);
             last = current;
             poller.changed();
         }
@@ -69462,7 +69469,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
         throw new common_errors/* UserError */.yo(`Version ${plan.label} was still being processed when the timeout (${formatDuration(plan.timeoutMs)}) ran out. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Timed out' });
     }
     if (/^(processed|unprocessed)$/i.test(status)) {
-        lib_core/* info */.pq(`Version ${plan.label}: ${status}.`);
+        core/* info */.pq(`Version ${plan.label}: ${status}.`);
         return;
     }
     // FAILED (or gone): Beanstalk says why in the version's events.
@@ -69476,7 +69483,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
         for (const event of [...events].reverse()) {
             const level = eventLevel(event.severity);
             if (level === 'error' || level === 'warning')
-                lib_core/* info */.pq(formatEvent(event));
+                core/* info */.pq(formatEvent(event));
         }
         reasons = events
             .filter(e => ['error', 'warning'].includes(eventLevel(e.severity)))
@@ -69484,41 +69491,12 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
             .reverse();
     }
     catch (error) {
-        lib_core/* debug */.Yz(`DescribeEvents for the version failed: ${String(error)}`);
+        core/* debug */.Yz(`DescribeEvents for the version failed: ${String(error)}`);
     }
     throw new common_errors/* UserError */.yo(`Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`, { title: 'Version processing failed' });
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/existing.ts
-
-
-/**
- * A label that exists and a new bundle: the same content (sha256 in the S3 object's metadata) is a redeploy;
- * different or unknown content is an error, never an overwrite.
- */
-async function checkExistingVersion(storage, existing, bundle, input) {
-    let sha256;
-    if (existing.bucket && existing.key) {
-        try {
-            sha256 = (await storage.head(existing.bucket, existing.key))?.sha256;
-        }
-        catch (error) {
-            lib_core/* debug */.Yz(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,common_errors/* describeError */.Uc)(error)}`);
-        }
-    }
-    if (sha256 === bundle.sha256) {
-        lib_core/* info */.pq(`Version ${existing.label} already holds this bundle (sha256 ${sha256}): redeploying it, nothing uploaded.`);
-        return;
-    }
-    const what = sha256
-        ? `other content (sha256 ${sha256})`
-        : 'content that cannot be compared (its S3 object has no sha256 metadata)';
-    throw new common_errors/* UserError */.yo(`Version "${existing.label}" already exists with ${what}, and this run built a bundle with sha256 ${bundle.sha256}. A version is never overwritten: set a new version-label (or leave it empty for <sha>-<bundle hash>), or remove '${input}' to redeploy "${existing.label}" as it is.`, { input: 'version-label', title: 'Version label already used' });
-}
-
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/main.ts
-
-
 
 
 
@@ -69548,19 +69526,19 @@ async function run(deps = {}) {
             gateways.set(region, gateway);
             return gateway;
         });
-    const storageFor = deps.storageFor ?? ((region) => new StorageGateway(region));
+    const storageFor = deps.storageFor ?? ((region) => new StorageGateway(region, undefined, clock));
     const started = clock.now();
     const inputs = await phase('Inputs', async () => readInputs(env));
     if (inputs.descriptionTruncated)
-        lib_core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
+        core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
     const deadline = new Deadline(inputs.timeoutMs, clock);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     let bundle;
     try {
         const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b));
-        await phase('Plan', async () => describePlan(plan).forEach(line => lib_core/* info */.pq(line)));
+        await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
         for (const warning of plan.warnings)
-            lib_core/* warning */.$e(warning);
+            core/* warning */.$e(warning);
         const outcome = plan.dryRun
             ? {
                 result: 'dry-run',
@@ -69584,7 +69562,7 @@ async function main_decide(inputs, ctx, keep) {
     const found = await phase(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, async () => {
         await checkApplication(ctx.gatewayFor, inputs.region, inputs.application);
         const environment = await findEnvironment(ctx.gatewayFor, inputs.region, inputs.application, inputs.environment);
-        lib_core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
+        core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
         const warning = platformWarning(environment);
         if (warning)
             warnings.push(warning);
@@ -69592,7 +69570,7 @@ async function main_decide(inputs, ctx, keep) {
             ? await beanstalk.version(inputs.application, inputs.versionLabel)
             : undefined;
         if (existing)
-            lib_core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
+            core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
         return { environment, existing };
     });
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
@@ -69626,12 +69604,12 @@ async function carryOut(plan, beanstalk, storage, deadline, started) {
         const since = new Date(clock.now());
         const bucket = await phase('Upload the bundle', async () => {
             const bucket = await resolveBucket(beanstalk, plan);
-            uploadedBytes = await uploadBundle(storage, plan, bucket);
+            uploadedBytes = await uploadBundle(storage, plan, bucket, clock);
             return bucket;
         });
         await phase(`Create version ${plan.label}`, async () => {
             const version = await createVersion(beanstalk, plan, bucket);
-            lib_core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
+            core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
             await waitProcessed(beanstalk, plan, deadline, since, bucket);
         });
     }
@@ -69656,7 +69634,7 @@ async function carryOut(plan, beanstalk, storage, deadline, started) {
         throw new common_errors/* UserError */.yo(reason, { input: 'timeout', title: 'Environment busy' });
     }
     if (!plan.wait) {
-        lib_core/* info */.pq(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`);
+        core/* info */.pq(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`);
         return {
             ...base,
             result: 'requested',
@@ -69667,7 +69645,7 @@ async function carryOut(plan, beanstalk, storage, deadline, started) {
     }
     const followed = await phase(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline)));
     if (followed.kind === 'success') {
-        lib_core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${formatDuration(clock.now() - started)}.`);
+        core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${formatDuration(clock.now() - started)}.`);
         return {
             ...base,
             result: 'deployed',
@@ -69698,7 +69676,7 @@ async function fail(plan, beanstalk, followed, ctx) {
         rollback =
             followed.kind === 'timeout'
                 ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
-                : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment));
+                : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock));
         reason += ` Rollback: ${rollback.detail}`;
     }
     reason += ` See ${plan.consoleUrl}`;
@@ -69717,10 +69695,6 @@ async function fail(plan, beanstalk, followed, ctx) {
         input: followed.kind === 'timeout' ? 'timeout' : undefined,
         title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'
     });
-}
-async function report(plan, outcome) {
-    setActionOutputs(plan, outcome);
-    await summary(plan, outcome).write();
 }
 
 
@@ -78900,10 +78874,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
+  z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -80301,7 +80276,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 

@@ -62830,7 +62830,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7637);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(307);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -62840,7 +62840,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7637:
+/***/ 307:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62850,95 +62850,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/common/inputs.ts
-
-
-/**
- * Typed input reading. Parsing is pure (`parse*`), reading goes through `@actions/core` (`read*`), so
- * the rules are unit-tested without an environment and the actions read a typed object once.
- */
-/** The raw value of an input, trimmed; `''` when unset. */
-function readRaw(name) {
-    return lib_core/* getInput */.V4(name, { trimWhitespace: true });
-}
-function readRequired(name, hint) {
-    const value = readRaw(name);
-    if (value === '') {
-        throw inputError(name, value, `it is required${hint ? `; ${hint}` : '.'}`);
-    }
-    return value;
-}
-function readOptional(name) {
-    const value = readRaw(name);
-    return value === '' ? undefined : value;
-}
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw (0,errors/* inputError */.Xu)(name, value, 'expected true or false.');
-}
-function readBoolean(name, fallback) {
-    return parseBoolean(name, readRaw(name), fallback);
-}
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * A duration in milliseconds: `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`300`).
- * Zero is allowed only where `allowZero` says so.
- */
-function parseDuration(name, value, fallback, options = {}) {
-    const text = (value === '' ? fallback : value).trim().toLowerCase();
-    const expected = 'expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).';
-    let ms;
-    if (/^\d+(\.\d+)?$/.test(text)) {
-        ms = Math.round(Number(text) * 1000);
-    }
-    else {
-        const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-        let total = 0;
-        let consumed = 0;
-        let match;
-        while ((match = re.exec(text)) !== null) {
-            total += Number(match[1]) * UNIT_MS[match[2]];
-            consumed = re.lastIndex;
-        }
-        if (consumed === 0 || consumed !== text.length)
-            throw (0,errors/* inputError */.Xu)(name, value, expected);
-        ms = Math.round(total);
-    }
-    if (!Number.isFinite(ms) || ms < 0)
-        throw (0,errors/* inputError */.Xu)(name, value, expected);
-    if (ms === 0 && !options.allowZero)
-        throw (0,errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
-    if (options.min !== undefined && ms < options.min) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${formatDuration(options.min)}.`);
-    }
-    if (options.max !== undefined && ms > options.max) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${formatDuration(options.max)}.`);
-    }
-    return ms;
-}
-function readDuration(name, fallback, options) {
-    return parseDuration(name, readRaw(name), fallback, options);
-}
-/** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
-function parseList(value) {
-    return value
-        .split(/[\n,]/)
-        .map(item => item.trim())
-        .filter(item => item !== '');
-}
-function readList(name) {
-    return parseList(core.getInput(name, { trimWhitespace: false }));
-}
-/** `1h 2m 3s`, `45s`, `1.5s`: for logs and summaries. */
+var core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: ./src/common/format.ts
+/** How durations and sizes read in logs, messages and job summaries. Pure. */
+/** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
 function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
@@ -62951,16 +62866,18 @@ function formatDuration(ms) {
     seconds -= m * 60;
     return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
 }
-/** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-    if (region === '') {
-        throw inputError('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+/** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KB', 'MB', 'GB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
-    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-        throw inputError('region', region, 'expected an AWS region code such as eu-central-1.');
-    }
-    return region;
+    return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -62968,69 +62885,49 @@ var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/common/log.ts
 
 
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
-    return lib_core/* group */.Os(title, fn);
+    return core/* group */.Os(title, fn);
 }
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
 function cell(value) {
     if (value === undefined || value === '')
         return '—';
     return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
-/**
- * A small Markdown job-summary builder. `write()` appends to GITHUB_STEP_SUMMARY, or, where that is not
- * set (older act, local runs), prints the summary into the log so nothing is lost and nothing fails.
- */
-class JobSummary {
-    parts = [];
-    heading(text, level = 3) {
-        this.parts.push(`${'#'.repeat(level)} ${text}\n`);
-        return this;
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = core/* summary */.z.stringify();
+    core/* summary */.z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,promises_.appendFile)(file, text, 'utf8');
+        return;
     }
-    line(text) {
-        this.parts.push(`${text}\n`);
-        return this;
-    }
-    table(rows) {
-        const out = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)];
-        this.parts.push(out.join('\n') + '\n');
-        return this;
-    }
-    grid(header, rows) {
-        const out = [
-            `| ${header.map(cell).join(' | ')} |`,
-            `|${header.map(() => '---').join('|')}|`,
-            ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-        ];
-        this.parts.push(out.join('\n') + '\n');
-        return this;
-    }
-    details(summaryText, body) {
-        this.parts.push(`<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n`);
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n');
-    }
-    async write(env = process.env) {
-        const text = this.toString() + '\n';
-        const file = env.GITHUB_STEP_SUMMARY;
-        if (file) {
-            await (0,promises_.appendFile)(file, text, 'utf8');
-        }
-        else {
-            lib_core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-            lib_core/* info */.pq(text);
-        }
-    }
+    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    core/* info */.pq(text);
 }
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = value === undefined ? '' : String(value);
-        lib_core/* setOutput */.uH(name, text);
-        lib_core/* debug */.Yz(`output ${name}=${text}`);
+        core/* setOutput */.uH(name, text);
+        core/* debug */.Yz(`output ${name}=${text}`);
     }
 }
 
@@ -63065,44 +62962,10 @@ class Deadline {
         await this.clock.sleep(Math.min(ms, this.remaining()));
     }
 }
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
-}
-class DeadlineExceededError extends Error {
-    lastError;
-    name = 'DeadlineExceededError';
-    constructor(message, lastError) {
-        super(message);
-        this.lastError = lastError;
-    }
-}
 /**
- * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes (then the last
- * error is thrown, so the user sees the real reason and not just "timed out").
- */
-async function retry(fn, options) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (error) {
-            if (!options.retryable(error))
-                throw error;
-            const delay = backoffDelay(attempt, options, options.random);
-            if (options.deadline.remaining() <= delay)
-                throw error;
-            options.onRetry?.(error, attempt, delay);
-            await options.deadline.sleep(delay);
-        }
-    }
-}
-/**
- * Polls `check` until it reports done. `check` decides its own next delay (adaptive polling), which is
- * clipped to the deadline. When the deadline passes, `onTimeout` makes the error to throw.
+ * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
+ * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
+ * round runs at the deadline itself. Returns undefined when the deadline has passed.
  */
 async function poll(check, options) {
     for (let round = 1;; round++) {
@@ -63110,9 +62973,43 @@ async function poll(check, options) {
         if (result.done)
             return result.value;
         if (options.deadline.expired())
-            throw options.onTimeout();
+            return undefined;
         await options.deadline.sleep(result.delayMs);
     }
+}
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
+ * used (the last wait is cut to what is left, then one more try), and then the last error is thrown, so the
+ * user sees the real reason and not just "timed out".
+ */
+async function retry(fn, options) {
+    const { deadline } = options;
+    let lastError;
+    const result = await poll(async (attempt) => {
+        try {
+            return { done: true, value: { value: await fn(attempt) } };
+        }
+        catch (error) {
+            if (!options.retryable(error))
+                throw error;
+            lastError = error;
+            if (deadline.expired())
+                return { done: false, delayMs: 0 };
+            const delayMs = Math.min(backoffDelay(attempt, options, options.random), deadline.remaining());
+            options.onRetry?.(error, attempt, delayMs);
+            return { done: false, delayMs };
+        }
+    }, { deadline });
+    if (result === undefined)
+        throw lastError;
+    return result.value;
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
@@ -63134,10 +63031,10 @@ function awsClientConfig(region, options = {}) {
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => lib_core/* debug */.Yz(content.map(String).join(' ')),
+            debug: (...content) => core/* debug */.Yz(content.map(String).join(' ')),
             info: () => undefined,
-            warn: (...content) => lib_core/* debug */.Yz(`aws-sdk warn: ${content.map(String).join(' ')}`),
-            error: (...content) => lib_core/* debug */.Yz(`aws-sdk error: ${content.map(String).join(' ')}`)
+            warn: (...content) => core/* debug */.Yz(`aws-sdk warn: ${content.map(String).join(' ')}`),
+            error: (...content) => core/* debug */.Yz(`aws-sdk error: ${content.map(String).join(' ')}`)
         }
     };
 }
@@ -63149,6 +63046,8 @@ function beanstalkConsoleUrl(region, environmentId, applicationName) {
         : `${base}#/application/overview?applicationName=${encodeURIComponent(applicationName)}`;
 }
 
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/cloudfront.ts
 
 
@@ -63204,7 +63103,7 @@ class CloudFrontGateway {
             for await (const output of (0,dist_cjs/* paginateListDistributions */.zQE)({ client: this.client }, {})) {
                 page++;
                 const items = output.DistributionList?.Items ?? [];
-                lib_core/* debug */.Yz(`ListDistributions page ${page}: ${items.length} distributions`);
+                core/* debug */.Yz(`ListDistributions page ${page}: ${items.length} distributions`);
                 for (const item of items) {
                     if (!item.Id)
                         continue;
@@ -63249,7 +63148,68 @@ class CloudFrontGateway {
     }
 }
 
+;// CONCATENATED MODULE: ./src/common/suggest.ts
+/**
+ * "Did you mean …?": the closest of the names that exist to the one given, for the messages about names that do
+ * not exist (Beanstalk applications and environments, CloudFront aliases and ids). Pure.
+ */
+/** Levenshtein distance (insert, delete, substitute: cost 1 each). */
+function editDistance(a, b) {
+    const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = previous[0];
+        previous[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = previous[j];
+            previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return previous[b.length];
+}
+/**
+ * The candidate nearest to `wanted` by edit distance (compared through `key`), when within `maxDistance`; the
+ * first of equals wins.
+ */
+function nearest(wanted, candidates, maxDistance, key) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(wanted, key(candidate));
+        if (distance <= maxDistance && (best === undefined || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+/**
+ * The closest name to `wanted`: an exact case-insensitive match first, then the smallest edit distance
+ * (case-insensitive) within a third of the name's length (at least 2), then a name that contains the other
+ * (e.g. `BrillianCRM` for `BrillianCRM-env`). Undefined when nothing is close.
+ */
+function closestName(wanted, names) {
+    const lower = wanted.toLowerCase();
+    const caseOnly = names.find(name => name.toLowerCase() === lower);
+    if (caseOnly !== undefined)
+        return caseOnly;
+    const near = nearest(lower, names, Math.max(2, Math.floor(wanted.length / 3)), name => name.toLowerCase());
+    if (near !== undefined)
+        return near;
+    return names.find(name => {
+        const other = name.toLowerCase();
+        return other.length >= 3 && lower.length >= 3 && (other.includes(lower) || lower.includes(other));
+    });
+}
+/** `"a", "b" and 3 more`, sorted, for messages. */
+function listNames(names, max = 10) {
+    if (names.length === 0)
+        return '(none)';
+    const sorted = [...names].sort((x, y) => x.localeCompare(y));
+    const shown = sorted.slice(0, max).map(name => `"${name}"`);
+    const more = sorted.length > max ? ` and ${sorted.length - max} more` : '';
+    return shown.join(', ') + more;
+}
+
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/distribution.ts
+
 
 /** True when a wildcard alias such as `*.example.com` covers `host` (one label deep, as CloudFront does). */
 function wildcardCovers(alias, host) {
@@ -63281,18 +63241,6 @@ function findDistribution(domain, distributions) {
     }
     return undefined;
 }
-/** Levenshtein edit distance. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
 /**
  * The alias closest to `domain`: its `www.` twin (or the name without `www.`) first, else the nearest by edit
  * distance when it is near enough to be a typo.
@@ -63304,16 +63252,8 @@ function closestAlias(domain, distributions) {
     if (exactTwin)
         return exactTwin;
     const bare = (name) => name.replace(/^www\./, '');
-    let best;
-    for (const candidate of candidates) {
-        const distance = editDistance(bare(domain), bare(candidate.alias));
-        if (best === undefined || distance < best.distance)
-            best = { ...candidate, distance };
-    }
-    if (best && best.distance <= Math.max(2, Math.floor(bare(domain).length / 4))) {
-        return { alias: best.alias, id: best.id };
-    }
-    return undefined;
+    const limit = Math.max(2, Math.floor(bare(domain).length / 4));
+    return nearest(bare(domain), candidates, limit, candidate => bare(candidate.alias));
 }
 /** One line per distribution: `E2ABC… brilliancrm.com, www.brilliancrm.com (d1234.cloudfront.net)`. */
 function describeDistributions(distributions, limit = 25) {
@@ -63349,15 +63289,97 @@ function unknownIdError(error, distributionId, distributions) {
             cause: error.cause
         });
     }
-    const closest = distributions
-        .map(d => ({ id: d.id, distance: editDistance(distributionId, d.id) }))
-        .sort((a, b) => a.distance - b.distance)[0];
-    const suggestion = closest.distance <= 2 ? ` Did you mean "${closest.id}"?` : '';
+    const closest = nearest(distributionId, distributions, 2, d => d.id);
+    const suggestion = closest ? ` Did you mean "${closest.id}"?` : '';
     return new errors/* UserError */.yo(`${error.message}${suggestion}\nDistributions (${distributions.length}):\n${describeDistributions(distributions)}`, { input: error.input, title: error.title, cause: error.cause });
 }
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/common/inputs.ts
+
+
+
+/**
+ * Typed input reading. Parsing is pure (`parse*`); `readRaw` is the one read through `@actions/core`, so the
+ * rules are unit-tested without an environment and each action reads a typed object once.
+ */
+/** The raw value of an input, trimmed; `''` when unset. */
+function readRaw(name) {
+    return core/* getInput */.V4(name, { trimWhitespace: true });
+}
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw (0,errors/* inputError */.Xu)(name, value, 'expected true or false.');
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * A duration in milliseconds: `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`300`).
+ * Zero is allowed only where `allowZero` says so.
+ */
+function parseDuration(name, value, fallback, options = {}) {
+    const text = (value === '' ? fallback : value).trim().toLowerCase();
+    const expected = 'expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).';
+    let ms;
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        ms = Math.round(Number(text) * 1000);
+    }
+    else {
+        const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+        let total = 0;
+        let consumed = 0;
+        let match;
+        while ((match = re.exec(text)) !== null) {
+            total += Number(match[1]) * UNIT_MS[match[2]];
+            consumed = re.lastIndex;
+        }
+        if (consumed === 0 || consumed !== text.length)
+            throw (0,errors/* inputError */.Xu)(name, value, expected);
+        ms = Math.round(total);
+    }
+    if (!Number.isFinite(ms) || ms < 0)
+        throw (0,errors/* inputError */.Xu)(name, value, expected);
+    if (ms === 0 && !options.allowZero)
+        throw (0,errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
+    if (options.min !== undefined && ms < options.min) {
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${formatDuration(options.min)}.`);
+    }
+    if (options.max !== undefined && ms > options.max) {
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${formatDuration(options.max)}.`);
+    }
+    return ms;
+}
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
+/** The `timeout` input of every action: a duration from 1 s to 6 h, `fallback` when empty. */
+function parseTimeout(value, fallback) {
+    return parseDuration('timeout', value, fallback, { min: 1000, max: MAX_TIMEOUT_MS });
+}
+/** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map(item => item.trim())
+        .filter(item => item !== '');
+}
+/** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    if (region === '') {
+        throw inputError('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+    }
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+        throw inputError('region', region, 'expected an AWS region code such as eu-central-1.');
+    }
+    return region;
+}
+
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/paths.ts
 
 /**
@@ -63473,8 +63495,6 @@ function planPaths(items, input = 'paths') {
 /** Defaults, as declared in actions/invalidate-cloudfront/action.yml (a test keeps the two in step). */
 const DEFAULTS = { paths: '/*', wait: 'true', timeout: '10m' };
 const INPUT_NAMES = ['distribution-id', 'domain', 'paths', 'wait', 'timeout'];
-/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
-const MAX_TIMEOUT_MS = 6 * 3_600_000;
 /** A CloudFront distribution id: upper-case letters and digits, such as E2ABCDEF123456. */
 function parseDistributionId(value) {
     const name = 'distribution-id';
@@ -63528,10 +63548,7 @@ function parseInputs(raw) {
     const pathsText = raw.paths.trim() === '' ? DEFAULTS.paths : raw.paths;
     const paths = planPaths(parseList(pathsText));
     const wait = parseBoolean('wait', raw.wait.trim(), DEFAULTS.wait === 'true');
-    const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
-        min: 1000,
-        max: MAX_TIMEOUT_MS
-    });
+    const timeoutMs = parseTimeout(raw.timeout.trim(), DEFAULTS.timeout);
     return { target, paths, wait, timeoutMs };
 }
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
@@ -63563,7 +63580,7 @@ async function createInvalidation(gateway, request, deadline, random = Math.rand
             random,
             retryable: error => (0,errors/* isAwsError */.m_)(error, 'TooManyInvalidationsInProgress'),
             onRetry: (error, attempt, delayMs) => {
-                lib_core/* info */.pq(`CloudFront is busy with other invalidations of ${distributionId} (${(0,errors/* awsErrorInfo */.sR)(error)?.code}: ${(0,errors/* awsErrorInfo */.sR)(error)?.message}); ` +
+                core/* info */.pq(`CloudFront is busy with other invalidations of ${distributionId} (${(0,errors/* awsErrorInfo */.sR)(error)?.code}: ${(0,errors/* awsErrorInfo */.sR)(error)?.message}); ` +
                     `trying again in ${formatDuration(delayMs)} (attempt ${attempt + 1}, ${formatDuration(deadline.remaining())} left of the ${formatDuration(deadline.budgetMs)} timeout).`);
             }
         });
@@ -63591,7 +63608,7 @@ async function waitForCompletion(gateway, distributionId, invalidation, deadline
     let latest = invalidation;
     if (latest.status === 'Completed')
         return latest;
-    return await poll(async (round) => {
+    const done = await poll(async (round) => {
         // Round 1 uses CreateInvalidation's answer (it is seconds old), unless the time is already up.
         if (round > 1 || deadline.expired()) {
             latest = await gateway.getInvalidation(distributionId, invalidation.id);
@@ -63600,12 +63617,12 @@ async function waitForCompletion(gateway, distributionId, invalidation, deadline
         if (latest.status === 'Completed')
             return { done: true, value: latest };
         return { done: false, delayMs: pollDelay(round) };
-    }, {
-        deadline,
-        onTimeout: () => new InvalidationTimeoutError(`Invalidation ${invalidation.id} on ${distributionId} is still ${latest.status} after ${formatDuration(deadline.elapsed())} (the \`timeout\` of ${formatDuration(deadline.budgetMs)}). ` +
-            `CloudFront keeps working on it and it will complete on its own: ${invalidationConsoleUrl(distributionId, invalidation.id)} . ` +
-            'Raise `timeout` to wait longer, or set `wait: false` not to wait.', latest)
-    });
+    }, { deadline });
+    if (done)
+        return done;
+    throw new InvalidationTimeoutError(`Invalidation ${invalidation.id} on ${distributionId} is still ${latest.status} after ${formatDuration(deadline.elapsed())} (the \`timeout\` of ${formatDuration(deadline.budgetMs)}). ` +
+        `CloudFront keeps working on it and it will complete on its own: ${invalidationConsoleUrl(distributionId, invalidation.id)} . ` +
+        'Raise `timeout` to wait longer, or set `wait: false` not to wait.', latest);
 }
 /** The wait ran out: the invalidation exists and is still running. */
 class InvalidationTimeoutError extends errors/* UserError */.yo {
@@ -63692,7 +63709,7 @@ const SHOWN_PATHS = 20;
 function pathList(paths) {
     return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
 }
-/** The job summary: one line with the paths, and the details. */
+/** The job summary (in core.summary): one line with the paths, and the details. */
 function summary(plan, outcome) {
     const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
     const shown = plan.paths.slice(0, SHOWN_PATHS);
@@ -63702,10 +63719,10 @@ function summary(plan, outcome) {
         : plan.wait
             ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
             : `${outcome.status} (not waited for: \`wait: false\`)`;
-    const text = new JobSummary()
-        .heading('CloudFront invalidation')
-        .line(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`)
-        .table([
+    const text = startSummary('CloudFront invalidation')
+        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
+        .addEOL()
+        .addRaw(markdownTable([
         [
             'Invalidation',
             `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
@@ -63717,11 +63734,10 @@ function summary(plan, outcome) {
             'Caller reference',
             `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
         ]
-    ]);
+    ]));
     if (plan.paths.length > SHOWN_PATHS) {
-        text.details(`All ${plan.paths.length} paths`, plan.paths.map(p => `- \`${p}\``).join('\n'));
+        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
     }
-    return text;
 }
 function setActionOutputs(plan, outcome) {
     setOutputs({
@@ -63751,7 +63767,7 @@ async function run(deps = {}) {
     const deadline = new Deadline(inputs.timeoutMs, clock);
     const distribution = await resolveDistribution(gateway, inputs);
     const plan = makePlan(inputs, distribution, env);
-    await phase('Plan', async () => describePlan(plan).forEach(line => lib_core/* info */.pq(line)));
+    await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
     const created = await create(gateway, plan, deadline);
     const outcome = await waitIfAsked(gateway, plan, created, deadline);
     await report(plan, outcome);
@@ -63763,13 +63779,13 @@ async function resolveDistribution(gateway, inputs) {
         return { id: target.distributionId };
     return await phase(`Find the distribution for ${target.domain}`, async () => {
         const distributions = await gateway.listDistributions();
-        lib_core/* info */.pq(`This account has ${distributions.length} CloudFront distribution(s).`);
+        core/* info */.pq(`This account has ${distributions.length} CloudFront distribution(s).`);
         const match = findDistribution(target.domain, distributions);
         if (!match)
             throw noDistributionError(target.domain, distributions);
-        lib_core/* info */.pq(`${target.domain} is served by:\n${describeDistributions([match.distribution])}`);
+        core/* info */.pq(`${target.domain} is served by:\n${describeDistributions([match.distribution])}`);
         if (match.matchedBy !== target.domain)
-            lib_core/* info */.pq(`(matched by ${match.matchedBy})`);
+            core/* info */.pq(`(matched by ${match.matchedBy})`);
         return { id: match.distribution.id, domain: target.domain };
     });
 }
@@ -63783,8 +63799,8 @@ async function create(gateway, plan, deadline) {
         // was made by an earlier try of this step with the same CallerReference.
         const createdAt = invalidation.createTime?.getTime();
         const reused = plan.callerReference.derived && createdAt !== undefined && createdAt < deadline.start - CLOCK_SKEW_MS;
-        lib_core/* info */.pq(`Invalidation ${invalidation.id}: ${invalidation.status}${reused ? ` (made at ${invalidation.createTime?.toISOString()} by an earlier try of this step: no second invalidation was made)` : ''}.`);
-        lib_core/* info */.pq(invalidationConsoleUrl(plan.distributionId, invalidation.id));
+        core/* info */.pq(`Invalidation ${invalidation.id}: ${invalidation.status}${reused ? ` (made at ${invalidation.createTime?.toISOString()} by an earlier try of this step: no second invalidation was made)` : ''}.`);
+        core/* info */.pq(invalidationConsoleUrl(plan.distributionId, invalidation.id));
         return {
             invalidationId: invalidation.id,
             status: invalidation.status,
@@ -63799,7 +63815,7 @@ async function withDistributionList(gateway, error) {
         return unknownIdError(error, error.distributionId, await gateway.listDistributions());
     }
     catch (listError) {
-        lib_core/* debug */.Yz(`Could not list the distributions to help: ${String(listError)}`);
+        core/* debug */.Yz(`Could not list the distributions to help: ${String(listError)}`);
         return error;
     }
 }
@@ -63809,7 +63825,7 @@ async function waitIfAsked(gateway, plan, created, deadline) {
         return created;
     try {
         const done = await phase('Wait for CloudFront', () => {
-            lib_core/* info */.pq(`Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`);
+            core/* info */.pq(`Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`);
             return waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, progressLogger(deadline, created.status));
         });
         return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
@@ -63826,18 +63842,19 @@ function progressLogger(deadline, initial) {
     let last = { status: initial, at: deadline.elapsed() };
     return status => {
         const at = deadline.elapsed();
-        lib_core/* debug */.Yz(`GetInvalidation after ${formatDuration(at)}: ${status}`);
+        core/* debug */.Yz(`GetInvalidation after ${formatDuration(at)}: ${status}`);
         if (status === last.status && at - last.at < 30_000)
             return;
-        lib_core/* info */.pq(`${formatDuration(at)}: ${status}`);
+        core/* info */.pq(`${formatDuration(at)}: ${status}`);
         last = { status, at };
     };
 }
 async function report(plan, outcome) {
     setActionOutputs(plan, outcome);
-    await summary(plan, outcome).write();
+    summary(plan, outcome);
+    await writeSummary();
     if (outcome.status === 'Completed') {
-        lib_core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
+        core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
     }
 }
 
@@ -64101,10 +64118,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
-  uH: () => (/* binding */ setOutput)
+  uH: () => (/* binding */ setOutput),
+  z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -65502,7 +65520,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 

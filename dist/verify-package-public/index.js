@@ -28492,7 +28492,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2857);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1448);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -28502,7 +28502,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2857:
+/***/ 1448:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28512,30 +28512,181 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: ./src/common/format.ts
+/** How durations and sizes read in logs, messages and job summaries. Pure. */
+/** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 10_000)
+        return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s`;
+    let seconds = Math.round(ms / 1000);
+    const h = Math.floor(seconds / 3600);
+    seconds -= h * 3600;
+    const m = Math.floor(seconds / 60);
+    seconds -= m * 60;
+    return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
+}
+/** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    const units = ['KB', 'MB', 'GB'];
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/common/log.ts
+
+
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+/** Runs one phase of an action inside a collapsible log group. */
+async function phase(title, fn) {
+    return core/* group */.Os(title, fn);
+}
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = core/* summary */.z.stringify();
+    core/* summary */.z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
+        return;
+    }
+    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    core/* info */.pq(text);
+}
+/** Sets every output and echoes it in the debug log. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const text = value === undefined ? '' : String(value);
+        core/* setOutput */.uH(name, text);
+        core/* debug */.Yz(`output ${name}=${text}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/common/retry.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
+};
+/** An overall time budget. */
+class Deadline {
+    budgetMs;
+    clock;
+    start;
+    end;
+    constructor(budgetMs, clock = systemClock) {
+        this.budgetMs = budgetMs;
+        this.clock = clock;
+        this.start = clock.now();
+        this.end = this.start + budgetMs;
+    }
+    remaining() {
+        return Math.max(0, this.end - this.clock.now());
+    }
+    expired() {
+        return this.remaining() <= 0;
+    }
+    elapsed() {
+        return this.clock.now() - this.start;
+    }
+    /** Sleeps `ms`, or less when the deadline comes first. */
+    async sleep(ms) {
+        await this.clock.sleep(Math.min(ms, this.remaining()));
+    }
+}
+/**
+ * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
+ * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
+ * round runs at the deadline itself. Returns undefined when the deadline has passed.
+ */
+async function poll(check, options) {
+    for (let round = 1;; round++) {
+        const result = await check(round);
+        if (result.done)
+            return result.value;
+        if (options.deadline.expired())
+            return undefined;
+        await options.deadline.sleep(result.delayMs);
+    }
+}
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
+ * used (the last wait is cut to what is left, then one more try), and then the last error is thrown, so the
+ * user sees the real reason and not just "timed out".
+ */
+async function retry(fn, options) {
+    const { deadline } = options;
+    let lastError;
+    const result = await poll(async (attempt) => {
+        try {
+            return { done: true, value: { value: await fn(attempt) } };
+        }
+        catch (error) {
+            if (!options.retryable(error))
+                throw error;
+            lastError = error;
+            if (deadline.expired())
+                return { done: false, delayMs: 0 };
+            const delayMs = Math.min(backoffDelay(attempt, options, options.random), deadline.remaining());
+            options.onRetry?.(error, attempt, delayMs);
+            return { done: false, delayMs };
+        }
+    }, { deadline });
+    if (result === undefined)
+        throw lastError;
+    return result.value;
+}
+
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
 
 
+
 /**
- * Typed input reading. Parsing is pure (`parse*`), reading goes through `@actions/core` (`read*`), so
- * the rules are unit-tested without an environment and the actions read a typed object once.
+ * Typed input reading. Parsing is pure (`parse*`); `readRaw` is the one read through `@actions/core`, so the
+ * rules are unit-tested without an environment and each action reads a typed object once.
  */
 /** The raw value of an input, trimmed; `''` when unset. */
 function readRaw(name) {
-    return lib_core/* getInput */.V4(name, { trimWhitespace: true });
-}
-function readRequired(name, hint) {
-    const value = readRaw(name);
-    if (value === '') {
-        throw inputError(name, value, `it is required${hint ? `; ${hint}` : '.'}`);
-    }
-    return value;
-}
-function readOptional(name) {
-    const value = readRaw(name);
-    return value === '' ? undefined : value;
+    return core/* getInput */.V4(name, { trimWhitespace: true });
 }
 function parseBoolean(name, value, fallback) {
     if (value === '')
@@ -28546,9 +28697,6 @@ function parseBoolean(name, value, fallback) {
     if (lower === 'false')
         return false;
     throw (0,errors/* inputError */.Xu)(name, value, 'expected true or false.');
-}
-function readBoolean(name, fallback) {
-    return parseBoolean(name, readRaw(name), fallback);
 }
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
@@ -28587,8 +28735,11 @@ function parseDuration(name, value, fallback, options = {}) {
     }
     return ms;
 }
-function readDuration(name, fallback, options) {
-    return parseDuration(name, readRaw(name), fallback, options);
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
+/** The `timeout` input of every action: a duration from 1 s to 6 h, `fallback` when empty. */
+function parseTimeout(value, fallback) {
+    return parseDuration('timeout', value, fallback, { min: 1000, max: MAX_TIMEOUT_MS });
 }
 /** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
 function parseList(value) {
@@ -28596,22 +28747,6 @@ function parseList(value) {
         .split(/[\n,]/)
         .map(item => item.trim())
         .filter(item => item !== '');
-}
-function readList(name) {
-    return parseList(core.getInput(name, { trimWhitespace: false }));
-}
-/** `1h 2m 3s`, `45s`, `1.5s`: for logs and summaries. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 10_000)
-        return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s`;
-    let seconds = Math.round(ms / 1000);
-    const h = Math.floor(seconds / 3600);
-    seconds -= h * 3600;
-    const m = Math.floor(seconds / 60);
-    seconds -= m * 60;
-    return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
 }
 /** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
 function resolveRegion(input, env = process.env) {
@@ -28625,175 +28760,38 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./src/common/log.ts
-
-
-/** Runs one phase of an action inside a collapsible log group. */
-async function phase(title, fn) {
-    return lib_core/* group */.Os(title, fn);
-}
-/** Escapes text for a Markdown table cell. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/**
- * A small Markdown job-summary builder. `write()` appends to GITHUB_STEP_SUMMARY, or, where that is not
- * set (older act, local runs), prints the summary into the log so nothing is lost and nothing fails.
- */
-class JobSummary {
-    parts = [];
-    heading(text, level = 3) {
-        this.parts.push(`${'#'.repeat(level)} ${text}\n`);
-        return this;
-    }
-    line(text) {
-        this.parts.push(`${text}\n`);
-        return this;
-    }
-    table(rows) {
-        const out = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)];
-        this.parts.push(out.join('\n') + '\n');
-        return this;
-    }
-    grid(header, rows) {
-        const out = [
-            `| ${header.map(cell).join(' | ')} |`,
-            `|${header.map(() => '---').join('|')}|`,
-            ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-        ];
-        this.parts.push(out.join('\n') + '\n');
-        return this;
-    }
-    details(summaryText, body) {
-        this.parts.push(`<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n`);
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n');
-    }
-    async write(env = process.env) {
-        const text = this.toString() + '\n';
-        const file = env.GITHUB_STEP_SUMMARY;
-        if (file) {
-            await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
-        }
-        else {
-            lib_core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-            lib_core/* info */.pq(text);
-        }
-    }
-}
-/** Sets every output and echoes it in the debug log. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        const text = value === undefined ? '' : String(value);
-        lib_core/* setOutput */.uH(name, text);
-        lib_core/* debug */.Yz(`output ${name}=${text}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/common/retry.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
-};
-/** An overall time budget. */
-class Deadline {
-    budgetMs;
-    clock;
-    start;
-    end;
-    constructor(budgetMs, clock = systemClock) {
-        this.budgetMs = budgetMs;
-        this.clock = clock;
-        this.start = clock.now();
-        this.end = this.start + budgetMs;
-    }
-    remaining() {
-        return Math.max(0, this.end - this.clock.now());
-    }
-    expired() {
-        return this.remaining() <= 0;
-    }
-    elapsed() {
-        return this.clock.now() - this.start;
-    }
-    /** Sleeps `ms`, or less when the deadline comes first. */
-    async sleep(ms) {
-        await this.clock.sleep(Math.min(ms, this.remaining()));
-    }
-}
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
-}
-class DeadlineExceededError extends Error {
-    lastError;
-    name = 'DeadlineExceededError';
-    constructor(message, lastError) {
-        super(message);
-        this.lastError = lastError;
-    }
-}
-/**
- * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes (then the last
- * error is thrown, so the user sees the real reason and not just "timed out").
- */
-async function retry(fn, options) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (error) {
-            if (!options.retryable(error))
-                throw error;
-            const delay = backoffDelay(attempt, options, options.random);
-            if (options.deadline.remaining() <= delay)
-                throw error;
-            options.onRetry?.(error, attempt, delay);
-            await options.deadline.sleep(delay);
-        }
-    }
-}
-/**
- * Polls `check` until it reports done. `check` decides its own next delay (adaptive polling), which is
- * clipped to the deadline. When the deadline passes, `onTimeout` makes the error to throw.
- */
-async function poll(check, options) {
-    for (let round = 1;; round++) {
-        const result = await check(round);
-        if (result.done)
-            return result.value;
-        if (options.deadline.expired())
-            throw options.onTimeout();
-        await options.deadline.sleep(result.delayMs);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/common/image-ref.ts
 /**
- * The grammar of container image references (as in distribution's reference package), shared by the
- * actions that read them: verify-package-public (`image`) and deploy-beanstalk (compose images, `image`).
- * Each action keeps its own rules and messages on top. Pure: no I/O.
+ * Container image references: the one parser of their grammar (as in distribution's reference package),
+ * shared by the actions that read them: deploy-beanstalk (compose images, `image`) and verify-package-public
+ * (`image`). An action adds only its own rules and words its own messages from `ImageRefError.problem`. Pure.
  */
 /** One repository path component. */
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** A registry host: a DNS name or a bracketed IPv6 address, with an optional port (any case). */
 const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::\d{1,5})?$/i;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+const DOCKER_HUB = 'docker.io';
 /** Docker Hub's names as people write them. */
 const DOCKER_HUB_NAMES = new Set([
     'docker.io',
     'index.docker.io',
     'registry-1.docker.io'
 ]);
+/** What is wrong with a reference: `problem` for the action's own wording, `message` a plain default. */
+class ImageRefError extends Error {
+    problem;
+    part;
+    name = 'ImageRefError';
+    constructor(problem, message, 
+    /** The part at fault (the tag, the host, the component…), when there is one. */
+    part) {
+        super(message);
+        this.problem = problem;
+        this.part = part;
+    }
+}
 /** True when a reference's first component names a registry host (a dot or a port, or localhost). */
 function looksLikeHost(component) {
     return component.includes('.') || component.includes(':') || component.toLowerCase() === 'localhost';
@@ -28814,6 +28812,76 @@ function splitTagAndDigest(value) {
         name = name.slice(0, colon);
     }
     return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+/** `[HOST[:PORT]/]PATH[:TAG][@DIGEST]` into its parts, unchecked. */
+function splitImageRef(value) {
+    const { name, tag, digest } = splitTagAndDigest(value);
+    const slash = name.indexOf('/');
+    const first = slash < 0 ? name : name.slice(0, slash);
+    const host = slash >= 0 && looksLikeHost(first) ? first : undefined;
+    const path = host === undefined ? name : name.slice(slash + 1);
+    return {
+        ...(host === undefined ? {} : { host }),
+        path,
+        ...(tag === undefined ? {} : { tag }),
+        ...(digest === undefined ? {} : { digest })
+    };
+}
+/** Parses `[HOST[:PORT]/]PATH[:TAG][@DIGEST]`; throws an ImageRefError saying what is wrong. */
+function parseImageRef(ref) {
+    const value = ref.trim();
+    if (value === '')
+        throw new ImageRefError('empty', 'the image reference is empty');
+    if (/\s/.test(value))
+        throw new ImageRefError('spaces', `"${value}" contains spaces`);
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+    if (scheme) {
+        throw new ImageRefError('scheme', `"${value}" has a scheme (drop "${scheme[0]}")`, value.slice(scheme[0].length));
+    }
+    const { host, path, tag, digest } = splitImageRef(value);
+    if (digest !== undefined && !DIGEST.test(digest))
+        throw new ImageRefError('digest', `"${value}" has an invalid digest "${digest}" (expected sha256:<hex>)`, digest);
+    if (tag !== undefined && !TAG.test(tag))
+        throw new ImageRefError('tag', `"${value}" has an invalid tag "${tag}"`, tag);
+    let registry = DOCKER_HUB;
+    if (host !== undefined) {
+        if (!HOST.test(host))
+            throw new ImageRefError('host', `"${value}" has an invalid registry host "${host}"`, host);
+        registry = host.toLowerCase();
+    }
+    const parts = path.split('/');
+    if (parts.some(p => p === ''))
+        throw new ImageRefError('empty-component', `"${value}" has an empty path component`);
+    for (const part of parts) {
+        if (part !== part.toLowerCase()) {
+            throw new ImageRefError('upper-case', `"${value}" has upper-case letters in "${part}": repository names must be lower case`, part);
+        }
+        if (!COMPONENT.test(part))
+            throw new ImageRefError('component', `"${value}" has an invalid repository component "${part}"`, part);
+    }
+    if (DOCKER_HUB_NAMES.has(registry)) {
+        registry = DOCKER_HUB;
+        if (parts.length === 1)
+            parts.unshift('library');
+    }
+    const repository = parts.join('/');
+    if (repository.length > 255)
+        throw new ImageRefError('too-long', `"${value}" has a repository name over 255 characters`);
+    return {
+        registry,
+        repository,
+        ...(tag === undefined ? {} : { tag }),
+        ...(digest === undefined ? {} : { digest })
+    };
+}
+/** Same registry and repository, ignoring tag and digest (`nginx` ≡ `docker.io/library/nginx`). */
+function sameRepository(a, b) {
+    const norm = (r) => (DOCKER_HUB_NAMES.has(r) ? DOCKER_HUB : r);
+    return norm(a.registry) === norm(b.registry) && a.repository === b.repository;
+}
+/** `registry/repository` for messages. */
+function repositoryName(ref) {
+    return `${ref.registry}/${ref.repository}`;
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/reference.ts
@@ -28838,23 +28906,30 @@ function registryBaseUrl(ref) {
 /** Parses `image`; throws a UserError naming the input, the value and the expected form. */
 function parseReference(input) {
     const value = input.trim();
-    if (value === '')
-        throw (0,errors/* inputError */.Xu)(INPUT, value, `it is required: the image to check, such as ${EXAMPLE}.`);
-    if (/\s/.test(value))
-        throw (0,errors/* inputError */.Xu)(INPUT, value, `expected one image reference without spaces, such as ${EXAMPLE}.`);
-    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
-    if (scheme) {
-        throw (0,errors/* inputError */.Xu)(INPUT, value, `expected a reference without a scheme: use "${value.slice(scheme[0].length)}".`);
+    // The grammar is common/image-ref.ts; the rules below are this action's own (a registry is required, GHCR
+    // needs an owner, sha256 digests only) and so are the messages.
+    let parsed;
+    let problem;
+    try {
+        parsed = parseImageRef(value);
     }
-    // Split off @digest, then :tag (a colon after the last slash), then the host (the first component).
-    const { name: rest, tag, digest } = splitTagAndDigest(value);
-    const slash = rest.indexOf('/');
-    const first = slash < 0 ? rest : rest.slice(0, slash);
-    if (!looksLikeHost(first)) {
+    catch (error) {
+        if (!(error instanceof ImageRefError))
+            throw error;
+        problem = error;
+    }
+    if (problem && ['empty', 'spaces', 'scheme'].includes(problem.problem))
+        throw refusal(value, problem);
+    const split = splitImageRef(value);
+    // `ghcr.io` alone: a registry host without a path.
+    const hostOnly = split.host === undefined && !split.path.includes('/') && looksLikeHost(split.path);
+    const first = hostOnly ? split.path : split.host;
+    const path = hostOnly ? '' : split.path;
+    const { tag, digest } = split;
+    if (first === undefined) {
         throw (0,errors/* inputError */.Xu)(INPUT, value, `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}".`);
     }
     const registry = first.toLowerCase();
-    const path = slash < 0 ? '' : rest.slice(slash + 1);
     if (!HOST.test(registry))
         throw (0,errors/* inputError */.Xu)(INPUT, value, `"${first}" is not a registry host name; expected ${EXAMPLE}.`);
     const hostname = registry.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
@@ -28872,28 +28947,14 @@ function parseReference(input) {
         const fixed = `${registry}/${lower}${tag !== undefined ? `:${tag}` : ''}${lowerDigest !== undefined ? `@${lowerDigest}` : ''}`;
         throw (0,errors/* inputError */.Xu)(INPUT, value, `image names must be lower case: use "${fixed}".`);
     }
-    const bad = components.find(c => !COMPONENT.test(c));
-    if (bad !== undefined) {
-        throw (0,errors/* inputError */.Xu)(INPUT, value, bad === ''
-            ? 'it has an empty path component (a doubled or trailing "/").'
-            : `"${bad}" is not a valid name component: use lower-case letters, digits and single separators (".", "_", "__", "-"), starting and ending with a letter or digit.`);
-    }
-    if (tag !== undefined && !TAG.test(tag)) {
-        throw (0,errors/* inputError */.Xu)(INPUT, value, tag === ''
-            ? 'the tag after ":" is empty: write a tag (such as latest) or leave out the ":".'
-            : `the tag "${tag}" is not valid: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`);
-    }
+    if (problem || parsed === undefined)
+        throw refusal(value, problem);
     if (digest !== undefined) {
-        const m = /^sha256:([0-9a-f]*)$/.exec(digest);
-        if (!m)
-            throw (0,errors/* inputError */.Xu)(INPUT, value, `the digest must have the form sha256:<64 hex digits>.`);
-        if (m[1].length !== 64) {
-            throw (0,errors/* inputError */.Xu)(INPUT, value, `the digest has ${m[1].length} hex digits after "sha256:"; a sha256 digest has 64.`);
-        }
+        const wrong = digestProblem(digest);
+        if (wrong)
+            throw (0,errors/* inputError */.Xu)(INPUT, value, wrong);
     }
     const dockerHub = DOCKER_HUB_NAMES.has(registry);
-    // Docker Hub's official images live under `library/` (`docker.io/nginx` is `library/nginx`).
-    const repository = dockerHub && components.length === 1 ? `library/${path}` : path;
     const owner = components.length >= 2 ? components[0] : undefined;
     const name = components.length >= 2 ? components.slice(1).join('/') : components[0];
     const effectiveTag = digest === undefined ? (tag ?? DEFAULT_TAG) : tag;
@@ -28902,7 +28963,8 @@ function parseReference(input) {
         registry,
         hostname,
         endpoint: dockerHub ? DOCKER_HUB_ENDPOINT : registry,
-        repository,
+        // Docker Hub's official images live under `library/` (`docker.io/nginx` is `library/nginx`).
+        repository: parsed.repository,
         owner,
         name,
         tag: effectiveTag,
@@ -28912,6 +28974,44 @@ function parseReference(input) {
         loopback
     };
 }
+/** Only sha256 digests, in full. */
+function digestProblem(digest) {
+    const m = /^sha256:([0-9a-f]*)$/.exec(digest);
+    if (!m)
+        return 'the digest must have the form sha256:<64 hex digits>.';
+    if (m[1].length !== 64)
+        return `the digest has ${m[1].length} hex digits after "sha256:"; a sha256 digest has 64.`;
+    return undefined;
+}
+/** This action's words for what the grammar found wrong. */
+function refusal(value, error) {
+    const why = () => {
+        switch (error?.problem) {
+            case 'empty':
+                return `it is required: the image to check, such as ${EXAMPLE}.`;
+            case 'spaces':
+                return `expected one image reference without spaces, such as ${EXAMPLE}.`;
+            case 'scheme':
+                return `expected a reference without a scheme: use "${error.part}".`;
+            case 'host':
+                return `"${error.part}" is not a registry host name; expected ${EXAMPLE}.`;
+            case 'empty-component':
+                return 'it has an empty path component (a doubled or trailing "/").';
+            case 'upper-case':
+            case 'component':
+                return `"${error.part}" is not a valid name component: use lower-case letters, digits and single separators (".", "_", "__", "-"), starting and ending with a letter or digit.`;
+            case 'tag':
+                return error.part === ''
+                    ? 'the tag after ":" is empty: write a tag (such as latest) or leave out the ":".'
+                    : `the tag "${error.part}" is not valid: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`;
+            case 'digest':
+                return digestProblem(error.part ?? '') ?? `${error.message}.`;
+            default:
+                return `${error?.message ?? 'not a valid image reference'}.`;
+        }
+    };
+    return (0,errors/* inputError */.Xu)(INPUT, value, why());
+}
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/inputs.ts
 
@@ -28919,15 +29019,10 @@ function parseReference(input) {
 /** Defaults, as declared in actions/verify-package-public/action.yml (a test keeps the two in step). */
 const DEFAULTS = { token: '${{ github.token }}', timeout: '30s', 'fail-on-private': 'true' };
 const INPUT_NAMES = ['image', 'token', 'timeout', 'fail-on-private'];
-/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
-const MAX_TIMEOUT_MS = 6 * 3_600_000;
 /** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
 function parseInputs(raw) {
     const image = parseReference(raw.image);
-    const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
-        min: 1000,
-        max: MAX_TIMEOUT_MS
-    });
+    const timeoutMs = parseTimeout(raw.timeout.trim(), DEFAULTS.timeout);
     const failOnPrivate = parseBoolean('fail-on-private', raw['fail-on-private'].trim(), DEFAULTS['fail-on-private'] === 'true');
     const token = raw.token.trim();
     return { image, token: token === '' ? undefined : token, timeoutMs, failOnPrivate };
@@ -28998,14 +29093,14 @@ async function checkAnonymousPull(ref, options) {
     const http = options.fetch ?? fetch;
     const url = `${registryBaseUrl(ref)}/v2/${ref.repository}/manifests/${ref.reference}`;
     const request = async (target, init) => {
-        lib_core/* debug */.Yz(`${init.method ?? 'GET'} ${target}`);
+        core/* debug */.Yz(`${init.method ?? 'GET'} ${target}`);
         try {
             const response = await http(target, {
                 ...init,
                 redirect: 'follow',
                 signal: AbortSignal.timeout(options.requestTimeoutMs)
             });
-            lib_core/* debug */.Yz(`→ ${response.status} ${response.statusText}`);
+            core/* debug */.Yz(`→ ${response.status} ${response.statusText}`);
             return response;
         }
         catch (error) {
@@ -29100,7 +29195,7 @@ async function anonymousToken(ref, params, request) {
         throw new RegistryProtocolError(`the token endpoint ${realm.host} answered without a token.`);
     }
     // An anonymous token is no secret, but keep it out of logs all the same.
-    lib_core/* setSecret */.Pq(token);
+    core/* setSecret */.Pq(token);
     return token;
 }
 function interpret(ref, response) {
@@ -29145,7 +29240,7 @@ async function lookUpPackage(owner, name, options) {
     const base = options.apiUrl.replace(/\/+$/, '');
     for (const ownerType of ['orgs', 'users']) {
         const url = `${base}/${ownerType}/${encodeURIComponent(owner)}/packages/container/${encodeURIComponent(name)}`;
-        lib_core/* debug */.Yz(`GET ${url}`);
+        core/* debug */.Yz(`GET ${url}`);
         let response;
         try {
             response = await (options.fetch ?? fetch)(url, {
@@ -29161,7 +29256,7 @@ async function lookUpPackage(owner, name, options) {
         catch (error) {
             return { kind: 'unavailable', reason: `the GitHub API did not answer: ${networkReason(error)}` };
         }
-        lib_core/* debug */.Yz(`→ ${response.status} ${response.statusText}`);
+        core/* debug */.Yz(`→ ${response.status} ${response.statusText}`);
         if (response.status === 404)
             continue;
         const body = (await response.json().catch(() => undefined));
@@ -29206,13 +29301,21 @@ function settingsUrl(serverUrl, ownerType, owner, name) {
 function requestTimeout(deadline) {
     return Math.min(15_000, Math.max(5_000, deadline.remaining()));
 }
+const BACKOFF = { baseMs: 1_000, maxMs: 8_000 };
+/** "Not found" (a push still settling), network faults, 429 and 5xx; a refused pull is final. */
+const retryable = (error) => error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError;
 /**
  * The anonymous pull check, retried while the registry catches up after a push: "not found", network faults,
  * 429 and 5xx are tried again with backoff until the deadline; a refused pull is final at once.
  */
 async function pullWithRetry(image, deadline, http) {
     try {
-        return await untilDeadline(deadline, () => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }), (error, attempt, delayMs) => lib_core/* info */.pq(`Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : error.message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`));
+        return await retry(() => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }), {
+            ...BACKOFF,
+            deadline,
+            retryable,
+            onRetry: (error, attempt, delayMs) => core/* info */.pq(`Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : error.message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`)
+        });
     }
     catch (error) {
         if (error instanceof ManifestNotFoundError) {
@@ -29230,32 +29333,12 @@ async function pullWithRetry(image, deadline, http) {
         throw error;
     }
 }
-const BACKOFF = { baseMs: 1_000, maxMs: 8_000 };
-const retryable = (error) => error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError;
-/**
- * Tries until success, a final answer or the deadline: the whole budget is used (the last wait is cut to
- * what is left, then one more try), so "not found" means "not found once the timeout was spent".
- */
-async function untilDeadline(deadline, fn, onRetry) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            if (!retryable(error) || deadline.expired())
-                throw error;
-            const delay = Math.min(backoffDelay(attempt, BACKOFF), deadline.remaining());
-            onRetry(error, attempt, delay);
-            await deadline.sleep(delay);
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/report.ts
 
 
 
-/** The job summary: one line with the verdict, then the details. */
+/** The job summary (in core.summary): one line with the verdict, then the details. */
 function summary(image, verdict) {
     const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌';
     const headline = verdict.outcome === 'pullable'
@@ -29263,32 +29346,33 @@ function summary(image, verdict) {
         : verdict.outcome === 'not-found'
             ? `\`${image.display}\` was not found.`
             : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
-    const text = new JobSummary().heading('Package visibility').line(`${mark} ${headline}`);
+    const text = startSummary('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL();
     if (verdict.level !== 'ok')
-        text.line(verdict.message);
-    return text.table([
+        text.addRaw(verdict.message, true).addEOL();
+    text.addRaw(markdownTable([
         ['Image', `\`${image.display}\``],
         ['Visibility', verdict.visibility],
         ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
         ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
         ['Settings', verdict.settingsUrl]
-    ]);
+    ]));
 }
 /** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */
 async function report(image, verdict) {
     setOutputs({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest });
-    await summary(image, verdict).write();
+    summary(image, verdict);
+    await writeSummary();
     for (const warning of verdict.warnings)
-        lib_core/* warning */.$e(warning, { title: 'Package visibility' });
+        core/* warning */.$e(warning, { title: 'Package visibility' });
     if (verdict.level === 'error') {
         throw new errors/* UserError */.yo(verdict.message, {
             title: verdict.outcome === 'not-found' ? 'Image not found' : 'Package is not public'
         });
     }
     if (verdict.level === 'warning')
-        lib_core/* warning */.$e(verdict.message, { title: 'Package is not public' });
+        core/* warning */.$e(verdict.message, { title: 'Package is not public' });
     else
-        lib_core/* info */.pq(verdict.message);
+        core/* info */.pq(verdict.message);
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/verdict.ts
@@ -29406,15 +29490,15 @@ async function run(deps = {}) {
     const { fetch: http = fetch, clock = systemClock, env = process.env } = deps;
     const inputs = readInputs();
     if (inputs.token)
-        lib_core/* setSecret */.Pq(inputs.token);
+        core/* setSecret */.Pq(inputs.token);
     const apiPlan = planApi(inputs, env);
-    await phase('Plan', async () => describePlan(inputs, apiPlan).forEach(line => lib_core/* info */.pq(line)));
+    await phase('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core/* info */.pq(line)));
     if (!apiPlan.ask && apiPlan.notice)
-        lib_core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
+        core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
     const deadline = new Deadline(inputs.timeoutMs, clock);
     const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
         const result = await pullWithRetry(inputs.image, deadline, http);
-        lib_core/* info */.pq(result.kind === 'pullable'
+        core/* info */.pq(result.kind === 'pullable'
             ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.`
             : result.kind === 'denied'
                 ? `Refused: ${result.detail}.`
@@ -29486,7 +29570,7 @@ async function diagnose(inputs, apiPlan, http) {
             requestTimeoutMs: 10_000,
             fetch: http
         });
-        lib_core/* info */.pq(result.kind === 'found'
+        core/* info */.pq(result.kind === 'found'
             ? `Visibility: ${result.visibility} (${result.ownerType === 'orgs' ? 'organisation' : 'user'} package).`
             : result.kind === 'missing'
                 ? 'The packages API does not know this package (as an organisation or a user package).'
@@ -29494,7 +29578,7 @@ async function diagnose(inputs, apiPlan, http) {
                     ? `The packages API refused the token (${result.status}).`
                     : `No answer: ${result.reason}.`);
         if (result.kind === 'unavailable') {
-            lib_core/* warning */.$e(`${result.reason}: the package's visibility is not known; the anonymous pull check decides.`, {
+            core/* warning */.$e(`${result.reason}: the package's visibility is not known; the anonymous pull check decides.`, {
                 title: 'Package visibility'
             });
         }
@@ -29716,10 +29800,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -31117,7 +31202,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 

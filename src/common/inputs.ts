@@ -1,27 +1,15 @@
 import * as core from '@actions/core'
 import { inputError } from './errors.js'
+import { formatDuration } from './format.js'
 
 /**
- * Typed input reading. Parsing is pure (`parse*`), reading goes through `@actions/core` (`read*`), so
- * the rules are unit-tested without an environment and the actions read a typed object once.
+ * Typed input reading. Parsing is pure (`parse*`); `readRaw` is the one read through `@actions/core`, so the
+ * rules are unit-tested without an environment and each action reads a typed object once.
  */
 
 /** The raw value of an input, trimmed; `''` when unset. */
 export function readRaw(name: string): string {
   return core.getInput(name, { trimWhitespace: true })
-}
-
-export function readRequired(name: string, hint?: string): string {
-  const value = readRaw(name)
-  if (value === '') {
-    throw inputError(name, value, `it is required${hint ? `; ${hint}` : '.'}`)
-  }
-  return value
-}
-
-export function readOptional(name: string): string | undefined {
-  const value = readRaw(name)
-  return value === '' ? undefined : value
 }
 
 export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
@@ -30,10 +18,6 @@ export function parseBoolean(name: string, value: string, fallback: boolean): bo
   if (lower === 'true') return true
   if (lower === 'false') return false
   throw inputError(name, value, 'expected true or false.')
-}
-
-export function readBoolean(name: string, fallback: boolean): boolean {
-  return parseBoolean(name, readRaw(name), fallback)
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
@@ -76,12 +60,12 @@ export function parseDuration(
   return ms
 }
 
-export function readDuration(
-  name: string,
-  fallback: string,
-  options?: { min?: number; max?: number; allowZero?: boolean }
-): number {
-  return parseDuration(name, readRaw(name), fallback, options)
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+export const MAX_TIMEOUT_MS = 6 * 3_600_000
+
+/** The `timeout` input of every action: a duration from 1 s to 6 h, `fallback` when empty. */
+export function parseTimeout(value: string, fallback: string): number {
+  return parseDuration('timeout', value, fallback, { min: 1000, max: MAX_TIMEOUT_MS })
 }
 
 /** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
@@ -90,22 +74,6 @@ export function parseList(value: string): string[] {
     .split(/[\n,]/)
     .map(item => item.trim())
     .filter(item => item !== '')
-}
-
-export function readList(name: string): string[] {
-  return parseList(core.getInput(name, { trimWhitespace: false }))
-}
-
-/** `1h 2m 3s`, `45s`, `1.5s`: for logs and summaries. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')}s`
-  let seconds = Math.round(ms / 1000)
-  const h = Math.floor(seconds / 3600)
-  seconds -= h * 3600
-  const m = Math.floor(seconds / 60)
-  seconds -= m * 60
-  return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s'
 }
 
 /** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */

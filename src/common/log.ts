@@ -1,63 +1,46 @@
 import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
 
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+
 /** Runs one phase of an action inside a collapsible log group. */
 export async function phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
   return core.group(title, fn)
 }
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
 export function cell(value: string | number | boolean | undefined): string {
   if (value === undefined || value === '') return '—'
   return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }
 
-/**
- * A small Markdown job-summary builder. `write()` appends to GITHUB_STEP_SUMMARY, or, where that is not
- * set (older act, local runs), prints the summary into the log so nothing is lost and nothing fails.
- */
-export class JobSummary {
-  private readonly parts: string[] = []
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+export function markdownTable(rows: Array<[string, string | number | boolean | undefined]>): string {
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n'
+}
 
-  heading(text: string, level = 3): this {
-    this.parts.push(`${'#'.repeat(level)} ${text}\n`)
-    return this
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+export function startSummary(heading: string): typeof core.summary {
+  return core.summary.emptyBuffer().addHeading(heading, 3).addEOL()
+}
+
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+export async function writeSummary(): Promise<void> {
+  const text = core.summary.stringify()
+  core.summary.emptyBuffer()
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (file) {
+    await appendFile(file, text, 'utf8')
+    return
   }
-  line(text: string): this {
-    this.parts.push(`${text}\n`)
-    return this
-  }
-  table(rows: Array<[string, string | number | boolean | undefined]>): this {
-    const out = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)]
-    this.parts.push(out.join('\n') + '\n')
-    return this
-  }
-  grid(header: string[], rows: Array<Array<string | number | boolean | undefined>>): this {
-    const out = [
-      `| ${header.map(cell).join(' | ')} |`,
-      `|${header.map(() => '---').join('|')}|`,
-      ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-    ]
-    this.parts.push(out.join('\n') + '\n')
-    return this
-  }
-  details(summaryText: string, body: string): this {
-    this.parts.push(`<details><summary>${summaryText}</summary>\n\n${body}\n</details>\n`)
-    return this
-  }
-  toString(): string {
-    return this.parts.join('\n')
-  }
-  async write(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-    const text = this.toString() + '\n'
-    const file = env.GITHUB_STEP_SUMMARY
-    if (file) {
-      await appendFile(file, text, 'utf8')
-    } else {
-      core.info('GITHUB_STEP_SUMMARY is not set; the job summary follows:')
-      core.info(text)
-    }
-  }
+  core.info('GITHUB_STEP_SUMMARY is not set; the job summary follows:')
+  core.info(text)
 }
 
 /** Sets every output and echoes it in the debug log. */

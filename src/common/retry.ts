@@ -1,6 +1,7 @@
 /**
- * Waiting and retrying with an overall deadline. Time is injected (`Clock`) so schedules are unit-tested
- * without sleeping; the actions use `systemClock`.
+ * Time, waiting and retrying: one loop (`poll`) under an overall deadline, which `retry` and the actions'
+ * pollers build on. Time is injected (`Clock`) so every schedule is tested without sleeping; the actions
+ * use `systemClock`.
  */
 export interface Clock {
   now(): number
@@ -38,6 +39,25 @@ export class Deadline {
   }
 }
 
+export type PollResult<T> = { done: true; value: T } | { done: false; delayMs: number }
+
+/**
+ * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
+ * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
+ * round runs at the deadline itself. Returns undefined when the deadline has passed.
+ */
+export async function poll<T>(
+  check: (round: number) => Promise<PollResult<T>>,
+  options: { deadline: Deadline }
+): Promise<T | undefined> {
+  for (let round = 1; ; round++) {
+    const result = await check(round)
+    if (result.done) return result.value
+    if (options.deadline.expired()) return undefined
+    await options.deadline.sleep(result.delayMs)
+  }
+}
+
 export interface BackoffOptions {
   /** First delay, in ms. */
   baseMs: number
@@ -61,16 +81,6 @@ export function backoffDelay(
   return Math.round(raw * (1 - jitter) + raw * jitter * random())
 }
 
-export class DeadlineExceededError extends Error {
-  override readonly name = 'DeadlineExceededError'
-  constructor(
-    message: string,
-    readonly lastError?: unknown
-  ) {
-    super(message)
-  }
-}
-
 export interface RetryOptions extends BackoffOptions {
   deadline: Deadline
   /** Whether this error is worth another try; anything else is thrown at once. */
@@ -81,37 +91,28 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 /**
- * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes (then the last
- * error is thrown, so the user sees the real reason and not just "timed out").
+ * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
+ * used (the last wait is cut to what is left, then one more try), and then the last error is thrown, so the
+ * user sees the real reason and not just "timed out".
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt)
-    } catch (error) {
-      if (!options.retryable(error)) throw error
-      const delay = backoffDelay(attempt, options, options.random)
-      if (options.deadline.remaining() <= delay) throw error
-      options.onRetry?.(error, attempt, delay)
-      await options.deadline.sleep(delay)
-    }
-  }
-}
-
-export type PollResult<T> = { done: true; value: T } | { done: false; delayMs: number }
-
-/**
- * Polls `check` until it reports done. `check` decides its own next delay (adaptive polling), which is
- * clipped to the deadline. When the deadline passes, `onTimeout` makes the error to throw.
- */
-export async function poll<T>(
-  check: (round: number) => Promise<PollResult<T>>,
-  options: { deadline: Deadline; onTimeout: () => Error }
-): Promise<T> {
-  for (let round = 1; ; round++) {
-    const result = await check(round)
-    if (result.done) return result.value
-    if (options.deadline.expired()) throw options.onTimeout()
-    await options.deadline.sleep(result.delayMs)
-  }
+  const { deadline } = options
+  let lastError: unknown
+  const result = await poll<{ value: T }>(
+    async attempt => {
+      try {
+        return { done: true, value: { value: await fn(attempt) } }
+      } catch (error) {
+        if (!options.retryable(error)) throw error
+        lastError = error
+        if (deadline.expired()) return { done: false, delayMs: 0 }
+        const delayMs = Math.min(backoffDelay(attempt, options, options.random), deadline.remaining())
+        options.onRetry?.(error, attempt, delayMs)
+        return { done: false, delayMs }
+      }
+    },
+    { deadline }
+  )
+  if (result === undefined) throw lastError
+  return result.value
 }

@@ -1,5 +1,5 @@
 import { UserError, inputError } from '../common/errors.js'
-import { parseBoolean, parseDuration, parseList, readRaw, resolveRegion } from '../common/inputs.js'
+import { parseBoolean, parseList, parseTimeout, readRaw, resolveRegion } from '../common/inputs.js'
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -70,7 +70,8 @@ export interface Inputs {
 }
 
 export const MAX_DESCRIPTION = 200
-const MAX_TIMEOUT_MS = 6 * 3_600_000
+/** What goes into the bundle beside the compose file when `include` is not set (where present). */
+export const DEFAULT_INCLUDES = ['.ebextensions', '.platform']
 
 const hasControlCharacter = (text: string) =>
   Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
@@ -170,7 +171,7 @@ function parseSource(raw: RawInputs): Source {
     kind: 'compose',
     composeFile: raw['compose-file'] === '' ? DEFAULTS['compose-file'] : raw['compose-file'],
     image,
-    include: include.length > 0 ? include : ['.ebextensions', '.platform'],
+    include: include.length > 0 ? include : DEFAULT_INCLUDES,
     includeExplicit: include.length > 0
   }
 }
@@ -194,7 +195,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     descriptionTruncated: description?.truncated ?? false,
     bucket: parseBucket(raw.bucket),
     wait: parseBoolean('wait', raw.wait, DEFAULTS.wait === 'true'),
-    timeoutMs: parseDuration('timeout', raw.timeout, DEFAULTS.timeout, { min: 1000, max: MAX_TIMEOUT_MS }),
+    timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
     requiredHealth: parseRequiredHealth(raw['required-health']),
     rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
     dryRun: parseBoolean('dry-run', raw['dry-run'], false)

@@ -1,7 +1,12 @@
 import * as core from '@actions/core'
 import { UserError, describeError } from '../common/errors.js'
-import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
-import { describeMissingName, type NameFinding } from './names.js'
+import { closestName, listNames } from '../common/suggest.js'
+import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
+
+/**
+ * The look-up before anything changes (read-only): the application and environment must exist, else a message
+ * with the names that do, the closest one, and the other regions where the name exists.
+ */
 
 /** IMBIT's regions: where a name that is missing here is looked for (read-only) before giving up. */
 export const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'] as const
@@ -106,4 +111,46 @@ export function platformWarning(env: EnvironmentInfo): string | undefined {
   const platform = env.solutionStack ?? env.platformArn ?? ''
   if (platform === '' || /docker/i.test(platform)) return undefined
   return `Environment "${env.name}" runs "${platform}", not a Docker platform: a docker-compose.yml bundle needs "… running Docker". The deployment will likely fail; recreate the environment on the Docker platform.`
+}
+
+/** What a look-up found about a name that is not where the user said. */
+export interface NameFinding {
+  kind: 'application' | 'environment'
+  wanted: string
+  region: string
+  /** The names of that kind that exist (for an environment: in the application; else in the region). */
+  existing: string[]
+  /** For an environment: the application it belongs to instead, when it exists under another one. */
+  otherApplication?: string
+  /** Other regions where the name exists as given. */
+  otherRegions: string[]
+  /** The application, for environment findings. */
+  application?: string
+}
+
+/** The message for a name that does not exist: what exists, the closest, and where else it is. */
+export function describeMissingName(finding: NameFinding): string {
+  const { kind, wanted, region } = finding
+  const input = kind === 'application' ? 'application-name' : 'environment-name'
+  const where =
+    kind === 'application' ? `in ${region}` : `in application "${finding.application}" in ${region}`
+  const parts: string[] = []
+  if (finding.otherApplication !== undefined) {
+    parts.push(
+      `Environment "${wanted}" belongs to application "${finding.otherApplication}", not "${finding.application}": set application-name to "${finding.otherApplication}" (or pick an environment of "${finding.application}").`
+    )
+  } else {
+    parts.push(`No ${kind} named "${wanted}" exists ${where} (names are case-sensitive).`)
+    const closest = closestName(wanted, finding.existing)
+    if (closest !== undefined) parts.push(`Did you mean "${closest}"? Set ${input} to "${closest}".`)
+  }
+  if (finding.otherRegions.length > 0) {
+    const regions = finding.otherRegions.join(', ')
+    parts.push(
+      `"${wanted}" exists in ${regions}: set region to ${finding.otherRegions[0]} (or AWS_REGION) to deploy there.`
+    )
+  }
+  const plural = kind === 'application' ? 'Applications' : 'Environments'
+  parts.push(`${plural} ${where}: ${listNames(finding.existing)}.`)
+  return parts.join(' ')
 }

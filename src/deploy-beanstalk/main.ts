@@ -2,22 +2,28 @@ import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { UserError } from '../common/errors.js'
-import { formatDuration } from '../common/inputs.js'
+import { formatDuration } from '../common/format.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
-import { BeanstalkGateway } from './beanstalk.js'
-import { defaultVersionLabel } from './bundle/index.js'
-import { prepareBundle, type PreparedBundle } from './bundling.js'
-import { defaultDescription } from './description.js'
+import { BeanstalkGateway } from './aws/beanstalk.js'
+import { StorageGateway } from './aws/s3.js'
+import { prepareBundle, type PreparedBundle } from './bundle/index.js'
+import { follow, followOptionsFor, type FollowOutcome } from './follow/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { checkApplication, findEnvironment, platformWarning, type GatewayFor } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
+import { report, type Outcome } from './report.js'
 import { rollBack } from './rollback.js'
-import { setActionOutputs, summary, type Outcome } from './report.js'
-import { StorageGateway } from './storage.js'
-import { follow, followOptionsFor, startUpdate, type FollowOutcome } from './deploy.js'
-import { createVersion, resolveBucket, uploadBundle, waitProcessed } from './version.js'
-import { checkExistingVersion } from './existing.js'
+import { startUpdate } from './update.js'
+import {
+  checkExistingVersion,
+  createVersion,
+  defaultDescription,
+  defaultVersionLabel,
+  resolveBucket,
+  uploadBundle,
+  waitProcessed
+} from './version.js'
 
 export interface Dependencies {
   gatewayFor: GatewayFor
@@ -38,7 +44,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
       gateways.set(region, gateway)
       return gateway
     })
-  const storageFor = deps.storageFor ?? ((region: string) => new StorageGateway(region))
+  const storageFor = deps.storageFor ?? ((region: string) => new StorageGateway(region, undefined, clock))
   const started = clock.now()
   const inputs = await phase('Inputs', async () => readInputs(env))
   if (inputs.descriptionTruncated)
@@ -146,7 +152,7 @@ async function carryOut(
     const since = new Date(clock.now())
     const bucket = await phase('Upload the bundle', async () => {
       const bucket = await resolveBucket(beanstalk, plan)
-      uploadedBytes = await uploadBundle(storage, plan, bucket)
+      uploadedBytes = await uploadBundle(storage, plan, bucket, clock)
       return bucket
     })
     await phase(`Create version ${plan.label}`, async () => {
@@ -238,7 +244,7 @@ async function fail(
       followed.kind === 'timeout'
         ? { result: 'skipped' as const, detail: 'not attempted: the update may still be running.' }
         : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () =>
-            rollBack(beanstalk, plan, followed.environment)
+            rollBack(beanstalk, plan, followed.environment, ctx.clock)
           )
     reason += ` Rollback: ${rollback.detail}`
   }
@@ -258,9 +264,4 @@ async function fail(
     input: followed.kind === 'timeout' ? 'timeout' : undefined,
     title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'
   })
-}
-
-async function report(plan: Plan, outcome: Outcome): Promise<void> {
-  setActionOutputs(plan, outcome)
-  await summary(plan, outcome).write()
 }

@@ -1,19 +1,15 @@
 import { beanstalkConsoleUrl } from '../common/aws.js'
-import { formatDuration } from '../common/inputs.js'
-import type { EnvironmentInfo, VersionInfo } from './beanstalk.js'
-import { formatBytes } from './format.js'
+import { formatBytes, formatDuration } from '../common/format.js'
+import type { EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
+import type { PreparedBundle } from './bundle/index.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
 
 /**
  * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
  * `dry-run` prints it and stops.
  */
-export interface BundleFacts {
-  path: string
-  sha256: string
-  size: number
-  temporary: boolean
-}
+/** What the plan needs of the bundle. */
+export type BundleFacts = Pick<PreparedBundle, 'path' | 'sha256' | 'size' | 'temporary'>
 
 export interface Plan {
   application: string

@@ -1,8 +1,10 @@
-import { formatDuration } from '../common/inputs.js'
-import { JobSummary, setOutputs } from '../common/log.js'
-import type { EnvironmentInfo } from './beanstalk.js'
-import { formatEvent, type BeanstalkEvent } from './events.js'
+import { formatDuration } from '../common/format.js'
+import { markdownTable, setOutputs, startSummary, writeSummary } from '../common/log.js'
+import type { EnvironmentInfo } from './aws/beanstalk.js'
+import { formatEvent, type BeanstalkEvent } from './follow/events.js'
 import type { Plan } from './plan.js'
+
+/** How the run ended, told once: the outputs and the job summary, whatever happened. */
 
 export type Result = 'deployed' | 'failed' | 'timed-out' | 'dry-run' | 'requested'
 
@@ -51,36 +53,48 @@ const HEADLINE: Record<Result, string> = {
 
 const SHOWN_EVENTS = 100
 
-export function summary(plan: Plan, outcome: Outcome): JobSummary {
+/** The job summary, in core.summary. */
+export function summary(plan: Plan, outcome: Outcome): void {
   const url = environmentUrl(outcome.environment ?? plan.current)
-  const text = new JobSummary().heading(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`).table([
-    ['Application', plan.application],
-    ['Environment', `${plan.environment} (${plan.environmentId})`],
-    ['Region', plan.region],
-    ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
-    ['Previous version', plan.previousLabel],
-    ['Health', outcome.environment?.health],
-    ['URL', url ? `[${url}](${url})` : undefined],
-    ['Duration', formatDuration(outcome.durationMs)],
-    ['Bundle sha256', plan.bundle?.sha256],
-    [
-      'Uploaded',
-      plan.mode === 'redeploy'
-        ? 'nothing (existing version)'
-        : outcome.uploadedBytes === 0 && outcome.result !== 'dry-run'
-          ? 'nothing (already in S3)'
-          : `${outcome.uploadedBytes} bytes`
-    ],
-    ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
-  ])
-  if (outcome.reason) text.line(`**Why:** ${outcome.reason}`)
-  if (outcome.rollback) text.line(`**Rollback:** ${outcome.rollback.detail}`)
+  const text = startSummary(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`)
+  text.addRaw(
+    markdownTable([
+      ['Application', plan.application],
+      ['Environment', `${plan.environment} (${plan.environmentId})`],
+      ['Region', plan.region],
+      ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
+      ['Previous version', plan.previousLabel],
+      ['Health', outcome.environment?.health],
+      ['URL', url ? `[${url}](${url})` : undefined],
+      ['Duration', formatDuration(outcome.durationMs)],
+      ['Bundle sha256', plan.bundle?.sha256],
+      [
+        'Uploaded',
+        plan.mode === 'redeploy'
+          ? 'nothing (existing version)'
+          : outcome.uploadedBytes === 0 && outcome.result !== 'dry-run'
+            ? 'nothing (already in S3)'
+            : `${outcome.uploadedBytes} bytes`
+      ],
+      ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
+    ])
+  )
+  if (outcome.reason) text.addEOL().addRaw(`**Why:** ${outcome.reason}`, true)
+  if (outcome.rollback) text.addEOL().addRaw(`**Rollback:** ${outcome.rollback.detail}`, true)
   if (outcome.events.length > 0) {
     const events = outcome.events.slice(-SHOWN_EVENTS)
-    text.details(
-      `Beanstalk events (${outcome.events.length})`,
-      ['```', ...events.map(formatEvent), '```'].join('\n')
-    )
+    text
+      .addEOL()
+      .addDetails(
+        `Beanstalk events (${outcome.events.length})`,
+        ['', '', '```', ...events.map(formatEvent), '```', ''].join('\n')
+      )
   }
-  return text
+}
+
+/** Outputs, then the job summary. */
+export async function report(plan: Plan, outcome: Outcome): Promise<void> {
+  setActionOutputs(plan, outcome)
+  summary(plan, outcome)
+  await writeSummary()
 }

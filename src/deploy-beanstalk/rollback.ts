@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
-import { Deadline } from '../common/retry.js'
-import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
-import { follow, followOptionsFor, startUpdate } from './deploy.js'
-import { meetsHealth } from './health.js'
+import { Deadline, systemClock, type Clock } from '../common/retry.js'
+import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
+import { meetsHealth } from './follow/decide.js'
+import { follow, followOptionsFor } from './follow/index.js'
 import type { Plan } from './plan.js'
 import type { RollbackReport } from './report.js'
+import { startUpdate } from './update.js'
 
 /**
  * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`.
@@ -13,7 +14,8 @@ import type { RollbackReport } from './report.js'
 export async function rollBack(
   beanstalk: BeanstalkGateway,
   plan: Plan,
-  current?: EnvironmentInfo
+  current?: EnvironmentInfo,
+  clock: Clock = systemClock
 ): Promise<RollbackReport> {
   const label = plan.previousLabel
   if (!label || label === plan.label) {
@@ -31,7 +33,7 @@ export async function rollBack(
     }
   }
   try {
-    const deadline = new Deadline(plan.timeoutMs)
+    const deadline = new Deadline(plan.timeoutMs, clock)
     const unknown: EnvironmentInfo = {
       id: plan.environmentId,
       name: plan.environment,

@@ -1,4 +1,5 @@
 import { UserError } from '../common/errors.js'
+import { nearest } from '../common/suggest.js'
 import type { DistributionSummary } from './cloudfront.js'
 
 /**
@@ -42,23 +43,6 @@ export function findDistribution(
   return undefined
 }
 
-/** Levenshtein edit distance. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
-      )
-    }
-    previous = current
-  }
-  return previous[b.length]
-}
-
 /**
  * The alias closest to `domain`: its `www.` twin (or the name without `www.`) first, else the nearest by edit
  * distance when it is near enough to be a typo.
@@ -72,15 +56,8 @@ export function closestAlias(
   const exactTwin = candidates.find(c => c.alias === twin)
   if (exactTwin) return exactTwin
   const bare = (name: string) => name.replace(/^www\./, '')
-  let best: { alias: string; id: string; distance: number } | undefined
-  for (const candidate of candidates) {
-    const distance = editDistance(bare(domain), bare(candidate.alias))
-    if (best === undefined || distance < best.distance) best = { ...candidate, distance }
-  }
-  if (best && best.distance <= Math.max(2, Math.floor(bare(domain).length / 4))) {
-    return { alias: best.alias, id: best.id }
-  }
-  return undefined
+  const limit = Math.max(2, Math.floor(bare(domain).length / 4))
+  return nearest(bare(domain), candidates, limit, candidate => bare(candidate.alias))
 }
 
 /** One line per distribution: `E2ABC… brilliancrm.com, www.brilliancrm.com (d1234.cloudfront.net)`. */
@@ -131,10 +108,8 @@ export function unknownIdError(
       cause: error.cause
     })
   }
-  const closest = distributions
-    .map(d => ({ id: d.id, distance: editDistance(distributionId, d.id) }))
-    .sort((a, b) => a.distance - b.distance)[0]
-  const suggestion = closest.distance <= 2 ? ` Did you mean "${closest.id}"?` : ''
+  const closest = nearest(distributionId, distributions, 2, d => d.id)
+  const suggestion = closest ? ` Did you mean "${closest.id}"?` : ''
   return new UserError(
     `${error.message}${suggestion}\nDistributions (${distributions.length}):\n${describeDistributions(distributions)}`,
     { input: error.input, title: error.title, cause: error.cause }

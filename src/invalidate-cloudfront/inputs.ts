@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url'
 import { UserError, inputError } from '../common/errors.js'
-import { parseBoolean, parseDuration, parseList, readRaw } from '../common/inputs.js'
+import { parseBoolean, parseList, parseTimeout, readRaw } from '../common/inputs.js'
 import { planPaths, type PathPlan } from './paths.js'
 
 /** Defaults, as declared in actions/invalidate-cloudfront/action.yml (a test keeps the two in step). */
@@ -19,9 +19,6 @@ export interface Inputs {
   wait: boolean
   timeoutMs: number
 }
-
-/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
-const MAX_TIMEOUT_MS = 6 * 3_600_000
 
 /** A CloudFront distribution id: upper-case letters and digits, such as E2ABCDEF123456. */
 export function parseDistributionId(value: string): string {
@@ -94,10 +91,7 @@ export function parseInputs(raw: RawInputs): Inputs {
   const pathsText = raw.paths.trim() === '' ? DEFAULTS.paths : raw.paths
   const paths = planPaths(parseList(pathsText))
   const wait = parseBoolean('wait', raw.wait.trim(), DEFAULTS.wait === 'true')
-  const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
-    min: 1000,
-    max: MAX_TIMEOUT_MS
-  })
+  const timeoutMs = parseTimeout(raw.timeout.trim(), DEFAULTS.timeout)
   return { target, paths, wait, timeoutMs }
 }
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { UserError, awsErrorInfo, isAwsError } from '../common/errors.js'
-import { formatDuration } from '../common/inputs.js'
+import { formatDuration } from '../common/format.js'
 import { Deadline, poll, retry } from '../common/retry.js'
 import { invalidationConsoleUrl, type CloudFrontGateway, type InvalidationInfo } from './cloudfront.js'
 import { MAX_PATHS, MAX_WILDCARD_PATHS } from './paths.js'
@@ -85,7 +85,7 @@ export async function waitForCompletion(
 ): Promise<InvalidationInfo> {
   let latest = invalidation
   if (latest.status === 'Completed') return latest
-  return await poll<InvalidationInfo>(
+  const done = await poll<InvalidationInfo>(
     async round => {
       // Round 1 uses CreateInvalidation's answer (it is seconds old), unless the time is already up.
       if (round > 1 || deadline.expired()) {
@@ -95,16 +95,14 @@ export async function waitForCompletion(
       if (latest.status === 'Completed') return { done: true, value: latest }
       return { done: false, delayMs: pollDelay(round) }
     },
-    {
-      deadline,
-      onTimeout: () =>
-        new InvalidationTimeoutError(
-          `Invalidation ${invalidation.id} on ${distributionId} is still ${latest.status} after ${formatDuration(deadline.elapsed())} (the \`timeout\` of ${formatDuration(deadline.budgetMs)}). ` +
-            `CloudFront keeps working on it and it will complete on its own: ${invalidationConsoleUrl(distributionId, invalidation.id)} . ` +
-            'Raise `timeout` to wait longer, or set `wait: false` not to wait.',
-          latest
-        )
-    }
+    { deadline }
+  )
+  if (done) return done
+  throw new InvalidationTimeoutError(
+    `Invalidation ${invalidation.id} on ${distributionId} is still ${latest.status} after ${formatDuration(deadline.elapsed())} (the \`timeout\` of ${formatDuration(deadline.budgetMs)}). ` +
+      `CloudFront keeps working on it and it will complete on its own: ${invalidationConsoleUrl(distributionId, invalidation.id)} . ` +
+      'Raise `timeout` to wait longer, or set `wait: false` not to wait.',
+    latest
   )
 }
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { formatDuration } from '../common/inputs.js'
-import { phase } from '../common/log.js'
+import { formatDuration } from '../common/format.js'
+import { phase, writeSummary } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import { CloudFrontGateway, invalidationConsoleUrl } from './cloudfront.js'
 import {
@@ -144,7 +144,8 @@ function progressLogger(deadline: Deadline, initial: string): (status: string) =
 
 async function report(plan: Plan, outcome: Outcome): Promise<void> {
   setActionOutputs(plan, outcome)
-  await summary(plan, outcome).write()
+  summary(plan, outcome)
+  await writeSummary()
   if (outcome.status === 'Completed') {
     core.info(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`)
   }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../common/inputs.js'
+import { formatDuration } from '../common/format.js'
 import type { Inputs } from './inputs.js'
 import type { PathPlan } from './paths.js'
 import { callerReference, type CallerReference } from './reference.js'

@@ -1,5 +1,5 @@
-import { formatDuration } from '../common/inputs.js'
-import { JobSummary, setOutputs } from '../common/log.js'
+import { formatDuration } from '../common/format.js'
+import { markdownTable, setOutputs, startSummary } from '../common/log.js'
 import { invalidationConsoleUrl } from './cloudfront.js'
 import type { Plan } from './plan.js'
 
@@ -19,8 +19,8 @@ function pathList(paths: readonly string[]): string {
   return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ')
 }
 
-/** The job summary: one line with the paths, and the details. */
-export function summary(plan: Plan, outcome: Outcome): JobSummary {
+/** The job summary (in core.summary): one line with the paths, and the details. */
+export function summary(plan: Plan, outcome: Outcome): void {
   const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId
   const shown = plan.paths.slice(0, SHOWN_PATHS)
   const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : ''
@@ -30,26 +30,27 @@ export function summary(plan: Plan, outcome: Outcome): JobSummary {
       : plan.wait
         ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
         : `${outcome.status} (not waited for: \`wait: false\`)`
-  const text = new JobSummary()
-    .heading('CloudFront invalidation')
-    .line(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`)
-    .table([
-      [
-        'Invalidation',
-        `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
-      ],
-      ['Distribution', where],
-      ['Status', outcome.status],
-      ['Paths', plan.paths.length],
-      [
-        'Caller reference',
-        `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
-      ]
-    ])
+  const text = startSummary('CloudFront invalidation')
+    .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
+    .addEOL()
+    .addRaw(
+      markdownTable([
+        [
+          'Invalidation',
+          `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+        ],
+        ['Distribution', where],
+        ['Status', outcome.status],
+        ['Paths', plan.paths.length],
+        [
+          'Caller reference',
+          `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
+        ]
+      ])
+    )
   if (plan.paths.length > SHOWN_PATHS) {
-    text.details(`All ${plan.paths.length} paths`, plan.paths.map(p => `- \`${p}\``).join('\n'))
+    text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`)
   }
-  return text
 }
 
 export function setActionOutputs(plan: Plan, outcome: Pick<Outcome, 'invalidationId' | 'status'>): void {

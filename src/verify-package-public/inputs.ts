@@ -1,4 +1,4 @@
-import { parseBoolean, parseDuration, readRaw } from '../common/inputs.js'
+import { parseBoolean, parseTimeout, readRaw } from '../common/inputs.js'
 import { parseReference, type ImageReference } from './reference.js'
 
 /** Defaults, as declared in actions/verify-package-public/action.yml (a test keeps the two in step). */
@@ -17,16 +17,10 @@ export interface Inputs {
   failOnPrivate: boolean
 }
 
-/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
-const MAX_TIMEOUT_MS = 6 * 3_600_000
-
 /** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
 export function parseInputs(raw: RawInputs): Inputs {
   const image = parseReference(raw.image)
-  const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
-    min: 1000,
-    max: MAX_TIMEOUT_MS
-  })
+  const timeoutMs = parseTimeout(raw.timeout.trim(), DEFAULTS.timeout)
   const failOnPrivate = parseBoolean(
     'fail-on-private',
     raw['fail-on-private'].trim(),

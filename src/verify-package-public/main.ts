@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { formatDuration } from '../common/inputs.js'
+import { formatDuration } from '../common/format.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import { readInputs, type Inputs } from './inputs.js'

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
-import { formatDuration } from '../common/inputs.js'
-import { backoffDelay, type Deadline } from '../common/retry.js'
+import { formatDuration } from '../common/format.js'
+import { retry, type Deadline } from '../common/retry.js'
 import type { ImageReference } from './reference.js'
 import {
   checkAnonymousPull,
@@ -17,6 +17,12 @@ export function requestTimeout(deadline: Deadline): number {
   return Math.min(15_000, Math.max(5_000, deadline.remaining()))
 }
 
+const BACKOFF = { baseMs: 1_000, maxMs: 8_000 }
+
+/** "Not found" (a push still settling), network faults, 429 and 5xx; a refused pull is final. */
+const retryable = (error: unknown) =>
+  error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError
+
 /**
  * The anonymous pull check, retried while the registry catches up after a push: "not found", network faults,
  * 429 and 5xx are tried again with backoff until the deadline; a refused pull is final at once.
@@ -27,13 +33,17 @@ export async function pullWithRetry(
   http?: Fetch
 ): Promise<PullVerdict> {
   try {
-    return await untilDeadline(
-      deadline,
+    return await retry(
       () => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }),
-      (error, attempt, delayMs) =>
-        core.info(
-          `Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : (error as Error).message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`
-        )
+      {
+        ...BACKOFF,
+        deadline,
+        retryable,
+        onRetry: (error, attempt, delayMs) =>
+          core.info(
+            `Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : (error as Error).message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`
+          )
+      }
     )
   } catch (error) {
     if (error instanceof ManifestNotFoundError) {
@@ -52,31 +62,5 @@ export async function pullWithRetry(
       })
     }
     throw error
-  }
-}
-
-const BACKOFF = { baseMs: 1_000, maxMs: 8_000 }
-
-const retryable = (error: unknown) =>
-  error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError
-
-/**
- * Tries until success, a final answer or the deadline: the whole budget is used (the last wait is cut to
- * what is left, then one more try), so "not found" means "not found once the timeout was spent".
- */
-async function untilDeadline<T>(
-  deadline: Deadline,
-  fn: () => Promise<T>,
-  onRetry: (error: unknown, attempt: number, delayMs: number) => void
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn()
-    } catch (error) {
-      if (!retryable(error) || deadline.expired()) throw error
-      const delay = Math.min(backoffDelay(attempt, BACKOFF), deadline.remaining())
-      onRetry(error, attempt, delay)
-      await deadline.sleep(delay)
-    }
   }
 }

@@ -1,11 +1,12 @@
-import { inputError } from '../common/errors.js'
+import { UserError, inputError } from '../common/errors.js'
 import {
-  COMPONENT,
   DOCKER_HUB_NAMES,
   HOST,
-  TAG,
+  ImageRefError,
   looksLikeHost,
-  splitTagAndDigest
+  parseImageRef,
+  splitImageRef,
+  type ImageRef
 } from '../common/image-ref.js'
 
 /**
@@ -63,23 +64,25 @@ export function registryBaseUrl(ref: Pick<ImageReference, 'endpoint' | 'loopback
 /** Parses `image`; throws a UserError naming the input, the value and the expected form. */
 export function parseReference(input: string): ImageReference {
   const value = input.trim()
-  if (value === '') throw inputError(INPUT, value, `it is required: the image to check, such as ${EXAMPLE}.`)
-  if (/\s/.test(value))
-    throw inputError(INPUT, value, `expected one image reference without spaces, such as ${EXAMPLE}.`)
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)
-  if (scheme) {
-    throw inputError(
-      INPUT,
-      value,
-      `expected a reference without a scheme: use "${value.slice(scheme[0].length)}".`
-    )
+  // The grammar is common/image-ref.ts; the rules below are this action's own (a registry is required, GHCR
+  // needs an owner, sha256 digests only) and so are the messages.
+  let parsed: ImageRef | undefined
+  let problem: ImageRefError | undefined
+  try {
+    parsed = parseImageRef(value)
+  } catch (error) {
+    if (!(error instanceof ImageRefError)) throw error
+    problem = error
   }
+  if (problem && ['empty', 'spaces', 'scheme'].includes(problem.problem)) throw refusal(value, problem)
 
-  // Split off @digest, then :tag (a colon after the last slash), then the host (the first component).
-  const { name: rest, tag, digest } = splitTagAndDigest(value)
-  const slash = rest.indexOf('/')
-  const first = slash < 0 ? rest : rest.slice(0, slash)
-  if (!looksLikeHost(first)) {
+  const split = splitImageRef(value)
+  // `ghcr.io` alone: a registry host without a path.
+  const hostOnly = split.host === undefined && !split.path.includes('/') && looksLikeHost(split.path)
+  const first = hostOnly ? split.path : split.host
+  const path = hostOnly ? '' : split.path
+  const { tag, digest } = split
+  if (first === undefined) {
     throw inputError(
       INPUT,
       value,
@@ -87,7 +90,6 @@ export function parseReference(input: string): ImageReference {
     )
   }
   const registry = first.toLowerCase()
-  const path = slash < 0 ? '' : rest.slice(slash + 1)
   if (!HOST.test(registry))
     throw inputError(INPUT, value, `"${first}" is not a registry host name; expected ${EXAMPLE}.`)
   const hostname = registry.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
@@ -103,47 +105,19 @@ export function parseReference(input: string): ImageReference {
         : `it has no image name: expected HOST/NAME[:TAG], such as ${EXAMPLE}.`
     )
   }
-
   const lower = path.toLowerCase()
   const lowerDigest = digest?.toLowerCase()
   if (path !== lower || first !== registry || digest !== lowerDigest) {
     const fixed = `${registry}/${lower}${tag !== undefined ? `:${tag}` : ''}${lowerDigest !== undefined ? `@${lowerDigest}` : ''}`
     throw inputError(INPUT, value, `image names must be lower case: use "${fixed}".`)
   }
-  const bad = components.find(c => !COMPONENT.test(c))
-  if (bad !== undefined) {
-    throw inputError(
-      INPUT,
-      value,
-      bad === ''
-        ? 'it has an empty path component (a doubled or trailing "/").'
-        : `"${bad}" is not a valid name component: use lower-case letters, digits and single separators (".", "_", "__", "-"), starting and ending with a letter or digit.`
-    )
-  }
-  if (tag !== undefined && !TAG.test(tag)) {
-    throw inputError(
-      INPUT,
-      value,
-      tag === ''
-        ? 'the tag after ":" is empty: write a tag (such as latest) or leave out the ":".'
-        : `the tag "${tag}" is not valid: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`
-    )
-  }
+  if (problem || parsed === undefined) throw refusal(value, problem)
   if (digest !== undefined) {
-    const m = /^sha256:([0-9a-f]*)$/.exec(digest)
-    if (!m) throw inputError(INPUT, value, `the digest must have the form sha256:<64 hex digits>.`)
-    if (m[1].length !== 64) {
-      throw inputError(
-        INPUT,
-        value,
-        `the digest has ${m[1].length} hex digits after "sha256:"; a sha256 digest has 64.`
-      )
-    }
+    const wrong = digestProblem(digest)
+    if (wrong) throw inputError(INPUT, value, wrong)
   }
 
   const dockerHub = DOCKER_HUB_NAMES.has(registry)
-  // Docker Hub's official images live under `library/` (`docker.io/nginx` is `library/nginx`).
-  const repository = dockerHub && components.length === 1 ? `library/${path}` : path
   const owner = components.length >= 2 ? components[0] : undefined
   const name = components.length >= 2 ? components.slice(1).join('/') : components[0]
   const effectiveTag = digest === undefined ? (tag ?? DEFAULT_TAG) : tag
@@ -152,7 +126,8 @@ export function parseReference(input: string): ImageReference {
     registry,
     hostname,
     endpoint: dockerHub ? DOCKER_HUB_ENDPOINT : registry,
-    repository,
+    // Docker Hub's official images live under `library/` (`docker.io/nginx` is `library/nginx`).
+    repository: parsed.repository,
     owner,
     name,
     tag: effectiveTag,
@@ -161,4 +136,43 @@ export function parseReference(input: string): ImageReference {
     display,
     loopback
   }
+}
+
+/** Only sha256 digests, in full. */
+function digestProblem(digest: string): string | undefined {
+  const m = /^sha256:([0-9a-f]*)$/.exec(digest)
+  if (!m) return 'the digest must have the form sha256:<64 hex digits>.'
+  if (m[1].length !== 64)
+    return `the digest has ${m[1].length} hex digits after "sha256:"; a sha256 digest has 64.`
+  return undefined
+}
+
+/** This action's words for what the grammar found wrong. */
+function refusal(value: string, error: ImageRefError | undefined): UserError {
+  const why = (): string => {
+    switch (error?.problem) {
+      case 'empty':
+        return `it is required: the image to check, such as ${EXAMPLE}.`
+      case 'spaces':
+        return `expected one image reference without spaces, such as ${EXAMPLE}.`
+      case 'scheme':
+        return `expected a reference without a scheme: use "${error.part}".`
+      case 'host':
+        return `"${error.part}" is not a registry host name; expected ${EXAMPLE}.`
+      case 'empty-component':
+        return 'it has an empty path component (a doubled or trailing "/").'
+      case 'upper-case':
+      case 'component':
+        return `"${error.part}" is not a valid name component: use lower-case letters, digits and single separators (".", "_", "__", "-"), starting and ending with a letter or digit.`
+      case 'tag':
+        return error.part === ''
+          ? 'the tag after ":" is empty: write a tag (such as latest) or leave out the ":".'
+          : `the tag "${error.part}" is not valid: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".`
+      case 'digest':
+        return digestProblem(error.part ?? '') ?? `${error.message}.`
+      default:
+        return `${error?.message ?? 'not a valid image reference'}.`
+    }
+  }
+  return inputError(INPUT, value, why())
 }

@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
-import { JobSummary, setOutputs } from '../common/log.js'
+import { markdownTable, setOutputs, startSummary, writeSummary } from '../common/log.js'
 import type { ImageReference } from './reference.js'
 import type { Verdict } from './verdict.js'
 
-/** The job summary: one line with the verdict, then the details. */
-export function summary(image: ImageReference, verdict: Verdict): JobSummary {
+/** The job summary (in core.summary): one line with the verdict, then the details. */
+export function summary(image: ImageReference, verdict: Verdict): void {
   const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌'
   const headline =
     verdict.outcome === 'pullable'
@@ -13,21 +13,24 @@ export function summary(image: ImageReference, verdict: Verdict): JobSummary {
       : verdict.outcome === 'not-found'
         ? `\`${image.display}\` was not found.`
         : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`
-  const text = new JobSummary().heading('Package visibility').line(`${mark} ${headline}`)
-  if (verdict.level !== 'ok') text.line(verdict.message)
-  return text.table([
-    ['Image', `\`${image.display}\``],
-    ['Visibility', verdict.visibility],
-    ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
-    ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
-    ['Settings', verdict.settingsUrl]
-  ])
+  const text = startSummary('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL()
+  if (verdict.level !== 'ok') text.addRaw(verdict.message, true).addEOL()
+  text.addRaw(
+    markdownTable([
+      ['Image', `\`${image.display}\``],
+      ['Visibility', verdict.visibility],
+      ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
+      ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
+      ['Settings', verdict.settingsUrl]
+    ])
+  )
 }
 
 /** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */
 export async function report(image: ImageReference, verdict: Verdict): Promise<void> {
   setOutputs({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest })
-  await summary(image, verdict).write()
+  summary(image, verdict)
+  await writeSummary()
   for (const warning of verdict.warnings) core.warning(warning, { title: 'Package visibility' })
   if (verdict.level === 'error') {
     throw new UserError(verdict.message, {

@@ -1,4 +1,4 @@
-import { formatDuration } from '../common/inputs.js'
+import { formatDuration } from '../common/format.js'
 import { isGhcrLike, type ImageReference } from './reference.js'
 import { settingsUrl, type ApiResult, type Visibility } from './packages.js'
 import type { PullResult } from './registry.js'

@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  formatDuration,
-  parseBoolean,
-  parseDuration,
-  parseList,
-  resolveRegion
-} from '../../src/common/inputs.js'
+import { formatBytes, formatDuration } from '../../src/common/format.js'
+import { parseBoolean, parseDuration, parseList, resolveRegion } from '../../src/common/inputs.js'
 import { UserError } from '../../src/common/errors.js'
 
 describe('parseDuration', () => {
@@ -66,6 +61,16 @@ describe('formatDuration', () => {
     expect(formatDuration(1500)).toBe('1.5s')
     expect(formatDuration(45_000)).toBe('45s')
     expect(formatDuration(3_723_000)).toBe('1h 2m 3s')
+  })
+})
+
+describe('formatBytes', () => {
+  it('prints sizes in binary units', () => {
+    expect(formatBytes(12)).toBe('12 B')
+    expect(formatBytes(1536)).toBe('1.5 KB')
+    expect(formatBytes(812 * 1024)).toBe('812 KB')
+    expect(formatBytes(1.5 * 1024 * 1024)).toBe('1.5 MB')
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3 GB')
   })
 })
 

@@ -4,34 +4,59 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const infoSpy = jest.fn<(message: string) => void>()
-jest.unstable_mockModule('@actions/core', () => ({ info: infoSpy, debug: jest.fn(), setOutput: jest.fn() }))
-const { JobSummary, cell } = await import('../../src/common/log.js')
+const actual = await import('@actions/core')
+jest.unstable_mockModule('@actions/core', () => ({
+  ...actual,
+  info: infoSpy,
+  debug: jest.fn(),
+  setOutput: jest.fn()
+}))
+const { cell, markdownTable, startSummary, writeSummary } = await import('../../src/common/log.js')
 
-describe('JobSummary', () => {
-  const summary = () =>
-    new JobSummary()
-      .heading('Deployed BrillianCRM')
-      .table([
+describe('job summary (core.summary with Markdown tables and a fallback)', () => {
+  const build = () =>
+    startSummary('Deployed BrillianCRM').addRaw(
+      markdownTable([
         ['Environment', 'BrillianCRM-env'],
-        ['Version', 'abc1234-0011aabb']
+        ['Version', 'abc1234-0011aabb'],
+        ['Message', 'Environment update | completed']
       ])
-      .grid(['Time', 'Message'], [['12:00:01', 'Environment update | completed']])
+    )
 
-  it('appends Markdown to GITHUB_STEP_SUMMARY', async () => {
+  it('appends to GITHUB_STEP_SUMMARY', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'summary-')), 'summary.md')
     writeFileSync(file, 'earlier step\n')
-    await summary().write({ GITHUB_STEP_SUMMARY: file })
+    const saved = process.env.GITHUB_STEP_SUMMARY
+    process.env.GITHUB_STEP_SUMMARY = file
+    try {
+      build()
+      await writeSummary()
+    } finally {
+      process.env.GITHUB_STEP_SUMMARY = saved
+    }
     const text = readFileSync(file, 'utf8')
-    expect(text.startsWith('earlier step\n### Deployed BrillianCRM\n')).toBe(true)
+    expect(text.startsWith('earlier step\n<h3>Deployed BrillianCRM</h3>\n\n')).toBe(true)
     expect(text).toContain('| Environment | BrillianCRM-env |')
-    expect(text).toContain('| 12:00:01 | Environment update \\| completed |')
+    expect(text).toContain('| Message | Environment update \\| completed |')
   })
 
   it('prints the summary into the log when GITHUB_STEP_SUMMARY is absent (older act)', async () => {
-    await summary().write({})
+    const saved = process.env.GITHUB_STEP_SUMMARY
+    delete process.env.GITHUB_STEP_SUMMARY
+    try {
+      build()
+      await writeSummary()
+    } finally {
+      if (saved !== undefined) process.env.GITHUB_STEP_SUMMARY = saved
+    }
     const logged = infoSpy.mock.calls.map(c => c[0]).join('\n')
     expect(logged).toContain('GITHUB_STEP_SUMMARY is not set')
     expect(logged).toContain('| Version | abc1234-0011aabb |')
+  })
+
+  it('starts each summary afresh', () => {
+    startSummary('one').addRaw('first')
+    expect(startSummary('two').stringify()).toBe('<h3>two</h3>\n\n')
   })
 
   it('escapes cells and shows a dash for missing values', () => {

@@ -52,7 +52,7 @@ describe('retry', () => {
     expect(clock.waits).toEqual([])
   })
 
-  it('throws the last real error when the deadline leaves no room for another try', async () => {
+  it('uses the whole budget (the last wait cut to what is left), then throws the last real error', async () => {
     const clock = fakeClock()
     let calls = 0
     await expect(
@@ -69,8 +69,8 @@ describe('retry', () => {
           random: () => 1
         }
       )
-    ).rejects.toThrow(/not found #4/)
-    expect(clock.waits).toEqual([300, 300, 300])
+    ).rejects.toThrow(/not found #5/)
+    expect(clock.waits).toEqual([300, 300, 300, 100])
   })
 })
 
@@ -79,20 +79,24 @@ describe('poll', () => {
     const clock = fakeClock()
     const value = await poll(
       async round => (round < 3 ? { done: false, delayMs: round * 1000 } : { done: true, value: round }),
-      { deadline: new Deadline(60_000, clock), onTimeout: () => new Error('timeout') }
+      { deadline: new Deadline(60_000, clock) }
     )
     expect(value).toBe(3)
     expect(clock.waits).toEqual([1000, 2000])
   })
 
-  it('raises the timeout error once the deadline has passed', async () => {
+  it('returns undefined once the deadline has passed, after a last round at the deadline', async () => {
     const clock = fakeClock()
-    await expect(
-      poll(async () => ({ done: false, delayMs: 4000 }), {
-        deadline: new Deadline(10_000, clock),
-        onTimeout: () => new Error('still updating')
-      })
-    ).rejects.toThrow('still updating')
+    let rounds = 0
+    const value = await poll(
+      async () => {
+        rounds++
+        return { done: false, delayMs: 4000 }
+      },
+      { deadline: new Deadline(10_000, clock) }
+    )
+    expect(value).toBeUndefined()
+    expect(rounds).toBe(4)
     // the last sleep is clipped to the deadline
     expect(clock.waits).toEqual([4000, 4000, 2000])
   })

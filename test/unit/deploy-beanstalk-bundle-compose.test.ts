@@ -1,29 +1,25 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import {
-  BundleError,
-  checkBundleSize,
-  defaultVersionLabel,
-  BEANSTALK_MAX_BUNDLE_BYTES,
-  parseImageRef,
-  pinComposeImage,
-  sameRepository
-} from '../../src/deploy-beanstalk/bundle/index.js'
+import { UserError } from '../../src/common/errors.js'
+import { parseImageRef, sameRepository } from '../../src/common/image-ref.js'
+import { BEANSTALK_MAX_BUNDLE_BYTES, checkBundleSize } from '../../src/deploy-beanstalk/bundle/index.js'
+import { pinComposeImage } from '../../src/deploy-beanstalk/bundle/compose.js'
+import { defaultVersionLabel } from '../../src/deploy-beanstalk/version.js'
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/compose/${name}`, 'utf8')
 const images = (yaml: string): Record<string, unknown> => {
   const services = (parse(yaml, { merge: true }) as { services: Record<string, { image?: string }> }).services
   return Object.fromEntries(Object.entries(services).map(([k, v]) => [k, v.image]))
 }
-function bundleError(fn: () => unknown): BundleError {
+function bundleError(fn: () => unknown): UserError {
   try {
     fn()
   } catch (error) {
-    expect(error).toBeInstanceOf(BundleError)
-    return error as BundleError
+    expect(error).toBeInstanceOf(UserError)
+    return error as UserError
   }
-  throw new Error('expected a BundleError')
+  throw new Error('expected a UserError')
 }
 
 describe('parseImageRef', () => {
@@ -205,8 +201,8 @@ describe('size and label', () => {
       checkBundleSize(BEANSTALK_MAX_BUNDLE_BYTES + 1, 'bundle')
       throw new Error('no error')
     } catch (error) {
-      expect(error).toBeInstanceOf(BundleError)
-      expect((error as BundleError).input).toBe('bundle')
+      expect(error).toBeInstanceOf(UserError)
+      expect((error as UserError).input).toBe('bundle')
       expect((error as Error).message).toMatch(/500\.0 MB.*limit of 500 MB.*524288000 bytes.*Docker image/s)
     }
   })

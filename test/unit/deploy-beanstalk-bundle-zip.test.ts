@@ -6,13 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yauzl from 'yauzl'
 import yazl from 'yazl'
-import {
-  BundleError,
-  collectEntries,
-  inspectBundle,
-  writeDeterministicZip,
-  type BundleEntry
-} from '../../src/deploy-beanstalk/bundle/index.js'
+import { UserError } from '../../src/common/errors.js'
+import { collectEntries, type BundleEntry } from '../../src/deploy-beanstalk/bundle/contents.js'
+import { inspectBundle } from '../../src/deploy-beanstalk/bundle/inspect.js'
+import { writeDeterministicZip } from '../../src/deploy-beanstalk/bundle/zip.js'
 
 let root: string
 beforeAll(async () => {
@@ -50,8 +47,8 @@ async function expectBundleError(promise: Promise<unknown>, input: string, messa
   } catch (error) {
     caught = error
   }
-  expect(caught).toBeInstanceOf(BundleError)
-  expect((caught as BundleError).input).toBe(input)
+  expect(caught).toBeInstanceOf(UserError)
+  expect((caught as UserError).input).toBe(input)
   expect((caught as Error).message).toMatch(message)
 }
 

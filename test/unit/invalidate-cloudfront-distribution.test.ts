@@ -4,7 +4,6 @@ import { UserError } from '../../src/common/errors.js'
 import {
   closestAlias,
   describeDistributions,
-  editDistance,
   findDistribution,
   noDistributionError,
   unknownIdError
@@ -76,15 +75,6 @@ describe('closestAlias', () => {
     expect(closestAlias('brillancrm.com', all)?.alias).toBe('brilliancrm.com')
     expect(closestAlias('www.brillianqiz.com', all)?.alias).toBe('www.brillianquiz.com')
     expect(closestAlias('example.org', all)).toBeUndefined()
-  })
-})
-
-describe('editDistance', () => {
-  it('counts insertions, deletions and substitutions', () => {
-    expect(editDistance('', '')).toBe(0)
-    expect(editDistance('abc', 'abc')).toBe(0)
-    expect(editDistance('kitten', 'sitting')).toBe(3)
-    expect(editDistance('', 'abc')).toBe(3)
   })
 })
 

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml'
-import { BundleError } from './errors.js'
-import { parseImageRef, repositoryName, sameRepository, type ImageRef } from './reference.js'
+import { UserError } from '../../common/errors.js'
+import { parseImageRef, repositoryName, sameRepository, type ImageRef } from '../../common/image-ref.js'
 
 export interface PinResult {
   /** The compose file with the image pinned; comments and formatting kept. */
@@ -47,7 +47,7 @@ function invalidNote(image: string): string {
 }
 
 /**
- * Pins `image` on every service whose image has the same repository. Throws a BundleError when the
+ * Pins `image` on every service whose image has the same repository. Throws a UserError when the
  * YAML is invalid, has no `services`, or no service matches.
  */
 export function pinComposeImage(
@@ -59,26 +59,25 @@ export function pinComposeImage(
   try {
     target = parseImageRef(image)
   } catch (error) {
-    throw new BundleError(
-      `Input 'image' is not a valid image reference: ${(error as Error).message}.`,
-      'image'
-    )
+    throw new UserError(`Input 'image' is not a valid image reference: ${(error as Error).message}.`, {
+      input: 'image'
+    })
   }
   const doc = parseDocument(composeYaml, { merge: true, prettyErrors: true, uniqueKeys: true })
   if (doc.errors.length > 0) {
     const first = doc.errors[0]
     const pos = first?.linePos?.[0]
     const where = pos ? ` at line ${pos.line}, column ${pos.col}` : ''
-    throw new BundleError(
+    throw new UserError(
       `${fileLabel} is not valid YAML${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`,
-      'compose-file'
+      { input: 'compose-file' }
     )
   }
   const servicesNode = doc.get('services', true)
   if (!isMap(servicesNode) || servicesNode.items.length === 0) {
-    throw new BundleError(
+    throw new UserError(
       `${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`,
-      'compose-file'
+      { input: 'compose-file' }
     )
   }
   const before = effectiveImages(doc)
@@ -101,10 +100,10 @@ export function pinComposeImage(
     const now = effectiveImages(doc)
     for (const a of aliased) {
       if (now.get(a.service) !== image) {
-        throw new BundleError(
+        throw new UserError(
           `${fileLabel}: service '${a.service}' is an alias (*anchor) of a node that is not a pinned service; ` +
             `write the service out so its image can be pinned.`,
-          'compose-file'
+          { input: 'compose-file' }
         )
       }
       pinned.push({ service: a.service, from: a.from, to: image })
@@ -116,11 +115,11 @@ export function pinComposeImage(
     const found = [...before.entries()].map(([s, i]) =>
       i === undefined ? `${s} (build only, no image)` : `${s}: ${i}${invalidNote(i)}`
     )
-    throw new BundleError(
+    throw new UserError(
       `No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +
         `Services found: ${found.join('; ')}. The image must match one of them (same registry, owner and name; ` +
         `tag or digest may differ), or set 'image:' on the service that should run it.`,
-      'image'
+      { input: 'image' }
     )
   }
   const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 })

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import yauzl from 'yauzl'
-import { BundleError } from './errors.js'
+import { UserError } from '../../common/errors.js'
 
 export interface InspectedBundle {
   path: string
@@ -27,9 +27,9 @@ function listEntries(path: string): Promise<string[]> {
     yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false }, (openError, zip) => {
       if (openError || !zip) {
         reject(
-          new BundleError(
+          new UserError(
             `Input '${INPUT}' ("${path}") is not a readable zip file: ${openError?.message ?? 'unknown error'}.`,
-            INPUT
+            { input: INPUT }
           )
         )
         return
@@ -43,7 +43,9 @@ function listEntries(path: string): Promise<string[]> {
       zip.on('error', (error: Error) => {
         zip.close()
         reject(
-          new BundleError(`Input '${INPUT}' ("${path}") is not a valid zip file: ${error.message}.`, INPUT)
+          new UserError(`Input '${INPUT}' ("${path}") is not a valid zip file: ${error.message}.`, {
+            input: INPUT
+          })
         )
       })
       zip.readEntry()
@@ -70,7 +72,9 @@ export async function inspectBundle(path: string): Promise<InspectedBundle> {
     if (!info.isFile()) throw new Error('not a file')
     size = info.size
   } catch {
-    throw new BundleError(`Input '${INPUT}' is "${path}", which is not a file in the workspace.`, INPUT)
+    throw new UserError(`Input '${INPUT}' is "${path}", which is not a file in the workspace.`, {
+      input: INPUT
+    })
   }
   const [entries, sha256] = await Promise.all([listEntries(path), sha256File(path)])
   const root = rootNames(entries)
@@ -82,11 +86,11 @@ export async function inspectBundle(path: string): Promise<InspectedBundle> {
         ? 'nothing (the zip is empty or everything is in a sub-folder)'
         : root.slice(0, 20).join(', ') + (root.length > 20 ? `, … (${root.length} in all)` : '')
     const nested = entries.find(n => /(^|\/)(docker-compose\.yml|Dockerrun\.aws\.json)$/.test(n))
-    throw new BundleError(
+    throw new UserError(
       `Input '${INPUT}' ("${path}") has neither docker-compose.yml nor Dockerrun.aws.json at its root; the root holds: ${shown}.` +
         (nested ? ` Found "${nested}": zip the folder's contents, not the folder.` : '') +
         ' Beanstalk needs one of them at the top of the zip.',
-      INPUT
+      { input: INPUT }
     )
   }
   return { path, sha256, size, hasCompose, hasDockerrun, entries }

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yazl from 'yazl'
-import type { BundleEntry } from './entries.js'
+import type { BundleEntry } from './contents.js'
 
 export interface BuiltBundle {
   path: string

@@ -1,7 +1,6 @@
 /**
- * Beanstalk events: what each message means for the deployment (from the EB CLI's own list, see
- * docs/deploy-beanstalk.md), how it is logged, and de-duplication across overlapping DescribeEvents pages.
- * Pure.
+ * Beanstalk events: how each is logged, and de-duplication across overlapping DescribeEvents pages. What a
+ * message means for the update is decided in decide.ts. Pure.
  */
 export interface BeanstalkEvent {
   date: Date
@@ -10,32 +9,6 @@ export interface BeanstalkEvent {
   requestId?: string
   versionLabel?: string
   environmentName?: string
-}
-
-export type EventMeaning = 'failed' | 'completed' | 'health' | 'progress'
-
-/** Messages that end an update in failure (matched as prefixes). */
-export const FAILURE_PREFIXES = [
-  'Failed to deploy application.',
-  'Failed to deploy configuration.',
-  'The environment was reverted to the previous configuration setting.',
-  'Update environment operation is complete, but with errors.',
-  'Failed to launch environment.',
-  'Create environment operation is complete, but with errors'
-] as const
-
-/** Messages that end an update successfully. */
-export const SUCCESS_PREFIXES = [
-  'Environment update completed successfully.',
-  'Successfully deployed new configuration to environment.'
-] as const
-
-export function classifyEvent(message: string): EventMeaning {
-  const text = message.trim()
-  if (FAILURE_PREFIXES.some(prefix => text.startsWith(prefix))) return 'failed'
-  if (SUCCESS_PREFIXES.some(prefix => text.startsWith(prefix))) return 'completed'
-  if (/^Environment health has (transitioned|been set)/.test(text)) return 'health'
-  return 'progress'
 }
 
 export type LogLevel = 'error' | 'warning' | 'info' | 'debug'
@@ -90,13 +63,5 @@ export class EventLog {
   nextStart(since: Date): Date {
     const last = this.all[this.all.length - 1]
     return last && last.date.getTime() > since.getTime() ? last.date : since
-  }
-
-  failures(): BeanstalkEvent[] {
-    return this.all.filter(event => classifyEvent(event.message) === 'failed')
-  }
-
-  errors(): BeanstalkEvent[] {
-    return this.all.filter(event => eventLevel(event.severity) === 'error')
   }
 }

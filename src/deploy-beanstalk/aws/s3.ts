@@ -2,9 +2,10 @@ import * as core from '@actions/core'
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { createReadStream } from 'node:fs'
-import { awsClientConfig } from '../common/aws.js'
-import { isAwsError } from '../common/errors.js'
-import { formatBytes } from './format.js'
+import { awsClientConfig } from '../../common/aws.js'
+import { isAwsError } from '../../common/errors.js'
+import { formatBytes } from '../../common/format.js'
+import { systemClock, type Clock } from '../../common/retry.js'
 
 /** The S3 metadata key that records a bundle's sha256 (x-amz-meta-sha256). */
 export const SHA256_METADATA = 'sha256'
@@ -28,7 +29,8 @@ export class StorageGateway {
 
   constructor(
     readonly region: string,
-    client?: S3Client
+    client?: S3Client,
+    private readonly clock: Clock = systemClock
   ) {
     this.client = client ?? new S3Client(awsClientConfig(region))
   }
@@ -68,7 +70,7 @@ export class StorageGateway {
     let lastLogged = 0
     upload.on('httpUploadProgress', progress => {
       const loaded = progress.loaded ?? 0
-      const now = Date.now()
+      const now = this.clock.now()
       if (input.size > PART_SIZE && (now - lastLogged > 5_000 || loaded >= input.size)) {
         lastLogged = now
         core.info(

@@ -1,4 +1,10 @@
+import * as core from '@actions/core'
+import { awsErrorInfo, describeError } from '../../common/errors.js'
+import { poll, type Deadline } from '../../common/retry.js'
+
 /**
+ * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
+ *
  * The poll schedule while following an update: about 2 s right after something changed (a new event, a
  * status or health change), slower while nothing changes, slower again after throttling, and never more
  * than 18 polling calls in any 60 s window (so with the one-off calls, about 20 a minute at most). Pure: time and history are passed in.
@@ -73,4 +79,88 @@ export function nextPollDelay(input: ScheduleInput): number {
   const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound))
   const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound)
   return at - input.now
+}
+
+/** Throttling, 5xx and connection faults that outlived the SDK's own retries: slow down and poll again. */
+export function isTransient(error: unknown): boolean {
+  const info = awsErrorInfo(error)
+  if (info) {
+    if (
+      /Throttl|RequestLimitExceeded|TooManyRequests|ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(
+        info.code
+      )
+    ) {
+      return true
+    }
+    return (info.httpStatus ?? 0) >= 500 || (error as { $fault?: string }).$fault === 'server'
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    return (
+      /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
+      /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`)
+    )
+  }
+  return false
+}
+
+/**
+ * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
+ * a value or the deadline passes (then undefined). A round says when it saw a change; transient faults slow the
+ * schedule down.
+ */
+export class Poller {
+  private lastChangeAt: number
+  private throttledRounds = 0
+
+  constructor(
+    private readonly deadline: Deadline,
+    private readonly gateway: { callCount: number; pollTimes: number[] }
+  ) {
+    this.lastChangeAt = deadline.clock.now()
+  }
+
+  private record(before: number): void {
+    const now = this.deadline.clock.now()
+    for (let i = before; i < this.gateway.callCount; i++) this.gateway.pollTimes.push(now)
+    const old = this.gateway.pollTimes.findIndex(time => time > now - 120_000)
+    if (old > 0) this.gateway.pollTimes.splice(0, old)
+  }
+
+  changed(): void {
+    this.lastChangeAt = this.deadline.clock.now()
+  }
+
+  async run<T>(
+    round: () => Promise<T | undefined>,
+    callsPerRound: number | (() => number)
+  ): Promise<T | undefined> {
+    const result = await poll<T>(
+      async () => {
+        const before = this.gateway.callCount
+        try {
+          const value = await round()
+          this.throttledRounds = 0
+          if (value !== undefined) return { done: true, value }
+        } catch (error) {
+          if (!isTransient(error)) throw error
+          this.throttledRounds++
+          core.info(`Beanstalk is busy (${describeError(error)}): polling more slowly.`)
+        } finally {
+          this.record(before)
+        }
+        const delayMs = nextPollDelay({
+          now: this.deadline.clock.now(),
+          lastChangeAt: this.lastChangeAt,
+          recentCalls: this.gateway.pollTimes,
+          callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
+          throttledRounds: this.throttledRounds
+        })
+        core.debug(`next poll in ${delayMs}ms`)
+        return { done: false, delayMs }
+      },
+      { deadline: this.deadline }
+    )
+    return result
+  }
 }

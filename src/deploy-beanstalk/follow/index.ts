@@ -1,85 +1,23 @@
 import * as core from '@actions/core'
-import { isAwsError } from '../common/errors.js'
-import { formatDuration } from '../common/inputs.js'
-import type { Deadline } from '../common/retry.js'
-import type { BeanstalkGateway, EnvironmentInfo } from './beanstalk.js'
-import { classifyEvent, EventLog, eventLevel, formatEvent, type BeanstalkEvent } from './events.js'
-import { decide, initialFollowState, noteEvent, redGracePeriod, type Decision } from './health.js'
-import type { RequiredHealth } from './inputs.js'
-import type { Plan } from './plan.js'
-import { Poller } from './poller.js'
-
-/** "Environment named X is in an invalid state for this operation. Must be Ready." */
-export function isNotReadyError(error: unknown): boolean {
-  return isAwsError(error, 'InvalidParameterValue') && /Must be Ready/i.test((error as Error).message)
-}
-
-/**
- * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
- * undefined when the deadline passes first.
- */
-export async function waitUntilReady(
-  beanstalk: BeanstalkGateway,
-  environmentId: string,
-  deadline: Deadline,
-  initial?: EnvironmentInfo
-): Promise<EnvironmentInfo | undefined> {
-  if (initial?.status === 'Ready') return initial
-  const poller = new Poller(deadline, beanstalk)
-  let said = ''
-  return await poller.run(async () => {
-    const [env] = await beanstalk.environments({ ids: [environmentId] })
-    if (!env) throw new Error(`Environment ${environmentId} disappeared.`)
-    if (env.status === 'Ready') {
-      if (said !== '') core.info(`${env.name} is Ready again (after ${formatDuration(deadline.elapsed())}).`)
-      return env
-    }
-    if (env.status === 'Terminating' || env.status === 'Terminated') {
-      throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`)
-    }
-    if (env.status !== said) {
-      core.info(
-        `${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${formatDuration(deadline.remaining())} more.`
-      )
-      said = env.status
-      poller.changed()
-    }
-    return undefined
-  }, 1)
-}
+import type { Deadline } from '../../common/retry.js'
+import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
+import type { RequiredHealth } from '../inputs.js'
+import type { Plan } from '../plan.js'
+import {
+  classifyEvent,
+  decide,
+  initialFollowState,
+  noteEvent,
+  redGracePeriod,
+  type Decision
+} from './decide.js'
+import { EventLog, eventLevel, formatEvent, type BeanstalkEvent } from './events.js'
+import { Poller } from './poll.js'
 
 /**
- * UpdateEnvironment to `label`. When the environment became busy again between our look and our request
- * ("… Must be Ready."), waits for Ready and tries again. Returns when the request was accepted, or undefined
- * when the deadline passed.
+ * Following an update (a deploy or a rollback) until it succeeds or fails: the loop that reads events and the
+ * environment on the poll schedule (poll.ts) and asks decide.ts what they mean.
  */
-export async function startUpdate(
-  beanstalk: BeanstalkGateway,
-  environmentId: string,
-  label: string,
-  deadline: Deadline,
-  initial: EnvironmentInfo
-): Promise<{ since: Date; environment: EnvironmentInfo } | undefined> {
-  let current: EnvironmentInfo | undefined = initial
-  for (;;) {
-    current = await waitUntilReady(beanstalk, environmentId, deadline, current)
-    if (!current) return undefined
-    const requestedAt = new Date(deadline.clock.now())
-    try {
-      const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label)
-      core.info(`Deploying ${label} to ${info.name || current.name}: ${info.status}.`)
-      // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
-      const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt
-      return { since, environment: { ...current, ...info, name: info.name || current.name } }
-    } catch (error) {
-      if (!isNotReadyError(error)) throw error
-      core.info(
-        `${current.name} became busy again just before the request (${(error as Error).message}): waiting.`
-      )
-      current = undefined
-    }
-  }
-}
 
 /** How often events are read while the environment's state does not change. */
 export const EVENTS_EVERY_MS = 6_000

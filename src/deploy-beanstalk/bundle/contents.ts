@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { BundleError } from './errors.js'
+import { UserError } from '../../common/errors.js'
 
 export interface BundleEntry {
   /** Path inside the zip, posix separators. */
@@ -11,7 +11,6 @@ export interface BundleEntry {
 }
 
 export const COMPOSE_ENTRY = 'docker-compose.yml'
-export const DEFAULT_INCLUDES = ['.ebextensions', '.platform']
 const INPUT = 'include'
 
 function toPosix(path: string): string {
@@ -47,12 +46,12 @@ async function addPath(walk: Walk, path: string): Promise<void> {
     try {
       real = await realpath(path)
     } catch {
-      throw new BundleError(`Input '${INPUT}': "${name}" is a broken symbolic link.`, INPUT)
+      throw new UserError(`Input '${INPUT}': "${name}" is a broken symbolic link.`, { input: INPUT })
     }
     if (!inside(walk.realWorkspace, real)) {
-      throw new BundleError(
+      throw new UserError(
         `Input '${INPUT}': "${name}" is a symbolic link to ${real}, outside the workspace; copy the file into the repository instead.`,
-        INPUT
+        { input: INPUT }
       )
     }
     target = await stat(real)
@@ -89,24 +88,24 @@ export async function collectEntries(opts: {
     if (item === '') continue
     const full = resolve(workspace, item)
     if (!inside(workspace, full)) {
-      throw new BundleError(
+      throw new UserError(
         `Input '${INPUT}' has "${item}": expected a path inside the workspace (${workspace}), relative to it.`,
-        INPUT
+        { input: INPUT }
       )
     }
     if (full === workspace) {
-      throw new BundleError(
+      throw new UserError(
         `Input '${INPUT}' has "${item}", the whole workspace: list the files or folders to ship, e.g. .ebextensions and .platform.`,
-        INPUT
+        { input: INPUT }
       )
     }
     try {
       await lstat(full)
     } catch {
       if (!opts.includeExplicit) continue
-      throw new BundleError(
+      throw new UserError(
         `Input '${INPUT}' has "${item}", which does not exist in the workspace (${workspace}). Check the path or remove it.`,
-        INPUT
+        { input: INPUT }
       )
     }
     walk.include = item
@@ -116,11 +115,11 @@ export async function collectEntries(opts: {
   for (let i = 1; i < out.length; i++) {
     if (out[i]?.name === out[i - 1]?.name) {
       const name = out[i]?.name ?? ''
-      throw new BundleError(
+      throw new UserError(
         name === COMPOSE_ENTRY
           ? `Input '${INPUT}' adds ${COMPOSE_ENTRY} at the bundle root, where the compose file (${opts.composeFile}) goes; leave it out of '${INPUT}'.`
           : `Input '${INPUT}' adds "${name}" twice; list each file or folder once.`,
-        INPUT
+        { input: INPUT }
       )
     }
   }

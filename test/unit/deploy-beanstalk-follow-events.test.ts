@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
+import { classifyEvent } from '../../src/deploy-beanstalk/follow/decide.js'
 import {
-  classifyEvent,
   eventLevel,
   EventLog,
   formatEvent,
   type BeanstalkEvent
-} from '../../src/deploy-beanstalk/events.js'
+} from '../../src/deploy-beanstalk/follow/events.js'
 
 const ev = (seconds: number, message: string, severity = 'INFO'): BeanstalkEvent => ({
   date: new Date(Date.UTC(2026, 0, 1, 12, 0, seconds)),
@@ -53,8 +53,7 @@ describe('EventLog', () => {
     expect(log.add([ev(3, 'c'), ev(2, 'b')]).map(e => e.message)).toEqual(['c'])
     expect(log.nextStart(new Date(0)).toISOString()).toBe('2026-01-01T12:00:03.000Z')
     log.add([ev(4, 'Failed to deploy application.', 'ERROR')])
-    expect(log.failures().map(e => e.message)).toEqual(['Failed to deploy application.'])
-    expect(log.errors()).toHaveLength(1)
+    expect(log.all.map(e => e.message)).toEqual(['a', 'b', 'c', 'Failed to deploy application.'])
   })
   it('starts at the request time until events arrive', () => {
     const since = new Date(5000)

@@ -1,36 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  closestName,
-  describeMissingName,
-  editDistance,
-  listNames
-} from '../../src/deploy-beanstalk/names.js'
-
-describe('editDistance', () => {
-  it('counts inserts, deletes and substitutions', () => {
-    expect(editDistance('kitten', 'sitting')).toBe(3)
-    expect(editDistance('', 'abc')).toBe(3)
-    expect(editDistance('abc', 'abc')).toBe(0)
-  })
-})
-
-describe('closestName', () => {
-  const apps = ['BrillianCRM', 'BrillianICM', 'BrillianQuiz', 'brillianideas']
-  it('prefers a case-insensitive match', () => {
-    expect(closestName('brilliancrm', apps)).toBe('BrillianCRM')
-  })
-  it('finds a small typo', () => {
-    expect(closestName('BrilianCRM', apps)).toBe('BrillianCRM')
-    expect(closestName('BrillianQiz', apps)).toBe('BrillianQuiz')
-  })
-  it('finds a name containing the other', () => {
-    expect(closestName('CRM-env', ['BrillianCRM-env-production-eu'])).toBe('BrillianCRM-env-production-eu')
-  })
-  it('suggests nothing when nothing is close', () => {
-    expect(closestName('Payments', apps)).toBeUndefined()
-    expect(closestName('x', [])).toBeUndefined()
-  })
-})
+import { listNames } from '../../src/common/suggest.js'
+import { describeMissingName } from '../../src/deploy-beanstalk/lookup.js'
 
 describe('describeMissingName', () => {
   it('lists names, suggests the closest and names the input', () => {

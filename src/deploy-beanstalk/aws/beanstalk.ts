@@ -9,9 +9,9 @@ import {
   UpdateEnvironmentCommand,
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
-import { awsClientConfig } from '../common/aws.js'
-import { systemClock, type Clock } from '../common/retry.js'
-import type { BeanstalkEvent } from './events.js'
+import { awsClientConfig } from '../../common/aws.js'
+import { systemClock, type Clock } from '../../common/retry.js'
+import type { BeanstalkEvent } from '../follow/events.js'
 
 /**
  * The edge to Elastic Beanstalk: every call this action makes, in our own small types. It remembers when each

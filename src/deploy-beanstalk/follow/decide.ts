@@ -1,9 +1,37 @@
-import type { RequiredHealth } from './inputs.js'
+import type { RequiredHealth } from '../inputs.js'
 
 /**
- * When an update has succeeded or failed, from what DescribeEnvironments and the events say. Pure: one
- * observation in, the next state and a decision out; the follow loop does the calls and the waiting.
+ * When an update has succeeded or failed, from what DescribeEnvironments and the events say: what each event
+ * message means (from the EB CLI's own list, see docs/deploy-beanstalk.md), the health rules, and the state
+ * machine. Pure: one observation in, the next state and a decision out; the follow loop (index.ts) does the calls and the waiting.
  */
+
+export type EventMeaning = 'failed' | 'completed' | 'health' | 'progress'
+
+/** Messages that end an update in failure (matched as prefixes). */
+export const FAILURE_PREFIXES = [
+  'Failed to deploy application.',
+  'Failed to deploy configuration.',
+  'The environment was reverted to the previous configuration setting.',
+  'Update environment operation is complete, but with errors.',
+  'Failed to launch environment.',
+  'Create environment operation is complete, but with errors'
+] as const
+
+/** Messages that end an update successfully. */
+export const SUCCESS_PREFIXES = [
+  'Environment update completed successfully.',
+  'Successfully deployed new configuration to environment.'
+] as const
+
+export function classifyEvent(message: string): EventMeaning {
+  const text = message.trim()
+  if (FAILURE_PREFIXES.some(prefix => text.startsWith(prefix))) return 'failed'
+  if (SUCCESS_PREFIXES.some(prefix => text.startsWith(prefix))) return 'completed'
+  if (/^Environment health has (transitioned|been set)/.test(text)) return 'health'
+  return 'progress'
+}
+
 export interface Observation {
   time: number
   status: string
@@ -56,7 +84,7 @@ export function redGracePeriod(timeoutMs: number): number {
 }
 
 /** Records what an event means for the update. */
-export function noteEvent(state: FollowState, meaning: string, message: string): FollowState {
+export function noteEvent(state: FollowState, meaning: EventMeaning, message: string): FollowState {
   if (meaning === 'failed' && state.failureEvent === undefined) return { ...state, failureEvent: message }
   if (meaning === 'completed') return { ...state, completedEvent: true }
   return state
