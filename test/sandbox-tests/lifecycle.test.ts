@@ -2,7 +2,7 @@
  * Scripted environment lifecycles, observed through the SDK as an action would see them: status, version,
  * health and events per outcome; busy and terminated environments; readyAt exact.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import {
   DescribeEnvironmentHealthCommand,
   DescribeEnvironmentsCommand,
@@ -183,14 +183,34 @@ describe('initial states', () => {
   })
 })
 
-describe('on the real clock', () => {
+describe('on the default clock (Date.now)', () => {
+  afterEach(() => {
+    jest.useRealTimers()
+  })
+
   it('a 300 ms update is Ready, with readyAt between the call and the observation', async () => {
+    // Only Date is faked: the sandbox's default clock is Date.now, and the test moves it instead of sleeping.
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout'
+      ]
+    })
     const box = await startSandbox(scenario({ durationMs: 300, outcome: 'healthy' }), { silent: true })
     boxes.push(box)
     const eb = beanstalkClient(box)
     const before = Date.now()
     await eb.send(new UpdateEnvironmentCommand({ EnvironmentName: ENV, VersionLabel: 'v1' }))
-    await new Promise(resolve => setTimeout(resolve, 400))
+    expect((await describe1(eb)).status).toBe('Updating')
+    jest.setSystemTime(Date.now() + 400)
     expect(await describe1(eb)).toEqual({ status: 'Ready', version: 'v1', health: 'Green' })
     const readyAt = box.environment(ENV)?.readyAt ?? 0
     expect(readyAt - before).toBeGreaterThanOrEqual(300)

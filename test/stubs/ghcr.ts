@@ -42,6 +42,8 @@ export interface GhcrStubOptions {
   service?: string
   /** The first this-many manifest requests answer 503 Service Unavailable (a registry having a bad moment). */
   failFirst?: number
+  /** The clock for `appearsAfterMs` (default Date.now): tests may drive time by hand. */
+  now?: () => number
 }
 
 export interface RecordedRequest {
@@ -124,7 +126,8 @@ function registryError(
 export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<GhcrStub> {
   const packages = options.packages ?? DEFAULT_PACKAGES
   const service = options.service ?? 'ghcr-stub'
-  const started = Date.now()
+  const now = options.now ?? Date.now
+  const started = now()
   const requests: RecordedRequest[] = []
   /** Issued tokens → the repository they may pull. */
   const tokens = new Map<string, string>()
@@ -171,7 +174,7 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
     if (pkg.visibility !== 'public') {
       return registryError(res, 403, 'DENIED', 'requested access to the resource is denied')
     }
-    const visible = Date.now() - started >= (pkg.appearsAfterMs ?? 0)
+    const visible = now() - started >= (pkg.appearsAfterMs ?? 0)
     const tags = visible ? (pkg.tags ?? ['latest']) : []
     const manifests = tags.map(tag => ({ tag, ...manifestFor(pkg, tag) }))
     const match = manifests.find(m => m.tag === reference || sha256(m.body) === reference)

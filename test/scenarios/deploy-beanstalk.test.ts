@@ -1,0 +1,371 @@
+/**
+ * deploy-beanstalk in process: run() against the AWS sandbox (Beanstalk + S3 on 127.0.0.1) through the real
+ * SDK clients, on a fake clock shared with the sandbox, so every time-dependent path (an environment busy
+ * with another update, processing, Red's grace period, Yellow then Green, rollback, the timeout, throttling)
+ * runs in milliseconds and the same way every time. The real bundle's wiring is tested in
+ * test/e2e/deploy-beanstalk.test.ts.
+ */
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { ConfiguredRetryStrategy } from '@smithy/core/retry'
+import { awsClientConfig } from '../../src/common/aws.js'
+import { BeanstalkGateway } from '../../src/deploy-beanstalk/aws/beanstalk.js'
+import { StorageGateway } from '../../src/deploy-beanstalk/aws/s3.js'
+import { truncateSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  APP,
+  ENV,
+  IMAGE,
+  errors,
+  expectUserError,
+  scenario,
+  show,
+  workspace as tempWorkspace
+} from '../helpers/deploy-beanstalk-fixtures.js'
+import { fakeClock } from '../helpers/fakes.js'
+import type { BundleRun } from '../helpers/run-bundle.js'
+import { loadAction, runInProcess } from '../helpers/run-in-process.js'
+import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+
+beforeAll(() => loadAction('deploy-beanstalk'), 60_000)
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const workspace = () => tempWorkspace(cleanups)
+/** The clock of the current test: the sandbox's time and the action's. */
+let clock = fakeClock()
+
+async function sandbox(spec: SandboxScenario = scenario()): Promise<Sandbox> {
+  clock = fakeClock()
+  const box = await startSandbox(spec, { silent: true, now: clock.now })
+  cleanups.push(() => box.close())
+  return box
+}
+
+/**
+ * The product's SDK clients (awsClientConfig) with one change: the SDK's own retries do not wait. They are
+ * the SDK's (real-time backoff and, in adaptive mode, a client-side rate limiter that waits seconds after
+ * throttling); what these tests check is our code under the faults that outlive them.
+ */
+function instantRetryClients() {
+  const retryStrategy = new ConfiguredRetryStrategy(8, () => 0)
+  const gateways = new Map<string, BeanstalkGateway>()
+  return {
+    gatewayFor: (region: string) => {
+      const gateway =
+        gateways.get(region) ??
+        new BeanstalkGateway(
+          region,
+          new ElasticBeanstalkClient({ ...awsClientConfig(region), retryStrategy }),
+          clock
+        )
+      gateways.set(region, gateway)
+      return gateway
+    },
+    storageFor: (region: string) =>
+      new StorageGateway(region, new S3Client({ ...awsClientConfig(region), retryStrategy }), clock)
+  }
+}
+
+async function deploy(
+  box: Sandbox,
+  inputs: Record<string, string>,
+  options: { ws?: string; env?: Record<string, string | undefined> } = {}
+): Promise<BundleRun> {
+  return await runInProcess('deploy-beanstalk', {
+    clock,
+    deps: instantRetryClients(),
+    inputs: { 'application-name': APP, 'environment-name': ENV, ...inputs },
+    env: { ...box.env, ...options.env },
+    workspace: options.ws ?? workspace()
+  })
+}
+
+describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
+  it('deploys: bundle, upload, version, update, followed to Ready + our version + Green', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, { image: IMAGE })
+    expect(run.code).toBe(0)
+    const label = run.outputs['version-label']
+    expect(label).toMatch(/^0123456-[0-9a-f]{8}$/)
+    expect(run.outputs).toMatchObject({
+      deployed: 'true',
+      'previous-version-label': 'v0-initial',
+      health: 'Green',
+      'environment-id': box.environment(ENV)?.id
+    })
+    expect(run.outputs['bundle-sha256']).toMatch(/^[0-9a-f]{64}$/)
+    expect(label.endsWith(run.outputs['bundle-sha256'].slice(0, 8))).toBe(true)
+    expect(run.outputs['environment-url']).toMatch(/^http:\/\/.+elasticbeanstalk\.com$/)
+    expect(box.environment(ENV)).toMatchObject({ status: 'Ready', health: 'Green', versionLabel: label })
+    expect(box.version(APP, label)?.sourceBundle).toEqual({
+      bucket: box.storageBucket(),
+      key: `${APP}/${label}.zip`
+    })
+    expect(box.calls('CreateApplicationVersion')).toHaveLength(1)
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
+    expect(run.stdout).toContain('Environment update is starting.')
+    expect(run.summary).toContain('| Application | BrillianCRM |')
+    expect(run.summary).toContain('| Previous version | v0-initial |')
+    expect(run.summary).toContain('console.aws.amazon.com')
+    expect(errors(run)).toEqual([])
+  })
+
+  it('a second run of the same commit redeploys: nothing uploaded, no new version', async () => {
+    const box = await sandbox()
+    const ws = workspace()
+    const first = await deploy(box, { image: IMAGE }, { ws })
+    expect(first.code).toBe(0)
+    const mutatingBefore = box.mutatingCalls().length
+    const second = await deploy(box, { image: IMAGE }, { ws })
+    expect(second.code).toBe(0)
+    expect(second.outputs['version-label']).toBe(first.outputs['version-label'])
+    const after = box
+      .mutatingCalls()
+      .slice(mutatingBefore)
+      .map(c => c.operation)
+    expect(after).toEqual(['UpdateEnvironment'])
+  })
+
+  it('redeploys an existing version by label: nothing built or uploaded', async () => {
+    const box = await sandbox(
+      scenario({ versionLabel: 'v1' }, {}, { versions: [{ label: 'v0-initial' }, { label: 'v1' }] })
+    )
+    const run = await deploy(box, { 'version-label': 'v0-initial' })
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({
+      deployed: 'true',
+      'version-label': 'v0-initial',
+      'previous-version-label': 'v1',
+      'bundle-sha256': ''
+    })
+    expect(box.mutatingCalls().map(c => c.operation)).toEqual(['UpdateEnvironment'])
+    expect(box.environment(ENV)?.versionLabel).toBe('v0-initial')
+    expect(run.stdout).toContain('redeployed as it is')
+  })
+
+  it('a label already used by other content is an error, never an overwrite', async () => {
+    const box = await sandbox()
+    const first = await deploy(box, { image: IMAGE, 'version-label': 'release-1' })
+    expect(first.code).toBe(0)
+    const before = box.mutatingCalls().length
+    const second = await deploy(box, { image: 'ghcr.io/imbit/demo-app:other', 'version-label': 'release-1' })
+    expectUserError(second, /Version "release-1" already exists with other content/)
+    expect(box.mutatingCalls().slice(before)).toEqual([])
+  })
+
+  it('dry-run: prints the plan, exit 0, deployed=false, zero mutating calls', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, { image: IMAGE, 'dry-run': 'true' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.deployed).toBe('false')
+    expect(run.outputs['version-label']).toMatch(/^0123456-[0-9a-f]{8}$/)
+    expect(run.stdout).toContain('Dry run: stopping here')
+    expect(box.mutatingCalls()).toEqual([])
+    expect(box.environment(ENV)?.versionLabel).toBe('v0-initial')
+  })
+
+  describe('names that do not match', () => {
+    it.each([
+      [
+        'an application name in the wrong case',
+        { 'application-name': 'brilliancrm' },
+        /Did you mean "BrillianCRM"\? Set application-name/
+      ],
+      [
+        'an environment name with a typo',
+        { 'environment-name': 'BrillianCRM-evn' },
+        /Did you mean "BrillianCRM-env"\? Set environment-name/
+      ],
+      [
+        'an environment of another application',
+        { 'environment-name': 'BrillianQuiz-env' },
+        /belongs to application "BrillianQuiz", not "BrillianCRM"/
+      ],
+      [
+        'an application in another region',
+        { 'application-name': 'Shop', 'environment-name': 'Shop-env' },
+        /"Shop" exists in eu-west-1: set region to eu-west-1/
+      ],
+      [
+        'an environment in another region',
+        { 'application-name': 'BrillianCRM', 'environment-name': 'Shop-env' },
+        /"Shop-env" exists in eu-west-1/
+      ]
+    ])('%s', async (_name, inputs, pattern) => {
+      const box = await sandbox()
+      const run = await deploy(box, { image: IMAGE, ...inputs })
+      expectUserError(run, pattern)
+      expect(box.mutatingCalls()).toEqual([])
+    })
+
+    it('a terminated environment', async () => {
+      const box = await sandbox(scenario({ status: 'Terminated' }))
+      const run = await deploy(box, { image: IMAGE })
+      expectUserError(run, /is Terminated/)
+      expect(box.mutatingCalls()).toEqual([])
+    })
+  })
+
+  it('waits out an environment busy with another update, saying so', async () => {
+    const box = await sandbox(scenario({ status: 'Updating', busyForMs: 2500 }))
+    const run = await deploy(box, { image: IMAGE })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/is Updating \(another update is running\): waiting/)
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
+    expect(box.environment(ENV)?.versionLabel).toBe(run.outputs['version-label'])
+  })
+
+  it('a failed deployment ends the step with Beanstalk’s own messages', async () => {
+    const box = await sandbox(scenario({ update: { durationMs: 1500, outcome: 'fail' } }))
+    const run = await deploy(box, { image: IMAGE })
+    expect(run.code).toBe(1)
+    expect(run.outputs.deployed).toBe('false')
+    const messages = errors(run)
+      .map(a => a.message)
+      .join('\n')
+    expect(messages).toContain('Failed to deploy application.')
+    expect(messages).toMatch(/Deploying .* to BrillianCRM-env failed/)
+    expect(box.environment(ENV)?.versionLabel).toBe('v0-initial')
+    expect(run.summary).toContain('Deployment failed')
+  })
+
+  it('Red after Ready that does not recover fails after the grace period', async () => {
+    const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'red' } }))
+    const run = await deploy(box, { image: IMAGE, timeout: '40s' })
+    expect(run.code).toBe(1)
+    expect(
+      errors(run)
+        .map(a => a.message)
+        .join('\n')
+    ).toMatch(/health is Red and did not recover within 5s/)
+    expect(run.outputs.health).toBe('Red')
+  })
+
+  it('Yellow then Green: waits for Green', async () => {
+    const box = await sandbox(
+      scenario({ update: { durationMs: 1000, outcome: 'yellow-then-green', yellowMs: 5000 } })
+    )
+    const run = await deploy(box, { image: IMAGE })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/health Yellow/)
+    expect(run.outputs.health).toBe('Green')
+  })
+
+  it('Yellow is enough with required-health: Yellow', async () => {
+    const box = await sandbox(
+      scenario({ update: { durationMs: 1000, outcome: 'yellow-then-green', yellowMs: 20_000 } })
+    )
+    const run = await deploy(box, { image: IMAGE, 'required-health': 'Yellow' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.health).toBe('Yellow')
+  })
+
+  it('rollback: redeploys the previous version, follows it, and still fails the step', async () => {
+    const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'red' } }))
+    const run = await deploy(box, { image: IMAGE, timeout: '40s', 'rollback-on-failure': 'true' })
+    expect(run.code).toBe(1)
+    const messages = errors(run)
+      .map(a => a.message)
+      .join('\n')
+    expect(messages).toMatch(/Rollback: /)
+    expect(box.calls('UpdateEnvironment').map(c => c.params.VersionLabel)).toEqual([
+      run.outputs['version-label'],
+      'v0-initial'
+    ])
+    expect(run.summary).toContain('**Rollback:**')
+  })
+
+  it('timeout: says the update may still be running, with the console link', async () => {
+    const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'never' } }))
+    const run = await deploy(box, { image: IMAGE, timeout: '6s' })
+    expect(run.code).toBe(1)
+    const message = errors(run)
+      .map(a => a.message)
+      .join('\n')
+    expect(message).toContain('The update may still be running')
+    expect(message).toContain('https://eu-central-1.console.aws.amazon.com/elasticbeanstalk/')
+    expect(run.durationMs).toBeLessThan(20_000)
+  })
+
+  it('a throttling storm (30% throttled, some 5xx): one version, one update, success', async () => {
+    const box = await sandbox(scenario({}, { faults: { throttleRate: 0.3, serverErrorRate: 0.05, seed: 7 } }))
+    const run = await deploy(box, { image: IMAGE })
+    expect([run.code, show(run)]).toEqual([0, show(run)])
+    expect(box.calls('CreateApplicationVersion')).toHaveLength(1)
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
+    expect(box.requests.some(r => r.fault === 'throttle')).toBe(true)
+  })
+
+  it('processing Failed (a corrupt object under the bundle key) ends with the reason', async () => {
+    const box = await sandbox()
+    const ws = workspace()
+    // The plan (dry run) gives the label and sha256; put a corrupt object there that claims that sha256, so
+    // the upload is skipped and Beanstalk processes garbage.
+    const plan = await deploy(box, { image: IMAGE, 'dry-run': 'true' }, { ws })
+    const label = plan.outputs['version-label']
+    const s3 = new S3Client({
+      region: 'eu-central-1',
+      endpoint: box.s3Url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: box.env.AWS_ACCESS_KEY_ID, secretAccessKey: box.env.AWS_SECRET_ACCESS_KEY }
+    })
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: box.storageBucket(),
+        Key: `${APP}/${label}.zip`,
+        Body: 'not a zip',
+        Metadata: { sha256: plan.outputs['bundle-sha256'] }
+      })
+    )
+    s3.destroy()
+    const run = await deploy(box, { image: IMAGE }, { ws })
+    expectUserError(run, new RegExp(`Beanstalk could not process version ${label} \\(status failed\\)`, 'i'))
+    expect(run.stdout).toContain('not uploaded again')
+    expect(box.calls('UpdateEnvironment')).toEqual([])
+    expect(box.version(APP, label)?.status).toMatch(/^failed$/i)
+  })
+
+  it('a missing compose file: names the input, changes nothing', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, { image: IMAGE, 'compose-file': 'deploy/compose.yml' })
+    expectUserError(run, /Input 'compose-file' is "deploy\/compose.yml": no such file/)
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it('no service matching image: lists the images found, changes nothing', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, { image: 'ghcr.io/imbit/brilliancrm:abc' })
+    expect(run.code).toBe(1)
+    expect(errors(run)[0].message).toContain('ghcr.io/imbit/demo-app:latest')
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it('a bundle over Beanstalk’s size limit fails before any AWS change', async () => {
+    const box = await sandbox()
+    const ws = workspace()
+    const big = join(ws, 'big.zip')
+    writeFileSync(big, '')
+    truncateSync(big, 520 * 1024 * 1024) // sparse: no disk used
+    const run = await deploy(box, { bundle: 'big.zip' }, { ws })
+    expect(run.code).toBe(1)
+    expect(errors(run)[0].message).toMatch(/500 MB|limit/i)
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it('no region anywhere: names the input before any call', async () => {
+    const box = await sandbox()
+    const run = await deploy(
+      box,
+      { image: IMAGE },
+      { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } }
+    )
+    expectUserError(run, /Input 'region' is empty: no region is set/)
+    expect(box.requests).toEqual([])
+  })
+})
