@@ -454,6 +454,9 @@ export class Beanstalk {
     const names = memberList(p, 'EnvironmentNames')
     const ids = memberList(p, 'EnvironmentIds')
     const includeDeleted = p.IncludeDeleted === 'true'
+    // each environment is brought up to date first: the VersionLabel filter (the AWS CLI's
+    // `wait environment-updated --version-label`) must see the version an ended update deployed
+    for (const e of this.envs) this.settle(e)
     const envs = this.envs.filter(
       e =>
         e.region === region &&
