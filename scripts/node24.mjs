@@ -53,7 +53,9 @@ if (args.length === 0) {
   console.error('usage: node scripts/node24.mjs [node flags] <script> [args]')
   process.exit(2)
 }
-const child = spawn(projectNode(), args, { stdio: 'inherit' })
+// tsx and Node's compile cache would otherwise leave folders in the temporary directory after every run
+const env = { TSX_DISABLE_CACHE: '1', NODE_DISABLE_COMPILE_CACHE: '1', ...process.env }
+const child = spawn(projectNode(), args, { stdio: 'inherit', env })
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
 for (const signal of signals) process.on(signal, () => child.kill(signal))
 const parent = process.ppid
