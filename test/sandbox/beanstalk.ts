@@ -591,14 +591,17 @@ export class Beanstalk {
       throw invalid(`Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`)
     }
     const now = this.now()
-    const script = env.script
+    const to = label ?? env.versionLabel
+    const script: UpdateScript = env.script.healthyVersions?.includes(to ?? '')
+      ? { ...env.script, outcome: 'healthy' }
+      : env.script
     const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
     env.yellowUntil = undefined
     env.update = {
       startedAt: now,
       endsAt,
       outcome: script.outcome,
-      to: label ?? env.versionLabel,
+      to,
       yellowMs: script.yellowMs ?? 3000
     }
     env.updated = now
