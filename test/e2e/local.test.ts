@@ -7,6 +7,7 @@
  * These run the real tool chain (npm, Node 24, tsx, local-action): about 10 s each, over the usual 5 s.
  */
 import { describe, expect, it } from '@jest/globals'
+import { runBundle } from '../helpers/run-bundle.js'
 import { leftovers, npmRun, printedPorts } from '../helpers/scripts.js'
 
 describe('npm run local', () => {
@@ -63,5 +64,33 @@ describe('npm run local', () => {
     expect((await wrong.exited).code).toBe(2)
     expect(wrong.output()).toContain('Unknown action "deploy-everything".')
     expect(await leftovers(wrong, [])).toEqual({ listening: [], files: [] })
+  }, 30_000)
+})
+
+describe('npm run registry', () => {
+  it('serves a private imbit/demo-app; the printed variables make verify-package-public fail with the settings link; SIGTERM stops it', async () => {
+    const run = npmRun('registry', ['--visibility', 'private'])
+    await run.waitFor(/Running \(Ctrl-C to stop\)\./, 20_000)
+    const exports = Object.fromEntries(
+      [...run.output().matchAll(/^export (\w+)=(\S+)$/gm)].map(m => [m[1], m[2]] as [string, string])
+    )
+    expect(exports).toEqual({
+      GITHUB_API_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api$/),
+      INPUT_IMAGE: expect.stringMatching(/^127\.0\.0\.1:\d+\/imbit\/demo-app:latest$/),
+      INPUT_TOKEN: 'local-token-not-a-secret',
+      INPUT_TIMEOUT: '10s'
+    })
+    const verify = await runBundle('verify-package-public', {
+      inputs: { image: exports.INPUT_IMAGE, token: exports.INPUT_TOKEN, timeout: exports.INPUT_TIMEOUT },
+      env: { GITHUB_API_URL: exports.GITHUB_API_URL }
+    })
+    expect(verify.code).toBe(1)
+    expect(verify.outputs.visibility).toBe('private')
+    expect(verify.annotations.map(a => a.title)).toContain('Package is not public')
+    const ports = printedPorts(run.output())
+    expect(ports).toHaveLength(1)
+    run.child.kill('SIGTERM')
+    await run.exited
+    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
   }, 30_000)
 })

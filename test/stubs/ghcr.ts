@@ -42,6 +42,8 @@ export interface GhcrStubOptions {
   service?: string
   /** The first this-many manifest requests answer 503 Service Unavailable (a registry having a bad moment). */
   failFirst?: number
+  /** A fixed port (default 0: a free one), e.g. for `npm run registry -- --port N`. */
+  port?: number
 }
 
 export interface RecordedRequest {
@@ -227,7 +229,10 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
     if (rawPath.startsWith('/api/') && req.method === 'GET') return handleApi(req, res, rawPath.slice(4))
     json(res, 404, { message: 'Not Found' })
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', resolve)
+  })
   const port = (server.address() as AddressInfo).port
   origin = `http://127.0.0.1:${port}`
 
