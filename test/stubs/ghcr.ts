@@ -10,7 +10,8 @@
  * OCI index, served only when the request accepts `application/vnd.oci.image.index.v1+json`. `failFirst` makes
  * the first manifest requests answer 503, as a registry having a bad moment.
  *
- * Packages API (`/api`): GET /orgs|users/{owner}/packages/container/{url-encoded name} with a Bearer token
+ * Packages API (`/api`): GET /orgs|users/{owner}/packages/container/{url-encoded name} with a token (`token X`
+ * or `Bearer X`)
  * answers `visibility`, or 404; `apiRefuses` answers 403 "Resource not accessible by integration".
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -191,7 +192,8 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
 
   function handleApi(req: IncomingMessage, res: ServerResponse, path: string): void {
     const m = /^\/(orgs|users)\/([^/]+)\/packages\/container\/([^/]+)$/.exec(path)
-    if (!/^Bearer .+/.test(req.headers.authorization ?? '')) {
+    // GitHub's API takes a token in either scheme (`token X`, which Octokit sends, or `Bearer X`)
+    if (!/^(Bearer|token) .+/.test(req.headers.authorization ?? '')) {
       return json(res, 401, { message: 'Requires authentication', status: '401' })
     }
     if (options.apiRefuses) {
