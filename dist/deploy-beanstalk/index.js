@@ -67198,7 +67198,9 @@ function reportFailure(error) {
         if (error instanceof Error && error.stack)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
     }
-    process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.Failure;
+    // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
+    // @actions/core stand-in has no ExitCode (npm run local)
+    process.exitCode = 1;
 }
 
 
@@ -69085,8 +69087,12 @@ function describePlan(plan) {
         lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
     }
     if (plan.upload) {
-        const bucket = plan.upload.bucket ?? "Beanstalk's storage bucket (CreateStorageLocation)";
-        lines.push(`Upload to:    s3://${plan.upload.bucket ?? '<storage bucket>'}/${plan.upload.key} (${bucket}; skipped when already there with the same sha256)`);
+        // no placeholder: Beanstalk's storage bucket is only named by CreateStorageLocation, a call the plan
+        // (also printed by a dry run) does not make; the upload step prints the s3:// address
+        const where = plan.upload.bucket
+            ? `s3://${plan.upload.bucket}/${plan.upload.key}`
+            : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
+        lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`);
     }
     const steps = [];
     if (plan.mode === 'new-version')
@@ -78866,7 +78872,6 @@ module.exports = index;
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  yU: () => (/* binding */ ExitCode),
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
@@ -78878,7 +78883,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -25,5 +25,7 @@ export function reportFailure(error: unknown): void {
     core.error(describeError(error), { title: 'Unexpected error' })
     if (error instanceof Error && error.stack) core.debug(error.stack)
   }
-  process.exitCode = core.ExitCode.Failure
+  // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
+  // @actions/core stand-in has no ExitCode (npm run local)
+  process.exitCode = 1
 }

@@ -94,10 +94,12 @@ export function describePlan(plan: Plan): string[] {
     lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`)
   }
   if (plan.upload) {
-    const bucket = plan.upload.bucket ?? "Beanstalk's storage bucket (CreateStorageLocation)"
-    lines.push(
-      `Upload to:    s3://${plan.upload.bucket ?? '<storage bucket>'}/${plan.upload.key} (${bucket}; skipped when already there with the same sha256)`
-    )
+    // no placeholder: Beanstalk's storage bucket is only named by CreateStorageLocation, a call the plan
+    // (also printed by a dry run) does not make; the upload step prints the s3:// address
+    const where = plan.upload.bucket
+      ? `s3://${plan.upload.bucket}/${plan.upload.key}`
+      : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`
+    lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`)
   }
   const steps: string[] = []
   if (plan.mode === 'new-version')

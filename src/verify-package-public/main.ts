@@ -40,7 +40,8 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
     )
     return result
   })
-  const api = await diagnose(inputs, apiPlan, http)
+  // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
+  const api = await diagnose(inputs, apiPlan, deps.fetch)
   const verdict = decide({
     image: inputs.image,
     pull,
@@ -94,7 +95,7 @@ function describePlan(inputs: Inputs, apiPlan: ApiPlan): string[] {
   ]
 }
 
-async function diagnose(inputs: Inputs, apiPlan: ApiPlan, http: Fetch): Promise<ApiResult> {
+async function diagnose(inputs: Inputs, apiPlan: ApiPlan, http: Fetch | undefined): Promise<ApiResult> {
   if (!apiPlan.ask || inputs.image.owner === undefined) {
     return { kind: 'unavailable', reason: apiPlan.ask ? 'no owner in the reference' : apiPlan.reason }
   }

@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import * as github from '@actions/github'
+import { STATUS_CODES } from 'node:http'
 import { networkReason, type Fetch } from './registry.js'
 
 export type Visibility = 'public' | 'private' | 'internal'
@@ -18,12 +20,21 @@ export interface PackagesApiOptions {
   apiUrl: string
   token: string
   requestTimeoutMs: number
+  /** Only to point the client at a stand-in in tests; by default @actions/github's fetch (with proxy support). */
   fetch?: Fetch
+}
+
+/** What Octokit throws: a RequestError with the HTTP status and the response, or (network) a cause. */
+interface OctokitFailure {
+  status?: number
+  response?: { status: number; data?: unknown }
+  cause?: unknown
 }
 
 /**
  * GET /orgs/{owner}/packages/container/{name}, then /users/{owner}/… when the organisation endpoint answers
- * 404 (the owner is a user). Names with `/` are encoded. Read-only; the token goes only to this API.
+ * 404 (the owner is a user), through @actions/github's Octokit (the API's base URL as given, the runner's
+ * proxy settings). Names with `/` are encoded. Read-only; the token goes only to this API.
  */
 export async function lookUpPackage(
   owner: string,
@@ -31,35 +42,53 @@ export async function lookUpPackage(
   options: PackagesApiOptions
 ): Promise<ApiResult> {
   const base = options.apiUrl.replace(/\/+$/, '')
+  const octokit = github.getOctokit(options.token, {
+    baseUrl: base,
+    userAgent: 'imbit-actions/verify-package-public',
+    // a `request` here would replace @actions/github's own (its proxy-aware fetch): only for an injected fetch
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {})
+  })
   for (const ownerType of ['orgs', 'users'] as const) {
     const url = `${base}/${ownerType}/${encodeURIComponent(owner)}/packages/container/${encodeURIComponent(name)}`
     core.debug(`GET ${url}`)
-    let response: Response
+    const common = {
+      package_type: 'container' as const,
+      package_name: name,
+      headers: { 'X-GitHub-Api-Version': '2022-11-28' },
+      request: { signal: AbortSignal.timeout(options.requestTimeoutMs) }
+    }
+    let status: number
+    let body: { visibility?: unknown; html_url?: unknown; message?: unknown } | undefined
     try {
-      response = await (options.fetch ?? fetch)(url, {
-        headers: {
-          Accept: 'application/vnd.github+json',
-          Authorization: `Bearer ${options.token}`,
-          'X-GitHub-Api-Version': '2022-11-28',
-          'User-Agent': 'imbit-actions/verify-package-public'
-        },
-        signal: AbortSignal.timeout(options.requestTimeoutMs)
-      })
+      const response =
+        ownerType === 'orgs'
+          ? await octokit.rest.packages.getPackageForOrganization({ ...common, org: owner })
+          : await octokit.rest.packages.getPackageForUser({ ...common, username: owner })
+      status = response.status
+      body = response.data as typeof body
     } catch (error) {
-      return { kind: 'unavailable', reason: `the GitHub API did not answer: ${networkReason(error)}` }
+      const failure = (typeof error === 'object' && error !== null ? error : {}) as OctokitFailure
+      if (!failure.response) {
+        return {
+          kind: 'unavailable',
+          reason: `the GitHub API did not answer: ${networkReason(failure.cause ?? error)}`
+        }
+      }
+      status = failure.response.status
+      const data = failure.response.data
+      body = typeof data === 'object' && data !== null ? (data as typeof body) : undefined
     }
-    core.debug(`→ ${response.status} ${response.statusText}`)
-    if (response.status === 404) continue
-    const body = (await response.json().catch(() => undefined)) as
-      { visibility?: unknown; html_url?: unknown; message?: unknown } | undefined
-    if (response.status === 401 || response.status === 403) {
-      const message = typeof body?.message === 'string' ? body.message : response.statusText
-      return { kind: 'refused', status: response.status, message }
+    const statusText = STATUS_CODES[status] ?? ''
+    core.debug(`→ ${status} ${statusText}`)
+    if (status === 404) continue
+    if (status === 401 || status === 403) {
+      const message = typeof body?.message === 'string' ? body.message : statusText
+      return { kind: 'refused', status, message }
     }
-    if (response.status !== 200) {
+    if (status !== 200) {
       return {
         kind: 'unavailable',
-        reason: `the GitHub API answered ${response.status} ${response.statusText}`
+        reason: `the GitHub API answered ${status} ${statusText}`
       }
     }
     const visibility = body?.visibility

@@ -66,7 +66,8 @@ describe('verify-package-public e2e (the real bundle, GHCR stand-in)', () => {
     }
     // The GitHub token goes to the packages API only, and is masked.
     expect(apiRequests(s).map(r => r.path)).toEqual(['/api/orgs/imbit/packages/container/demo-app'])
-    expect(apiRequests(s)[0].headers.authorization).toBe(`Bearer ${TOKEN}`)
+    // @actions/github's Octokit sends the token in the `token` scheme (the API takes it and `Bearer` alike)
+    expect(apiRequests(s)[0].headers.authorization).toBe(`token ${TOKEN}`)
     for (const r of [...manifestRequests(s), ...tokenRequests(s)]) {
       expect(JSON.stringify(r.headers)).not.toContain(TOKEN)
     }

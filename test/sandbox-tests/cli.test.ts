@@ -5,11 +5,24 @@
 import { describe, expect, it } from '@jest/globals'
 import { DescribeEnvironmentsCommand, ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { spawn, spawnSync } from 'node:child_process'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { ROOT } from '../helpers/run-bundle.js'
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
 const CLI = join(ROOT, 'test', 'sandbox', 'cli.ts')
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
 
 describe('npm run sandbox', () => {
   it('prints the export lines, serves the scenario, logs the call, exits 0 on Ctrl-C', async () => {
@@ -64,5 +77,38 @@ describe('npm run sandbox', () => {
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('Unknown scenario "nope"')
     expect(run.stderr).toContain('throttling-storm')
+  })
+
+  it('SIGTERM sent to the npm process stops both servers (npm does not pass it through its shell)', async () => {
+    const npm = spawn('npm', ['run', '--silent', 'sandbox', '--', '--quiet', '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' }
+    })
+    let out = ''
+    npm.stdout.setEncoding('utf8')
+    npm.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
+    await new Promise<void>((resolve, reject) => {
+      npm.stdout.on('data', (chunk: string) => {
+        out += chunk
+        if (out.includes('Running (Ctrl-C to stop).')) resolve()
+      })
+      npm.once('exit', code => reject(new Error(`sandbox exited early (${code}): ${out}`)))
+    })
+    const ports = [...out.matchAll(/^export AWS_ENDPOINT_URL(?:_S3)?=http:\/\/127\.0\.0\.1:(\d+)$/gm)].map(
+      m => Number(m[1])
+    )
+    expect(ports).toHaveLength(2)
+    expect(await Promise.all(ports.map(listening))).toEqual([true, true])
+
+    npm.kill('SIGTERM')
+    await new Promise(resolve => npm.once('exit', resolve))
+    // the sandbox notices that npm's shell is gone and closes its servers: give it a moment, then look
+    let open = [true, true]
+    for (let i = 0; i < 50 && open.some(Boolean); i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      open = await Promise.all(ports.map(listening))
+    }
+    expect(open).toEqual([false, false])
   })
 })

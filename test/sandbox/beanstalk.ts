@@ -454,6 +454,9 @@ export class Beanstalk {
     const names = memberList(p, 'EnvironmentNames')
     const ids = memberList(p, 'EnvironmentIds')
     const includeDeleted = p.IncludeDeleted === 'true'
+    // each environment is brought up to date first: the VersionLabel filter (the AWS CLI's
+    // `wait environment-updated --version-label`) must see the version an ended update deployed
+    for (const e of this.envs) this.settle(e)
     const envs = this.envs.filter(
       e =>
         e.region === region &&
@@ -588,14 +591,17 @@ export class Beanstalk {
       throw invalid(`Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`)
     }
     const now = this.now()
-    const script = env.script
+    const to = label ?? env.versionLabel
+    const script: UpdateScript = env.script.healthyVersions?.includes(to ?? '')
+      ? { ...env.script, outcome: 'healthy' }
+      : env.script
     const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
     env.yellowUntil = undefined
     env.update = {
       startedAt: now,
       endsAt,
       outcome: script.outcome,
-      to: label ?? env.versionLabel,
+      to,
       yellowMs: script.yellowMs ?? 3000
     }
     env.updated = now

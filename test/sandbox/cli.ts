@@ -6,6 +6,8 @@
  *   --scenario-file F    a scenario as JSON (SandboxScenario)
  *   --port N, --s3-port N  fixed ports (default: free ones), e.g. to match an .env file
  *   --quiet              do not log calls
+ *
+ * Stops, with both servers, on Ctrl-C, SIGTERM or SIGHUP, also when they are sent to the npm process.
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -103,11 +105,16 @@ async function main(): Promise<void> {
   for (const [name, value] of Object.entries(box.env)) console.log(`export ${name}=${value}`)
   console.log('\nDummy credentials only: the sandbox is on 127.0.0.1 and never talks to AWS.')
   console.log(values.quiet ? 'Running (Ctrl-C to stop).' : 'Calls (Ctrl-C to stop):')
-  const stop = () => {
+  // Ctrl-C, a kill, a closed terminal (npm run sandbox passes these on through scripts/node24.mjs): stop the
+  // servers, once, however many signals arrive while they close
+  let stopping = false
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping the sandbox.`)
     void box.close().then(() => process.exit(0))
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop)
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,8 @@ export interface UpdateScript {
   outcome: 'healthy' | 'fail' | 'red' | 'yellow-then-green' | 'never'
   /** yellow-then-green: Yellow for this long after Ready, then Green (default 3000) */
   yellowMs?: number
+  /** versions whose update ends healthy whatever `outcome` says (a rollback to a known-good version) */
+  healthyVersions?: string[]
 }
 
 export interface EnvSpec {

@@ -10,7 +10,8 @@
  * OCI index, served only when the request accepts `application/vnd.oci.image.index.v1+json`. `failFirst` makes
  * the first manifest requests answer 503, as a registry having a bad moment.
  *
- * Packages API (`/api`): GET /orgs|users/{owner}/packages/container/{url-encoded name} with a Bearer token
+ * Packages API (`/api`): GET /orgs|users/{owner}/packages/container/{url-encoded name} with a token (`token X`
+ * or `Bearer X`)
  * answers `visibility`, or 404; `apiRefuses` answers 403 "Resource not accessible by integration".
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -44,6 +45,8 @@ export interface GhcrStubOptions {
   failFirst?: number
   /** The clock for `appearsAfterMs` (default Date.now): tests may drive time by hand. */
   now?: () => number
+  /** A fixed port (default 0: a free one), e.g. for `npm run registry -- --port N`. */
+  port?: number
 }
 
 export interface RecordedRequest {
@@ -192,7 +195,8 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
 
   function handleApi(req: IncomingMessage, res: ServerResponse, path: string): void {
     const m = /^\/(orgs|users)\/([^/]+)\/packages\/container\/([^/]+)$/.exec(path)
-    if (!/^Bearer .+/.test(req.headers.authorization ?? '')) {
+    // GitHub's API takes a token in either scheme (`token X`, which Octokit sends, or `Bearer X`)
+    if (!/^(Bearer|token) .+/.test(req.headers.authorization ?? '')) {
       return json(res, 401, { message: 'Requires authentication', status: '401' })
     }
     if (options.apiRefuses) {
@@ -230,7 +234,10 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
     if (rawPath.startsWith('/api/') && req.method === 'GET') return handleApi(req, res, rawPath.slice(4))
     json(res, 404, { message: 'Not Found' })
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', resolve)
+  })
   const port = (server.address() as AddressInfo).port
   origin = `http://127.0.0.1:${port}`
 

@@ -38,7 +38,10 @@ describe('plan', () => {
       environmentId: 'e-abc1234567'
     })
     const text = describePlan(plan).join('\n')
-    expect(text).toContain("Beanstalk's storage bucket (CreateStorageLocation)")
+    expect(text).toContain(
+      "Upload to:    BrillianCRM/abc1234-abababab.zip in Beanstalk's storage bucket for the region (CreateStorageLocation)"
+    )
+    expect(text).not.toContain('<')
     expect(text).toContain('2 KB')
     expect(text).toContain('deploy abc1234-abababab to BrillianCRM-env')
     expect(text).toContain('https://eu-central-1.console.aws.amazon.com/elasticbeanstalk/')

@@ -1,0 +1,205 @@
+/**
+ * `npm run local -- <action> [--scenario NAME] [--env-file FILE]`: one action's TypeScript source run by
+ * @github/local-action (pinned devDependency) against servers this script starts itself on free ports:
+ * the AWS sandbox (Elastic Beanstalk, S3, CloudFront) and, for verify-package-public, the GHCR stand-in
+ * (registry + packages API). The .env local-action reads is written from .env.example (or --env-file) with
+ * the endpoints, a workspace and the runner's files filled in. Afterwards: the job summary, the outputs and the
+ * exit code, as the runner shows them. Everything started is stopped, and the temporary folder removed, when
+ * the action ends, on Ctrl-C and on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { scenarios as sandboxScenarios, startSandbox, type Sandbox } from '../test/sandbox/index.js'
+import { startGhcrStub, type GhcrStub, type StubVisibility } from '../test/stubs/ghcr.js'
+import { bold, dim, green, red, renderSummary } from './render.js'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
+
+/** verify-package-public's scenarios: how the stand-in serves imbit/demo-app. */
+const PACKAGE_SCENARIOS: Record<string, string> = {
+  public: 'imbit/demo-app is public: the anonymous pull works (the default)',
+  private: 'imbit/demo-app is private: the pull is refused, the packages API says private',
+  internal: 'imbit/demo-app is internal: a token is given, the manifest is refused',
+  missing: 'the image imbit/no-such-app does not exist: retried until the timeout (10s)'
+}
+const AWS_ACTIONS = ['deploy-beanstalk', 'invalidate-cloudfront']
+
+function usage(actions: string[]): string {
+  const sandbox = Object.values(sandboxScenarios)
+    .map(s => `    ${s.name.padEnd(18)} ${s.description ?? ''}`)
+    .join('\n')
+  const packages = Object.entries(PACKAGE_SCENARIOS)
+    .map(([name, text]) => `    ${name.padEnd(18)} ${text}`)
+    .join('\n')
+  return [
+    'Usage: npm run local -- <action> [--scenario NAME] [--env-file FILE]',
+    '',
+    `Actions: ${actions.join(', ')}`,
+    '',
+    'Runs the action from src/ with @github/local-action against a local AWS sandbox (and, for',
+    'verify-package-public, a GHCR stand-in), started on free ports and stopped afterwards.',
+    'Inputs come from .env.example, or from FILE (your copy of it); the endpoints are always the local ones.',
+    '',
+    '  deploy-beanstalk, invalidate-cloudfront: --scenario is a sandbox scenario (default: default)',
+    sandbox,
+    '  verify-package-public: --scenario is one of (default: public)',
+    packages
+  ].join('\n')
+}
+
+/** KEY=value lines (comments and blank lines skipped), as dotenv reads .env.example. */
+function parseEnvFile(text: string): Map<string, string> {
+  const vars = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(.*?)\s*$/.exec(line)
+    if (match) vars.set(match[1], match[2].replace(/^(['"])(.*)\1$/, '$2'))
+  }
+  return vars
+}
+
+function formatEnvFile(vars: Map<string, string>): string {
+  return [...vars].map(([k, v]) => `${k}=${/[\s#'"]/.test(v) ? JSON.stringify(v) : v}`).join('\n') + '\n'
+}
+
+interface Started {
+  sandbox?: Sandbox
+  ghcr?: GhcrStub
+  dir?: string
+  child?: ChildProcess
+}
+
+async function stopAll(started: Started): Promise<void> {
+  if (started.child && started.child.exitCode === null && started.child.signalCode === null) {
+    const child = started.child
+    const gone = new Promise<void>(done => child.once('exit', () => done()))
+    child.kill('SIGTERM')
+    await Promise.race([gone, new Promise(done => setTimeout(done, 3000).unref())])
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+  await started.ghcr?.close().catch(() => undefined)
+  await started.sandbox?.close().catch(() => undefined)
+  if (started.dir) rmSync(started.dir, { recursive: true, force: true })
+  started.ghcr = started.sandbox = started.dir = started.child = undefined
+}
+
+async function main(started: Started): Promise<number> {
+  const actions = readdirSync(join(ROOT, 'actions')).filter(a => existsSync(join(ROOT, 'src', a, 'main.ts')))
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      scenario: { type: 'string' },
+      'env-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  const [action, ...extra] = positionals
+  if (values.help) {
+    console.log(usage(actions))
+    return 0
+  }
+  if (!action || !actions.includes(action) || extra.length > 0) {
+    console.error(`${action ? `Unknown action "${action}".` : 'Which action?'}\n\n${usage(actions)}`)
+    return 2
+  }
+  const envSource = values['env-file'] ?? '.env.example'
+  if (!existsSync(envSource)) {
+    console.error(`${envSource} not found (copy .env.example and edit it, or leave --env-file out).`)
+    return 2
+  }
+  const isPackages = action === 'verify-package-public'
+  const scenario = values.scenario ?? (isPackages ? 'public' : 'default')
+  const known = isPackages ? Object.keys(PACKAGE_SCENARIOS) : Object.keys(sandboxScenarios)
+  if ((isPackages || AWS_ACTIONS.includes(action)) && !known.includes(scenario)) {
+    console.error(`Unknown scenario "${scenario}" for ${action}.\n\n${usage(actions)}`)
+    return 2
+  }
+
+  const vars = parseEnvFile(readFileSync(envSource, 'utf8'))
+  started.dir = mkdtempSync(join(tmpdir(), `imbit-local-${action}-`))
+  const dir = started.dir
+  started.sandbox = await startSandbox(isPackages ? 'default' : scenario, { silent: true })
+  for (const [k, v] of Object.entries(started.sandbox.env)) vars.set(k, v)
+  console.log(bold(`npm run local: ${action}`) + dim(` (scenario ${scenario})`))
+  console.log(
+    dim(
+      `  AWS sandbox    ${started.sandbox.url} (Elastic Beanstalk, CloudFront), S3 ${started.sandbox.s3Url}`
+    )
+  )
+  if (isPackages) {
+    const visibility: StubVisibility = scenario === 'missing' ? 'public' : (scenario as StubVisibility)
+    started.ghcr = await startGhcrStub({ packages: [{ owner: 'imbit', name: 'demo-app', visibility }] })
+    const image = `${started.ghcr.registry}/imbit/${scenario === 'missing' ? 'no-such-app' : 'demo-app'}:latest`
+    vars.set('GITHUB_API_URL', started.ghcr.apiUrl)
+    vars.set('INPUT_IMAGE', image)
+    vars.set('INPUT_TOKEN', 'local-token-not-a-secret')
+    vars.set('INPUT_TIMEOUT', '10s')
+    console.log(
+      dim(`  GHCR stand-in  ${started.ghcr.registry} (registry), ${started.ghcr.apiUrl} (packages API)`)
+    )
+  }
+  const workspace = vars.get('GITHUB_WORKSPACE') ?? 'examples/demo-app'
+  vars.set('GITHUB_WORKSPACE', resolve(ROOT, workspace))
+  const summaryFile = join(dir, 'summary.md')
+  const outputFile = join(dir, 'output')
+  writeFileSync(summaryFile, '')
+  writeFileSync(outputFile, '')
+  vars.set('GITHUB_STEP_SUMMARY', summaryFile)
+  vars.set('GITHUB_OUTPUT', outputFile)
+  vars.set('RUNNER_TEMP', dir)
+  const envFile = join(dir, '.env')
+  writeFileSync(envFile, formatEnvFile(vars))
+  console.log(dim(`  .env           from ${envSource}, endpoints and runner files filled in`))
+
+  const actionDir = join(ROOT, 'actions', action)
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', LOCAL_ACTION, 'run', actionDir, '../../scripts/local-entry.ts', envFile],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // what local-action's own bin sets before it starts this same command
+      env: {
+        ...process.env,
+        TARGET_ACTION_PATH: actionDir,
+        NODE_PACKAGE_MANAGER: 'npm',
+        NODE_NO_WARNINGS: '1'
+      }
+    }
+  )
+  started.child = child
+  const code = await new Promise<number>((done, fail) => {
+    child.once('error', fail)
+    child.once('exit', (exit, signal) => done(exit ?? (signal ? 128 : 1)))
+  })
+  const summary = readFileSync(summaryFile, 'utf8')
+  if (summary.trim()) console.log('\n' + dim('  Job summary') + '\n' + renderSummary(summary))
+  console.log(
+    code === 0
+      ? green(`\n✓ ${action} succeeded (exit code 0)`)
+      : red(`\n✗ ${action} failed: Error: Process completed with exit code ${code}.`)
+  )
+  return code
+}
+
+const started: Started = {}
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    console.error(`\n${signal}: stopping the action, the sandbox and the stand-ins…`)
+    void stopAll(started).then(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+  })
+}
+try {
+  process.exitCode = await main(started)
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error)
+  process.exitCode = 1
+} finally {
+  if (!stopping) await stopAll(started)
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm run local` as a user runs it: the action's source under @github/local-action against the sandbox and
+ * stand-ins the script starts itself. The failure path is shown as the runner shows it (the annotation, the
+ * summary, the exit code), and nothing is left listening or in the temporary directory afterwards, also when
+ * npm is sent SIGTERM in the middle of a deployment.
+ *
+ * These run the real tool chain (npm, Node 24, tsx, local-action): about 10 s each, over the usual 5 s.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { runBundle } from '../helpers/run-bundle.js'
+import { leftovers, npmRun, printedPorts } from '../helpers/scripts.js'
+
+describe('npm run local', () => {
+  it('deploy-beanstalk, an update that fails: the error annotation, the summary, exit code 1, nothing left', async () => {
+    const run = npmRun('local', ['deploy-beanstalk', '--scenario', 'failing'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    expect(out).toContain('::error title=Beanstalk event::')
+    expect(out).toMatch(
+      /::error title=Deployment failed::Deploying 0123456-[0-9a-f]{8} to BrillianCRM-env failed: Failed to deploy application\./
+    )
+    expect(out).toContain('Elastic Beanstalk: ❌ Deployment failed')
+    expect(out).toContain('✗ deploy-beanstalk failed: Error: Process completed with exit code 1.')
+    expect(out).not.toMatch(/NodeVersionSupportWarning|Uncaught|TypeError/)
+    const ports = printedPorts(out)
+    expect(ports).toHaveLength(2)
+    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
+  it('verify-package-public, a private package: the settings link in the annotation, exit code 1, nothing left', async () => {
+    const run = npmRun('local', ['verify-package-public', '--scenario', 'private'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    expect(out).toMatch(
+      /::error title=Package is not public::127\.0\.0\.1:\d+\/imbit\/demo-app:latest is private: .* Make it public at https:\/\/github\.com\/orgs\/imbit\/packages\/container\/demo-app\/settings\./
+    )
+    expect(out).toContain('Visibility: private (organisation package).')
+    expect(out).toContain('✗ verify-package-public failed: Error: Process completed with exit code 1.')
+    const ports = printedPorts(out)
+    expect(ports).toHaveLength(3) // the AWS sandbox (2) and the GHCR stand-in
+    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
+  it('SIGTERM to npm during a deployment stops the action, the sandbox and removes the temporary folder', async () => {
+    const run = npmRun('local', ['deploy-beanstalk', '--scenario', 'never'])
+    await run.waitFor(/Follow the update of BrillianCRM-env/, 45_000)
+    const ports = printedPorts(run.output())
+    expect(ports).toHaveLength(2)
+    run.child.kill('SIGTERM')
+    await run.exited
+    expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
+    expect(run.output()).toContain('SIGTERM: stopping the action, the sandbox and the stand-ins')
+  }, 60_000)
+
+  it('--help lists the actions and the scenarios; an unknown action exits 2 without starting anything', async () => {
+    const help = npmRun('local', ['--help'])
+    expect((await help.exited).code).toBe(0)
+    expect(help.output()).toMatch(/Actions: .*deploy-beanstalk.*verify-package-public/)
+    expect(help.output()).toContain('private ')
+    expect(await leftovers(help, [])).toEqual({ listening: [], files: [] })
+    const wrong = npmRun('local', ['deploy-everything'])
+    expect((await wrong.exited).code).toBe(2)
+    expect(wrong.output()).toContain('Unknown action "deploy-everything".')
+    expect(await leftovers(wrong, [])).toEqual({ listening: [], files: [] })
+  }, 30_000)
+})
+
+describe('npm run registry', () => {
+  it('serves a private imbit/demo-app; the printed variables make verify-package-public fail with the settings link; SIGTERM stops it', async () => {
+    const run = npmRun('registry', ['--visibility', 'private'])
+    await run.waitFor(/Running \(Ctrl-C to stop\)\./, 20_000)
+    const exports = Object.fromEntries(
+      [...run.output().matchAll(/^export (\w+)=(\S+)$/gm)].map(m => [m[1], m[2]] as [string, string])
+    )
+    expect(exports).toEqual({
+      GITHUB_API_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api$/),
+      INPUT_IMAGE: expect.stringMatching(/^127\.0\.0\.1:\d+\/imbit\/demo-app:latest$/),
+      INPUT_TOKEN: 'local-token-not-a-secret',
+      INPUT_TIMEOUT: '10s'
+    })
+    const verify = await runBundle('verify-package-public', {
+      inputs: { image: exports.INPUT_IMAGE, token: exports.INPUT_TOKEN, timeout: exports.INPUT_TIMEOUT },
+      env: { GITHUB_API_URL: exports.GITHUB_API_URL }
+    })
+    expect(verify.code).toBe(1)
+    expect(verify.outputs.visibility).toBe('private')
+    expect(verify.annotations.map(a => a.title)).toContain('Package is not public')
+    const ports = printedPorts(run.output())
+    expect(ports).toHaveLength(1)
+    run.child.kill('SIGTERM')
+    await run.exited
+    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
+  }, 30_000)
+})

@@ -1,0 +1,105 @@
+/**
+ * Runs this repository's npm scripts (npm run demo, local, sandbox) as a user does, in a temporary directory of
+ * their own (TMPDIR), so a test can check that nothing is left there, nor listening, afterwards.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from './run-bundle.js'
+
+export interface ScriptRun {
+  child: ChildProcessWithoutNullStreams
+  /** stdout and stderr so far */
+  output(): string
+  /** resolves when the output matches */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** the TMPDIR the script was given */
+  tmp: string
+}
+
+export function npmRun(script: string, args: string[], env: Record<string, string> = {}): ScriptRun {
+  const tmp = mkdtempSync(join(tmpdir(), `script-${script}-`))
+  const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', TMPDIR: tmp, ...env }
+  })
+  let out = ''
+  const listeners = new Set<() => void>()
+  const collect = (chunk: Buffer) => {
+    out += chunk.toString('utf8')
+    for (const listener of listeners) listener()
+  }
+  child.stdout.on('data', collect)
+  child.stderr.on('data', collect)
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve =>
+    child.once('close', (code, signal) => resolve({ code, signal }))
+  )
+  return {
+    child,
+    tmp,
+    output: () => out,
+    exited,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out)
+          if (match) {
+            listeners.delete(check)
+            clearTimeout(timer)
+            resolve(match)
+          }
+        }
+        const timer = setTimeout(() => {
+          listeners.delete(check)
+          reject(new Error(`no ${pattern} in the output after ${timeoutMs} ms:\n${out.slice(-3000)}`))
+        }, timeoutMs)
+        listeners.add(check)
+        void exited.then(() => setTimeout(check, 0))
+        check()
+      })
+    }
+  }
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/** The 127.0.0.1 ports a script printed (http://127.0.0.1:PORT and bare 127.0.0.1:PORT). */
+export function printedPorts(output: string): number[] {
+  return [...new Set([...output.matchAll(/127\.0\.0\.1:(\d+)/g)].map(m => Number(m[1])))]
+}
+
+/**
+ * What is still listening or left in the script's TMPDIR, polled for up to `ms` (a stopped script closes its
+ * servers and removes its folders as it exits; a killed npm's grandchildren notice within a moment). Removes
+ * the TMPDIR afterwards.
+ */
+export async function leftovers(
+  run: ScriptRun,
+  ports: number[],
+  ms = 5000
+): Promise<{ listening: number[]; files: string[] }> {
+  const look = async () => ({
+    listening: (await Promise.all(ports.map(async p => ((await listening(p)) ? p : 0)))).filter(p => p > 0),
+    files: readdirSync(run.tmp)
+  })
+  let found = await look()
+  for (let waited = 0; waited < ms && (found.listening.length > 0 || found.files.length > 0); waited += 100) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    found = await look()
+  }
+  rmSync(run.tmp, { recursive: true, force: true })
+  return found
+}
