@@ -481,6 +481,12 @@ describe('deploy.yml', () => {
       expect(checkJob(role).job).toBe('success')
     })
 
+    it('in a dry run: checks everything, the package included', () => {
+      const dry = checkJob({ ...role, 'dry-run': true })
+      expect(Object.values(dry.steps).filter(result => result === 'skipped')).toHaveLength(1)
+      expect(dry.steps['Without a read-only role, AWS is first asked after the build']).toBe('skipped')
+    })
+
     it('on a redeploy: checks the version against AWS, not the package', () => {
       const redeploy = checkJob({ ...role, 'version-label': 'v7' })
       expect(redeploy.steps.package).toBe('skipped')
