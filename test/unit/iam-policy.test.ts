@@ -204,8 +204,9 @@ describe('the IAM policies in docs/iam', () => {
     }
   })
 
-  const calls = [...awsCalls(), ...cliCalls()]
-  it('find the calls the actions make (the scan is not empty)', () => {
+  const calls = awsCalls()
+  const cli = cliCalls()
+  it('find the calls the actions and the workflows make (the scans are not empty)', () => {
     const found = [...new Set(calls.flatMap(call => call.actions))].sort()
     expect(found.length).toBeGreaterThanOrEqual(12)
     expect(found).toEqual(
@@ -222,8 +223,9 @@ describe('the IAM policies in docs/iam', () => {
         's3:AbortMultipartUpload'
       ])
     )
-    // The workflows call AWS only through the actions (the redeploy check moved into deploy-beanstalk).
-    expect(calls.filter(call => call.what.startsWith('aws '))).toEqual([])
+    // The workflows' own aws CLI calls: only the check job's read of the deploy role's trust policy (the
+    // redeploy check moved into deploy-beanstalk).
+    expect(cli.map(call => [call.what, call.actions])).toEqual([['aws iam get-role', ['iam:GetRole']]])
     expect(
       new Set(calls.filter(call => call.file.startsWith('src/')).map(call => call.file.split('/')[1]))
     ).toEqual(new Set(['deploy-beanstalk', 'invalidate-cloudfront']))
@@ -257,6 +259,15 @@ describe('the IAM policies in docs/iam', () => {
     expect(named.filter(action => !readOnly(action) || /[*?]/.test(action))).toEqual([])
   })
 
+  it("let the read-only role make the check job's aws CLI calls, on the deploy role only", () => {
+    expect(
+      cli.flatMap(call => call.actions).filter(action => allowedBy('readOnly', action).length === 0)
+    ).toEqual([])
+    expect(allowedBy('readOnly', 'iam:GetRole').flatMap(s => list(s.Resource))).toEqual([
+      'arn:aws:iam::123456789012:role/github-deploy-brilliancrm'
+    ])
+  })
+
   it('let the read-only role call no mutating API', () => {
     const mutatingCalls = [
       ...new Set(calls.flatMap(call => call.actions).filter(action => !readOnly(action)))
@@ -277,6 +288,8 @@ describe('the IAM policies in docs/iam', () => {
       's3:DeleteObject',
       'cloudformation:UpdateStack',
       'iam:PassRole',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePolicy',
       'sts:AssumeRole'
     ]
     expect(

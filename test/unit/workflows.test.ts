@@ -459,7 +459,10 @@ describe('deploy.yml', () => {
 
     const checkJob = (inputs: Record<string, string | boolean>, failing: string[] = []) =>
       simulateSteps(workflow, 'check', { ...app, ...inputs }, { failing })
-    const role = { 'aws-read-only-role-arn': 'arn:aws:iam::123456789012:role/github-check' }
+    const role = {
+      'aws-role-arn': 'arn:aws:iam::123456789012:role/github-deploy',
+      'aws-read-only-role-arn': 'arn:aws:iam::123456789012:role/github-check'
+    }
 
     it('with the read-only role: a wrong name fails the check job, so nothing is built or deployed', () => {
       const wrongName = checkJob(role, ['Check against AWS (deploy-beanstalk dry run)'])
@@ -479,6 +482,9 @@ describe('deploy.yml', () => {
       // A role that cannot be assumed fails the same way, one step earlier.
       expect(checkJob(role, ['Read-only AWS credentials (check job)']).job).toBe('failure')
       expect(checkJob(role).job).toBe('success')
+      // A deploy role that does not trust the environment (or trusts more) fails it too.
+      expect(checkJob(role).steps['The deploy role trusts this environment, and only it']).toBe('success')
+      expect(checkJob(role, ['The deploy role trusts this environment, and only it']).job).toBe('failure')
     })
 
     it('in a dry run: checks everything, the package included', () => {
@@ -851,6 +857,159 @@ describe('the package visibility script (check job)', () => {
       expect((await run(visibility)).status).toBe(0)
     }
   )
+})
+
+describe('the deploy role trust script (check job), with a stub aws CLI', () => {
+  let dir = ''
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'aws-stub-'))
+    // Records its arguments; prints the document (as `aws iam get-role --query … --output json` does) or fails.
+    writeFileSync(
+      join(dir, 'aws'),
+      '#!/bin/bash\necho "$*" >> "$AWS_STUB_LOG"\nif [ -n "$AWS_STUB_ERROR" ]; then echo "$AWS_STUB_ERROR" >&2; exit 254; fi\ncat "$AWS_STUB_DOCUMENT"\n',
+      { mode: 0o755 }
+    )
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const github = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+  const trusting = (conditions: Record<string, Record<string, string | string[]>>, principal = github) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: principal },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: conditions
+      }
+    ]
+  })
+  const aud = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }
+  const sub = (value: string | string[]) => ({ 'token.actions.githubusercontent.com:sub': value })
+  const env = 'repo:imbit/BrillianCRM:environment:BrillianCRM-env'
+
+  const run = async (document: unknown, stub: { error?: string } = {}) => {
+    const file = join(dir, 'document.json')
+    const log = join(dir, 'calls.log')
+    writeFileSync(file, JSON.stringify(document))
+    writeFileSync(log, '')
+    const result = await runScript(
+      scriptOf(deployWorkflow, 'check', 'The deploy role trusts this environment, and only it'),
+      {
+        PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        AWS_STUB_DOCUMENT: file,
+        AWS_STUB_LOG: log,
+        AWS_STUB_ERROR: stub.error ?? '',
+        ROLE_ARN: 'arn:aws:iam::123456789012:role/github-deploy-brilliancrm',
+        REPOSITORY: 'imbit/BrillianCRM',
+        ENVIRONMENT: 'BrillianCRM-env'
+      }
+    )
+    return { ...result, calls: readFileSync(log, 'utf8') }
+  }
+
+  it('passes the trust policy of docs/iam, reading it with one GetRole of the deploy role', async () => {
+    const result = await run(JSON.parse(read('docs/iam/deploy-trust-policy.json')))
+    expect([result.status, result.annotations]).toEqual([0, []])
+    expect(result.stdout).toContain(
+      'github-deploy-brilliancrm can be assumed by the deploy job in BrillianCRM-env, and not outside it.'
+    )
+    expect(result.calls).toBe(
+      'iam get-role --role-name github-deploy-brilliancrm --query Role.AssumeRolePolicyDocument --output json\n'
+    )
+  })
+
+  it.each([
+    [
+      'an IAM wildcard for the environment only',
+      { StringEquals: aud, StringLike: sub('repo:imbit/BrillianCRM:environment:BrillianCRM?env') }
+    ],
+    [
+      'the sub among others of other repositories',
+      { StringEquals: { ...aud, ...sub(['repo:imbit/Other:ref:refs/heads/main', env]) } }
+    ]
+  ])('passes %s', async (_, conditions) => {
+    expect((await run(trusting(conditions))).status).toBe(0)
+  })
+
+  it.each([
+    [
+      'the old policy that also trusts main (the gate bypass of issue 10)',
+      trusting({ StringEquals: { ...aud, ...sub([env, 'repo:imbit/BrillianCRM:ref:refs/heads/main']) } }),
+      ['repo:imbit/BrillianCRM:ref:refs/heads/main']
+    ],
+    [
+      'a wildcard over the whole repository',
+      trusting({ StringEquals: aud, StringLike: sub('repo:imbit/BrillianCRM:*') }),
+      [
+        'repo:imbit/BrillianCRM:ref:refs/heads/main',
+        'repo:imbit/BrillianCRM:ref:refs/heads/any-branch',
+        'repo:imbit/BrillianCRM:ref:refs/tags/v0.0.0',
+        'repo:imbit/BrillianCRM:pull_request'
+      ]
+    ]
+  ])('fails on %s, naming who else could deploy', async (_, document, outside) => {
+    const result = await run(document)
+    expect(result.status).toBe(1)
+    expect(result.annotations).toEqual([
+      expect.objectContaining({
+        title: 'Deploy role can be assumed outside the environment',
+        message: expect.stringContaining(`(${outside.join(' ')})`)
+      })
+    ])
+  })
+
+  it.each([
+    [
+      'another environment',
+      trusting({ StringEquals: { ...aud, ...sub('repo:imbit/BrillianCRM:environment:staging') } })
+    ],
+    [
+      'another repository’s spelling',
+      trusting({ StringEquals: { ...aud, ...sub('repo:imbit/brilliancrm:environment:BrillianCRM-env') } })
+    ],
+    [
+      'another audience',
+      trusting({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sigstore', ...sub(env) } })
+    ],
+    [
+      'another identity provider',
+      trusting(
+        { StringEquals: { ...aud, ...sub(env) } },
+        'arn:aws:iam::123456789012:oidc-provider/accounts.google.com'
+      )
+    ],
+    [
+      'a condition it cannot evaluate',
+      trusting({ StringEquals: { ...aud, ...sub(env) }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })
+    ]
+  ])('fails before the build when the deploy job could not assume the role: %s', async (_, document) => {
+    const result = await run(document)
+    expect(result.status).toBe(1)
+    expect(result.annotations).toEqual([
+      expect.objectContaining({
+        title: 'Deploy role does not trust the environment',
+        message: expect.stringContaining(
+          '(sub "repo:imbit/BrillianCRM:environment:BrillianCRM-env", aud sts.amazonaws.com)'
+        )
+      })
+    ])
+  })
+
+  it('only warns when the read-only role may not read the deploy role', async () => {
+    const result = await run(
+      {},
+      { error: 'An error occurred (AccessDenied) when calling the GetRole operation' }
+    )
+    expect(result.status).toBe(0)
+    expect(result.annotations).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        title: 'Deploy role not checked',
+        message: expect.stringContaining('AccessDenied')
+      })
+    ])
+  })
 })
 
 describe('the site check report script (deploy job)', () => {
