@@ -137,6 +137,15 @@ describe("deploy.yml's check job against the sandbox", () => {
     expect(box.mutatingCalls()).toEqual([])
   })
 
+  it('fails a redeploy of a version that does not exist (require-existing-version), changing nothing', async () => {
+    const box = await sandbox()
+    const run = await checkJob(box, { ...app, 'version-label': 'v1-oldre' })
+    expect(run.code).toBe(1)
+    expect(run.annotations.filter(a => a.level === 'error').map(a => a.title)).toEqual(['No such version'])
+    expect(errors(run)).toEqual([expect.stringContaining('has no version "v1-oldre" to redeploy')])
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
   it('passes a redeploy of an existing version (nothing bundled)', async () => {
     const box = await sandbox()
     const run = await checkJob(box, { ...app, 'version-label': 'v1-older' })
