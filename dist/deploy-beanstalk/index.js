@@ -68742,7 +68742,8 @@ const DEFAULTS = {
     timeout: '20m',
     'required-health': 'Green',
     'rollback-on-failure': 'false',
-    'dry-run': 'false'
+    'dry-run': 'false',
+    'require-existing-version': 'false'
 };
 const INPUT_NAMES = [
     'application-name',
@@ -68759,7 +68760,8 @@ const INPUT_NAMES = [
     'timeout',
     'required-health',
     'rollback-on-failure',
-    'dry-run'
+    'dry-run',
+    'require-existing-version'
 ];
 const MAX_DESCRIPTION = 200;
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
@@ -68847,6 +68849,23 @@ function parseSource(raw) {
         includeExplicit: include.length > 0
     };
 }
+/**
+ * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
+ * given to build from.
+ */
+function parseRequireExistingVersion(raw, versionLabel) {
+    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
+    if (!required)
+        return false;
+    if (versionLabel === undefined) {
+        throw new common_errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
+    }
+    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
+    if (building.length > 0) {
+        throw new common_errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
+    }
+    return true;
+}
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 function parseInputs(raw, env) {
     const application = parseApplicationName(raw['application-name']);
@@ -68861,6 +68880,7 @@ function parseInputs(raw, env) {
         region,
         source,
         versionLabel,
+        requireExistingVersion: parseRequireExistingVersion(raw, versionLabel),
         versionDescription: description?.text,
         descriptionTruncated: description?.truncated ?? false,
         bucket: parseBucket(raw.bucket),
@@ -69577,6 +69597,8 @@ async function main_decide(inputs, ctx, keep) {
             : undefined;
         if (existing)
             core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
+        else if (inputs.requireExistingVersion)
+            throw noSuchVersion(inputs);
         return { environment, existing };
     });
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
@@ -69601,6 +69623,10 @@ async function main_decide(inputs, ctx, keep) {
         existing,
         warnings
     });
+}
+/** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
+function noSuchVersion(inputs) {
+    return new common_errors/* UserError */.yo(`Application "${inputs.application}" in ${inputs.region} has no version "${inputs.versionLabel ?? ''}" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.`, { input: 'version-label', title: 'No such version' });
 }
 /** Upload, version, deploy, follow, roll back on failure when asked. */
 async function carryOut(plan, beanstalk, storage, deadline, started) {

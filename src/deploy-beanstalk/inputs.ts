@@ -13,7 +13,8 @@ export const DEFAULTS = {
   timeout: '20m',
   'required-health': 'Green',
   'rollback-on-failure': 'false',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  'require-existing-version': 'false'
 } as const
 
 export const INPUT_NAMES = [
@@ -31,7 +32,8 @@ export const INPUT_NAMES = [
   'timeout',
   'required-health',
   'rollback-on-failure',
-  'dry-run'
+  'dry-run',
+  'require-existing-version'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -57,6 +59,8 @@ export interface Inputs {
   source: Source
   /** Set by the user; otherwise derived from the commit and the bundle. */
   versionLabel?: string
+  /** `version-label` must name a version that exists (a redeploy): it is never built. */
+  requireExistingVersion: boolean
   /** Set by the user (already cut to 200 characters). */
   versionDescription?: string
   /** True when the description was longer than Beanstalk allows and was cut. */
@@ -176,6 +180,29 @@ function parseSource(raw: RawInputs): Source {
   }
 }
 
+/**
+ * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
+ * given to build from.
+ */
+export function parseRequireExistingVersion(raw: RawInputs, versionLabel: string | undefined): boolean {
+  const required = parseBoolean('require-existing-version', raw['require-existing-version'], false)
+  if (!required) return false
+  if (versionLabel === undefined) {
+    throw new UserError(
+      "Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.",
+      { input: 'require-existing-version' }
+    )
+  }
+  const building = (['image', 'bundle'] as const).filter(name => raw[name] !== '')
+  if (building.length > 0) {
+    throw new UserError(
+      `Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`,
+      { input: 'require-existing-version' }
+    )
+  }
+  return true
+}
+
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const application = parseApplicationName(raw['application-name'])
@@ -191,6 +218,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     region,
     source,
     versionLabel,
+    requireExistingVersion: parseRequireExistingVersion(raw, versionLabel),
     versionDescription: description?.text,
     descriptionTruncated: description?.truncated ?? false,
     bucket: parseBucket(raw.bucket),

@@ -103,6 +103,7 @@ async function decide(
         ? await beanstalk.version(inputs.application, inputs.versionLabel)
         : undefined
       if (existing) core.info(`Version ${existing.label} exists (${existing.status}).`)
+      else if (inputs.requireExistingVersion) throw noSuchVersion(inputs)
       return { environment, existing }
     }
   )
@@ -136,6 +137,14 @@ async function decide(
     existing,
     warnings
   })
+}
+
+/** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
+function noSuchVersion(inputs: Inputs): UserError {
+  return new UserError(
+    `Application "${inputs.application}" in ${inputs.region} has no version "${inputs.versionLabel ?? ''}" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.`,
+    { input: 'version-label', title: 'No such version' }
+  )
 }
 
 /** Upload, version, deploy, follow, roll back on failure when asked. */

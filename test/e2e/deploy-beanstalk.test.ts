@@ -77,6 +77,43 @@ describe('deploy-beanstalk e2e (the real bundle)', () => {
     expect(errors(run)).toEqual([])
   })
 
+  it('require-existing-version: an existing label is redeployed as it is', async () => {
+    const box = await sandbox(
+      scenario({ versionLabel: 'v1' }, {}, { versions: [{ label: 'v0-initial' }, { label: 'v1' }] })
+    )
+    const run = await deploy(box, { 'version-label': 'v0-initial', 'require-existing-version': 'true' })
+    expect([run.code, errors(run)]).toEqual([0, []])
+    expect(run.outputs).toMatchObject({
+      deployed: 'true',
+      'version-label': 'v0-initial',
+      'bundle-sha256': ''
+    })
+    expect(box.mutatingCalls().map(c => c.operation)).toEqual(['UpdateEnvironment'])
+  })
+
+  it('require-existing-version: a label that does not exist fails before anything is built or changed', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, { 'version-label': 'v0-inital', 'require-existing-version': 'true' })
+    expect(run.code).toBe(1)
+    expect(run.annotations.filter(a => a.level === 'error')).toEqual([
+      {
+        level: 'error',
+        title: 'No such version',
+        message:
+          'Application "BrillianCRM" in eu-central-1 has no version "v0-inital" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.'
+      }
+    ])
+    expect(box.mutatingCalls()).toEqual([])
+    expect(run.stdout).not.toContain('::group::Bundle')
+  })
+
+  it('require-existing-version without version-label: names the input before any call', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, { 'require-existing-version': 'true' })
+    expectUserError(run, /^Input 'require-existing-version' is true but 'version-label' is empty/)
+    expect(box.requests).toEqual([])
+  })
+
   it('dry-run: prints the plan, exit 0, deployed=false, zero mutating calls', async () => {
     const box = await sandbox()
     const run = await deploy(box, { image: IMAGE, 'dry-run': 'true' })

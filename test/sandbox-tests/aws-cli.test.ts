@@ -9,11 +9,13 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import type { Sandbox, SandboxScenario } from '../sandbox/index.js'
 import { Clock, sandboxesClosedAfterEach } from './clients.js'
 
+// Debian's awscli (the real AWS CLI v2) first: an `aws` earlier on PATH may be a v1 shim.
 const found = spawnSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' })
-const AWS = found.status === 0 ? found.stdout.trim() : undefined
+const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : found.status === 0 ? found.stdout.trim() : undefined
 const mustRun = process.env.CI === 'true'
 const cliTest = AWS || mustRun ? it : it.skip
 const missing = AWS ? '' : ' (SKIPPED: no aws CLI on PATH; install it, e.g. apt-get install awscli)'

@@ -23,7 +23,8 @@ describe('action.yml matches the contract and the code', () => {
       'timeout',
       'required-health',
       'rollback-on-failure',
-      'dry-run'
+      'dry-run',
+      'require-existing-version'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([

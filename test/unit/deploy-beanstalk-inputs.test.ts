@@ -90,6 +90,12 @@ describe('deploy-beanstalk inputs', () => {
     ],
     ['wait', 'yes', `Input 'wait' is "yes": expected true or false.`],
     ['dry-run', '1', `Input 'dry-run' is "1": expected true or false.`],
+    ['require-existing-version', 'yes', `Input 'require-existing-version' is "yes": expected true or false.`],
+    [
+      'require-existing-version',
+      'true',
+      "Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false."
+    ],
     ['rollback-on-failure', 'maybe', `Input 'rollback-on-failure' is "maybe": expected true or false.`],
     ['required-health', 'Red', `Input 'required-health' is "Red": expected Green or Yellow.`],
     [
@@ -115,6 +121,37 @@ describe('deploy-beanstalk inputs', () => {
       expect(() => parseInputs(raw({ [name]: value }), env)).toThrow(message)
     }
   )
+  it('require-existing-version: a redeploy of version-label, with nothing to build from', () => {
+    expect(parseInputs(raw(), env).requireExistingVersion).toBe(false)
+    const redeploy = parseInputs(
+      raw({
+        'require-existing-version': 'true',
+        'version-label': 'v7',
+        'compose-file': 'docker-compose.yml'
+      }),
+      env
+    )
+    expect(redeploy).toMatchObject({ requireExistingVersion: true, versionLabel: 'v7' })
+    expect(
+      parseInputs(raw({ 'require-existing-version': 'False', 'version-label': 'v7' }), env)
+    ).toMatchObject({
+      requireExistingVersion: false
+    })
+    const withImage = raw({
+      'require-existing-version': 'true',
+      'version-label': 'v7',
+      image: 'ghcr.io/imbit/brilliancrm:abc'
+    })
+    expect(inputOf(() => parseInputs(withImage, env))).toBe('require-existing-version')
+    expect(() => parseInputs(withImage, env)).toThrow(
+      `Input 'require-existing-version' is true, so version "v7" is redeployed as it is, but 'image' asks for a new bundle: remove it, or set require-existing-version to false.`
+    )
+    expect(() =>
+      parseInputs(raw({ 'require-existing-version': 'true', 'version-label': 'v7', bundle: 'app.zip' }), env)
+    ).toThrow(
+      `Input 'require-existing-version' is true, so version "v7" is redeployed as it is, but 'bundle' asks for a new bundle: remove it, or set require-existing-version to false.`
+    )
+  })
   it('names the region fix when no region is set anywhere', () => {
     expect(() => parseInputs(raw(), {})).toThrow(
       "Input 'region' is empty: no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials."

@@ -210,4 +210,28 @@ describe('deploy-beanstalk run()', () => {
     expect(eb.commandCalls(CreateApplicationVersionCommand)).toEqual([])
     expect(eb.commandCalls(UpdateEnvironmentCommand)).toHaveLength(1)
   })
+
+  it('require-existing-version and a label that does not exist: fails before anything is built or changed', async () => {
+    process.env['INPUT_VERSION-LABEL'] = 'v9'
+    process.env['INPUT_REQUIRE-EXISTING-VERSION'] = 'true'
+    eb.on(DescribeEnvironmentsCommand).resolves({ Environments: [env()] })
+    await expect(runIt()).rejects.toThrow(
+      'Application "BrillianCRM" in eu-central-1 has no version "v9" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.'
+    )
+    expect(eb.commandCalls(DescribeApplicationVersionsCommand).map(c => c.args[0].input)).toEqual([
+      { ApplicationName: 'BrillianCRM', VersionLabels: ['v9'] }
+    ])
+    expect(zipWrites).toEqual([])
+    expect(mutating()).toEqual([])
+  })
+
+  it('without require-existing-version, a label that does not exist becomes a new version (the old behaviour)', async () => {
+    process.env['INPUT_VERSION-LABEL'] = 'v9'
+    process.env['INPUT_DRY-RUN'] = 'true'
+    eb.on(DescribeEnvironmentsCommand).resolves({ Environments: [env()] })
+    const outputs = await runIt()
+    expect(outputs['version-label']).toBe('v9')
+    expect(zipWrites).toHaveLength(1)
+    expect(mutating()).toEqual([])
+  })
 })

@@ -1,7 +1,9 @@
 /**
- * docs/iam/*.json: valid IAM policies that allow every AWS API call the actions make (found by scanning src/ for
- * the SDK commands they send), scoped to resources wherever AWS supports it, and the trust policy scoped to the
- * repository (environment or main branch) through GitHub's OIDC provider.
+ * docs/iam/*.json, two roles: the deploy role allows every AWS API call the actions make (found by scanning src/
+ * for the SDK commands they send), scoped to resources wherever AWS supports it, and only the deploy job in the
+ * GitHub environment may assume it; the read-only role allows deploy-beanstalk's look-ups and no mutating call,
+ * and only jobs on main (the check job) may assume it. The trust policies are evaluated against the sub claims
+ * GitHub issues.
  */
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, readdirSync } from 'node:fs'
@@ -42,11 +44,6 @@ const matches = (pattern: string, value: string): boolean =>
       .join('')}$`,
     'i'
   ).test(value)
-
-const allowed = (action: string): Statement[] =>
-  permissionStatements.filter(
-    s => s.Effect === 'Allow' && list(s.Action).some(pattern => matches(pattern, action))
-  )
 
 // --- the AWS calls the actions make ------------------------------------------------------------------------------
 const servicePrefix: Record<string, string> = {
@@ -139,13 +136,64 @@ function cliCalls(): Call[] {
   return calls
 }
 
-const readOnly = (action: string): boolean => /:(Describe|List|Get|Head)/.test(action)
+/** The two roles of docs/aws-setup.md: what each may do, and who may assume it. */
+const roles = {
+  deploy: { permissions: 'deploy-policy.json', trust: 'deploy-trust-policy.json' },
+  readOnly: { permissions: 'read-only-policy.json', trust: 'read-only-trust-policy.json' }
+} as const
+type Role = keyof typeof roles
+
+const allowedBy = (role: Role, action: string): Statement[] =>
+  policies[roles[role].permissions].Statement.filter(
+    s => s.Effect === 'Allow' && list(s.Action).some(pattern => matches(pattern, action))
+  )
+
+/**
+ * Whether a GitHub OIDC token with these claims may assume the role (AssumeRoleWithWebIdentity): an Allow statement
+ * for the action whose federated principal is GitHub's provider and whose every condition holds (StringEquals:
+ * one of the values, exactly; StringLike: one of the patterns, IAM wildcards). Any other condition operator is
+ * refused rather than guessed.
+ */
+function canAssume(role: Role, claims: { aud: string; sub: string }): boolean {
+  const claimOf = (key: string): string | undefined =>
+    key === 'token.actions.githubusercontent.com:aud'
+      ? claims.aud
+      : key === 'token.actions.githubusercontent.com:sub'
+        ? claims.sub
+        : undefined
+  return policies[roles[role].trust].Statement.some(statement => {
+    if (statement.Effect !== 'Allow' || !list(statement.Action).includes('sts:AssumeRoleWithWebIdentity'))
+      return false
+    const federated = (statement.Principal as { Federated?: string } | undefined)?.Federated ?? ''
+    if (!/:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(federated)) return false
+    return Object.entries(statement.Condition ?? {}).every(([operator, conditions]) =>
+      Object.entries(conditions).every(([key, values]) => {
+        const claim = claimOf(key)
+        if (claim === undefined) return false
+        if (operator === 'StringEquals') return list(values).includes(claim)
+        if (operator === 'StringLike') return list(values).some(pattern => matches(pattern, claim))
+        throw new Error(`unsupported condition operator ${operator}`)
+      })
+    )
+  })
+}
+
+/** A Describe/List/Get action (a trailing wildcard such as ec2:Describe* stays within the verb). */
+const readOnly = (action: string): boolean => /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z*]*$/.test(action)
 /** Mutating actions that support no resource-level permissions (the service authorizes them on "*" only). */
 const noResourceLevel = ['elasticbeanstalk:CreateStorageLocation']
 
 describe('the IAM policies in docs/iam', () => {
-  it('are valid policy documents', () => {
-    expect(policyFiles.sort()).toEqual(['deploy-policy.json', 'trust-policy.json'])
+  it('are valid policy documents: two roles, each a permissions policy and a trust policy', () => {
+    expect(policyFiles.sort()).toEqual(
+      Object.values(roles)
+        .flatMap(role => [role.permissions, role.trust])
+        .sort()
+    )
+    for (const role of Object.values(roles)) {
+      expect(isTrust(policies[role.trust])).toBe(true)
+      expect(isTrust(policies[role.permissions])).toBe(false)
+    }
     for (const policy of Object.values(policies)) {
       expect(policy.Version).toBe('2012-10-17')
       expect(policy.Statement.length).toBeGreaterThan(0)
@@ -156,8 +204,9 @@ describe('the IAM policies in docs/iam', () => {
     }
   })
 
-  const calls = [...awsCalls(), ...cliCalls()]
-  it('find the calls the actions make (the scan is not empty)', () => {
+  const calls = awsCalls()
+  const cli = cliCalls()
+  it('find the calls the actions and the workflows make (the scans are not empty)', () => {
     const found = [...new Set(calls.flatMap(call => call.actions))].sort()
     expect(found.length).toBeGreaterThanOrEqual(12)
     expect(found).toEqual(
@@ -174,21 +223,80 @@ describe('the IAM policies in docs/iam', () => {
         's3:AbortMultipartUpload'
       ])
     )
-    expect(calls.filter(call => call.what.startsWith('aws ')).map(call => call.actions)).toEqual([
-      ['elasticbeanstalk:DescribeApplicationVersions']
-    ])
+    // The workflows' own aws CLI calls: only the check job's read of the deploy role's trust policy (the
+    // redeploy check moved into deploy-beanstalk).
+    expect(cli.map(call => [call.what, call.actions])).toEqual([['aws iam get-role', ['iam:GetRole']]])
     expect(
       new Set(calls.filter(call => call.file.startsWith('src/')).map(call => call.file.split('/')[1]))
     ).toEqual(new Set(['deploy-beanstalk', 'invalidate-cloudfront']))
   })
 
-  it('allow every AWS call the actions make', () => {
+  it('let the deploy role make every AWS call the actions make', () => {
     const missing = calls.flatMap(call =>
       call.actions
-        .filter(action => allowed(action).length === 0)
+        .filter(action => allowedBy('deploy', action).length === 0)
         .map(action => `${action} (${call.what} in ${call.file})`)
     )
     expect(missing).toEqual([])
+  })
+
+  it("let the read-only role make deploy-beanstalk's look-ups (its dry run in the check job), and nothing else", () => {
+    const lookUps = calls
+      .filter(call => call.file.includes('deploy-beanstalk'))
+      .flatMap(call => call.actions)
+      .filter(readOnly)
+    expect(lookUps).toEqual(
+      expect.arrayContaining([
+        'elasticbeanstalk:DescribeApplications',
+        'elasticbeanstalk:DescribeEnvironments',
+        'elasticbeanstalk:DescribeApplicationVersions',
+        's3:GetObject'
+      ])
+    )
+    expect(lookUps.filter(action => allowedBy('readOnly', action).length === 0)).toEqual([])
+    // Every action the policy names is a Describe/List/Get action: no pattern can widen into a mutating one.
+    const named = policies[roles.readOnly.permissions].Statement.flatMap(s => list(s.Action))
+    expect(named.filter(action => !readOnly(action) || /[*?]/.test(action))).toEqual([])
+  })
+
+  it("let the read-only role make the check job's aws CLI calls, on the deploy role only", () => {
+    expect(
+      cli.flatMap(call => call.actions).filter(action => allowedBy('readOnly', action).length === 0)
+    ).toEqual([])
+    expect(allowedBy('readOnly', 'iam:GetRole').flatMap(s => list(s.Resource))).toEqual([
+      'arn:aws:iam::123456789012:role/github-deploy-brilliancrm'
+    ])
+  })
+
+  it('let the read-only role call no mutating API', () => {
+    const mutatingCalls = [
+      ...new Set(calls.flatMap(call => call.actions).filter(action => !readOnly(action)))
+    ]
+    expect(mutatingCalls).toEqual(
+      expect.arrayContaining([
+        'elasticbeanstalk:UpdateEnvironment',
+        'elasticbeanstalk:CreateApplicationVersion',
+        's3:PutObject',
+        'cloudfront:CreateInvalidation'
+      ])
+    )
+    const dangerous = [
+      'elasticbeanstalk:TerminateEnvironment',
+      'elasticbeanstalk:DeleteApplicationVersion',
+      'elasticbeanstalk:UpdateConfigurationTemplate',
+      'elasticbeanstalk:RestartAppServer',
+      's3:DeleteObject',
+      'cloudformation:UpdateStack',
+      'iam:PassRole',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePolicy',
+      'sts:AssumeRole'
+    ]
+    expect(
+      [...mutatingCalls, ...dangerous].filter(action => allowedBy('readOnly', action).length > 0)
+    ).toEqual([])
+    // The check is not vacuous: the deploy role does allow the mutating calls.
+    expect(mutatingCalls.filter(action => allowedBy('deploy', action).length === 0)).toEqual([])
   })
 
   it('never allow every action, nor a mutating action on every resource', () => {
@@ -203,7 +311,8 @@ describe('the IAM policies in docs/iam', () => {
   })
 
   it('scope the mutating calls to the application, environment, bucket and distribution', () => {
-    const resourcesOf = (action: string): string[] => allowed(action).flatMap(s => list(s.Resource))
+    const resourcesOf = (action: string): string[] =>
+      allowedBy('deploy', action).flatMap(s => list(s.Resource))
     expect(resourcesOf('elasticbeanstalk:UpdateEnvironment')).toContain(
       'arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/BrillianCRM/BrillianCRM-env'
     )
@@ -215,25 +324,61 @@ describe('the IAM policies in docs/iam', () => {
       'arn:aws:cloudfront::123456789012:distribution/E2ABCDEF123456'
     ])
     // An action the actions do not need is not allowed.
-    expect(allowed('elasticbeanstalk:TerminateEnvironment')).toEqual([])
-    expect(allowed('s3:DeleteObject')).toEqual([])
+    expect(allowedBy('deploy', 'elasticbeanstalk:TerminateEnvironment')).toEqual([])
+    expect(allowedBy('deploy', 's3:DeleteObject')).toEqual([])
+  })
+})
+
+describe('who may assume which role (the trust policies)', () => {
+  const repo = 'repo:imbit/BrillianCRM'
+  const sts = 'sts.amazonaws.com'
+  // The sub claims GitHub issues: a job in an environment, a job on a branch or tag, a pull request.
+  const subjects = {
+    'the deploy job (environment BrillianCRM-env)': `${repo}:environment:BrillianCRM-env`,
+    'a job on main outside any environment (the check job)': `${repo}:ref:refs/heads/main`,
+    'a job on another branch': `${repo}:ref:refs/heads/feature`,
+    'a job on a tag': `${repo}:ref:refs/tags/v1.0.0`,
+    'a pull request': `${repo}:pull_request`,
+    'another environment of the repository': `${repo}:environment:BrillianCRM-staging`,
+    'the same environment name in another repository': 'repo:imbit/BrillianQuiz:environment:BrillianCRM-env',
+    'a look-alike repository name': 'repo:imbit/BrillianCRM2:environment:BrillianCRM-env'
+  }
+  const allowed = (role: Role, aud = sts): string[] =>
+    Object.entries(subjects)
+      .filter(([, sub]) => canAssume(role, { aud, sub }))
+      .map(([who]) => who)
+
+  it('let only the environment-gated deploy job assume the deploy role', () => {
+    expect(allowed('deploy')).toEqual(['the deploy job (environment BrillianCRM-env)'])
   })
 
-  it('let only this repository assume the role, through GitHub OIDC, from its environment or main', () => {
-    const trust = Object.values(policies).filter(isTrust)
-    expect(trust).toHaveLength(1)
-    const [statement] = trust[0].Statement
-    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity')
-    expect(statement.Principal).toEqual({
-      Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
-    })
-    const equals = statement.Condition?.StringEquals ?? {}
-    expect(equals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com')
-    expect(list(equals['token.actions.githubusercontent.com:sub']).sort()).toEqual([
-      'repo:imbit/BrillianCRM:environment:BrillianCRM-env',
-      'repo:imbit/BrillianCRM:ref:refs/heads/main'
-    ])
-    expect(statement.Condition?.StringLike).toBeUndefined()
+  it('let only jobs on main (the check job) assume the read-only role', () => {
+    expect(allowed('readOnly')).toEqual(['a job on main outside any environment (the check job)'])
+  })
+
+  it("refuse a token asked for another audience (such as the workflow's own-commit look-up)", () => {
+    expect(allowed('deploy', 'imbit-actions-self')).toEqual([])
+    expect(allowed('readOnly', 'imbit-actions-self')).toEqual([])
+  })
+
+  it('trust GitHub OIDC only, with exact subjects (no wildcard that could widen them)', () => {
+    for (const role of Object.values(roles)) {
+      for (const statement of policies[role.trust].Statement) {
+        expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity')
+        expect(statement.Principal).toEqual({
+          Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'
+        })
+        expect(statement.Condition?.StringLike).toBeUndefined()
+      }
+    }
+  })
+
+  it('evaluates conditions as IAM does (the evaluator can say no, and yes)', () => {
+    expect(canAssume('deploy', { aud: sts, sub: `${repo}:environment:BrillianCRM-env` })).toBe(true)
+    expect(canAssume('deploy', { aud: sts, sub: `${repo}:environment:brilliancrm-env` })).toBe(false)
+    expect(
+      canAssume('deploy', { aud: 'sts.amazonaws.com ', sub: `${repo}:environment:BrillianCRM-env` })
+    ).toBe(false)
   })
 })
 
