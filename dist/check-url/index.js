@@ -29190,6 +29190,8 @@ async function checkUrls(plan, deps) {
     const states = plan.urls.map(url => ({ url, attempt: 0 }));
     const pending = new Set(states);
     let nextHeartbeatAt = start + PACING.heartbeatMs;
+    /** Set when one URL's loop broke (a bug): the others stop at their next step instead of running on. */
+    let broken = false;
     /** Any URL's loop that finds the heartbeat due prints it, for all of them. */
     const beatIfDue = () => {
         const now = clock.now();
@@ -29203,6 +29205,8 @@ async function checkUrls(plan, deps) {
         let mismatchSince;
         let lastLine;
         for (;;) {
+            if (broken)
+                throw new Error('stopped: the check of another URL broke');
             state.attempt += 1;
             const began = clock.now();
             const outcome = await deps.probe(state.url, {
@@ -29249,7 +29253,10 @@ async function checkUrls(plan, deps) {
             }
         }
     };
-    const results = await Promise.all(states.map(follow));
+    const results = await Promise.all(states.map(state => follow(state).catch((error) => {
+        broken = true;
+        throw error;
+    })));
     return { results, durationMs: clock.now() - start };
 }
 /** What an outcome missed: the judge's verdict on an answer, plus a redirect that could not be followed. */

@@ -8,7 +8,15 @@ import { formatDuration } from '../common/inputs.js'
 import type { Clock } from '../common/retry.js'
 import { judge, type Expectations, type Miss } from './expectations.js'
 import { dispositionOf, type Outcome, type Probe } from './http.js'
-import { decideNext, nextSleep, parseRetryAfter, PACING, requestTimeout, type Next } from './pacing.js'
+import {
+  decideNext,
+  nextSleep,
+  parseRetryAfter,
+  PACING,
+  requestTimeout,
+  type Disposition,
+  type Next
+} from './pacing.js'
 
 export interface CheckPlan {
   urls: string[]
@@ -59,6 +67,8 @@ export async function checkUrls(plan: CheckPlan, deps: CheckDependencies): Promi
   const states: UrlState[] = plan.urls.map(url => ({ url, attempt: 0 }))
   const pending = new Set(states)
   let nextHeartbeatAt = start + PACING.heartbeatMs
+  /** Set when one URL's loop broke (a bug): the others stop at their next step instead of running on. */
+  let broken = false
 
   /** Any URL's loop that finds the heartbeat due prints it, for all of them. */
   const beatIfDue = (): void => {
@@ -73,6 +83,7 @@ export async function checkUrls(plan: CheckPlan, deps: CheckDependencies): Promi
     let mismatchSince: number | undefined
     let lastLine: string | undefined
     for (;;) {
+      if (broken) throw new Error('stopped: the check of another URL broke')
       state.attempt += 1
       const began = clock.now()
       const outcome = await deps.probe(state.url, {
@@ -123,7 +134,14 @@ export async function checkUrls(plan: CheckPlan, deps: CheckDependencies): Promi
     }
   }
 
-  const results = await Promise.all(states.map(follow))
+  const results = await Promise.all(
+    states.map(state =>
+      follow(state).catch((error: unknown) => {
+        broken = true
+        throw error
+      })
+    )
+  )
   return { results, durationMs: clock.now() - start }
 }
 
@@ -170,7 +188,7 @@ export function describeMiss(miss: Miss): string {
   }
 }
 
-function waitWords(disposition: string): string {
+function waitWords(disposition: Disposition): string {
   return disposition === 'mismatch' ? 'an old version may still be answering' : 'not up yet'
 }
 

@@ -236,4 +236,16 @@ describe('checkUrls', () => {
     expect(check.results[1].durationMs).toBeLessThan(30_000)
     expect(check.durationMs).toBe(check.results[0].durationMs)
   })
+
+  it('when the check of one URL breaks (a bug), the others stop too instead of running on to the timeout', async () => {
+    const { calls, run } = setUp({
+      [URL_A]: () => {
+        throw new Error('boom')
+      },
+      [URL_B]: () => ({ outcome: answer(503) })
+    })
+    await expect(run()).rejects.toThrow('boom')
+    await new Promise(resolve => setImmediate(resolve))
+    expect(calls.filter(c => c.url === URL_B).length).toBeLessThanOrEqual(2)
+  })
 })
