@@ -3,6 +3,7 @@
  * compares one answer with them. Pure: no I/O, unit-tested on its own.
  */
 import { inputError } from '../common/errors.js'
+import { maskHeaderValue } from './evidence.js'
 
 /** An inclusive range of status codes; a single code is a range of one. */
 export interface StatusRange {
@@ -203,7 +204,7 @@ export function judge(answer: Answered, expectations: Expectations): Miss[] {
       misses.push({
         what: 'header',
         expected: describeHeaderExpectation(header),
-        actual: `${header.display}: ${actual}`
+        actual: `${header.display}: ${maskHeaderValue(header.name, actual)}`
       })
     }
   }

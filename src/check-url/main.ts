@@ -3,6 +3,7 @@ import { formatDuration } from '../common/inputs.js'
 import { JobSummary, phase, setOutputs } from '../common/log.js'
 import { systemClock, type Clock } from '../common/retry.js'
 import { checkUrls, type CheckResult } from './check.js'
+import { maskSecrets } from './evidence.js'
 import { describeExpectations } from './expectations.js'
 import { CACHE_BUSTER, fetchProbe, MAX_REDIRECTS, type Probe } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -24,7 +25,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   try {
     check = await phase(
       `Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`,
-      () => checkUrls(inputs, { probe, clock, log: line => core.info(line) })
+      () => checkUrls(inputs, { probe, clock, log: line => core.info(maskSecrets(line)) })
     )
   } catch (error) {
     // A bug of ours: still every output and a summary line, then runAction shows the error.

@@ -125,9 +125,9 @@ export function summary(check: CheckResult, context: ReportContext): JobSummary 
     ['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'],
     check.results.map(result => [
       result.url,
-      resultCell(result),
+      maskSecrets(resultCell(result)),
       result.last.kind === 'answer' ? result.last.status : undefined,
-      result.last.url === result.url ? undefined : result.last.url,
+      result.last.url === result.url ? undefined : maskSecrets(result.last.url),
       result.attempts,
       formatDuration(result.durationMs),
       formatDuration(result.lastProbeMs)

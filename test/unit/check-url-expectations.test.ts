@@ -177,3 +177,21 @@ describe('judge', () => {
     ])
   })
 })
+
+describe('judge keeps secrets out of what it reports', () => {
+  it('masks the value of a cookie header that did not match', () => {
+    const expectations: Expectations = {
+      status: parseStatusRanges('expect-status', '200'),
+      headers: parseHeaderExpectations('expect-header', 'Set-Cookie: lang=')
+    }
+    const answered: Answered = {
+      status: 200,
+      headers: { 'set-cookie': 'sid=s3cr3t' },
+      body: '',
+      truncated: false
+    }
+    expect(judge(answered, expectations)).toEqual([
+      { what: 'header', expected: 'Set-Cookie containing "lang="', actual: 'Set-Cookie: ***' }
+    ])
+  })
+})

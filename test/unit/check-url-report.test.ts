@@ -165,3 +165,15 @@ describe('summary', () => {
     )
   })
 })
+
+describe('secrets in what the summary shows of a redirect', () => {
+  it('masks a token in the final URL', () => {
+    const result: UrlResult = {
+      ...failed,
+      last: { ...wrongBody, url: 'https://brilliancrm.com/cb?access_token=abcdef123' }
+    }
+    const text = summary({ results: [result], durationMs: 1000 }, context).toString()
+    expect(text).toContain('https://brilliancrm.com/cb?access_token=***')
+    expect(text).not.toContain('abcdef123')
+  })
+})
