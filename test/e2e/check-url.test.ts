@@ -1,11 +1,14 @@
 /**
  * check-url end to end: the real bundle (dist/check-url/index.js), run as the runner runs it, against small
- * web sites on 127.0.0.1 that each test starts. Short timeouts keep every test well under 5 s; the pacing,
- * the heartbeat and long timeouts are tested in process on the fake clock (test/unit/check-url-check.test.ts).
+ * web sites on 127.0.0.1 that each test starts (some over HTTPS, with a self-signed certificate made by
+ * openssl). Short timeouts keep every test well under 5 s; the pacing, the heartbeat and long timeouts are
+ * tested in process on the fake clock (test/unit/check-url-check.test.ts).
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSite, type Script, type Site } from '../stubs/site.js'
+import { selfSignedCertificate, startSite, type Certificate, type Script, type Site } from '../stubs/site.js'
 
 let site: Site | undefined
 afterEach(async () => {
@@ -13,13 +16,13 @@ afterEach(async () => {
   site = undefined
 })
 
-async function serve(routes: Record<string, Script>): Promise<Site> {
-  site = await startSite(routes)
+async function serve(routes: Record<string, Script>, tls?: Certificate): Promise<Site> {
+  site = await startSite(routes, { tls })
   return site
 }
 
-function check(inputs: Record<string, string>): Promise<BundleRun> {
-  return runBundle('check-url', { inputs: { timeout: '4s', ...inputs }, timeoutMs: 15_000 })
+function check(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<BundleRun> {
+  return runBundle('check-url', { inputs: { timeout: '4s', ...inputs }, env, timeoutMs: 15_000 })
 }
 
 const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
@@ -191,5 +194,54 @@ describe('check-url', () => {
     expect(run.summary).toContain('❌ 1 of 2 URLs failed the check')
     expect(run.summary).toContain(`| ${s.url('/health')} | ✅ passed | 200 |`)
     expect(run.summary).toContain(`| ${s.url('/missing')} | ❌ expected status 200-399 | 404 |`)
+  })
+
+  describe('over HTTPS', () => {
+    const certificate = selfSignedCertificate()
+    afterAll(() => rmSync(dirname(certificate.certFile), { recursive: true, force: true }))
+
+    it('passes when the certificate is trusted (NODE_EXTRA_CA_CERTS, as a runner with a private CA would set it)', async () => {
+      const s = await serve({ '/health': [{ status: 200, body: 'ok' }] }, certificate)
+      const run = await check(
+        { url: s.url('/health'), 'expect-text': 'ok' },
+        { NODE_EXTRA_CA_CERTS: certificate.certFile }
+      )
+      expect(errors(run)).toEqual([])
+      expect(run.outputs).toMatchObject({ status: '200', url: s.url('/health'), ok: 'true' })
+    })
+
+    it('fails at once on a certificate it cannot trust: waiting does not fix a certificate', async () => {
+      const s = await serve({ '/health': [{ status: 200, body: 'ok' }] }, certificate)
+      const run = await check({ url: s.url('/health'), timeout: '1m' })
+      expect(run.code).toBe(1)
+      const [error] = errors(run)
+      expect(error.message).toContain(
+        'failed the site check: waiting cannot change this answer, so the check stopped at once.'
+      )
+      expect(error.message).toContain('Got: no answer: the TLS certificate of 127.0.0.1:')
+      expect(error.message).toContain('self-signed certificate')
+      expect(run.durationMs).toBeLessThan(5000)
+      expect(s.requests).toHaveLength(0)
+    })
+
+    it('refuses a redirect from HTTPS to plain HTTP at once, without sending a request there', async () => {
+      const s = await serve(
+        { '/': [{ status: 301, headers: { location: 'http://brilliancrm.com/' } }] },
+        certificate
+      )
+      const run = await check(
+        { url: s.url('/'), timeout: '1m' },
+        { NODE_EXTRA_CA_CERTS: certificate.certFile }
+      )
+      expect(run.code).toBe(1)
+      const [error] = errors(run)
+      expect(error.message).toContain('waiting cannot change this answer')
+      expect(error.message).toContain(
+        'Missed: 301 to http://brilliancrm.com/, not followed: it leads to plain HTTP; a site behind CloudFront should redirect HTTP to HTTPS, not the other way.'
+      )
+      expect(run.outputs).toMatchObject({ status: '301', ok: 'false' })
+      expect(s.requests).toHaveLength(1)
+      expect(run.durationMs).toBeLessThan(5000)
+    })
   })
 })
