@@ -29413,7 +29413,9 @@ function describeMiss(miss) {
     }
 }
 function waitWords(disposition) {
-    return disposition === 'mismatch' ? 'an old version may still be answering' : 'not up yet';
+    return disposition === 'mismatch'
+        ? `a definite answer, given ${formatDuration(PACING.settleMs)} to change (an old version may still be answering)`
+        : 'not up yet';
 }
 function stopWords(why) {
     switch (why) {

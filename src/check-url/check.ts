@@ -189,7 +189,9 @@ export function describeMiss(miss: Miss): string {
 }
 
 function waitWords(disposition: Disposition): string {
-  return disposition === 'mismatch' ? 'an old version may still be answering' : 'not up yet'
+  return disposition === 'mismatch'
+    ? `a definite answer, given ${formatDuration(PACING.settleMs)} to change (an old version may still be answering)`
+    : 'not up yet'
 }
 
 function stopWords(why: StopReason): string {

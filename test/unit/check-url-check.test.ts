@@ -249,3 +249,13 @@ describe('checkUrls', () => {
     expect(calls.filter(c => c.url === URL_B).length).toBeLessThanOrEqual(2)
   })
 })
+
+describe('the log', () => {
+  it('says a definite wrong answer is given 30 s to change', async () => {
+    const { lines, run } = setUp({ [URL_A]: () => ({ outcome: answer(404) }) })
+    await run()
+    expect(lines[0].line).toBe(
+      `${URL_A}: 404 Not Found, but expected status 200-399 (attempt 1); a definite answer, given 30s to change (an old version may still be answering), trying again`
+    )
+  })
+})
