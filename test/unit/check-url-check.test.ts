@@ -258,4 +258,21 @@ describe('the log', () => {
       `${URL_A}: 404 Not Found, but expected status 200-399 (attempt 1); a definite answer, given 30s to change (an old version may still be answering), trying again`
     )
   })
+
+  it('prints one heartbeat for all the URLs still being checked, not one per URL', async () => {
+    const { lines, run } = setUp(
+      { [URL_A]: () => ({ outcome: noAnswer() }), [URL_B]: () => ({ outcome: answer(503) }) },
+      { timeoutMs: 90_000 }
+    )
+    await run()
+    const beats = lines.filter(l => l.line.startsWith('Still checking'))
+    expect(beats.length).toBeGreaterThanOrEqual(2)
+    for (const beat of beats) {
+      expect(beat.line).toMatch(/^Still checking 2 URLs: .+ elapsed, .+ left\. /)
+      expect(beat.line).toContain(`${URL_A}: last no answer: connection refused`)
+      expect(beat.line).toContain(`${URL_B}: last 503 Service Unavailable`)
+    }
+    const gaps = beats.slice(1).map((beat, i) => beat.at - beats[i].at)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(20_000)
+  })
 })
