@@ -62908,6 +62908,14 @@ function cell(value) {
 function markdownTable(rows) {
     return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
 }
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+function markdownGrid(header, rows) {
+    return ([
+        `| ${header.map(cell).join(' | ')} |`,
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n');
+}
 /** A job summary under way: a heading, then the lines and tables the report adds. */
 function startSummary(heading) {
     return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();

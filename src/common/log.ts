@@ -25,6 +25,20 @@ export function markdownTable(rows: Array<[string, string | number | boolean | u
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n'
 }
 
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+export function markdownGrid(
+  header: string[],
+  rows: Array<Array<string | number | boolean | undefined>>
+): string {
+  return (
+    [
+      `| ${header.map(cell).join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n'
+  )
+}
+
 /** A job summary under way: a heading, then the lines and tables the report adds. */
 export function startSummary(heading: string): typeof core.summary {
   return core.summary.emptyBuffer().addHeading(heading, 3).addEOL()

@@ -1,0 +1,129 @@
+import { inputError } from '../common/errors.js'
+import { parseBoolean, parseDuration, readRaw } from '../common/inputs.js'
+import {
+  parseHeaderExpectations,
+  parseStatusRanges,
+  parseTextMatcher,
+  type Expectations
+} from './expectations.js'
+import { CACHE_BUSTER, displayUrl, isLoopbackHost } from './http.js'
+
+/** Defaults, as declared in actions/check-url/action.yml (a test keeps the two in step). */
+export const DEFAULTS = {
+  'expect-status': '200-399',
+  timeout: '3m',
+  'follow-redirects': 'true'
+} as const
+
+export const INPUT_NAMES = [
+  'url',
+  'expect-status',
+  'expect-text',
+  'expect-header',
+  'timeout',
+  'follow-redirects'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+export interface Inputs {
+  /** Normalised (no fragment), in the order given, without duplicates. */
+  urls: string[]
+  expectations: Expectations
+  timeoutMs: number
+  followRedirects: boolean
+}
+
+/** More would be a load test, not a check; split them over steps. */
+export const MAX_URLS = 20
+
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+const MAX_TIMEOUT_MS = 6 * 3_600_000
+
+const URL_EXAMPLE = 'https://brilliancrm.com/health'
+
+/** Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host; no credentials. */
+export function parseUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    const hint = /^[\w.-]+\.[a-z]{2,}(\/|$)/i.test(value) ? ` Did you mean https://${value}?` : ''
+    throw inputError('url', value, `expected an absolute URL such as ${URL_EXAMPLE}.${hint}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw inputError('url', value, `expected an https:// URL such as ${URL_EXAMPLE}.`)
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    const https = new URL(url.href)
+    https.protocol = 'https:'
+    if (https.port === '80') https.port = ''
+    throw inputError(
+      'url',
+      value,
+      `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1]); a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`
+    )
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw inputError(
+      'url',
+      `${url.protocol}//…@${url.host}`,
+      'it carries credentials (user:password@): no secrets in inputs. Check a page that answers without them, such as a health endpoint.'
+    )
+  }
+  if (url.searchParams.has(CACHE_BUSTER)) {
+    throw inputError(
+      'url',
+      value,
+      `the query parameter ${CACHE_BUSTER} is the one this action adds itself: remove it.`
+    )
+  }
+  return displayUrl(url.href)
+}
+
+/** Parses `url`: one URL a line. */
+export function parseUrls(value: string): string[] {
+  const lines = value
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'))
+  if (lines.length === 0)
+    throw inputError('url', '', `it is required: the page to check, such as ${URL_EXAMPLE}.`)
+  const urls = [...new Set(lines.map(parseUrl))]
+  if (urls.length > MAX_URLS) {
+    throw inputError(
+      'url',
+      `${urls.length} URLs`,
+      `expected at most ${MAX_URLS}: a check after a deploy needs a few pages, not a crawl.`
+    )
+  }
+  return urls
+}
+
+/** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
+export function parseInputs(raw: RawInputs): Inputs {
+  const urls = parseUrls(raw.url)
+  const status = parseStatusRanges('expect-status', raw['expect-status'].trim() || DEFAULTS['expect-status'])
+  const text = raw['expect-text'].trim()
+  const expectations: Expectations = {
+    status,
+    text: text === '' ? undefined : parseTextMatcher('expect-text', text, { caseInsensitive: false }),
+    headers: parseHeaderExpectations('expect-header', raw['expect-header'])
+  }
+  const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
+    min: 1000,
+    max: MAX_TIMEOUT_MS
+  })
+  const followRedirects = parseBoolean(
+    'follow-redirects',
+    raw['follow-redirects'].trim(),
+    DEFAULTS['follow-redirects'] === 'true'
+  )
+  return { urls, expectations, timeoutMs, followRedirects }
+}
+
+/** Reads the action's inputs from the environment (INPUT_*), then parses them. */
+export function readInputs(): Inputs {
+  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  return parseInputs(raw)
+}

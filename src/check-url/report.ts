@@ -1,0 +1,178 @@
+/**
+ * Every exit after the inputs were read ends here: outputs, the job summary (each URL with its result and
+ * timing), and an `::error` per failed URL naming what was expected and what came back. The texts are pure
+ * functions of the results; `report` writes them.
+ */
+import * as core from '@actions/core'
+import { formatDuration } from '../common/format.js'
+import { markdownGrid, setOutputs, startSummary, writeSummary } from '../common/log.js'
+import type { CheckResult, StopReason, UrlResult } from './check.js'
+import { describeMiss, describeOutcome } from './check.js'
+import { describeExpectations, type Expectations } from './expectations.js'
+import { bodyExcerpt, EXCERPT_CHARS, headersThatMattered, maskSecrets } from './evidence.js'
+import { PACING } from './pacing.js'
+
+export interface ReportContext {
+  expectations: Expectations
+  timeoutMs: number
+  followRedirects: boolean
+}
+
+export interface Outputs {
+  status: string
+  url: string
+  'duration-ms': number
+  ok: boolean
+}
+
+/**
+ * The outputs describe one URL: the first that failed, else the first one (with one URL, simply that one);
+ * `ok` is true only when every URL passed, and `duration-ms` covers the whole check.
+ */
+export function outputsFor(check: CheckResult): Outputs {
+  const shown = check.results.find(result => !result.passed) ?? check.results[0]
+  return {
+    status: shown.last.kind === 'answer' ? String(shown.last.status) : '',
+    url: shown.last.url,
+    'duration-ms': Math.round(check.durationMs),
+    ok: check.results.every(result => result.passed)
+  }
+}
+
+/** The outputs when the check could not run to its end (a bug of ours): nothing passed. */
+export function outputsWithoutResult(urls: string[], durationMs: number): Outputs {
+  return { status: '', url: urls[0] ?? '', 'duration-ms': Math.round(durationMs), ok: false }
+}
+
+const WHY: Record<StopReason, (result: UrlResult, context: ReportContext) => string> = {
+  passed: () => 'passed',
+  fatal: () => 'waiting cannot change this answer, so the check stopped at once',
+  settled: result =>
+    `it kept answering this way for ${formatDuration(PACING.settleMs)} (${plural(result.attempts, 'attempt')}); an old version still answering would have gone by then`,
+  timeout: (result, context) =>
+    `it did not pass within the timeout (${formatDuration(context.timeoutMs)}, ${plural(result.attempts, 'attempt')})`
+}
+
+/** The `::error` text for one failed URL: why the check stopped, what was expected, and the evidence. */
+export function failureMessage(result: UrlResult, context: ReportContext): string {
+  const last = result.last
+  const lines = [
+    `${result.url} failed the site check: ${WHY[result.why](result, context)}.`,
+    `Expected: ${describeExpectations(context.expectations).join('; ')}.`
+  ]
+  if (last.kind === 'no-answer') {
+    lines.push(`Got: no answer${last.redirects.length > 0 ? ` from ${last.url}` : ''}: ${last.reason}.`)
+    if (last.timedOut) {
+      lines.push(
+        `Nothing came back in time: each request is given at most ${formatDuration(PACING.requestTimeoutMs)} (less when the timeout leaves less).`
+      )
+    }
+  } else {
+    lines.push(`Got: ${describeOutcome(last, [])}.`)
+    for (const miss of result.misses) lines.push(`Missed: ${describeMiss(miss)}.`)
+    if (last.unfollowed && !last.unfollowed.fatal) {
+      lines.push(
+        `The redirect was not followed (follow-redirects: false); set follow-redirects: true to check where it leads, or expect the ${last.status}.`
+      )
+    }
+  }
+  lines.push(...evidence(result, context))
+  return maskSecrets(lines.join('\n'))
+}
+
+/** The redirect chain, the headers that mattered, the body excerpt: what came back. */
+function evidence(result: UrlResult, context: ReportContext): string[] {
+  const last = result.last
+  const lines: string[] = []
+  if (last.redirects.length > 0) {
+    lines.push(
+      `Redirects: ${last.redirects.map(hop => `${hop.url} (${hop.status})`).join(' → ')} → ${last.url}`
+    )
+  }
+  if (last.kind === 'answer') {
+    const headers = headersThatMattered(
+      last.headers,
+      context.expectations.headers.map(header => header.name)
+    )
+    if (headers.length > 0) lines.push(`Headers: ${headers.join('; ')}`)
+    lines.push(
+      `Body (first ${EXCERPT_CHARS} characters, secrets masked): ${bodyExcerpt(last.body, { truncated: last.truncated })}`
+    )
+  }
+  return lines
+}
+
+function resultCell(result: UrlResult): string {
+  if (result.passed) return '✅ passed'
+  const last = result.last
+  const what =
+    last.kind === 'no-answer'
+      ? `no answer: ${last.reason}`
+      : result.misses.map(describeMiss).join('; ') || describeOutcome(last, [])
+  return `❌ ${what}`
+}
+
+/** The job summary: a headline, then one row per URL with its result and timing, then the evidence of failures. */
+export function summary(check: CheckResult, context: ReportContext): typeof core.summary {
+  const failed = check.results.filter(result => !result.passed)
+  const total = check.results.length
+  const headline =
+    failed.length === 0
+      ? `✅ ${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${formatDuration(check.durationMs)}).`
+      : `❌ ${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${formatDuration(check.durationMs)}.`
+  const text = startSummary('Site check').addRaw(headline, true).addEOL()
+  text.addRaw(
+    markdownGrid(
+      ['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'],
+      check.results.map(result => [
+        result.url,
+        maskSecrets(resultCell(result)),
+        result.last.kind === 'answer' ? result.last.status : undefined,
+        result.last.url === result.url ? undefined : maskSecrets(result.last.url),
+        result.attempts,
+        formatDuration(result.durationMs),
+        formatDuration(result.lastProbeMs)
+      ])
+    ),
+    true
+  )
+  text
+    .addEOL()
+    .addRaw(
+      `Expected: ${describeExpectations(context.expectations).join('; ')}. Timeout ${formatDuration(context.timeoutMs)}; redirects ${context.followRedirects ? 'followed' : 'not followed'}.`,
+      true
+    )
+  for (const result of failed) {
+    text
+      .addEOL()
+      .addRaw(
+        `<details><summary>Evidence for ${escapeHtml(result.url)}</summary>\n\n` +
+          '```text\n' +
+          failureMessage(result, context).replace(/```/g, "'''") +
+          '\n```\n</details>',
+        true
+      )
+  }
+  return text
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * Outputs and summary first (so `if: always()` steps can use them), then one `::error` per failed URL, and the
+ * step fails. Each failure is its own annotation, titled with its URL, rather than one error listing them all.
+ */
+export async function report(check: CheckResult, context: ReportContext): Promise<void> {
+  setOutputs({ ...outputsFor(check) })
+  summary(check, context)
+  await writeSummary()
+  const failed = check.results.filter(result => !result.passed)
+  for (const result of failed) core.error(failureMessage(result, context), { title: 'Site check failed' })
+  if (failed.length > 0) process.exitCode = core.ExitCode.Failure
+}

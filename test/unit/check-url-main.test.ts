@@ -1,0 +1,131 @@
+/**
+ * run() in process, with a fake probe and the fake clock: inputs → plan → check → report, and the promise that
+ * every exit after the inputs were read sets the outputs and writes the summary. The real bundle against real
+ * servers is in test/e2e/check-url.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { mockCore } from '../helpers/core-fixture.js'
+import { fakeClock } from '../helpers/fakes.js'
+import { parseOutputFile } from '../helpers/run-bundle.js'
+import type { Outcome, Probe } from '../../src/check-url/http.js'
+
+const log = await mockCore()
+const { run } = await import('../../src/check-url/main.js')
+const { runAction } = await import('../../src/common/run.js')
+
+const saved = { ...process.env }
+let dir: string
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'check-url-main-'))
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
+  process.env.GITHUB_OUTPUT = join(dir, 'output')
+  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
+  writeFileSync(process.env.GITHUB_OUTPUT, '')
+  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+  for (const list of Object.values(log)) list.length = 0
+  process.exitCode = undefined
+})
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+  process.env = { ...saved }
+  process.exitCode = undefined
+})
+
+function inputs(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
+}
+const outputs = () => parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
+const summary = () => readFileSync(join(dir, 'summary'), 'utf8')
+
+const ok: Outcome = {
+  kind: 'answer',
+  url: 'https://brilliancrm.com/health',
+  status: 200,
+  statusText: 'OK',
+  headers: {},
+  body: 'ok',
+  truncated: false,
+  redirects: []
+}
+
+describe('run', () => {
+  it('plans, checks and reports a pass', async () => {
+    inputs({ url: 'https://brilliancrm.com/health', 'expect-text': 'ok' })
+    const clock = fakeClock()
+    let calls = 0
+    const probe: Probe = async () => (++calls < 3 ? { ...ok, status: 502, statusText: 'Bad Gateway' } : ok)
+    await runAction(() => run({ probe, clock }))
+    expect(process.exitCode).toBeUndefined()
+    expect(log.error).toEqual([])
+    expect(outputs()).toEqual({
+      status: '200',
+      url: 'https://brilliancrm.com/health',
+      'duration-ms': '750',
+      ok: 'true'
+    })
+    expect(summary()).toContain('✅ The site answered as expected (750ms).')
+    expect(log.info).toContain('Plan')
+    expect(log.info).toContain('Expect:    status 200-399; body containing "ok"')
+    expect(log.info).toContain('Check https://brilliancrm.com/health')
+  })
+
+  it('reports a failure: outputs, summary, one ::error per failed URL, exit code 1', async () => {
+    inputs({
+      url: 'https://brilliancrm.com/\nhttps://brilliancrm.com/health',
+      'expect-text': 'ok',
+      timeout: '20s'
+    })
+    const probe: Probe = async url => (url.endsWith('/health') ? ok : { ...ok, url, body: 'maintenance' })
+    await runAction(() => run({ probe, clock: fakeClock() }))
+    expect(process.exitCode).toBe(1)
+    expect(log.error).toHaveLength(1)
+    expect(log.error[0]).toMatch(
+      /^https:\/\/brilliancrm\.com\/ failed the site check: it did not pass within the timeout \(20s, \d+ attempts\)\./
+    )
+    expect(outputs()).toMatchObject({ status: '200', url: 'https://brilliancrm.com/', ok: 'false' })
+    expect(Number(outputs()['duration-ms'])).toBeGreaterThan(18_000)
+    expect(summary()).toContain('❌ 1 of 2 URLs failed the check')
+  })
+
+  it('still sets every output and writes the summary when the check breaks (a bug of ours)', async () => {
+    inputs({ url: 'https://brilliancrm.com/health' })
+    const probe: Probe = async () => {
+      throw new Error('boom')
+    }
+    await runAction(() => run({ probe, clock: fakeClock() }))
+    expect(process.exitCode).toBe(1)
+    expect(outputs()).toEqual({
+      status: '',
+      url: 'https://brilliancrm.com/health',
+      'duration-ms': '0',
+      ok: 'false'
+    })
+    expect(summary()).toContain('❌ The check stopped after 0ms: Error: boom')
+    expect(log.error).toEqual(['boom'])
+  })
+
+  it('stops on a bad input before any request, naming the input', async () => {
+    inputs({ url: 'http://brilliancrm.com/health' })
+    let calls = 0
+    await runAction(() =>
+      run({
+        probe: async () => {
+          calls++
+          return ok
+        },
+        clock: fakeClock()
+      })
+    )
+    expect(calls).toBe(0)
+    expect(process.exitCode).toBe(1)
+    expect(log.error[0]).toContain(
+      'Input \'url\' is "http://brilliancrm.com/health": plain http:// is only checked'
+    )
+    expect(outputs()).toEqual({})
+  })
+})
