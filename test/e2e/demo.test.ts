@@ -93,7 +93,7 @@ describe('npm run demo', () => {
     expect(out).toMatch(/BrillianCRM-env is Updating \(another update is running\): waiting for it to finish/)
     expect(out).toContain('✓ invalidate-cloudfront succeeded')
     await nothingLeft(run, out)
-  }, 30_000)
+  }, 45_000)
 
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
