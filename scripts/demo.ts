@@ -63,7 +63,7 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
     description: 'another deployment is still running: waited out, then deployed (exit 0)',
     visibility: 'public',
     update: { durationMs: 1000, outcome: 'healthy' },
-    busyForMs: 6000
+    busyForMs: 10000
   }
 }
 

@@ -5,7 +5,13 @@
  * environment at least 5 s to recover, so the deploy scenarios take 5-25 s each.
  */
 import { describe, expect, it } from '@jest/globals'
-import { leftovers, npmRun, printedPorts, type ScriptRun } from '../helpers/scripts.js'
+import {
+  leftovers,
+  npmRun,
+  printedPorts,
+  scriptsStoppedAfterEach,
+  type ScriptRun
+} from '../helpers/scripts.js'
 
 async function demo(scenario?: string): Promise<{ code: number | null; out: string; run: ScriptRun }> {
   const run = npmRun('demo', scenario ? ['--scenario', scenario] : [])
@@ -18,6 +24,8 @@ async function nothingLeft(run: ScriptRun, out: string): Promise<void> {
   expect(ports.length).toBeGreaterThanOrEqual(3) // sandbox (2) and the stand-in
   expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
 }
+
+scriptsStoppedAfterEach()
 
 describe('npm run demo', () => {
   it('happy (the default): verify → deploy the verified digest → invalidate; exit 0', async () => {
@@ -93,7 +101,7 @@ describe('npm run demo', () => {
     expect(out).toMatch(/BrillianCRM-env is Updating \(another update is running\): waiting for it to finish/)
     expect(out).toContain('✓ invalidate-cloudfront succeeded')
     await nothingLeft(run, out)
-  }, 30_000)
+  }, 45_000)
 
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
@@ -118,5 +126,16 @@ describe('npm run demo', () => {
     await run.exited
     expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
     expect(run.output()).toContain('SIGTERM: stopping the demo, the sandbox and the stand-in')
+  }, 45_000)
+
+  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it): everything stops, the folders go', async () => {
+    const run = npmRun('demo', ['--scenario', 'rollback'], {}, { detached: true })
+    await run.waitFor(/Follow the update of BrillianCRM-env/, 25_000)
+    const ports = printedPorts(run.output())
+    expect(ports.length).toBeGreaterThanOrEqual(3)
+    process.kill(-run.child.pid!, 'SIGINT')
+    await run.exited
+    expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
+    expect(run.output()).toContain('SIGINT: stopping the demo, the sandbox and the stand-in')
   }, 45_000)
 })

@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundle } from '../helpers/run-bundle.js'
-import { leftovers, npmRun, printedPorts } from '../helpers/scripts.js'
+import { leftovers, npmRun, printedPorts, scriptsStoppedAfterEach } from '../helpers/scripts.js'
+
+scriptsStoppedAfterEach()
 
 describe('npm run local', () => {
   it('deploy-beanstalk, an update that fails: the error annotation, the summary, exit code 1, nothing left', async () => {

@@ -2,6 +2,7 @@
  * Runs this repository's npm scripts (npm run demo, local, sandbox) as a user does, in a temporary directory of
  * their own (TMPDIR), so a test can check that nothing is left there, nor listening, afterwards.
  */
+import { afterEach } from '@jest/globals'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -20,10 +21,38 @@ export interface ScriptRun {
   tmp: string
 }
 
-export function npmRun(script: string, args: string[], env: Record<string, string> = {}): ScriptRun {
+const runs: ScriptRun[] = []
+
+/**
+ * For a test file: after each test, a script still running (a test failed before it stopped it) is sent SIGTERM
+ * and waited for, and every TMPDIR given to a script is removed.
+ */
+export function scriptsStoppedAfterEach(): void {
+  afterEach(async () => {
+    for (const run of runs.splice(0)) {
+      if (run.child.exitCode === null && run.child.signalCode === null) {
+        run.child.kill('SIGTERM')
+        await Promise.race([run.exited, new Promise(resolve => setTimeout(resolve, 10_000))])
+      }
+      rmSync(run.tmp, { recursive: true, force: true })
+    }
+  })
+}
+
+/**
+ * `detached`: npm leads a process group of its own, so a test can send a signal to the whole group, as Ctrl-C
+ * in a terminal does (`process.kill(-run.child.pid, 'SIGINT')`).
+ */
+export function npmRun(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  options: { detached?: boolean } = {}
+): ScriptRun {
   const tmp = mkdtempSync(join(tmpdir(), `script-${script}-`))
   const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
     cwd: ROOT,
+    detached: options.detached ?? false,
     env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', TMPDIR: tmp, ...env }
   })
   let out = ''
@@ -37,7 +66,7 @@ export function npmRun(script: string, args: string[], env: Record<string, strin
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(resolve =>
     child.once('close', (code, signal) => resolve({ code, signal }))
   )
-  return {
+  const run: ScriptRun = {
     child,
     tmp,
     output: () => out,
@@ -62,6 +91,8 @@ export function npmRun(script: string, args: string[], env: Record<string, strin
       })
     }
   }
+  runs.push(run)
+  return run
 }
 
 /** Whether something accepts connections on 127.0.0.1:port. */
