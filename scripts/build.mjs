@@ -1,7 +1,7 @@
 // Builds one ncc bundle per action: src/<name>/index.ts -> dist/<name>/index.js (ESM, with its package.json).
 // `node scripts/build.mjs` builds all; `node scripts/build.mjs <name>...` builds some.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const all = readdirSync('src', { withFileTypes: true })
@@ -23,7 +23,7 @@ for (const name of names) {
       [
         '{',
         '  "extends": "../../tsconfig.json",',
-        '  "compilerOptions": { "types": ["node"] },',
+        '  "compilerOptions": { "types": ["node"], "sourceMap": true },',
         '  "include": [".", "../common"]',
         '}',
         ''
@@ -44,9 +44,28 @@ for (const name of names) {
       'licenses.txt',
       '--target',
       'es2022',
+      // Source maps, registered by the bundle at start (ncc's sourcemap-register), so a stack trace in the log
+      // points at src/<action>/….ts rather than at a line of the bundle.
+      '--source-map',
       '-q'
     ],
     { stdio: 'inherit' }
   )
+  fixSourceMaps(out)
   console.log(`built dist/${name}/index.js`)
+}
+
+/**
+ * ncc writes sources relative to one folder above the bundle (`.././src/…`); ours sit two folders down
+ * (dist/<action>/), so a stack trace would name dist/src/…. Point them at the repository's src/ and
+ * node_modules/, and leave out the embedded sources (the files are in the repository; the maps stay small).
+ */
+function fixSourceMaps(dir) {
+  for (const file of readdirSync(dir).filter(f => f.endsWith('.js.map'))) {
+    const path = join(dir, file)
+    const map = JSON.parse(readFileSync(path, 'utf8'))
+    map.sources = map.sources.map(source => source.replace(/^\.\.\/\.\//, '../../'))
+    delete map.sourcesContent
+    writeFileSync(path, JSON.stringify(map))
+  }
 }

@@ -6,7 +6,7 @@ import { formatDuration } from '../common/format.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import { BeanstalkGateway } from './aws/beanstalk.js'
-import { StorageGateway } from './aws/s3.js'
+import type { StorageGateway } from './aws/s3.js'
 import { prepareBundle, type PreparedBundle } from './bundle/index.js'
 import { follow, followOptionsFor, type FollowOutcome } from './follow/index.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -25,9 +25,12 @@ import {
   waitProcessed
 } from './version.js'
 
+export type StorageFor = (region: string) => StorageGateway | Promise<StorageGateway>
+
 export interface Dependencies {
   gatewayFor: GatewayFor
-  storageFor: (region: string) => StorageGateway
+  /** S3, for the upload and for comparing an existing version's bundle: only made when one of them happens. */
+  storageFor: StorageFor
   clock: Clock
   env: NodeJS.ProcessEnv
 }
@@ -44,7 +47,11 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
       gateways.set(region, gateway)
       return gateway
     })
-  const storageFor = deps.storageFor ?? ((region: string) => new StorageGateway(region, undefined, clock))
+  // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
+  // a dry run or a failed look-up never load them (a smaller cold start).
+  const storageFor =
+    deps.storageFor ??
+    (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, undefined, clock))
   const started = clock.now()
   const inputs = await phase('Inputs', async () => readInputs(env))
   if (inputs.descriptionTruncated)
@@ -64,7 +71,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
           durationMs: clock.now() - started,
           uploadedBytes: 0
         }
-      : await carryOut(plan, gatewayFor(plan.region), storageFor(plan.region), deadline, started)
+      : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started)
     await report(plan, outcome)
   } finally {
     if (bundle?.temporary) await rm(bundle.path, { force: true })
@@ -76,7 +83,7 @@ async function decide(
   inputs: Inputs,
   ctx: {
     gatewayFor: GatewayFor
-    storageFor: (region: string) => StorageGateway
+    storageFor: StorageFor
     env: NodeJS.ProcessEnv
     workspace: string
   },
@@ -120,7 +127,7 @@ async function decide(
     found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label))
   if (existing && prepared) {
     await checkExistingVersion(
-      ctx.storageFor(inputs.region),
+      await ctx.storageFor(inputs.region),
       existing,
       prepared,
       inputs.source.kind === 'bundle' ? 'bundle' : 'image'
@@ -151,7 +158,7 @@ function noSuchVersion(inputs: Inputs): UserError {
 async function carryOut(
   plan: Plan,
   beanstalk: BeanstalkGateway,
-  storage: StorageGateway,
+  storageFor: StorageFor,
   deadline: Deadline,
   started: number
 ): Promise<Outcome> {
@@ -161,7 +168,7 @@ async function carryOut(
     const since = new Date(clock.now())
     const bucket = await phase('Upload the bundle', async () => {
       const bucket = await resolveBucket(beanstalk, plan)
-      uploadedBytes = await uploadBundle(storage, plan, bucket, clock)
+      uploadedBytes = await uploadBundle(await storageFor(plan.region), plan, bucket, clock)
       return bucket
     })
     await phase(`Create version ${plan.label}`, async () => {

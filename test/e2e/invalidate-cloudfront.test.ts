@@ -6,6 +6,8 @@
  * test/scenarios/invalidate-cloudfront.test.ts.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { CRM, scenario } from '../helpers/invalidate-cloudfront-fixtures.js'
 import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
 import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
@@ -83,5 +85,30 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
     expect(run.annotations.filter(a => a.level === 'error')).toHaveLength(1)
     expect(errors(run)).toContain('"*" may only be the last character')
     expect(sb.requests).toEqual([])
+  })
+
+  it('an unexpected error (a bug of ours) shows a stack that points at src/, through the source map', async () => {
+    // A CloudFront that accepts the invalidation but answers without an id: our code calls that a bug.
+    const server = createServer((req, res) => {
+      req.resume()
+      res.writeHead(201, { 'content-type': 'text/xml' })
+      res.end(
+        '<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"></Invalidation>'
+      )
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const run = await runBundle('invalidate-cloudfront', {
+        inputs: { 'distribution-id': CRM.id, wait: 'false' },
+        env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test' }
+      })
+      expect(run.code).toBe(1)
+      expect(run.annotations.find(a => a.level === 'error')?.title).toBe('Unexpected error')
+      const stack = run.stdout.split('\n').filter(line => line.startsWith('::debug::') && /\bat /.test(line))
+      expect(stack.join('\n')).toMatch(/src\/invalidate-cloudfront\/cloudfront\.ts:\d+/)
+    } finally {
+      await new Promise(resolve => server.close(resolve))
+    }
   })
 })

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { UserError } from '../../src/common/errors.js'
-import { parseImageRef, sameRepository } from '../../src/common/image-ref.js'
 import { BEANSTALK_MAX_BUNDLE_BYTES, checkBundleSize } from '../../src/deploy-beanstalk/bundle/index.js'
 import { pinComposeImage } from '../../src/deploy-beanstalk/bundle/compose.js'
 import { defaultVersionLabel } from '../../src/deploy-beanstalk/version.js'
@@ -21,51 +20,6 @@ function bundleError(fn: () => unknown): UserError {
   }
   throw new Error('expected a UserError')
 }
-
-describe('parseImageRef', () => {
-  it.each([
-    [
-      'ghcr.io/imbit/brilliancrm:latest',
-      { registry: 'ghcr.io', repository: 'imbit/brilliancrm', tag: 'latest' }
-    ],
-    ['nginx', { registry: 'docker.io', repository: 'library/nginx' }],
-    ['nginx:1.27', { registry: 'docker.io', repository: 'library/nginx', tag: '1.27' }],
-    ['bitnami/redis', { registry: 'docker.io', repository: 'bitnami/redis' }],
-    ['index.docker.io/nginx', { registry: 'docker.io', repository: 'library/nginx' }],
-    ['127.0.0.1:5000/imbit/app:1', { registry: '127.0.0.1:5000', repository: 'imbit/app', tag: '1' }],
-    ['localhost/app', { registry: 'localhost', repository: 'app' }],
-    ['GHCR.io/imbit/app', { registry: 'ghcr.io', repository: 'imbit/app' }],
-    [
-      'ghcr.io/imbit/app:v1@sha256:' + 'a'.repeat(64),
-      { registry: 'ghcr.io', repository: 'imbit/app', tag: 'v1', digest: 'sha256:' + 'a'.repeat(64) }
-    ]
-  ])('%s', (ref, expected) => {
-    expect(parseImageRef(ref)).toEqual(expected)
-  })
-
-  it.each([
-    ['', /empty/],
-    ['ghcr.io/Imbit/BrillianCRM:latest', /lower case/],
-    ['https://ghcr.io/imbit/app', /scheme/],
-    ['ghcr.io/imbit/app:bad tag', /spaces/],
-    ['ghcr.io/imbit/app@sha256:xyz', /digest/],
-    ['ghcr.io//app', /empty path/],
-    ['ghcr.io/imbit/app:-x', /tag/],
-    ['ghcr.io/imbit/a..b', /component/]
-  ])('rejects %p', (ref, message) => {
-    expect(() => parseImageRef(ref)).toThrow(message)
-  })
-
-  it('compares repositories, not tags or digests', () => {
-    const p = parseImageRef
-    expect(sameRepository(p('nginx'), p('docker.io/library/nginx:1'))).toBe(true)
-    expect(sameRepository(p('index.docker.io/library/nginx'), p('nginx@sha256:' + 'b'.repeat(64)))).toBe(true)
-    expect(sameRepository(p('ghcr.io/imbit/app:1'), p('ghcr.io/imbit/app:2'))).toBe(true)
-    expect(sameRepository(p('ghcr.io/imbit/app'), p('ghcr.io/other/app'))).toBe(false)
-    expect(sameRepository(p('ghcr.io/imbit/app'), p('docker.io/imbit/app'))).toBe(false)
-    expect(sameRepository(p('127.0.0.1:5000/imbit/app'), p('127.0.0.1:5001/imbit/app'))).toBe(false)
-  })
-})
 
 describe('pinComposeImage', () => {
   it('pins tag and digest forms of the same repository, keeps comments, leaves others alone', () => {

@@ -25,15 +25,11 @@ export interface StoredObject {
 
 /** The edge to S3: look at an object, stream a file into one. */
 export class StorageGateway {
-  private readonly client: S3Client
-
   constructor(
     readonly region: string,
-    client?: S3Client,
+    private readonly client: S3Client = new S3Client(awsClientConfig(region)),
     private readonly clock: Clock = systemClock
-  ) {
-    this.client = client ?? new S3Client(awsClientConfig(region))
-  }
+  ) {}
 
   /** The object's size and recorded sha256, or undefined when it does not exist. */
   async head(bucket: string, key: string): Promise<StoredObject | undefined> {
