@@ -88,7 +88,7 @@ describe('against the GHCR stand-in', () => {
     }
     // The GitHub token goes to the packages API only, and is masked.
     expect(apiRequests(s).map(r => r.path)).toEqual(['/api/orgs/imbit/packages/container/demo-app'])
-    expect(apiRequests(s)[0].headers.authorization).toBe(`Bearer ${TOKEN}`)
+    expect(apiRequests(s)[0].headers.authorization).toBe(`token ${TOKEN}`)
     for (const r of [...manifestRequests(s), ...tokenRequests(s)]) {
       expect(JSON.stringify(r.headers)).not.toContain(TOKEN)
     }
