@@ -78,7 +78,13 @@ describe('DescribeConfigurationSettings', () => {
 
   it('needs ApplicationName and an existing environment', async () => {
     const eb = beanstalkClient(await sandbox(scenario()))
-    const missing = await failure(eb.send(new DescribeConfigurationSettingsCommand({ EnvironmentName: ENV })))
+    const missing = await failure(
+      eb.send(
+        new DescribeConfigurationSettingsCommand({ EnvironmentName: ENV } as unknown as {
+          ApplicationName: string
+        })
+      )
+    )
     expect(missing.name).toBe('MissingParameter')
     const unknown = await failure(
       eb.send(new DescribeConfigurationSettingsCommand({ ApplicationName: APP, EnvironmentName: 'Nope-env' }))
@@ -209,7 +215,7 @@ describe('UpdateEnvironment with OptionSettings / OptionsToRemove', () => {
     expect(box.environment(ENV)?.status).toBe('Ready')
   })
 
-  it('a failed deployment keeps the new configuration; an aborted update reverts it', async () => {
+  it('a failed version deployment keeps the new configuration; configuration alone succeeds; an abort reverts it', async () => {
     const clock = new Clock()
     const box = await sandbox(scenario({}, 'fail'), clock)
     const eb = beanstalkClient(box)
@@ -220,12 +226,19 @@ describe('UpdateEnvironment with OptionSettings / OptionsToRemove', () => {
     clock.advance(1000)
     expect(box.environment(ENV)?.versionLabel).toBe('v0')
     expect(box.settings(ENV)).toContainEqual({ namespace: ENV_NS, optionName: 'LOG_LEVEL', value: 'debug' })
+    // 'fail' is about versions: a configuration-only update succeeds (that is how a rollback restores settings)
+    await eb.send(
+      new UpdateEnvironmentCommand({ EnvironmentName: ENV, OptionSettings: [{ ...change, Value: 'warn' }] })
+    )
+    clock.advance(1000)
+    expect(box.environment(ENV)).toMatchObject({ status: 'Ready', health: 'Green', versionLabel: 'v0' })
+    expect(box.settings(ENV)).toContainEqual({ namespace: ENV_NS, optionName: 'LOG_LEVEL', value: 'warn' })
     await eb.send(
       new UpdateEnvironmentCommand({ EnvironmentName: ENV, OptionSettings: [{ ...change, Value: 'trace' }] })
     )
     clock.advance(100)
     await eb.send(new AbortEnvironmentUpdateCommand({ EnvironmentName: ENV }))
     clock.advance(2000)
-    expect(box.settings(ENV)).toContainEqual({ namespace: ENV_NS, optionName: 'LOG_LEVEL', value: 'debug' })
+    expect(box.settings(ENV)).toContainEqual({ namespace: ENV_NS, optionName: 'LOG_LEVEL', value: 'warn' })
   })
 })

@@ -380,13 +380,7 @@ export class Beanstalk {
     ev(u.startedAt, 'INFO', 'Environment update is starting.')
     if (u.settings) ev(at(0.05), 'INFO', `Updating environment ${env.name}'s configuration settings.`)
     if (u.configurationOnly) {
-      if (u.endsAt === Infinity) return
-      if (u.outcome === 'fail') {
-        ev(at(0.8), 'ERROR', `[Instance: ${instanceId(env.id)}] Command failed on instance. Return code: 1`)
-        ev(u.endsAt, 'ERROR', 'Failed to deploy configuration.')
-        return
-      }
-      if (u.outcome === 'aborted') return
+      if (u.endsAt === Infinity || u.outcome === 'aborted') return
       ev(at(0.9), 'INFO', 'Successfully deployed new configuration to environment.')
       ev(u.endsAt, 'INFO', 'Environment update completed successfully.')
       if (u.outcome === 'red') ev(u.endsAt, 'WARN', 'Environment health has been set to RED')
@@ -670,15 +664,17 @@ export class Beanstalk {
     const now = this.now()
     const script = env.script
     const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
+    const configurationOnly = settings !== undefined && label === undefined
     env.yellowUntil = undefined
     env.update = {
       startedAt: now,
       endsAt,
-      outcome: script.outcome,
+      // 'fail' is a version whose deployment fails: a configuration-only update restarts what runs, and succeeds
+      outcome: configurationOnly && script.outcome === 'fail' ? 'healthy' : script.outcome,
       to: label ?? env.versionLabel,
       yellowMs: script.yellowMs ?? 3000,
       settings,
-      configurationOnly: settings !== undefined && label === undefined
+      configurationOnly
     }
     env.updated = now
     this.schedule(env, env.update, requestId)

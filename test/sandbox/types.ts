@@ -7,6 +7,7 @@ export type Health = 'Green' | 'Yellow' | 'Red' | 'Grey'
 export interface UpdateScript {
   /** time from UpdateEnvironment to the end of the update */
   durationMs: number
+  /** 'fail' fails the deployment of a version; a configuration-only update (no VersionLabel) then succeeds */
   outcome: 'healthy' | 'fail' | 'red' | 'yellow-then-green' | 'never'
   /** yellow-then-green: Yellow for this long after Ready, then Green (default 3000) */
   yellowMs?: number

@@ -23,7 +23,11 @@ describe('action.yml matches the contract and the code', () => {
       'timeout',
       'required-health',
       'rollback-on-failure',
-      'dry-run'
+      'dry-run',
+      'environment-variables',
+      'environment-secrets',
+      'remove-environment-variables',
+      'option-settings'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
