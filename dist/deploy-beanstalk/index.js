@@ -69317,6 +69317,11 @@ async function lookUpConfiguration(beanstalk, application, environment, region, 
     if (!hasConfiguration(inputs))
         return undefined;
     const current = await beanstalk.configurationSettings(application, environment.name);
+    // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
+    for (const setting of current) {
+        if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '')
+            core/* setSecret */.Pq(setting.value);
+    }
     const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) });
     const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length;
     core/* info */.pq(`Configuration: ${current.length} settings read; ${changed} of the ${plan.changes.length} named ${changed === 1 ? 'differs' : 'differ'}.`);

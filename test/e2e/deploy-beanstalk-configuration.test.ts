@@ -150,7 +150,7 @@ describe('deploy-beanstalk configuration e2e', () => {
       'option-settings': `- namespace: aws:elasticbeanstalk:command\n  option-name: DeploymentPolicy\n  value: ${POLICY}\n`
     })
     expect([run.code, show(run)]).toEqual([0, show(run)])
-    expect(masked(run)).toEqual(expect.arrayContaining([DB_URL, API_KEY]))
+    expect(masked(run)).toEqual(expect.arrayContaining([DB_URL, API_KEY, ...Object.values(EXISTING)]))
     const [update] = box.calls('UpdateEnvironment')
     expect(box.calls('UpdateEnvironment')).toHaveLength(1)
     expect(update.params.VersionLabel).toBe(run.outputs['version-label'])

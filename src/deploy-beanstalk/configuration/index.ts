@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
 import { planConfiguration, type ConfigurationPlan } from './diff.js'
-import { hasConfiguration, type ConfigurationInputs } from './inputs.js'
+import { ENVIRONMENT_NAMESPACE, hasConfiguration, type ConfigurationInputs } from './inputs.js'
 
 /**
  * Environment configuration from GitHub: inputs (inputs.ts), the difference against the environment (diff.ts),
@@ -29,6 +29,10 @@ export async function lookUpConfiguration(
 ): Promise<ConfigurationPlan | undefined> {
   if (!hasConfiguration(inputs)) return undefined
   const current = await beanstalk.configurationSettings(application, environment.name)
+  // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
+  for (const setting of current) {
+    if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '') core.setSecret(setting.value)
+  }
   const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) })
   const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length
   core.info(
