@@ -240,6 +240,20 @@ describe('deploy-beanstalk configuration e2e', () => {
     expect(errors(run)).toEqual([])
   })
 
+  it('dry-run: reads and compares, lists the names, sends nothing', async () => {
+    const box = await sandbox()
+    const run = await deploy(box, {
+      'environment-variables': `API_KEY=${API_KEY}\nLOG_LEVEL=${EXISTING.LOG_LEVEL}`,
+      'dry-run': 'true'
+    })
+    expect([run.code, show(run)]).toEqual([0, show(run)])
+    expect(box.calls('DescribeConfigurationSettings')).toHaveLength(1)
+    expect(box.mutatingCalls()).toEqual([])
+    expect(run.stdout).toContain('added: API_KEY')
+    expect(run.stdout).toContain('unchanged: LOG_LEVEL')
+    expect(run.summary).toContain('| Configuration | 1 added, 1 unchanged: not sent (dry run) |')
+  })
+
   it('the 4,096-byte limit (existing plus new, as name=value): refused before any change', async () => {
     const box = await sandbox()
     const big = 'B'.repeat(4100)
