@@ -70234,7 +70234,8 @@ async function carryOut(plan, beanstalk, storage, deadline, started) {
             uploadedBytes,
             started,
             clock,
-            configurationApplied
+            configurationApplied,
+            configurationStep: true
         });
     }
     const request = deployment.kind === 'started' ? deployment.request : undefined;
@@ -70279,10 +70280,12 @@ async function fail(plan, beanstalk, followed, ctx) {
     let reason;
     if (followed.kind === 'timeout') {
         const env = followed.environment;
-        reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`;
+        reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`;
     }
     else {
-        reason = `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`;
+        reason = ctx.configurationStep
+            ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
+            : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`;
         const more = errors.filter(message => message !== followed.decision.reason).slice(-5);
         if (more.length > 0)
             reason += ` Beanstalk said: ${more.join(' | ')}`;

@@ -201,7 +201,8 @@ async function carryOut(
       uploadedBytes,
       started,
       clock,
-      configurationApplied
+      configurationApplied,
+      configurationStep: true
     })
   }
   const request = deployment.kind === 'started' ? deployment.request : undefined
@@ -253,15 +254,24 @@ async function fail(
   plan: Plan,
   beanstalk: BeanstalkGateway,
   followed: Exclude<FollowOutcome, { kind: 'success' }>,
-  ctx: { uploadedBytes: number; started: number; clock: Clock; configurationApplied?: string }
+  ctx: {
+    uploadedBytes: number
+    started: number
+    clock: Clock
+    configurationApplied?: string
+    /** The failure is the configuration update of the two-step path (the version was not deployed). */
+    configurationStep?: boolean
+  }
 ): Promise<never> {
   const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
   let reason: string
   if (followed.kind === 'timeout') {
     const env = followed.environment
-    reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
+    reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
   } else {
-    reason = `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
+    reason = ctx.configurationStep
+      ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
+      : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
     const more = errors.filter(message => message !== followed.decision.reason).slice(-5)
     if (more.length > 0) reason += ` Beanstalk said: ${more.join(' | ')}`
   }

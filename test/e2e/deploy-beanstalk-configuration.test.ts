@@ -240,6 +240,26 @@ describe('deploy-beanstalk configuration e2e', () => {
     expect(errors(run)).toEqual([])
   })
 
+  it('two-step path whose configuration update does not finish: fails saying the version was not deployed', async () => {
+    const box = await sandbox({
+      ...scenario('healthy', { configurationWithVersion: 'refused' }),
+      applications: scenario().applications?.map(app => ({
+        ...app,
+        environments: app.environments?.map(e => ({
+          ...e,
+          update: { durationMs: 1000, outcome: 'never' as const }
+        }))
+      }))
+    })
+    const run = await deploy(box, { 'environment-variables': `API_KEY=${API_KEY}`, timeout: '2s' })
+    expect(run.code).toBe(1)
+    expect(errors(run).join('\n')).toMatch(
+      /did not reach Ready on v0-initial after the configuration update \(v1-ready was not deployed\)/
+    )
+    expect(box.calls('UpdateEnvironment').map(c => c.params.VersionLabel)).toEqual([undefined])
+    expect(run.outputs.deployed).toBe('false')
+  })
+
   it('dry-run: reads and compares, lists the names, sends nothing', async () => {
     const box = await sandbox()
     const run = await deploy(box, {
