@@ -2606,7 +2606,7 @@ __webpack_unused_export__ = DescribeConfigurationOptions$;
 __webpack_unused_export__ = DescribeConfigurationOptionsCommand;
 __webpack_unused_export__ = DescribeConfigurationOptionsMessage$;
 __webpack_unused_export__ = DescribeConfigurationSettings$;
-__webpack_unused_export__ = DescribeConfigurationSettingsCommand;
+exports.yAX = DescribeConfigurationSettingsCommand;
 __webpack_unused_export__ = DescribeConfigurationSettingsMessage$;
 __webpack_unused_export__ = DescribeEnvironmentHealth$;
 __webpack_unused_export__ = DescribeEnvironmentHealthCommand;
@@ -57624,7 +57624,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4329);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9034);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -57634,7 +57634,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4329:
+/***/ 9034:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57731,7 +57731,8 @@ function toEnvironmentInfo(env) {
         solutionStack: env.SolutionStackName,
         platformArn: env.PlatformArn,
         cname: env.CNAME,
-        endpointUrl: env.EndpointURL
+        endpointUrl: env.EndpointURL,
+        arn: env.EnvironmentArn
     };
 }
 class BeanstalkGateway {
@@ -57835,10 +57836,52 @@ class BeanstalkGateway {
             key: version?.SourceBundle?.S3Key ?? input.key
         };
     }
-    async updateEnvironment(environmentId, label) {
+    /**
+     * UpdateEnvironment: a version (label), configuration changes, or both. OptionSettings and OptionsToRemove are
+     * left out entirely when there is no change (so an unchanged configuration sends none).
+     */
+    async updateEnvironment(environmentId, label, change) {
         this.note();
-        const out = await this.client.send(new dist_cjs/* UpdateEnvironmentCommand */.i98({ EnvironmentId: environmentId, VersionLabel: label }));
+        const settings = change?.optionSettings ?? [];
+        const removals = change?.optionsToRemove ?? [];
+        const out = await this.client.send(new dist_cjs/* UpdateEnvironmentCommand */.i98({
+            EnvironmentId: environmentId,
+            VersionLabel: label,
+            OptionSettings: settings.length > 0
+                ? settings.map(s => ({
+                    Namespace: s.namespace,
+                    OptionName: s.optionName,
+                    Value: s.value,
+                    ResourceName: s.resourceName
+                }))
+                : undefined,
+            OptionsToRemove: removals.length > 0
+                ? removals.map(r => ({
+                    Namespace: r.namespace,
+                    OptionName: r.optionName,
+                    ResourceName: r.resourceName
+                }))
+                : undefined
+        }));
         return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated };
+    }
+    /**
+     * The environment's applied option settings (DescribeConfigurationSettings). While an update is pending,
+     * Beanstalk answers two descriptions (DeploymentStatus deployed and pending): the deployed one is taken.
+     */
+    async configurationSettings(application, environment) {
+        this.note();
+        const out = await this.client.send(new dist_cjs/* DescribeConfigurationSettingsCommand */.yAX({ ApplicationName: application, EnvironmentName: environment }));
+        const descriptions = out.ConfigurationSettings ?? [];
+        const deployed = descriptions.find(d => d.DeploymentStatus?.toLowerCase() === 'deployed') ?? descriptions[0];
+        return (deployed?.OptionSettings ?? [])
+            .filter(o => o.Namespace && o.OptionName)
+            .map(o => ({
+            namespace: o.Namespace ?? '',
+            optionName: o.OptionName ?? '',
+            value: o.Value ?? '',
+            resourceName: o.ResourceName || undefined
+        }));
     }
 }
 
@@ -58439,6 +58482,509 @@ async function prepareBundle(source, workspace, tempDir) {
     return bundle;
 }
 
+;// CONCATENATED MODULE: ./src/common/inputs.ts
+
+
+
+/**
+ * Typed input reading. Parsing is pure (`parse*`); `readRaw` is the one read through `@actions/core`, so the
+ * rules are unit-tested without an environment and each action reads a typed object once.
+ */
+/** The raw value of an input, trimmed; `''` when unset. */
+function readRaw(name) {
+    return core/* getInput */.V4(name, { trimWhitespace: true });
+}
+function parseBoolean(name, value, fallback) {
+    if (value === '')
+        return fallback;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw (0,common_errors/* inputError */.Xu)(name, value, 'expected true or false.');
+}
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * A duration in milliseconds: `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`300`).
+ * Zero is allowed only where `allowZero` says so.
+ */
+function parseDuration(name, value, fallback, options = {}) {
+    const text = (value === '' ? fallback : value).trim().toLowerCase();
+    const expected = 'expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).';
+    let ms;
+    if (/^\d+(\.\d+)?$/.test(text)) {
+        ms = Math.round(Number(text) * 1000);
+    }
+    else {
+        const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+        let total = 0;
+        let consumed = 0;
+        let match;
+        while ((match = re.exec(text)) !== null) {
+            total += Number(match[1]) * UNIT_MS[match[2]];
+            consumed = re.lastIndex;
+        }
+        if (consumed === 0 || consumed !== text.length)
+            throw (0,common_errors/* inputError */.Xu)(name, value, expected);
+        ms = Math.round(total);
+    }
+    if (!Number.isFinite(ms) || ms < 0)
+        throw (0,common_errors/* inputError */.Xu)(name, value, expected);
+    if (ms === 0 && !options.allowZero)
+        throw (0,common_errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
+    if (options.min !== undefined && ms < options.min) {
+        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at least ${(0,format/* formatDuration */.a)(options.min)}.`);
+    }
+    if (options.max !== undefined && ms > options.max) {
+        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at most ${(0,format/* formatDuration */.a)(options.max)}.`);
+    }
+    return ms;
+}
+/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
+const MAX_TIMEOUT_MS = 6 * 3_600_000;
+/** The `timeout` input of every action: a duration from 1 s to 6 h, `fallback` when empty. */
+function parseTimeout(value, fallback) {
+    return parseDuration('timeout', value, fallback, { min: 1000, max: MAX_TIMEOUT_MS });
+}
+/** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
+function parseList(value) {
+    return value
+        .split(/[\n,]/)
+        .map(item => item.trim())
+        .filter(item => item !== '');
+}
+/** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    if (region === '') {
+        throw (0,common_errors/* inputError */.Xu)('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+    }
+    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+        throw (0,common_errors/* inputError */.Xu)('region', region, 'expected an AWS region code such as eu-central-1.');
+    }
+    return region;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/inputs.ts
+
+
+
+/**
+ * The configuration inputs of deploy-beanstalk (`environment-variables`, `environment-secrets`,
+ * `remove-environment-variables`, `option-settings`), parsed and checked without AWS. Pure.
+ *
+ * A value is never part of an error message: messages name the input, the line and the name only, since values
+ * come from GitHub secrets. (The caller masks every variable value with core.setSecret before parsing.)
+ *
+ * Rules, with their source:
+ * - Property names: "Keys can contain any alphanumeric characters and the following symbols: _ . : / + \ - @",
+ *   up to 128 characters; for all platforms keep to [A-Z_][A-Z0-9_]* (Elastic Beanstalk Developer Guide,
+ *   "Environment properties and other software settings", Environment property limits). The same rule is applied
+ *   to secret names, which Beanstalk sets as environment variables too.
+ * - Namespaces: aws:elasticbeanstalk:application:environment (properties) and
+ *   aws:elasticbeanstalk:application:environmentsecrets (SSM / Secrets Manager ARNs) (Developer Guide, "Fetching
+ *   secrets and parameters to Elastic Beanstalk environment variables"; "General options for all environments").
+ * - Secret ARNs: arn:<partition>:ssm:<region>:<account>:parameter/<name> or
+ *   arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-XXXXXX[:<json-key>]; a JSON key only for
+ *   Secrets Manager, top level, no colon in it (same guide, "Extracting JSON keys from Secrets Manager secrets").
+ */
+const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment';
+const SECRETS_NAMESPACE = 'aws:elasticbeanstalk:application:environmentsecrets';
+/** Characters Beanstalk allows in an environment property name (the Developer Guide's list). */
+const NAME_CHARACTERS = 'letters, digits and _ . : / + \\ - @';
+const NAME_PATTERN = /^[A-Za-z0-9_.:/+\\\-@]+$/;
+/** Names every platform (and a POSIX shell) accepts as an environment variable. */
+const PORTABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_NAME_LENGTH = 128;
+function emptyConfiguration() {
+    return { variables: new Map(), secrets: new Map(), remove: [], options: [], warnings: [] };
+}
+function hasConfiguration(c) {
+    return c.variables.size > 0 || c.secrets.size > 0 || c.remove.length > 0 || c.options.length > 0;
+}
+/** Checks a property name; returns a warning when it is valid but not portable. */
+function checkName(input, name, where) {
+    if (name === '')
+        throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: the name is empty.`, { input });
+    if (name.length > MAX_NAME_LENGTH) {
+        throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: the name ${name.slice(0, 40)}… has ${name.length} characters; Beanstalk allows at most ${MAX_NAME_LENGTH}.`, { input });
+    }
+    if (!NAME_PATTERN.test(name)) {
+        const bad = Array.from(new Set(Array.from(name).filter(c => !NAME_PATTERN.test(c))));
+        throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: the name ${JSON.stringify(name)} has ${bad.map(c => JSON.stringify(c)).join(', ')}; Beanstalk allows only ${NAME_CHARACTERS} in environment property names.`, { input });
+    }
+    if (!PORTABLE_NAME.test(name)) {
+        return `${name} (${input}) is a valid Beanstalk property name but not a portable environment variable name ([A-Za-z_][A-Za-z0-9_]*): some platforms or shells will not see it.`;
+    }
+    return undefined;
+}
+/** Non-blank lines that are not `#` comments, with their line numbers. */
+function contentLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line, index) => ({ number: index + 1, text: line.trim() }))
+        .filter(line => line.text !== '' && !line.text.startsWith('#'));
+}
+/** `NAME=value` lines; `=` may appear in the value; a name given twice is an error. */
+function parseAssignments(input, text, warnings) {
+    const out = new Map();
+    for (const line of contentLines(text)) {
+        const at = line.text.indexOf('=');
+        const where = `line ${line.number}`;
+        if (at < 0) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: expected NAME=value (the line has no "="). Blank lines and lines starting with # are ignored.`, { input });
+        }
+        const name = line.text.slice(0, at).trim();
+        const value = line.text.slice(at + 1).trim();
+        const warning = checkName(input, name, where);
+        if (warning)
+            warnings.push(warning);
+        if (out.has(name)) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: ${name} is set twice; keep one line for it.`, {
+                input
+            });
+        }
+        out.set(name, value);
+    }
+    return out;
+}
+const PARTITION = '(aws|aws-cn|aws-us-gov)';
+const REGION = '([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\\d)';
+const ACCOUNT = '(\\d{12})';
+const SSM_ARN = new RegExp(`^arn:${PARTITION}:ssm:${REGION}:${ACCOUNT}:parameter(/?[A-Za-z0-9_.\\-/]+)$`);
+/** Secret names: letters, digits and /_+=.@- (Secrets Manager's rule), then an optional `:json-key`. */
+const SECRETS_ARN = new RegExp(`^arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:([A-Za-z0-9/_+=.@-]+)(?::([^:]+))?$`);
+/** Parses an SSM parameter or Secrets Manager secret ARN (with an optional `:json-key`); undefined if neither. */
+function parseSecretArn(arn) {
+    const ssm = SSM_ARN.exec(arn);
+    if (ssm)
+        return { service: 'ssm', partition: ssm[1], region: ssm[2], account: ssm[3] };
+    const sm = SECRETS_ARN.exec(arn);
+    if (sm) {
+        return { service: 'secretsmanager', partition: sm[1], region: sm[2], account: sm[3], jsonKey: sm[5] };
+    }
+    return undefined;
+}
+const ARN_FORMS = 'arn:aws:ssm:<region>:<account>:parameter/<name>, or arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>, optionally followed by :<json-key>';
+/** `NAME=<ARN>` lines; every ARN is checked for its form here, for region and account against the environment later. */
+function parseSecrets(text, warnings) {
+    const input = 'environment-secrets';
+    const secrets = parseAssignments(input, text, warnings);
+    for (const [name, arn] of secrets) {
+        if (arn === '') {
+            throw new common_errors/* UserError */.yo(`Input '${input}': ${name} has no ARN. Give ${ARN_FORMS}; to remove it, use remove-environment-variables.`, { input });
+        }
+        if (parseSecretArn(arn))
+            continue;
+        const hint = /^arn:[^:]+:ssm:.*:parameter\/.*:[^/]*$/.test(arn)
+            ? ' A :json-key suffix works only with Secrets Manager secrets, not SSM parameters.'
+            : /^arn:[^:]+:(ssm|secretsmanager):/.test(arn)
+                ? ''
+                : /^arn:[^:]+:([^:]+):/.test(arn)
+                    ? ` It is an ARN of ${/^arn:[^:]+:([^:]+):/.exec(arn)?.[1]}, not of SSM Parameter Store or Secrets Manager.`
+                    : ' It is not an ARN (a value belongs in environment-variables, never a secret value here).';
+        throw new common_errors/* UserError */.yo(`Input '${input}': the ARN for ${name} is not one Beanstalk can fetch. Expected ${ARN_FORMS}.${hint}`, { input });
+    }
+    return secrets;
+}
+function stringValue(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+/** Our keys, and AWS's own (as in `aws elasticbeanstalk describe-configuration-settings` output). */
+const KEYS = {
+    namespace: ['namespace', 'Namespace'],
+    optionName: ['option-name', 'OptionName', 'option_name'],
+    value: ['value', 'Value'],
+    resourceName: ['resource-name', 'ResourceName', 'resource_name']
+};
+/** `option-settings`: a YAML or JSON list of {namespace, option-name, value, resource-name?}. */
+function parseOptionSettings(text) {
+    const input = 'option-settings';
+    if (text.trim() === '')
+        return [];
+    const example = 'a YAML or JSON list such as\n- namespace: aws:elasticbeanstalk:command\n  option-name: DeploymentPolicy\n  value: Rolling';
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        const line = error.linePos?.[0]?.line;
+        throw new common_errors/* UserError */.yo(`Input '${input}' is not valid YAML or JSON${line ? ` (line ${line})` : ''}: expected ${example}`, { input });
+    }
+    if (!Array.isArray(parsed))
+        throw new common_errors/* UserError */.yo(`Input '${input}': expected ${example}`, { input });
+    const seen = new Set();
+    return parsed.map((item, index) => {
+        const where = `item ${index + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: expected a mapping with namespace, option-name and value.`, {
+                input
+            });
+        }
+        const record = item;
+        const known = new Set(Object.values(KEYS).flat());
+        const unknown = Object.keys(record).filter(key => !known.has(key));
+        if (unknown.length > 0) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: unknown key ${unknown.map(k => JSON.stringify(k)).join(', ')}; expected namespace, option-name, value and optionally resource-name.`, { input });
+        }
+        const pick = (keys) => keys.map(k => record[k]).find(v => v !== undefined);
+        const namespace = stringValue(pick(KEYS.namespace))?.trim() ?? '';
+        const optionName = stringValue(pick(KEYS.optionName))?.trim() ?? '';
+        const rawValue = pick(KEYS.value);
+        const value = stringValue(rawValue ?? '');
+        const resourceName = stringValue(pick(KEYS.resourceName))?.trim() || undefined;
+        if (namespace === '' || optionName === '') {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: namespace and option-name are required.`, { input });
+        }
+        if (!/^aws:[a-z0-9:.-]+$/i.test(namespace)) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: namespace ${JSON.stringify(namespace)} is not a Beanstalk namespace (they look like aws:elasticbeanstalk:command).`, { input });
+        }
+        if (value === undefined) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where} (${namespace} ${optionName}): value must be text, a number or true/false.`, {
+                input
+            });
+        }
+        if (namespace === ENVIRONMENT_NAMESPACE || namespace === SECRETS_NAMESPACE) {
+            const instead = namespace === ENVIRONMENT_NAMESPACE ? 'environment-variables' : 'environment-secrets';
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: set ${namespace} options with the ${instead} input (values masked, names diffed), not option-settings.`, { input });
+        }
+        const key = `${resourceName ?? ''}|${namespace}|${optionName}`;
+        if (seen.has(key)) {
+            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: ${namespace} ${optionName} is given twice; keep one.`, { input });
+        }
+        seen.add(key);
+        return { namespace, optionName, value, resourceName };
+    });
+}
+/** Parses and cross-checks the four configuration inputs. */
+function parseConfigurationInputs(raw) {
+    const warnings = [];
+    const variables = parseAssignments('environment-variables', raw['environment-variables'], warnings);
+    const secrets = parseSecrets(raw['environment-secrets'], warnings);
+    const remove = parseList(raw['remove-environment-variables']);
+    for (const name of remove)
+        checkName('remove-environment-variables', name, 'a name');
+    const both = [...variables.keys()].filter(name => secrets.has(name));
+    if (both.length > 0) {
+        throw new common_errors/* UserError */.yo(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} set both in environment-variables and in environment-secrets: an environment variable has one source; keep ${both.length === 1 ? 'it' : 'each'} in one input.`, { input: 'environment-secrets' });
+    }
+    const setAndRemoved = remove.filter(name => variables.has(name) || secrets.has(name));
+    if (setAndRemoved.length > 0) {
+        throw new common_errors/* UserError */.yo(`${setAndRemoved.join(', ')} ${setAndRemoved.length === 1 ? 'is' : 'are'} both set and listed in remove-environment-variables: drop ${setAndRemoved.length === 1 ? 'it' : 'them'} from one of the two.`, { input: 'remove-environment-variables' });
+    }
+    const duplicates = remove.filter((name, i) => remove.indexOf(name) !== i);
+    if (duplicates.length > 0) {
+        throw new common_errors/* UserError */.yo(`Input 'remove-environment-variables': ${[...new Set(duplicates)].join(', ')} is listed twice.`, { input: 'remove-environment-variables' });
+    }
+    return { variables, secrets, remove, options: parseOptionSettings(raw['option-settings']), warnings };
+}
+/**
+ * The values to mask before anything is printed: every environment variable value (lines `NAME=value`), and a
+ * whole line that has no `=` (it may be a value pasted without its name).
+ */
+function valuesToMask(environmentVariables) {
+    return contentLines(environmentVariables)
+        .map(line => {
+        const at = line.text.indexOf('=');
+        return at < 0 ? line.text : line.text.slice(at + 1).trim();
+    })
+        .filter(value => value !== '');
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/diff.ts
+
+
+/**
+ * The configuration inputs against what the environment has now (DescribeConfigurationSettings): what changes,
+ * what to send (only the differences), how to undo it (for a rollback), and the checks that need the current
+ * state (the size limit, the secrets' region and account). Pure. Values are compared, never shown.
+ */
+/** "The combined size of all environment properties cannot exceed 4,096 bytes when stored as strings with the
+ * format key=value" (Elastic Beanstalk Developer Guide, Environment property limits). Counted over the
+ * aws:elasticbeanstalk:application:environment namespace, the one the guide's limit is about. */
+const MAX_PROPERTY_BYTES = 4096;
+const keyOf = (ref) => `${ref.resourceName ?? ''}|${ref.namespace}|${ref.optionName}`;
+/** Namespaces whose changes can replace instances or change the network or load balancer. */
+const DISRUPTIVE = [
+    {
+        test: s => s.namespace === 'aws:autoscaling:launchconfiguration' || s.namespace === 'aws:ec2:instances',
+        effect: 'changes the instances (type, image or profile): Beanstalk replaces them'
+    },
+    {
+        test: s => s.namespace === 'aws:ec2:vpc',
+        effect: 'changes the VPC or subnets: this may recreate resources'
+    },
+    {
+        test: s => /^aws:(elb|elbv2):/.test(s.namespace) ||
+            (s.namespace === 'aws:elasticbeanstalk:environment' &&
+                /^(EnvironmentType|LoadBalancerType|LoadBalancerIsShared)$/.test(s.optionName)),
+        effect: 'changes the load balancer or the environment type'
+    }
+];
+function propertyBytes(properties) {
+    let total = 0;
+    for (const [name, value] of properties)
+        total += Buffer.byteLength(`${name}=${value}`, 'utf8');
+    return total;
+}
+function checkSecretArn(name, arn, env) {
+    const ref = parseSecretArn(arn);
+    if (!ref)
+        return; // the form was checked with the inputs
+    const input = 'environment-secrets';
+    const what = ref.service === 'ssm' ? 'SSM parameter' : 'Secrets Manager secret';
+    if (ref.region !== env.region) {
+        throw new common_errors/* UserError */.yo(`Input '${input}': the ${what} for ${name} is in ${ref.region}, the environment in ${env.region}. Beanstalk's instances fetch it in the environment's region: use a ${what} in ${env.region} (copy or replicate it there).`, { input });
+    }
+    if (env.account !== undefined && ref.account !== env.account) {
+        throw new common_errors/* UserError */.yo(`Input '${input}': the ${what} for ${name} belongs to account ${ref.account}, the environment to ${env.account}. Use one in the environment's account, so that its instance profile can read it.`, { input });
+    }
+}
+/** Decides the change; throws a UserError (before anything changes) when a limit or an ARN is wrong. */
+function planConfiguration(inputs, current, env) {
+    const now = new Map(current.map(s => [keyOf(s), s]));
+    const inNamespace = (namespace) => new Map(current.filter(s => s.namespace === namespace && !s.resourceName).map(s => [s.optionName, s.value]));
+    const properties = inNamespace(ENVIRONMENT_NAMESPACE);
+    const secrets = inNamespace(SECRETS_NAMESPACE);
+    const changes = [];
+    const settings = [];
+    const removals = [];
+    const warnings = [...inputs.warnings];
+    const set = (namespace, optionName, value, resourceName) => settings.push({ namespace, optionName, value, resourceName });
+    const remove = (namespace, optionName) => removals.push({ namespace, optionName });
+    // Properties and secrets: one name, one namespace. A name that moves between them leaves the other.
+    const assign = (kind, values, own, other) => {
+        const [namespace, otherNamespace] = kind === 'variable'
+            ? [ENVIRONMENT_NAMESPACE, SECRETS_NAMESPACE]
+            : [SECRETS_NAMESPACE, ENVIRONMENT_NAMESPACE];
+        for (const [name, value] of values) {
+            if (kind === 'secret')
+                checkSecretArn(name, value, env);
+            const moved = other.has(name);
+            if (moved)
+                remove(otherNamespace, name);
+            const before = own.get(name);
+            if (before === value && !moved) {
+                changes.push({ kind, name, change: 'unchanged' });
+                continue;
+            }
+            set(namespace, name, value);
+            changes.push({
+                kind,
+                name,
+                change: before === undefined && !moved ? 'added' : 'changed',
+                note: moved ? (kind === 'variable' ? 'was a secret' : 'was a variable') : undefined
+            });
+        }
+    };
+    assign('variable', inputs.variables, properties, secrets);
+    assign('secret', inputs.secrets, secrets, properties);
+    for (const name of inputs.remove) {
+        const inProperties = properties.has(name);
+        const inSecrets = secrets.has(name);
+        if (inProperties)
+            remove(ENVIRONMENT_NAMESPACE, name);
+        if (inSecrets)
+            remove(SECRETS_NAMESPACE, name);
+        changes.push({
+            kind: inSecrets && !inProperties ? 'secret' : 'variable',
+            name,
+            change: inProperties || inSecrets ? 'removed' : 'not present'
+        });
+    }
+    for (const option of inputs.options) {
+        const name = `${option.resourceName ? `${option.resourceName}: ` : ''}${option.namespace} ${option.optionName}`;
+        const before = now.get(keyOf(option));
+        if (before !== undefined && before.value === option.value) {
+            changes.push({ kind: 'option', name, change: 'unchanged' });
+            continue;
+        }
+        settings.push(option);
+        changes.push({ kind: 'option', name, change: before === undefined ? 'added' : 'changed' });
+        const disruptive = DISRUPTIVE.find(d => d.test(option));
+        if (disruptive)
+            warnings.push(`option-settings: ${name} ${disruptive.effect}.`);
+    }
+    // The size limit, over the properties as they will be (existing plus new, minus removed).
+    const after = new Map(properties);
+    for (const r of removals)
+        if (r.namespace === ENVIRONMENT_NAMESPACE)
+            after.delete(r.optionName);
+    for (const s of settings)
+        if (s.namespace === ENVIRONMENT_NAMESPACE)
+            after.set(s.optionName, s.value);
+    const bytes = propertyBytes(after);
+    if (bytes > MAX_PROPERTY_BYTES && (settings.length > 0 || removals.length > 0)) {
+        const largest = [...after]
+            .sort((a, b) => Buffer.byteLength(b[1]) - Buffer.byteLength(a[1]))
+            .slice(0, 3)
+            .map(([name]) => name);
+        throw new common_errors/* UserError */.yo(`The environment properties would take ${bytes} bytes as name=value (the ${properties.size} there now and the new ones, less those removed): Beanstalk allows ${MAX_PROPERTY_BYTES} bytes in all. Nothing was changed. Remove some (remove-environment-variables) or move large values to environment-secrets (SSM Parameter Store or Secrets Manager); the largest are ${largest.join(', ')}.`, { input: 'environment-variables', title: 'Environment properties too large' });
+    }
+    if (settings.length === 0 && removals.length === 0)
+        return { changes, propertyBytes: bytes, warnings };
+    // The undo: the old value where there was one, a removal where there was none.
+    const restore = { optionSettings: [], optionsToRemove: [] };
+    for (const s of settings) {
+        const before = now.get(keyOf(s));
+        if (before)
+            restore.optionSettings.push({ ...before });
+        else
+            restore.optionsToRemove.push({
+                namespace: s.namespace,
+                optionName: s.optionName,
+                resourceName: s.resourceName
+            });
+    }
+    for (const r of removals) {
+        const before = now.get(keyOf(r));
+        if (before)
+            restore.optionSettings.push({ ...before });
+    }
+    return {
+        changes,
+        send: { optionSettings: settings, optionsToRemove: removals },
+        restore,
+        propertyBytes: bytes,
+        warnings
+    };
+}
+const ORDER = ['added', 'changed', 'removed', 'unchanged', 'not present'];
+/** Lines for the plan: names grouped by change, never a value. */
+function describeConfiguration(plan) {
+    const lines = [];
+    for (const change of ORDER) {
+        const names = plan.changes
+            .filter(c => c.change === change)
+            .map(c => `${c.name}${c.kind === 'secret' ? ' (secret)' : ''}${c.note ? ` (${c.note})` : ''}`);
+        if (names.length > 0)
+            lines.push(`  ${change}: ${names.join(', ')}`);
+    }
+    const sent = plan.send;
+    lines.push(sent
+        ? `  sent: ${sent.optionSettings.length} option setting(s), ${sent.optionsToRemove.length} removal(s); values are never shown`
+        : '  nothing differs: no configuration is sent');
+    return lines;
+}
+/** One line for the summary's table: counts per change. */
+function countChanges(plan) {
+    const counts = ORDER.map(change => [change, plan.changes.filter(c => c.change === change).length])
+        .filter(([, n]) => n > 0)
+        .map(([change, n]) => `${n} ${change}`);
+    return counts.length > 0 ? counts.join(', ') : 'nothing asked';
+}
+const escapeCell = (text) => text.replace(/\|/g, '\\|');
+/** The job summary's configuration table: each name and its change, never a value. */
+function configurationTable(plan) {
+    const rows = plan.changes.map(c => `| ${escapeCell(c.name)} | ${c.kind} | ${c.change}${c.note ? ` (${c.note})` : ''} |`);
+    return ['| Name | Kind | Change |', '|---|---|---|', ...rows].join('\n') + '\n';
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/decide.ts
 /** Messages that end an update in failure (matched as prefixes). */
 const FAILURE_PREFIXES = [
@@ -58856,91 +59402,150 @@ async function follow(beanstalk, options) {
     return { kind: 'timeout', environment, events: log.all };
 }
 
-;// CONCATENATED MODULE: ./src/common/inputs.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update.ts
+
 
 
 
 /**
- * Typed input reading. Parsing is pure (`parse*`); `readRaw` is the one read through `@actions/core`, so the
- * rules are unit-tested without an environment and each action reads a typed object once.
+ * Starting an update: wait until the environment is Ready (another update may be running), then
+ * UpdateEnvironment, waiting again when it became busy in between.
  */
-/** The raw value of an input, trimmed; `''` when unset. */
-function readRaw(name) {
-    return core/* getInput */.V4(name, { trimWhitespace: true });
+/** "Environment named X is in an invalid state for this operation. Must be Ready." */
+function isNotReadyError(error) {
+    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /Must be Ready/i.test(error.message);
 }
-function parseBoolean(name, value, fallback) {
-    if (value === '')
-        return fallback;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw (0,common_errors/* inputError */.Xu)(name, value, 'expected true or false.');
-}
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
- * A duration in milliseconds: `90s`, `15m`, `1h`, `1h30m`, `500ms` or plain seconds (`300`).
- * Zero is allowed only where `allowZero` says so.
+ * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
+ * undefined when the deadline passes first.
  */
-function parseDuration(name, value, fallback, options = {}) {
-    const text = (value === '' ? fallback : value).trim().toLowerCase();
-    const expected = 'expected a duration such as 90s, 15m, 1h, 1h30m or a number of seconds (e.g. 600).';
-    let ms;
-    if (/^\d+(\.\d+)?$/.test(text)) {
-        ms = Math.round(Number(text) * 1000);
-    }
-    else {
-        const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-        let total = 0;
-        let consumed = 0;
-        let match;
-        while ((match = re.exec(text)) !== null) {
-            total += Number(match[1]) * UNIT_MS[match[2]];
-            consumed = re.lastIndex;
+async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
+    if (initial?.status === 'Ready')
+        return initial;
+    const poller = new Poller(deadline, beanstalk);
+    let said = '';
+    return await poller.run(async () => {
+        const [env] = await beanstalk.environments({ ids: [environmentId] });
+        if (!env)
+            throw new Error(`Environment ${environmentId} disappeared.`);
+        if (env.status === 'Ready') {
+            if (said !== '')
+                core/* info */.pq(`${env.name} is Ready again (after ${(0,format/* formatDuration */.a)(deadline.elapsed())}).`);
+            return env;
         }
-        if (consumed === 0 || consumed !== text.length)
-            throw (0,common_errors/* inputError */.Xu)(name, value, expected);
-        ms = Math.round(total);
-    }
-    if (!Number.isFinite(ms) || ms < 0)
-        throw (0,common_errors/* inputError */.Xu)(name, value, expected);
-    if (ms === 0 && !options.allowZero)
-        throw (0,common_errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
-    if (options.min !== undefined && ms < options.min) {
-        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at least ${(0,format/* formatDuration */.a)(options.min)}.`);
-    }
-    if (options.max !== undefined && ms > options.max) {
-        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at most ${(0,format/* formatDuration */.a)(options.max)}.`);
-    }
-    return ms;
+        if (env.status === 'Terminating' || env.status === 'Terminated') {
+            throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
+        }
+        if (env.status !== said) {
+            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${(0,format/* formatDuration */.a)(deadline.remaining())} more.`);
+            said = env.status;
+            poller.changed();
+        }
+        return undefined;
+    }, 1);
 }
-/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
-const MAX_TIMEOUT_MS = 6 * 3_600_000;
-/** The `timeout` input of every action: a duration from 1 s to 6 h, `fallback` when empty. */
-function parseTimeout(value, fallback) {
-    return parseDuration('timeout', value, fallback, { min: 1000, max: MAX_TIMEOUT_MS });
-}
-/** A list from newline- and/or comma-separated text: trimmed, empty items dropped, order kept. */
-function parseList(value) {
-    return value
-        .split(/[\n,]/)
-        .map(item => item.trim())
-        .filter(item => item !== '');
-}
-/** The region: the input, else AWS_REGION, else AWS_DEFAULT_REGION; a user error when none is set. */
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-    if (region === '') {
-        throw (0,common_errors/* inputError */.Xu)('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+/**
+ * UpdateEnvironment to `label` (and/or with configuration `change`; names and values are not printed here). When
+ * the environment became busy again between our look and our request ("… Must be Ready."), waits for Ready and
+ * tries again. Returns when the request was accepted, or undefined when the deadline passed.
+ */
+async function startUpdate(beanstalk, environmentId, label, deadline, initial, change) {
+    let current = initial;
+    for (;;) {
+        current = await waitUntilReady(beanstalk, environmentId, deadline, current);
+        if (!current)
+            return undefined;
+        const requestedAt = new Date(deadline.clock.now());
+        try {
+            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label, change);
+            const what = label === undefined
+                ? 'Applying the configuration'
+                : `Deploying ${label}${change ? ' with the configuration' : ''}`;
+            core/* info */.pq(`${what} to ${info.name || current.name}: ${info.status}.`);
+            // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
+            const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
+            return { since, environment: { ...current, ...info, name: info.name || current.name } };
+        }
+        catch (error) {
+            if (!isNotReadyError(error))
+                throw error;
+            core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
+            current = undefined;
+        }
     }
-    if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-        throw (0,common_errors/* inputError */.Xu)('region', region, 'expected an AWS region code such as eu-central-1.');
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/apply.ts
+
+
+
+
+/** True for Beanstalk's refusal to take a version and configuration in one update. */
+function isCombinationRefused(error) {
+    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterCombination');
+}
+async function startDeployment(beanstalk, plan, target, deadline, initial) {
+    const started = (request, twoStep = false) => request ? { kind: 'started', request, twoStep, events: [] } : { kind: 'busy' };
+    const { label, change } = target;
+    if (!change || label === undefined) {
+        return started(await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change));
     }
-    return region;
+    try {
+        return started(await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change));
+    }
+    catch (error) {
+        if (!isCombinationRefused(error))
+            throw error;
+        core/* info */.pq(`Beanstalk refused the version and the configuration in one update (${error.name}: ${error.message}). Applying the configuration first, then deploying ${label}.`);
+    }
+    const configured = await startUpdate(beanstalk, plan.environmentId, undefined, deadline, initial, change);
+    if (!configured)
+        return { kind: 'busy' };
+    const running = target.running ?? '';
+    const followed = await follow(beanstalk, followOptionsFor(plan, { target: running, previous: running, request: configured }, deadline));
+    if (followed.kind !== 'success')
+        return { kind: 'configuration-failed', followed };
+    core/* info */.pq(`The configuration is applied to ${plan.environment}; now deploying ${label}.`);
+    const request = await startUpdate(beanstalk, plan.environmentId, label, deadline, followed.environment);
+    return request ? { kind: 'started', request, twoStep: true, events: followed.events } : { kind: 'busy' };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/index.ts
+
+
+
+/**
+ * Environment configuration from GitHub: inputs (inputs.ts), the difference against the environment (diff.ts),
+ * and the update that carries it (apply.ts). This file is the look-up step: read-only.
+ */
+
+/** The account in an ARN such as arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/App/Env. */
+function accountOf(arn) {
+    const account = arn?.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+/**
+ * Reads the environment's settings (DescribeConfigurationSettings) and decides the change, when any configuration
+ * input is set; undefined otherwise (then nothing is read). Throws a UserError when a limit or an ARN is wrong.
+ */
+async function lookUpConfiguration(beanstalk, application, environment, region, inputs) {
+    if (!hasConfiguration(inputs))
+        return undefined;
+    const current = await beanstalk.configurationSettings(application, environment.name);
+    // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
+    for (const setting of current) {
+        if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '')
+            core/* setSecret */.Pq(setting.value);
+    }
+    const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) });
+    const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length;
+    core/* info */.pq(`Configuration: ${current.length} settings read; ${changed} of the ${plan.changes.length} named ${changed === 1 ? 'differs' : 'differ'}.`);
+    return plan;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
+
+
 
 
 /**
@@ -58974,7 +59579,11 @@ const INPUT_NAMES = [
     'required-health',
     'rollback-on-failure',
     'dry-run',
-    'require-existing-version'
+    'require-existing-version',
+    'environment-variables',
+    'environment-secrets',
+    'remove-environment-variables',
+    'option-settings'
 ];
 const MAX_DESCRIPTION = 200;
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
@@ -59101,12 +59710,16 @@ function parseInputs(raw, env) {
         timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
         requiredHealth: parseRequiredHealth(raw['required-health']),
         rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
-        dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+        dryRun: parseBoolean('dry-run', raw['dry-run'], false),
+        configuration: parseConfigurationInputs(raw)
     };
 }
 /** Reads INPUT_* through @actions/core, then parses. */
 function readInputs(env = process.env) {
     const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)]));
+    // Masked before anything can print them, whatever the parse finds.
+    for (const value of valuesToMask(raw['environment-variables']))
+        core/* setSecret */.Pq(value);
     return parseInputs(raw, env);
 }
 
@@ -59277,6 +59890,7 @@ function describeMissingName(finding) {
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
 
 
+
 /** `<application>/<label>.zip`. */
 function bundleKey(application, label) {
     return `${application}/${label}.zip`;
@@ -59305,7 +59919,8 @@ function makePlan(facts) {
         rollbackOnFailure: inputs.rollbackOnFailure,
         dryRun: inputs.dryRun,
         consoleUrl: (0,aws/* beanstalkConsoleUrl */.G)(inputs.region, environment.id, inputs.application),
-        warnings: facts.warnings ?? []
+        warnings: facts.warnings ?? [],
+        configuration: facts.configuration
     };
 }
 /** The plan as log lines. */
@@ -59332,14 +59947,24 @@ function describePlan(plan) {
         steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
     if (plan.environmentStatus !== 'Ready')
         steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
-    steps.push(`deploy ${plan.label} to ${plan.environment}`);
+    if (plan.configuration?.send) {
+        steps.push(`deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`);
+    }
+    else
+        steps.push(`deploy ${plan.label} to ${plan.environment}`);
     if (plan.wait) {
         steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a)(plan.timeoutMs)})`);
         if (plan.rollbackOnFailure) {
+            const restore = plan.configuration?.restore ? ' and restore the previous configuration' : '';
             steps.push(plan.previousLabel && plan.previousLabel !== plan.label
-                ? `on failure, redeploy ${plan.previousLabel}`
-                : 'on failure, no rollback (no previous version to return to)');
+                ? `on failure, redeploy ${plan.previousLabel}${restore}`
+                : restore
+                    ? `on failure, restore the previous configuration`
+                    : 'on failure, no rollback (no previous version to return to)');
         }
+    }
+    if (plan.configuration) {
+        lines.push('Configuration (names only; values are never shown):', ...describeConfiguration(plan.configuration));
     }
     lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`);
     if (plan.dryRun)
@@ -59349,6 +59974,7 @@ function describePlan(plan) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
+
 
 
 
@@ -59398,8 +60024,14 @@ function summary(plan, outcome) {
                     ? 'nothing (already in S3)'
                     : `${outcome.uploadedBytes} bytes`
         ],
+        ['Configuration', plan.configuration ? describeApplied(plan, outcome) : undefined],
         ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
     ]));
+    if (plan.configuration && plan.configuration.changes.length > 0) {
+        text
+            .addEOL()
+            .addDetails('Configuration (names only; values are never shown)', ['', '', configurationTable(plan.configuration), ''].join('\n'));
+    }
     if (outcome.reason)
         text.addEOL().addRaw(`**Why:** ${outcome.reason}`, true);
     if (outcome.rollback)
@@ -59411,81 +60043,22 @@ function summary(plan, outcome) {
             .addDetails(`Beanstalk events (${outcome.events.length})`, ['', '', '```', ...events.map(formatEvent), '```', ''].join('\n'));
     }
 }
+function describeApplied(plan, outcome) {
+    const configuration = plan.configuration;
+    if (!configuration)
+        return '';
+    const counts = countChanges(configuration);
+    if (!configuration.send)
+        return `${counts}: nothing sent`;
+    if (outcome.result === 'dry-run')
+        return `${counts}: not sent (dry run)`;
+    return `${counts}${outcome.configurationApplied ? `: sent ${outcome.configurationApplied}` : ': not sent'}`;
+}
 /** Outputs, then the job summary. */
 async function report(plan, outcome) {
     setActionOutputs(plan, outcome);
     summary(plan, outcome);
     await writeSummary();
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/update.ts
-
-
-
-
-/**
- * Starting an update: wait until the environment is Ready (another update may be running), then
- * UpdateEnvironment, waiting again when it became busy in between.
- */
-/** "Environment named X is in an invalid state for this operation. Must be Ready." */
-function isNotReadyError(error) {
-    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /Must be Ready/i.test(error.message);
-}
-/**
- * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
- * undefined when the deadline passes first.
- */
-async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
-    if (initial?.status === 'Ready')
-        return initial;
-    const poller = new Poller(deadline, beanstalk);
-    let said = '';
-    return await poller.run(async () => {
-        const [env] = await beanstalk.environments({ ids: [environmentId] });
-        if (!env)
-            throw new Error(`Environment ${environmentId} disappeared.`);
-        if (env.status === 'Ready') {
-            if (said !== '')
-                core/* info */.pq(`${env.name} is Ready again (after ${(0,format/* formatDuration */.a)(deadline.elapsed())}).`);
-            return env;
-        }
-        if (env.status === 'Terminating' || env.status === 'Terminated') {
-            throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
-        }
-        if (env.status !== said) {
-            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${(0,format/* formatDuration */.a)(deadline.remaining())} more.`);
-            said = env.status;
-            poller.changed();
-        }
-        return undefined;
-    }, 1);
-}
-/**
- * UpdateEnvironment to `label`. When the environment became busy again between our look and our request
- * ("… Must be Ready."), waits for Ready and tries again. Returns when the request was accepted, or undefined
- * when the deadline passed.
- */
-async function startUpdate(beanstalk, environmentId, label, deadline, initial) {
-    let current = initial;
-    for (;;) {
-        current = await waitUntilReady(beanstalk, environmentId, deadline, current);
-        if (!current)
-            return undefined;
-        const requestedAt = new Date(deadline.clock.now());
-        try {
-            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label);
-            core/* info */.pq(`Deploying ${label} to ${info.name || current.name}: ${info.status}.`);
-            // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
-            const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
-            return { since, environment: { ...current, ...info, name: info.name || current.name } };
-        }
-        catch (error) {
-            if (!isNotReadyError(error))
-                throw error;
-            core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
-            current = undefined;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/rollback.ts
@@ -59495,23 +60068,42 @@ async function startUpdate(beanstalk, environmentId, label, deadline, initial) {
 
 
 /**
- * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`.
+ * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
+ * deploy changed the configuration, the previous configuration (read in the look-up, never printed) is restored
+ * too: in the same update, or first when Beanstalk refuses both in one (configuration/apply.ts).
  * Never throws for a failed rollback: the step fails anyway, and the report says how the rollback went.
  */
 async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */.ml) {
     const label = plan.previousLabel;
-    if (!label || label === plan.label) {
+    const restore = plan.configuration?.restore;
+    if (!restore && (!label || label === plan.label)) {
         return { result: 'skipped', detail: 'not possible: there is no earlier version to return to.' };
     }
-    if (current?.status === 'Ready' &&
+    const kept = current?.status === 'Ready' &&
         current.versionLabel === label &&
-        meetsHealth(current.health, plan.requiredHealth)) {
+        meetsHealth(current.health, plan.requiredHealth);
+    if (kept && !restore) {
         return {
             result: 'not-needed',
             label,
             detail: `not needed: Beanstalk kept ${label} running (health ${current.health}).`
         };
     }
+    // The version to redeploy, unless Beanstalk kept it (or there is none): then only the configuration.
+    const redeploy = label && label !== plan.label && !kept ? label : undefined;
+    const target = redeploy ?? current?.versionLabel ?? label ?? plan.label;
+    const what = [
+        redeploy ? `rolled back to ${redeploy}` : '',
+        restore ? 'restored the previous configuration' : ''
+    ]
+        .filter(Boolean)
+        .join(' and ');
+    const doing = [
+        redeploy ? `rolling back to ${redeploy}` : '',
+        restore ? 'restoring the previous configuration' : ''
+    ]
+        .filter(Boolean)
+        .join(' and ');
     try {
         const deadline = new retry/* Deadline */.B2(plan.timeoutMs, clock);
         const unknown = {
@@ -59521,36 +60113,38 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
             status: 'Unknown',
             health: 'Grey'
         };
-        const request = await startUpdate(beanstalk, plan.environmentId, label, deadline, unknown);
-        if (!request)
+        const started = await startDeployment(beanstalk, plan, { label: redeploy, running: current?.versionLabel, change: restore }, deadline, unknown);
+        if (started.kind === 'busy')
             return {
                 result: 'timed-out',
                 label,
-                detail: `${plan.environment} did not become Ready to roll back to ${label}.`
+                detail: `${plan.environment} did not become Ready for ${doing}.`
             };
-        const followed = await follow(beanstalk, followOptionsFor(plan, { target: label, previous: plan.label, request }, deadline));
+        const followed = started.kind === 'configuration-failed'
+            ? started.followed
+            : await follow(beanstalk, followOptionsFor(plan, { target, previous: redeploy ? plan.label : target, request: started.request }, deadline));
         if (followed.kind === 'success') {
             return {
                 result: 'succeeded',
                 label,
-                detail: `rolled back to ${label}: Ready, health ${followed.environment.health}.`
+                detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
             };
         }
         if (followed.kind === 'timeout')
             return {
                 result: 'timed-out',
                 label,
-                detail: `rolling back to ${label} did not finish within the timeout.`
+                detail: `${doing} did not finish within the timeout.`
             };
         return {
             result: 'failed',
             label,
-            detail: `rolling back to ${label} failed too: ${followed.decision.reason}`
+            detail: `${doing} failed too: ${followed.decision.reason}`
         };
     }
     catch (error) {
         core/* debug */.Yz(String(error));
-        return { result: 'failed', label, detail: `rolling back to ${label} failed: ${error.message}` };
+        return { result: 'failed', label, detail: `${doing} failed: ${error.message}` };
     }
 }
 
@@ -59814,7 +60408,10 @@ async function main_decide(inputs, ctx, keep) {
             core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
         else if (inputs.requireExistingVersion)
             throw noSuchVersion(inputs);
-        return { environment, existing };
+        const configuration = await lookUpConfiguration(beanstalk, inputs.application, environment, inputs.region, inputs.configuration);
+        if (configuration)
+            warnings.push(...configuration.warnings);
+        return { environment, existing, configuration };
     });
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
     let prepared;
@@ -59836,7 +60433,8 @@ async function main_decide(inputs, ctx, keep) {
         description,
         bundle: prepared,
         existing,
-        warnings
+        warnings,
+        configuration: found.configuration
     });
 }
 /** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
@@ -59867,8 +60465,27 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started) {
         status: plan.environmentStatus,
         health: 'Grey'
     };
-    const request = await phase(`Deploy ${plan.label} to ${plan.environment}`, () => startUpdate(beanstalk, plan.environmentId, plan.label, deadline, plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }));
-    const base = { events: [], uploadedBytes };
+    const deployment = await phase(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send }, deadline, plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }));
+    const configurationApplied = !plan.configuration?.send
+        ? undefined
+        : deployment.kind === 'started' && deployment.twoStep
+            ? 'before the version, in an update of its own (Beanstalk refused both in one update)'
+            : deployment.kind === 'started'
+                ? 'with the version, in one update'
+                : deployment.kind === 'configuration-failed'
+                    ? 'in an update of its own, which failed (the version was not deployed)'
+                    : undefined;
+    const base = { events: [], uploadedBytes, configurationApplied };
+    if (deployment.kind === 'configuration-failed') {
+        return await fail(plan, beanstalk, deployment.followed, {
+            uploadedBytes,
+            started,
+            clock,
+            configurationApplied,
+            configurationStep: true
+        });
+    }
+    const request = deployment.kind === 'started' ? deployment.request : undefined;
     if (!request) {
         const reason = `${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}): another update is still running. Nothing was deployed; run again later or raise timeout. See ${plan.consoleUrl}`;
         await report(plan, {
@@ -59902,7 +60519,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started) {
             durationMs: clock.now() - started
         };
     }
-    return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock });
+    return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock, configurationApplied });
 }
 /** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
 async function fail(plan, beanstalk, followed, ctx) {
@@ -59910,10 +60527,12 @@ async function fail(plan, beanstalk, followed, ctx) {
     let reason;
     if (followed.kind === 'timeout') {
         const env = followed.environment;
-        reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`;
+        reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`;
     }
     else {
-        reason = `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`;
+        reason = ctx.configurationStep
+            ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
+            : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`;
         const more = errors.filter(message => message !== followed.decision.reason).slice(-5);
         if (more.length > 0)
             reason += ` Beanstalk said: ${more.join(' | ')}`;
@@ -59935,7 +60554,8 @@ async function fail(plan, beanstalk, followed, ctx) {
         reason,
         rollback,
         durationMs: ctx.clock.now() - ctx.started,
-        uploadedBytes: ctx.uploadedBytes
+        uploadedBytes: ctx.uploadedBytes,
+        configurationApplied: ctx.configurationApplied
     };
     await report(plan, outcome);
     throw new common_errors/* UserError */.yo(reason, {
@@ -62876,7 +63496,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
@@ -69120,11 +69740,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -71831,7 +72452,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -1,5 +1,7 @@
+import * as core from '@actions/core'
 import { UserError, inputError } from '../common/errors.js'
 import { parseBoolean, parseList, parseTimeout, readRaw, resolveRegion } from '../common/inputs.js'
+import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -33,7 +35,11 @@ export const INPUT_NAMES = [
   'required-health',
   'rollback-on-failure',
   'dry-run',
-  'require-existing-version'
+  'require-existing-version',
+  'environment-variables',
+  'environment-secrets',
+  'remove-environment-variables',
+  'option-settings'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -71,6 +77,8 @@ export interface Inputs {
   requiredHealth: RequiredHealth
   rollbackOnFailure: boolean
   dryRun: boolean
+  /** environment-variables, environment-secrets, remove-environment-variables, option-settings. */
+  configuration: ConfigurationInputs
 }
 
 export const MAX_DESCRIPTION = 200
@@ -226,12 +234,15 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
     requiredHealth: parseRequiredHealth(raw['required-health']),
     rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
-    dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+    dryRun: parseBoolean('dry-run', raw['dry-run'], false),
+    configuration: parseConfigurationInputs(raw)
   }
 }
 
 /** Reads INPUT_* through @actions/core, then parses. */
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  // Masked before anything can print them, whatever the parse finds.
+  for (const value of valuesToMask(raw['environment-variables'])) core.setSecret(value)
   return parseInputs(raw, env)
 }

@@ -8,13 +8,13 @@ import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import { BeanstalkGateway } from './aws/beanstalk.js'
 import type { StorageGateway } from './aws/s3.js'
 import { prepareBundle, type PreparedBundle } from './bundle/index.js'
+import { lookUpConfiguration, startDeployment } from './configuration/index.js'
 import { follow, followOptionsFor, type FollowOutcome } from './follow/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { checkApplication, findEnvironment, platformWarning, type GatewayFor } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
 import { report, type Outcome } from './report.js'
 import { rollBack } from './rollback.js'
-import { startUpdate } from './update.js'
 import {
   checkExistingVersion,
   createVersion,
@@ -111,7 +111,15 @@ async function decide(
         : undefined
       if (existing) core.info(`Version ${existing.label} exists (${existing.status}).`)
       else if (inputs.requireExistingVersion) throw noSuchVersion(inputs)
-      return { environment, existing }
+      const configuration = await lookUpConfiguration(
+        beanstalk,
+        inputs.application,
+        environment,
+        inputs.region,
+        inputs.configuration
+      )
+      if (configuration) warnings.push(...configuration.warnings)
+      return { environment, existing, configuration }
     }
   )
   const redeployOnly =
@@ -142,7 +150,8 @@ async function decide(
     description,
     bundle: prepared,
     existing,
-    warnings
+    warnings,
+    configuration: found.configuration
   })
 }
 
@@ -184,16 +193,35 @@ async function carryOut(
     status: plan.environmentStatus,
     health: 'Grey'
   }
-  const request = await phase(`Deploy ${plan.label} to ${plan.environment}`, () =>
-    startUpdate(
+  const deployment = await phase(`Deploy ${plan.label} to ${plan.environment}`, () =>
+    startDeployment(
       beanstalk,
-      plan.environmentId,
-      plan.label,
+      plan,
+      { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send },
       deadline,
       plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }
     )
   )
-  const base = { events: [], uploadedBytes }
+  const configurationApplied = !plan.configuration?.send
+    ? undefined
+    : deployment.kind === 'started' && deployment.twoStep
+      ? 'before the version, in an update of its own (Beanstalk refused both in one update)'
+      : deployment.kind === 'started'
+        ? 'with the version, in one update'
+        : deployment.kind === 'configuration-failed'
+          ? 'in an update of its own, which failed (the version was not deployed)'
+          : undefined
+  const base = { events: [], uploadedBytes, configurationApplied }
+  if (deployment.kind === 'configuration-failed') {
+    return await fail(plan, beanstalk, deployment.followed, {
+      uploadedBytes,
+      started,
+      clock,
+      configurationApplied,
+      configurationStep: true
+    })
+  }
+  const request = deployment.kind === 'started' ? deployment.request : undefined
   if (!request) {
     const reason = `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing was deployed; run again later or raise timeout. See ${plan.consoleUrl}`
     await report(plan, {
@@ -234,7 +262,7 @@ async function carryOut(
       durationMs: clock.now() - started
     }
   }
-  return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock })
+  return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock, configurationApplied })
 }
 
 /** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
@@ -242,15 +270,24 @@ async function fail(
   plan: Plan,
   beanstalk: BeanstalkGateway,
   followed: Exclude<FollowOutcome, { kind: 'success' }>,
-  ctx: { uploadedBytes: number; started: number; clock: Clock }
+  ctx: {
+    uploadedBytes: number
+    started: number
+    clock: Clock
+    configurationApplied?: string
+    /** The failure is the configuration update of the two-step path (the version was not deployed). */
+    configurationStep?: boolean
+  }
 ): Promise<never> {
   const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
   let reason: string
   if (followed.kind === 'timeout') {
     const env = followed.environment
-    reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
+    reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
   } else {
-    reason = `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
+    reason = ctx.configurationStep
+      ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
+      : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
     const more = errors.filter(message => message !== followed.decision.reason).slice(-5)
     if (more.length > 0) reason += ` Beanstalk said: ${more.join(' | ')}`
   }
@@ -273,7 +310,8 @@ async function fail(
     reason,
     rollback,
     durationMs: ctx.clock.now() - ctx.started,
-    uploadedBytes: ctx.uploadedBytes
+    uploadedBytes: ctx.uploadedBytes,
+    configurationApplied: ctx.configurationApplied
   }
   await report(plan, outcome)
   throw new UserError(reason, {

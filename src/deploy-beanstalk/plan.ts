@@ -2,6 +2,7 @@ import { beanstalkConsoleUrl } from '../common/aws.js'
 import { formatBytes, formatDuration } from '../common/format.js'
 import type { EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
+import { describeConfiguration, type ConfigurationPlan } from './configuration/diff.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
 
 /**
@@ -35,6 +36,8 @@ export interface Plan {
   dryRun: boolean
   consoleUrl: string
   warnings: string[]
+  /** The configuration change (names only ever shown), when any configuration input was set. */
+  configuration?: ConfigurationPlan
 }
 
 /** `<application>/<label>.zip`. */
@@ -51,6 +54,7 @@ export interface PlanFacts {
   /** The version with this label, when it already exists. */
   existing?: VersionInfo
   warnings?: string[]
+  configuration?: ConfigurationPlan
 }
 
 export function makePlan(facts: PlanFacts): Plan {
@@ -78,7 +82,8 @@ export function makePlan(facts: PlanFacts): Plan {
     rollbackOnFailure: inputs.rollbackOnFailure,
     dryRun: inputs.dryRun,
     consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
-    warnings: facts.warnings ?? []
+    warnings: facts.warnings ?? [],
+    configuration: facts.configuration
   }
 }
 
@@ -106,18 +111,31 @@ export function describePlan(plan: Plan): string[] {
     steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`)
   if (plan.environmentStatus !== 'Ready')
     steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`)
-  steps.push(`deploy ${plan.label} to ${plan.environment}`)
+  if (plan.configuration?.send) {
+    steps.push(
+      `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
+    )
+  } else steps.push(`deploy ${plan.label} to ${plan.environment}`)
   if (plan.wait) {
     steps.push(
       `follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`
     )
     if (plan.rollbackOnFailure) {
+      const restore = plan.configuration?.restore ? ' and restore the previous configuration' : ''
       steps.push(
         plan.previousLabel && plan.previousLabel !== plan.label
-          ? `on failure, redeploy ${plan.previousLabel}`
-          : 'on failure, no rollback (no previous version to return to)'
+          ? `on failure, redeploy ${plan.previousLabel}${restore}`
+          : restore
+            ? `on failure, restore the previous configuration`
+            : 'on failure, no rollback (no previous version to return to)'
       )
     }
+  }
+  if (plan.configuration) {
+    lines.push(
+      'Configuration (names only; values are never shown):',
+      ...describeConfiguration(plan.configuration)
+    )
   }
   lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`)
   if (plan.dryRun) lines.push('Dry run: stopping here; nothing was changed in AWS.')

@@ -1,6 +1,7 @@
 import { formatDuration } from '../common/format.js'
 import { markdownTable, setOutputs, startSummary, writeSummary } from '../common/log.js'
 import type { EnvironmentInfo } from './aws/beanstalk.js'
+import { configurationTable, countChanges } from './configuration/diff.js'
 import { formatEvent, type BeanstalkEvent } from './follow/events.js'
 import type { Plan } from './plan.js'
 
@@ -24,6 +25,8 @@ export interface Outcome {
   rollback?: RollbackReport
   durationMs: number
   uploadedBytes: number
+  /** How the configuration change went out, when there was one (e.g. "with the version"). */
+  configurationApplied?: string
 }
 
 export function environmentUrl(env: EnvironmentInfo | undefined): string | undefined {
@@ -76,9 +79,18 @@ export function summary(plan: Plan, outcome: Outcome): void {
             ? 'nothing (already in S3)'
             : `${outcome.uploadedBytes} bytes`
       ],
+      ['Configuration', plan.configuration ? describeApplied(plan, outcome) : undefined],
       ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
     ])
   )
+  if (plan.configuration && plan.configuration.changes.length > 0) {
+    text
+      .addEOL()
+      .addDetails(
+        'Configuration (names only; values are never shown)',
+        ['', '', configurationTable(plan.configuration), ''].join('\n')
+      )
+  }
   if (outcome.reason) text.addEOL().addRaw(`**Why:** ${outcome.reason}`, true)
   if (outcome.rollback) text.addEOL().addRaw(`**Rollback:** ${outcome.rollback.detail}`, true)
   if (outcome.events.length > 0) {
@@ -90,6 +102,15 @@ export function summary(plan: Plan, outcome: Outcome): void {
         ['', '', '```', ...events.map(formatEvent), '```', ''].join('\n')
       )
   }
+}
+
+function describeApplied(plan: Plan, outcome: Outcome): string {
+  const configuration = plan.configuration
+  if (!configuration) return ''
+  const counts = countChanges(configuration)
+  if (!configuration.send) return `${counts}: nothing sent`
+  if (outcome.result === 'dry-run') return `${counts}: not sent (dry run)`
+  return `${counts}${outcome.configurationApplied ? `: sent ${outcome.configurationApplied}` : ': not sent'}`
 }
 
 /** Outputs, then the job summary. */

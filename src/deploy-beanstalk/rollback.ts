@@ -1,14 +1,16 @@
 import * as core from '@actions/core'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
+import { startDeployment } from './configuration/apply.js'
 import { meetsHealth } from './follow/decide.js'
 import { follow, followOptionsFor } from './follow/index.js'
 import type { Plan } from './plan.js'
 import type { RollbackReport } from './report.js'
-import { startUpdate } from './update.js'
 
 /**
- * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`.
+ * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
+ * deploy changed the configuration, the previous configuration (read in the look-up, never printed) is restored
+ * too: in the same update, or first when Beanstalk refuses both in one (configuration/apply.ts).
  * Never throws for a failed rollback: the step fails anyway, and the report says how the rollback went.
  */
 export async function rollBack(
@@ -18,20 +20,36 @@ export async function rollBack(
   clock: Clock = systemClock
 ): Promise<RollbackReport> {
   const label = plan.previousLabel
-  if (!label || label === plan.label) {
+  const restore = plan.configuration?.restore
+  if (!restore && (!label || label === plan.label)) {
     return { result: 'skipped', detail: 'not possible: there is no earlier version to return to.' }
   }
-  if (
+  const kept =
     current?.status === 'Ready' &&
     current.versionLabel === label &&
     meetsHealth(current.health, plan.requiredHealth)
-  ) {
+  if (kept && !restore) {
     return {
       result: 'not-needed',
       label,
       detail: `not needed: Beanstalk kept ${label} running (health ${current.health}).`
     }
   }
+  // The version to redeploy, unless Beanstalk kept it (or there is none): then only the configuration.
+  const redeploy = label && label !== plan.label && !kept ? label : undefined
+  const target = redeploy ?? current?.versionLabel ?? label ?? plan.label
+  const what = [
+    redeploy ? `rolled back to ${redeploy}` : '',
+    restore ? 'restored the previous configuration' : ''
+  ]
+    .filter(Boolean)
+    .join(' and ')
+  const doing = [
+    redeploy ? `rolling back to ${redeploy}` : '',
+    restore ? 'restoring the previous configuration' : ''
+  ]
+    .filter(Boolean)
+    .join(' and ')
   try {
     const deadline = new Deadline(plan.timeoutMs, clock)
     const unknown: EnvironmentInfo = {
@@ -41,37 +59,50 @@ export async function rollBack(
       status: 'Unknown',
       health: 'Grey'
     }
-    const request = await startUpdate(beanstalk, plan.environmentId, label, deadline, unknown)
-    if (!request)
+    const started = await startDeployment(
+      beanstalk,
+      plan,
+      { label: redeploy, running: current?.versionLabel, change: restore },
+      deadline,
+      unknown
+    )
+    if (started.kind === 'busy')
       return {
         result: 'timed-out',
         label,
-        detail: `${plan.environment} did not become Ready to roll back to ${label}.`
+        detail: `${plan.environment} did not become Ready for ${doing}.`
       }
-    const followed = await follow(
-      beanstalk,
-      followOptionsFor(plan, { target: label, previous: plan.label, request }, deadline)
-    )
+    const followed =
+      started.kind === 'configuration-failed'
+        ? started.followed
+        : await follow(
+            beanstalk,
+            followOptionsFor(
+              plan,
+              { target, previous: redeploy ? plan.label : target, request: started.request },
+              deadline
+            )
+          )
     if (followed.kind === 'success') {
       return {
         result: 'succeeded',
         label,
-        detail: `rolled back to ${label}: Ready, health ${followed.environment.health}.`
+        detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
       }
     }
     if (followed.kind === 'timeout')
       return {
         result: 'timed-out',
         label,
-        detail: `rolling back to ${label} did not finish within the timeout.`
+        detail: `${doing} did not finish within the timeout.`
       }
     return {
       result: 'failed',
       label,
-      detail: `rolling back to ${label} failed too: ${followed.decision.reason}`
+      detail: `${doing} failed too: ${followed.decision.reason}`
     }
   } catch (error) {
     core.debug(String(error))
-    return { result: 'failed', label, detail: `rolling back to ${label} failed: ${(error as Error).message}` }
+    return { result: 'failed', label, detail: `${doing} failed: ${(error as Error).message}` }
   }
 }

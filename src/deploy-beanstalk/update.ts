@@ -3,6 +3,7 @@ import { isAwsError } from '../common/errors.js'
 import { formatDuration } from '../common/format.js'
 import type { Deadline } from '../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
+import type { ConfigurationRequest } from './configuration/diff.js'
 import { Poller } from './follow/poll.js'
 
 /**
@@ -50,16 +51,17 @@ export async function waitUntilReady(
 }
 
 /**
- * UpdateEnvironment to `label`. When the environment became busy again between our look and our request
- * ("… Must be Ready."), waits for Ready and tries again. Returns when the request was accepted, or undefined
- * when the deadline passed.
+ * UpdateEnvironment to `label` (and/or with configuration `change`; names and values are not printed here). When
+ * the environment became busy again between our look and our request ("… Must be Ready."), waits for Ready and
+ * tries again. Returns when the request was accepted, or undefined when the deadline passed.
  */
 export async function startUpdate(
   beanstalk: BeanstalkGateway,
   environmentId: string,
-  label: string,
+  label: string | undefined,
   deadline: Deadline,
-  initial: EnvironmentInfo
+  initial: EnvironmentInfo,
+  change?: ConfigurationRequest
 ): Promise<{ since: Date; environment: EnvironmentInfo } | undefined> {
   let current: EnvironmentInfo | undefined = initial
   for (;;) {
@@ -67,8 +69,12 @@ export async function startUpdate(
     if (!current) return undefined
     const requestedAt = new Date(deadline.clock.now())
     try {
-      const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label)
-      core.info(`Deploying ${label} to ${info.name || current.name}: ${info.status}.`)
+      const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label, change)
+      const what =
+        label === undefined
+          ? 'Applying the configuration'
+          : `Deploying ${label}${change ? ' with the configuration' : ''}`
+      core.info(`${what} to ${info.name || current.name}: ${info.status}.`)
       // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
       const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt
       return { since, environment: { ...current, ...info, name: info.name || current.name } }

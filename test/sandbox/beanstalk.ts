@@ -16,6 +16,7 @@ import {
   type EnvSpec,
   type EnvStatus,
   type EnvironmentView,
+  type OptionSettingView,
   type Health,
   type SandboxScenario,
   type UpdateScript,
@@ -34,7 +35,8 @@ export const BEANSTALK_OPERATIONS = [
   'DescribeEvents',
   'DescribeEnvironmentHealth',
   'AbortEnvironmentUpdate',
-  'DeleteApplicationVersion'
+  'DeleteApplicationVersion',
+  'DescribeConfigurationSettings'
 ] as const
 
 export type Params = Record<string, string>
@@ -73,6 +75,10 @@ interface ActiveUpdate {
   outcome: UpdateScript['outcome'] | 'aborted'
   to?: string
   yellowMs: number
+  /** The option settings as they will be when this update ends (a configuration change), else undefined. */
+  settings?: OptionSettingView[]
+  /** A configuration change without a version: Beanstalk's configuration wording in the events. */
+  configurationOnly?: boolean
 }
 
 interface Environment {
@@ -91,6 +97,8 @@ interface Environment {
   update?: ActiveUpdate
   readyAt?: number
   yellowUntil?: number
+  /** The applied option settings (DescribeConfigurationSettings, DeploymentStatus deployed). */
+  settings: OptionSettingView[]
 }
 
 interface BeanstalkEvent {
@@ -163,6 +171,42 @@ function paginate<T>(list: T[], p: Params, max: number): { page: T[]; next?: str
   return { page, next }
 }
 
+const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment'
+const SECRETS_NAMESPACE = 'aws:elasticbeanstalk:application:environmentsecrets'
+/** "Keys can contain any alphanumeric characters and the following symbols: _ . : / + \ - @", up to 128 characters;
+ * "The combined size of all environment properties cannot exceed 4,096 bytes when stored as strings with the
+ * format key=value" (Elastic Beanstalk Developer Guide, Environment property limits). */
+const PROPERTY_NAME = /^[A-Za-z0-9_.:/+\\\-@]{1,128}$/
+const MAX_PROPERTY_BYTES = 4096
+
+/** What a single-instance Docker environment made in the console has, besides its environment properties. */
+function platformSettings(): OptionSettingView[] {
+  return [
+    { namespace: 'aws:autoscaling:launchconfiguration', optionName: 'InstanceType', value: 't3.micro' },
+    { namespace: 'aws:ec2:instances', optionName: 'InstanceTypes', value: 't3.micro,t3.small' },
+    { namespace: 'aws:elasticbeanstalk:environment', optionName: 'EnvironmentType', value: 'SingleInstance' },
+    { namespace: 'aws:elasticbeanstalk:command', optionName: 'DeploymentPolicy', value: 'AllAtOnce' },
+    { namespace: 'aws:elasticbeanstalk:healthreporting:system', optionName: 'SystemType', value: 'basic' }
+  ]
+}
+
+const settingKey = (s: { namespace: string; optionName: string; resourceName?: string }) =>
+  `${s.resourceName ?? ''}|${s.namespace}|${s.optionName}`
+
+/** Objects of a Query-protocol list of structures: Name.member.1.Field, … */
+export function memberObjects(params: Params, name: string): Array<Record<string, string>> {
+  const out = new Map<number, Record<string, string>>()
+  const prefix = `${name}.member.`
+  for (const [key, value] of Object.entries(params)) {
+    if (!key.startsWith(prefix)) continue
+    const [index, field] = key.slice(prefix.length).split('.')
+    const n = Number(index)
+    if (!out.has(n)) out.set(n, {})
+    if (field) out.get(n)![field] = value
+  }
+  return [...out.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v)
+}
+
 export class Beanstalk {
   readonly accountId: string
   private readonly apps: Application[] = []
@@ -172,6 +216,7 @@ export class Beanstalk {
   private seq = 0
   private readonly processingMs: number
   private readonly maxVersions: number
+  private readonly combinedUpdates: 'accepted' | 'refused'
 
   constructor(
     scenario: SandboxScenario,
@@ -181,6 +226,7 @@ export class Beanstalk {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
     this.processingMs = scenario.processingMs ?? 1000
     this.maxVersions = scenario.maxApplicationVersions ?? 1000
+    this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
   }
@@ -220,7 +266,20 @@ export class Beanstalk {
       status: spec.status ?? 'Ready',
       health: spec.health ?? (spec.status === 'Terminated' ? 'Grey' : 'Green'),
       versionLabel: spec.versionLabel,
-      script: spec.update ?? { durationMs: 3000, outcome: 'healthy' }
+      script: spec.update ?? { durationMs: 3000, outcome: 'healthy' },
+      settings: [
+        ...(spec.optionSettings ?? platformSettings()),
+        ...Object.entries(spec.environmentVariables ?? {}).map(([optionName, value]) => ({
+          namespace: ENVIRONMENT_NAMESPACE,
+          optionName,
+          value
+        })),
+        ...Object.entries(spec.environmentSecrets ?? {}).map(([optionName, value]) => ({
+          namespace: SECRETS_NAMESPACE,
+          optionName,
+          value
+        }))
+      ]
     }
     if (spec.busyForMs !== undefined || env.status === 'Updating') {
       // another update already running: it finishes healthy (same version) after busyForMs, or never
@@ -254,6 +313,10 @@ export class Beanstalk {
     env.status = 'Ready'
     env.readyAt = u.endsAt
     env.updated = u.endsAt
+    // A configuration change stays when the instances' deployment fails (Beanstalk reverts the configuration only
+    // when the update is aborted or rolled back: "The environment was reverted to the previous configuration
+    // setting.").
+    if (u.settings && u.outcome !== 'aborted') env.settings = u.settings
     switch (u.outcome) {
       case 'healthy':
         env.versionLabel = u.to
@@ -315,6 +378,14 @@ export class Beanstalk {
         requestId
       })
     ev(u.startedAt, 'INFO', 'Environment update is starting.')
+    if (u.settings) ev(at(0.05), 'INFO', `Updating environment ${env.name}'s configuration settings.`)
+    if (u.configurationOnly) {
+      if (u.endsAt === Infinity || u.outcome === 'aborted') return
+      ev(at(0.9), 'INFO', 'Successfully deployed new configuration to environment.')
+      ev(u.endsAt, 'INFO', 'Environment update completed successfully.')
+      if (u.outcome === 'red') ev(u.endsAt, 'WARN', 'Environment health has been set to RED')
+      return
+    }
     ev(at(0.1), 'INFO', 'Deploying new version to instance(s).')
     if (u.endsAt === Infinity) return
     const end = u.endsAt
@@ -399,6 +470,8 @@ export class Beanstalk {
       case 'DeleteApplicationVersion':
         this.deleteApplicationVersion(p, region)
         return undefined
+      case 'DescribeConfigurationSettings':
+        return this.describeConfigurationSettings(p, region)
       default:
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
@@ -587,6 +660,7 @@ export class Beanstalk {
         throw invalid(`Application version '${label}' has failed processing and cannot be deployed.`)
       }
     }
+    const settings = this.changedSettings(env, p, label)
     if (this.status(env) !== 'Ready') {
       throw invalid(`Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`)
     }
@@ -596,17 +670,129 @@ export class Beanstalk {
       ? { ...env.script, outcome: 'healthy' }
       : env.script
     const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
+    const configurationOnly = settings !== undefined && label === undefined
     env.yellowUntil = undefined
     env.update = {
       startedAt: now,
       endsAt,
-      outcome: script.outcome,
+      // 'fail' is a version whose deployment fails: a configuration-only update restarts what runs, and succeeds
+      outcome: configurationOnly && script.outcome === 'fail' ? 'healthy' : script.outcome,
       to,
-      yellowMs: script.yellowMs ?? 3000
+      yellowMs: script.yellowMs ?? 3000,
+      settings,
+      configurationOnly
     }
     env.updated = now
     this.schedule(env, env.update, requestId)
     return this.envXml(env)
+  }
+
+  /**
+   * UpdateEnvironment's OptionSettings and OptionsToRemove: the settings as they will be, or undefined when the
+   * request has none. With a VersionLabel too, the `configurationWithVersion: 'refused'` scenario answers as the
+   * API reference says: "Attempting to update both the release and configuration is not allowed and AWS Elastic
+   * Beanstalk returns an InvalidParameterCombination error."
+   */
+  private changedSettings(
+    env: Environment,
+    p: Params,
+    label: string | undefined
+  ): OptionSettingView[] | undefined {
+    const set = memberObjects(p, 'OptionSettings')
+    const remove = memberObjects(p, 'OptionsToRemove')
+    if (set.length === 0 && remove.length === 0) return undefined
+    if (label !== undefined && this.combinedUpdates === 'refused') {
+      throw new AwsError(
+        'InvalidParameterCombination',
+        'Cannot update the application version and the configuration of an environment in the same request.'
+      )
+    }
+    const next = new Map(env.settings.map(s => [settingKey(s), s]))
+    for (const r of remove) {
+      if (!r.Namespace || !r.OptionName)
+        throw invalid('Each option to remove needs a Namespace and an OptionName.')
+      next.delete(
+        settingKey({ namespace: r.Namespace, optionName: r.OptionName, resourceName: r.ResourceName })
+      )
+    }
+    for (const o of set) {
+      if (!o.Namespace || !o.OptionName)
+        throw invalid('Each option setting needs a Namespace and an OptionName.')
+      const setting: OptionSettingView = {
+        namespace: o.Namespace,
+        optionName: o.OptionName,
+        value: o.Value ?? '',
+        resourceName: o.ResourceName
+      }
+      if (
+        (setting.namespace === ENVIRONMENT_NAMESPACE || setting.namespace === SECRETS_NAMESPACE) &&
+        !PROPERTY_NAME.test(setting.optionName)
+      ) {
+        throw invalid(
+          `Invalid option specification (Namespace: '${setting.namespace}', OptionName: '${setting.optionName}'): the name contains characters that are not allowed.`
+        )
+      }
+      next.set(settingKey(setting), setting)
+    }
+    const settings = [...next.values()]
+    const bytes = settings
+      .filter(s => s.namespace === ENVIRONMENT_NAMESPACE)
+      .reduce((sum, s) => sum + Buffer.byteLength(`${s.optionName}=${s.value}`), 0)
+    if (bytes > MAX_PROPERTY_BYTES) {
+      // Modelled on the documented limit; the wording of AWS's own message is not documented.
+      throw invalid(
+        `Environment properties cannot exceed ${MAX_PROPERTY_BYTES} bytes in total (key=value); the request makes ${bytes}.`
+      )
+    }
+    return settings
+  }
+
+  private describeConfigurationSettings(p: Params, region: string): XmlNode {
+    if (!p.ApplicationName) {
+      throw new AwsError('MissingParameter', 'The request must contain the parameter ApplicationName.')
+    }
+    if (p.TemplateName !== undefined)
+      throw invalid('Configuration templates are not modelled by the sandbox.')
+    if (!p.EnvironmentName) {
+      throw new AwsError('MissingParameter', 'You must specify either EnvironmentName or TemplateName.')
+    }
+    const env = this.envs.find(
+      e =>
+        e.region === region &&
+        e.app === p.ApplicationName &&
+        e.name === p.EnvironmentName &&
+        this.status(e) !== 'Terminated'
+    )
+    if (!env) throw invalid(`No Environment found for EnvironmentName = '${p.EnvironmentName}'.`)
+    const description = (settings: OptionSettingView[], status: 'deployed' | 'pending') => ({
+      SolutionStackName: env.stack,
+      ApplicationName: env.app,
+      EnvironmentName: env.name,
+      DeploymentStatus: status,
+      DateCreated: new Date(env.created),
+      DateUpdated: new Date(env.updated),
+      OptionSettings: members(
+        settings.map(s => ({
+          ResourceName: s.resourceName,
+          Namespace: s.namespace,
+          OptionName: s.optionName,
+          Value: s.value
+        }))
+      )
+    })
+    const list = [description(env.settings, 'deployed')]
+    // "a draft configuration is created and DescribeConfigurationSettings for this environment returns two setting
+    // descriptions with different DeploymentStatus values" (UpdateEnvironment, API Reference)
+    if (env.update?.settings) list.push(description(env.update.settings, 'pending'))
+    return { ConfigurationSettings: members(list) }
+  }
+
+  /** The applied settings of an environment (a copy), for tests. */
+  settingsOf(name: string, region = DEFAULT_REGION): OptionSettingView[] | undefined {
+    const env = this.envs.find(e => e.name === name && e.region === region)
+    if (!env) return undefined
+    this.settle(env)
+    return env.settings.map(s => ({ ...s }))
   }
 
   private describeEvents(p: Params, region: string): XmlNode {

@@ -269,6 +269,7 @@ export async function startSandbox(
     mutatingCalls: () => requests.filter(r => MUTATING_OPERATIONS.has(r.operation) && ok(r)),
     environment: (name, region) => beanstalk.environment(name, region),
     version: (app, label, region) => beanstalk.version(app, label, region),
+    settings: (environment, region) => beanstalk.settingsOf(environment, region),
     storageBucket: region => beanstalk.storageBucket(region),
     setFaults: (spec: FaultSpec | undefined) => faults.set(spec),
     async close() {

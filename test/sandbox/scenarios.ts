@@ -108,6 +108,12 @@ export const scenarios: Record<string, SandboxScenario> = {
     { durationMs: 2000, outcome: 'healthy' },
     { faults: { throttleRate: 0.3, serverErrorRate: 0.05, resetRate: 0.02, delayMs: 50, seed: 42 } }
   ),
+  'configuration-refused-with-version': variant(
+    'configuration-refused-with-version',
+    'UpdateEnvironment refuses a version and configuration changes in one request (InvalidParameterCombination), as its API reference allows; each alone works',
+    { durationMs: 2000, outcome: 'healthy' },
+    { configurationWithVersion: 'refused' }
+  ),
   terminated: {
     name: 'terminated',
     description: 'BrillianCRM-env was terminated (visible only with IncludeDeleted); BrillianCRM-env2 runs',

@@ -7,6 +7,7 @@ export type Health = 'Green' | 'Yellow' | 'Red' | 'Grey'
 export interface UpdateScript {
   /** time from UpdateEnvironment to the end of the update */
   durationMs: number
+  /** 'fail' fails the deployment of a version; a configuration-only update (no VersionLabel) then succeeds */
   outcome: 'healthy' | 'fail' | 'red' | 'yellow-then-green' | 'never'
   /** yellow-then-green: Yellow for this long after Ready, then Green (default 3000) */
   yellowMs?: number
@@ -32,6 +33,20 @@ export interface EnvSpec {
   cname?: string
   /** default { durationMs: 3000, outcome: 'healthy' }; used for every UpdateEnvironment */
   update?: UpdateScript
+  /** option settings other than environment properties (default: a single-instance Docker environment's) */
+  optionSettings?: OptionSettingView[]
+  /** aws:elasticbeanstalk:application:environment properties */
+  environmentVariables?: Record<string, string>
+  /** aws:elasticbeanstalk:application:environmentsecrets (name → ARN) */
+  environmentSecrets?: Record<string, string>
+}
+
+/** One option setting, as DescribeConfigurationSettings and UpdateEnvironment have it. */
+export interface OptionSettingView {
+  namespace: string
+  optionName: string
+  value: string
+  resourceName?: string
 }
 
 export interface VersionSpec {
@@ -90,6 +105,11 @@ export interface SandboxScenario {
   processingMs?: number
   /** account-wide limit of application versions (AWS default 1000) */
   maxApplicationVersions?: number
+  /**
+   * UpdateEnvironment with a VersionLabel and OptionSettings/OptionsToRemove together: 'accepted' (default) or
+   * 'refused' with InvalidParameterCombination, as the API reference says it may be
+   */
+  configurationWithVersion?: 'accepted' | 'refused'
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */
@@ -135,6 +155,8 @@ export interface Sandbox {
   mutatingCalls(): RequestLogEntry[]
   environment(name: string, region?: string): EnvironmentView | undefined
   version(app: string, label: string, region?: string): VersionView | undefined
+  /** the environment's applied option settings (DescribeConfigurationSettings, deployed) */
+  settings(environment: string, region?: string): OptionSettingView[] | undefined
   /** elasticbeanstalk-<region>-<accountId> */
   storageBucket(region?: string): string
   setFaults(faults: FaultSpec | undefined): void

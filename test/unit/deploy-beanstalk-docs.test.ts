@@ -24,7 +24,11 @@ describe('action.yml matches the contract and the code', () => {
       'required-health',
       'rollback-on-failure',
       'dry-run',
-      'require-existing-version'
+      'require-existing-version',
+      'environment-variables',
+      'environment-secrets',
+      'remove-environment-variables',
+      'option-settings'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([

@@ -216,6 +216,7 @@ describe('the IAM policies in docs/iam', () => {
         'cloudfront:ListDistributions',
         'elasticbeanstalk:CreateApplicationVersion',
         'elasticbeanstalk:CreateStorageLocation',
+        'elasticbeanstalk:DescribeConfigurationSettings',
         'elasticbeanstalk:DescribeEnvironments',
         'elasticbeanstalk:UpdateEnvironment',
         's3:GetObject',

@@ -3,6 +3,7 @@ import {
   CreateStorageLocationCommand,
   DescribeApplicationsCommand,
   DescribeApplicationVersionsCommand,
+  DescribeConfigurationSettingsCommand,
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
   ElasticBeanstalkClient,
@@ -11,6 +12,8 @@ import {
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig } from '../../common/aws.js'
 import { systemClock, type Clock } from '../../common/retry.js'
+import type { ConfigurationRequest } from '../configuration/diff.js'
+import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../follow/events.js'
 
 /**
@@ -28,6 +31,8 @@ export interface EnvironmentInfo {
   platformArn?: string
   cname?: string
   endpointUrl?: string
+  /** arn:aws:elasticbeanstalk:<region>:<account>:environment/<application>/<name> */
+  arn?: string
 }
 
 export interface VersionInfo {
@@ -49,7 +54,8 @@ export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo 
     solutionStack: env.SolutionStackName,
     platformArn: env.PlatformArn,
     cname: env.CNAME,
-    endpointUrl: env.EndpointURL
+    endpointUrl: env.EndpointURL,
+    arn: env.EnvironmentArn
   }
 }
 
@@ -184,14 +190,63 @@ export class BeanstalkGateway {
     }
   }
 
+  /**
+   * UpdateEnvironment: a version (label), configuration changes, or both. OptionSettings and OptionsToRemove are
+   * left out entirely when there is no change (so an unchanged configuration sends none).
+   */
   async updateEnvironment(
     environmentId: string,
-    label: string
+    label: string | undefined,
+    change?: ConfigurationRequest
   ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
     this.note()
+    const settings = change?.optionSettings ?? []
+    const removals = change?.optionsToRemove ?? []
     const out = await this.client.send(
-      new UpdateEnvironmentCommand({ EnvironmentId: environmentId, VersionLabel: label })
+      new UpdateEnvironmentCommand({
+        EnvironmentId: environmentId,
+        VersionLabel: label,
+        OptionSettings:
+          settings.length > 0
+            ? settings.map(s => ({
+                Namespace: s.namespace,
+                OptionName: s.optionName,
+                Value: s.value,
+                ResourceName: s.resourceName
+              }))
+            : undefined,
+        OptionsToRemove:
+          removals.length > 0
+            ? removals.map(r => ({
+                Namespace: r.namespace,
+                OptionName: r.optionName,
+                ResourceName: r.resourceName
+              }))
+            : undefined
+      })
     )
     return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated }
+  }
+
+  /**
+   * The environment's applied option settings (DescribeConfigurationSettings). While an update is pending,
+   * Beanstalk answers two descriptions (DeploymentStatus deployed and pending): the deployed one is taken.
+   */
+  async configurationSettings(application: string, environment: string): Promise<OptionSettingInput[]> {
+    this.note()
+    const out = await this.client.send(
+      new DescribeConfigurationSettingsCommand({ ApplicationName: application, EnvironmentName: environment })
+    )
+    const descriptions = out.ConfigurationSettings ?? []
+    const deployed =
+      descriptions.find(d => d.DeploymentStatus?.toLowerCase() === 'deployed') ?? descriptions[0]
+    return (deployed?.OptionSettings ?? [])
+      .filter(o => o.Namespace && o.OptionName)
+      .map(o => ({
+        namespace: o.Namespace ?? '',
+        optionName: o.OptionName ?? '',
+        value: o.Value ?? '',
+        resourceName: o.ResourceName || undefined
+      }))
   }
 }
