@@ -1,5 +1,6 @@
 import { UserError, inputError } from '../common/errors.js'
 import { parseBoolean, parseList, parseTimeout, readRaw, resolveRegion } from '../common/inputs.js'
+import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -13,7 +14,8 @@ export const DEFAULTS = {
   timeout: '20m',
   'required-health': 'Green',
   'rollback-on-failure': 'false',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  'delete-source-bundles': 'true'
 } as const
 
 export const INPUT_NAMES = [
@@ -31,7 +33,10 @@ export const INPUT_NAMES = [
   'timeout',
   'required-health',
   'rollback-on-failure',
-  'dry-run'
+  'dry-run',
+  'keep-versions',
+  'delete-source-bundles',
+  'from-environment'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -67,6 +72,10 @@ export interface Inputs {
   requiredHealth: RequiredHealth
   rollbackOnFailure: boolean
   dryRun: boolean
+  /** `keep-versions`, `delete-source-bundles` (versions/). */
+  retention: RetentionInputs
+  /** `from-environment`: promote what that environment runs (versions/promote.ts). */
+  fromEnvironment?: string
 }
 
 export const MAX_DESCRIPTION = 200
@@ -181,6 +190,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const application = parseApplicationName(raw['application-name'])
   const environment = parseEnvironmentName(raw['environment-name'])
   const region = resolveRegion(raw.region, env)
+  const fromEnvironment = parseFromEnvironment(raw)
   const source = parseSource(raw)
   const versionLabel = parseVersionLabel(raw['version-label'])
   const description =
@@ -198,7 +208,9 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
     requiredHealth: parseRequiredHealth(raw['required-health']),
     rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
-    dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+    dryRun: parseBoolean('dry-run', raw['dry-run'], false),
+    retention: parseRetention(raw),
+    fromEnvironment
   }
 }
 

@@ -15,6 +15,7 @@ import { describePlan, makePlan, type Plan } from './plan.js'
 import { report, type Outcome } from './report.js'
 import { rollBack } from './rollback.js'
 import { startUpdate } from './update.js'
+import { findPromotion, makeRoom, planVersions, pruneAfterDeploy } from './versions/index.js'
 import {
   checkExistingVersion,
   createVersion,
@@ -65,6 +66,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
           uploadedBytes: 0
         }
       : await carryOut(plan, gatewayFor(plan.region), storageFor(plan.region), deadline, started)
+    if (outcome.deployed) await pruneAfterDeploy(plan, gatewayFor(plan.region))
     await report(plan, outcome)
   } finally {
     if (bundle?.temporary) await rm(bundle.path, { force: true })
@@ -99,11 +101,23 @@ async function decide(
       )
       const warning = platformWarning(environment)
       if (warning) warnings.push(warning)
-      const existing = inputs.versionLabel
-        ? await beanstalk.version(inputs.application, inputs.versionLabel)
+      const promotion = inputs.fromEnvironment
+        ? await findPromotion(beanstalk, {
+            application: inputs.application,
+            region: inputs.region,
+            from: inputs.fromEnvironment,
+            requiredHealth: inputs.requiredHealth
+          })
         : undefined
+      if (promotion)
+        core.info(
+          `Promoting ${promotion.label} from ${promotion.source.name} (${promotion.source.status}, health ${promotion.source.health}).`
+        )
+      const existing =
+        promotion?.version ??
+        (inputs.versionLabel ? await beanstalk.version(inputs.application, inputs.versionLabel) : undefined)
       if (existing) core.info(`Version ${existing.label} exists (${existing.status}).`)
-      return { environment, existing }
+      return { environment, existing, promotion }
     }
   )
   const redeployOnly =
@@ -114,7 +128,10 @@ async function decide(
     prepared = await phase('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir))
     keep(prepared)
   }
-  const label = inputs.versionLabel ?? defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '')
+  const label =
+    inputs.versionLabel ??
+    found.promotion?.label ??
+    defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '')
   const existing =
     found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label))
   if (existing && prepared) {
@@ -127,6 +144,11 @@ async function decide(
   }
   const description =
     inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace))
+  const versions = await planVersions(beanstalk, inputs, {
+    label,
+    previousLabel: found.environment.versionLabel,
+    createsVersion: existing === undefined
+  })
   return makePlan({
     inputs,
     environment: found.environment,
@@ -134,7 +156,9 @@ async function decide(
     description,
     bundle: prepared,
     existing,
-    warnings
+    warnings: [...warnings, ...versions.warnings],
+    retention: versions.retention,
+    promotedFrom: found.promotion?.source
   })
 }
 
@@ -149,6 +173,7 @@ async function carryOut(
   const clock = deadline.clock
   let uploadedBytes = 0
   if (plan.mode === 'new-version') {
+    await makeRoom(plan, beanstalk)
     const since = new Date(clock.now())
     const bucket = await phase('Upload the bundle', async () => {
       const bucket = await resolveBucket(beanstalk, plan)

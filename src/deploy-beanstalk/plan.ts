@@ -3,6 +3,7 @@ import { formatBytes, formatDuration } from '../common/format.js'
 import type { EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
+import { describeRetention, type RetentionPlan } from './versions/retention.js'
 
 /**
  * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
@@ -35,6 +36,10 @@ export interface Plan {
   dryRun: boolean
   consoleUrl: string
   warnings: string[]
+  /** Quota, usage and what keep-versions deletes (versions/retention.ts). */
+  retention?: RetentionPlan
+  /** from-environment: the environment whose running version is deployed. */
+  promotedFrom?: EnvironmentInfo
 }
 
 /** `<application>/<label>.zip`. */
@@ -51,6 +56,8 @@ export interface PlanFacts {
   /** The version with this label, when it already exists. */
   existing?: VersionInfo
   warnings?: string[]
+  retention?: RetentionPlan
+  promotedFrom?: EnvironmentInfo
 }
 
 export function makePlan(facts: PlanFacts): Plan {
@@ -78,7 +85,9 @@ export function makePlan(facts: PlanFacts): Plan {
     rollbackOnFailure: inputs.rollbackOnFailure,
     dryRun: inputs.dryRun,
     consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
-    warnings: facts.warnings ?? []
+    warnings: facts.warnings ?? [],
+    retention: facts.retention,
+    promotedFrom: facts.promotedFrom
   }
 }
 
@@ -90,6 +99,11 @@ export function describePlan(plan: Plan): string[] {
     `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
     `Description:  ${plan.description}`
   ]
+  if (plan.promotedFrom) {
+    lines.push(
+      `Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`
+    )
+  }
   if (plan.bundle && plan.mode === 'new-version') {
     lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`)
   }
@@ -118,6 +132,7 @@ export function describePlan(plan: Plan): string[] {
     }
   }
   lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`)
+  if (plan.retention) lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun))
   if (plan.dryRun) lines.push('Dry run: stopping here; nothing was changed in AWS.')
   lines.push(`Console:      ${plan.consoleUrl}`)
   return lines

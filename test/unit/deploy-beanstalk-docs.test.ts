@@ -23,7 +23,10 @@ describe('action.yml matches the contract and the code', () => {
       'timeout',
       'required-health',
       'rollback-on-failure',
-      'dry-run'
+      'dry-run',
+      'keep-versions',
+      'delete-source-bundles',
+      'from-environment'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
@@ -33,7 +36,8 @@ describe('action.yml matches the contract and the code', () => {
       'environment-id',
       'health',
       'bundle-sha256',
-      'deployed'
+      'deployed',
+      'versions-deleted'
     ])
   })
   it('declares the same defaults as the code (compose-file documented, applied in code)', () => {
