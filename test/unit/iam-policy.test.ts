@@ -116,6 +116,10 @@ function awsCalls(): Call[] {
       // and AbortMultipartUpload when it fails.
       calls.push({ file, what: 'Upload', actions: ['s3:PutObject', 's3:AbortMultipartUpload'] })
     }
+    if (/\bDeleteSourceBundle\s*:/.test(source)) {
+      // DeleteApplicationVersion with DeleteSourceBundle: Beanstalk deletes the S3 object as the caller.
+      calls.push({ file, what: 'DeleteSourceBundle', actions: ['s3:DeleteObject'] })
+    }
   }
   return calls
 }
@@ -167,11 +171,14 @@ describe('the IAM policies in docs/iam', () => {
         'cloudfront:ListDistributions',
         'elasticbeanstalk:CreateApplicationVersion',
         'elasticbeanstalk:CreateStorageLocation',
+        'elasticbeanstalk:DeleteApplicationVersion',
+        'elasticbeanstalk:DescribeAccountAttributes',
         'elasticbeanstalk:DescribeEnvironments',
         'elasticbeanstalk:UpdateEnvironment',
         's3:GetObject',
         's3:PutObject',
-        's3:AbortMultipartUpload'
+        's3:AbortMultipartUpload',
+        's3:DeleteObject'
       ])
     )
     expect(calls.filter(call => call.what.startsWith('aws ')).map(call => call.actions)).toEqual([
@@ -214,9 +221,19 @@ describe('the IAM policies in docs/iam', () => {
     expect(resourcesOf('cloudfront:CreateInvalidation')).toEqual([
       'arn:aws:cloudfront::123456789012:distribution/E2ABCDEF123456'
     ])
+    // keep-versions: only this application's versions, and only its bundles (the <application>/ prefix)
+    expect(resourcesOf('elasticbeanstalk:DeleteApplicationVersion')).toEqual([
+      'arn:aws:elasticbeanstalk:eu-central-1:123456789012:applicationversion/BrillianCRM/*'
+    ])
+    expect(resourcesOf('s3:DeleteObject')).toEqual([
+      'arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/BrillianCRM/*'
+    ])
+    expect(resourcesOf('elasticbeanstalk:DescribeAccountAttributes')).toEqual(['*'])
     // An action the actions do not need is not allowed.
     expect(allowed('elasticbeanstalk:TerminateEnvironment')).toEqual([])
-    expect(allowed('s3:DeleteObject')).toEqual([])
+    expect(allowed('elasticbeanstalk:DeleteApplication')).toEqual([])
+    expect(allowed('s3:DeleteBucket')).toEqual([])
+    expect(allowed('s3:DeleteObjectVersion')).toEqual([])
   })
 
   it('let only this repository assume the role, through GitHub OIDC, from its environment or main', () => {
