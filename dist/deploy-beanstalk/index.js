@@ -68787,8 +68787,12 @@ function parseRetention(raw) {
         deleteSourceBundles: parseBoolean('delete-source-bundles', raw['delete-source-bundles'], true)
     };
 }
-/** The inputs that say what to deploy, which `from-environment` replaces. */
-const SOURCE_INPUTS = ['image', 'bundle', 'version-label', 'compose-file', 'include'];
+/**
+ * The inputs that say what to build, which `from-environment` replaces. `version-label` may come with it: then
+ * it is the label the source environment must run (a guard against promoting a newer build than the one
+ * approved).
+ */
+const SOURCE_INPUTS = ['image', 'bundle', 'compose-file', 'include'];
 /**
  * `from-environment`: another environment of the same application whose running version is deployed. It
  * replaces every input that says what to deploy, and cannot be the environment deployed to.
@@ -69708,6 +69712,9 @@ async function findPromotion(beanstalk, ctx) {
         });
     }
     const label = source.versionLabel ?? '';
+    if (ctx.expectedLabel !== undefined && ctx.expectedLabel !== label) {
+        throw new common_errors/* UserError */.yo(`Environment "${source.name}" runs ${label} now, not ${ctx.expectedLabel} (version-label): the version to promote changed since this run was started (a newer deploy reached ${source.name}). Nothing was changed; start the promotion again for ${label}, or remove version-label to promote whatever ${source.name} runs.`, { input: 'version-label', title: 'Source environment runs another version' });
+    }
     const version = await beanstalk.version(ctx.application, label);
     if (!version) {
         throw new common_errors/* UserError */.yo(`Environment "${source.name}" runs ${label}, but ${ctx.application} has no version with that label any more (deleted?): it cannot be deployed elsewhere. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version missing' });
@@ -70032,7 +70039,8 @@ async function main_decide(inputs, ctx, keep) {
                 application: inputs.application,
                 region: inputs.region,
                 from: inputs.fromEnvironment,
-                requiredHealth: inputs.requiredHealth
+                requiredHealth: inputs.requiredHealth,
+                expectedLabel: inputs.versionLabel
             })
             : undefined;
         if (promotion)

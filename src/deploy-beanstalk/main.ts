@@ -106,7 +106,8 @@ async function decide(
             application: inputs.application,
             region: inputs.region,
             from: inputs.fromEnvironment,
-            requiredHealth: inputs.requiredHealth
+            requiredHealth: inputs.requiredHealth,
+            expectedLabel: inputs.versionLabel
           })
         : undefined
       if (promotion)

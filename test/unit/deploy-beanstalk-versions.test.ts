@@ -15,7 +15,11 @@ import {
   parseKeepVersions,
   parseRetention
 } from '../../src/deploy-beanstalk/versions/inputs.js'
-import { healthyEnough, promotionProblem } from '../../src/deploy-beanstalk/versions/promote.js'
+import {
+  findPromotion,
+  healthyEnough,
+  promotionProblem
+} from '../../src/deploy-beanstalk/versions/promote.js'
 import {
   chooseDeletions,
   deleteVersions,
@@ -105,12 +109,16 @@ describe('inputs', () => {
         withInput({
           'from-environment': 'BrillianCRM-staging',
           image: 'ghcr.io/x/y:1',
-          'version-label': 'v1'
+          include: 'extra'
         })
       )
     ).toThrow(
-      "Input 'from-environment' (\"BrillianCRM-staging\") is set together with 'image', 'version-label': a promotion deploys exactly the version BrillianCRM-staging runs"
+      "Input 'from-environment' (\"BrillianCRM-staging\") is set together with 'image', 'include': a promotion deploys exactly the version BrillianCRM-staging runs"
     )
+    // with from-environment, version-label is the label the source must run (a guard), not a conflict
+    expect(
+      parseFromEnvironment(withInput({ 'from-environment': 'BrillianCRM-staging', 'version-label': 'v1' }))
+    ).toBe('BrillianCRM-staging')
   })
 })
 
@@ -357,6 +365,51 @@ describe('promotion: the source environment', () => {
     ).toBeUndefined()
     expect(promotionProblem(envInfo('BrillianCRM-staging', 'v3', { health: 'Grey' }), 'Yellow')).toContain(
       'with health Grey, and required-health asks for Yellow or Green'
+    )
+  })
+})
+
+describe('findPromotion', () => {
+  const gateway = (versions: VersionInfo[]) =>
+    ({
+      environments: async () => [
+        envInfo('BrillianCRM-env', 'v9'),
+        envInfo('BrillianCRM-staging', 'v10'),
+        envInfo('BrillianCRM-gone', 'v1', { status: 'Terminated' })
+      ],
+      version: async (_app: string, label: string) => versions.find(v => v.label === label)
+    }) as unknown as BeanstalkGateway
+  const find = (from: string, more: { expectedLabel?: string } = {}, versions = TEN) =>
+    findPromotion(gateway(versions), {
+      application: APP,
+      region: 'eu-central-1',
+      from,
+      requiredHealth: 'Green',
+      ...more
+    })
+
+  it('finds the label the source runs, and its version', async () => {
+    const found = await find('BrillianCRM-staging')
+    expect([found.label, found.source.name, found.version.label]).toEqual([
+      'v10',
+      'BrillianCRM-staging',
+      'v10'
+    ])
+    expect((await find('BrillianCRM-staging', { expectedLabel: 'v10' })).label).toBe('v10')
+  })
+
+  it('refuses an unknown or terminated source, another label than expected, a deleted or failed version', async () => {
+    await expect(find('BrillianCRM-gone')).rejects.toThrow(
+      'No environment named "BrillianCRM-gone" runs in application "BrillianCRM" in eu-central-1'
+    )
+    await expect(find('BrillianCRM-staging', { expectedLabel: 'v7' })).rejects.toThrow(
+      'Environment "BrillianCRM-staging" runs v10 now, not v7 (version-label): the version to promote changed'
+    )
+    await expect(find('BrillianCRM-staging', {}, TEN.slice(0, 9))).rejects.toThrow(
+      'has no version with that label any more'
+    )
+    await expect(find('BrillianCRM-staging', {}, [version('v10', 10, { status: 'FAILED' })])).rejects.toThrow(
+      'Version v10 (run by BrillianCRM-staging) failed processing'
     )
   })
 })

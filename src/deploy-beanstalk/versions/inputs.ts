@@ -40,15 +40,22 @@ export function parseRetention(raw: {
   }
 }
 
-/** The inputs that say what to deploy, which `from-environment` replaces. */
-const SOURCE_INPUTS = ['image', 'bundle', 'version-label', 'compose-file', 'include'] as const
+/**
+ * The inputs that say what to build, which `from-environment` replaces. `version-label` may come with it: then
+ * it is the label the source environment must run (a guard against promoting a newer build than the one
+ * approved).
+ */
+const SOURCE_INPUTS = ['image', 'bundle', 'compose-file', 'include'] as const
 
 /**
  * `from-environment`: another environment of the same application whose running version is deployed. It
  * replaces every input that says what to deploy, and cannot be the environment deployed to.
  */
 export function parseFromEnvironment(
-  raw: Record<(typeof SOURCE_INPUTS)[number] | 'from-environment' | 'environment-name', string>
+  raw: Record<
+    (typeof SOURCE_INPUTS)[number] | 'from-environment' | 'environment-name' | 'version-label',
+    string
+  >
 ): string | undefined {
   const value = raw['from-environment'].trim()
   if (value === '') return undefined

@@ -40,7 +40,14 @@ export function promotionProblem(source: EnvironmentInfo, required: RequiredHeal
 /** The version `from` runs, checked; a UserError naming `from-environment` otherwise. */
 export async function findPromotion(
   beanstalk: BeanstalkGateway,
-  ctx: { application: string; region: string; from: string; requiredHealth: RequiredHealth }
+  ctx: {
+    application: string
+    region: string
+    from: string
+    requiredHealth: RequiredHealth
+    /** `version-label` with `from-environment`: the label the source must run. */
+    expectedLabel?: string
+  }
 ): Promise<Promotion> {
   const live = (await beanstalk.environments({ application: ctx.application })).filter(
     e => !GONE.has(e.status)
@@ -62,6 +69,12 @@ export async function findPromotion(
     })
   }
   const label = source.versionLabel ?? ''
+  if (ctx.expectedLabel !== undefined && ctx.expectedLabel !== label) {
+    throw new UserError(
+      `Environment "${source.name}" runs ${label} now, not ${ctx.expectedLabel} (version-label): the version to promote changed since this run was started (a newer deploy reached ${source.name}). Nothing was changed; start the promotion again for ${label}, or remove version-label to promote whatever ${source.name} runs.`,
+      { input: 'version-label', title: 'Source environment runs another version' }
+    )
+  }
   const version = await beanstalk.version(ctx.application, label)
   if (!version) {
     throw new UserError(
