@@ -69341,7 +69341,7 @@ async function deleteVersions(beanstalk, ctx) {
         core/* warning */.$e(`Old versions were not deleted: the environments of ${ctx.application} could not be read (${(0,common_errors/* describeError */.Uc)(error)}).`);
         return;
     }
-    const busy = environments.filter(e => e.status !== 'Ready' && e.id !== ctx.environmentId);
+    const busy = environments.filter(e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId));
     if (busy.length > 0) {
         core/* warning */.$e(`Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`);
         return;
@@ -69729,6 +69729,7 @@ async function findPromotion(beanstalk, ctx) {
 
 
 
+
 /**
  * Versions over time, as deploy-beanstalk's main story calls them: read the quota and decide (before anything
  * changes), make room at the cap (before CreateApplicationVersion), delete old versions after a successful
@@ -69753,26 +69754,32 @@ async function planVersions(beanstalk, inputs, ctx) {
         warnings.push(warning);
     return { retention, warnings };
 }
-const context = (plan, retention) => ({
+const context = (plan, retention, afterUpdate) => ({
     application: plan.application,
     plan: retention,
     label: plan.label,
     previousLabel: plan.previousLabel,
-    environmentId: plan.environmentId
+    environmentId: afterUpdate ? plan.environmentId : undefined
 });
 /** At the cap with keep-versions: delete the planned versions before the new one is created. */
 async function makeRoom(plan, beanstalk) {
     const retention = plan.retention;
     if (!retention?.pruneFirst || plan.mode !== 'new-version')
         return;
-    await phase(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention)));
+    await phase(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
 }
 /** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
 async function pruneAfterDeploy(plan, beanstalk) {
     const retention = plan.retention;
     if (retention?.keep === undefined)
         return;
-    await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention)));
+    try {
+        await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
+    }
+    catch (error) {
+        // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
+        core/* warning */.$e(`Old versions were not deleted: ${(0,common_errors/* describeError */.Uc)(error)}`);
+    }
 }
 
 // EXTERNAL MODULE: external "node:child_process"

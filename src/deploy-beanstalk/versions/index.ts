@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { describeError } from '../../common/errors.js'
 import { phase } from '../../common/log.js'
 import type { BeanstalkGateway } from '../aws/beanstalk.js'
 import type { Inputs } from '../inputs.js'
@@ -43,12 +44,12 @@ export async function planVersions(
   return { retention, warnings }
 }
 
-const context = (plan: Plan, retention: RetentionPlan) => ({
+const context = (plan: Plan, retention: RetentionPlan, afterUpdate: boolean) => ({
   application: plan.application,
   plan: retention,
   label: plan.label,
   previousLabel: plan.previousLabel,
-  environmentId: plan.environmentId
+  environmentId: afterUpdate ? plan.environmentId : undefined
 })
 
 /** At the cap with keep-versions: delete the planned versions before the new one is created. */
@@ -56,7 +57,7 @@ export async function makeRoom(plan: Plan, beanstalk: BeanstalkGateway): Promise
   const retention = plan.retention
   if (!retention?.pruneFirst || plan.mode !== 'new-version') return
   await phase(`Make room under the quota: delete old versions of ${plan.application}`, () =>
-    deleteVersions(beanstalk, context(plan, retention))
+    deleteVersions(beanstalk, context(plan, retention, false))
   )
 }
 
@@ -64,7 +65,12 @@ export async function makeRoom(plan: Plan, beanstalk: BeanstalkGateway): Promise
 export async function pruneAfterDeploy(plan: Plan, beanstalk: BeanstalkGateway): Promise<void> {
   const retention = plan.retention
   if (retention?.keep === undefined) return
-  await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () =>
-    deleteVersions(beanstalk, context(plan, retention))
-  )
+  try {
+    await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () =>
+      deleteVersions(beanstalk, context(plan, retention, true))
+    )
+  } catch (error) {
+    // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
+    core.warning(`Old versions were not deleted: ${describeError(error)}`)
+  }
 }

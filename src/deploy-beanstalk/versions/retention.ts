@@ -283,8 +283,11 @@ export async function deleteVersions(
     plan: RetentionPlan
     label: string
     previousLabel?: string
-    /** The environment this run deploys to: what it deploys is known (label), so it may be busy. */
-    environmentId: string
+    /**
+     * After this run's update was accepted: the environment it deploys to, which may be busy (with our label,
+     * which is protected). Before it (at the cap), undefined: a busy target may be deploying anything.
+     */
+    environmentId?: string
   }
 ): Promise<void> {
   const { plan } = ctx
@@ -304,7 +307,9 @@ export async function deleteVersions(
     )
     return
   }
-  const busy = environments.filter(e => e.status !== 'Ready' && e.id !== ctx.environmentId)
+  const busy = environments.filter(
+    e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId)
+  )
   if (busy.length > 0) {
     core.warning(
       `Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`
