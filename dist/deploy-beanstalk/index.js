@@ -68788,11 +68788,12 @@ function parseRetention(raw) {
     };
 }
 /**
- * The inputs that say what to build, which `from-environment` replaces. `version-label` may come with it: then
- * it is the label the source environment must run (a guard against promoting a newer build than the one
- * approved).
+ * The inputs that say what to build, which `from-environment` contradicts. `compose-file` and `include` are
+ * unused by a promotion, as by a redeploy by label (so a workflow may pass them always). `version-label` may
+ * come with it: then it is the label the source environment must run (a guard against promoting a newer build
+ * than the one approved).
  */
-const SOURCE_INPUTS = ['image', 'bundle', 'compose-file', 'include'];
+const SOURCE_INPUTS = ['image', 'bundle'];
 /**
  * `from-environment`: another environment of the same application whose running version is deployed. It
  * replaces every input that says what to deploy, and cannot be the environment deployed to.

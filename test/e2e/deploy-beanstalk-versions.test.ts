@@ -181,7 +181,8 @@ describe('deploy-beanstalk e2e: versions over time', () => {
 describe('deploy-beanstalk e2e: promotion (from-environment)', () => {
   it('deploys the version the source environment runs, with zero uploads', async () => {
     const box = await sandbox(scenario())
-    const run = await deploy(box, { 'from-environment': STAGING })
+    // as the reusable workflow passes it: compose-file is unused by a promotion, as by a redeploy by label
+    const run = await deploy(box, { 'from-environment': STAGING, 'compose-file': 'docker-compose.yml' })
     expect([run.code, errors(run), show(run)]).toEqual([0, [], expect.any(String)])
     expect(run.outputs).toMatchObject({
       'version-label': 'v05',

@@ -109,12 +109,22 @@ describe('inputs', () => {
         withInput({
           'from-environment': 'BrillianCRM-staging',
           image: 'ghcr.io/x/y:1',
-          include: 'extra'
+          bundle: 'b.zip'
         })
       )
     ).toThrow(
-      "Input 'from-environment' (\"BrillianCRM-staging\") is set together with 'image', 'include': a promotion deploys exactly the version BrillianCRM-staging runs"
+      "Input 'from-environment' (\"BrillianCRM-staging\") is set together with 'image', 'bundle': a promotion deploys exactly the version BrillianCRM-staging runs"
     )
+    // compose-file and include are unused, as in a redeploy by label (a workflow passes them always)
+    expect(
+      parseFromEnvironment(
+        withInput({
+          'from-environment': 'BrillianCRM-staging',
+          'compose-file': 'docker-compose.yml',
+          include: 'x'
+        })
+      )
+    ).toBe('BrillianCRM-staging')
     // with from-environment, version-label is the label the source must run (a guard), not a conflict
     expect(
       parseFromEnvironment(withInput({ 'from-environment': 'BrillianCRM-staging', 'version-label': 'v1' }))

@@ -41,21 +41,19 @@ export function parseRetention(raw: {
 }
 
 /**
- * The inputs that say what to build, which `from-environment` replaces. `version-label` may come with it: then
- * it is the label the source environment must run (a guard against promoting a newer build than the one
- * approved).
+ * The inputs that say what to build, which `from-environment` contradicts. `compose-file` and `include` are
+ * unused by a promotion, as by a redeploy by label (so a workflow may pass them always). `version-label` may
+ * come with it: then it is the label the source environment must run (a guard against promoting a newer build
+ * than the one approved).
  */
-const SOURCE_INPUTS = ['image', 'bundle', 'compose-file', 'include'] as const
+const SOURCE_INPUTS = ['image', 'bundle'] as const
 
 /**
  * `from-environment`: another environment of the same application whose running version is deployed. It
  * replaces every input that says what to deploy, and cannot be the environment deployed to.
  */
 export function parseFromEnvironment(
-  raw: Record<
-    (typeof SOURCE_INPUTS)[number] | 'from-environment' | 'environment-name' | 'version-label',
-    string
-  >
+  raw: Record<(typeof SOURCE_INPUTS)[number] | 'from-environment' | 'environment-name', string>
 ): string | undefined {
   const value = raw['from-environment'].trim()
   if (value === '') return undefined
