@@ -2580,7 +2580,7 @@ __webpack_unused_export__ = DeleteApplication$;
 __webpack_unused_export__ = DeleteApplicationCommand;
 __webpack_unused_export__ = DeleteApplicationMessage$;
 __webpack_unused_export__ = DeleteApplicationVersion$;
-__webpack_unused_export__ = DeleteApplicationVersionCommand;
+exports.Xb = DeleteApplicationVersionCommand;
 __webpack_unused_export__ = DeleteApplicationVersionMessage$;
 __webpack_unused_export__ = DeleteConfigurationTemplate$;
 __webpack_unused_export__ = DeleteConfigurationTemplateCommand;
@@ -2594,7 +2594,7 @@ __webpack_unused_export__ = DeletePlatformVersionRequest$;
 __webpack_unused_export__ = DeletePlatformVersionResult$;
 __webpack_unused_export__ = Deployment$;
 __webpack_unused_export__ = DescribeAccountAttributes$;
-__webpack_unused_export__ = DescribeAccountAttributesCommand;
+exports.zSg = DescribeAccountAttributesCommand;
 __webpack_unused_export__ = DescribeAccountAttributesResult$;
 __webpack_unused_export__ = DescribeApplicationVersions$;
 exports.QDX = DescribeApplicationVersionsCommand;
@@ -57624,7 +57624,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9034);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6911);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -57634,7 +57634,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9034:
+/***/ 6911:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57881,6 +57881,47 @@ class BeanstalkGateway {
             optionName: o.OptionName ?? '',
             value: o.Value ?? '',
             resourceName: o.ResourceName || undefined
+        }));
+    }
+    // ---- versions over time (see ../versions/) --------------------------------------------------------------
+    /** ApplicationVersionQuota.Maximum of the account in this region (DescribeAccountAttributes). */
+    async versionQuota() {
+        this.note();
+        const out = await this.client.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({}));
+        return out.ResourceQuotas?.ApplicationVersionQuota?.Maximum;
+    }
+    /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
+    async listVersions(application) {
+        const found = [];
+        let token;
+        do {
+            this.note();
+            const out = await this.client.send(new dist_cjs/* DescribeApplicationVersionsCommand */.QDX({
+                ApplicationName: application,
+                MaxRecords: 1000,
+                NextToken: token
+            }));
+            for (const v of out.ApplicationVersions ?? []) {
+                found.push({
+                    label: v.VersionLabel ?? '',
+                    application: v.ApplicationName,
+                    status: v.Status ?? 'Unprocessed',
+                    description: v.Description,
+                    bucket: v.SourceBundle?.S3Bucket,
+                    key: v.SourceBundle?.S3Key,
+                    created: v.DateCreated
+                });
+            }
+            token = out.NextToken;
+        } while (token);
+        return found;
+    }
+    async deleteVersion(application, label, deleteSourceBundle) {
+        this.note();
+        await this.client.send(new dist_cjs/* DeleteApplicationVersionCommand */.Xb({
+            ApplicationName: application,
+            VersionLabel: label,
+            DeleteSourceBundle: deleteSourceBundle
         }));
     }
 }
@@ -59543,7 +59584,57 @@ async function lookUpConfiguration(beanstalk, application, environment, region, 
     return plan;
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/inputs.ts
+
+
+/** Beanstalk's largest quota we expect to meet; a larger keep-versions is surely a typo. */
+const MAX_KEEP = 10_000;
+function parseKeepVersions(value) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > MAX_KEEP) {
+        throw (0,common_errors/* inputError */.Xu)('keep-versions', value, `expected how many of this application's newest versions to keep, a whole number from 1 to ${MAX_KEEP} (such as 50), or leave it empty to never delete versions.`);
+    }
+    return n;
+}
+function parseRetention(raw) {
+    return {
+        keep: parseKeepVersions(raw['keep-versions']),
+        deleteSourceBundles: parseBoolean('delete-source-bundles', raw['delete-source-bundles'], true)
+    };
+}
+/**
+ * The inputs that say what to build, which `from-environment` contradicts. `compose-file` and `include` are
+ * unused by a promotion, as by a redeploy by label (so a workflow may pass them always). `version-label` may
+ * come with it: then it is the label the source environment must run (a guard against promoting a newer build
+ * than the one approved).
+ */
+const SOURCE_INPUTS = ['image', 'bundle'];
+/**
+ * `from-environment`: another environment of the same application whose running version is deployed. It
+ * replaces every input that says what to deploy, and cannot be the environment deployed to.
+ */
+function parseFromEnvironment(raw) {
+    const value = raw['from-environment'].trim();
+    if (value === '')
+        return undefined;
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value) || value.length < 4 || value.length > 40) {
+        throw (0,common_errors/* inputError */.Xu)('from-environment', value, 'expected the name of another environment of the same application (4 to 40 letters, digits and hyphens), such as BrillianCRM-staging.');
+    }
+    if (value === raw['environment-name']) {
+        throw (0,common_errors/* inputError */.Xu)('from-environment', value, `it names the environment being deployed to: set it to the environment whose version should be promoted to ${value} (such as a staging environment).`);
+    }
+    const set = SOURCE_INPUTS.filter(name => raw[name] !== '');
+    if (set.length > 0) {
+        throw new common_errors/* UserError */.yo(`Input 'from-environment' ("${value}") is set together with ${set.map(n => `'${n}'`).join(', ')}: a promotion deploys exactly the version ${value} runs, nothing is built or chosen, so remove ${set.length === 1 ? 'that input' : 'those inputs'} or 'from-environment'.`, { input: 'from-environment' });
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
+
 
 
 
@@ -59561,7 +59652,8 @@ const DEFAULTS = {
     'required-health': 'Green',
     'rollback-on-failure': 'false',
     'dry-run': 'false',
-    'require-existing-version': 'false'
+    'require-existing-version': 'false',
+    'delete-source-bundles': 'true'
 };
 const INPUT_NAMES = [
     'application-name',
@@ -59583,7 +59675,10 @@ const INPUT_NAMES = [
     'environment-variables',
     'environment-secrets',
     'remove-environment-variables',
-    'option-settings'
+    'option-settings',
+    'keep-versions',
+    'delete-source-bundles',
+    'from-environment'
 ];
 const MAX_DESCRIPTION = 200;
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
@@ -59693,6 +59788,7 @@ function parseInputs(raw, env) {
     const application = parseApplicationName(raw['application-name']);
     const environment = parseEnvironmentName(raw['environment-name']);
     const region = resolveRegion(raw.region, env);
+    const fromEnvironment = parseFromEnvironment(raw);
     const source = parseSource(raw);
     const versionLabel = parseVersionLabel(raw['version-label']);
     const description = raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description']);
@@ -59711,7 +59807,9 @@ function parseInputs(raw, env) {
         requiredHealth: parseRequiredHealth(raw['required-health']),
         rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
         dryRun: parseBoolean('dry-run', raw['dry-run'], false),
-        configuration: parseConfigurationInputs(raw)
+        configuration: parseConfigurationInputs(raw),
+        retention: parseRetention(raw),
+        fromEnvironment
     };
 }
 /** Reads INPUT_* through @actions/core, then parses. */
@@ -59887,7 +59985,247 @@ function describeMissingName(finding) {
     return parts.join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+
+
+/**
+ * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
+ * 1,000 by default, all applications together). The look-up reads the quota and the usage (read-only); the
+ * plan (pure) says what `keep-versions` deletes and whether the cap must be made room under first; the
+ * deletions are carried out after a successful deploy (or before CreateApplicationVersion at the cap), each
+ * one logged, a failure only a warning.
+ */
+/** From this share of the quota used on, the plan warns. */
+const WARN_AT = 0.8;
+const retention_GONE = new Set(['Terminated', 'Terminating']);
+/** Quota, versions and environments in parallel; each failure is recorded, never thrown (awareness only). */
+async function lookUpVersions(beanstalk, application, needEnvironments) {
+    const problems = [];
+    const guard = async (what, fn) => {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            problems.push(`${what}: ${(0,common_errors/* describeError */.Uc)(error)}`);
+            return undefined;
+        }
+    };
+    const [quota, versions, environments] = await Promise.all([
+        guard('DescribeAccountAttributes (the quota)', () => beanstalk.versionQuota()),
+        guard('DescribeApplicationVersions (the versions)', () => beanstalk.listVersions()),
+        needEnvironments
+            ? guard(`DescribeEnvironments (what the environments of ${application} run)`, async () => (await beanstalk.environments({ application })).filter(e => !retention_GONE.has(e.status)))
+            : Promise.resolve(undefined)
+    ]);
+    return { quota, versions, environments, problems };
+}
+function quotaUsage(region, quota, versions) {
+    const counts = new Map();
+    for (const v of versions)
+        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
+    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { region, quota, used: versions.length, byApplication };
+}
+const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
+function describeUsage(usage) {
+    const holders = usage.byApplication
+        .slice(0, 6)
+        .map(([app, n]) => `${app} ${n}`)
+        .join(', ');
+    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
+    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
+    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
+}
+/**
+ * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
+ * newest), never a protected one. Versions without a date or still being processed are kept. Pure.
+ */
+function chooseDeletions(versions, keep, protect, newLabel) {
+    const withNew = newLabel !== undefined && !versions.some(v => v.label === newLabel);
+    const dated = versions.filter(v => v.created !== undefined);
+    const newestFirst = [...dated].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+    const beyond = newestFirst.slice(Math.max(0, keep - (withNew ? 1 : 0)));
+    const kept = [];
+    const toDelete = [];
+    for (const v of beyond) {
+        const reason = protect.get(v.label) ??
+            (/^(processing|building)$/i.test(v.status) ? 'still being processed' : undefined);
+        if (reason)
+            kept.push({ label: v.label, reason });
+        else
+            toDelete.push(v);
+    }
+    for (const v of versions.filter(v => v.created === undefined))
+        kept.push({ label: v.label, reason: 'its date is unknown' });
+    return { toDelete: toDelete.reverse(), kept };
+}
+/** The versions that must stay whatever keep-versions says, with the reason. */
+function protectedVersions(ctx) {
+    const protect = new Map();
+    for (const env of ctx.environments) {
+        if (env.versionLabel) {
+            const before = protect.get(env.versionLabel);
+            protect.set(env.versionLabel, before ? `${before}, ${env.name}` : `runs in ${env.name}`);
+        }
+    }
+    if (ctx.previousLabel)
+        protect.set(ctx.previousLabel, 'the previous version, the rollback target');
+    protect.set(ctx.label, 'the version being deployed');
+    return protect;
+}
+/**
+ * The retention plan from the look-up. At the cap without `keep-versions` (or with nothing it may delete), a
+ * new version cannot be created: that is an error now, before anything changes. Pure.
+ */
+function planRetention(lookup, ctx) {
+    const usage = lookup.versions ? quotaUsage(ctx.region, lookup.quota, lookup.versions) : undefined;
+    const mine = (lookup.versions ?? []).filter(v => v.application === ctx.application);
+    const problems = [...lookup.problems];
+    let toDelete = [];
+    let kept = [];
+    if (ctx.retention.keep !== undefined && lookup.versions && lookup.environments) {
+        const protect = protectedVersions({ ...ctx, environments: lookup.environments });
+        ({ toDelete, kept } = chooseDeletions(mine, ctx.retention.keep, protect, ctx.label));
+    }
+    else if (ctx.retention.keep !== undefined) {
+        problems.push('nothing will be deleted: the versions or environments could not be listed');
+    }
+    const atCap = ctx.createsVersion && usage?.quota !== undefined && usage.used >= usage.quota && lookup.versions;
+    if (atCap && usage) {
+        if (ctx.retention.keep === undefined) {
+            throw new common_errors/* UserError */.yo(quotaReachedMessage(usage, ctx.application), {
+                input: 'keep-versions',
+                title: 'Too many application versions'
+            });
+        }
+        if (toDelete.length === 0) {
+            throw new common_errors/* UserError */.yo(`${quotaReachedMessage(usage, ctx.application, ctx.retention.keep)} keep-versions: ${ctx.retention.keep} keeps every one of ${ctx.application}'s ${mine.length} versions (the newest ${ctx.retention.keep} and ${kept.length} that must stay: ${kept
+                .slice(0, 5)
+                .map(k => `${k.label} ${k.reason}`)
+                .join('; ')}), so nothing can be deleted to make room. Lower keep-versions, or set keep-versions on the deploys of the applications that hold the most versions.`, { input: 'keep-versions', title: 'Too many application versions' });
+        }
+    }
+    return {
+        ...ctx.retention,
+        usage,
+        applicationVersions: mine.length,
+        toDelete,
+        protected: kept,
+        pruneFirst: Boolean(atCap),
+        deleted: [],
+        problems
+    };
+}
+/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
+function quotaReachedMessage(usage, application, keep) {
+    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
+    if (keep !== undefined)
+        return head;
+    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
+}
+/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
+function tooManyVersionsError(error, ctx) {
+    const usage = ctx.retention?.usage;
+    const message = usage
+        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
+        : `Beanstalk refused a new version: ${(0,common_errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
+    const extra = ctx.retention?.keep !== undefined
+        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
+        : '';
+    return new common_errors/* UserError */.yo(message + extra, {
+        input: 'keep-versions',
+        title: 'Too many application versions',
+        cause: error
+    });
+}
+/** The plan's lines about versions over time. */
+function describeRetention(plan, application, dryRun) {
+    const lines = [];
+    if (plan.usage)
+        lines.push(`Versions:     ${describeUsage(plan.usage)}`);
+    else
+        lines.push('Versions:     the quota and usage could not be read (see the warning)');
+    if (plan.keep === undefined) {
+        lines.push('Keep:         all versions (keep-versions is not set: nothing is deleted)');
+        return lines;
+    }
+    const when = plan.pruneFirst
+        ? 'before the new version is created (the quota is reached), '
+        : 'after a successful deploy, ';
+    const what = plan.toDelete.length
+        ? `${dryRun ? 'would delete' : 'deletes'} ${plan.toDelete.length} ${when}oldest first${plan.deleteSourceBundles ? ', with their S3 bundles' : ' (their S3 bundles stay)'}: ${plan.toDelete.map(v => v.label).join(', ')}`
+        : 'nothing to delete';
+    lines.push(`Keep:         the newest ${plan.keep} of ${application}'s ${plan.applicationVersions} versions; ${what}`);
+    if (plan.protected.length > 0) {
+        lines.push(`Never delete: ${plan.protected.map(p => `${p.label} (${p.reason})`).join(', ')}`);
+    }
+    return lines;
+}
+/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
+function quotaWarning(plan, application) {
+    const usage = plan.usage;
+    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
+        return undefined;
+    const fix = plan.keep === undefined
+        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
+        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
+    return `Application versions: ${describeUsage(usage)}.${fix}`;
+}
+/**
+ * Deletes the planned versions that are not in use now: the environments are read again first, and while another
+ * one is in the middle of an update (its target unknown) nothing is deleted. A failed deletion is a warning.
+ */
+async function deleteVersions(beanstalk, ctx) {
+    const { plan } = ctx;
+    const pending = plan.toDelete.filter(v => !plan.deleted.includes(v.label));
+    if (pending.length === 0) {
+        core/* info */.pq(`Nothing to delete: ${ctx.application} keeps its newest ${plan.keep} versions.`);
+        return;
+    }
+    let environments;
+    try {
+        environments = (await beanstalk.environments({ application: ctx.application })).filter(e => !retention_GONE.has(e.status));
+    }
+    catch (error) {
+        core/* warning */.$e(`Old versions were not deleted: the environments of ${ctx.application} could not be read (${(0,common_errors/* describeError */.Uc)(error)}).`);
+        return;
+    }
+    const busy = environments.filter(e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId));
+    if (busy.length > 0) {
+        core/* warning */.$e(`Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`);
+        return;
+    }
+    const protect = protectedVersions({ environments, label: ctx.label, previousLabel: ctx.previousLabel });
+    for (const version of pending) {
+        const reason = protect.get(version.label);
+        if (reason) {
+            core/* info */.pq(`Version ${version.label} kept: it ${reason.replace(/^the /, 'is the ')} now.`);
+            continue;
+        }
+        const bundle = version.bucket && version.key ? ` and s3://${version.bucket}/${version.key}` : '';
+        try {
+            await beanstalk.deleteVersion(ctx.application, version.label, plan.deleteSourceBundles);
+            plan.deleted.push(version.label);
+            core/* info */.pq(`Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${plan.deleteSourceBundles ? bundle : ''}.`);
+        }
+        catch (error) {
+            if ((0,common_errors/* isAwsError */.m_)(error, 'SourceBundleDeletionFailure', 'SourceBundleDeletionException')) {
+                plan.deleted.push(version.label);
+                core/* warning */.$e(`Version ${version.label} was deleted, but its bundle${bundle.replace(' and', '')} stayed in S3: ${(0,common_errors/* describeError */.Uc)(error)} Allow s3:DeleteObject on the bucket's ${ctx.application}/ prefix (docs/iam/deploy-policy.json), or delete it by hand.`);
+            }
+            else if ((0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') &&
+                /No Application Version named/i.test((0,common_errors/* awsErrorInfo */.sR)(error)?.message ?? '')) {
+                core/* info */.pq(`Version ${version.label} was already deleted.`);
+            }
+            else {
+                core/* warning */.$e(`Version ${version.label} was not deleted: ${(0,common_errors/* describeError */.Uc)(error)}`);
+            }
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
+
 
 
 
@@ -59920,7 +60258,9 @@ function makePlan(facts) {
         dryRun: inputs.dryRun,
         consoleUrl: (0,aws/* beanstalkConsoleUrl */.G)(inputs.region, environment.id, inputs.application),
         warnings: facts.warnings ?? [],
-        configuration: facts.configuration
+        configuration: facts.configuration,
+        retention: facts.retention,
+        promotedFrom: facts.promotedFrom
     };
 }
 /** The plan as log lines. */
@@ -59931,6 +60271,9 @@ function describePlan(plan) {
         `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
         `Description:  ${plan.description}`
     ];
+    if (plan.promotedFrom) {
+        lines.push(`Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`);
+    }
     if (plan.bundle && plan.mode === 'new-version') {
         lines.push(`Bundle:       ${(0,format/* formatBytes */.z)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
     }
@@ -59967,6 +60310,8 @@ function describePlan(plan) {
         lines.push('Configuration (names only; values are never shown):', ...describeConfiguration(plan.configuration));
     }
     lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`);
+    if (plan.retention)
+        lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun));
     if (plan.dryRun)
         lines.push('Dry run: stopping here; nothing was changed in AWS.');
     lines.push(`Console:      ${plan.consoleUrl}`);
@@ -59974,6 +60319,7 @@ function describePlan(plan) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
+
 
 
 
@@ -59991,7 +60337,8 @@ function setActionOutputs(plan, outcome) {
         'environment-id': plan.environmentId,
         health: (outcome.environment ?? plan.current).health,
         'bundle-sha256': plan.bundle?.sha256,
-        deployed: outcome.deployed
+        deployed: outcome.deployed,
+        'versions-deleted': plan.retention?.deleted.length ?? 0
     });
 }
 const HEADLINE = {
@@ -60025,6 +60372,18 @@ function summary(plan, outcome) {
                     : `${outcome.uploadedBytes} bytes`
         ],
         ['Configuration', plan.configuration ? describeApplied(plan, outcome) : undefined],
+        ['Promoted from', plan.promotedFrom?.name],
+        ['Application versions', plan.retention?.usage ? describeUsage(plan.retention.usage) : undefined],
+        [
+            'Versions deleted',
+            plan.retention?.keep === undefined
+                ? undefined
+                : plan.retention.deleted.length > 0
+                    ? `${plan.retention.deleted.length}: ${plan.retention.deleted.join(', ')}`
+                    : outcome.result === 'dry-run'
+                        ? `none (would delete ${plan.retention.toDelete.length})`
+                        : 'none'
+        ],
         ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
     ]));
     if (plan.configuration && plan.configuration.changes.length > 0) {
@@ -60148,11 +60507,121 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
+
+
+const promote_GONE = new Set(['Terminated', 'Terminating']);
+/** Green passes Green; Yellow passes Yellow and Green. Pure. */
+function healthyEnough(health, required) {
+    return health === 'Green' || (required === 'Yellow' && health === 'Yellow');
+}
+/** Why the source environment cannot be promoted from, or undefined when it can. Pure. */
+function promotionProblem(source, required) {
+    const name = `Environment "${source.name}"`;
+    if (source.status !== 'Ready') {
+        return `${name} is ${source.status}, not Ready: what it runs is not settled. Promote once its update is over (and healthy).`;
+    }
+    if (!source.versionLabel)
+        return `${name} runs no application version: there is nothing to promote.`;
+    if (!healthyEnough(source.health, required)) {
+        const accepted = required === 'Green' ? 'Green' : 'Yellow or Green';
+        return `${name} runs ${source.versionLabel} with health ${source.health}, and required-health asks for ${accepted}: only a version that runs healthy is promoted. Fix ${source.name} first${required === 'Green' && source.health === 'Yellow' ? ', or set required-health: Yellow to accept Yellow' : ''}.`;
+    }
+    return undefined;
+}
+/** The version `from` runs, checked; a UserError naming `from-environment` otherwise. */
+async function findPromotion(beanstalk, ctx) {
+    const live = (await beanstalk.environments({ application: ctx.application })).filter(e => !promote_GONE.has(e.status));
+    const source = live.find(e => e.name === ctx.from);
+    if (!source) {
+        const names = live.map(e => e.name);
+        const closest = closestName(ctx.from, names);
+        throw new common_errors/* UserError */.yo(`No environment named "${ctx.from}" runs in application "${ctx.application}" in ${ctx.region} (names are case-sensitive), so there is nothing to promote from.${closest ? ` Did you mean "${closest}"? Set from-environment to "${closest}".` : ''} Environments of ${ctx.application}: ${listNames(names)}.`, { input: 'from-environment', title: 'Source environment not found' });
+    }
+    const problem = promotionProblem(source, ctx.requiredHealth);
+    if (problem) {
+        throw new common_errors/* UserError */.yo(`${problem} Nothing was changed.`, {
+            input: 'from-environment',
+            title: 'Source environment not promotable'
+        });
+    }
+    const label = source.versionLabel ?? '';
+    if (ctx.expectedLabel !== undefined && ctx.expectedLabel !== label) {
+        throw new common_errors/* UserError */.yo(`Environment "${source.name}" runs ${label} now, not ${ctx.expectedLabel} (version-label): the version to promote changed since this run was started (a newer deploy reached ${source.name}). Nothing was changed; start the promotion again for ${label}, or remove version-label to promote whatever ${source.name} runs.`, { input: 'version-label', title: 'Source environment runs another version' });
+    }
+    const version = await beanstalk.version(ctx.application, label);
+    if (!version) {
+        throw new common_errors/* UserError */.yo(`Environment "${source.name}" runs ${label}, but ${ctx.application} has no version with that label any more (deleted?): it cannot be deployed elsewhere. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version missing' });
+    }
+    if (/^failed$/i.test(version.status)) {
+        throw new common_errors/* UserError */.yo(`Version ${label} (run by ${source.name}) failed processing and cannot be deployed. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version failed' });
+    }
+    return { source, label, version };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/index.ts
+
+
+
+
+/**
+ * Versions over time, as deploy-beanstalk's main story calls them: read the quota and decide (before anything
+ * changes), make room at the cap (before CreateApplicationVersion), delete old versions after a successful
+ * deploy. See retention.ts (quota, pruning) and promote.ts (from-environment).
+ */
+
+
+/** The look-up and the retention plan, with the warnings for the plan. May throw at the cap (a UserError). */
+async function planVersions(beanstalk, inputs, ctx) {
+    const lookup = await lookUpVersions(beanstalk, inputs.application, inputs.retention.keep !== undefined);
+    const retention = planRetention(lookup, {
+        application: inputs.application,
+        region: inputs.region,
+        retention: inputs.retention,
+        ...ctx
+    });
+    if (retention.usage)
+        core/* info */.pq(`Application versions: ${describeUsage(retention.usage)}.`);
+    const warnings = retention.problems.map(problem => `Application versions: could not read ${problem}. The deploy goes on; see docs/iam/deploy-policy.json for the permissions.`);
+    const warning = quotaWarning(retention, inputs.application);
+    if (warning)
+        warnings.push(warning);
+    return { retention, warnings };
+}
+const context = (plan, retention, afterUpdate) => ({
+    application: plan.application,
+    plan: retention,
+    label: plan.label,
+    previousLabel: plan.previousLabel,
+    environmentId: afterUpdate ? plan.environmentId : undefined
+});
+/** At the cap with keep-versions: delete the planned versions before the new one is created. */
+async function makeRoom(plan, beanstalk) {
+    const retention = plan.retention;
+    if (!retention?.pruneFirst || plan.mode !== 'new-version')
+        return;
+    await phase(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
+}
+/** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
+async function pruneAfterDeploy(plan, beanstalk) {
+    const retention = plan.retention;
+    if (retention?.keep === undefined)
+        return;
+    try {
+        await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
+    }
+    catch (error) {
+        // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
+        core/* warning */.$e(`Old versions were not deleted: ${(0,common_errors/* describeError */.Uc)(error)}`);
+    }
+}
+
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/version.ts
+
 
 
 
@@ -60270,7 +60739,11 @@ async function createVersion(beanstalk, plan, bucket) {
     }
     catch (error) {
         if ((0,common_errors/* isAwsError */.m_)(error, 'TooManyApplicationVersionsException')) {
-            throw new common_errors/* UserError */.yo(`${error.message} Delete old versions of ${plan.application} (or set a version lifecycle policy in the Beanstalk console) and run again.`, { title: 'Too many application versions', cause: error });
+            throw tooManyVersionsError(error, {
+                application: plan.application,
+                region: plan.region,
+                retention: plan.retention
+            });
         }
         if (!(0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') || !/already exists/i.test(error.message))
             throw error;
@@ -60347,6 +60820,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
 
 
 
+
 /** inputs → look-up → bundle → plan → upload → version → deploy → follow (→ rollback) → report. */
 async function run(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
@@ -60383,6 +60857,8 @@ async function run(deps = {}) {
                 uploadedBytes: 0
             }
             : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started);
+        if (outcome.deployed)
+            await pruneAfterDeploy(plan, gatewayFor(plan.region));
         await report(plan, outcome);
     }
     finally {
@@ -60401,9 +60877,19 @@ async function main_decide(inputs, ctx, keep) {
         const warning = platformWarning(environment);
         if (warning)
             warnings.push(warning);
-        const existing = inputs.versionLabel
-            ? await beanstalk.version(inputs.application, inputs.versionLabel)
+        const promotion = inputs.fromEnvironment
+            ? await findPromotion(beanstalk, {
+                application: inputs.application,
+                region: inputs.region,
+                from: inputs.fromEnvironment,
+                requiredHealth: inputs.requiredHealth,
+                expectedLabel: inputs.versionLabel
+            })
             : undefined;
+        if (promotion)
+            core/* info */.pq(`Promoting ${promotion.label} from ${promotion.source.name} (${promotion.source.status}, health ${promotion.source.health}).`);
+        const existing = promotion?.version ??
+            (inputs.versionLabel ? await beanstalk.version(inputs.application, inputs.versionLabel) : undefined);
         if (existing)
             core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
         else if (inputs.requireExistingVersion)
@@ -60411,7 +60897,7 @@ async function main_decide(inputs, ctx, keep) {
         const configuration = await lookUpConfiguration(beanstalk, inputs.application, environment, inputs.region, inputs.configuration);
         if (configuration)
             warnings.push(...configuration.warnings);
-        return { environment, existing, configuration };
+        return { environment, existing, configuration, promotion };
     });
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
     let prepared;
@@ -60420,12 +60906,19 @@ async function main_decide(inputs, ctx, keep) {
         prepared = await phase('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir));
         keep(prepared);
     }
-    const label = inputs.versionLabel ?? defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '');
+    const label = inputs.versionLabel ??
+        found.promotion?.label ??
+        defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '');
     const existing = found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label));
     if (existing && prepared) {
         await checkExistingVersion(await ctx.storageFor(inputs.region), existing, prepared, inputs.source.kind === 'bundle' ? 'bundle' : 'image');
     }
     const description = inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace));
+    const versions = await planVersions(beanstalk, inputs, {
+        label,
+        previousLabel: found.environment.versionLabel,
+        createsVersion: existing === undefined
+    });
     return makePlan({
         inputs,
         environment: found.environment,
@@ -60433,8 +60926,10 @@ async function main_decide(inputs, ctx, keep) {
         description,
         bundle: prepared,
         existing,
-        warnings,
-        configuration: found.configuration
+        configuration: found.configuration,
+        warnings: [...warnings, ...versions.warnings],
+        retention: versions.retention,
+        promotedFrom: found.promotion?.source
     });
 }
 /** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
@@ -60446,6 +60941,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started) {
     const clock = deadline.clock;
     let uploadedBytes = 0;
     if (plan.mode === 'new-version') {
+        await makeRoom(plan, beanstalk);
         const since = new Date(clock.now());
         const bucket = await phase('Upload the bundle', async () => {
             const bucket = await resolveBucket(beanstalk, plan);

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { UserError, inputError } from '../common/errors.js'
 import { parseBoolean, parseList, parseTimeout, readRaw, resolveRegion } from '../common/inputs.js'
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
+import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -16,7 +17,8 @@ export const DEFAULTS = {
   'required-health': 'Green',
   'rollback-on-failure': 'false',
   'dry-run': 'false',
-  'require-existing-version': 'false'
+  'require-existing-version': 'false',
+  'delete-source-bundles': 'true'
 } as const
 
 export const INPUT_NAMES = [
@@ -39,7 +41,10 @@ export const INPUT_NAMES = [
   'environment-variables',
   'environment-secrets',
   'remove-environment-variables',
-  'option-settings'
+  'option-settings',
+  'keep-versions',
+  'delete-source-bundles',
+  'from-environment'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -79,6 +84,10 @@ export interface Inputs {
   dryRun: boolean
   /** environment-variables, environment-secrets, remove-environment-variables, option-settings. */
   configuration: ConfigurationInputs
+  /** `keep-versions`, `delete-source-bundles` (versions/). */
+  retention: RetentionInputs
+  /** `from-environment`: promote what that environment runs (versions/promote.ts). */
+  fromEnvironment?: string
 }
 
 export const MAX_DESCRIPTION = 200
@@ -216,6 +225,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const application = parseApplicationName(raw['application-name'])
   const environment = parseEnvironmentName(raw['environment-name'])
   const region = resolveRegion(raw.region, env)
+  const fromEnvironment = parseFromEnvironment(raw)
   const source = parseSource(raw)
   const versionLabel = parseVersionLabel(raw['version-label'])
   const description =
@@ -235,7 +245,9 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     requiredHealth: parseRequiredHealth(raw['required-health']),
     rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
     dryRun: parseBoolean('dry-run', raw['dry-run'], false),
-    configuration: parseConfigurationInputs(raw)
+    configuration: parseConfigurationInputs(raw),
+    retention: parseRetention(raw),
+    fromEnvironment
   }
 }
 

@@ -15,6 +15,7 @@ import { checkApplication, findEnvironment, platformWarning, type GatewayFor } f
 import { describePlan, makePlan, type Plan } from './plan.js'
 import { report, type Outcome } from './report.js'
 import { rollBack } from './rollback.js'
+import { findPromotion, makeRoom, planVersions, pruneAfterDeploy } from './versions/index.js'
 import {
   checkExistingVersion,
   createVersion,
@@ -72,6 +73,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
           uploadedBytes: 0
         }
       : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started)
+    if (outcome.deployed) await pruneAfterDeploy(plan, gatewayFor(plan.region))
     await report(plan, outcome)
   } finally {
     if (bundle?.temporary) await rm(bundle.path, { force: true })
@@ -106,9 +108,22 @@ async function decide(
       )
       const warning = platformWarning(environment)
       if (warning) warnings.push(warning)
-      const existing = inputs.versionLabel
-        ? await beanstalk.version(inputs.application, inputs.versionLabel)
+      const promotion = inputs.fromEnvironment
+        ? await findPromotion(beanstalk, {
+            application: inputs.application,
+            region: inputs.region,
+            from: inputs.fromEnvironment,
+            requiredHealth: inputs.requiredHealth,
+            expectedLabel: inputs.versionLabel
+          })
         : undefined
+      if (promotion)
+        core.info(
+          `Promoting ${promotion.label} from ${promotion.source.name} (${promotion.source.status}, health ${promotion.source.health}).`
+        )
+      const existing =
+        promotion?.version ??
+        (inputs.versionLabel ? await beanstalk.version(inputs.application, inputs.versionLabel) : undefined)
       if (existing) core.info(`Version ${existing.label} exists (${existing.status}).`)
       else if (inputs.requireExistingVersion) throw noSuchVersion(inputs)
       const configuration = await lookUpConfiguration(
@@ -119,7 +134,7 @@ async function decide(
         inputs.configuration
       )
       if (configuration) warnings.push(...configuration.warnings)
-      return { environment, existing, configuration }
+      return { environment, existing, configuration, promotion }
     }
   )
   const redeployOnly =
@@ -130,7 +145,10 @@ async function decide(
     prepared = await phase('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir))
     keep(prepared)
   }
-  const label = inputs.versionLabel ?? defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '')
+  const label =
+    inputs.versionLabel ??
+    found.promotion?.label ??
+    defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '')
   const existing =
     found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label))
   if (existing && prepared) {
@@ -143,6 +161,11 @@ async function decide(
   }
   const description =
     inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace))
+  const versions = await planVersions(beanstalk, inputs, {
+    label,
+    previousLabel: found.environment.versionLabel,
+    createsVersion: existing === undefined
+  })
   return makePlan({
     inputs,
     environment: found.environment,
@@ -150,8 +173,10 @@ async function decide(
     description,
     bundle: prepared,
     existing,
-    warnings,
-    configuration: found.configuration
+    configuration: found.configuration,
+    warnings: [...warnings, ...versions.warnings],
+    retention: versions.retention,
+    promotedFrom: found.promotion?.source
   })
 }
 
@@ -174,6 +199,7 @@ async function carryOut(
   const clock = deadline.clock
   let uploadedBytes = 0
   if (plan.mode === 'new-version') {
+    await makeRoom(plan, beanstalk)
     const since = new Date(clock.now())
     const bucket = await phase('Upload the bundle', async () => {
       const bucket = await resolveBucket(beanstalk, plan)

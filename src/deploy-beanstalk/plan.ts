@@ -4,6 +4,7 @@ import type { EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
 import { describeConfiguration, type ConfigurationPlan } from './configuration/diff.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
+import { describeRetention, type RetentionPlan } from './versions/retention.js'
 
 /**
  * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
@@ -38,6 +39,10 @@ export interface Plan {
   warnings: string[]
   /** The configuration change (names only ever shown), when any configuration input was set. */
   configuration?: ConfigurationPlan
+  /** Quota, usage and what keep-versions deletes (versions/retention.ts). */
+  retention?: RetentionPlan
+  /** from-environment: the environment whose running version is deployed. */
+  promotedFrom?: EnvironmentInfo
 }
 
 /** `<application>/<label>.zip`. */
@@ -55,6 +60,8 @@ export interface PlanFacts {
   existing?: VersionInfo
   warnings?: string[]
   configuration?: ConfigurationPlan
+  retention?: RetentionPlan
+  promotedFrom?: EnvironmentInfo
 }
 
 export function makePlan(facts: PlanFacts): Plan {
@@ -83,7 +90,9 @@ export function makePlan(facts: PlanFacts): Plan {
     dryRun: inputs.dryRun,
     consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
     warnings: facts.warnings ?? [],
-    configuration: facts.configuration
+    configuration: facts.configuration,
+    retention: facts.retention,
+    promotedFrom: facts.promotedFrom
   }
 }
 
@@ -95,6 +104,11 @@ export function describePlan(plan: Plan): string[] {
     `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
     `Description:  ${plan.description}`
   ]
+  if (plan.promotedFrom) {
+    lines.push(
+      `Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`
+    )
+  }
   if (plan.bundle && plan.mode === 'new-version') {
     lines.push(`Bundle:       ${formatBytes(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`)
   }
@@ -138,6 +152,7 @@ export function describePlan(plan: Plan): string[] {
     )
   }
   lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`)
+  if (plan.retention) lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun))
   if (plan.dryRun) lines.push('Dry run: stopping here; nothing was changed in AWS.')
   lines.push(`Console:      ${plan.consoleUrl}`)
   return lines

@@ -4,6 +4,7 @@ import type { EnvironmentInfo } from './aws/beanstalk.js'
 import { configurationTable, countChanges } from './configuration/diff.js'
 import { formatEvent, type BeanstalkEvent } from './follow/events.js'
 import type { Plan } from './plan.js'
+import { describeUsage } from './versions/retention.js'
 
 /** How the run ended, told once: the outputs and the job summary, whatever happened. */
 
@@ -42,7 +43,8 @@ export function setActionOutputs(plan: Plan, outcome: Outcome): void {
     'environment-id': plan.environmentId,
     health: (outcome.environment ?? plan.current).health,
     'bundle-sha256': plan.bundle?.sha256,
-    deployed: outcome.deployed
+    deployed: outcome.deployed,
+    'versions-deleted': plan.retention?.deleted.length ?? 0
   })
 }
 
@@ -80,6 +82,18 @@ export function summary(plan: Plan, outcome: Outcome): void {
             : `${outcome.uploadedBytes} bytes`
       ],
       ['Configuration', plan.configuration ? describeApplied(plan, outcome) : undefined],
+      ['Promoted from', plan.promotedFrom?.name],
+      ['Application versions', plan.retention?.usage ? describeUsage(plan.retention.usage) : undefined],
+      [
+        'Versions deleted',
+        plan.retention?.keep === undefined
+          ? undefined
+          : plan.retention.deleted.length > 0
+            ? `${plan.retention.deleted.length}: ${plan.retention.deleted.join(', ')}`
+            : outcome.result === 'dry-run'
+              ? `none (would delete ${plan.retention.toDelete.length})`
+              : 'none'
+      ],
       ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
     ])
   )

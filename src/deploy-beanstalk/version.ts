@@ -12,6 +12,7 @@ import { eventLevel, formatEvent } from './follow/events.js'
 import { Poller } from './follow/poll.js'
 import { truncateDescription } from './inputs.js'
 import type { Plan } from './plan.js'
+import { tooManyVersionsError } from './versions/retention.js'
 
 /**
  * The application version: its label and description, what to do when the label exists, the upload of its
@@ -145,10 +146,11 @@ export async function createVersion(
     })
   } catch (error) {
     if (isAwsError(error, 'TooManyApplicationVersionsException')) {
-      throw new UserError(
-        `${(error as Error).message} Delete old versions of ${plan.application} (or set a version lifecycle policy in the Beanstalk console) and run again.`,
-        { title: 'Too many application versions', cause: error }
-      )
+      throw tooManyVersionsError(error, {
+        application: plan.application,
+        region: plan.region,
+        retention: plan.retention
+      })
     }
     if (!isAwsError(error, 'InvalidParameterValue') || !/already exists/i.test((error as Error).message))
       throw error

@@ -36,7 +36,8 @@ export const BEANSTALK_OPERATIONS = [
   'DescribeEnvironmentHealth',
   'AbortEnvironmentUpdate',
   'DeleteApplicationVersion',
-  'DescribeConfigurationSettings'
+  'DescribeConfigurationSettings',
+  'DescribeAccountAttributes'
 ] as const
 
 export type Params = Record<string, string>
@@ -468,10 +469,12 @@ export class Beanstalk {
         this.abortEnvironmentUpdate(p, region, requestId)
         return undefined
       case 'DeleteApplicationVersion':
-        this.deleteApplicationVersion(p, region)
+        await this.deleteApplicationVersion(p, region)
         return undefined
       case 'DescribeConfigurationSettings':
         return this.describeConfigurationSettings(p, region)
+      case 'DescribeAccountAttributes':
+        return this.describeAccountAttributes()
       default:
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
@@ -586,7 +589,7 @@ export class Beanstalk {
     if (this.versions.some(v => v.region === region && v.app === appName && v.label === label)) {
       throw invalid(`Application Version ${label} already exists.`)
     }
-    if (this.versions.length >= this.maxVersions) {
+    if (this.versions.filter(v => v.region === region).length >= this.maxVersions) {
       throw new AwsError(
         'TooManyApplicationVersionsException',
         `You cannot have more than ${this.maxVersions} Application Versions. Either remove some Application Versions or request a limit increase.`
@@ -893,7 +896,32 @@ export class Beanstalk {
     })
   }
 
-  private deleteApplicationVersion(p: Params, region: string): void {
+  /**
+   * The quotas of the account (per region): ApplicationVersionQuota is `maxApplicationVersions`; the others are
+   * AWS's documented defaults.
+   */
+  private describeAccountAttributes(): XmlNode {
+    return {
+      ResourceQuotas: {
+        ApplicationQuota: { Maximum: 75 },
+        ApplicationVersionQuota: { Maximum: this.maxVersions },
+        EnvironmentQuota: { Maximum: 200 },
+        ConfigurationTemplateQuota: { Maximum: 2000 },
+        CustomPlatformQuota: { Maximum: 50 }
+      }
+    }
+  }
+
+  /**
+   * Refuses a version that an environment runs or is deploying (as Beanstalk does). DeleteSourceBundle=true also
+   * deletes its S3 object (a missing object is no error, as in S3); when that fails the version is still gone
+   * and the answer is SourceBundleDeletionFailure, as AWS documents.
+   */
+  private async deleteApplicationVersion(p: Params, region: string): Promise<void> {
+    if (!p.ApplicationName)
+      throw new AwsError('MissingParameter', 'The request must contain the parameter ApplicationName.')
+    if (!p.VersionLabel)
+      throw new AwsError('MissingParameter', 'The request must contain the parameter VersionLabel.')
     const app = this.apps.find(a => a.region === region && a.name === p.ApplicationName)
     if (!app) throw invalid(`No Application named '${p.ApplicationName ?? ''}' found.`)
     const index = this.versions.findIndex(
@@ -912,6 +940,15 @@ export class Beanstalk {
         `Unable to delete application version ${p.VersionLabel} because it is being used by environment(s): ${deployedTo.map(e => e.name).join(', ')}.`
       )
     }
-    this.versions.splice(index, 1)
+    const [deleted] = this.versions.splice(index, 1)
+    if (p.DeleteSourceBundle === 'true' && deleted.sourceBundle) {
+      const { bucket, key } = deleted.sourceBundle
+      if (!(await this.s3.deleteObject(bucket, key))) {
+        throw new AwsError(
+          'SourceBundleDeletionFailure',
+          `Unable to delete the Amazon S3 source bundle associated with the application version (Bucket: ${bucket}  Key: ${key}). The application version was deleted successfully.`
+        )
+      }
+    }
   }
 }

@@ -23,6 +23,8 @@ export interface S3Service {
   ensureBucket(name: string): Promise<void>
   /** The whole object, or undefined when there is no such bucket/key. */
   readObject(bucket: string, key: string): Promise<Buffer | undefined>
+  /** Deletes the object (a missing key is fine, as in S3); false when there is no such bucket. */
+  deleteObject(bucket: string, key: string): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -150,6 +152,11 @@ export async function startS3(
       const chunks: Buffer[] = []
       for await (const chunk of object.content) chunks.push(chunk as Buffer)
       return Buffer.concat(chunks)
+    },
+    async deleteObject(bucket, key) {
+      if (!(await s3rver.store.getBucket(bucket))) return false
+      if (await s3rver.store.existsObject(bucket, key)) await s3rver.store.deleteObject(bucket, key)
+      return true
     },
     async close() {
       server.closeAllConnections()

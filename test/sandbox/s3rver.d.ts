@@ -15,6 +15,7 @@ declare module 's3rver' {
     putBucket(bucket: string): Promise<unknown>
     getObject(bucket: string, key: string): Promise<S3rverObject | null>
     existsObject(bucket: string, key: string): Promise<boolean>
+    deleteObject(bucket: string, key: string): Promise<unknown>
   }
   interface S3rverOptions {
     directory: string

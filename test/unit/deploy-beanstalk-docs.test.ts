@@ -28,7 +28,10 @@ describe('action.yml matches the contract and the code', () => {
       'environment-variables',
       'environment-secrets',
       'remove-environment-variables',
-      'option-settings'
+      'option-settings',
+      'keep-versions',
+      'delete-source-bundles',
+      'from-environment'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
@@ -38,7 +41,8 @@ describe('action.yml matches the contract and the code', () => {
       'environment-id',
       'health',
       'bundle-sha256',
-      'deployed'
+      'deployed',
+      'versions-deleted'
     ])
   })
   it('declares the same defaults as the code (compose-file documented, applied in code)', () => {

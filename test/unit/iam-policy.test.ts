@@ -113,6 +113,10 @@ function awsCalls(): Call[] {
       // and AbortMultipartUpload when it fails.
       calls.push({ file, what: 'Upload', actions: ['s3:PutObject', 's3:AbortMultipartUpload'] })
     }
+    if (/\bDeleteSourceBundle\s*:/.test(source)) {
+      // DeleteApplicationVersion with DeleteSourceBundle: Beanstalk deletes the S3 object as the caller.
+      calls.push({ file, what: 'DeleteSourceBundle', actions: ['s3:DeleteObject'] })
+    }
   }
   return calls
 }
@@ -217,11 +221,14 @@ describe('the IAM policies in docs/iam', () => {
         'elasticbeanstalk:CreateApplicationVersion',
         'elasticbeanstalk:CreateStorageLocation',
         'elasticbeanstalk:DescribeConfigurationSettings',
+        'elasticbeanstalk:DeleteApplicationVersion',
+        'elasticbeanstalk:DescribeAccountAttributes',
         'elasticbeanstalk:DescribeEnvironments',
         'elasticbeanstalk:UpdateEnvironment',
         's3:GetObject',
         's3:PutObject',
-        's3:AbortMultipartUpload'
+        's3:AbortMultipartUpload',
+        's3:DeleteObject'
       ])
     )
     // The workflows' own aws CLI calls: only the check job's read of the deploy role's trust policy (the
@@ -324,9 +331,19 @@ describe('the IAM policies in docs/iam', () => {
     expect(resourcesOf('cloudfront:CreateInvalidation')).toEqual([
       'arn:aws:cloudfront::123456789012:distribution/E2ABCDEF123456'
     ])
+    // keep-versions: only this application's versions, and only its bundles (the <application>/ prefix)
+    expect(resourcesOf('elasticbeanstalk:DeleteApplicationVersion')).toEqual([
+      'arn:aws:elasticbeanstalk:eu-central-1:123456789012:applicationversion/BrillianCRM/*'
+    ])
+    expect(resourcesOf('s3:DeleteObject')).toEqual([
+      'arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/BrillianCRM/*'
+    ])
+    expect(resourcesOf('elasticbeanstalk:DescribeAccountAttributes')).toEqual(['*'])
     // An action the actions do not need is not allowed.
     expect(allowedBy('deploy', 'elasticbeanstalk:TerminateEnvironment')).toEqual([])
-    expect(allowedBy('deploy', 's3:DeleteObject')).toEqual([])
+    expect(allowedBy('deploy', 'elasticbeanstalk:DeleteApplication')).toEqual([])
+    expect(allowedBy('deploy', 's3:DeleteBucket')).toEqual([])
+    expect(allowedBy('deploy', 's3:DeleteObjectVersion')).toEqual([])
   })
 })
 

@@ -1,6 +1,8 @@
 import {
   CreateApplicationVersionCommand,
   CreateStorageLocationCommand,
+  DeleteApplicationVersionCommand,
+  DescribeAccountAttributesCommand,
   DescribeApplicationsCommand,
   DescribeApplicationVersionsCommand,
   DescribeConfigurationSettingsCommand,
@@ -41,6 +43,9 @@ export interface VersionInfo {
   description?: string
   bucket?: string
   key?: string
+  /** Set by listVersions. */
+  application?: string
+  created?: Date
 }
 
 export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo {
@@ -248,5 +253,54 @@ export class BeanstalkGateway {
         value: o.Value ?? '',
         resourceName: o.ResourceName || undefined
       }))
+  }
+
+  // ---- versions over time (see ../versions/) --------------------------------------------------------------
+
+  /** ApplicationVersionQuota.Maximum of the account in this region (DescribeAccountAttributes). */
+  async versionQuota(): Promise<number | undefined> {
+    this.note()
+    const out = await this.client.send(new DescribeAccountAttributesCommand({}))
+    return out.ResourceQuotas?.ApplicationVersionQuota?.Maximum
+  }
+
+  /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
+  async listVersions(application?: string): Promise<VersionInfo[]> {
+    const found: VersionInfo[] = []
+    let token: string | undefined
+    do {
+      this.note()
+      const out = await this.client.send(
+        new DescribeApplicationVersionsCommand({
+          ApplicationName: application,
+          MaxRecords: 1000,
+          NextToken: token
+        })
+      )
+      for (const v of out.ApplicationVersions ?? []) {
+        found.push({
+          label: v.VersionLabel ?? '',
+          application: v.ApplicationName,
+          status: v.Status ?? 'Unprocessed',
+          description: v.Description,
+          bucket: v.SourceBundle?.S3Bucket,
+          key: v.SourceBundle?.S3Key,
+          created: v.DateCreated
+        })
+      }
+      token = out.NextToken
+    } while (token)
+    return found
+  }
+
+  async deleteVersion(application: string, label: string, deleteSourceBundle: boolean): Promise<void> {
+    this.note()
+    await this.client.send(
+      new DeleteApplicationVersionCommand({
+        ApplicationName: application,
+        VersionLabel: label,
+        DeleteSourceBundle: deleteSourceBundle
+      })
+    )
   }
 }

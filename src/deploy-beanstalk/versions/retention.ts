@@ -1,0 +1,349 @@
+import * as core from '@actions/core'
+import { UserError, awsErrorInfo, describeError, isAwsError } from '../../common/errors.js'
+import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from '../aws/beanstalk.js'
+import type { RetentionInputs } from './inputs.js'
+
+/**
+ * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
+ * 1,000 by default, all applications together). The look-up reads the quota and the usage (read-only); the
+ * plan (pure) says what `keep-versions` deletes and whether the cap must be made room under first; the
+ * deletions are carried out after a successful deploy (or before CreateApplicationVersion at the cap), each
+ * one logged, a failure only a warning.
+ */
+
+/** From this share of the quota used on, the plan warns. */
+export const WARN_AT = 0.8
+
+const GONE = new Set(['Terminated', 'Terminating'])
+
+export interface QuotaUsage {
+  region: string
+  /** ApplicationVersionQuota.Maximum; undefined when it could not be read. */
+  quota?: number
+  /** Versions in the region, all applications. */
+  used: number
+  /** Versions per application, most first. */
+  byApplication: Array<[string, number]>
+}
+
+/** What the read-only look-up found; a part that could not be read is undefined, with the reason. */
+export interface VersionsLookup {
+  quota?: number
+  /** Every version in the region (all applications). */
+  versions?: VersionInfo[]
+  /** The live environments of the application. */
+  environments?: EnvironmentInfo[]
+  problems: string[]
+}
+
+export interface RetentionPlan extends RetentionInputs {
+  usage?: QuotaUsage
+  /** This application's versions before the deploy. */
+  applicationVersions: number
+  /** Oldest first: what keep-versions deletes (after a successful deploy, or first at the cap). */
+  toDelete: VersionInfo[]
+  /** Versions beyond the newest `keep` that stay, and why. */
+  protected: Array<{ label: string; reason: string }>
+  /** The quota is reached: delete before CreateApplicationVersion. */
+  pruneFirst: boolean
+  /** Labels deleted so far, filled in while the plan is carried out (the output `versions-deleted`). */
+  deleted: string[]
+  /** Parts of the look-up that failed (the deploy goes on; nothing is deleted without the listing). */
+  problems: string[]
+}
+
+/** Quota, versions and environments in parallel; each failure is recorded, never thrown (awareness only). */
+export async function lookUpVersions(
+  beanstalk: BeanstalkGateway,
+  application: string,
+  needEnvironments: boolean
+): Promise<VersionsLookup> {
+  const problems: string[] = []
+  const guard = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn()
+    } catch (error) {
+      problems.push(`${what}: ${describeError(error)}`)
+      return undefined
+    }
+  }
+  const [quota, versions, environments] = await Promise.all([
+    guard('DescribeAccountAttributes (the quota)', () => beanstalk.versionQuota()),
+    guard('DescribeApplicationVersions (the versions)', () => beanstalk.listVersions()),
+    needEnvironments
+      ? guard(`DescribeEnvironments (what the environments of ${application} run)`, async () =>
+          (await beanstalk.environments({ application })).filter(e => !GONE.has(e.status))
+        )
+      : Promise.resolve(undefined)
+  ])
+  return { quota, versions, environments, problems }
+}
+
+export function quotaUsage(region: string, quota: number | undefined, versions: VersionInfo[]): QuotaUsage {
+  const counts = new Map<string, number>()
+  for (const v of versions) counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1)
+  const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  return { region, quota, used: versions.length, byApplication }
+}
+
+const percent = (usage: QuotaUsage) =>
+  usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined
+
+export function describeUsage(usage: QuotaUsage): string {
+  const holders = usage.byApplication
+    .slice(0, 6)
+    .map(([app, n]) => `${app} ${n}`)
+    .join(', ')
+  const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : ''
+  const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`
+  return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`
+}
+
+/**
+ * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
+ * newest), never a protected one. Versions without a date or still being processed are kept. Pure.
+ */
+export function chooseDeletions(
+  versions: VersionInfo[],
+  keep: number,
+  protect: ReadonlyMap<string, string>,
+  newLabel?: string
+): { toDelete: VersionInfo[]; kept: Array<{ label: string; reason: string }> } {
+  const withNew = newLabel !== undefined && !versions.some(v => v.label === newLabel)
+  const dated = versions.filter(v => v.created !== undefined)
+  const newestFirst = [...dated].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0))
+  const beyond = newestFirst.slice(Math.max(0, keep - (withNew ? 1 : 0)))
+  const kept: Array<{ label: string; reason: string }> = []
+  const toDelete: VersionInfo[] = []
+  for (const v of beyond) {
+    const reason =
+      protect.get(v.label) ??
+      (/^(processing|building)$/i.test(v.status) ? 'still being processed' : undefined)
+    if (reason) kept.push({ label: v.label, reason })
+    else toDelete.push(v)
+  }
+  for (const v of versions.filter(v => v.created === undefined))
+    kept.push({ label: v.label, reason: 'its date is unknown' })
+  return { toDelete: toDelete.reverse(), kept }
+}
+
+/** The versions that must stay whatever keep-versions says, with the reason. */
+export function protectedVersions(ctx: {
+  environments: EnvironmentInfo[]
+  label: string
+  previousLabel?: string
+}): Map<string, string> {
+  const protect = new Map<string, string>()
+  for (const env of ctx.environments) {
+    if (env.versionLabel) {
+      const before = protect.get(env.versionLabel)
+      protect.set(env.versionLabel, before ? `${before}, ${env.name}` : `runs in ${env.name}`)
+    }
+  }
+  if (ctx.previousLabel) protect.set(ctx.previousLabel, 'the previous version, the rollback target')
+  protect.set(ctx.label, 'the version being deployed')
+  return protect
+}
+
+export interface RetentionContext {
+  application: string
+  region: string
+  label: string
+  previousLabel?: string
+  /** True when this run creates the version (the quota matters). */
+  createsVersion: boolean
+  retention: RetentionInputs
+}
+
+/**
+ * The retention plan from the look-up. At the cap without `keep-versions` (or with nothing it may delete), a
+ * new version cannot be created: that is an error now, before anything changes. Pure.
+ */
+export function planRetention(lookup: VersionsLookup, ctx: RetentionContext): RetentionPlan {
+  const usage = lookup.versions ? quotaUsage(ctx.region, lookup.quota, lookup.versions) : undefined
+  const mine = (lookup.versions ?? []).filter(v => v.application === ctx.application)
+  const problems = [...lookup.problems]
+  let toDelete: VersionInfo[] = []
+  let kept: Array<{ label: string; reason: string }> = []
+  if (ctx.retention.keep !== undefined && lookup.versions && lookup.environments) {
+    const protect = protectedVersions({ ...ctx, environments: lookup.environments })
+    // an environment in the middle of an update may be deploying any version: deleteVersions reads the
+    // environments again right before deleting, and deletes nothing while one is busy
+    ;({ toDelete, kept } = chooseDeletions(mine, ctx.retention.keep, protect, ctx.label))
+  } else if (ctx.retention.keep !== undefined) {
+    problems.push('nothing will be deleted: the versions or environments could not be listed')
+  }
+  const atCap =
+    ctx.createsVersion && usage?.quota !== undefined && usage.used >= usage.quota && lookup.versions
+  if (atCap && usage) {
+    if (ctx.retention.keep === undefined) {
+      throw new UserError(quotaReachedMessage(usage, ctx.application), {
+        input: 'keep-versions',
+        title: 'Too many application versions'
+      })
+    }
+    if (toDelete.length === 0) {
+      throw new UserError(
+        `${quotaReachedMessage(usage, ctx.application, ctx.retention.keep)} keep-versions: ${ctx.retention.keep} keeps every one of ${ctx.application}'s ${mine.length} versions (the newest ${ctx.retention.keep} and ${kept.length} that must stay: ${kept
+          .slice(0, 5)
+          .map(k => `${k.label} ${k.reason}`)
+          .join(
+            '; '
+          )}), so nothing can be deleted to make room. Lower keep-versions, or set keep-versions on the deploys of the applications that hold the most versions.`,
+        { input: 'keep-versions', title: 'Too many application versions' }
+      )
+    }
+  }
+  return {
+    ...ctx.retention,
+    usage,
+    applicationVersions: mine.length,
+    toDelete,
+    protected: kept,
+    pruneFirst: Boolean(atCap),
+    deleted: [],
+    problems
+  }
+}
+
+/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
+export function quotaReachedMessage(usage: QuotaUsage, application: string, keep?: number): string {
+  const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`
+  if (keep !== undefined) return head
+  return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`
+}
+
+/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
+export function tooManyVersionsError(
+  error: unknown,
+  ctx: { application: string; region: string; retention?: RetentionPlan }
+): UserError {
+  const usage = ctx.retention?.usage
+  const message = usage
+    ? quotaReachedMessage(
+        { ...usage, used: Math.max(usage.used, usage.quota ?? 0) },
+        ctx.application,
+        ctx.retention?.keep
+      )
+    : `Beanstalk refused a new version: ${awsErrorInfo(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`
+  const extra =
+    ctx.retention?.keep !== undefined
+      ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
+      : ''
+  return new UserError(message + extra, {
+    input: 'keep-versions',
+    title: 'Too many application versions',
+    cause: error
+  })
+}
+
+/** The plan's lines about versions over time. */
+export function describeRetention(plan: RetentionPlan, application: string, dryRun: boolean): string[] {
+  const lines: string[] = []
+  if (plan.usage) lines.push(`Versions:     ${describeUsage(plan.usage)}`)
+  else lines.push('Versions:     the quota and usage could not be read (see the warning)')
+  if (plan.keep === undefined) {
+    lines.push('Keep:         all versions (keep-versions is not set: nothing is deleted)')
+    return lines
+  }
+  const when = plan.pruneFirst
+    ? 'before the new version is created (the quota is reached), '
+    : 'after a successful deploy, '
+  const what = plan.toDelete.length
+    ? `${dryRun ? 'would delete' : 'deletes'} ${plan.toDelete.length} ${when}oldest first${plan.deleteSourceBundles ? ', with their S3 bundles' : ' (their S3 bundles stay)'}: ${plan.toDelete.map(v => v.label).join(', ')}`
+    : 'nothing to delete'
+  lines.push(
+    `Keep:         the newest ${plan.keep} of ${application}'s ${plan.applicationVersions} versions; ${what}`
+  )
+  if (plan.protected.length > 0) {
+    lines.push(`Never delete: ${plan.protected.map(p => `${p.label} (${p.reason})`).join(', ')}`)
+  }
+  return lines
+}
+
+/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
+export function quotaWarning(plan: RetentionPlan, application: string): string | undefined {
+  const usage = plan.usage
+  if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst) return undefined
+  const fix =
+    plan.keep === undefined
+      ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
+      : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`
+  return `Application versions: ${describeUsage(usage)}.${fix}`
+}
+
+/**
+ * Deletes the planned versions that are not in use now: the environments are read again first, and while another
+ * one is in the middle of an update (its target unknown) nothing is deleted. A failed deletion is a warning.
+ */
+export async function deleteVersions(
+  beanstalk: BeanstalkGateway,
+  ctx: {
+    application: string
+    plan: RetentionPlan
+    label: string
+    previousLabel?: string
+    /**
+     * After this run's update was accepted: the environment it deploys to, which may be busy (with our label,
+     * which is protected). Before it (at the cap), undefined: a busy target may be deploying anything.
+     */
+    environmentId?: string
+  }
+): Promise<void> {
+  const { plan } = ctx
+  const pending = plan.toDelete.filter(v => !plan.deleted.includes(v.label))
+  if (pending.length === 0) {
+    core.info(`Nothing to delete: ${ctx.application} keeps its newest ${plan.keep} versions.`)
+    return
+  }
+  let environments: EnvironmentInfo[]
+  try {
+    environments = (await beanstalk.environments({ application: ctx.application })).filter(
+      e => !GONE.has(e.status)
+    )
+  } catch (error) {
+    core.warning(
+      `Old versions were not deleted: the environments of ${ctx.application} could not be read (${describeError(error)}).`
+    )
+    return
+  }
+  const busy = environments.filter(
+    e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId)
+  )
+  if (busy.length > 0) {
+    core.warning(
+      `Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`
+    )
+    return
+  }
+  const protect = protectedVersions({ environments, label: ctx.label, previousLabel: ctx.previousLabel })
+  for (const version of pending) {
+    const reason = protect.get(version.label)
+    if (reason) {
+      core.info(`Version ${version.label} kept: it ${reason.replace(/^the /, 'is the ')} now.`)
+      continue
+    }
+    const bundle = version.bucket && version.key ? ` and s3://${version.bucket}/${version.key}` : ''
+    try {
+      await beanstalk.deleteVersion(ctx.application, version.label, plan.deleteSourceBundles)
+      plan.deleted.push(version.label)
+      core.info(
+        `Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${plan.deleteSourceBundles ? bundle : ''}.`
+      )
+    } catch (error) {
+      if (isAwsError(error, 'SourceBundleDeletionFailure', 'SourceBundleDeletionException')) {
+        plan.deleted.push(version.label)
+        core.warning(
+          `Version ${version.label} was deleted, but its bundle${bundle.replace(' and', '')} stayed in S3: ${describeError(error)} Allow s3:DeleteObject on the bucket's ${ctx.application}/ prefix (docs/iam/deploy-policy.json), or delete it by hand.`
+        )
+      } else if (
+        isAwsError(error, 'InvalidParameterValue') &&
+        /No Application Version named/i.test(awsErrorInfo(error)?.message ?? '')
+      ) {
+        core.info(`Version ${version.label} was already deleted.`)
+      } else {
+        core.warning(`Version ${version.label} was not deleted: ${describeError(error)}`)
+      }
+    }
+  }
+}
