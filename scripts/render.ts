@@ -73,7 +73,7 @@ export function renderSummary(markdown: string): string {
       }
       continue
     }
-    const heading = /^#+ (.*)$/.exec(line)
+    const heading = /^#+ (.*)$/.exec(line) ?? /^<h\d>(.*)<\/h\d>$/.exec(line.trim())
     if (heading) out.push('  ' + bold(heading[1]))
     else if (line.trim() !== '') out.push('  ' + line.replace(/<\/?(details|summary)>/g, '').trim())
   }
