@@ -13,7 +13,7 @@
  * Everything started is stopped, and the temporary folders removed, at the end, on Ctrl-C and on SIGTERM.
  *
  * Durations are the shortest that still tell each story (Beanstalk takes minutes, the demo a few seconds), and
- * the sandbox's clock moves with the actions' calls rather than on timers (see demoClock), so each story plays
+ * the sandbox's clock moves with the actions' calls rather than on timers (see scripts/sandbox-clock.ts), so each story plays
  * out the same way on a loaded machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -23,10 +23,11 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import yauzl from 'yauzl'
 import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
-import type { RequestLogEntry, Sandbox, SandboxScenario, UpdateScript } from '../test/sandbox/index.js'
+import type { Sandbox, SandboxScenario, UpdateScript } from '../test/sandbox/index.js'
 import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
 import type { Site } from '../test/stubs/site.js'
 import { bold, dim, green, red, renderLogLine, renderSummary, yellow } from './render.js'
+import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const APP = 'BrillianCRM'
@@ -34,7 +35,7 @@ const ENV = 'BrillianCRM-env'
 const TAG = 'sha-d3e0d3e'
 
 const INITIAL = 'v0-initial'
-/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see demoClock) */
+/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see scripts/sandbox-clock.ts) */
 const UPDATE_MS = 2000
 
 interface DemoScenario {
@@ -179,36 +180,6 @@ async function deployedCompose(sandbox: Sandbox, label: string): Promise<string 
       file.readEntry()
     })
   })
-}
-
-/**
- * The sandbox's clock, driven by what the actions do rather than by timers, so each story plays out the same
- * way whatever the machine's load:
- * - it stands still from the sandbox's start until its first call (deploy-beanstalk's look-up), so an
- *   environment busy with another deployment is still busy when the deploy step looks, and that other
- *   deployment then ends `busyForMs` later;
- * - each UpdateEnvironment moves it on by the update's duration, so Beanstalk's events keep their order and
- *   times, and the update is over when deploy-beanstalk first looks (no waiting for a poll 2 s later);
- * - `catchUp()` (after the deploy step) brings it back to real time if it is behind, so CloudFront's dates
- *   are never in the past for invalidate-cloudfront.
- */
-function demoClock(updateMs: number): {
-  now: () => number
-  onRequest: (entry: RequestLogEntry) => void
-  catchUp: () => void
-} {
-  const createdAt = Date.now()
-  let offset: number | undefined
-  return {
-    now: () => (offset === undefined ? createdAt : Date.now() + offset),
-    onRequest: entry => {
-      offset ??= createdAt - Date.now()
-      if (entry.operation === 'UpdateEnvironment' && entry.status === 200) offset += updateMs
-    },
-    catchUp: () => {
-      offset = Math.max(offset ?? 0, 0)
-    }
-  }
 }
 
 /** The demo app behind CloudFront: its home page names the version the environment runs. */
@@ -399,7 +370,7 @@ async function main(): Promise<number> {
   started.ghcr = await startGhcrStub({
     packages: [{ owner: 'imbit', name: 'demo-app', visibility: demo.visibility, tags: ['latest', TAG] }]
   })
-  const clock = demoClock(demo.update.durationMs)
+  const clock = actionDrivenClock(demo.update.durationMs)
   started.sandbox = await startSandbox(sandboxScenario(demo, started.site), {
     silent: true,
     now: clock.now,
