@@ -42,9 +42,11 @@ export function renderSummary(markdown: string): string {
   const out: string[] = []
   const lines = markdown.split('\n')
   const links = (text: string) =>
-    text.replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_, label: string, url: string) =>
-      label === url ? url : `${label} <${url}>`
-    )
+    text
+      .replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_, label: string, url: string) =>
+        label === url ? url : `${label} <${url}>`
+      )
+      .replace(/\*\*([^*]+)\*\*/g, (_, strong: string) => bold(strong))
   for (let i = 0; i < lines.length; i++) {
     const line = links(lines[i])
     if (line.startsWith('```')) continue
