@@ -83,7 +83,7 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
   },
   'failed-check': {
     description:
-      'Beanstalk says Green but the site answers 500: the check fails with its evidence, the previous version is redeployed (exit 1)',
+      'Green, but the site answers 500: the check fails with its evidence, the previous version is redeployed (exit 1)',
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'healthy' },
     rollbackOnFailure: true,
@@ -515,7 +515,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
-    console.error(`\n${signal}: stopping the demo, the sandbox and the stand-in…`)
+    console.error(`\n${signal}: stopping the demo, the sandbox and the stand-ins…`)
     void stopAll().then(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   })
 }

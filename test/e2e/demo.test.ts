@@ -173,7 +173,7 @@ describe('npm run demo', () => {
     expect(await leftovers(wrong, [])).toEqual({ listening: [], files: [] })
   }, 20_000)
 
-  it('SIGTERM to npm in the middle: the bundle, the sandbox and the stand-in stop, the folders go', async () => {
+  it('SIGTERM to npm in the middle: the bundle, the sandbox and the stand-ins stop, the folders go', async () => {
     const run = npmRun('demo', ['--scenario', 'rollback'])
     await run.waitFor(/Follow the update of BrillianCRM-env/, 25_000)
     const ports = printedPorts(run.output())
@@ -181,7 +181,7 @@ describe('npm run demo', () => {
     run.child.kill('SIGTERM')
     await run.exited
     expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
-    expect(run.output()).toContain('SIGTERM: stopping the demo, the sandbox and the stand-in')
+    expect(run.output()).toContain('SIGTERM: stopping the demo, the sandbox and the stand-ins…')
   }, 45_000)
 
   it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it): everything stops, the folders go', async () => {
@@ -192,6 +192,6 @@ describe('npm run demo', () => {
     process.kill(-run.child.pid!, 'SIGINT')
     await run.exited
     expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
-    expect(run.output()).toContain('SIGINT: stopping the demo, the sandbox and the stand-in')
+    expect(run.output()).toContain('SIGINT: stopping the demo, the sandbox and the stand-ins…')
   }, 45_000)
 })
