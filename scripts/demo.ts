@@ -42,7 +42,7 @@ interface DemoScenario {
   description: string
   visibility: StubVisibility
   update: UpdateScript
-  /** the environment is busy with another deployment for this long from deploy-beanstalk's first call */
+  /** the environment is busy with another deployment for this long after deploy-beanstalk creates the version */
   busyForMs?: number
   rollbackOnFailure?: boolean
   /** the new version's site answers 500 (the app is broken although Beanstalk says Green) */
@@ -79,7 +79,7 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
     description: 'another deployment is still running: waited out, then deployed (exit 0)',
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'healthy' },
-    busyForMs: 500
+    busyForMs: 1500
   },
   'failed-check': {
     description:
