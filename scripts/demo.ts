@@ -1,14 +1,21 @@
 /**
  * `npm run demo [-- --scenario NAME]`: the reusable workflow's deploy job, offline, against local stand-ins.
- * Starts the AWS sandbox (Elastic Beanstalk, S3, CloudFront on 127.0.0.1) and a GHCR stand-in (registry and
- * packages API), then runs the real action bundles in the order .github/workflows/deploy.yml does:
+ * Starts the AWS sandbox (Elastic Beanstalk, S3, CloudFront on 127.0.0.1), a GHCR stand-in (registry and
+ * packages API) and the demo app's site (a small HTTP server on 127.0.0.1 standing in for the app behind
+ * CloudFront: it answers with the version the sandbox's environment runs, and is the environment's CNAME), then
+ * runs the real action bundles in the order .github/workflows/deploy.yml does:
  *   verify-package-public → deploy-beanstalk (examples/demo-app, pinned to the verified digest) →
- *   invalidate-cloudfront
- * showing their logs and each job summary; a failed step ends the run, as in the workflow. Each scenario is one
- * story (--help lists them). The exit code is the workflow's: 0 when it succeeded, 1 when a step failed.
+ *   invalidate-cloudfront → check-url (the site answers with the new version)
+ * showing their logs and each job summary; a failed step ends the run, as in the workflow, and a failed site
+ * check with rollback-on-failure redeploys the previous version (deploy-beanstalk's redeploy path), invalidates
+ * again and reports, as the workflow's steps after check-url do. Each scenario is one story (--help lists them).
+ * The exit code is the workflow's: 0 when it succeeded, 1 when a step failed.
  * Everything started is stopped, and the temporary folders removed, at the end, on Ctrl-C and on SIGTERM.
+ *
+ * Durations are the shortest that still tell each story (Beanstalk takes minutes, the demo a few seconds), and
+ * the sandbox's clock moves with the actions' calls rather than on timers (see scripts/sandbox-clock.ts), so each story plays
+ * out the same way on a loaded machine.
  */
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,52 +25,69 @@ import yauzl from 'yauzl'
 import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
 import type { Sandbox, SandboxScenario, UpdateScript } from '../test/sandbox/index.js'
 import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
+import type { Site } from '../test/stubs/site.js'
 import { bold, dim, green, red, renderLogLine, renderSummary, yellow } from './render.js'
+import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'
 const TAG = 'sha-d3e0d3e'
 
+const INITIAL = 'v0-initial'
+/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see scripts/sandbox-clock.ts) */
+const UPDATE_MS = 2000
+
 interface DemoScenario {
   description: string
   visibility: StubVisibility
   update: UpdateScript
-  /** the environment is busy with another deployment for this long when the demo starts */
+  /** the environment is busy with another deployment for this long after deploy-beanstalk creates the version */
   busyForMs?: number
   rollbackOnFailure?: boolean
+  /** the new version's site answers 500 (the app is broken although Beanstalk says Green) */
+  brokenSite?: boolean
 }
 
-/** Short durations (Beanstalk takes minutes): the whole story in seconds. */
+/** The shortest durations that still tell each story (Beanstalk takes minutes): the whole story in seconds. */
 export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
   happy: {
-    description: 'the image is public; the deploy ends Ready and Green; the CDN is cleared (exit 0)',
+    description:
+      'the image is public; the deploy ends Ready and Green; the CDN is cleared; the site answers (exit 0)',
     visibility: 'public',
-    update: { durationMs: 1000, outcome: 'healthy' }
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' }
   },
   'private-package': {
     description: 'the package is private: stopped before the deploy, with the settings link (exit 1)',
     visibility: 'private',
-    update: { durationMs: 1000, outcome: 'healthy' }
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' }
   },
   'failed-deploy': {
     description:
       "the update fails on the instance: Beanstalk's own events, the old version keeps running (exit 1)",
     visibility: 'public',
-    update: { durationMs: 1000, outcome: 'fail' }
+    update: { durationMs: UPDATE_MS, outcome: 'fail' }
   },
   rollback: {
     description:
       'the new version runs Red; rollback-on-failure redeploys the previous one, which runs Green (exit 1)',
     visibility: 'public',
-    update: { durationMs: 1000, outcome: 'red', healthyVersions: ['v0-initial'] },
+    update: { durationMs: UPDATE_MS, outcome: 'red', healthyVersions: [INITIAL] },
     rollbackOnFailure: true
   },
   busy: {
     description: 'another deployment is still running: waited out, then deployed (exit 0)',
     visibility: 'public',
-    update: { durationMs: 1000, outcome: 'healthy' },
-    busyForMs: 10000
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    busyForMs: 1500
+  },
+  'failed-check': {
+    description:
+      'Green, but the site answers 500: the check fails with its evidence, the previous version is redeployed (exit 1)',
+    visibility: 'public',
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    rollbackOnFailure: true,
+    brokenSite: true
   }
 }
 
@@ -72,27 +96,30 @@ function usage(): string {
   return [
     'Usage: npm run demo [-- --scenario NAME]',
     '',
-    'Runs the deploy workflow (verify-package-public → deploy-beanstalk → invalidate-cloudfront) with the real',
-    'action bundles against a local AWS sandbox and a GHCR stand-in on 127.0.0.1: offline, nothing real is touched.',
+    'Runs the deploy workflow (verify-package-public → deploy-beanstalk → invalidate-cloudfront → check-url) with',
+    'the real action bundles against a local AWS sandbox, a GHCR stand-in and the demo app served on 127.0.0.1:',
+    'offline, nothing real is touched.',
     '',
     'Scenarios (default: happy):',
     ...lines
   ].join('\n')
 }
 
-function sandboxScenario(demo: DemoScenario): SandboxScenario {
+function sandboxScenario(demo: DemoScenario, site: Site): SandboxScenario {
   return {
     name: 'demo',
-    processingMs: 300,
+    processingMs: 0,
     applications: [
       {
         name: APP,
         region: 'eu-central-1',
-        versions: [{ label: 'v0-initial', description: 'Initial version' }],
+        versions: [{ label: INITIAL, description: 'Initial version' }],
         environments: [
           {
             name: ENV,
-            versionLabel: 'v0-initial',
+            versionLabel: INITIAL,
+            // the environment's URL is the demo app's site
+            cname: new URL(site.origin).host,
             update: demo.update,
             ...(demo.busyForMs ? { status: 'Updating' as const, busyForMs: demo.busyForMs } : {})
           }
@@ -103,17 +130,25 @@ function sandboxScenario(demo: DemoScenario): SandboxScenario {
       {
         id: 'E2CRM000000001',
         aliases: ['brilliancrm.com', 'www.brilliancrm.com'],
-        originDomainName: `${ENV}.eu-central-1.elasticbeanstalk.com`,
-        invalidationMs: 500
+        originDomainName: new URL(site.origin).host,
+        invalidationMs: 0
       }
     ]
   }
 }
 
+/**
+ * The S3 client, only needed once the deploy step is over: its import (half a second) starts with the first step
+ * and runs beside it rather than before it.
+ */
+let s3Module: Promise<typeof import('@aws-sdk/client-s3')> | undefined
+const loadS3 = () => (s3Module ??= import('@aws-sdk/client-s3'))
+
 /** The docker-compose.yml inside the bundle Beanstalk was given (read back from the sandbox's S3). */
 async function deployedCompose(sandbox: Sandbox, label: string): Promise<string | undefined> {
   const source = sandbox.version(APP, label)?.sourceBundle
   if (!source) return undefined
+  const { GetObjectCommand, S3Client } = await loadS3()
   const s3 = new S3Client({
     region: 'eu-central-1',
     endpoint: sandbox.s3Url,
@@ -147,10 +182,22 @@ async function deployedCompose(sandbox: Sandbox, label: string): Promise<string 
   })
 }
 
+/** The demo app behind CloudFront: its home page names the version the environment runs. */
+function appPage(demo: DemoScenario, version: string | undefined): { status: number; body: string } {
+  if (demo.brokenSite && version !== INITIAL) {
+    return {
+      status: 500,
+      body: `<h1>500 Internal Server Error</h1><p>demo-app ${version}: cannot connect to the database (DATABASE_URL is not set)</p>`
+    }
+  }
+  return { status: 200, body: `<h1>BrillianCRM</h1><p>version ${version ?? 'unknown'}</p>` }
+}
+
 /** What is running and where, so Ctrl-C or SIGTERM can stop it all. */
 interface Started {
   sandbox?: Sandbox
   ghcr?: GhcrStub
+  site?: Site
   dirs: string[]
   child?: ChildProcess
 }
@@ -164,8 +211,9 @@ async function stopAll(): Promise<void> {
     await Promise.race([gone, new Promise(done => setTimeout(done, 3000).unref())])
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   }
-  const { ghcr, sandbox } = started
-  started.ghcr = started.sandbox = started.child = undefined
+  const { ghcr, sandbox, site } = started
+  started.ghcr = started.sandbox = started.site = started.child = undefined
+  await site?.close().catch(() => undefined)
   await ghcr?.close().catch(() => undefined)
   await sandbox?.close().catch(() => undefined)
   for (const dir of started.dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
@@ -233,6 +281,63 @@ async function runStep(
   return { code, outputs }
 }
 
+const INVALIDATE = { domain: 'brilliancrm.com', paths: '/*', wait: 'true', timeout: '1m' }
+
+/**
+ * What .github/workflows/deploy.yml does after a failed site check: with rollback-on-failure, redeploy the
+ * previous version (deploy-beanstalk's redeploy path) and invalidate again; then report, and the run fails.
+ */
+async function afterFailedCheck(
+  demo: DemoScenario,
+  label: string,
+  previous: string | undefined,
+  check: Record<string, string>,
+  env: Record<string, string>,
+  workspace: string
+): Promise<void> {
+  let outcome: 'success' | 'failure' | 'skipped' = 'skipped'
+  if (demo.rollbackOnFailure && previous && previous !== label) {
+    const rollback = await runStep(
+      `Roll back to the previous version: deploy-beanstalk redeploys ${previous}`,
+      'deploy-beanstalk',
+      {
+        'application-name': APP,
+        'environment-name': ENV,
+        region: 'eu-central-1',
+        'version-label': previous,
+        'require-existing-version': 'true',
+        timeout: '40s'
+      },
+      env,
+      workspace
+    )
+    outcome = rollback.code === 0 ? 'success' : 'failure'
+    if (outcome === 'success') {
+      await runStep(
+        'Invalidate CloudFront again after the rollback',
+        'invalidate-cloudfront',
+        INVALIDATE,
+        env,
+        workspace
+      )
+    }
+  }
+  console.log('\n' + bold(`━━ Report the failed site check `.padEnd(78, '━')))
+  const what = `The site check failed after deploying ${label} to ${ENV} (${check.url || 'the URL'} answered ${check.status || 'nothing'}; details in the check-url step above).`
+  const rollback = !demo.rollbackOnFailure
+    ? `No rollback (rollback-on-failure is off): ${ENV} still runs ${label}.`
+    : !previous || previous === label
+      ? `No rollback: there is no previous version to return to; ${ENV} still runs ${label}.`
+      : outcome === 'success'
+        ? `Rolled back: ${ENV} runs ${previous} again.`
+        : `The rollback to ${previous} failed too (see "Roll back to the previous version" above): check ${ENV} in the Beanstalk console.`
+  console.log(renderLogLine(`::error title=Site check failed::${what} ${rollback}`))
+  console.log(
+    '\n' + dim('  Job summary') + '\n' + renderSummary(`### Site check failed\n${what}\n\n${rollback}\n`)
+  )
+  console.log(red('  ✗ the run fails (exit 1)'))
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -250,7 +355,7 @@ async function main(): Promise<number> {
     console.error(`Unknown scenario "${name}".\n\n${usage()}`)
     return 2
   }
-  for (const action of ['verify-package-public', 'deploy-beanstalk', 'invalidate-cloudfront']) {
+  for (const action of ['verify-package-public', 'deploy-beanstalk', 'invalidate-cloudfront', 'check-url']) {
     if (!existsSync(join(ROOT, 'dist', action, 'index.js'))) {
       console.error(`dist/${action}/index.js is missing: run npm run build first.`)
       return 2
@@ -258,11 +363,20 @@ async function main(): Promise<number> {
   }
   const { startSandbox } = await import('../test/sandbox/index.js')
   const { startGhcrStub } = await import('../test/stubs/ghcr.js')
-  started.sandbox = await startSandbox(sandboxScenario(demo), { silent: true })
+  const { startSite } = await import('../test/stubs/site.js')
+  started.site = await startSite({
+    '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel)
+  })
   started.ghcr = await startGhcrStub({
     packages: [{ owner: 'imbit', name: 'demo-app', visibility: demo.visibility, tags: ['latest', TAG] }]
   })
-  const { sandbox, ghcr } = started
+  const clock = actionDrivenClock(demo.update.durationMs)
+  started.sandbox = await startSandbox(sandboxScenario(demo, started.site), {
+    silent: true,
+    now: clock.now,
+    onRequest: clock.onRequest
+  })
+  const { sandbox, ghcr, site } = started
   // the app's workspace: examples/demo-app, its image's registry (ghcr.io) pointed at the stand-in
   const workspace = mkdtempSync(join(tmpdir(), 'demo-app-'))
   started.dirs.push(workspace)
@@ -279,11 +393,13 @@ async function main(): Promise<number> {
   console.log(
     dim(`  App            examples/demo-app, its image ghcr.io/imbit/demo-app served by the stand-in`)
   )
+  console.log(dim(`  Site           ${site.origin}/ (the app behind CloudFront: ${ENV}'s URL)`))
   const env = { ...sandbox.env, GITHUB_API_URL: ghcr.apiUrl }
   const image = `${ghcr.registry}/imbit/demo-app`
 
+  void loadS3().catch(() => undefined)
   const verify = await runStep(
-    '1/3 verify-package-public: can Beanstalk pull the image anonymously?',
+    '1/4 verify-package-public: can Beanstalk pull the image anonymously?',
     'verify-package-public',
     { image: `${image}:${TAG}`, token: 'demo-token-not-a-secret', timeout: '10s' },
     env,
@@ -292,9 +408,10 @@ async function main(): Promise<number> {
   const digest = verify.outputs.digest
   let failed = verify.code !== 0 || !digest
   let deployed: string | undefined
+  let deployOutputs: Record<string, string> = {}
   if (!failed) {
     const deploy = await runStep(
-      '2/3 deploy-beanstalk: bundle, upload, version, deploy, follow to healthy',
+      '2/4 deploy-beanstalk: bundle, upload, version, deploy, follow to healthy',
       'deploy-beanstalk',
       {
         'application-name': APP,
@@ -303,13 +420,15 @@ async function main(): Promise<number> {
         'compose-file': 'docker-compose.yml',
         image: `${image}@${digest}`,
         'rollback-on-failure': String(demo.rollbackOnFailure ?? false),
-        // the shortest budget that still waits out the busy scenario; Red is given timeout/8 (at least 5s)
+        // Red is given timeout/8, at least 5s: 40s gives the least
         timeout: '40s'
       },
       env,
       workspace
     )
+    clock.catchUp()
     failed = deploy.code !== 0
+    deployOutputs = deploy.outputs
     deployed = deploy.outputs['version-label']
     const composeText = deployed ? await deployedCompose(sandbox, deployed) : undefined
     const pinned = /image:\s*(\S+)/.exec(composeText ?? '')?.[1]
@@ -328,13 +447,35 @@ async function main(): Promise<number> {
   }
   if (!failed) {
     const invalidate = await runStep(
-      '3/3 invalidate-cloudfront: clear the CDN in front of the app',
+      '3/4 invalidate-cloudfront: clear the CDN in front of the app',
       'invalidate-cloudfront',
-      { domain: 'brilliancrm.com', paths: '/*', wait: 'true', timeout: '1m' },
+      INVALIDATE,
       env,
       workspace
     )
     failed = invalidate.code !== 0
+  }
+  if (!failed && deployed) {
+    const url = `${deployOutputs['environment-url'] ?? site.origin}/`
+    const check = await runStep(
+      '4/4 check-url: does the site answer with the new version?',
+      'check-url',
+      // the demo's site answers at once: the shortest timeout (a broken site is given 1.5s, not 3m)
+      { url, 'expect-text': `version ${deployed}`, timeout: '1.5s' },
+      env,
+      workspace
+    )
+    if (check.code !== 0) {
+      failed = true
+      await afterFailedCheck(
+        demo,
+        deployed,
+        deployOutputs['previous-version-label'],
+        check.outputs,
+        env,
+        workspace
+      )
+    }
   } else {
     console.log(yellow('\nThe workflow stops at the failed step: the later steps do not run.'))
   }
@@ -353,13 +494,18 @@ async function main(): Promise<number> {
             : '')
     )
   }
+  const page = await fetch(site.url('/')).catch(() => undefined)
+  if (page) {
+    const version = /version (\S+?)</.exec(await page.text())?.[1]
+    console.log(bold('The site now answers: ') + `${page.status}` + (version ? `, version ${version}` : ''))
+  }
   await stopAll()
   console.log(
     failed
       ? red(
-          '\nDemo finished: the workflow failed, as this scenario shows. The sandbox and the stand-in are stopped.'
+          '\nDemo finished: the workflow failed, as this scenario shows. The sandbox and the stand-ins are stopped.'
         )
-      : green('\nDemo finished: the workflow succeeded. The sandbox and the stand-in are stopped.')
+      : green('\nDemo finished: the workflow succeeded. The sandbox and the stand-ins are stopped.')
   )
   return failed ? 1 : 0
 }
@@ -369,7 +515,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
-    console.error(`\n${signal}: stopping the demo, the sandbox and the stand-in…`)
+    console.error(`\n${signal}: stopping the demo, the sandbox and the stand-ins…`)
     void stopAll().then(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   })
 }

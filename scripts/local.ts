@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 import { scenarios as sandboxScenarios, startSandbox, type Sandbox } from '../test/sandbox/index.js'
 import { startGhcrStub, type GhcrStub, type StubVisibility } from '../test/stubs/ghcr.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
+import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
@@ -121,7 +122,22 @@ async function main(started: Started): Promise<number> {
   const vars = parseEnvFile(readFileSync(envSource, 'utf8'))
   started.dir = mkdtempSync(join(tmpdir(), `imbit-local-${action}-`))
   const dir = started.dir
-  started.sandbox = await startSandbox(isPackages ? 'default' : scenario, { silent: true })
+  const sandboxScenario = sandboxScenarios[isPackages ? 'default' : scenario]
+  // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
+  const clock = actionDrivenClock(
+    Math.max(
+      0,
+      ...(sandboxScenario.applications ?? []).flatMap(a =>
+        (a.environments ?? []).map(e => e.update?.durationMs ?? 3000)
+      )
+    ),
+    { pause: action === 'deploy-beanstalk' }
+  )
+  started.sandbox = await startSandbox(sandboxScenario, {
+    silent: true,
+    now: clock.now,
+    onRequest: clock.onRequest
+  })
   for (const [k, v] of Object.entries(started.sandbox.env)) vars.set(k, v)
   console.log(bold(`npm run local: ${action}`) + dim(` (scenario ${scenario})`))
   console.log(

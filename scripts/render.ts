@@ -42,9 +42,11 @@ export function renderSummary(markdown: string): string {
   const out: string[] = []
   const lines = markdown.split('\n')
   const links = (text: string) =>
-    text.replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_, label: string, url: string) =>
-      label === url ? url : `${label} <${url}>`
-    )
+    text
+      .replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_, label: string, url: string) =>
+        label === url ? url : `${label} <${url}>`
+      )
+      .replace(/\*\*([^*]+)\*\*/g, (_, strong: string) => bold(strong))
   for (let i = 0; i < lines.length; i++) {
     const line = links(lines[i])
     if (line.startsWith('```')) continue
@@ -73,7 +75,7 @@ export function renderSummary(markdown: string): string {
       }
       continue
     }
-    const heading = /^#+ (.*)$/.exec(line)
+    const heading = /^#+ (.*)$/.exec(line) ?? /^<h\d>(.*)<\/h\d>$/.exec(line.trim())
     if (heading) out.push('  ' + bold(heading[1]))
     else if (line.trim() !== '') out.push('  ' + line.replace(/<\/?(details|summary)>/g, '').trim())
   }

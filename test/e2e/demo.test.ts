@@ -1,8 +1,11 @@
 /**
- * `npm run demo` is the README's first command: keep it true. Each scenario runs as a user runs it (npm, Node 24,
- * the real bundles against the sandbox and the GHCR stand-in), and after each nothing may be left listening or in
- * the temporary directory. The durations are the action's own: it polls Beanstalk every 2 s and gives a Red
- * environment at least 5 s to recover, so the deploy scenarios take 5-25 s each.
+ * `npm run demo` is the README's first command: keep it true. The default scenario and the signals run as a user
+ * runs them (npm, Node 24, the real bundles against the sandbox, the GHCR stand-in and the demo app's site); the
+ * other scenarios run the same script on Node 24 under tsx without npm in front (a second or so less each). After
+ * each nothing may be left listening or in the temporary directory. Nothing here waits on a timer: the sandbox's clock moves with the
+ * actions' calls (scripts/sandbox-clock.ts), so an update is over when deploy-beanstalk first looks and the busy
+ * scenario's other deployment is running when it does. What remains is the actions' own pace: deploy-beanstalk
+ * polls a running update again after 2 s (busy) and gives a Red environment 5 s to recover (rollback).
  */
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -10,31 +13,40 @@ import {
   npmRun,
   printedPorts,
   scriptsStoppedAfterEach,
+  tsxRun,
   type ScriptRun
 } from '../helpers/scripts.js'
 
+/** The default scenario through npm, as the README says; the others straight through tsx (see tsxRun). */
 async function demo(scenario?: string): Promise<{ code: number | null; out: string; run: ScriptRun }> {
-  const run = npmRun('demo', scenario ? ['--scenario', scenario] : [])
+  const run = scenario ? tsxRun('scripts/demo.ts', ['--scenario', scenario]) : npmRun('demo', [])
   const { code } = await run.exited
   return { code, out: run.output(), run }
 }
 
 async function nothingLeft(run: ScriptRun, out: string): Promise<void> {
   const ports = printedPorts(out)
-  expect(ports.length).toBeGreaterThanOrEqual(3) // sandbox (2) and the stand-in
+  expect(ports.length).toBeGreaterThanOrEqual(4) // sandbox (2), the stand-in and the site
   expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
 }
 
 scriptsStoppedAfterEach()
 
 describe('npm run demo', () => {
-  it('happy (the default): verify → deploy the verified digest → invalidate; exit 0', async () => {
+  it('happy (the default): verify → deploy the verified digest → invalidate → the site answers with it; exit 0', async () => {
     const { code, out, run } = await demo()
     expect({ code, tail: out.slice(-2000) }).toEqual({ code: 0, tail: expect.any(String) })
     expect(out).toContain('imbit/actions demo: happy')
     expect(out).toContain('✓ verify-package-public succeeded')
     expect(out).toContain('✓ deploy-beanstalk succeeded')
     expect(out).toContain('✓ invalidate-cloudfront succeeded')
+    // the site behind CloudFront (the environment's URL) answers with the new version
+    const label = /version-label = (d3e0d3e-[0-9a-f]{8})/.exec(out)?.[1]
+    expect(label).toBeDefined()
+    expect(out).toMatch(new RegExp(`http://127\\.0\\.0\\.1:\\d+/: 200 OK \\(attempt 1, \\d+ms\\): passed`))
+    expect(out).toContain(`body containing "version ${label}"`)
+    expect(out).toContain('✓ check-url succeeded')
+    expect(out).toContain(`The site now answers: 200, version ${label}`)
     // the image verified is the image deployed, by digest: in the check, the pinning and the deployed bundle
     const checked = /Pullable: (sha256:[0-9a-f]{64})/.exec(out)?.[1]
     expect(checked).toBeDefined()
@@ -46,15 +58,15 @@ describe('npm run demo', () => {
     expect(out).toMatch(new RegExp(`Image in the deployed bundle: \\S+@${checked} \\(the same digest\\)`))
     expect(out).toContain(`digest = ${checked}`)
     expect(out).toMatch(
-      /AWS calls that changed something: CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, CreateInvalidation/
+      /AWS calls that changed something: CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, CreateInvalidation\n/
     )
     expect(out).toMatch(
       /In the sandbox now: BrillianCRM-env is Ready, health Green, running d3e0d3e-[0-9a-f]{8} \(the new version\)/
     )
     expect(out).toContain('Demo finished: the workflow succeeded.')
-    expect(out).not.toMatch(/NodeVersionSupportWarning|<storage bucket>|<[a-z]+ [a-z ]+>/)
+    expect(out).not.toMatch(/NodeVersionSupportWarning|<storage bucket>|<[a-z]+ [a-z ]+>|<\/?h\d>/)
     await nothingLeft(run, out)
-  }, 30_000)
+  }, 15_000)
 
   it('private-package: stops before the deploy with the settings link; exit 1', async () => {
     const { code, out, run } = await demo('private-package')
@@ -78,6 +90,7 @@ describe('npm run demo', () => {
       /Error \(Deployment failed\): Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed: Failed to deploy application\./
     )
     expect(out).toContain('✗ deploy-beanstalk failed (exit 1)')
+    expect(out).toMatch(/^ {2}Why: Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed/m) // the summary's **Why:**
     expect(out).not.toContain('invalidate-cloudfront succeeded')
     expect(out).toMatch(
       /In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial \(not d3e0d3e-/
@@ -100,13 +113,56 @@ describe('npm run demo', () => {
     expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
     expect(out).toMatch(/BrillianCRM-env is Updating \(another update is running\): waiting for it to finish/)
     expect(out).toContain('✓ invalidate-cloudfront succeeded')
+    expect(out).toContain('✓ check-url succeeded')
     await nothingLeft(run, out)
-  }, 45_000)
+  }, 30_000)
+
+  it('failed-check: Green but the site answers 500; the evidence, the previous version redeployed; exit 1', async () => {
+    const { code, out, run } = await demo('failed-check')
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    const label = /version-label = (d3e0d3e-[0-9a-f]{8})/.exec(out)?.[1]
+    expect(label).toBeDefined()
+    expect(out).toContain('✓ deploy-beanstalk succeeded')
+    // check-url's own error: what was expected and what came back
+    expect(out).toMatch(
+      /Error \(Site check failed\): http:\/\/127\.0\.0\.1:\d+\/ failed the site check: it did not pass within the timeout \(1\.5s, \d+ attempts\)\./
+    )
+    expect(out).toContain('Got: 500 Internal Server Error.')
+    expect(out).toContain(`demo-app ${label}: cannot connect to the database (DATABASE_URL is not set)`)
+    expect(out).toContain('✗ check-url failed (exit 1)')
+    // the workflow's steps after a failed check: redeploy the previous version, invalidate again, report
+    expect(out).toContain('Roll back to the previous version: deploy-beanstalk redeploys v0-initial')
+    expect(out).toContain('Version:      v0-initial (exists: redeployed as it is, nothing built or uploaded)')
+    expect(out).toContain('Invalidate CloudFront again after the rollback')
+    const report = new RegExp(
+      `The site check failed after deploying ${label} to BrillianCRM-env \\(http://127\\.0\\.0\\.1:\\d+/ answered 500; details in the check-url step above\\)\\.`
+    )
+    expect(out).toMatch(
+      new RegExp(
+        `Error \\(Site check failed\\): ${report.source} Rolled back: BrillianCRM-env runs v0-initial again\\.`
+      )
+    )
+    // the job summary of the report step
+    expect(out).toMatch(
+      new RegExp(
+        `Job summary\\n  Site check failed\\n  ${report.source}\\n  Rolled back: BrillianCRM-env runs v0-initial again\\.`
+      )
+    )
+    expect(out).toMatch(
+      /AWS calls that changed something: CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, CreateInvalidation, UpdateEnvironment, CreateInvalidation\n/
+    )
+    expect(out).toMatch(
+      /In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial \(not d3e0d3e-/
+    )
+    expect(out).toContain('The site now answers: 200, version v0-initial')
+    expect(out).toContain('Demo finished: the workflow failed, as this scenario shows.')
+    await nothingLeft(run, out)
+  }, 30_000)
 
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
     expect((await help.exited).code).toBe(0)
-    for (const name of ['happy', 'private-package', 'failed-deploy', 'rollback', 'busy']) {
+    for (const name of ['happy', 'private-package', 'failed-deploy', 'rollback', 'busy', 'failed-check']) {
       expect(help.output()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'))
     }
     expect(help.output()).not.toContain('verify-package-public succeeded')
@@ -117,25 +173,25 @@ describe('npm run demo', () => {
     expect(await leftovers(wrong, [])).toEqual({ listening: [], files: [] })
   }, 20_000)
 
-  it('SIGTERM to npm in the middle: the bundle, the sandbox and the stand-in stop, the folders go', async () => {
+  it('SIGTERM to npm in the middle: the bundle, the sandbox and the stand-ins stop, the folders go', async () => {
     const run = npmRun('demo', ['--scenario', 'rollback'])
     await run.waitFor(/Follow the update of BrillianCRM-env/, 25_000)
     const ports = printedPorts(run.output())
-    expect(ports.length).toBeGreaterThanOrEqual(3)
+    expect(ports.length).toBeGreaterThanOrEqual(4)
     run.child.kill('SIGTERM')
     await run.exited
     expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
-    expect(run.output()).toContain('SIGTERM: stopping the demo, the sandbox and the stand-in')
+    expect(run.output()).toContain('SIGTERM: stopping the demo, the sandbox and the stand-ins…')
   }, 45_000)
 
   it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it): everything stops, the folders go', async () => {
     const run = npmRun('demo', ['--scenario', 'rollback'], {}, { detached: true })
     await run.waitFor(/Follow the update of BrillianCRM-env/, 25_000)
     const ports = printedPorts(run.output())
-    expect(ports.length).toBeGreaterThanOrEqual(3)
+    expect(ports.length).toBeGreaterThanOrEqual(4)
     process.kill(-run.child.pid!, 'SIGINT')
     await run.exited
     expect(await leftovers(run, ports, 10_000)).toEqual({ listening: [], files: [] })
-    expect(run.output()).toContain('SIGINT: stopping the demo, the sandbox and the stand-in')
+    expect(run.output()).toContain('SIGINT: stopping the demo, the sandbox and the stand-ins…')
   }, 45_000)
 })

@@ -49,8 +49,28 @@ export function npmRun(
   env: Record<string, string> = {},
   options: { detached?: boolean } = {}
 ): ScriptRun {
-  const tmp = mkdtempSync(join(tmpdir(), `script-${script}-`))
-  const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+  return started(script, 'npm', ['run', '--silent', script, '--', ...args], env, options)
+}
+
+/**
+ * A script's TypeScript file run as its npm script runs it, without npm and scripts/node24.mjs in front (this
+ * test process already runs on the project's Node): for tests about what the script does, once a test through
+ * npmRun has shown that the npm script starts it.
+ */
+export function tsxRun(file: string, args: string[], env: Record<string, string> = {}): ScriptRun {
+  const name = file.replace(/^.*\//, '').replace(/\.ts$/, '')
+  return started(name, process.execPath, ['--import', 'tsx', join(ROOT, file), ...args], env, {})
+}
+
+function started(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { detached?: boolean }
+): ScriptRun {
+  const tmp = mkdtempSync(join(tmpdir(), `script-${name}-`))
+  const child = spawn(command, args, {
     cwd: ROOT,
     detached: options.detached ?? false,
     env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', TMPDIR: tmp, ...env }

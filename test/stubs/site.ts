@@ -1,6 +1,6 @@
 /**
  * A small web site on 127.0.0.1 for check-url's tests (and the demo): each path answers from a script, one
- * answer per request (the last one repeats), and every request is recorded. An answer can also be "never":
+ * answer per request (the last one repeats), or from a function of the request, and every request is recorded. An answer can also be "never":
  * the connection is accepted and nothing is sent, like an app that hangs.
  */
 import { execFileSync } from 'node:child_process'
@@ -18,6 +18,9 @@ export interface SiteAnswer {
 }
 
 export type Script = Array<SiteAnswer | 'never'>
+
+/** A route answers from a script, or from a function of the request (an app whose answer depends on state). */
+export type Route = Script | ((request: SiteRequest) => SiteAnswer)
 
 export interface SiteRequest {
   method: string
@@ -72,19 +75,20 @@ export interface Site {
 }
 
 export async function startSite(
-  routes: Record<string, Script>,
+  routes: Record<string, Route>,
   options: { tls?: Certificate } = {}
 ): Promise<Site> {
   const requests: SiteRequest[] = []
   const served: Record<string, number> = {}
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    requests.push({
+    const request: SiteRequest = {
       method: req.method ?? '',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers
-    })
+    }
+    requests.push(request)
     const script = routes[url.pathname]
     if (!script) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found')
@@ -92,7 +96,7 @@ export async function startSite(
     }
     const index = Math.min(served[url.pathname] ?? 0, script.length - 1)
     served[url.pathname] = (served[url.pathname] ?? 0) + 1
-    const answer = script[index]
+    const answer = typeof script === 'function' ? script(request) : script[index]
     if (answer === 'never') return
     res.writeHead(answer.status ?? 200, { 'content-type': 'text/html; charset=utf-8', ...answer.headers })
     res.end(answer.body ?? '')
