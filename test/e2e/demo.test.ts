@@ -102,7 +102,7 @@ describe('npm run demo', () => {
     const { code, out, run } = await demo('rollback')
     expect(code).toBe(1)
     expect(out).toContain('but its health is Red and did not recover within 5s')
-    expect(out).toContain('Rollback: rolled back to v0-initial: Ready, health Green.')
+    expect(out).toContain('Rollback: rolled back to v0-initial: Ready on v0-initial, health Green.')
     expect(out).toMatch(/UpdateEnvironment, UpdateEnvironment/)
     expect(out).toMatch(/In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial/)
     await nothingLeft(run, out)
