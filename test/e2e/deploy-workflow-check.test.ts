@@ -1,8 +1,10 @@
 /**
  * deploy.yml's check job, end to end: its inputs script (the real `run:` from the YAML) decides the image to pin,
  * then its deploy-beanstalk step runs with the `with:` of the YAML, every `${{ }}` evaluated, as the real bundle
- * against the AWS sandbox. A wrong name, a compose file that does not use the image, an unknown redeploy version
- * fail there — before the build — with deploy-beanstalk's own messages, and nothing in AWS changes.
+ * against the AWS sandbox. A wrong name, a compose file that does not use the image, an unknown redeploy version,
+ * a promotion's missing, unhealthy or moved-on source, a malformed secret ARN fail there — before the build — with
+ * deploy-beanstalk's own messages, and nothing in AWS changes. The non-secret configuration and keep-versions reach
+ * the dry run (its plan lists the names and the versions it would delete); the secret variables never do.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
@@ -27,8 +29,12 @@ const scenario: SandboxScenario = {
   applications: [
     {
       name: 'BrillianCRM',
-      versions: [{ label: 'v0-initial' }, { label: 'v1-older' }],
-      environments: [{ name: 'BrillianCRM-env', versionLabel: 'v0-initial' }]
+      versions: [{ label: 'v-retired' }, { label: 'v0-initial' }, { label: 'v1-older' }],
+      environments: [
+        { name: 'BrillianCRM-env', versionLabel: 'v0-initial', environmentVariables: { LOG_LEVEL: 'debug' } },
+        { name: 'BrillianCRM-staging', versionLabel: 'v1-older' },
+        { name: 'BrillianCRM-broken', versionLabel: 'v1-older', health: 'Red' }
+      ]
     },
     { name: 'Shop', region: 'eu-west-1', environments: [{ name: 'Shop-env' }] }
   ]
@@ -66,6 +72,8 @@ async function checkJob(box: Sandbox, inputs: Record<string, string>): Promise<B
     DISTRIBUTION_DOMAIN: '',
     PLATFORMS: value('platforms'),
     VERSION_LABEL: value('version-label'),
+    FROM_ENVIRONMENT: value('from-environment'),
+    ENVIRONMENT_NAME: value('environment-name'),
     DRY_RUN: value('dry-run')
   })
   expect([script.status, script.stdout]).toEqual([0, ''])
@@ -151,6 +159,69 @@ describe("deploy.yml's check job against the sandbox", () => {
     const run = await checkJob(box, { ...app, 'version-label': 'v1-older' })
     expect([run.code, errors(run)]).toEqual([0, []])
     expect(run.stdout).toContain('exists: redeployed as it is')
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it('checks a promotion: the source environment runs the version asked for, healthy; no image pinned, nothing changes', async () => {
+    const box = await sandbox()
+    const run = await checkJob(box, {
+      ...app,
+      'from-environment': 'BrillianCRM-staging',
+      'version-label': 'v1-older'
+    })
+    expect([run.code, errors(run)]).toEqual([0, []])
+    expect(run.stdout).toContain('Promoting v1-older from BrillianCRM-staging')
+    expect(run.outputs['version-label']).toBe('v1-older')
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it.each([
+    ['an unhealthy source environment', { 'from-environment': 'BrillianCRM-broken' }],
+    [
+      'a source that runs another version than the one approved',
+      { 'from-environment': 'BrillianCRM-staging', 'version-label': 'v0-initial' }
+    ],
+    ['a source environment that does not exist', { 'from-environment': 'BrillianCRM-stage' }]
+  ])('fails a promotion from %s before the build, changing nothing', async (_, promotion) => {
+    const box = await sandbox()
+    const run = await checkJob(box, { ...app, ...promotion })
+    expect(run.code).toBe(1)
+    expect(errors(run)).toEqual([expect.stringContaining(promotion['from-environment'])])
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it('diffs the non-secret configuration and lists the versions keep-versions would delete, changing nothing', async () => {
+    const box = await sandbox()
+    const run = await checkJob(box, {
+      ...app,
+      'environment-variables': 'LOG_LEVEL=info-7f3a\nFEATURE_FLAG=on-9c1e\n',
+      'remove-environment-variables': 'OLD_FLAG',
+      'keep-versions': '1'
+    })
+    expect([run.code, errors(run)]).toEqual([0, []])
+    expect(run.stdout).toMatch(/LOG_LEVEL[^\n]*changed|changed[^\n]*LOG_LEVEL/)
+    expect(run.stdout).toMatch(/FEATURE_FLAG[^\n]*added|added[^\n]*FEATURE_FLAG/)
+    expect(run.stdout).toContain('OLD_FLAG')
+    // The values reach the action (masked: ::add-mask::) and are never printed.
+    const printed = run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+    expect(run.stdout).toContain('::add-mask::info-7f3a')
+    expect(printed.filter(line => /info-7f3a|on-9c1e/.test(line))).toEqual([])
+    // keep-versions and delete-source-bundles (default true) reach it: the plan lists, nothing is deleted.
+    expect(run.stdout).toContain('would delete 1')
+    expect(run.stdout).toContain('with their S3 bundles: v-retired')
+    expect(box.calls('DeleteApplicationVersion')).toEqual([])
+    expect(box.calls('DescribeConfigurationSettings').length).toBeGreaterThan(0)
+    expect(box.mutatingCalls()).toEqual([])
+  })
+
+  it('fails on a malformed secret ARN before the build', async () => {
+    const box = await sandbox()
+    const run = await checkJob(box, {
+      ...app,
+      'environment-secrets': 'DB_PASSWORD=arn:aws:ssm:eu-central-1:123456789012:secret/nope'
+    })
+    expect(run.code).toBe(1)
+    expect(errors(run)).toEqual([expect.stringContaining('DB_PASSWORD')])
     expect(box.mutatingCalls()).toEqual([])
   })
 })

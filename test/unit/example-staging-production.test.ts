@@ -24,9 +24,6 @@ const reusable = load('.github/workflows/deploy.yml').on.workflow_call as {
   inputs: Record<string, { required: boolean }>
   outputs: Record<string, unknown>
 }
-/** Inputs the reusable workflow is to take for promotion (wired by the workflow's owner). */
-const TO_BE_WIRED = ['from-environment']
-
 describe('examples/deploy-staging-then-production.yml', () => {
   const { staging, production } = example.jobs
 
@@ -50,10 +47,23 @@ describe('examples/deploy-staging-then-production.yml', () => {
     expect(reusable.outputs).toHaveProperty('version-label')
   })
 
-  it('gives the reusable workflow only inputs it declares (from-environment once wired), the required ones too', () => {
+  it('deploys staging with its own role: the production role is trusted by the reviewed environment only', () => {
+    const arn = /^arn:aws:iam::\d{12}:role\/.+$/
+    expect(staging.with?.['aws-role-arn']).toMatch(arn)
+    expect(production.with?.['aws-role-arn']).toMatch(arn)
+    expect(staging.with?.['aws-role-arn']).not.toBe(production.with?.['aws-role-arn'])
+    // Both calls are checked before anything is built or approved (the promotion's source included).
+    for (const job of [staging, production]) {
+      expect(job.with?.['aws-read-only-role-arn']).toMatch(arn)
+      expect(job.with?.['aws-read-only-role-arn']).not.toBe(job.with?.['aws-role-arn'])
+    }
+  })
+
+  it('gives the reusable workflow only inputs it declares, the required ones too', () => {
+    expect(reusable.inputs).toHaveProperty('from-environment')
     for (const job of [staging, production]) {
       const given = Object.keys(job.with ?? {})
-      expect(given.filter(key => !(key in reusable.inputs) && !TO_BE_WIRED.includes(key))).toEqual([])
+      expect(given.filter(key => !(key in reusable.inputs))).toEqual([])
       const required = Object.entries(reusable.inputs).filter(([, input]) => input.required)
       expect(required.map(([key]) => key).filter(key => !given.includes(key))).toEqual([])
     }

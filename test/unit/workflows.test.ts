@@ -148,7 +148,14 @@ describe('deploy.yml', () => {
         'cloudfront-paths',
         'check-url',
         'aws-role-arn',
-        'aws-read-only-role-arn'
+        'aws-read-only-role-arn',
+        'from-environment',
+        'environment-variables',
+        'environment-secrets',
+        'remove-environment-variables',
+        'option-settings',
+        'keep-versions',
+        'delete-source-bundles'
       ].sort()
     )
     const required = Object.entries(call.inputs).filter(([, input]) => input.required)
@@ -163,15 +170,23 @@ describe('deploy.yml', () => {
     }
     expect(call.inputs.timeout.default).toBe(action.inputs.timeout.default)
     expect(call.inputs['required-health'].default).toBe(action.inputs['required-health'].default)
+    expect(String(call.inputs['delete-source-bundles'].default)).toBe(
+      action.inputs['delete-source-bundles'].default
+    )
+    for (const name of ['from-environment', 'environment-variables', 'keep-versions', 'option-settings']) {
+      expect([name, call.inputs[name].default, action.inputs[name].default]).toEqual([name, '', undefined])
+    }
     const booleans = Object.entries(call.inputs).filter(([, input]) => input.type === 'boolean')
     expect(booleans.map(([name, input]) => [name, input.default])).toEqual([
       ['dry-run', false],
-      ['rollback-on-failure', false]
+      ['rollback-on-failure', false],
+      ['delete-source-bundles', true]
     ])
     expect(Object.values(call.inputs).every(input => ['string', 'boolean'].includes(input.type))).toBe(true)
     expect(call.secrets).toEqual({
       'aws-access-key-id': expect.objectContaining({ required: false }),
       'aws-secret-access-key': expect.objectContaining({ required: false }),
+      'secret-environment-variables': expect.objectContaining({ required: false }),
       'actions-token': expect.objectContaining({ required: false })
     })
     expect(Object.keys(call.outputs).sort()).toEqual([
@@ -223,6 +238,31 @@ describe('deploy.yml', () => {
     ['a redeploy', { 'version-label': 'abc1234-0f0f0f0f' }, [], ['check', 'deploy']],
     ['a dry run', { 'dry-run': true }, [], ['check', 'deploy']],
     ['a dry run of a redeploy', { 'dry-run': true, 'version-label': 'v7' }, [], ['check', 'deploy']],
+    ['a promotion', { 'from-environment': 'BrillianCRM-staging' }, [], ['check', 'deploy']],
+    [
+      'a promotion guarded by a label',
+      { 'from-environment': 'BrillianCRM-staging', 'version-label': 'v7' },
+      [],
+      ['check', 'deploy']
+    ],
+    [
+      'a dry run of a promotion',
+      { 'from-environment': 'BrillianCRM-staging', 'dry-run': true },
+      [],
+      ['check', 'deploy']
+    ],
+    [
+      'a failed check of a promotion (an unhealthy source)',
+      { 'from-environment': 'BrillianCRM-staging' },
+      ['check'],
+      ['check']
+    ],
+    [
+      'a fresh build with configuration and pruning',
+      { 'environment-variables': 'LOG_LEVEL=info', 'keep-versions': '50' },
+      [],
+      ['check', 'build', 'deploy']
+    ],
     ['a failed check (a wrong name, a private package)', {}, ['check'], ['check']],
     ['a failed check of a redeploy (no such version)', { 'version-label': 'v7' }, ['check'], ['check']],
     ['a failed build (or a package still private after the push)', {}, ['build'], ['check', 'build']],
@@ -245,6 +285,20 @@ describe('deploy.yml', () => {
     }
     expect(ran(simulate(naive, { ...app, 'version-label': 'v7' }))).toEqual(['check'])
     expect(ran(simulate(naive, { ...app, 'dry-run': true }))).toEqual(['check'])
+    expect(ran(simulate(naive, { ...app, 'from-environment': 'BrillianCRM-staging' }))).toEqual(['check'])
+    // And without the promotion in build's `if:`, a promotion would build (and push) an image it never deploys.
+    const building: Workflow = {
+      ...workflow,
+      jobs: {
+        ...workflow.jobs,
+        build: { ...workflow.jobs.build, if: "inputs.version-label == '' && !inputs.dry-run" }
+      }
+    }
+    expect(ran(simulate(building, { ...app, 'from-environment': 'BrillianCRM-staging' }))).toEqual([
+      'check',
+      'build',
+      'deploy'
+    ])
   })
 
   it('queues deployments per application and environment, never cancelling one', () => {
@@ -416,6 +470,30 @@ describe('deploy.yml', () => {
       expect(scriptOf(workflow, 'check', 'self')).toContain('audience=imbit-actions-self')
     })
 
+    it('gives the secret environment variables to the deploy step only, in the environment', () => {
+      // Every secret each job reads, and where: the check job only learns whether keys exist.
+      const reads = (value: unknown): string[] =>
+        [...JSON.stringify(value).matchAll(/secrets\.([\w-]+)/g)].map(([, name]) => name)
+      const secretsOf = (job: string) => [...new Set(reads(workflow.jobs[job]))].sort()
+      expect(secretsOf('check')).toEqual(['actions-token', 'aws-access-key-id', 'aws-secret-access-key'])
+      expect(
+        steps('check').flatMap(s => Object.values(s.env ?? {}).filter(v => String(v).includes('secrets.')))
+      ).toEqual(["${{ secrets.aws-access-key-id != '' }}", "${{ secrets.aws-secret-access-key != '' }}"])
+      expect(secretsOf('build')).toEqual(['GITHUB_TOKEN', 'actions-token'])
+      expect(secretsOf('deploy')).toEqual([
+        'actions-token',
+        'aws-access-key-id',
+        'aws-secret-access-key',
+        'secret-environment-variables'
+      ])
+      // …and within the deploy job (the one with the environment, so its reviewers come first), only the deploy
+      // step: not the rollback (which changes no configuration), not the checkouts or the other actions.
+      expect(workflow.jobs.deploy.environment?.name).toBe('${{ inputs.environment-name }}')
+      const holders = steps('deploy').filter(s => reads(s).includes('secret-environment-variables'))
+      expect(holders.map(s => s.id)).toEqual(['deploy'])
+      expect(reads({ ...workflow.jobs.deploy, steps: [] })).toEqual([])
+    })
+
     it('refuses the deploy role as the read-only role (the inputs script)', async () => {
       const arn = 'arn:aws:iam::123456789012:role/github-deploy'
       const result = await runInputs({ ROLE_ARN: arn, READ_ONLY_ROLE_ARN: arn })
@@ -437,8 +515,16 @@ describe('deploy.yml', () => {
         image: '${{ steps.inputs.outputs.image }}',
         'version-label': '${{ inputs.version-label }}',
         'require-existing-version': "${{ inputs.version-label != '' }}",
+        'from-environment': '${{ inputs.from-environment }}',
         timeout: '${{ inputs.timeout }}',
         'required-health': '${{ inputs.required-health }}',
+        // The non-secret configuration only: this job is outside the environment (the secret is not given).
+        'environment-variables': '${{ inputs.environment-variables }}',
+        'environment-secrets': '${{ inputs.environment-secrets }}',
+        'remove-environment-variables': '${{ inputs.remove-environment-variables }}',
+        'option-settings': '${{ inputs.option-settings }}',
+        'keep-versions': '${{ inputs.keep-versions }}',
+        'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         'dry-run': 'true'
       })
       // The deploy job gives deploy-beanstalk the same names and checks (so the same messages).
@@ -450,8 +536,14 @@ describe('deploy.yml', () => {
         'compose-file',
         'version-label',
         'require-existing-version',
+        'from-environment',
         'timeout',
-        'required-health'
+        'required-health',
+        'environment-secrets',
+        'remove-environment-variables',
+        'option-settings',
+        'keep-versions',
+        'delete-source-bundles'
       ]) {
         expect([key, deploy[key]]).toEqual([key, dryRun().with?.[key]])
       }
@@ -491,6 +583,27 @@ describe('deploy.yml', () => {
       const dry = checkJob({ ...role, 'dry-run': true })
       expect(Object.values(dry.steps).filter(result => result === 'skipped')).toHaveLength(1)
       expect(dry.steps['Without a read-only role, AWS is first asked after the build']).toBe('skipped')
+    })
+
+    it('on a promotion: checks the source environment against AWS, not the package (nothing is built)', () => {
+      const promotion = checkJob({ ...role, 'from-environment': 'BrillianCRM-staging' })
+      expect(promotion.steps.package).toBe('skipped')
+      expect(promotion.steps['Fail early on a private package']).toBe('skipped')
+      expect(promotion.steps['Check against AWS (deploy-beanstalk dry run)']).toBe('success')
+      expect(promotion.job).toBe('success')
+      const unhealthySource = checkJob({ ...role, 'from-environment': 'BrillianCRM-staging' }, [
+        'Check against AWS (deploy-beanstalk dry run)'
+      ])
+      expect(unhealthySource.job).toBe('failure')
+      expect(
+        ran(
+          simulate(
+            workflow,
+            { ...app, ...role, 'from-environment': 'BrillianCRM-staging' },
+            { failing: ['check'] }
+          )
+        )
+      ).toEqual(['check'])
     })
 
     it('on a redeploy: checks the version against AWS, not the package', () => {
@@ -565,9 +678,48 @@ describe('deploy.yml', () => {
         timeout: '${{ inputs.timeout }}',
         'required-health': '${{ inputs.required-health }}',
         'rollback-on-failure': '${{ inputs.rollback-on-failure }}',
+        'from-environment': '${{ inputs.from-environment }}',
+        'environment-variables':
+          '${{ inputs.environment-variables }}\n${{ secrets.secret-environment-variables }}\n',
+        'environment-secrets': '${{ inputs.environment-secrets }}',
+        'remove-environment-variables': '${{ inputs.remove-environment-variables }}',
+        'option-settings': '${{ inputs.option-settings }}',
+        'keep-versions': '${{ inputs.keep-versions }}',
+        'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         'dry-run': '${{ inputs.dry-run }}'
       })
       expect(step('deploy', 'site').with).toEqual({ url: '${{ inputs.check-url }}' })
+    })
+
+    it('gives deploy-beanstalk the non-secret and the secret variables as one list of lines', () => {
+      const given = (inputs: string, secret: string | null): string =>
+        String(step('deploy', 'deploy').with?.['environment-variables']).replace(
+          /\$\{\{([\s\S]*?)\}\}/g,
+          (_, expression: string) =>
+            String(
+              evaluate(expression, {
+                status: { success: true, failure: false, cancelled: false },
+                lookup: path => {
+                  if (path === 'inputs.environment-variables') return inputs
+                  if (path === 'secrets.secret-environment-variables') return secret
+                  throw new Error(`unexpected reference ${path}`)
+                }
+              }) ?? ''
+            )
+        )
+      // As deploy-beanstalk reads it: lines trimmed, blank lines ignored.
+      const lines = (text: string): string[] =>
+        text
+          .split('\n')
+          .map(line => line.trim())
+          .filter(line => line !== '')
+      expect(
+        lines(given('LOG_LEVEL=info\nAPP_URL=https://brilliancrm.com\n', 'DB_PASSWORD=s3cr=t\nAPI_KEY=k'))
+      ).toEqual(['LOG_LEVEL=info', 'APP_URL=https://brilliancrm.com', 'DB_PASSWORD=s3cr=t', 'API_KEY=k'])
+      // A secret not passed (null) or an input left empty adds no line (so nothing to set, nothing sent).
+      expect(lines(given('LOG_LEVEL=info', null))).toEqual(['LOG_LEVEL=info'])
+      expect(lines(given('', 'API_KEY=k'))).toEqual(['API_KEY=k'])
+      expect(lines(given('', null))).toEqual([])
     })
 
     it('skips the invalidation and the site check in a dry run, and without their inputs', () => {
@@ -707,6 +859,8 @@ const runInputs = (env: Record<string, string>) =>
     DISTRIBUTION_DOMAIN: '',
     PLATFORMS: 'linux/amd64',
     VERSION_LABEL: '',
+    FROM_ENVIRONMENT: '',
+    ENVIRONMENT_NAME: 'BrillianCRM-env',
     DRY_RUN: 'false',
     ...env
   })
@@ -724,6 +878,18 @@ describe('the inputs script (check job)', () => {
     const redeploy = await runInputs({ VERSION_LABEL: 'v7' })
     expect(redeploy.outputs.image).toBe('')
     expect(redeploy.summary).toContain('Redeploy of version v7')
+  })
+
+  it('pins no image on a promotion (deploy-beanstalk refuses image with from-environment), and skips the platforms', async () => {
+    const promotion = await runInputs({ FROM_ENVIRONMENT: 'BrillianCRM-staging', PLATFORMS: 'linux/arm/v7' })
+    expect([promotion.status, promotion.annotations]).toEqual([0, []])
+    expect(promotion.outputs.image).toBe('')
+    expect(promotion.summary).toContain(
+      'Promotion of the version BrillianCRM-staging runs: the build is skipped.'
+    )
+    const guarded = await runInputs({ FROM_ENVIRONMENT: 'BrillianCRM-staging', VERSION_LABEL: 'v7' })
+    expect(guarded.outputs.image).toBe('')
+    expect(guarded.summary).toContain('(it must be v7)')
   })
 
   it('accepts static keys when no role is given, arm64, a read-only role', async () => {
@@ -746,6 +912,7 @@ describe('the inputs script (check job)', () => {
       'cloudfront-domain'
     ],
     ['an unknown platform', { PLATFORMS: 'linux/arm/v7' }, 'platforms'],
+    ['a promotion from the environment itself', { FROM_ENVIRONMENT: 'BrillianCRM-env' }, 'from-environment'],
     ['an invalid image name', { IMAGE_NAME: 'imbit/my app' }, 'image-name']
   ])('fails on %s, naming the input', async (_, env, input) => {
     const result = await runInputs(env)
