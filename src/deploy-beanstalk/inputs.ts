@@ -185,7 +185,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const versionLabel = parseVersionLabel(raw['version-label'])
   const description =
     raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description'])
-  return {
+  const inputs: Inputs = {
     application,
     environment,
     region,
@@ -199,6 +199,18 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     requiredHealth: parseRequiredHealth(raw['required-health']),
     rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
     dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+  }
+  refuseContradictions(inputs)
+  return inputs
+}
+
+/** Inputs that cannot hold together: refused before anything is looked up. */
+export function refuseContradictions(inputs: Inputs): void {
+  if (inputs.rollbackOnFailure && !inputs.wait) {
+    throw new UserError(
+      "Input 'rollback-on-failure' is true but 'wait' is false: a failure is only seen by waiting for the update, so nothing could ever be rolled back. Set wait: true (the default), or remove rollback-on-failure.",
+      { input: 'rollback-on-failure' }
+    )
   }
 }
 

@@ -5,16 +5,17 @@ import { UserError } from '../common/errors.js'
 import { formatDuration } from '../common/format.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
-import { BeanstalkGateway } from './aws/beanstalk.js'
+import { BeanstalkGateway, type EnvironmentInfo } from './aws/beanstalk.js'
 import { StorageGateway } from './aws/s3.js'
 import { prepareBundle, type PreparedBundle } from './bundle/index.js'
 import { follow, followOptionsFor, type FollowOutcome } from './follow/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { checkApplication, findEnvironment, platformWarning, type GatewayFor } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
-import { report, type Outcome } from './report.js'
+import { newRunState, reportExit, type RunState } from './exit.js'
+import type { Outcome } from './report.js'
 import { rollBack } from './rollback.js'
-import { startUpdate } from './update.js'
+import { startUpdate, waitUntilReady } from './update.js'
 import {
   checkExistingVersion,
   createVersion,
@@ -51,9 +52,11 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
     core.notice('version-description is longer than 200 characters: it was cut to 200.')
   const deadline = new Deadline(inputs.timeoutMs, clock)
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
+  const state = newRunState(inputs)
   let bundle: PreparedBundle | undefined
   try {
-    const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b))
+    const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state)
+    state.plan = plan
     await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
     for (const warning of plan.warnings) core.warning(warning)
     const outcome = plan.dryRun
@@ -64,8 +67,12 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
           durationMs: clock.now() - started,
           uploadedBytes: 0
         }
-      : await carryOut(plan, gatewayFor(plan.region), storageFor(plan.region), deadline, started)
-    await report(plan, outcome)
+      : await carryOut(plan, gatewayFor(plan.region), storageFor(plan.region), deadline, started, state)
+    await reportExit(state, { outcome })
+  } catch (error) {
+    // every failure after the inputs were read: one report (outputs + summary), then the ::error
+    await reportExit(state, { error, durationMs: clock.now() - started })
+    throw error
   } finally {
     if (bundle?.temporary) await rm(bundle.path, { force: true })
   }
@@ -80,7 +87,8 @@ async function decide(
     env: NodeJS.ProcessEnv
     workspace: string
   },
-  keep: (bundle: PreparedBundle) => void
+  keep: (bundle: PreparedBundle) => void,
+  state: RunState
 ): Promise<Plan> {
   const beanstalk = ctx.gatewayFor(inputs.region)
   const warnings: string[] = []
@@ -97,6 +105,7 @@ async function decide(
       core.info(
         `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
       )
+      state.environment = environment
       const warning = platformWarning(environment)
       if (warning) warnings.push(warning)
       const existing = inputs.versionLabel
@@ -144,19 +153,33 @@ async function carryOut(
   beanstalk: BeanstalkGateway,
   storage: StorageGateway,
   deadline: Deadline,
-  started: number
+  started: number,
+  state: RunState
 ): Promise<Outcome> {
   const clock = deadline.clock
   let uploadedBytes = 0
+  state.versionExists = plan.mode === 'redeploy'
+  // A busy environment is waited out before anything is uploaded or created: a timeout leaves no debris.
+  let ready: EnvironmentInfo | undefined = plan.current
+  if (plan.environmentStatus !== 'Ready') {
+    ready = await phase(`Wait for ${plan.environment} to be Ready`, () =>
+      waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' })
+    )
+    if (!ready) return busy(plan, state)
+    state.environment = ready
+  }
   if (plan.mode === 'new-version') {
     const since = new Date(clock.now())
     const bucket = await phase('Upload the bundle', async () => {
       const bucket = await resolveBucket(beanstalk, plan)
       uploadedBytes = await uploadBundle(storage, plan, bucket, clock)
+      state.uploadedBytes = uploadedBytes
       return bucket
     })
     await phase(`Create version ${plan.label}`, async () => {
       const version = await createVersion(beanstalk, plan, bucket)
+      state.versionExists = true
+      state.versionCreated = true
       core.info(`Version ${plan.label} created in ${plan.application}: ${version.status}.`)
       await waitProcessed(beanstalk, plan, deadline, since, bucket)
     })
@@ -174,21 +197,13 @@ async function carryOut(
       plan.environmentId,
       plan.label,
       deadline,
-      plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }
+      ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }
     )
   )
   const base = { events: [], uploadedBytes }
-  if (!request) {
-    const reason = `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing was deployed; run again later or raise timeout. See ${plan.consoleUrl}`
-    await report(plan, {
-      ...base,
-      result: 'timed-out',
-      deployed: false,
-      reason,
-      durationMs: clock.now() - started
-    })
-    throw new UserError(reason, { input: 'timeout', title: 'Environment busy' })
-  }
+  if (!request) return busy(plan, state)
+  state.updateRequested = true
+  state.environment = request.environment
   if (!plan.wait) {
     core.info(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`)
     return {
@@ -218,7 +233,16 @@ async function carryOut(
       durationMs: clock.now() - started
     }
   }
-  return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock })
+  return await fail(plan, beanstalk, followed, { clock }, state)
+}
+
+/** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
+function busy(plan: Plan, state: RunState): never {
+  state.result = 'timed-out'
+  throw new UserError(
+    `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`,
+    { input: 'timeout', title: 'Environment busy' }
+  )
 }
 
 /** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
@@ -226,13 +250,14 @@ async function fail(
   plan: Plan,
   beanstalk: BeanstalkGateway,
   followed: Exclude<FollowOutcome, { kind: 'success' }>,
-  ctx: { uploadedBytes: number; started: number; clock: Clock }
+  ctx: { clock: Clock },
+  state: RunState
 ): Promise<never> {
   const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
   let reason: string
   if (followed.kind === 'timeout') {
     const env = followed.environment
-    reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
+    reason = `${plan.environment} did not reach Ready on ${plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running.`
   } else {
     reason = `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
     const more = errors.filter(message => message !== followed.decision.reason).slice(-5)
@@ -249,17 +274,10 @@ async function fail(
     reason += ` Rollback: ${rollback.detail}`
   }
   reason += ` See ${plan.consoleUrl}`
-  const outcome: Outcome = {
-    result: followed.kind === 'timeout' ? 'timed-out' : 'failed',
-    deployed: false,
-    environment: followed.environment,
-    events: followed.events,
-    reason,
-    rollback,
-    durationMs: ctx.clock.now() - ctx.started,
-    uploadedBytes: ctx.uploadedBytes
-  }
-  await report(plan, outcome)
+  state.result = followed.kind === 'timeout' ? 'timed-out' : 'failed'
+  state.environment = followed.environment ?? state.environment
+  state.events = followed.events
+  state.rollback = rollback
   throw new UserError(reason, {
     input: followed.kind === 'timeout' ? 'timeout' : undefined,
     title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'

@@ -24,6 +24,8 @@ export interface Outcome {
   rollback?: RollbackReport
   durationMs: number
   uploadedBytes: number
+  /** False when the run stopped before the version existed: `version-label` is then left empty. */
+  versionExists?: boolean
 }
 
 export function environmentUrl(env: EnvironmentInfo | undefined): string | undefined {
@@ -33,7 +35,7 @@ export function environmentUrl(env: EnvironmentInfo | undefined): string | undef
 
 export function setActionOutputs(plan: Plan, outcome: Outcome): void {
   setOutputs({
-    'version-label': plan.label,
+    'version-label': outcome.versionExists === false ? undefined : plan.label,
     'previous-version-label': plan.previousLabel,
     'environment-url': environmentUrl(outcome.environment ?? plan.current),
     'environment-id': plan.environmentId,
@@ -62,7 +64,10 @@ export function summary(plan: Plan, outcome: Outcome): void {
       ['Application', plan.application],
       ['Environment', `${plan.environment} (${plan.environmentId})`],
       ['Region', plan.region],
-      ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
+      [
+        'Version',
+        `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : outcome.versionExists === false ? ' (not created)' : ''}`
+      ],
       ['Previous version', plan.previousLabel],
       ['Health', outcome.environment?.health],
       ['URL', url ? `[${url}](${url})` : undefined],

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { createReadStream } from 'node:fs'
-import { awsClientConfig } from '../../common/aws.js'
+import { awsClientConfig, instrument } from '../../common/aws.js'
 import { isAwsError } from '../../common/errors.js'
 import { formatBytes } from '../../common/format.js'
 import { systemClock, type Clock } from '../../common/retry.js'
@@ -32,7 +32,8 @@ export class StorageGateway {
     client?: S3Client,
     private readonly clock: Clock = systemClock
   ) {
-    this.client = client ?? new S3Client(awsClientConfig(region))
+    this.client = client ?? new S3Client(awsClientConfig(region, { clock }))
+    instrument(this.client, { service: 's3' })
   }
 
   /** The object's size and recorded sha256, or undefined when it does not exist. */

@@ -80,7 +80,16 @@ export function pinComposeImage(
       { input: 'compose-file' }
     )
   }
-  const before = effectiveImages(doc)
+  let before: Map<string, string | undefined>
+  try {
+    before = effectiveImages(doc)
+  } catch (error) {
+    // e.g. "Excessive alias count": a YAML alias bomb, or aliases nested too deep to expand safely
+    throw new UserError(
+      `${fileLabel} cannot be read safely: ${(error as Error).message.split('\n')[0]} (its YAML anchors and *aliases expand to too much). Write the services out without nested aliases.`,
+      { input: 'compose-file', title: 'Unusable compose file', cause: error }
+    )
+  }
   const pinned: PinResult['pinned'] = []
   const aliased: Array<{ service: string; from: string }> = []
   for (const pair of servicesNode.items) {

@@ -115,7 +115,7 @@ export class Poller {
 
   constructor(
     private readonly deadline: Deadline,
-    private readonly gateway: { callCount: number; pollTimes: number[] }
+    private readonly gateway: { callCount: number; pollTimes: number[]; callTimes?: readonly number[] }
   ) {
     this.lastChangeAt = deadline.clock.now()
   }
@@ -152,7 +152,8 @@ export class Poller {
         const delayMs = nextPollDelay({
           now: this.deadline.clock.now(),
           lastChangeAt: this.lastChangeAt,
-          recentCalls: this.gateway.pollTimes,
+          // every request counts (look-ups, SDK retries): the schedule keeps the gateway's hard cap from biting
+          recentCalls: this.gateway.callTimes ?? this.gateway.pollTimes,
           callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
           throttledRounds: this.throttledRounds
         })
