@@ -62784,9 +62784,12 @@ function describeError(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   WE: () => (/* binding */ explain)
+/* harmony export */   Do: () => (/* binding */ OutcomeUnknownError),
+/* harmony export */   Hu: () => (/* binding */ outcomeUnknown),
+/* harmony export */   WE: () => (/* binding */ explain),
+/* harmony export */   xg: () => (/* binding */ isUnreadableResponse)
 /* harmony export */ });
-/* unused harmony exports OutcomeUnknownError, outcomeUnknown, operationOf, isUnreadableResponse */
+/* unused harmony export operationOf */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 
 const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
@@ -63101,7 +63104,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(307);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(176);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -63111,7 +63114,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 307:
+/***/ 176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63370,11 +63373,11 @@ function instrument(client, options) {
                     if (!(key in error))
                         Object.defineProperty(error, key, { value, enumerable: false });
                 }
-                if (options.unsafeToRepeat?.(operation) && outcomeUnknown(error)) {
-                    throw new OutcomeUnknownError(operation, error);
+                if (options.unsafeToRepeat?.(operation) && (0,failure/* outcomeUnknown */.Hu)(error)) {
+                    throw new failure/* OutcomeUnknownError */.Do(operation, error);
                 }
                 const retry = options.retryUnreadable ?? isReadOperation;
-                if (isUnreadableResponse(error) && retry(operation) && !('$retryable' in error)) {
+                if ((0,failure/* isUnreadableResponse */.xg)(error) && retry(operation) && !('$retryable' in error)) {
                     Object.assign(error, { $retryable: {} });
                 }
             }
@@ -63433,8 +63436,11 @@ var errors = __nccwpck_require__(1922);
  */
 /** CloudFront's API region, for every account. */
 const CLOUDFRONT_REGION = 'us-east-1';
-function createCloudFrontClient() {
-    return new dist_cjs/* CloudFrontClient */.GHk(awsClientConfig(CLOUDFRONT_REGION));
+/** The client, its SDK retry waits on `clock`; CreateInvalidation is safe to repeat (its CallerReference). */
+function createCloudFrontClient(clock) {
+    return instrument(new dist_cjs/* CloudFrontClient */.GHk(awsClientConfig(CLOUDFRONT_REGION, { clock })), {
+        service: 'cloudfront'
+    });
 }
 /** A console link for one invalidation, or for a distribution's invalidations. */
 function invalidationConsoleUrl(distributionId, invalidationId) {
@@ -63519,6 +63525,100 @@ class CloudFrontGateway {
             explainAccessDenied(error, 'cloudfront:GetInvalidation', distributionArn(distributionId));
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
+
+
+
+const SHOWN_PATHS = 20;
+function pathList(paths) {
+    return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
+}
+/** The job summary (in core.summary): one line with the paths, and the details. */
+function summary(plan, outcome) {
+    const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
+    const shown = plan.paths.slice(0, SHOWN_PATHS);
+    const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
+    const state = outcome.status === 'Completed'
+        ? `Completed in ${formatDuration(outcome.elapsedMs)}`
+        : plan.wait
+            ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
+            : `${outcome.status} (not waited for: \`wait: false\`)`;
+    const text = startSummary('CloudFront invalidation')
+        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
+        .addEOL()
+        .addRaw(markdownTable([
+        [
+            'Invalidation',
+            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+        ],
+        ['Distribution', where],
+        ['Status', outcome.status],
+        ['Paths', plan.paths.length],
+        [
+            'Caller reference',
+            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
+        ]
+    ]));
+    if (plan.paths.length > SHOWN_PATHS) {
+        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
+    }
+}
+function setActionOutputs(plan, outcome) {
+    setOutputs({
+        'invalidation-id': outcome.invalidationId,
+        'distribution-id': plan.distributionId,
+        status: outcome.status
+    });
+}
+
+;// CONCATENATED MODULE: ./src/invalidate-cloudfront/exit.ts
+
+
+
+
+
+
+async function reportExit(state, end) {
+    if ('outcome' in end) {
+        if (!state.plan)
+            return;
+        setActionOutputs(state.plan, end.outcome);
+        summary(state.plan, end.outcome);
+        await writeSummary();
+        return;
+    }
+    const explained = (0,failure/* explain */.WE)(end.error);
+    const reason = `${explained.title}: ${explained.message}`;
+    if (state.plan && state.created) {
+        setActionOutputs(state.plan, state.created);
+        summary(state.plan, state.created);
+    }
+    else {
+        setOutputs({
+            'invalidation-id': undefined,
+            'distribution-id': state.distributionId,
+            status: 'not-created'
+        });
+        const target = state.inputs.target;
+        startSummary('CloudFront invalidation: ❌ not created').addRaw(markdownTable([
+            [
+                'Distribution',
+                state.distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
+            ],
+            ['Status', 'not created: nothing was invalidated'],
+            ['Duration', formatDuration(end.elapsedMs)],
+            [
+                'Console',
+                state.distributionId
+                    ? `[Invalidations](${invalidationConsoleUrl(state.distributionId)})`
+                    : undefined
+            ]
+        ]));
+    }
+    core/* summary */.z.addEOL().addRaw(`**Why:** ${reason}`, true);
+    await writeSummary();
 }
 
 ;// CONCATENATED MODULE: ./src/common/suggest.ts
@@ -64074,52 +64174,6 @@ function describePlan(plan) {
     return lines;
 }
 
-;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
-
-
-
-const SHOWN_PATHS = 20;
-function pathList(paths) {
-    return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
-}
-/** The job summary (in core.summary): one line with the paths, and the details. */
-function summary(plan, outcome) {
-    const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
-    const shown = plan.paths.slice(0, SHOWN_PATHS);
-    const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
-    const state = outcome.status === 'Completed'
-        ? `Completed in ${formatDuration(outcome.elapsedMs)}`
-        : plan.wait
-            ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
-            : `${outcome.status} (not waited for: \`wait: false\`)`;
-    const text = startSummary('CloudFront invalidation')
-        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
-        .addEOL()
-        .addRaw(markdownTable([
-        [
-            'Invalidation',
-            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
-        ],
-        ['Distribution', where],
-        ['Status', outcome.status],
-        ['Paths', plan.paths.length],
-        [
-            'Caller reference',
-            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
-        ]
-    ]));
-    if (plan.paths.length > SHOWN_PATHS) {
-        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
-    }
-}
-function setActionOutputs(plan, outcome) {
-    setOutputs({
-        'invalidation-id': outcome.invalidationId,
-        'distribution-id': plan.distributionId,
-        status: outcome.status
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/main.ts
 
 
@@ -64135,15 +64189,30 @@ function setActionOutputs(plan, outcome) {
 const CLOCK_SKEW_MS = 5_000;
 /** inputs → resolve the distribution → plan → invalidate → wait → report. */
 async function run(deps = {}) {
-    const { gateway = new CloudFrontGateway(), clock = systemClock, env = process.env } = deps;
+    const { clock = systemClock, env = process.env } = deps;
+    const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock));
     const inputs = readInputs();
     const deadline = new Deadline(inputs.timeoutMs, clock);
-    const distribution = await resolveDistribution(gateway, inputs);
-    const plan = makePlan(inputs, distribution, env);
-    await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
-    const created = await create(gateway, plan, deadline);
-    const outcome = await waitIfAsked(gateway, plan, created, deadline);
-    await report(plan, outcome);
+    const state = { inputs };
+    try {
+        const distribution = await resolveDistribution(gateway, inputs);
+        state.distributionId = distribution.id;
+        const plan = makePlan(inputs, distribution, env);
+        state.plan = plan;
+        await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+        const created = await create(gateway, plan, deadline);
+        state.created = created;
+        const outcome = await waitIfAsked(gateway, plan, created, deadline, state);
+        await reportExit(state, { outcome });
+        if (outcome.status === 'Completed') {
+            core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
+        }
+    }
+    catch (error) {
+        // every failure after the inputs were read: one report (outputs + summary), then the ::error
+        await reportExit(state, { error, elapsedMs: deadline.elapsed() });
+        throw error;
+    }
 }
 /** The distribution id: as given, or looked up by alternate domain name (read-only). */
 async function resolveDistribution(gateway, inputs) {
@@ -64193,7 +64262,7 @@ async function withDistributionList(gateway, error) {
     }
 }
 /** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
-async function waitIfAsked(gateway, plan, created, deadline) {
+async function waitIfAsked(gateway, plan, created, deadline, state) {
     if (!plan.wait || created.status === 'Completed')
         return created;
     try {
@@ -64204,9 +64273,9 @@ async function waitIfAsked(gateway, plan, created, deadline) {
         return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
     }
     catch (error) {
-        // The invalidation exists and keeps running: report it, so later steps (if: always()) can use the outputs.
+        // The invalidation exists and keeps running: the exit report shows it as it stands.
         const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status;
-        await report(plan, { ...created, status, elapsedMs: deadline.elapsed() });
+        state.created = { ...created, status, elapsedMs: deadline.elapsed() };
         throw error;
     }
 }
@@ -64221,14 +64290,6 @@ function progressLogger(deadline, initial) {
         core/* info */.pq(`${formatDuration(at)}: ${status}`);
         last = { status, at };
     };
-}
-async function report(plan, outcome) {
-    setActionOutputs(plan, outcome);
-    summary(plan, outcome);
-    await writeSummary();
-    if (outcome.status === 'Completed') {
-        core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
-    }
 }
 
 

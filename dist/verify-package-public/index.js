@@ -28441,22 +28441,14 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 3629:
+/***/ 6191:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* binding */ runAction)
-});
-
-// UNUSED EXPORTS: reportFailure
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/common/failure.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   WE: () => (/* binding */ explain)
+/* harmony export */ });
+/* unused harmony exports OutcomeUnknownError, outcomeUnknown, operationOf, isUnreadableResponse */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 
 const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
 const NETWORK_CODES = new Set([
@@ -28575,13 +28567,13 @@ function rawDebug(error) {
 }
 /** The explanation of any error that ends a step. */
 function explain(error) {
-    if (error instanceof errors/* UserError */.yo) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
         return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
     }
     const op = operationOf(error);
     const what = op ? `${op}` : 'an AWS call';
     const debug = rawDebug(error);
-    const info = (0,errors/* awsErrorInfo */.sR)(error);
+    const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorInfo */ .sR)(error);
     const name = error instanceof Error ? error.name : '';
     if (name === 'CredentialsProviderError' ||
         /Could not load credentials/i.test(String(error?.message))) {
@@ -28663,9 +28655,20 @@ function explain(error) {
     };
 }
 
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
-;// CONCATENATED MODULE: ./src/common/run.ts
+
+/***/ }),
+
+/***/ 1136:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
 
 
 
@@ -28676,7 +28679,7 @@ var secrets = __nccwpck_require__(7168);
  * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
  */
 async function runAction(main) {
-    (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskEnvironmentSecrets */ .LK)(process.env);
     try {
         await main();
     }
@@ -28685,14 +28688,14 @@ async function runAction(main) {
     }
 }
 function reportFailure(error) {
-    const explained = explain(error);
+    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .explain */ .WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
-    core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
-    const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(line));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.message), { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.title) });
+    const requestId = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)?.requestId;
     if (requestId)
-        core/* info */.pq(`AWS request id: ${requestId}`);
-    process.exitCode = core/* ExitCode */.yU.Failure;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${requestId}`);
+    process.exitCode = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ExitCode */ .yU.Failure;
 }
 
 
@@ -28758,7 +28761,7 @@ function clearSecrets() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3629);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1448);
 
 
@@ -29604,7 +29607,10 @@ async function pullWithRetry(image, deadline, http) {
     }
 }
 
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
 ;// CONCATENATED MODULE: ./src/verify-package-public/report.ts
+
 
 
 
@@ -29643,6 +29649,22 @@ async function report(image, verdict) {
         core/* warning */.$e(verdict.message, { title: 'Package is not public' });
     else
         core/* info */.pq(verdict.message);
+}
+/** A check that could not finish (network, registry error, a bug): what is known, and why, in the summary. */
+async function reportFailure(image, error) {
+    const explained = error instanceof errors/* UserError */.yo ? error : (0,failure/* explain */.WE)(error);
+    setOutputs({ visibility: 'unknown', pullable: false, digest: undefined });
+    startSummary('Package visibility')
+        .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
+        .addEOL()
+        .addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
+        .addEOL()
+        .addRaw(markdownTable([
+        ['Image', `\`${image.display}\``],
+        ['Visibility', 'unknown'],
+        ['Pullable without credentials', 'unknown']
+    ]));
+    await writeSummary();
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/verdict.ts
@@ -29766,6 +29788,18 @@ async function run(deps = {}) {
     if (!apiPlan.ask && apiPlan.notice)
         core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
     const deadline = new Deadline(inputs.timeoutMs, clock);
+    let reported = false;
+    try {
+        await check(inputs, apiPlan, deadline, http, env, () => (reported = true));
+    }
+    catch (error) {
+        // every failure after the inputs were read is reported once: outputs and summary, then the ::error
+        if (!reported)
+            await reportFailure(inputs.image, error);
+        throw error;
+    }
+}
+async function check(inputs, apiPlan, deadline, http, env, reporting) {
     const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
         const result = await pullWithRetry(inputs.image, deadline, http);
         core/* info */.pq(result.kind === 'pullable'
@@ -29783,6 +29817,7 @@ async function run(deps = {}) {
         failOnPrivate: inputs.failOnPrivate,
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
     });
+    reporting();
     await report(inputs.image, verdict);
 }
 /**

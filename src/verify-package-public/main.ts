@@ -7,7 +7,7 @@ import { lookUpPackage, type ApiResult } from './packages.js'
 import { pullWithRetry } from './pull.js'
 import { isGhcrLike, isLoopbackHost, registryBaseUrl } from './reference.js'
 import type { Fetch } from './registry.js'
-import { report } from './report.js'
+import { report, reportFailure } from './report.js'
 import { decide } from './verdict.js'
 
 export interface Dependencies {
@@ -29,6 +29,24 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   if (!apiPlan.ask && apiPlan.notice) core.notice(apiPlan.notice, { title: 'Package visibility' })
 
   const deadline = new Deadline(inputs.timeoutMs, clock)
+  let reported = false
+  try {
+    await check(inputs, apiPlan, deadline, http, env, () => (reported = true))
+  } catch (error) {
+    // every failure after the inputs were read is reported once: outputs and summary, then the ::error
+    if (!reported) await reportFailure(inputs.image, error)
+    throw error
+  }
+}
+
+async function check(
+  inputs: Inputs,
+  apiPlan: ApiPlan,
+  deadline: Deadline,
+  http: Fetch,
+  env: NodeJS.ProcessEnv,
+  reporting: () => void
+): Promise<void> {
   const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
     const result = await pullWithRetry(inputs.image, deadline, http)
     core.info(
@@ -48,6 +66,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
     failOnPrivate: inputs.failOnPrivate,
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
   })
+  reporting()
   await report(inputs.image, verdict)
 }
 
