@@ -67483,7 +67483,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1523);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4016);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -67493,7 +67493,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1523:
+/***/ 4016:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68825,7 +68825,46 @@ class EventLog {
     }
 }
 
+;// CONCATENATED MODULE: ./src/common/heartbeat.ts
+
+
+/** How often a long wait says it is still alive, at the most. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
+ * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
+ * Time is the deadline's (injected) clock.
+ */
+class Heartbeat {
+    what;
+    deadline;
+    everyMs;
+    log;
+    last;
+    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
+        this.what = what;
+        this.deadline = deadline;
+        this.everyMs = everyMs;
+        this.log = log;
+        this.last = deadline.clock.now();
+    }
+    /** Something about this wait was printed just now. */
+    printed() {
+        this.last = this.deadline.clock.now();
+    }
+    /** Prints the heartbeat line when it is due; returns whether it did. */
+    beat(status) {
+        const now = this.deadline.clock.now();
+        if (now - this.last < this.everyMs)
+            return false;
+        this.log(`Still waiting for ${this.what}: ${formatDuration(this.deadline.elapsed())} elapsed, ${formatDuration(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
+        this.last = now;
+        return true;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/poll.ts
+
 
 
 
@@ -68935,6 +68974,13 @@ class Poller {
     }
     changed() {
         this.lastChangeAt = this.deadline.clock.now();
+        this.pulse?.heartbeat.printed();
+    }
+    pulse;
+    /** A heartbeat line at least every 30 s of this wait: what, elapsed, left, and `status()`. */
+    heartbeat(what, status) {
+        this.pulse = { heartbeat: new Heartbeat(what, this.deadline), status };
+        return this;
     }
     async run(round, callsPerRound) {
         const result = await poll(async () => {
@@ -68954,6 +69000,7 @@ class Poller {
             finally {
                 this.record(before);
             }
+            this.pulse?.heartbeat.beat(this.pulse.status());
             const delayMs = nextPollDelay({
                 now: this.deadline.clock.now(),
                 lastChangeAt: this.lastChangeAt,
@@ -69044,6 +69091,13 @@ async function follow(beanstalk, options) {
         }
         return fresh.length;
     };
+    poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
+        const last = log.all[log.all.length - 1];
+        const now = environment
+            ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
+            : 'no status yet';
+        return `${now}${last ? `; last event: ${last.message}` : ''}`;
+    });
     const decision = await poller.run(async () => {
         round++;
         // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
@@ -69803,8 +69857,8 @@ function isNotReadyError(error) {
 async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
     if (initial?.status === 'Ready')
         return initial;
-    const poller = new Poller(deadline, beanstalk);
     let said = '';
+    const poller = new Poller(deadline, beanstalk).heartbeat(`${initial?.name ?? environmentId} to be Ready (another update is running)`, () => `it is ${said || 'not Ready'}`);
     return await poller.run(async () => {
         const [env] = await beanstalk.environments({ ids: [environmentId] });
         if (!env)
@@ -70071,8 +70125,8 @@ async function createVersion(beanstalk, plan, bucket) {
 }
 /** Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. */
 async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
-    const poller = new Poller(deadline, beanstalk);
     let last = '';
+    const poller = new Poller(deadline, beanstalk).heartbeat(`Beanstalk to process version ${plan.label}`, () => `it is ${last || 'not known yet'}`);
     const status = await poller.run(async () => {
         const version = await beanstalk.version(plan.application, plan.label);
         const current = version?.status ?? 'missing';

@@ -64287,7 +64287,9 @@ function progressLogger(deadline, initial) {
         core/* debug */.Yz(`GetInvalidation after ${formatDuration(at)}: ${status}`);
         if (status === last.status && at - last.at < 30_000)
             return;
-        core/* info */.pq(`${formatDuration(at)}: ${status}`);
+        core/* info */.pq(status === last.status
+            ? `Still waiting for the invalidation to complete: ${formatDuration(at)} elapsed, ${formatDuration(deadline.remaining())} left; ${status}.`
+            : `${formatDuration(at)}: ${status}`);
         last = { status, at };
     };
 }

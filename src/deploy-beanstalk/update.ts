@@ -28,8 +28,11 @@ export async function waitUntilReady(
   initial?: EnvironmentInfo
 ): Promise<EnvironmentInfo | undefined> {
   if (initial?.status === 'Ready') return initial
-  const poller = new Poller(deadline, beanstalk)
   let said = ''
+  const poller = new Poller(deadline, beanstalk).heartbeat(
+    `${initial?.name ?? environmentId} to be Ready (another update is running)`,
+    () => `it is ${said || 'not Ready'}`
+  )
   return await poller.run(async () => {
     const [env] = await beanstalk.environments({ ids: [environmentId] })
     if (!env) throw new Error(`Environment ${environmentId} disappeared.`)

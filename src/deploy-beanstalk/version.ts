@@ -181,8 +181,11 @@ export async function waitProcessed(
   since: Date,
   bucket: string
 ): Promise<void> {
-  const poller = new Poller(deadline, beanstalk)
   let last = ''
+  const poller = new Poller(deadline, beanstalk).heartbeat(
+    `Beanstalk to process version ${plan.label}`,
+    () => `it is ${last || 'not known yet'}`
+  )
   const status = await poller.run(async () => {
     const version = await beanstalk.version(plan.application, plan.label)
     const current = version?.status ?? 'missing'

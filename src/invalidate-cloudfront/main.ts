@@ -153,7 +153,11 @@ function progressLogger(deadline: Deadline, initial: string): (status: string) =
     const at = deadline.elapsed()
     core.debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
     if (status === last.status && at - last.at < 30_000) return
-    core.info(`${formatDuration(at)}: ${status}`)
+    core.info(
+      status === last.status
+        ? `Still waiting for the invalidation to complete: ${formatDuration(at)} elapsed, ${formatDuration(deadline.remaining())} left; ${status}.`
+        : `${formatDuration(at)}: ${status}`
+    )
     last = { status, at }
   }
 }

@@ -296,3 +296,31 @@ describe('moved from the e2e layer: more than 20 requests a minute, spread by th
     expect(sandbox().peakRequests('elasticbeanstalk')).toBeLessThanOrEqual(20)
   })
 })
+
+describe('progress while waiting (10)', () => {
+  const beats = (log: string) => log.split('\n').filter(line => line.startsWith('Still waiting for'))
+
+  it('a busy environment, version processing and a 3-minute update each print a heartbeat at least every 30 s', async () => {
+    const result = await deploy(
+      {
+        ...scenario({
+          status: 'Updating',
+          busyForMs: 95_000,
+          update: { durationMs: 180_000, outcome: 'healthy' }
+        }),
+        processingMs: 65_000
+      },
+      { timeout: '15m' }
+    )
+    expect([result.exitCode, result.errors]).toEqual([0, []])
+    const lines = beats(result.log)
+    expect(
+      lines.filter(l => l.includes('to be Ready (another update is running)')).length
+    ).toBeGreaterThanOrEqual(2)
+    expect(lines.filter(l => l.includes('to process version')).length).toBeGreaterThanOrEqual(1)
+    const update = lines.filter(l => l.includes(`${result.outputs['version-label']} on e-`))
+    expect(update.length).toBeGreaterThanOrEqual(4)
+    expect(update[0]).toMatch(/: [\dhms ]+ elapsed, [\dhms ]+ left; Updating, health \w+, version v0-initial/)
+    expect(update[0]).not.toMatch(/\.\.$/)
+  })
+})
