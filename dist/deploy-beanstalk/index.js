@@ -68305,13 +68305,26 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
             `Services found: ${found.join('; ')}. The image must match one of them (same registry, owner and name; ` +
             `tag or digest may differ), or set 'image:' on the service that should run it.`, { input: 'image' });
     }
+    const buildRemoved = [];
+    for (const pair of servicesNode.items) {
+        const name = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
+        if ((0,dist/* isMap */.jh)(pair.value) && pinned.some(p => p.service === name) && pair.value.has('build')) {
+            pair.value.delete('build');
+            buildRemoved.push(name);
+        }
+    }
     const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
     const after = effectiveImages((0,dist/* parseDocument */.Tp)(yaml, { merge: true }));
     for (const p of pinned) {
         if (after.get(p.service) !== image)
             throw new Error(`pinning ${p.service} in ${fileLabel} did not take effect`);
     }
-    return { yaml, pinned, images: [...after.entries()].map(([service, img]) => ({ service, image: img })) };
+    return {
+        yaml,
+        pinned,
+        images: [...after.entries()].map(([service, img]) => ({ service, image: img })),
+        buildRemoved
+    };
 }
 /** Sets the service's own `image`, keeping comments; an anchored scalar is changed in place (its aliases follow). */
 function setImage(doc, service, image) {
@@ -68342,8 +68355,19 @@ function entryMode(name, sourceMode) {
     const hook = /^\.platform\/(hooks|confighooks)\//.test(name) || (name.startsWith('.platform/') && name.endsWith('.sh'));
     return hook || (sourceMode & 0o111) !== 0 ? 0o755 : 0o644;
 }
+/**
+ * Never shipped, at any depth of an included folder: VCS folders (a `.git/config` can hold an AUTHORIZATION
+ * extraheader) and `.env` files (local secrets). The bundle goes to S3 and onto every instance.
+ */
+function isPrivatePath(basename) {
+    return /^\.(git|hg|svn)$/.test(basename) || /^\.env(\..*)?$/.test(basename);
+}
 async function addPath(walk, path) {
     const name = toPosix((0,external_node_path_.relative)(walk.workspace, path));
+    if (isPrivatePath((0,external_node_path_.basename)(path))) {
+        walk.skipped.push(name);
+        return;
+    }
     const info = await (0,promises_.lstat)(path);
     let real = path;
     let target = info;
@@ -68381,7 +68405,14 @@ async function collectEntries(opts) {
     const workspace = (0,external_node_path_.resolve)(opts.workspace);
     const realWorkspace = await (0,promises_.realpath)(workspace);
     const out = [{ name: COMPOSE_ENTRY, source: { content: opts.composeContent }, mode: 0o644 }];
-    const walk = { workspace, realWorkspace, include: '', out, seenDirs: new Set() };
+    const walk = {
+        workspace,
+        realWorkspace,
+        include: '',
+        out,
+        seenDirs: new Set(),
+        skipped: opts.skipped ?? []
+    };
     for (const raw of opts.include) {
         const item = raw.trim();
         if (item === '')
@@ -68618,14 +68649,21 @@ async function buildBundle(source, workspace, tempDir) {
         pinned = result.pinned;
         for (const pin of pinned)
             core/* info */.pq(`Service ${pin.service}: ${pin.from} → ${pin.to}`);
+        for (const service of result.buildRemoved) {
+            core/* info */.pq(`Service ${service}: its build: section was removed (the bundle has no build context; the image is pulled).`);
+        }
     }
+    const skipped = [];
     const entries = await collectEntries({
         workspace,
         composeFile: source.composeFile,
         composeContent: Buffer.from(composeContent, 'utf8'),
         include: source.include,
-        includeExplicit: source.includeExplicit
+        includeExplicit: source.includeExplicit,
+        skipped
     });
+    for (const path of skipped)
+        core/* info */.pq(`Skipped ${path}: VCS folders and .env files are never shipped.`);
     const out = (0,external_node_path_.join)(tempDir, `deploy-beanstalk-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.zip`);
     const zip = await writeDeterministicZip(entries, out);
     checkBundleSize(zip.size, 'include');
