@@ -29200,7 +29200,10 @@ function parseReference(input) {
     const path = hostOnly ? '' : split.path;
     const { tag, digest } = split;
     if (first === undefined) {
-        throw (0,errors/* inputError */.Xu)(INPUT, value, `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}".`);
+        throw (0,errors/* inputError */.Xu)(INPUT, value, path.includes('/')
+            ? `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}" (on Docker Hub it is "docker.io/${value.toLowerCase()}").`
+            : // a bare name is a Docker Hub official image: ghcr.io needs an owner
+                `expected a full reference that starts with the registry, such as ${EXAMPLE}. "${value}" alone is the Docker Hub image "docker.io/library/${value.toLowerCase()}": write that to check it, or "ghcr.io/<owner>/${value.toLowerCase()}" for GitHub's registry.`);
     }
     const registry = first.toLowerCase();
     if (!HOST.test(registry))
