@@ -67222,7 +67222,7 @@ function outcomeUnknown(error) {
         const code = e.code;
         if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code))
             return true;
-        if (/TimeoutError|socket hang up/i.test(`${e.name} ${e.message}`))
+        if (/TimeoutError|socket hang up|\bECONNRESET\b|\bEPIPE\b/i.test(`${e.name} ${e.message}`))
             return true;
         e = e.cause;
     }
@@ -67245,6 +67245,10 @@ function networkCode(error) {
             return code;
         if (e.name === 'TimeoutError')
             return 'ETIMEDOUT';
+        // the SDK wraps errors it does not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED …")
+        const named = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(String(e.message ?? ''));
+        if (named)
+            return named[1];
         e = e.cause;
     }
     return undefined;

@@ -77,7 +77,12 @@ export function outcomeUnknown(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code)) return true
-    if (/TimeoutError|socket hang up/i.test(`${(e as Error).name} ${(e as Error).message}`)) return true
+    if (
+      /TimeoutError|socket hang up|\bECONNRESET\b|\bEPIPE\b/i.test(
+        `${(e as Error).name} ${(e as Error).message}`
+      )
+    )
+      return true
     e = (e as { cause?: unknown }).cause
   }
   return false
@@ -100,6 +105,11 @@ function networkCode(error: unknown): string | undefined {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return code
     if ((e as { name?: string }).name === 'TimeoutError') return 'ETIMEDOUT'
+    // the SDK wraps errors it does not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED …")
+    const named = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(
+      String((e as { message?: unknown }).message ?? '')
+    )
+    if (named) return named[1]
     e = (e as { cause?: unknown }).cause
   }
   return undefined
