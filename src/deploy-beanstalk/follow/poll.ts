@@ -116,7 +116,7 @@ export class Poller {
 
   constructor(
     private readonly deadline: Deadline,
-    private readonly gateway: { callCount: number; pollTimes: number[]; callTimes?: readonly number[] }
+    private readonly gateway: { callCount: number; pollTimes: number[] }
   ) {
     this.lastChangeAt = deadline.clock.now()
   }
@@ -163,8 +163,9 @@ export class Poller {
         const delayMs = nextPollDelay({
           now: this.deadline.clock.now(),
           lastChangeAt: this.lastChangeAt,
-          // every request counts (look-ups, SDK retries): the schedule keeps the gateway's hard cap from biting
-          recentCalls: this.gateway.callTimes ?? this.gateway.pollTimes,
+          // the polling calls (SDK retries included) pace the schedule; the gateway's hard cap holds every
+          // request, look-ups included, to 20 in any 60 s
+          recentCalls: this.gateway.pollTimes,
           callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
           throttledRounds: this.throttledRounds
         })
