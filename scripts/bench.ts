@@ -161,8 +161,15 @@ async function callsPerWaitingMinute(): Promise<{
   perMinute: number
   maxInAnyMinute: number
   waitedMs: number
+  /** Every Beanstalk request of the whole run in any 60 s (SDK retries and throttled ones included). */
+  peakAllRequests: number
+  throttled: number
 }> {
-  const box = await startSandbox(scenario({ durationMs: 75_000, outcome: 'healthy' }), { silent: true })
+  // 15% of Beanstalk requests throttled: the SDK's retries must count against the budget too
+  const box = await startSandbox(
+    { ...scenario({ durationMs: 75_000, outcome: 'healthy' }), faults: { throttleRate: 0.15, seed: 11 } },
+    { silent: true }
+  )
   try {
     const run = await runAction(
       'deploy-beanstalk',
@@ -185,7 +192,13 @@ async function callsPerWaitingMinute(): Promise<{
         waiting.filter(o => o.time >= r.time && o.time < r.time + 60_000).length
       )
     }
-    return { perMinute: (waiting.length / waitedMs) * 60_000, maxInAnyMinute, waitedMs }
+    return {
+      perMinute: (waiting.length / waitedMs) * 60_000,
+      maxInAnyMinute,
+      waitedMs,
+      peakAllRequests: box.peakRequests('elasticbeanstalk'),
+      throttled: box.requests.filter(r => r.fault === 'throttle').length
+    }
   } finally {
     await box.close()
   }
@@ -338,7 +351,10 @@ async function latencySection(): Promise<void> {
 async function callsSection(): Promise<void> {
   const calls = await callsPerWaitingMinute()
   console.log(
-    `Beanstalk calls while waiting (${(calls.waitedMs / 1000).toFixed(0)} s update): ${calls.perMinute.toFixed(1)} per minute on average, at most ${calls.maxInAnyMinute} in any 60 s  target ≤ 20: ${check(calls.maxInAnyMinute <= 20)}`
+    `Beanstalk calls while waiting (${(calls.waitedMs / 1000).toFixed(0)} s update, 15% throttled): ${calls.perMinute.toFixed(1)} per minute on average, at most ${calls.maxInAnyMinute} in any 60 s  target ≤ 20: ${check(calls.maxInAnyMinute <= 20)}`
+  )
+  console.log(
+    `Beanstalk requests of the whole run, every one counted (SDK retries, ${calls.throttled} throttled): at most ${calls.peakAllRequests} in any 60 s  target ≤ 20: ${check(calls.peakAllRequests <= 20)}`
   )
 }
 

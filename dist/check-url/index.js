@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3629);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3378);
 
 
@@ -28427,7 +28427,10 @@ function formatBytes(bytes) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/log.ts
+
 
 
 /**
@@ -28465,7 +28468,7 @@ function startSummary(heading) {
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
-    const text = core/* summary */.z.stringify();
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
     core/* summary */.z.emptyBuffer();
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file) {
@@ -28478,7 +28481,7 @@ async function writeSummary() {
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
-        const text = value === undefined ? '' : String(value);
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
         core/* debug */.Yz(`output ${name}=${text}`);
     }
@@ -29703,12 +29706,11 @@ function describePlan(inputs) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   Xu: () => (/* binding */ inputError),
 /* harmony export */   sR: () => (/* binding */ awsErrorInfo),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony export isAwsError */
+/* unused harmony exports isAwsError, describeError */
 /**
  * The one error type for "the user must fix something": it names the input, the bad value and the
  * expected form or the fix. Everything else is either an AWS error (shown with its code and message) or a bug.
@@ -29771,23 +29773,246 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 1136:
+/***/ 3629:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: reportFailure
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/common/failure.ts
+
+const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'ECONNABORTED',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_CAUSE = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be resolved (DNS)',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    EPIPE: 'the connection was closed while sending',
+    ECONNABORTED: 'the connection was aborted',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out'
+};
+/**
+ * A mutating call whose reply never came (reset, timeout, 5xx, unreadable body): it may have taken effect.
+ * Raised by our client middleware instead of the SDK's own retry, so that the caller checks before sending it
+ * again. Deliberately without `code`, `$metadata` or `cause`, which would make the SDK retry it.
+ */
+class OutcomeUnknownError extends Error {
+    operation;
+    original;
+    name = 'OutcomeUnknownError';
+    constructor(operation, original) {
+        super(`${operation} was sent but its reply was lost (${original instanceof Error ? original.message : String(original)}): whether it took effect is not known.`);
+        this.operation = operation;
+        this.original = original;
+    }
+}
+/** Whether a failed request may have reached AWS and taken effect (as opposed to refused or never sent). */
+function outcomeUnknown(error) {
+    if (isUnreadableResponse(error))
+        return true;
+    const status = error?.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500)
+        return true;
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code))
+            return true;
+        if (/TimeoutError|socket hang up|\bECONNRESET\b|\bEPIPE\b/i.test(`${e.name} ${e.message}`))
+            return true;
+        e = e.cause;
+    }
+    return false;
+}
+/** The AWS operation an error came from, when our client middleware tagged it (`UpdateEnvironment`). */
+function operationOf(error) {
+    const op = error?.$operation;
+    return typeof op === 'string' ? op : undefined;
+}
+/** The service prefix for IAM actions, from the SDK client name. */
+function servicePrefix(error) {
+    const service = error?.$service;
+    return typeof service === 'string' ? service : undefined;
+}
+function networkCode(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && NETWORK_CODES.has(code))
+            return code;
+        if (e.name === 'TimeoutError')
+            return 'ETIMEDOUT';
+        // the SDK wraps errors it does not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED …")
+        const named = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(String(e.message ?? ''));
+        if (named)
+            return named[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+function hostOf(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const { address, port, hostname } = e;
+        if (hostname)
+            return port ? `${hostname}:${port}` : hostname;
+        if (address)
+            return port ? `${address}:${port}` : address;
+        const m = /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\s+(\S+)/.exec(String(e.message));
+        if (m)
+            return m[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+/** True for an SDK error raised while reading a response body (truncated or malformed XML/JSON). */
+function isUnreadableResponse(error) {
+    if (!(error instanceof Error))
+        return false;
+    // AWS's own error answers (AccessDenied…) are service exceptions with a `$fault`; a body that could not be
+    // parsed at all is not
+    if ('$fault' in error)
+        return false;
+    return ('$response' in error ||
+        /Deserialization error|Unexpected end of|not well-formed|Expected closing tag|Invalid XML|is not valid JSON/i.test(error.message));
+}
+const CREDENTIAL_CODES = /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|InvalidToken|IncompleteSignature|MissingAuthenticationToken)$/;
+function rawDebug(error) {
+    const lines = [];
+    if (error instanceof Error) {
+        lines.push(`${error.name}: ${error.message}`);
+        if (error.stack)
+            lines.push(error.stack);
+    }
+    else
+        lines.push(String(error));
+    return lines;
+}
+/** The explanation of any error that ends a step. */
+function explain(error) {
+    if (error instanceof errors/* UserError */.yo) {
+        return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
+    }
+    const op = operationOf(error);
+    const what = op ? `${op}` : 'an AWS call';
+    const debug = rawDebug(error);
+    const info = (0,errors/* awsErrorInfo */.sR)(error);
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'CredentialsProviderError' ||
+        /Could not load credentials/i.test(String(error?.message))) {
+        return {
+            title: 'AWS credentials missing',
+            message: `No AWS credentials were found for ${what}. ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && CREDENTIAL_CODES.test(info.code)) {
+        const expired = /Expired/i.test(info.code) || /expired/i.test(info.message);
+        return {
+            title: expired ? 'AWS credentials expired' : 'AWS credentials rejected',
+            message: `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}). ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(info.code)) {
+        const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(info.message)?.[1];
+        const action = named ?? (op && servicePrefix(error) ? `${servicePrefix(error)}:${op}` : undefined);
+        return {
+            title: 'AWS permission missing',
+            message: `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}). Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`,
+            debug,
+            kind: 'access-denied'
+        };
+    }
+    if (error instanceof OutcomeUnknownError) {
+        return {
+            title: 'AWS reply lost',
+            message: `${error.message} Check the resource in the AWS console before running the step again.`,
+            debug: [...debug, ...rawDebug(error.original)],
+            kind: 'unreachable'
+        };
+    }
+    const net = networkCode(error);
+    if (net) {
+        const host = hostOf(error);
+        return {
+            title: 'AWS endpoint unreachable',
+            message: `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries. Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.`,
+            debug,
+            kind: 'unreachable'
+        };
+    }
+    if (isUnreadableResponse(error)) {
+        const status = info?.httpStatus ?? error.$metadata?.httpStatusCode;
+        return {
+            title: 'Unreadable AWS response',
+            message: `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries. This is usually a passing fault of AWS or of a proxy on the way: run the step again.`,
+            debug,
+            kind: 'unreadable-response'
+        };
+    }
+    if (info && /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(info.code)) {
+        return {
+            title: 'AWS throttling',
+            message: `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries. Other jobs or tools of this account share its request rate: run the step again later.`,
+            debug,
+            kind: 'throttled'
+        };
+    }
+    if (info) {
+        const server = info.httpStatus !== undefined && info.httpStatus >= 500;
+        return {
+            title: `AWS error ${info.code}`,
+            message: `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`,
+            debug,
+            kind: 'aws'
+        };
+    }
+    return {
+        title: 'Unexpected error',
+        message: `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`,
+        debug,
+        kind: 'unexpected'
+    };
+}
+
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
+;// CONCATENATED MODULE: ./src/common/run.ts
+
+
 
 
 /**
- * Runs an action's `main` and turns any failure into one `::error` annotation and exit code 1:
- * a UserError says what to fix; an AWS error shows AWS's own code and message; anything else is a bug,
- * shown with its stack in the debug log.
+ * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
+ * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
+ * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
  */
 async function runAction(main) {
+    (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
     try {
         await main();
     }
@@ -29796,23 +30021,72 @@ async function runAction(main) {
     }
 }
 function reportFailure(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { title: error.title });
-    }
-    else if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)) {
-        const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: `AWS error ${info.code}` });
-        if (info.requestId)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${info.requestId}`);
-    }
-    else {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: 'Unexpected error' });
-        if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-    }
+    const explained = explain(error);
+    for (const line of explained.debug)
+        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+    core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
+    const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
+    if (requestId)
+        core/* info */.pq(`AWS request id: ${requestId}`);
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+
+
+/***/ }),
+
+/***/ 7168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
+/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */ });
+/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+
+/**
+ * Secrets of the job: masked with the runner (`core.setSecret`) and scrubbed from everything we write ourselves
+ * (annotations, log lines of errors, outputs, the job summary), so that a runner that does not mask them (act,
+ * a local run) still shows nothing. AWS echoes the request in some error bodies (AccessDenied,
+ * SignatureDoesNotMatch): the session token can come back inside an error message.
+ */
+/** The environment variables of the SDK's credential chain that hold secrets. */
+const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+const secrets = new Set();
+/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+function addSecret(value) {
+    const text = value?.trim();
+    if (!text || text.length < 4 || secrets.has(text))
+        return;
+    secrets.add(text);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+}
+/** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
+function maskEnvironmentSecrets(env = process.env) {
+    for (const name of SECRET_ENV)
+        addSecret(env[name]);
+}
+/** The forms a secret may take when echoed: as is, URL-encoded (query strings), and JSON/XML-escaped. */
+function forms(secret) {
+    const all = new Set([secret, encodeURIComponent(secret), secret.replace(/\//g, '\\/')]);
+    return [...all];
+}
+/** The text with every known secret (in any echoed form) replaced by `***`. Pure given the secrets. */
+function scrub(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    let out = text;
+    const all = [...secrets].flatMap(forms).sort((a, b) => b.length - a.length);
+    for (const secret of all)
+        if (out.includes(secret))
+            out = out.split(secret).join('***');
+    return out;
+}
+/** Forgets every secret (tests run several actions in one process). */
+function clearSecrets() {
+    secrets.clear();
 }
 
 
@@ -30027,10 +30301,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -32737,7 +33012,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -57332,10 +57332,21 @@ function bufferIncludes(buffer, content) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ beanstalkConsoleUrl),
-/* harmony export */   r: () => (/* binding */ awsClientConfig)
+/* harmony export */   GI: () => (/* binding */ beanstalkConsoleUrl),
+/* harmony export */   rw: () => (/* binding */ awsClientConfig),
+/* harmony export */   wV: () => (/* binding */ instrument)
 /* harmony export */ });
+/* unused harmony exports isReadOperation, ClockRetryStrategy */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9183);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7168);
+
+
+
+
 
 /**
  * The configuration every AWS client of ours is made with. Credentials come from the SDK's default chain
@@ -57344,20 +57355,30 @@ function bufferIncludes(buffer, content) {
  * retried by the SDK in adaptive mode, which also slows down on throttling.
  */
 function awsClientConfig(region, options = {}) {
+    const maxAttempts = options.maxAttempts ?? 8;
     return {
         region,
-        retryMode: 'adaptive',
-        maxAttempts: options.maxAttempts ?? 8,
+        maxAttempts,
+        // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
+        ...(options.clock
+            ? { retryStrategy: new ClockRetryStrategy(maxAttempts, options.clock) }
+            : { retryMode: 'adaptive' }),
         customUserAgent: 'imbit-actions/1',
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(content.map(String).join(' ')),
+            debug: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk warn: ${content.map(String).join(' ')}`),
-            error: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk error: ${content.map(String).join(' ')}`)
+            warn: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
+}
+/** SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. */
+function sdkLine(content) {
+    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(content
+        .map(item => (typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_1__.inspect)(item, { depth: 3, breakLength: Infinity })))
+        .join(' '));
 }
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {
@@ -57365,6 +57386,87 @@ function beanstalkConsoleUrl(region, environmentId, applicationName) {
     return environmentId
         ? `${base}#/environment/dashboard?environmentId=${encodeURIComponent(environmentId)}`
         : `${base}#/application/overview?applicationName=${encodeURIComponent(applicationName)}`;
+}
+/** `Describe*`, `Get*`, `List*`, `Head*`: calls that change nothing, safe to repeat. */
+function isReadOperation(operation) {
+    return /^(Describe|Get|List|Head)/.test(operation);
+}
+/** The attempt number the SDK's retry middleware wrote into the request (`amz-sdk-request: attempt=2; max=8`). */
+function attemptOf(request) {
+    const headers = request?.headers ?? {};
+    const m = /attempt=(\d+)/.exec(headers['amz-sdk-request'] ?? '');
+    return m ? Number(m[1]) : 1;
+}
+/**
+ * Adds one middleware inside the SDK's retry loop, so it sees every request sent: it calls `beforeSend` (the
+ * call budget counts SDK retries too), tags errors with their operation and service (`explain` names the
+ * missing IAM action and the failed call), and marks an unreadable response to a read call as retryable, so
+ * the SDK tries it again like a 5xx.
+ */
+function instrument(client, options) {
+    const stack = client.middlewareStack;
+    if (!stack)
+        return client;
+    stack.add((next, context) => async (args) => {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        await options.beforeSend?.(operation, attemptOf(args.request));
+        try {
+            return await next(args);
+        }
+        catch (error) {
+            if (error !== null && typeof error === 'object') {
+                const tags = { $operation: operation, $service: options.service };
+                for (const [key, value] of Object.entries(tags)) {
+                    if (!(key in error))
+                        Object.defineProperty(error, key, { value, enumerable: false });
+                }
+                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .outcomeUnknown */ .Hu)(error)) {
+                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .OutcomeUnknownError */ .Do(operation, error);
+                }
+                const retry = options.retryUnreadable ?? isReadOperation;
+                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
+                    Object.assign(error, { $retryable: {} });
+                }
+            }
+            throw error;
+        }
+    }, 
+    // a client shared by several gateways (tests) is instrumented for the last one
+    { step: 'deserialize', name: 'imbitInstrument', priority: 'high', override: true });
+    return client;
+}
+/**
+ * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
+ * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
+ * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
+ */
+class ClockRetryStrategy {
+    maxAttempts;
+    clock;
+    random;
+    mode = 'standard';
+    constructor(maxAttempts, clock, random = Math.random) {
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+        this.random = random;
+    }
+    token(count) {
+        return { getRetryCount: () => count, getRetryDelay: () => 0 };
+    }
+    acquireInitialRetryToken() {
+        return Promise.resolve(this.token(0));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const attempt = token.getRetryCount() + 1;
+        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
+            throw new Error('no more retries');
+        }
+        const throttled = errorInfo.errorType === 'THROTTLING';
+        const delay = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .backoffDelay */ .EY)(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
+        await this.clock.sleep(delay);
+        return this.token(attempt);
+    }
+    recordSuccess() { }
 }
 
 
@@ -57442,6 +57544,230 @@ function describeError(error) {
 
 /***/ }),
 
+/***/ 6191:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Do: () => (/* binding */ OutcomeUnknownError),
+/* harmony export */   Hu: () => (/* binding */ outcomeUnknown),
+/* harmony export */   WE: () => (/* binding */ explain),
+/* harmony export */   xg: () => (/* binding */ isUnreadableResponse)
+/* harmony export */ });
+/* unused harmony export operationOf */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+
+const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'ECONNABORTED',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_CAUSE = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be resolved (DNS)',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    EPIPE: 'the connection was closed while sending',
+    ECONNABORTED: 'the connection was aborted',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out'
+};
+/**
+ * A mutating call whose reply never came (reset, timeout, 5xx, unreadable body): it may have taken effect.
+ * Raised by our client middleware instead of the SDK's own retry, so that the caller checks before sending it
+ * again. Deliberately without `code`, `$metadata` or `cause`, which would make the SDK retry it.
+ */
+class OutcomeUnknownError extends Error {
+    operation;
+    original;
+    name = 'OutcomeUnknownError';
+    constructor(operation, original) {
+        super(`${operation} was sent but its reply was lost (${original instanceof Error ? original.message : String(original)}): whether it took effect is not known.`);
+        this.operation = operation;
+        this.original = original;
+    }
+}
+/** Whether a failed request may have reached AWS and taken effect (as opposed to refused or never sent). */
+function outcomeUnknown(error) {
+    if (isUnreadableResponse(error))
+        return true;
+    const status = error?.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500)
+        return true;
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code))
+            return true;
+        if (/TimeoutError|socket hang up|\bECONNRESET\b|\bEPIPE\b/i.test(`${e.name} ${e.message}`))
+            return true;
+        e = e.cause;
+    }
+    return false;
+}
+/** The AWS operation an error came from, when our client middleware tagged it (`UpdateEnvironment`). */
+function operationOf(error) {
+    const op = error?.$operation;
+    return typeof op === 'string' ? op : undefined;
+}
+/** The service prefix for IAM actions, from the SDK client name. */
+function servicePrefix(error) {
+    const service = error?.$service;
+    return typeof service === 'string' ? service : undefined;
+}
+function networkCode(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && NETWORK_CODES.has(code))
+            return code;
+        if (e.name === 'TimeoutError')
+            return 'ETIMEDOUT';
+        // the SDK wraps errors it does not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED …")
+        const named = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(String(e.message ?? ''));
+        if (named)
+            return named[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+function hostOf(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const { address, port, hostname } = e;
+        if (hostname)
+            return port ? `${hostname}:${port}` : hostname;
+        if (address)
+            return port ? `${address}:${port}` : address;
+        const m = /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\s+(\S+)/.exec(String(e.message));
+        if (m)
+            return m[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+/** True for an SDK error raised while reading a response body (truncated or malformed XML/JSON). */
+function isUnreadableResponse(error) {
+    if (!(error instanceof Error))
+        return false;
+    // AWS's own error answers (AccessDenied…) are service exceptions with a `$fault`; a body that could not be
+    // parsed at all is not
+    if ('$fault' in error)
+        return false;
+    return ('$response' in error ||
+        /Deserialization error|Unexpected end of|not well-formed|Expected closing tag|Invalid XML|is not valid JSON/i.test(error.message));
+}
+const CREDENTIAL_CODES = /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|InvalidToken|IncompleteSignature|MissingAuthenticationToken)$/;
+function rawDebug(error) {
+    const lines = [];
+    if (error instanceof Error) {
+        lines.push(`${error.name}: ${error.message}`);
+        if (error.stack)
+            lines.push(error.stack);
+    }
+    else
+        lines.push(String(error));
+    return lines;
+}
+/** The explanation of any error that ends a step. */
+function explain(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
+        return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
+    }
+    const op = operationOf(error);
+    const what = op ? `${op}` : 'an AWS call';
+    const debug = rawDebug(error);
+    const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorInfo */ .sR)(error);
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'CredentialsProviderError' ||
+        /Could not load credentials/i.test(String(error?.message))) {
+        return {
+            title: 'AWS credentials missing',
+            message: `No AWS credentials were found for ${what}. ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && CREDENTIAL_CODES.test(info.code)) {
+        const expired = /Expired/i.test(info.code) || /expired/i.test(info.message);
+        return {
+            title: expired ? 'AWS credentials expired' : 'AWS credentials rejected',
+            message: `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}). ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(info.code)) {
+        const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(info.message)?.[1];
+        const action = named ?? (op && servicePrefix(error) ? `${servicePrefix(error)}:${op}` : undefined);
+        return {
+            title: 'AWS permission missing',
+            message: `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}). Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`,
+            debug,
+            kind: 'access-denied'
+        };
+    }
+    if (error instanceof OutcomeUnknownError) {
+        return {
+            title: 'AWS reply lost',
+            message: `${error.message} Check the resource in the AWS console before running the step again.`,
+            debug: [...debug, ...rawDebug(error.original)],
+            kind: 'unreachable'
+        };
+    }
+    const net = networkCode(error);
+    if (net) {
+        const host = hostOf(error);
+        return {
+            title: 'AWS endpoint unreachable',
+            message: `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries. Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.`,
+            debug,
+            kind: 'unreachable'
+        };
+    }
+    if (isUnreadableResponse(error)) {
+        const status = info?.httpStatus ?? error.$metadata?.httpStatusCode;
+        return {
+            title: 'Unreadable AWS response',
+            message: `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries. This is usually a passing fault of AWS or of a proxy on the way: run the step again.`,
+            debug,
+            kind: 'unreadable-response'
+        };
+    }
+    if (info && /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(info.code)) {
+        return {
+            title: 'AWS throttling',
+            message: `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries. Other jobs or tools of this account share its request rate: run the step again later.`,
+            debug,
+            kind: 'throttled'
+        };
+    }
+    if (info) {
+        const server = info.httpStatus !== undefined && info.httpStatus >= 500;
+        return {
+            title: `AWS error ${info.code}`,
+            message: `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`,
+            debug,
+            kind: 'aws'
+        };
+    }
+    return {
+        title: 'Unexpected error',
+        message: `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`,
+        debug,
+        kind: 'unexpected'
+    };
+}
+
+
+/***/ }),
+
 /***/ 6950:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57485,10 +57811,11 @@ function formatBytes(bytes) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B2: () => (/* binding */ Deadline),
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
 /* harmony export */   ml: () => (/* binding */ systemClock),
 /* harmony export */   wt: () => (/* binding */ poll)
 /* harmony export */ });
-/* unused harmony exports backoffDelay, retry */
+/* unused harmony export retry */
 const systemClock = {
     now: () => Date.now(),
     sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
@@ -57581,14 +57908,19 @@ async function retry(fn, options) {
 /* unused harmony export reportFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+
+
 
 
 /**
- * Runs an action's `main` and turns any failure into one `::error` annotation and exit code 1:
- * a UserError says what to fix; an AWS error shows AWS's own code and message; anything else is a bug,
- * shown with its stack in the debug log.
+ * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
+ * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
+ * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
  */
 async function runAction(main) {
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskEnvironmentSecrets */ .LK)(process.env);
     try {
         await main();
     }
@@ -57597,23 +57929,72 @@ async function runAction(main) {
     }
 }
 function reportFailure(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { title: error.title });
-    }
-    else if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)) {
-        const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: `AWS error ${info.code}` });
-        if (info.requestId)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${info.requestId}`);
-    }
-    else {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: 'Unexpected error' });
-        if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-    }
+    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .explain */ .WE)(error);
+    for (const line of explained.debug)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(line));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.message), { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.title) });
+    const requestId = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)?.requestId;
+    if (requestId)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${requestId}`);
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+
+
+/***/ }),
+
+/***/ 7168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
+/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */ });
+/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+
+/**
+ * Secrets of the job: masked with the runner (`core.setSecret`) and scrubbed from everything we write ourselves
+ * (annotations, log lines of errors, outputs, the job summary), so that a runner that does not mask them (act,
+ * a local run) still shows nothing. AWS echoes the request in some error bodies (AccessDenied,
+ * SignatureDoesNotMatch): the session token can come back inside an error message.
+ */
+/** The environment variables of the SDK's credential chain that hold secrets. */
+const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+const secrets = new Set();
+/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+function addSecret(value) {
+    const text = value?.trim();
+    if (!text || text.length < 4 || secrets.has(text))
+        return;
+    secrets.add(text);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+}
+/** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
+function maskEnvironmentSecrets(env = process.env) {
+    for (const name of SECRET_ENV)
+        addSecret(env[name]);
+}
+/** The forms a secret may take when echoed: as is, URL-encoded (query strings), and JSON/XML-escaped. */
+function forms(secret) {
+    const all = new Set([secret, encodeURIComponent(secret), secret.replace(/\//g, '\\/')]);
+    return [...all];
+}
+/** The text with every known secret (in any echoed form) replaced by `***`. Pure given the secrets. */
+function scrub(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    let out = text;
+    const all = [...secrets].flatMap(forms).sort((a, b) => b.length - a.length);
+    for (const secret of all)
+        if (out.includes(secret))
+            out = out.split(secret).join('***');
+    return out;
+}
+/** Forgets every secret (tests run several actions in one process). */
+function clearSecrets() {
+    secrets.clear();
 }
 
 
@@ -57624,7 +58005,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6911);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6431);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -57634,7 +58015,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6911:
+/***/ 6431:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57653,7 +58034,10 @@ var external_node_os_ = __nccwpck_require__(8161);
 var common_errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __nccwpck_require__(6950);
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/log.ts
+
 
 
 /**
@@ -57691,7 +58075,7 @@ function startSummary(heading) {
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
-    const text = core/* summary */.z.stringify();
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
     core/* summary */.z.emptyBuffer();
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file) {
@@ -57704,7 +58088,7 @@ async function writeSummary() {
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
-        const text = value === undefined ? '' : String(value);
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
         core/* debug */.Yz(`output ${name}=${text}`);
     }
@@ -57716,7 +58100,54 @@ var retry = __nccwpck_require__(9183);
 var dist_cjs = __nccwpck_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
+;// CONCATENATED MODULE: ./src/common/budget.ts
+/**
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
+ * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
+ * when the window is full. The account's request rate is shared with every other tool and job, and
+ * throttled requests count against it too.
+ */
+class CallBudget {
+    limit;
+    windowMs;
+    clock;
+    /** When each request was sent (the most recent ones). */
+    sent = [];
+    /** The most requests seen in any window so far (for the bench and tests). */
+    peak = 0;
+    /** Total requests sent. */
+    total = 0;
+    constructor(limit, windowMs, clock) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        this.clock = clock;
+    }
+    /** Requests sent in the window ending now. */
+    inWindow(now = this.clock.now()) {
+        return this.sent.filter(time => time > now - this.windowMs).length;
+    }
+    /** Waits until a request fits in the window, then takes its slot. */
+    async acquire() {
+        for (;;) {
+            const now = this.clock.now();
+            const recent = this.sent.filter(time => time > now - this.windowMs);
+            if (recent.length < this.limit) {
+                this.sent.push(now);
+                this.total++;
+                this.peak = Math.max(this.peak, recent.length + 1);
+                if (this.sent.length > this.limit * 4)
+                    this.sent.splice(0, this.sent.length - this.limit * 4);
+                return;
+            }
+            // the oldest request that must leave the window for one more to fit
+            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
+            await this.clock.sleep(Math.max(1, leavesAt - now));
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts
+
 
 
 
@@ -57735,19 +58166,34 @@ function toEnvironmentInfo(env) {
         arn: env.EnvironmentArn
     };
 }
+/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
+const BEANSTALK_REQUESTS_PER_MINUTE = 20;
 class BeanstalkGateway {
     region;
     clock;
     callTimes = [];
     /** When each polling call was made (recorded by the Poller): what the poll schedule budgets. */
     pollTimes = [];
-    /** Calls made so far. */
+    /** Calls made so far (each SDK retry counted as a call). */
     callCount = 0;
+    /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
+    budget;
     client;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
         this.clock = clock;
-        this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.r)(region));
+        this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
+        // a second of margin: AWS counts a request when it arrives, a little after we sent it
+        this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock);
+        (0,aws/* instrument */.wV)(this.client, {
+            service: 'elasticbeanstalk',
+            beforeSend: async (_operation, attempt) => {
+                if (attempt > 1)
+                    this.note(); // an SDK retry is a request too: the poll schedule sees it
+                await this.budget.acquire();
+            },
+            unsafeToRepeat: operation => operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
+        });
     }
     note() {
         this.callCount++;
@@ -58120,7 +58566,14 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
     if (!(0,dist/* isMap */.jh)(servicesNode) || servicesNode.items.length === 0) {
         throw new common_errors/* UserError */.yo(`${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`, { input: 'compose-file' });
     }
-    const before = effectiveImages(doc);
+    let before;
+    try {
+        before = effectiveImages(doc);
+    }
+    catch (error) {
+        // e.g. "Excessive alias count": a YAML alias bomb, or aliases nested too deep to expand safely
+        throw new common_errors/* UserError */.yo(`${fileLabel} cannot be read safely: ${error.message.split('\n')[0]} (its YAML anchors and *aliases expand to too much). Write the services out without nested aliases.`, { input: 'compose-file', title: 'Unusable compose file', cause: error });
+    }
     const pinned = [];
     const aliased = [];
     for (const pair of servicesNode.items) {
@@ -58156,13 +58609,26 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
             `Services found: ${found.join('; ')}. The image must match one of them (same registry, owner and name; ` +
             `tag or digest may differ), or set 'image:' on the service that should run it.`, { input: 'image' });
     }
+    const buildRemoved = [];
+    for (const pair of servicesNode.items) {
+        const name = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
+        if ((0,dist/* isMap */.jh)(pair.value) && pinned.some(p => p.service === name) && pair.value.has('build')) {
+            pair.value.delete('build');
+            buildRemoved.push(name);
+        }
+    }
     const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
     const after = effectiveImages((0,dist/* parseDocument */.Tp)(yaml, { merge: true }));
     for (const p of pinned) {
         if (after.get(p.service) !== image)
             throw new Error(`pinning ${p.service} in ${fileLabel} did not take effect`);
     }
-    return { yaml, pinned, images: [...after.entries()].map(([service, img]) => ({ service, image: img })) };
+    return {
+        yaml,
+        pinned,
+        images: [...after.entries()].map(([service, img]) => ({ service, image: img })),
+        buildRemoved
+    };
 }
 /** Sets the service's own `image`, keeping comments; an anchored scalar is changed in place (its aliases follow). */
 function setImage(doc, service, image) {
@@ -58193,8 +58659,19 @@ function entryMode(name, sourceMode) {
     const hook = /^\.platform\/(hooks|confighooks)\//.test(name) || (name.startsWith('.platform/') && name.endsWith('.sh'));
     return hook || (sourceMode & 0o111) !== 0 ? 0o755 : 0o644;
 }
+/**
+ * Never shipped, at any depth of an included folder: VCS folders (a `.git/config` can hold an AUTHORIZATION
+ * extraheader) and `.env` files (local secrets). The bundle goes to S3 and onto every instance.
+ */
+function isPrivatePath(basename) {
+    return /^\.(git|hg|svn)$/.test(basename) || /^\.env(\..*)?$/.test(basename);
+}
 async function addPath(walk, path) {
     const name = toPosix((0,external_node_path_.relative)(walk.workspace, path));
+    if (isPrivatePath((0,external_node_path_.basename)(path))) {
+        walk.skipped.push(name);
+        return;
+    }
     const info = await (0,promises_.lstat)(path);
     let real = path;
     let target = info;
@@ -58232,7 +58709,14 @@ async function collectEntries(opts) {
     const workspace = (0,external_node_path_.resolve)(opts.workspace);
     const realWorkspace = await (0,promises_.realpath)(workspace);
     const out = [{ name: COMPOSE_ENTRY, source: { content: opts.composeContent }, mode: 0o644 }];
-    const walk = { workspace, realWorkspace, include: '', out, seenDirs: new Set() };
+    const walk = {
+        workspace,
+        realWorkspace,
+        include: '',
+        out,
+        seenDirs: new Set(),
+        skipped: opts.skipped ?? []
+    };
     for (const raw of opts.include) {
         const item = raw.trim();
         if (item === '')
@@ -58471,14 +58955,21 @@ async function buildBundle(source, workspace, tempDir) {
         pinned = result.pinned;
         for (const pin of pinned)
             core/* info */.pq(`Service ${pin.service}: ${pin.from} → ${pin.to}`);
+        for (const service of result.buildRemoved) {
+            core/* info */.pq(`Service ${service}: its build: section was removed (the bundle has no build context; the image is pulled).`);
+        }
     }
+    const skipped = [];
     const entries = await collectEntries({
         workspace,
         composeFile: source.composeFile,
         composeContent: Buffer.from(composeContent, 'utf8'),
         include: source.include,
-        includeExplicit: source.includeExplicit
+        includeExplicit: source.includeExplicit,
+        skipped
     });
+    for (const path of skipped)
+        core/* info */.pq(`Skipped ${path}: VCS folders and .env files are never shipped.`);
     const out = (0,external_node_path_.join)(tempDir, `deploy-beanstalk-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.zip`);
     const zip = await writeDeterministicZip(entries, out);
     checkBundleSize(zip.size, 'include');
@@ -59181,7 +59672,46 @@ class EventLog {
     }
 }
 
+;// CONCATENATED MODULE: ./src/common/heartbeat.ts
+
+
+/** How often a long wait says it is still alive, at the most. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
+ * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
+ * Time is the deadline's (injected) clock.
+ */
+class Heartbeat {
+    what;
+    deadline;
+    everyMs;
+    log;
+    last;
+    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
+        this.what = what;
+        this.deadline = deadline;
+        this.everyMs = everyMs;
+        this.log = log;
+        this.last = deadline.clock.now();
+    }
+    /** Something about this wait was printed just now. */
+    printed() {
+        this.last = this.deadline.clock.now();
+    }
+    /** Prints the heartbeat line when it is due; returns whether it did. */
+    beat(status) {
+        const now = this.deadline.clock.now();
+        if (now - this.last < this.everyMs)
+            return false;
+        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
+        this.last = now;
+        return true;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/poll.ts
+
 
 
 
@@ -59291,6 +59821,13 @@ class Poller {
     }
     changed() {
         this.lastChangeAt = this.deadline.clock.now();
+        this.pulse?.heartbeat.printed();
+    }
+    pulse;
+    /** A heartbeat line at least every 30 s of this wait: what, elapsed, left, and `status()`. */
+    heartbeat(what, status) {
+        this.pulse = { heartbeat: new Heartbeat(what, this.deadline), status };
+        return this;
     }
     async run(round, callsPerRound) {
         const result = await (0,retry/* poll */.wt)(async () => {
@@ -59310,9 +59847,12 @@ class Poller {
             finally {
                 this.record(before);
             }
+            this.pulse?.heartbeat.beat(this.pulse.status());
             const delayMs = nextPollDelay({
                 now: this.deadline.clock.now(),
                 lastChangeAt: this.lastChangeAt,
+                // the polling calls (SDK retries included) pace the schedule; the gateway's hard cap holds every
+                // request, look-ups included, to 20 in any 60 s
                 recentCalls: this.gateway.pollTimes,
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
                 throttledRounds: this.throttledRounds
@@ -59399,6 +59939,13 @@ async function follow(beanstalk, options) {
         }
         return fresh.length;
     };
+    poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
+        const last = log.all[log.all.length - 1];
+        const now = environment
+            ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
+            : 'no status yet';
+        return `${now}${last ? `; last event: ${last.message}` : ''}`;
+    });
     const decision = await poller.run(async () => {
         round++;
         // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
@@ -59443,7 +59990,73 @@ async function follow(beanstalk, options) {
     return { kind: 'timeout', environment, events: log.all };
 }
 
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/idempotent.ts
+
+/**
+ * Mutating calls whose reply was lost: find out whether they took effect before sending them again, so a step
+ * makes exactly one deployment and one version, whatever the network does.
+ */
+/**
+ * Did our UpdateEnvironment take? `before` is the environment as it was (Ready) just before the request; `after`
+ * and `events` (since the request) are read now. Pure.
+ */
+function updateTook(before, after, 
+/** The version requested; undefined for a configuration-only update. */
+label, events) {
+    if (!after)
+        return { took: false, why: 'the environment was not found' };
+    if (after.status !== 'Ready') {
+        return {
+            took: true,
+            why: `${after.name} is ${after.status} since the request (it was Ready just before)`
+        };
+    }
+    if (label !== undefined && after.versionLabel === label && before.versionLabel !== label) {
+        return { took: true, why: `${after.name} already runs ${label}` };
+    }
+    const ours = events.find(e => /update is starting|deploying new version|environment update/i.test(e.message));
+    if (ours)
+        return { took: true, why: `Beanstalk logged "${ours.message}" after the request` };
+    return {
+        took: false,
+        why: `${after.name} is Ready on ${after.versionLabel ?? 'no version'}, with no event since the request`
+    };
+}
+/** After a lost UpdateEnvironment reply: the environment now, or undefined when the update did not take. */
+async function checkLostUpdate(beanstalk, error, before, label, requestedAt) {
+    core/* info */.pq(`The reply to UpdateEnvironment was lost (${describe(error)}): checking whether the update took.`);
+    const [after] = await beanstalk.environments({ ids: [before.id] });
+    const events = await beanstalk.events({
+        application: before.application,
+        environmentId: before.id,
+        startTime: requestedAt
+    });
+    const { took, why } = updateTook(before, after, label, events);
+    core/* info */.pq(took
+        ? `It took: ${why}. Following it, not sending it again.`
+        : `It did not take (${why}): sending it again.`);
+    return took ? after : undefined;
+}
+/** After a lost CreateApplicationVersion reply: the version when it exists with our bundle, else undefined. */
+async function checkLostVersion(beanstalk, error, version) {
+    core/* info */.pq(`The reply to CreateApplicationVersion was lost (${describe(error)}): checking whether the version exists.`);
+    const found = await beanstalk.version(version.application, version.label);
+    if (found && found.bucket === version.bucket && found.key === version.key) {
+        core/* info */.pq(`Version ${version.label} exists with this bundle: using it, not creating it again.`);
+        return found;
+    }
+    core/* info */.pq(`Version ${version.label} does not exist: creating it again.`);
+    return undefined;
+}
+function describe(error) {
+    return error.original instanceof Error ? error.original.message : String(error.original);
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update.ts
+
+
 
 
 
@@ -59463,8 +60076,8 @@ function isNotReadyError(error) {
 async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
     if (initial?.status === 'Ready')
         return initial;
-    const poller = new Poller(deadline, beanstalk);
     let said = '';
+    const poller = new Poller(deadline, beanstalk).heartbeat(`${initial?.name ?? environmentId} to be Ready (another update is running)`, () => `it is ${said || 'not Ready'}`);
     return await poller.run(async () => {
         const [env] = await beanstalk.environments({ ids: [environmentId] });
         if (!env)
@@ -59492,6 +60105,7 @@ async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
  */
 async function startUpdate(beanstalk, environmentId, label, deadline, initial, change) {
     let current = initial;
+    let lostReplies = 0;
     for (;;) {
         current = await waitUntilReady(beanstalk, environmentId, deadline, current);
         if (!current)
@@ -59508,6 +60122,12 @@ async function startUpdate(beanstalk, environmentId, label, deadline, initial, c
             return { since, environment: { ...current, ...info, name: info.name || current.name } };
         }
         catch (error) {
+            if (error instanceof failure/* OutcomeUnknownError */.Do && lostReplies++ < 2) {
+                const took = await checkLostUpdate(beanstalk, error, current, label, requestedAt);
+                if (took)
+                    return { since: requestedAt, environment: { ...current, ...took } };
+                continue; // it did not take: the environment is Ready, send it again
+            }
             if (!isNotReadyError(error))
                 throw error;
             core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
@@ -59792,7 +60412,7 @@ function parseInputs(raw, env) {
     const source = parseSource(raw);
     const versionLabel = parseVersionLabel(raw['version-label']);
     const description = raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description']);
-    return {
+    const inputs = {
         application,
         environment,
         region,
@@ -59811,6 +60431,14 @@ function parseInputs(raw, env) {
         retention: parseRetention(raw),
         fromEnvironment
     };
+    refuseContradictions(inputs);
+    return inputs;
+}
+/** Inputs that cannot hold together: refused before anything is looked up. */
+function refuseContradictions(inputs) {
+    if (inputs.rollbackOnFailure && !inputs.wait) {
+        throw new common_errors/* UserError */.yo("Input 'rollback-on-failure' is true but 'wait' is false: a failure is only seen by waiting for the update, so nothing could ever be rolled back. Set wait: true (the default), or remove rollback-on-failure.", { input: 'rollback-on-failure' });
+    }
 }
 /** Reads INPUT_* through @actions/core, then parses. */
 function readInputs(env = process.env) {
@@ -60256,7 +60884,7 @@ function makePlan(facts) {
         requiredHealth: inputs.requiredHealth,
         rollbackOnFailure: inputs.rollbackOnFailure,
         dryRun: inputs.dryRun,
-        consoleUrl: (0,aws/* beanstalkConsoleUrl */.G)(inputs.region, environment.id, inputs.application),
+        consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, environment.id, inputs.application),
         warnings: facts.warnings ?? [],
         configuration: facts.configuration,
         retention: facts.retention,
@@ -60331,7 +60959,7 @@ function environmentUrl(env) {
 }
 function setActionOutputs(plan, outcome) {
     setOutputs({
-        'version-label': plan.label,
+        'version-label': outcome.versionExists === false ? undefined : plan.label,
         'previous-version-label': plan.previousLabel,
         'environment-url': environmentUrl(outcome.environment ?? plan.current),
         'environment-id': plan.environmentId,
@@ -60357,7 +60985,10 @@ function summary(plan, outcome) {
         ['Application', plan.application],
         ['Environment', `${plan.environment} (${plan.environmentId})`],
         ['Region', plan.region],
-        ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
+        [
+            'Version',
+            `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : outcome.versionExists === false ? ' (not created)' : ''}`
+        ],
         ['Previous version', plan.previousLabel],
         ['Health', outcome.environment?.health],
         ['URL', url ? `[${url}](${url})` : undefined],
@@ -60417,6 +61048,91 @@ function describeApplied(plan, outcome) {
 async function report(plan, outcome) {
     setActionOutputs(plan, outcome);
     summary(plan, outcome);
+    await writeSummary();
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/exit.ts
+
+
+
+
+
+function newRunState(inputs) {
+    return {
+        inputs,
+        versionExists: false,
+        versionCreated: false,
+        uploadedBytes: 0,
+        updateRequested: false,
+        events: []
+    };
+}
+/** What a failure left in AWS, in plain words, for the reason shown. */
+function leftBehind(state) {
+    const plan = state.plan;
+    if (!plan)
+        return undefined;
+    if (state.updateRequested)
+        return undefined; // the update's own outcome says it
+    if (state.versionCreated) {
+        return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`;
+    }
+    return 'Nothing was changed in Beanstalk.';
+}
+/**
+ * The one report: outputs and the job summary for every exit after the inputs were read. `outcome` on
+ * success (or a dry run); `error` on any failure, whose plain explanation becomes the reason.
+ */
+async function reportExit(state, end) {
+    if ('outcome' in end) {
+        if (state.plan)
+            await report(state.plan, end.outcome);
+        return;
+    }
+    const explained = (0,failure/* explain */.WE)(end.error);
+    const debris = leftBehind(state);
+    const reason = `${explained.title}: ${explained.message}${debris && !explained.message.includes(debris) ? ` ${debris}` : ''}`;
+    if (state.plan) {
+        await report(state.plan, {
+            result: state.result ?? 'failed',
+            deployed: false,
+            environment: state.environment,
+            events: state.events,
+            reason,
+            rollback: state.rollback,
+            durationMs: end.durationMs,
+            uploadedBytes: state.uploadedBytes,
+            configurationApplied: state.configurationApplied,
+            versionExists: state.versionExists || state.plan.mode === 'redeploy'
+        });
+        return;
+    }
+    // Stopped before a plan (look-up, bundle): what is known of the environment, and why.
+    const { inputs } = state;
+    const env = state.environment;
+    setOutputs({
+        'version-label': undefined,
+        'previous-version-label': env?.versionLabel,
+        'environment-url': environmentUrl(env),
+        'environment-id': env?.id,
+        health: env?.health,
+        'bundle-sha256': undefined,
+        deployed: false
+    });
+    const text = startSummary('Elastic Beanstalk: ❌ Deployment failed');
+    text.addRaw(markdownTable([
+        ['Application', inputs.application],
+        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
+        ['Region', inputs.region],
+        ['Running version', env?.versionLabel],
+        ['Health', env?.health],
+        ['Duration', (0,format/* formatDuration */.a)(end.durationMs)],
+        [
+            'Console',
+            `[Open in the AWS console](${(0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application)})`
+        ]
+    ]));
+    text.addEOL().addRaw(`**Why:** ${reason} Nothing was changed in Beanstalk.`, true);
     await writeSummary();
 }
 
@@ -60632,6 +61348,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
+
 /**
  * The application version: its label and description, what to do when the label exists, the upload of its
  * bundle, and CreateApplicationVersion until Beanstalk has processed it.
@@ -60728,14 +61446,23 @@ async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock *
  */
 async function createVersion(beanstalk, plan, bucket) {
     const key = plan.upload?.key ?? '';
+    const request = {
+        application: plan.application,
+        label: plan.label,
+        description: plan.description,
+        bucket,
+        key
+    };
     try {
-        return await beanstalk.createVersion({
-            application: plan.application,
-            label: plan.label,
-            description: plan.description,
-            bucket,
-            key
-        });
+        try {
+            return await beanstalk.createVersion(request);
+        }
+        catch (error) {
+            if (!(error instanceof failure/* OutcomeUnknownError */.Do))
+                throw error;
+            // the reply was lost: use the version if it was made, else send the request once more
+            return (await checkLostVersion(beanstalk, error, request)) ?? (await beanstalk.createVersion(request));
+        }
     }
     catch (error) {
         if ((0,common_errors/* isAwsError */.m_)(error, 'TooManyApplicationVersionsException')) {
@@ -60757,8 +61484,8 @@ async function createVersion(beanstalk, plan, bucket) {
 }
 /** Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. */
 async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
-    const poller = new Poller(deadline, beanstalk);
     let last = '';
+    const poller = new Poller(deadline, beanstalk).heartbeat(`Beanstalk to process version ${plan.label}`, () => `it is ${last || 'not known yet'}`);
     const status = await poller.run(async () => {
         const version = await beanstalk.version(plan.application, plan.label);
         const current = version?.status ?? 'missing';
@@ -60821,6 +61548,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
 
 
 
+
 /** inputs → look-up → bundle → plan → upload → version → deploy → follow (→ rollback) → report. */
 async function run(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
@@ -60842,9 +61570,11 @@ async function run(deps = {}) {
         core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
     const deadline = new retry/* Deadline */.B2(inputs.timeoutMs, clock);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const state = newRunState(inputs);
     let bundle;
     try {
-        const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b));
+        const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state);
+        state.plan = plan;
         await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
         for (const warning of plan.warnings)
             core/* warning */.$e(warning);
@@ -60856,10 +61586,15 @@ async function run(deps = {}) {
                 durationMs: clock.now() - started,
                 uploadedBytes: 0
             }
-            : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started);
+            : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state);
         if (outcome.deployed)
             await pruneAfterDeploy(plan, gatewayFor(plan.region));
-        await report(plan, outcome);
+        await reportExit(state, { outcome });
+    }
+    catch (error) {
+        // every failure after the inputs were read: one report (outputs + summary), then the ::error
+        await reportExit(state, { error, durationMs: clock.now() - started });
+        throw error;
     }
     finally {
         if (bundle?.temporary)
@@ -60867,13 +61602,14 @@ async function run(deps = {}) {
     }
 }
 /** Look-up (read-only), the bundle (local), the plan (pure). Nothing in AWS changes here. */
-async function main_decide(inputs, ctx, keep) {
+async function main_decide(inputs, ctx, keep, state) {
     const beanstalk = ctx.gatewayFor(inputs.region);
     const warnings = [];
     const found = await phase(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, async () => {
         await checkApplication(ctx.gatewayFor, inputs.region, inputs.application);
         const environment = await findEnvironment(ctx.gatewayFor, inputs.region, inputs.application, inputs.environment);
         core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
+        state.environment = environment;
         const warning = platformWarning(environment);
         if (warning)
             warnings.push(warning);
@@ -60937,19 +61673,31 @@ function noSuchVersion(inputs) {
     return new common_errors/* UserError */.yo(`Application "${inputs.application}" in ${inputs.region} has no version "${inputs.versionLabel ?? ''}" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.`, { input: 'version-label', title: 'No such version' });
 }
 /** Upload, version, deploy, follow, roll back on failure when asked. */
-async function carryOut(plan, beanstalk, storageFor, deadline, started) {
+async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
     const clock = deadline.clock;
     let uploadedBytes = 0;
+    state.versionExists = plan.mode === 'redeploy';
+    // A busy environment is waited out before anything is uploaded or created: a timeout leaves no debris.
+    let ready = plan.current;
+    if (plan.environmentStatus !== 'Ready') {
+        ready = await phase(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
+        if (!ready)
+            return busy(plan, state);
+        state.environment = ready;
+    }
     if (plan.mode === 'new-version') {
         await makeRoom(plan, beanstalk);
         const since = new Date(clock.now());
         const bucket = await phase('Upload the bundle', async () => {
             const bucket = await resolveBucket(beanstalk, plan);
             uploadedBytes = await uploadBundle(await storageFor(plan.region), plan, bucket, clock);
+            state.uploadedBytes = uploadedBytes;
             return bucket;
         });
         await phase(`Create version ${plan.label}`, async () => {
             const version = await createVersion(beanstalk, plan, bucket);
+            state.versionExists = true;
+            state.versionCreated = true;
             core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
             await waitProcessed(beanstalk, plan, deadline, since, bucket);
         });
@@ -60961,7 +61709,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started) {
         status: plan.environmentStatus,
         health: 'Grey'
     };
-    const deployment = await phase(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send }, deadline, plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }));
+    const deployment = await phase(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send }, deadline, ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }));
     const configurationApplied = !plan.configuration?.send
         ? undefined
         : deployment.kind === 'started' && deployment.twoStep
@@ -60971,28 +61719,17 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started) {
                 : deployment.kind === 'configuration-failed'
                     ? 'in an update of its own, which failed (the version was not deployed)'
                     : undefined;
+    state.configurationApplied = configurationApplied;
     const base = { events: [], uploadedBytes, configurationApplied };
     if (deployment.kind === 'configuration-failed') {
-        return await fail(plan, beanstalk, deployment.followed, {
-            uploadedBytes,
-            started,
-            clock,
-            configurationApplied,
-            configurationStep: true
-        });
+        state.updateRequested = true;
+        return await fail(plan, beanstalk, deployment.followed, { clock, configurationStep: true }, state);
     }
     const request = deployment.kind === 'started' ? deployment.request : undefined;
-    if (!request) {
-        const reason = `${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}): another update is still running. Nothing was deployed; run again later or raise timeout. See ${plan.consoleUrl}`;
-        await report(plan, {
-            ...base,
-            result: 'timed-out',
-            deployed: false,
-            reason,
-            durationMs: clock.now() - started
-        });
-        throw new common_errors/* UserError */.yo(reason, { input: 'timeout', title: 'Environment busy' });
-    }
+    if (!request)
+        return busy(plan, state);
+    state.updateRequested = true;
+    state.environment = request.environment;
     if (!plan.wait) {
         core/* info */.pq(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`);
         return {
@@ -61015,15 +61752,20 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started) {
             durationMs: clock.now() - started
         };
     }
-    return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock, configurationApplied });
+    return await fail(plan, beanstalk, followed, { clock }, state);
+}
+/** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
+function busy(plan, state) {
+    state.result = 'timed-out';
+    throw new common_errors/* UserError */.yo(`${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Environment busy' });
 }
 /** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
-async function fail(plan, beanstalk, followed, ctx) {
+async function fail(plan, beanstalk, followed, ctx, state) {
     const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message);
     let reason;
     if (followed.kind === 'timeout') {
         const env = followed.environment;
-        reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`;
+        reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running.`;
     }
     else {
         reason = ctx.configurationStep
@@ -61042,18 +61784,10 @@ async function fail(plan, beanstalk, followed, ctx) {
         reason += ` Rollback: ${rollback.detail}`;
     }
     reason += ` See ${plan.consoleUrl}`;
-    const outcome = {
-        result: followed.kind === 'timeout' ? 'timed-out' : 'failed',
-        deployed: false,
-        environment: followed.environment,
-        events: followed.events,
-        reason,
-        rollback,
-        durationMs: ctx.clock.now() - ctx.started,
-        uploadedBytes: ctx.uploadedBytes,
-        configurationApplied: ctx.configurationApplied
-    };
-    await report(plan, outcome);
+    state.result = followed.kind === 'timeout' ? 'timed-out' : 'failed';
+    state.environment = followed.environment ?? state.environment;
+    state.events = followed.events;
+    state.rollback = rollback;
     throw new common_errors/* UserError */.yo(reason, {
         input: followed.kind === 'timeout' ? 'timeout' : undefined,
         title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'

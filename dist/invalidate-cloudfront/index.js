@@ -62712,12 +62712,12 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   Xu: () => (/* binding */ inputError),
 /* harmony export */   m_: () => (/* binding */ isAwsError),
 /* harmony export */   sR: () => (/* binding */ awsErrorInfo),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
+/* unused harmony export describeError */
 /**
  * The one error type for "the user must fix something": it names the input, the bad value and the
  * expected form or the fix. Everything else is either an AWS error (shown with its code and message) or a bug.
@@ -62780,6 +62780,230 @@ function describeError(error) {
 
 /***/ }),
 
+/***/ 6191:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Do: () => (/* binding */ OutcomeUnknownError),
+/* harmony export */   Hu: () => (/* binding */ outcomeUnknown),
+/* harmony export */   WE: () => (/* binding */ explain),
+/* harmony export */   xg: () => (/* binding */ isUnreadableResponse)
+/* harmony export */ });
+/* unused harmony export operationOf */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+
+const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'ECONNABORTED',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_CAUSE = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be resolved (DNS)',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    EPIPE: 'the connection was closed while sending',
+    ECONNABORTED: 'the connection was aborted',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out'
+};
+/**
+ * A mutating call whose reply never came (reset, timeout, 5xx, unreadable body): it may have taken effect.
+ * Raised by our client middleware instead of the SDK's own retry, so that the caller checks before sending it
+ * again. Deliberately without `code`, `$metadata` or `cause`, which would make the SDK retry it.
+ */
+class OutcomeUnknownError extends Error {
+    operation;
+    original;
+    name = 'OutcomeUnknownError';
+    constructor(operation, original) {
+        super(`${operation} was sent but its reply was lost (${original instanceof Error ? original.message : String(original)}): whether it took effect is not known.`);
+        this.operation = operation;
+        this.original = original;
+    }
+}
+/** Whether a failed request may have reached AWS and taken effect (as opposed to refused or never sent). */
+function outcomeUnknown(error) {
+    if (isUnreadableResponse(error))
+        return true;
+    const status = error?.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500)
+        return true;
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code))
+            return true;
+        if (/TimeoutError|socket hang up|\bECONNRESET\b|\bEPIPE\b/i.test(`${e.name} ${e.message}`))
+            return true;
+        e = e.cause;
+    }
+    return false;
+}
+/** The AWS operation an error came from, when our client middleware tagged it (`UpdateEnvironment`). */
+function operationOf(error) {
+    const op = error?.$operation;
+    return typeof op === 'string' ? op : undefined;
+}
+/** The service prefix for IAM actions, from the SDK client name. */
+function servicePrefix(error) {
+    const service = error?.$service;
+    return typeof service === 'string' ? service : undefined;
+}
+function networkCode(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && NETWORK_CODES.has(code))
+            return code;
+        if (e.name === 'TimeoutError')
+            return 'ETIMEDOUT';
+        // the SDK wraps errors it does not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED …")
+        const named = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(String(e.message ?? ''));
+        if (named)
+            return named[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+function hostOf(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const { address, port, hostname } = e;
+        if (hostname)
+            return port ? `${hostname}:${port}` : hostname;
+        if (address)
+            return port ? `${address}:${port}` : address;
+        const m = /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\s+(\S+)/.exec(String(e.message));
+        if (m)
+            return m[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+/** True for an SDK error raised while reading a response body (truncated or malformed XML/JSON). */
+function isUnreadableResponse(error) {
+    if (!(error instanceof Error))
+        return false;
+    // AWS's own error answers (AccessDenied…) are service exceptions with a `$fault`; a body that could not be
+    // parsed at all is not
+    if ('$fault' in error)
+        return false;
+    return ('$response' in error ||
+        /Deserialization error|Unexpected end of|not well-formed|Expected closing tag|Invalid XML|is not valid JSON/i.test(error.message));
+}
+const CREDENTIAL_CODES = /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|InvalidToken|IncompleteSignature|MissingAuthenticationToken)$/;
+function rawDebug(error) {
+    const lines = [];
+    if (error instanceof Error) {
+        lines.push(`${error.name}: ${error.message}`);
+        if (error.stack)
+            lines.push(error.stack);
+    }
+    else
+        lines.push(String(error));
+    return lines;
+}
+/** The explanation of any error that ends a step. */
+function explain(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
+        return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
+    }
+    const op = operationOf(error);
+    const what = op ? `${op}` : 'an AWS call';
+    const debug = rawDebug(error);
+    const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorInfo */ .sR)(error);
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'CredentialsProviderError' ||
+        /Could not load credentials/i.test(String(error?.message))) {
+        return {
+            title: 'AWS credentials missing',
+            message: `No AWS credentials were found for ${what}. ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && CREDENTIAL_CODES.test(info.code)) {
+        const expired = /Expired/i.test(info.code) || /expired/i.test(info.message);
+        return {
+            title: expired ? 'AWS credentials expired' : 'AWS credentials rejected',
+            message: `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}). ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(info.code)) {
+        const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(info.message)?.[1];
+        const action = named ?? (op && servicePrefix(error) ? `${servicePrefix(error)}:${op}` : undefined);
+        return {
+            title: 'AWS permission missing',
+            message: `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}). Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`,
+            debug,
+            kind: 'access-denied'
+        };
+    }
+    if (error instanceof OutcomeUnknownError) {
+        return {
+            title: 'AWS reply lost',
+            message: `${error.message} Check the resource in the AWS console before running the step again.`,
+            debug: [...debug, ...rawDebug(error.original)],
+            kind: 'unreachable'
+        };
+    }
+    const net = networkCode(error);
+    if (net) {
+        const host = hostOf(error);
+        return {
+            title: 'AWS endpoint unreachable',
+            message: `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries. Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.`,
+            debug,
+            kind: 'unreachable'
+        };
+    }
+    if (isUnreadableResponse(error)) {
+        const status = info?.httpStatus ?? error.$metadata?.httpStatusCode;
+        return {
+            title: 'Unreadable AWS response',
+            message: `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries. This is usually a passing fault of AWS or of a proxy on the way: run the step again.`,
+            debug,
+            kind: 'unreadable-response'
+        };
+    }
+    if (info && /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(info.code)) {
+        return {
+            title: 'AWS throttling',
+            message: `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries. Other jobs or tools of this account share its request rate: run the step again later.`,
+            debug,
+            kind: 'throttled'
+        };
+    }
+    if (info) {
+        const server = info.httpStatus !== undefined && info.httpStatus >= 500;
+        return {
+            title: `AWS error ${info.code}`,
+            message: `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`,
+            debug,
+            kind: 'aws'
+        };
+    }
+    return {
+        title: 'Unexpected error',
+        message: `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`,
+        debug,
+        kind: 'unexpected'
+    };
+}
+
+
+/***/ }),
+
 /***/ 1136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -62789,14 +63013,19 @@ function describeError(error) {
 /* unused harmony export reportFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+
+
 
 
 /**
- * Runs an action's `main` and turns any failure into one `::error` annotation and exit code 1:
- * a UserError says what to fix; an AWS error shows AWS's own code and message; anything else is a bug,
- * shown with its stack in the debug log.
+ * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
+ * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
+ * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
  */
 async function runAction(main) {
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskEnvironmentSecrets */ .LK)(process.env);
     try {
         await main();
     }
@@ -62805,23 +63034,72 @@ async function runAction(main) {
     }
 }
 function reportFailure(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { title: error.title });
-    }
-    else if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)) {
-        const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: `AWS error ${info.code}` });
-        if (info.requestId)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${info.requestId}`);
-    }
-    else {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: 'Unexpected error' });
-        if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-    }
+    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .explain */ .WE)(error);
+    for (const line of explained.debug)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(line));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.message), { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.title) });
+    const requestId = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)?.requestId;
+    if (requestId)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${requestId}`);
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+
+
+/***/ }),
+
+/***/ 7168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
+/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */ });
+/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+
+/**
+ * Secrets of the job: masked with the runner (`core.setSecret`) and scrubbed from everything we write ourselves
+ * (annotations, log lines of errors, outputs, the job summary), so that a runner that does not mask them (act,
+ * a local run) still shows nothing. AWS echoes the request in some error bodies (AccessDenied,
+ * SignatureDoesNotMatch): the session token can come back inside an error message.
+ */
+/** The environment variables of the SDK's credential chain that hold secrets. */
+const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+const secrets = new Set();
+/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+function addSecret(value) {
+    const text = value?.trim();
+    if (!text || text.length < 4 || secrets.has(text))
+        return;
+    secrets.add(text);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+}
+/** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
+function maskEnvironmentSecrets(env = process.env) {
+    for (const name of SECRET_ENV)
+        addSecret(env[name]);
+}
+/** The forms a secret may take when echoed: as is, URL-encoded (query strings), and JSON/XML-escaped. */
+function forms(secret) {
+    const all = new Set([secret, encodeURIComponent(secret), secret.replace(/\//g, '\\/')]);
+    return [...all];
+}
+/** The text with every known secret (in any echoed form) replaced by `***`. Pure given the secrets. */
+function scrub(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    let out = text;
+    const all = [...secrets].flatMap(forms).sort((a, b) => b.length - a.length);
+    for (const secret of all)
+        if (out.includes(secret))
+            out = out.split(secret).join('***');
+    return out;
+}
+/** Forgets every secret (tests run several actions in one process). */
+function clearSecrets() {
+    secrets.clear();
 }
 
 
@@ -62832,7 +63110,7 @@ function reportFailure(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(307);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(176);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -62842,7 +63120,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 307:
+/***/ 176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62884,7 +63162,10 @@ function formatBytes(bytes) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/log.ts
+
 
 
 /**
@@ -62922,7 +63203,7 @@ function startSummary(heading) {
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
-    const text = core/* summary */.z.stringify();
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
     core/* summary */.z.emptyBuffer();
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file) {
@@ -62935,7 +63216,7 @@ async function writeSummary() {
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
-        const text = value === undefined ? '' : String(value);
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
         core/* debug */.Yz(`output ${name}=${text}`);
     }
@@ -63024,7 +63305,15 @@ async function retry(fn, options) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3169);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
 ;// CONCATENATED MODULE: ./src/common/aws.ts
+
+
+
+
 
 /**
  * The configuration every AWS client of ours is made with. Credentials come from the SDK's default chain
@@ -63033,20 +63322,30 @@ var dist_cjs = __nccwpck_require__(3169);
  * retried by the SDK in adaptive mode, which also slows down on throttling.
  */
 function awsClientConfig(region, options = {}) {
+    const maxAttempts = options.maxAttempts ?? 8;
     return {
         region,
-        retryMode: 'adaptive',
-        maxAttempts: options.maxAttempts ?? 8,
+        maxAttempts,
+        // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
+        ...(options.clock
+            ? { retryStrategy: new ClockRetryStrategy(maxAttempts, options.clock) }
+            : { retryMode: 'adaptive' }),
         customUserAgent: 'imbit-actions/1',
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => core/* debug */.Yz(content.map(String).join(' ')),
+            debug: (...content) => core/* debug */.Yz(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => core/* debug */.Yz(`aws-sdk warn: ${content.map(String).join(' ')}`),
-            error: (...content) => core/* debug */.Yz(`aws-sdk error: ${content.map(String).join(' ')}`)
+            warn: (...content) => core/* debug */.Yz(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => core/* debug */.Yz(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
+}
+/** SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. */
+function sdkLine(content) {
+    return (0,secrets/* scrub */._I)(content
+        .map(item => (typeof item === 'string' ? item : (0,external_node_util_.inspect)(item, { depth: 3, breakLength: Infinity })))
+        .join(' '));
 }
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {
@@ -63054,6 +63353,87 @@ function beanstalkConsoleUrl(region, environmentId, applicationName) {
     return environmentId
         ? `${base}#/environment/dashboard?environmentId=${encodeURIComponent(environmentId)}`
         : `${base}#/application/overview?applicationName=${encodeURIComponent(applicationName)}`;
+}
+/** `Describe*`, `Get*`, `List*`, `Head*`: calls that change nothing, safe to repeat. */
+function isReadOperation(operation) {
+    return /^(Describe|Get|List|Head)/.test(operation);
+}
+/** The attempt number the SDK's retry middleware wrote into the request (`amz-sdk-request: attempt=2; max=8`). */
+function attemptOf(request) {
+    const headers = request?.headers ?? {};
+    const m = /attempt=(\d+)/.exec(headers['amz-sdk-request'] ?? '');
+    return m ? Number(m[1]) : 1;
+}
+/**
+ * Adds one middleware inside the SDK's retry loop, so it sees every request sent: it calls `beforeSend` (the
+ * call budget counts SDK retries too), tags errors with their operation and service (`explain` names the
+ * missing IAM action and the failed call), and marks an unreadable response to a read call as retryable, so
+ * the SDK tries it again like a 5xx.
+ */
+function instrument(client, options) {
+    const stack = client.middlewareStack;
+    if (!stack)
+        return client;
+    stack.add((next, context) => async (args) => {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        await options.beforeSend?.(operation, attemptOf(args.request));
+        try {
+            return await next(args);
+        }
+        catch (error) {
+            if (error !== null && typeof error === 'object') {
+                const tags = { $operation: operation, $service: options.service };
+                for (const [key, value] of Object.entries(tags)) {
+                    if (!(key in error))
+                        Object.defineProperty(error, key, { value, enumerable: false });
+                }
+                if (options.unsafeToRepeat?.(operation) && (0,failure/* outcomeUnknown */.Hu)(error)) {
+                    throw new failure/* OutcomeUnknownError */.Do(operation, error);
+                }
+                const retry = options.retryUnreadable ?? isReadOperation;
+                if ((0,failure/* isUnreadableResponse */.xg)(error) && retry(operation) && !('$retryable' in error)) {
+                    Object.assign(error, { $retryable: {} });
+                }
+            }
+            throw error;
+        }
+    }, 
+    // a client shared by several gateways (tests) is instrumented for the last one
+    { step: 'deserialize', name: 'imbitInstrument', priority: 'high', override: true });
+    return client;
+}
+/**
+ * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
+ * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
+ * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
+ */
+class ClockRetryStrategy {
+    maxAttempts;
+    clock;
+    random;
+    mode = 'standard';
+    constructor(maxAttempts, clock, random = Math.random) {
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+        this.random = random;
+    }
+    token(count) {
+        return { getRetryCount: () => count, getRetryDelay: () => 0 };
+    }
+    acquireInitialRetryToken() {
+        return Promise.resolve(this.token(0));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const attempt = token.getRetryCount() + 1;
+        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
+            throw new Error('no more retries');
+        }
+        const throttled = errorInfo.errorType === 'THROTTLING';
+        const delay = backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
+        await this.clock.sleep(delay);
+        return this.token(attempt);
+    }
+    recordSuccess() { }
 }
 
 // EXTERNAL MODULE: ./src/common/errors.ts
@@ -63070,8 +63450,11 @@ var errors = __nccwpck_require__(1922);
  */
 /** CloudFront's API region, for every account. */
 const CLOUDFRONT_REGION = 'us-east-1';
-function createCloudFrontClient() {
-    return new dist_cjs/* CloudFrontClient */.GHk(awsClientConfig(CLOUDFRONT_REGION));
+/** The client, its SDK retry waits on `clock`; CreateInvalidation is safe to repeat (its CallerReference). */
+function createCloudFrontClient(clock) {
+    return instrument(new dist_cjs/* CloudFrontClient */.GHk(awsClientConfig(CLOUDFRONT_REGION, { clock })), {
+        service: 'cloudfront'
+    });
 }
 /** A console link for one invalidation, or for a distribution's invalidations. */
 function invalidationConsoleUrl(distributionId, invalidationId) {
@@ -63156,6 +63539,100 @@ class CloudFrontGateway {
             explainAccessDenied(error, 'cloudfront:GetInvalidation', distributionArn(distributionId));
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
+
+
+
+const SHOWN_PATHS = 20;
+function pathList(paths) {
+    return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
+}
+/** The job summary (in core.summary): one line with the paths, and the details. */
+function summary(plan, outcome) {
+    const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
+    const shown = plan.paths.slice(0, SHOWN_PATHS);
+    const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
+    const state = outcome.status === 'Completed'
+        ? `Completed in ${formatDuration(outcome.elapsedMs)}`
+        : plan.wait
+            ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
+            : `${outcome.status} (not waited for: \`wait: false\`)`;
+    const text = startSummary('CloudFront invalidation')
+        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
+        .addEOL()
+        .addRaw(markdownTable([
+        [
+            'Invalidation',
+            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+        ],
+        ['Distribution', where],
+        ['Status', outcome.status],
+        ['Paths', plan.paths.length],
+        [
+            'Caller reference',
+            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
+        ]
+    ]));
+    if (plan.paths.length > SHOWN_PATHS) {
+        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
+    }
+}
+function setActionOutputs(plan, outcome) {
+    setOutputs({
+        'invalidation-id': outcome.invalidationId,
+        'distribution-id': plan.distributionId,
+        status: outcome.status
+    });
+}
+
+;// CONCATENATED MODULE: ./src/invalidate-cloudfront/exit.ts
+
+
+
+
+
+
+async function reportExit(state, end) {
+    if ('outcome' in end) {
+        if (!state.plan)
+            return;
+        setActionOutputs(state.plan, end.outcome);
+        summary(state.plan, end.outcome);
+        await writeSummary();
+        return;
+    }
+    const explained = (0,failure/* explain */.WE)(end.error);
+    const reason = `${explained.title}: ${explained.message}`;
+    if (state.plan && state.created) {
+        setActionOutputs(state.plan, state.created);
+        summary(state.plan, state.created);
+    }
+    else {
+        setOutputs({
+            'invalidation-id': undefined,
+            'distribution-id': state.distributionId,
+            status: 'not-created'
+        });
+        const target = state.inputs.target;
+        startSummary('CloudFront invalidation: ❌ not created').addRaw(markdownTable([
+            [
+                'Distribution',
+                state.distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
+            ],
+            ['Status', 'not created: nothing was invalidated'],
+            ['Duration', formatDuration(end.elapsedMs)],
+            [
+                'Console',
+                state.distributionId
+                    ? `[Invalidations](${invalidationConsoleUrl(state.distributionId)})`
+                    : undefined
+            ]
+        ]));
+    }
+    core/* summary */.z.addEOL().addRaw(`**Why:** ${reason}`, true);
+    await writeSummary();
 }
 
 ;// CONCATENATED MODULE: ./src/common/suggest.ts
@@ -63711,52 +64188,6 @@ function describePlan(plan) {
     return lines;
 }
 
-;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
-
-
-
-const SHOWN_PATHS = 20;
-function pathList(paths) {
-    return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
-}
-/** The job summary (in core.summary): one line with the paths, and the details. */
-function summary(plan, outcome) {
-    const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
-    const shown = plan.paths.slice(0, SHOWN_PATHS);
-    const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
-    const state = outcome.status === 'Completed'
-        ? `Completed in ${formatDuration(outcome.elapsedMs)}`
-        : plan.wait
-            ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
-            : `${outcome.status} (not waited for: \`wait: false\`)`;
-    const text = startSummary('CloudFront invalidation')
-        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
-        .addEOL()
-        .addRaw(markdownTable([
-        [
-            'Invalidation',
-            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
-        ],
-        ['Distribution', where],
-        ['Status', outcome.status],
-        ['Paths', plan.paths.length],
-        [
-            'Caller reference',
-            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
-        ]
-    ]));
-    if (plan.paths.length > SHOWN_PATHS) {
-        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
-    }
-}
-function setActionOutputs(plan, outcome) {
-    setOutputs({
-        'invalidation-id': outcome.invalidationId,
-        'distribution-id': plan.distributionId,
-        status: outcome.status
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/main.ts
 
 
@@ -63772,15 +64203,30 @@ function setActionOutputs(plan, outcome) {
 const CLOCK_SKEW_MS = 5_000;
 /** inputs → resolve the distribution → plan → invalidate → wait → report. */
 async function run(deps = {}) {
-    const { gateway = new CloudFrontGateway(), clock = systemClock, env = process.env } = deps;
+    const { clock = systemClock, env = process.env } = deps;
+    const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock));
     const inputs = readInputs();
     const deadline = new Deadline(inputs.timeoutMs, clock);
-    const distribution = await resolveDistribution(gateway, inputs);
-    const plan = makePlan(inputs, distribution, env);
-    await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
-    const created = await create(gateway, plan, deadline);
-    const outcome = await waitIfAsked(gateway, plan, created, deadline);
-    await report(plan, outcome);
+    const state = { inputs };
+    try {
+        const distribution = await resolveDistribution(gateway, inputs);
+        state.distributionId = distribution.id;
+        const plan = makePlan(inputs, distribution, env);
+        state.plan = plan;
+        await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+        const created = await create(gateway, plan, deadline);
+        state.created = created;
+        const outcome = await waitIfAsked(gateway, plan, created, deadline, state);
+        await reportExit(state, { outcome });
+        if (outcome.status === 'Completed') {
+            core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
+        }
+    }
+    catch (error) {
+        // every failure after the inputs were read: one report (outputs + summary), then the ::error
+        await reportExit(state, { error, elapsedMs: deadline.elapsed() });
+        throw error;
+    }
 }
 /** The distribution id: as given, or looked up by alternate domain name (read-only). */
 async function resolveDistribution(gateway, inputs) {
@@ -63830,7 +64276,7 @@ async function withDistributionList(gateway, error) {
     }
 }
 /** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
-async function waitIfAsked(gateway, plan, created, deadline) {
+async function waitIfAsked(gateway, plan, created, deadline, state) {
     if (!plan.wait || created.status === 'Completed')
         return created;
     try {
@@ -63841,9 +64287,9 @@ async function waitIfAsked(gateway, plan, created, deadline) {
         return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
     }
     catch (error) {
-        // The invalidation exists and keeps running: report it, so later steps (if: always()) can use the outputs.
+        // The invalidation exists and keeps running: the exit report shows it as it stands.
         const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status;
-        await report(plan, { ...created, status, elapsedMs: deadline.elapsed() });
+        state.created = { ...created, status, elapsedMs: deadline.elapsed() };
         throw error;
     }
 }
@@ -63855,17 +64301,11 @@ function progressLogger(deadline, initial) {
         core/* debug */.Yz(`GetInvalidation after ${formatDuration(at)}: ${status}`);
         if (status === last.status && at - last.at < 30_000)
             return;
-        core/* info */.pq(`${formatDuration(at)}: ${status}`);
+        core/* info */.pq(status === last.status
+            ? `Still waiting for the invalidation to complete: ${formatDuration(at)} elapsed, ${formatDuration(deadline.remaining())} left; ${status}.`
+            : `${formatDuration(at)}: ${status}`);
         last = { status, at };
     };
-}
-async function report(plan, outcome) {
-    setActionOutputs(plan, outcome);
-    summary(plan, outcome);
-    await writeSummary();
-    if (outcome.status === 'Completed') {
-        core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
-    }
 }
 
 
@@ -64128,10 +64568,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -66838,7 +67279,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -57304,12 +57304,11 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   Xu: () => (/* binding */ inputError),
 /* harmony export */   sR: () => (/* binding */ awsErrorInfo),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony export isAwsError */
+/* unused harmony exports isAwsError, describeError */
 /**
  * The one error type for "the user must fix something": it names the input, the bad value and the
  * expected form or the fix. Everything else is either an AWS error (shown with its code and message) or a bug.
@@ -57372,6 +57371,227 @@ function describeError(error) {
 
 /***/ }),
 
+/***/ 6191:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   WE: () => (/* binding */ explain)
+/* harmony export */ });
+/* unused harmony exports OutcomeUnknownError, outcomeUnknown, operationOf, isUnreadableResponse */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+
+const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
+const NETWORK_CODES = new Set([
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'ECONNABORTED',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+const NETWORK_CAUSE = {
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    ENOTFOUND: 'the host name does not resolve',
+    EAI_AGAIN: 'the host name could not be resolved (DNS)',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable',
+    EPIPE: 'the connection was closed while sending',
+    ECONNABORTED: 'the connection was aborted',
+    UND_ERR_CONNECT_TIMEOUT: 'the connection timed out'
+};
+/**
+ * A mutating call whose reply never came (reset, timeout, 5xx, unreadable body): it may have taken effect.
+ * Raised by our client middleware instead of the SDK's own retry, so that the caller checks before sending it
+ * again. Deliberately without `code`, `$metadata` or `cause`, which would make the SDK retry it.
+ */
+class OutcomeUnknownError extends Error {
+    operation;
+    original;
+    name = 'OutcomeUnknownError';
+    constructor(operation, original) {
+        super(`${operation} was sent but its reply was lost (${original instanceof Error ? original.message : String(original)}): whether it took effect is not known.`);
+        this.operation = operation;
+        this.original = original;
+    }
+}
+/** Whether a failed request may have reached AWS and taken effect (as opposed to refused or never sent). */
+function outcomeUnknown(error) {
+    if (isUnreadableResponse(error))
+        return true;
+    const status = error?.$metadata?.httpStatusCode;
+    if (status !== undefined && status >= 500)
+        return true;
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED)$/.test(code))
+            return true;
+        if (/TimeoutError|socket hang up|\bECONNRESET\b|\bEPIPE\b/i.test(`${e.name} ${e.message}`))
+            return true;
+        e = e.cause;
+    }
+    return false;
+}
+/** The AWS operation an error came from, when our client middleware tagged it (`UpdateEnvironment`). */
+function operationOf(error) {
+    const op = error?.$operation;
+    return typeof op === 'string' ? op : undefined;
+}
+/** The service prefix for IAM actions, from the SDK client name. */
+function servicePrefix(error) {
+    const service = error?.$service;
+    return typeof service === 'string' ? service : undefined;
+}
+function networkCode(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const code = e.code;
+        if (typeof code === 'string' && NETWORK_CODES.has(code))
+            return code;
+        if (e.name === 'TimeoutError')
+            return 'ETIMEDOUT';
+        // the SDK wraps errors it does not recognise ("AWS SDK error wrapper for Error: connect ECONNREFUSED …")
+        const named = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(String(e.message ?? ''));
+        if (named)
+            return named[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+function hostOf(error) {
+    for (let e = error, depth = 0; e && depth < 4; depth++) {
+        const { address, port, hostname } = e;
+        if (hostname)
+            return port ? `${hostname}:${port}` : hostname;
+        if (address)
+            return port ? `${address}:${port}` : address;
+        const m = /(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH)\s+(\S+)/.exec(String(e.message));
+        if (m)
+            return m[1];
+        e = e.cause;
+    }
+    return undefined;
+}
+/** True for an SDK error raised while reading a response body (truncated or malformed XML/JSON). */
+function isUnreadableResponse(error) {
+    if (!(error instanceof Error))
+        return false;
+    // AWS's own error answers (AccessDenied…) are service exceptions with a `$fault`; a body that could not be
+    // parsed at all is not
+    if ('$fault' in error)
+        return false;
+    return ('$response' in error ||
+        /Deserialization error|Unexpected end of|not well-formed|Expected closing tag|Invalid XML|is not valid JSON/i.test(error.message));
+}
+const CREDENTIAL_CODES = /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|InvalidToken|IncompleteSignature|MissingAuthenticationToken)$/;
+function rawDebug(error) {
+    const lines = [];
+    if (error instanceof Error) {
+        lines.push(`${error.name}: ${error.message}`);
+        if (error.stack)
+            lines.push(error.stack);
+    }
+    else
+        lines.push(String(error));
+    return lines;
+}
+/** The explanation of any error that ends a step. */
+function explain(error) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
+        return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
+    }
+    const op = operationOf(error);
+    const what = op ? `${op}` : 'an AWS call';
+    const debug = rawDebug(error);
+    const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorInfo */ .sR)(error);
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'CredentialsProviderError' ||
+        /Could not load credentials/i.test(String(error?.message))) {
+        return {
+            title: 'AWS credentials missing',
+            message: `No AWS credentials were found for ${what}. ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && CREDENTIAL_CODES.test(info.code)) {
+        const expired = /Expired/i.test(info.code) || /expired/i.test(info.message);
+        return {
+            title: expired ? 'AWS credentials expired' : 'AWS credentials rejected',
+            message: `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}). ${CREDENTIALS_FIX}`,
+            debug,
+            kind: 'credentials'
+        };
+    }
+    if (info && /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(info.code)) {
+        const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(info.message)?.[1];
+        const action = named ?? (op && servicePrefix(error) ? `${servicePrefix(error)}:${op}` : undefined);
+        return {
+            title: 'AWS permission missing',
+            message: `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}). Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`,
+            debug,
+            kind: 'access-denied'
+        };
+    }
+    if (error instanceof OutcomeUnknownError) {
+        return {
+            title: 'AWS reply lost',
+            message: `${error.message} Check the resource in the AWS console before running the step again.`,
+            debug: [...debug, ...rawDebug(error.original)],
+            kind: 'unreachable'
+        };
+    }
+    const net = networkCode(error);
+    if (net) {
+        const host = hostOf(error);
+        return {
+            title: 'AWS endpoint unreachable',
+            message: `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries. Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.`,
+            debug,
+            kind: 'unreachable'
+        };
+    }
+    if (isUnreadableResponse(error)) {
+        const status = info?.httpStatus ?? error.$metadata?.httpStatusCode;
+        return {
+            title: 'Unreadable AWS response',
+            message: `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries. This is usually a passing fault of AWS or of a proxy on the way: run the step again.`,
+            debug,
+            kind: 'unreadable-response'
+        };
+    }
+    if (info && /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(info.code)) {
+        return {
+            title: 'AWS throttling',
+            message: `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries. Other jobs or tools of this account share its request rate: run the step again later.`,
+            debug,
+            kind: 'throttled'
+        };
+    }
+    if (info) {
+        const server = info.httpStatus !== undefined && info.httpStatus >= 500;
+        return {
+            title: `AWS error ${info.code}`,
+            message: `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`,
+            debug,
+            kind: 'aws'
+        };
+    }
+    return {
+        title: 'Unexpected error',
+        message: `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`,
+        debug,
+        kind: 'unexpected'
+    };
+}
+
+
+/***/ }),
+
 /***/ 1136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57381,14 +57601,19 @@ function describeError(error) {
 /* unused harmony export reportFailure */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+
+
 
 
 /**
- * Runs an action's `main` and turns any failure into one `::error` annotation and exit code 1:
- * a UserError says what to fix; an AWS error shows AWS's own code and message; anything else is a bug,
- * shown with its stack in the debug log.
+ * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
+ * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
+ * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
  */
 async function runAction(main) {
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskEnvironmentSecrets */ .LK)(process.env);
     try {
         await main();
     }
@@ -57397,23 +57622,72 @@ async function runAction(main) {
     }
 }
 function reportFailure(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(error.message, { title: error.title });
-    }
-    else if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)) {
-        const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: `AWS error ${info.code}` });
-        if (info.requestId)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${info.requestId}`);
-    }
-    else {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error), { title: 'Unexpected error' });
-        if (error instanceof Error && error.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(error.stack);
-    }
+    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .explain */ .WE)(error);
+    for (const line of explained.debug)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(line));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.message), { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.title) });
+    const requestId = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)?.requestId;
+    if (requestId)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${requestId}`);
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+
+
+/***/ }),
+
+/***/ 7168:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
+/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */ });
+/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+
+/**
+ * Secrets of the job: masked with the runner (`core.setSecret`) and scrubbed from everything we write ourselves
+ * (annotations, log lines of errors, outputs, the job summary), so that a runner that does not mask them (act,
+ * a local run) still shows nothing. AWS echoes the request in some error bodies (AccessDenied,
+ * SignatureDoesNotMatch): the session token can come back inside an error message.
+ */
+/** The environment variables of the SDK's credential chain that hold secrets. */
+const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+const secrets = new Set();
+/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+function addSecret(value) {
+    const text = value?.trim();
+    if (!text || text.length < 4 || secrets.has(text))
+        return;
+    secrets.add(text);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+}
+/** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
+function maskEnvironmentSecrets(env = process.env) {
+    for (const name of SECRET_ENV)
+        addSecret(env[name]);
+}
+/** The forms a secret may take when echoed: as is, URL-encoded (query strings), and JSON/XML-escaped. */
+function forms(secret) {
+    const all = new Set([secret, encodeURIComponent(secret), secret.replace(/\//g, '\\/')]);
+    return [...all];
+}
+/** The text with every known secret (in any echoed form) replaced by `***`. Pure given the secrets. */
+function scrub(text) {
+    if (secrets.size === 0 || text === '')
+        return text;
+    let out = text;
+    const all = [...secrets].flatMap(forms).sort((a, b) => b.length - a.length);
+    for (const secret of all)
+        if (out.includes(secret))
+            out = out.split(secret).join('***');
+    return out;
+}
+/** Forgets every secret (tests run several actions in one process). */
+function clearSecrets() {
+    secrets.clear();
 }
 
 
@@ -57476,7 +57750,10 @@ function formatBytes(bytes) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/log.ts
+
 
 
 /**
@@ -57514,7 +57791,7 @@ function startSummary(heading) {
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
-    const text = core/* summary */.z.stringify();
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
     core/* summary */.z.emptyBuffer();
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file) {
@@ -57527,7 +57804,7 @@ async function writeSummary() {
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
-        const text = value === undefined ? '' : String(value);
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
         core/* debug */.Yz(`output ${name}=${text}`);
     }
@@ -57867,7 +58144,10 @@ function parseReference(input) {
     const path = hostOnly ? '' : split.path;
     const { tag, digest } = split;
     if (first === undefined) {
-        throw (0,errors/* inputError */.Xu)(INPUT, value, `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}".`);
+        throw (0,errors/* inputError */.Xu)(INPUT, value, path.includes('/')
+            ? `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}" (on Docker Hub it is "docker.io/${value.toLowerCase()}").`
+            : // a bare name is a Docker Hub official image: ghcr.io needs an owner
+                `expected a full reference that starts with the registry, such as ${EXAMPLE}. "${value}" alone is the Docker Hub image "docker.io/library/${value.toLowerCase()}": write that to check it, or "ghcr.io/<owner>/${value.toLowerCase()}" for GitHub's registry.`);
     }
     const registry = first.toLowerCase();
     if (!HOST.test(registry))
@@ -64187,7 +64467,10 @@ async function pullWithRetry(image, deadline, http) {
     }
 }
 
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
 ;// CONCATENATED MODULE: ./src/verify-package-public/report.ts
+
 
 
 
@@ -64226,6 +64509,22 @@ async function report(image, verdict) {
         core/* warning */.$e(verdict.message, { title: 'Package is not public' });
     else
         core/* info */.pq(verdict.message);
+}
+/** A check that could not finish (network, registry error, a bug): what is known, and why, in the summary. */
+async function reportFailure(image, error) {
+    const explained = error instanceof errors/* UserError */.yo ? error : (0,failure/* explain */.WE)(error);
+    setOutputs({ visibility: 'unknown', pullable: false, digest: undefined });
+    startSummary('Package visibility')
+        .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
+        .addEOL()
+        .addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
+        .addEOL()
+        .addRaw(markdownTable([
+        ['Image', `\`${image.display}\``],
+        ['Visibility', 'unknown'],
+        ['Pullable without credentials', 'unknown']
+    ]));
+    await writeSummary();
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/verdict.ts
@@ -64349,6 +64648,20 @@ async function run(deps = {}) {
     if (!apiPlan.ask && apiPlan.notice)
         core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
     const deadline = new Deadline(inputs.timeoutMs, clock);
+    let reported = false;
+    try {
+        await check(inputs, apiPlan, deadline, http, env, () => (reported = true), deps.fetch);
+    }
+    catch (error) {
+        // every failure after the inputs were read is reported once: outputs and summary, then the ::error
+        if (!reported)
+            await reportFailure(inputs.image, error);
+        throw error;
+    }
+}
+async function check(inputs, apiPlan, deadline, http, env, reporting, 
+/** An injected fetch for the packages API too (tests); else @actions/github's own, proxy-aware one. */
+apiFetch) {
     const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
         const result = await pullWithRetry(inputs.image, deadline, http);
         core/* info */.pq(result.kind === 'pullable'
@@ -64359,7 +64672,7 @@ async function run(deps = {}) {
         return result;
     });
     // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
-    const api = await diagnose(inputs, apiPlan, deps.fetch);
+    const api = await diagnose(inputs, apiPlan, apiFetch);
     const verdict = decide({
         image: inputs.image,
         pull,
@@ -64367,6 +64680,7 @@ async function run(deps = {}) {
         failOnPrivate: inputs.failOnPrivate,
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
     });
+    reporting();
     await report(inputs.image, verdict);
 }
 /**

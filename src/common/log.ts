@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
+import { scrub } from './secrets.js'
 
 /**
  * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
@@ -46,7 +47,7 @@ export function startSummary(heading: string): typeof core.summary {
 
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 export async function writeSummary(): Promise<void> {
-  const text = core.summary.stringify()
+  const text = scrub(core.summary.stringify())
   core.summary.emptyBuffer()
   const file = process.env.GITHUB_STEP_SUMMARY
   if (file) {
@@ -60,7 +61,7 @@ export async function writeSummary(): Promise<void> {
 /** Sets every output and echoes it in the debug log. */
 export function setOutputs(outputs: Record<string, string | number | boolean | undefined>): void {
   for (const [name, value] of Object.entries(outputs)) {
-    const text = value === undefined ? '' : String(value)
+    const text = scrub(value === undefined ? '' : String(value))
     core.setOutput(name, text)
     core.debug(`output ${name}=${text}`)
   }

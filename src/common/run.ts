@@ -1,12 +1,15 @@
 import * as core from '@actions/core'
-import { UserError, awsErrorInfo, describeError } from './errors.js'
+import { awsErrorInfo } from './errors.js'
+import { explain } from './failure.js'
+import { maskEnvironmentSecrets, scrub } from './secrets.js'
 
 /**
- * Runs an action's `main` and turns any failure into one `::error` annotation and exit code 1:
- * a UserError says what to fix; an AWS error shows AWS's own code and message; anything else is a bug,
- * shown with its stack in the debug log.
+ * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
+ * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
+ * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
  */
 export async function runAction(main: () => Promise<void>): Promise<void> {
+  maskEnvironmentSecrets(process.env)
   try {
     await main()
   } catch (error) {
@@ -15,16 +18,11 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
 }
 
 export function reportFailure(error: unknown): void {
-  if (error instanceof UserError) {
-    core.error(error.message, { title: error.title })
-  } else if (awsErrorInfo(error)) {
-    const info = awsErrorInfo(error)!
-    core.error(describeError(error), { title: `AWS error ${info.code}` })
-    if (info.requestId) core.info(`AWS request id: ${info.requestId}`)
-  } else {
-    core.error(describeError(error), { title: 'Unexpected error' })
-    if (error instanceof Error && error.stack) core.debug(error.stack)
-  }
+  const explained = explain(error)
+  for (const line of explained.debug) core.debug(scrub(line))
+  core.error(scrub(explained.message), { title: scrub(explained.title) })
+  const requestId = awsErrorInfo(error)?.requestId
+  if (requestId) core.info(`AWS request id: ${requestId}`)
   // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
   // @actions/core stand-in has no ExitCode (npm run local)
   process.exitCode = 1

@@ -230,7 +230,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const versionLabel = parseVersionLabel(raw['version-label'])
   const description =
     raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description'])
-  return {
+  const inputs: Inputs = {
     application,
     environment,
     region,
@@ -248,6 +248,18 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     configuration: parseConfigurationInputs(raw),
     retention: parseRetention(raw),
     fromEnvironment
+  }
+  refuseContradictions(inputs)
+  return inputs
+}
+
+/** Inputs that cannot hold together: refused before anything is looked up. */
+export function refuseContradictions(inputs: Inputs): void {
+  if (inputs.rollbackOnFailure && !inputs.wait) {
+    throw new UserError(
+      "Input 'rollback-on-failure' is true but 'wait' is false: a failure is only seen by waiting for the update, so nothing could ever be rolled back. Set wait: true (the default), or remove rollback-on-failure.",
+      { input: 'rollback-on-failure' }
+    )
   }
 }
 

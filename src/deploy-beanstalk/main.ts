@@ -5,7 +5,7 @@ import { UserError } from '../common/errors.js'
 import { formatDuration } from '../common/format.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
-import { BeanstalkGateway } from './aws/beanstalk.js'
+import { BeanstalkGateway, type EnvironmentInfo } from './aws/beanstalk.js'
 import type { StorageGateway } from './aws/s3.js'
 import { prepareBundle, type PreparedBundle } from './bundle/index.js'
 import { lookUpConfiguration, startDeployment } from './configuration/index.js'
@@ -13,8 +13,10 @@ import { follow, followOptionsFor, type FollowOutcome } from './follow/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { checkApplication, findEnvironment, platformWarning, type GatewayFor } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
-import { report, type Outcome } from './report.js'
+import { newRunState, reportExit, type RunState } from './exit.js'
+import type { Outcome } from './report.js'
 import { rollBack } from './rollback.js'
+import { waitUntilReady } from './update.js'
 import { findPromotion, makeRoom, planVersions, pruneAfterDeploy } from './versions/index.js'
 import {
   checkExistingVersion,
@@ -59,9 +61,11 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
     core.notice('version-description is longer than 200 characters: it was cut to 200.')
   const deadline = new Deadline(inputs.timeoutMs, clock)
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
+  const state = newRunState(inputs)
   let bundle: PreparedBundle | undefined
   try {
-    const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b))
+    const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state)
+    state.plan = plan
     await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
     for (const warning of plan.warnings) core.warning(warning)
     const outcome = plan.dryRun
@@ -72,9 +76,13 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
           durationMs: clock.now() - started,
           uploadedBytes: 0
         }
-      : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started)
+      : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state)
     if (outcome.deployed) await pruneAfterDeploy(plan, gatewayFor(plan.region))
-    await report(plan, outcome)
+    await reportExit(state, { outcome })
+  } catch (error) {
+    // every failure after the inputs were read: one report (outputs + summary), then the ::error
+    await reportExit(state, { error, durationMs: clock.now() - started })
+    throw error
   } finally {
     if (bundle?.temporary) await rm(bundle.path, { force: true })
   }
@@ -89,7 +97,8 @@ async function decide(
     env: NodeJS.ProcessEnv
     workspace: string
   },
-  keep: (bundle: PreparedBundle) => void
+  keep: (bundle: PreparedBundle) => void,
+  state: RunState
 ): Promise<Plan> {
   const beanstalk = ctx.gatewayFor(inputs.region)
   const warnings: string[] = []
@@ -106,6 +115,7 @@ async function decide(
       core.info(
         `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
       )
+      state.environment = environment
       const warning = platformWarning(environment)
       if (warning) warnings.push(warning)
       const promotion = inputs.fromEnvironment
@@ -194,20 +204,34 @@ async function carryOut(
   beanstalk: BeanstalkGateway,
   storageFor: StorageFor,
   deadline: Deadline,
-  started: number
+  started: number,
+  state: RunState
 ): Promise<Outcome> {
   const clock = deadline.clock
   let uploadedBytes = 0
+  state.versionExists = plan.mode === 'redeploy'
+  // A busy environment is waited out before anything is uploaded or created: a timeout leaves no debris.
+  let ready: EnvironmentInfo | undefined = plan.current
+  if (plan.environmentStatus !== 'Ready') {
+    ready = await phase(`Wait for ${plan.environment} to be Ready`, () =>
+      waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' })
+    )
+    if (!ready) return busy(plan, state)
+    state.environment = ready
+  }
   if (plan.mode === 'new-version') {
     await makeRoom(plan, beanstalk)
     const since = new Date(clock.now())
     const bucket = await phase('Upload the bundle', async () => {
       const bucket = await resolveBucket(beanstalk, plan)
       uploadedBytes = await uploadBundle(await storageFor(plan.region), plan, bucket, clock)
+      state.uploadedBytes = uploadedBytes
       return bucket
     })
     await phase(`Create version ${plan.label}`, async () => {
       const version = await createVersion(beanstalk, plan, bucket)
+      state.versionExists = true
+      state.versionCreated = true
       core.info(`Version ${plan.label} created in ${plan.application}: ${version.status}.`)
       await waitProcessed(beanstalk, plan, deadline, since, bucket)
     })
@@ -225,7 +249,7 @@ async function carryOut(
       plan,
       { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send },
       deadline,
-      plan.environmentStatus === 'Ready' ? initial : { ...initial, status: 'Unknown' }
+      ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }
     )
   )
   const configurationApplied = !plan.configuration?.send
@@ -237,28 +261,16 @@ async function carryOut(
         : deployment.kind === 'configuration-failed'
           ? 'in an update of its own, which failed (the version was not deployed)'
           : undefined
+  state.configurationApplied = configurationApplied
   const base = { events: [], uploadedBytes, configurationApplied }
   if (deployment.kind === 'configuration-failed') {
-    return await fail(plan, beanstalk, deployment.followed, {
-      uploadedBytes,
-      started,
-      clock,
-      configurationApplied,
-      configurationStep: true
-    })
+    state.updateRequested = true
+    return await fail(plan, beanstalk, deployment.followed, { clock, configurationStep: true }, state)
   }
   const request = deployment.kind === 'started' ? deployment.request : undefined
-  if (!request) {
-    const reason = `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing was deployed; run again later or raise timeout. See ${plan.consoleUrl}`
-    await report(plan, {
-      ...base,
-      result: 'timed-out',
-      deployed: false,
-      reason,
-      durationMs: clock.now() - started
-    })
-    throw new UserError(reason, { input: 'timeout', title: 'Environment busy' })
-  }
+  if (!request) return busy(plan, state)
+  state.updateRequested = true
+  state.environment = request.environment
   if (!plan.wait) {
     core.info(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`)
     return {
@@ -288,7 +300,16 @@ async function carryOut(
       durationMs: clock.now() - started
     }
   }
-  return await fail(plan, beanstalk, followed, { uploadedBytes, started, clock, configurationApplied })
+  return await fail(plan, beanstalk, followed, { clock }, state)
+}
+
+/** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
+function busy(plan: Plan, state: RunState): never {
+  state.result = 'timed-out'
+  throw new UserError(
+    `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`,
+    { input: 'timeout', title: 'Environment busy' }
+  )
 }
 
 /** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
@@ -297,19 +318,17 @@ async function fail(
   beanstalk: BeanstalkGateway,
   followed: Exclude<FollowOutcome, { kind: 'success' }>,
   ctx: {
-    uploadedBytes: number
-    started: number
     clock: Clock
-    configurationApplied?: string
     /** The failure is the configuration update of the two-step path (the version was not deployed). */
     configurationStep?: boolean
-  }
+  },
+  state: RunState
 ): Promise<never> {
   const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
   let reason: string
   if (followed.kind === 'timeout') {
     const env = followed.environment
-    reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running; see ${plan.consoleUrl}`
+    reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running.`
   } else {
     reason = ctx.configurationStep
       ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
@@ -328,18 +347,10 @@ async function fail(
     reason += ` Rollback: ${rollback.detail}`
   }
   reason += ` See ${plan.consoleUrl}`
-  const outcome: Outcome = {
-    result: followed.kind === 'timeout' ? 'timed-out' : 'failed',
-    deployed: false,
-    environment: followed.environment,
-    events: followed.events,
-    reason,
-    rollback,
-    durationMs: ctx.clock.now() - ctx.started,
-    uploadedBytes: ctx.uploadedBytes,
-    configurationApplied: ctx.configurationApplied
-  }
-  await report(plan, outcome)
+  state.result = followed.kind === 'timeout' ? 'timed-out' : 'failed'
+  state.environment = followed.environment ?? state.environment
+  state.events = followed.events
+  state.rollback = rollback
   throw new UserError(reason, {
     input: followed.kind === 'timeout' ? 'timeout' : undefined,
     title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'

@@ -28,6 +28,8 @@ export interface Outcome {
   uploadedBytes: number
   /** How the configuration change went out, when there was one (e.g. "with the version"). */
   configurationApplied?: string
+  /** False when the run stopped before the version existed: `version-label` is then left empty. */
+  versionExists?: boolean
 }
 
 export function environmentUrl(env: EnvironmentInfo | undefined): string | undefined {
@@ -37,7 +39,7 @@ export function environmentUrl(env: EnvironmentInfo | undefined): string | undef
 
 export function setActionOutputs(plan: Plan, outcome: Outcome): void {
   setOutputs({
-    'version-label': plan.label,
+    'version-label': outcome.versionExists === false ? undefined : plan.label,
     'previous-version-label': plan.previousLabel,
     'environment-url': environmentUrl(outcome.environment ?? plan.current),
     'environment-id': plan.environmentId,
@@ -67,7 +69,10 @@ export function summary(plan: Plan, outcome: Outcome): void {
       ['Application', plan.application],
       ['Environment', `${plan.environment} (${plan.environmentId})`],
       ['Region', plan.region],
-      ['Version', `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : ''}`],
+      [
+        'Version',
+        `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : outcome.versionExists === false ? ' (not created)' : ''}`
+      ],
       ['Previous version', plan.previousLabel],
       ['Health', outcome.environment?.health],
       ['URL', url ? `[${url}](${url})` : undefined],

@@ -1,10 +1,12 @@
 import * as core from '@actions/core'
 import { isAwsError } from '../common/errors.js'
+import { OutcomeUnknownError } from '../common/failure.js'
 import { formatDuration } from '../common/format.js'
 import type { Deadline } from '../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
 import type { ConfigurationRequest } from './configuration/diff.js'
 import { Poller } from './follow/poll.js'
+import { checkLostUpdate } from './idempotent.js'
 
 /**
  * Starting an update: wait until the environment is Ready (another update may be running), then
@@ -27,8 +29,11 @@ export async function waitUntilReady(
   initial?: EnvironmentInfo
 ): Promise<EnvironmentInfo | undefined> {
   if (initial?.status === 'Ready') return initial
-  const poller = new Poller(deadline, beanstalk)
   let said = ''
+  const poller = new Poller(deadline, beanstalk).heartbeat(
+    `${initial?.name ?? environmentId} to be Ready (another update is running)`,
+    () => `it is ${said || 'not Ready'}`
+  )
   return await poller.run(async () => {
     const [env] = await beanstalk.environments({ ids: [environmentId] })
     if (!env) throw new Error(`Environment ${environmentId} disappeared.`)
@@ -64,6 +69,7 @@ export async function startUpdate(
   change?: ConfigurationRequest
 ): Promise<{ since: Date; environment: EnvironmentInfo } | undefined> {
   let current: EnvironmentInfo | undefined = initial
+  let lostReplies = 0
   for (;;) {
     current = await waitUntilReady(beanstalk, environmentId, deadline, current)
     if (!current) return undefined
@@ -79,6 +85,11 @@ export async function startUpdate(
       const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt
       return { since, environment: { ...current, ...info, name: info.name || current.name } }
     } catch (error) {
+      if (error instanceof OutcomeUnknownError && lostReplies++ < 2) {
+        const took = await checkLostUpdate(beanstalk, error, current, label, requestedAt)
+        if (took) return { since: requestedAt, environment: { ...current, ...took } }
+        continue // it did not take: the environment is Ready, send it again
+      }
       if (!isNotReadyError(error)) throw error
       core.info(
         `${current.name} became busy again just before the request (${(error as Error).message}): waiting.`

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { UserError, describeError, isAwsError } from '../common/errors.js'
+import { OutcomeUnknownError } from '../common/failure.js'
 import { formatBytes, formatDuration } from '../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../common/retry.js'
 import type { BeanstalkGateway, VersionInfo } from './aws/beanstalk.js'
@@ -10,6 +11,7 @@ import type { StorageGateway } from './aws/s3.js'
 import type { PreparedBundle } from './bundle/index.js'
 import { eventLevel, formatEvent } from './follow/events.js'
 import { Poller } from './follow/poll.js'
+import { checkLostVersion } from './idempotent.js'
 import { truncateDescription } from './inputs.js'
 import type { Plan } from './plan.js'
 import { tooManyVersionsError } from './versions/retention.js'
@@ -136,14 +138,21 @@ export async function createVersion(
   bucket: string
 ): Promise<VersionInfo> {
   const key = plan.upload?.key ?? ''
+  const request = {
+    application: plan.application,
+    label: plan.label,
+    description: plan.description,
+    bucket,
+    key
+  }
   try {
-    return await beanstalk.createVersion({
-      application: plan.application,
-      label: plan.label,
-      description: plan.description,
-      bucket,
-      key
-    })
+    try {
+      return await beanstalk.createVersion(request)
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) throw error
+      // the reply was lost: use the version if it was made, else send the request once more
+      return (await checkLostVersion(beanstalk, error, request)) ?? (await beanstalk.createVersion(request))
+    }
   } catch (error) {
     if (isAwsError(error, 'TooManyApplicationVersionsException')) {
       throw tooManyVersionsError(error, {
@@ -174,8 +183,11 @@ export async function waitProcessed(
   since: Date,
   bucket: string
 ): Promise<void> {
-  const poller = new Poller(deadline, beanstalk)
   let last = ''
+  const poller = new Poller(deadline, beanstalk).heartbeat(
+    `Beanstalk to process version ${plan.label}`,
+    () => `it is ${last || 'not known yet'}`
+  )
   const status = await poller.run(async () => {
     const version = await beanstalk.version(plan.application, plan.label)
     const current = version?.status ?? 'missing'

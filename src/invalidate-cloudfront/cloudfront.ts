@@ -6,7 +6,8 @@ import {
   paginateListDistributions,
   type Invalidation
 } from '@aws-sdk/client-cloudfront'
-import { awsClientConfig } from '../common/aws.js'
+import { awsClientConfig, instrument } from '../common/aws.js'
+import type { Clock } from '../common/retry.js'
 import { UserError, awsErrorInfo, isAwsError } from '../common/errors.js'
 
 /**
@@ -39,8 +40,11 @@ export interface InvalidationInfo {
 export type CloudFrontPermission =
   'cloudfront:CreateInvalidation' | 'cloudfront:GetInvalidation' | 'cloudfront:ListDistributions'
 
-export function createCloudFrontClient(): CloudFrontClient {
-  return new CloudFrontClient(awsClientConfig(CLOUDFRONT_REGION))
+/** The client, its SDK retry waits on `clock`; CreateInvalidation is safe to repeat (its CallerReference). */
+export function createCloudFrontClient(clock?: Clock): CloudFrontClient {
+  return instrument(new CloudFrontClient(awsClientConfig(CLOUDFRONT_REGION, { clock })), {
+    service: 'cloudfront'
+  })
 }
 
 /** A console link for one invalidation, or for a distribution's invalidations. */

@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
 import { formatDuration } from '../common/format.js'
-import { phase, writeSummary } from '../common/log.js'
+import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
-import { CloudFrontGateway, invalidationConsoleUrl } from './cloudfront.js'
+import { CloudFrontGateway, createCloudFrontClient, invalidationConsoleUrl } from './cloudfront.js'
+import { reportExit, type RunState } from './exit.js'
 import {
   describeDistributions,
   findDistribution,
@@ -17,7 +18,7 @@ import {
   waitForCompletion
 } from './invalidation.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
-import { setActionOutputs, summary, type Outcome } from './report.js'
+import type { Outcome } from './report.js'
 
 /** How far CloudFront's clock may be ahead of the runner's, for telling a reused invalidation from a new one. */
 const CLOCK_SKEW_MS = 5_000
@@ -30,15 +31,29 @@ export interface Dependencies {
 
 /** inputs → resolve the distribution → plan → invalidate → wait → report. */
 export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
-  const { gateway = new CloudFrontGateway(), clock = systemClock, env = process.env } = deps
+  const { clock = systemClock, env = process.env } = deps
+  const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock))
   const inputs = readInputs()
   const deadline = new Deadline(inputs.timeoutMs, clock)
-  const distribution = await resolveDistribution(gateway, inputs)
-  const plan = makePlan(inputs, distribution, env)
-  await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
-  const created = await create(gateway, plan, deadline)
-  const outcome = await waitIfAsked(gateway, plan, created, deadline)
-  await report(plan, outcome)
+  const state: RunState = { inputs }
+  try {
+    const distribution = await resolveDistribution(gateway, inputs)
+    state.distributionId = distribution.id
+    const plan = makePlan(inputs, distribution, env)
+    state.plan = plan
+    await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
+    const created = await create(gateway, plan, deadline)
+    state.created = created
+    const outcome = await waitIfAsked(gateway, plan, created, deadline, state)
+    await reportExit(state, { outcome })
+    if (outcome.status === 'Completed') {
+      core.info(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`)
+    }
+  } catch (error) {
+    // every failure after the inputs were read: one report (outputs + summary), then the ::error
+    await reportExit(state, { error, elapsedMs: deadline.elapsed() })
+    throw error
+  }
 }
 
 /** The distribution id: as given, or looked up by alternate domain name (read-only). */
@@ -105,7 +120,8 @@ async function waitIfAsked(
   gateway: CloudFrontGateway,
   plan: Plan,
   created: Outcome,
-  deadline: Deadline
+  deadline: Deadline,
+  state: RunState
 ): Promise<Outcome> {
   if (!plan.wait || created.status === 'Completed') return created
   try {
@@ -123,9 +139,9 @@ async function waitIfAsked(
     })
     return { ...created, status: done.status, elapsedMs: deadline.elapsed() }
   } catch (error) {
-    // The invalidation exists and keeps running: report it, so later steps (if: always()) can use the outputs.
+    // The invalidation exists and keeps running: the exit report shows it as it stands.
     const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status
-    await report(plan, { ...created, status, elapsedMs: deadline.elapsed() })
+    state.created = { ...created, status, elapsedMs: deadline.elapsed() }
     throw error
   }
 }
@@ -137,16 +153,11 @@ function progressLogger(deadline: Deadline, initial: string): (status: string) =
     const at = deadline.elapsed()
     core.debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
     if (status === last.status && at - last.at < 30_000) return
-    core.info(`${formatDuration(at)}: ${status}`)
+    core.info(
+      status === last.status
+        ? `Still waiting for the invalidation to complete: ${formatDuration(at)} elapsed, ${formatDuration(deadline.remaining())} left; ${status}.`
+        : `${formatDuration(at)}: ${status}`
+    )
     last = { status, at }
-  }
-}
-
-async function report(plan: Plan, outcome: Outcome): Promise<void> {
-  setActionOutputs(plan, outcome)
-  summary(plan, outcome)
-  await writeSummary()
-  if (outcome.status === 'Completed') {
-    core.info(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`)
   }
 }

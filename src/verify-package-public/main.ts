@@ -7,7 +7,7 @@ import { lookUpPackage, type ApiResult } from './packages.js'
 import { pullWithRetry } from './pull.js'
 import { isGhcrLike, isLoopbackHost, registryBaseUrl } from './reference.js'
 import type { Fetch } from './registry.js'
-import { report } from './report.js'
+import { report, reportFailure } from './report.js'
 import { decide } from './verdict.js'
 
 export interface Dependencies {
@@ -29,6 +29,26 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   if (!apiPlan.ask && apiPlan.notice) core.notice(apiPlan.notice, { title: 'Package visibility' })
 
   const deadline = new Deadline(inputs.timeoutMs, clock)
+  let reported = false
+  try {
+    await check(inputs, apiPlan, deadline, http, env, () => (reported = true), deps.fetch)
+  } catch (error) {
+    // every failure after the inputs were read is reported once: outputs and summary, then the ::error
+    if (!reported) await reportFailure(inputs.image, error)
+    throw error
+  }
+}
+
+async function check(
+  inputs: Inputs,
+  apiPlan: ApiPlan,
+  deadline: Deadline,
+  http: Fetch,
+  env: NodeJS.ProcessEnv,
+  reporting: () => void,
+  /** An injected fetch for the packages API too (tests); else @actions/github's own, proxy-aware one. */
+  apiFetch?: Fetch
+): Promise<void> {
   const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
     const result = await pullWithRetry(inputs.image, deadline, http)
     core.info(
@@ -41,7 +61,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
     return result
   })
   // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
-  const api = await diagnose(inputs, apiPlan, deps.fetch)
+  const api = await diagnose(inputs, apiPlan, apiFetch)
   const verdict = decide({
     image: inputs.image,
     pull,
@@ -49,6 +69,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
     failOnPrivate: inputs.failOnPrivate,
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
   })
+  reporting()
   await report(inputs.image, verdict)
 }
 

@@ -86,7 +86,10 @@ export function parseReference(input: string): ImageReference {
     throw inputError(
       INPUT,
       value,
-      `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}".`
+      path.includes('/')
+        ? `expected a full reference that starts with the registry, such as ${EXAMPLE}; for GitHub's registry use "ghcr.io/${value.toLowerCase()}" (on Docker Hub it is "docker.io/${value.toLowerCase()}").`
+        : // a bare name is a Docker Hub official image: ghcr.io needs an owner
+          `expected a full reference that starts with the registry, such as ${EXAMPLE}. "${value}" alone is the Docker Hub image "docker.io/library/${value.toLowerCase()}": write that to check it, or "ghcr.io/<owner>/${value.toLowerCase()}" for GitHub's registry.`
     )
   }
   const registry = first.toLowerCase()

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
+import { explain } from '../common/failure.js'
 import { markdownTable, setOutputs, startSummary, writeSummary } from '../common/log.js'
 import type { ImageReference } from './reference.js'
 import type { Verdict } from './verdict.js'
@@ -39,4 +40,23 @@ export async function report(image: ImageReference, verdict: Verdict): Promise<v
   }
   if (verdict.level === 'warning') core.warning(verdict.message, { title: 'Package is not public' })
   else core.info(verdict.message)
+}
+
+/** A check that could not finish (network, registry error, a bug): what is known, and why, in the summary. */
+export async function reportFailure(image: ImageReference, error: unknown): Promise<void> {
+  const explained = error instanceof UserError ? error : explain(error)
+  setOutputs({ visibility: 'unknown', pullable: false, digest: undefined })
+  startSummary('Package visibility')
+    .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
+    .addEOL()
+    .addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
+    .addEOL()
+    .addRaw(
+      markdownTable([
+        ['Image', `\`${image.display}\``],
+        ['Visibility', 'unknown'],
+        ['Pullable without credentials', 'unknown']
+      ])
+    )
+  await writeSummary()
 }

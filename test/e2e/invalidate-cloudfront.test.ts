@@ -38,6 +38,10 @@ const errors = (run: BundleRun) =>
     .map(a => `${a.title}: ${a.message}`)
     .join('\n')
 
+function expectSuccess(run: BundleRun): void {
+  expect({ code: run.code, errors: errors(run) }).toEqual({ code: 0, errors: '' })
+}
+
 describe('invalidate-cloudfront e2e (the real bundle)', () => {
   it('invalidates by id and reports: outputs, summary, exit 0, signed for us-east-1', async () => {
     // CloudFront completes at once here: the wait is tested in process.
@@ -110,5 +114,47 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
     } finally {
       await new Promise(resolve => server.close(resolve))
     }
+  })
+})
+
+describe('invalidate-cloudfront (e2e, sandbox): trust at the moment of failure (issue 9)', () => {
+  it('NoSuchDistribution: outputs and a job summary with the reason, from the one exit report', async () => {
+    const sb = await start(scenario('report-on-failure'))
+    const run = await invalidate(sb, { 'distribution-id': 'E2NOPE00000009' })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toEqual({
+      'invalidation-id': '',
+      'distribution-id': 'E2NOPE00000009',
+      status: 'not-created'
+    })
+    expect(run.summary).toContain('not created')
+    expect(run.summary).toContain('**Why:**')
+    expect(run.summary).toContain('NoSuchDistribution')
+  })
+
+  it('a malformed GetInvalidation body while waiting is retried, not a failure', async () => {
+    const sb = await start(
+      scenario('malformed', { faults: { malformed: { operations: ['GetInvalidation'], count: 2 } } })
+    )
+    const run = await invalidate(sb, { 'distribution-id': CRM.id })
+    expectSuccess(run)
+    expect(sb.requests.filter(r => r.fault === 'malformed')).toHaveLength(2)
+    expect(run.stdout).not.toContain('::error')
+    expect(run.outputs.status).toBe('Completed')
+  })
+
+  it('AccessDenied echoing the request: the session token is masked and scrubbed, the permission named', async () => {
+    const token = 'IQoJb3JpZ2luX2VjEJr-cloudfront-session-token-42'
+    const sb = await start(
+      scenario('echo', { faults: { echoRequest: { operations: ['CreateInvalidation'] } } })
+    )
+    const run = await invalidate(sb, { 'distribution-id': CRM.id }, { AWS_SESSION_TOKEN: token })
+    expect(run.code).toBe(1)
+    const lines = run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+    expect(lines.join('\n')).not.toContain(token)
+    expect(run.stdout).toContain(`::add-mask::${token}`)
+    expect(run.summary).not.toContain(token)
+    expect(errors(run)).toContain('cloudfront:CreateInvalidation')
+    expect(run.outputs.status).toBe('not-created')
   })
 })

@@ -172,3 +172,57 @@ describe('slow responses and run-time changes', () => {
     ])
   })
 })
+
+describe('Faults on the reply (after the effect), echoed requests, request counting', () => {
+  it('a lost reply: UpdateEnvironment takes effect, the connection is destroyed before the answer', async () => {
+    const box = await sandbox({ lostReplies: { operations: ['UpdateEnvironment'] } })
+    const eb = beanstalkClient(box, { maxAttempts: 1 })
+    expect(box.environment(ENV)?.status).toBe('Ready')
+    const lost = await failure(
+      eb.send(new UpdateEnvironmentCommand({ EnvironmentName: ENV, VersionLabel: 'v0-initial' }))
+    )
+    expect(lost.message).toMatch(/socket hang up|ECONNRESET/)
+    expect(box.environment(ENV)?.status).toBe('Updating')
+    expect(box.requests.map(r => r.fault)).toEqual(['lost-reply'])
+    // it took effect, so it counts among the mutating calls
+    expect(box.mutatingCalls().map(r => r.operation)).toEqual(['UpdateEnvironment'])
+  })
+
+  it('a malformed reply: HTTP 200 with a truncated body, the SDK cannot read it; count limits it', async () => {
+    const box = await sandbox({ malformed: { operations: ['DescribeEnvironments'], count: 1 } })
+    const eb = beanstalkClient(box, { maxAttempts: 1 })
+    const bad = await failure(eb.send(new DescribeEnvironmentsCommand({})))
+    expect(bad.message).toMatch(/Deserialization error|Unexpected end|closing tag|not well-formed/i)
+    const good = await eb.send(new DescribeEnvironmentsCommand({}))
+    expect(good.Environments).toHaveLength(4)
+    expect(box.requests.map(r => r.fault)).toEqual(['malformed', undefined])
+  })
+
+  it('an echoed request: AccessDenied whose message holds the request headers, session token included', async () => {
+    const box = await sandbox({ echoRequest: { operations: ['DescribeEnvironments'] } })
+    const eb = new (await import('@aws-sdk/client-elastic-beanstalk')).ElasticBeanstalkClient({
+      region: 'eu-central-1',
+      endpoint: box.url,
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: box.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: box.env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: 'SESSIONTOKEN-echo-1234567890'
+      }
+    })
+    const denied = await failure(eb.send(new DescribeEnvironmentsCommand({})))
+    expect([denied.name, denied.$metadata?.httpStatusCode]).toEqual(['AccessDenied', 403])
+    expect(denied.message).toContain('SESSIONTOKEN-echo-1234567890')
+    expect(denied.message).toContain('elasticbeanstalk:DescribeEnvironments')
+    expect(box.requests.map(r => r.fault)).toEqual(['echo'])
+  })
+
+  it('peakRequests counts every request in a 60 s window, throttled ones included', async () => {
+    const box = await sandbox({ throttleFirst: 2 })
+    await beanstalkClient(box, { maxAttempts: 3 }).send(new DescribeApplicationsCommand({}))
+    expect(box.requests.map(r => r.fault)).toEqual(['throttle', 'throttle', undefined])
+    expect(box.peakRequests('elasticbeanstalk')).toBe(3)
+    expect(box.peakRequests('cloudfront')).toBe(0)
+    expect(box.peakRequests('elasticbeanstalk', 1)).toBeLessThan(3)
+  })
+})

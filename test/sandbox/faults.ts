@@ -6,6 +6,9 @@ import type { FaultSpec } from './types.js'
 
 export type FaultKind = 'throttle' | '5xx' | 'reset'
 
+/** Faults that act after the call took effect, or on its reply. */
+export type ReplyFault = 'lost-reply' | 'malformed'
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
@@ -21,6 +24,7 @@ export class Faults {
   private spec: FaultSpec | undefined
   private random: () => number = Math.random
   private eligibleCalls = 0
+  private readonly replyFaults = new Map<string, number>()
 
   constructor(spec?: FaultSpec) {
     this.set(spec)
@@ -29,6 +33,7 @@ export class Faults {
   set(spec: FaultSpec | undefined): void {
     this.spec = spec
     this.eligibleCalls = 0
+    this.replyFaults.clear()
     this.random = mulberry32(spec?.seed ?? 1)
   }
 
@@ -57,6 +62,28 @@ export class Faults {
     edge += spec.serverErrorRate ?? 0
     if (roll < edge) return '5xx'
     return undefined
+  }
+
+  /** Whether this call's reply is lost (after its effect) or malformed; each spec counts its own calls. */
+  replyFault(operation: string): ReplyFault | undefined {
+    const spec = this.spec
+    if (!spec) return undefined
+    for (const [kind, rule] of [
+      ['lost-reply', spec.lostReplies],
+      ['malformed', spec.malformed]
+    ] as const) {
+      if (!rule || !rule.operations.includes(operation)) continue
+      const used = this.replyFaults.get(`${kind}:${operation}`) ?? 0
+      if (used >= (rule.count ?? 1)) continue
+      this.replyFaults.set(`${kind}:${operation}`, used + 1)
+      return kind
+    }
+    return undefined
+  }
+
+  /** Whether this operation is refused with an AccessDenied that echoes the request. */
+  echoes(operation: string): boolean {
+    return this.spec?.echoRequest?.operations.includes(operation) ?? false
   }
 
   /** 500 InternalFailure or 503 ServiceUnavailable, alternating by draw. */

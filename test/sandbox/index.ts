@@ -158,6 +158,21 @@ export async function startSandbox(
     } else if (fault === '5xx') {
       const e = faults.serverError()
       out = error(new AwsError(e.code, e.message, e.status), 'Receiver')
+    } else if (faults.echoes(operation)) {
+      // as AWS does for SignatureDoesNotMatch: the request it saw, headers included, in the message
+      const seen = Object.entries(req.headers)
+        .map(([name, value]) => `${name}:${String(value)}`)
+        .join('\n')
+      const e = new AwsError(
+        'AccessDenied',
+        `User is not authorized to perform: ${service}:${operation}. The request was: ${req.method} ${req.url}\n${seen}`,
+        403
+      )
+      log({ ...entry, status: 403, fault: 'echo', errorCode: e.code })
+      const answer = error(e)
+      res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId })
+      res.end(answer.body)
+      return
     } else {
       try {
         out = await run()
@@ -167,6 +182,19 @@ export async function startSandbox(
           out = error(new AwsError('InternalFailure', String(e), 500), 'Receiver')
         } else out = error(e)
       }
+    }
+    const replyFault = out.status < 400 ? faults.replyFault(operation) : undefined
+    if (replyFault === 'lost-reply') {
+      // the call took effect; its reply never arrives
+      log({ ...entry, status: out.status, fault: replyFault })
+      req.socket.destroy()
+      return
+    }
+    if (replyFault === 'malformed') {
+      log({ ...entry, status: out.status, fault: replyFault })
+      res.writeHead(out.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId })
+      res.end(out.body.slice(0, Math.max(1, Math.floor(out.body.length / 2))))
+      return
     }
     log({ ...entry, status: out.status, fault, errorCode: out.errorCode })
     res.writeHead(out.status, {
@@ -253,7 +281,11 @@ export async function startSandbox(
   }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  const ok = (r: RequestLogEntry) => r.fault === undefined && r.status > 0 && r.status < 400
+  // calls that took effect: those whose reply was lost or malformed afterwards included
+  const ok = (r: RequestLogEntry) =>
+    (r.fault === undefined || r.fault === 'lost-reply' || r.fault === 'malformed') &&
+    r.status > 0 &&
+    r.status < 400
   return {
     url,
     s3Url: s3.url,
@@ -272,6 +304,18 @@ export async function startSandbox(
     settings: (environment, region) => beanstalk.settingsOf(environment, region),
     storageBucket: region => beanstalk.storageBucket(region),
     setFaults: (spec: FaultSpec | undefined) => faults.set(spec),
+    peakRequests(service: Service, windowMs = 60_000) {
+      const times = requests
+        .filter(r => r.service === service)
+        .map(r => r.time)
+        .sort((a, b) => a - b)
+      let peak = 0
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i] - times[j] >= windowMs) j++
+        peak = Math.max(peak, i - j + 1)
+      }
+      return peak
+    },
     async close() {
       server.closeAllConnections()
       await new Promise<void>(resolve => server.close(() => resolve()))

@@ -91,6 +91,18 @@ export interface FaultSpec {
   operations?: string[]
   /** deterministic randomness */
   seed?: number
+  /**
+   * The first N calls of these operations take effect, then their reply is lost (the connection is destroyed
+   * after the handler ran): the caller cannot know whether the call took.
+   */
+  lostReplies?: { operations: string[]; count?: number }
+  /** The first N calls of these operations are answered HTTP 200 with a truncated (unparseable) body. */
+  malformed?: { operations: string[]; count?: number }
+  /**
+   * These operations are refused AccessDenied with a message that echoes the request's headers (as AWS does
+   * for SignatureDoesNotMatch): X-Amz-Security-Token included.
+   */
+  echoRequest?: { operations: string[] }
 }
 
 export interface SandboxScenario {
@@ -122,7 +134,7 @@ export interface RequestLogEntry {
   operation: string
   params: Record<string, unknown>
   status: number
-  fault?: 'throttle' | '5xx' | 'reset'
+  fault?: 'throttle' | '5xx' | 'reset' | 'lost-reply' | 'malformed' | 'echo'
   errorCode?: string
 }
 
@@ -160,6 +172,11 @@ export interface Sandbox {
   /** elasticbeanstalk-<region>-<accountId> */
   storageBucket(region?: string): string
   setFaults(faults: FaultSpec | undefined): void
+  /**
+   * The most requests of a service in any `windowMs` window (default 60 s), every request counted: throttled,
+   * failed, reset and lost ones included.
+   */
+  peakRequests(service: Service, windowMs?: number): number
   close(): Promise<void>
 }
 

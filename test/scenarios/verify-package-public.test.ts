@@ -206,6 +206,10 @@ describe('against the GHCR stand-in', () => {
     expect(error.message).toContain('raise `timeout`')
     expect(run.stdout).toMatch(/Try 2: .*ECONNREFUSED/)
     expect(apiRequests(s)).toEqual([])
+    // one report on every exit (issue 9): outputs and the summary with the reason
+    expect(run.outputs).toEqual({ visibility: 'unknown', pullable: 'false', digest: '' })
+    expect(run.summary).toContain('could not be checked')
+    expect(run.summary).toContain('**Why:** Registry unreachable')
   })
 
   it('multi-arch image: the OCI index, served only when the index type is accepted, is found', async () => {

@@ -142,3 +142,18 @@ describe('parseReference', () => {
     expect(refusal(value)).toContain(expected)
   })
 })
+
+describe('a reference without a registry (issue 9, point 7)', () => {
+  it('a bare name is a Docker Hub official image: suggested as docker.io/library/NAME, never ghcr.io/NAME', () => {
+    const message = refusal('nginx')
+    expect(message).toContain('"docker.io/library/nginx"')
+    expect(message).toContain('"ghcr.io/<owner>/nginx"')
+    expect(message).not.toContain('"ghcr.io/nginx"')
+  })
+
+  it('owner/name: ghcr.io/owner/name, or docker.io/owner/name on Docker Hub', () => {
+    const message = refusal('imbit/brilliancrm')
+    expect(message).toContain('"ghcr.io/imbit/brilliancrm"')
+    expect(message).toContain('"docker.io/imbit/brilliancrm"')
+  })
+})

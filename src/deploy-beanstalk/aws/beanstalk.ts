@@ -12,7 +12,8 @@ import {
   UpdateEnvironmentCommand,
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
-import { awsClientConfig } from '../../common/aws.js'
+import { awsClientConfig, instrument } from '../../common/aws.js'
+import { CallBudget } from '../../common/budget.js'
 import { systemClock, type Clock } from '../../common/retry.js'
 import type { ConfigurationRequest } from '../configuration/diff.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
@@ -64,12 +65,17 @@ export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo 
   }
 }
 
+/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
+export const BEANSTALK_REQUESTS_PER_MINUTE = 20
+
 export class BeanstalkGateway {
   readonly callTimes: number[] = []
   /** When each polling call was made (recorded by the Poller): what the poll schedule budgets. */
   readonly pollTimes: number[] = []
-  /** Calls made so far. */
+  /** Calls made so far (each SDK retry counted as a call). */
   callCount = 0
+  /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
+  readonly budget: CallBudget
   private readonly client: ElasticBeanstalkClient
 
   constructor(
@@ -77,7 +83,18 @@ export class BeanstalkGateway {
     client?: ElasticBeanstalkClient,
     private readonly clock: Clock = systemClock
   ) {
-    this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region))
+    this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
+    // a second of margin: AWS counts a request when it arrives, a little after we sent it
+    this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock)
+    instrument(this.client, {
+      service: 'elasticbeanstalk',
+      beforeSend: async (_operation, attempt) => {
+        if (attempt > 1) this.note() // an SDK retry is a request too: the poll schedule sees it
+        await this.budget.acquire()
+      },
+      unsafeToRepeat: operation =>
+        operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
+    })
   }
 
   private note(): void {

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { createReadStream } from 'node:fs'
-import { awsClientConfig } from '../../common/aws.js'
+import { awsClientConfig, instrument } from '../../common/aws.js'
 import { isAwsError } from '../../common/errors.js'
 import { formatBytes } from '../../common/format.js'
 import { systemClock, type Clock } from '../../common/retry.js'
@@ -25,11 +25,16 @@ export interface StoredObject {
 
 /** The edge to S3: look at an object, stream a file into one. */
 export class StorageGateway {
+  private readonly client: S3Client
+
   constructor(
     readonly region: string,
-    private readonly client: S3Client = new S3Client(awsClientConfig(region)),
+    client?: S3Client,
     private readonly clock: Clock = systemClock
-  ) {}
+  ) {
+    this.client = client ?? new S3Client(awsClientConfig(region, { clock }))
+    instrument(this.client, { service: 's3' })
+  }
 
   /** The object's size and recorded sha256, or undefined when it does not exist. */
   async head(bucket: string, key: string): Promise<StoredObject | undefined> {

@@ -8,6 +8,8 @@ export interface PinResult {
   pinned: Array<{ service: string; from: string; to: string }>
   /** Every service and its image after pinning (undefined for `build:`-only services). */
   images: Array<{ service: string; image?: string }>
+  /** Pinned services whose `build:` was removed: the bundle has no build context, the instance pulls. */
+  buildRemoved: string[]
 }
 
 /** The service's effective image as Compose sees it (own key, alias, or merged from `<<`). */
@@ -80,7 +82,16 @@ export function pinComposeImage(
       { input: 'compose-file' }
     )
   }
-  const before = effectiveImages(doc)
+  let before: Map<string, string | undefined>
+  try {
+    before = effectiveImages(doc)
+  } catch (error) {
+    // e.g. "Excessive alias count": a YAML alias bomb, or aliases nested too deep to expand safely
+    throw new UserError(
+      `${fileLabel} cannot be read safely: ${(error as Error).message.split('\n')[0]} (its YAML anchors and *aliases expand to too much). Write the services out without nested aliases.`,
+      { input: 'compose-file', title: 'Unusable compose file', cause: error }
+    )
+  }
   const pinned: PinResult['pinned'] = []
   const aliased: Array<{ service: string; from: string }> = []
   for (const pair of servicesNode.items) {
@@ -122,13 +133,26 @@ export function pinComposeImage(
       { input: 'image' }
     )
   }
+  const buildRemoved: string[] = []
+  for (const pair of servicesNode.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+    if (isMap(pair.value) && pinned.some(p => p.service === name) && pair.value.has('build')) {
+      pair.value.delete('build')
+      buildRemoved.push(name)
+    }
+  }
   const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 })
   const after = effectiveImages(parseDocument(yaml, { merge: true }))
   for (const p of pinned) {
     if (after.get(p.service) !== image)
       throw new Error(`pinning ${p.service} in ${fileLabel} did not take effect`)
   }
-  return { yaml, pinned, images: [...after.entries()].map(([service, img]) => ({ service, image: img })) }
+  return {
+    yaml,
+    pinned,
+    images: [...after.entries()].map(([service, img]) => ({ service, image: img })),
+    buildRemoved
+  }
 }
 
 /** Sets the service's own `image`, keeping comments; an anchored scalar is changed in place (its aliases follow). */

@@ -1,5 +1,5 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../common/errors.js'
 
 export interface BundleEntry {
@@ -35,10 +35,23 @@ interface Walk {
   include: string
   out: BundleEntry[]
   seenDirs: Set<string>
+  skipped: string[]
+}
+
+/**
+ * Never shipped, at any depth of an included folder: VCS folders (a `.git/config` can hold an AUTHORIZATION
+ * extraheader) and `.env` files (local secrets). The bundle goes to S3 and onto every instance.
+ */
+export function isPrivatePath(basename: string): boolean {
+  return /^\.(git|hg|svn)$/.test(basename) || /^\.env(\..*)?$/.test(basename)
 }
 
 async function addPath(walk: Walk, path: string): Promise<void> {
   const name = toPosix(relative(walk.workspace, path))
+  if (isPrivatePath(basename(path))) {
+    walk.skipped.push(name)
+    return
+  }
   const info = await lstat(path)
   let real = path
   let target = info
@@ -78,11 +91,20 @@ export async function collectEntries(opts: {
   composeContent: Buffer
   include: string[]
   includeExplicit: boolean
+  /** Filled with the paths left out as private (VCS folders, .env files). */
+  skipped?: string[]
 }): Promise<BundleEntry[]> {
   const workspace = resolve(opts.workspace)
   const realWorkspace = await realpath(workspace)
   const out: BundleEntry[] = [{ name: COMPOSE_ENTRY, source: { content: opts.composeContent }, mode: 0o644 }]
-  const walk: Walk = { workspace, realWorkspace, include: '', out, seenDirs: new Set() }
+  const walk: Walk = {
+    workspace,
+    realWorkspace,
+    include: '',
+    out,
+    seenDirs: new Set(),
+    skipped: opts.skipped ?? []
+  }
   for (const raw of opts.include) {
     const item = raw.trim()
     if (item === '') continue

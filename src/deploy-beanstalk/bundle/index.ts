@@ -95,14 +95,22 @@ async function buildBundle(
     composeContent = result.yaml
     pinned = result.pinned
     for (const pin of pinned) core.info(`Service ${pin.service}: ${pin.from} → ${pin.to}`)
+    for (const service of result.buildRemoved) {
+      core.info(
+        `Service ${service}: its build: section was removed (the bundle has no build context; the image is pulled).`
+      )
+    }
   }
+  const skipped: string[] = []
   const entries = await collectEntries({
     workspace,
     composeFile: source.composeFile,
     composeContent: Buffer.from(composeContent, 'utf8'),
     include: source.include,
-    includeExplicit: source.includeExplicit
+    includeExplicit: source.includeExplicit,
+    skipped
   })
+  for (const path of skipped) core.info(`Skipped ${path}: VCS folders and .env files are never shipped.`)
   const out = join(tempDir, `deploy-beanstalk-${randomBytes(6).toString('hex')}.zip`)
   const zip = await writeDeterministicZip(entries, out)
   checkBundleSize(zip.size, 'include')

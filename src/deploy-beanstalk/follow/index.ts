@@ -116,6 +116,13 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
     return fresh.length
   }
 
+  poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
+    const last = log.all[log.all.length - 1]
+    const now = environment
+      ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
+      : 'no status yet'
+    return `${now}${last ? `; last event: ${last.message}` : ''}`
+  })
   const decision = await poller.run<Decision>(
     async () => {
       round++

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { awsErrorInfo, describeError } from '../../common/errors.js'
+import { Heartbeat } from '../../common/heartbeat.js'
 import { poll, type Deadline } from '../../common/retry.js'
 
 /**
@@ -129,6 +130,15 @@ export class Poller {
 
   changed(): void {
     this.lastChangeAt = this.deadline.clock.now()
+    this.pulse?.heartbeat.printed()
+  }
+
+  private pulse: { heartbeat: Heartbeat; status: () => string } | undefined
+
+  /** A heartbeat line at least every 30 s of this wait: what, elapsed, left, and `status()`. */
+  heartbeat(what: string, status: () => string): this {
+    this.pulse = { heartbeat: new Heartbeat(what, this.deadline), status }
+    return this
   }
 
   async run<T>(
@@ -149,9 +159,12 @@ export class Poller {
         } finally {
           this.record(before)
         }
+        this.pulse?.heartbeat.beat(this.pulse.status())
         const delayMs = nextPollDelay({
           now: this.deadline.clock.now(),
           lastChangeAt: this.lastChangeAt,
+          // the polling calls (SDK retries included) pace the schedule; the gateway's hard cap holds every
+          // request, look-ups included, to 20 in any 60 s
           recentCalls: this.gateway.pollTimes,
           callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
           throttledRounds: this.throttledRounds

@@ -1,0 +1,45 @@
+import type { Clock } from './retry.js'
+
+/**
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
+ * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
+ * when the window is full. The account's request rate is shared with every other tool and job, and
+ * throttled requests count against it too.
+ */
+export class CallBudget {
+  /** When each request was sent (the most recent ones). */
+  readonly sent: number[] = []
+  /** The most requests seen in any window so far (for the bench and tests). */
+  peak = 0
+  /** Total requests sent. */
+  total = 0
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly clock: Clock
+  ) {}
+
+  /** Requests sent in the window ending now. */
+  inWindow(now = this.clock.now()): number {
+    return this.sent.filter(time => time > now - this.windowMs).length
+  }
+
+  /** Waits until a request fits in the window, then takes its slot. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now()
+      const recent = this.sent.filter(time => time > now - this.windowMs)
+      if (recent.length < this.limit) {
+        this.sent.push(now)
+        this.total++
+        this.peak = Math.max(this.peak, recent.length + 1)
+        if (this.sent.length > this.limit * 4) this.sent.splice(0, this.sent.length - this.limit * 4)
+        return
+      }
+      // the oldest request that must leave the window for one more to fit
+      const leavesAt = recent[recent.length - this.limit] + this.windowMs
+      await this.clock.sleep(Math.max(1, leavesAt - now))
+    }
+  }
+}
