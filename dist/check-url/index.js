@@ -290,7 +290,7 @@ var __webpack_unused_export__;
 const Client = __nccwpck_require__(3701)
 const Dispatcher = __nccwpck_require__(883)
 const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
+const BalancedPool = __nccwpck_require__(5599)
 const Agent = __nccwpck_require__(7405)
 const ProxyAgent = __nccwpck_require__(6672)
 const EnvHttpProxyAgent = __nccwpck_require__(3137)
@@ -4565,7 +4565,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 5599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3629);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(837);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3378);
 
 
@@ -29773,7 +29773,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 3629:
+/***/ 837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30001,7 +30001,141 @@ function explain(error) {
 
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/common/version.ts
+
+
+
+
+/** The first log line: `imbit/actions deploy-beanstalk v1.4.2, commit 0123…`. Pure. */
+function versionLine(action, facts) {
+    const parts = [];
+    if (facts.ref)
+        parts.push(facts.ref);
+    parts.push(...facts.tags.filter(tag => tag !== facts.ref));
+    if (facts.commit)
+        parts.push(`commit ${facts.commit}`);
+    if (facts.branch && !facts.ref && facts.tags.length === 0)
+        parts.push(`branch ${facts.branch}`);
+    const version = parts.length > 0 ? parts.join(', ') : 'version unknown (no release tag or git commit found)';
+    return `${facts.repository || 'imbit/actions'} ${action} ${version}`;
+}
+const read = (path) => {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+};
+/** The git directory of a checkout at `root`: `.git` itself, or where a `.git` file points (worktrees). */
+function gitDirectory(root) {
+    const dotGit = (0,external_node_path_namespaceObject.join)(root, '.git');
+    try {
+        if ((0,external_node_fs_namespaceObject.statSync)(dotGit).isDirectory())
+            return dotGit;
+    }
+    catch {
+        return undefined;
+    }
+    const pointer = /^gitdir: (.+)$/m.exec(read(dotGit) ?? '')?.[1]?.trim();
+    if (!pointer)
+        return undefined;
+    return (0,external_node_path_namespaceObject.isAbsolute)(pointer) ? pointer : (0,external_node_path_namespaceObject.resolve)(root, pointer);
+}
+/** Every branch and tag of the repository with the commit it points at (annotated tags peeled). */
+function refs(common) {
+    const found = new Map();
+    let last;
+    for (const line of (read((0,external_node_path_namespaceObject.join)(common, 'packed-refs')) ?? '').split('\n')) {
+        const packed = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
+        const peeled = /^\^([0-9a-f]{40})$/.exec(line);
+        if (packed)
+            found.set((last = packed[2]), packed[1]);
+        else if (peeled && last)
+            found.set(last, peeled[1]);
+    }
+    const walk = (dir, prefix) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(common, dir));
+        }
+        catch {
+            return;
+        }
+        for (const name of entries) {
+            const path = (0,external_node_path_namespaceObject.join)(dir, name);
+            const sha = /^([0-9a-f]{40})\s*$/.exec(read((0,external_node_path_namespaceObject.join)(common, path)) ?? '')?.[1];
+            if (sha)
+                found.set(`${prefix}${name}`, sha);
+            else
+                walk(path, `${prefix}${name}/`);
+        }
+    };
+    walk((0,external_node_path_namespaceObject.join)('refs', 'heads'), 'refs/heads/');
+    walk((0,external_node_path_namespaceObject.join)('refs', 'tags'), 'refs/tags/');
+    for (const [name, sha] of found) {
+        if (name.startsWith('refs/tags/'))
+            found.set(name, peel(common, sha));
+    }
+    return found;
+}
+/** An annotated tag's commit, when the tag object is loose ("tag <size>\0object <sha>…"); else the sha as is. */
+function peel(common, sha) {
+    try {
+        const object = (0,external_node_zlib_.inflateSync)((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(common, 'objects', sha.slice(0, 2), sha.slice(2)))).toString('utf8');
+        return /^tag \d+\0object ([0-9a-f]{40})\n/.exec(object)?.[1] ?? sha;
+    }
+    catch {
+        return sha;
+    }
+}
+/** The commit checked out at `root`, its branch and the tags on it; empty when `root` is no git checkout. */
+function readCheckout(root) {
+    const git = gitDirectory(root);
+    if (!git)
+        return { tags: [] };
+    const common = (0,external_node_path_namespaceObject.resolve)(git, (read((0,external_node_path_namespaceObject.join)(git, 'commondir')) ?? '.').trim());
+    const head = (read((0,external_node_path_namespaceObject.join)(git, 'HEAD')) ?? '').trim();
+    const all = refs(common);
+    const symbolic = /^ref: (refs\/heads\/.+)$/.exec(head)?.[1];
+    const commit = symbolic ? all.get(symbolic) : /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    if (!commit)
+        return { tags: [] };
+    const tags = [...all]
+        .filter(([name, sha]) => name.startsWith('refs/tags/') && sha === commit)
+        .map(([name]) => name.slice('refs/tags/'.length))
+        .sort();
+    return { commit, branch: symbolic?.slice('refs/heads/'.length), tags };
+}
+/**
+ * The version line of the running bundle (`dist/<action>/index.js` in the imbit/actions checkout or download):
+ * the action is the bundle's folder, the checkout its grandparent.
+ */
+function bundleVersionLine(bundleUrl, env) {
+    const remote = {
+        repository: env.GITHUB_ACTION_REPOSITORY || undefined,
+        ref: env.GITHUB_ACTION_REPOSITORY ? env.GITHUB_ACTION_REF || undefined : undefined
+    };
+    let dir;
+    try {
+        dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(bundleUrl));
+    }
+    catch {
+        return versionLine('action', { ...remote, tags: [] });
+    }
+    return versionLine((0,external_node_path_namespaceObject.basename)(dir), { ...readCheckout((0,external_node_path_namespaceObject.resolve)(dir, '..', '..')), ...remote });
+}
+
 ;// CONCATENATED MODULE: ./src/common/run.ts
+
 
 
 
@@ -30010,9 +30144,11 @@ var secrets = __nccwpck_require__(7168);
  * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
  * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
  * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
+ * The first line of the log says which imbit/actions runs (release tag or commit).
  */
 async function runAction(main) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
+    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
     try {
         await main();
     }

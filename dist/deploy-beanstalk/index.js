@@ -6010,7 +6010,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(8755);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -6961,7 +6961,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(8755);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -8800,7 +8800,7 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 8755:
+/***/ 1136:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
@@ -57899,17 +57899,160 @@ async function retry(fn, options) {
 
 /***/ }),
 
-/***/ 1136:
+/***/ 4802:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction)
-/* harmony export */ });
-/* unused harmony export reportFailure */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: reportFailure
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __nccwpck_require__(9433);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/common/version.ts
+
+
+
+
+/** The first log line: `imbit/actions deploy-beanstalk v1.4.2, commit 0123…`. Pure. */
+function versionLine(action, facts) {
+    const parts = [];
+    if (facts.ref)
+        parts.push(facts.ref);
+    parts.push(...facts.tags.filter(tag => tag !== facts.ref));
+    if (facts.commit)
+        parts.push(`commit ${facts.commit}`);
+    if (facts.branch && !facts.ref && facts.tags.length === 0)
+        parts.push(`branch ${facts.branch}`);
+    const version = parts.length > 0 ? parts.join(', ') : 'version unknown (no release tag or git commit found)';
+    return `${facts.repository || 'imbit/actions'} ${action} ${version}`;
+}
+const read = (path) => {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+};
+/** The git directory of a checkout at `root`: `.git` itself, or where a `.git` file points (worktrees). */
+function gitDirectory(root) {
+    const dotGit = (0,external_node_path_.join)(root, '.git');
+    try {
+        if ((0,external_node_fs_.statSync)(dotGit).isDirectory())
+            return dotGit;
+    }
+    catch {
+        return undefined;
+    }
+    const pointer = /^gitdir: (.+)$/m.exec(read(dotGit) ?? '')?.[1]?.trim();
+    if (!pointer)
+        return undefined;
+    return (0,external_node_path_.isAbsolute)(pointer) ? pointer : (0,external_node_path_.resolve)(root, pointer);
+}
+/** Every branch and tag of the repository with the commit it points at (annotated tags peeled). */
+function refs(common) {
+    const found = new Map();
+    let last;
+    for (const line of (read((0,external_node_path_.join)(common, 'packed-refs')) ?? '').split('\n')) {
+        const packed = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
+        const peeled = /^\^([0-9a-f]{40})$/.exec(line);
+        if (packed)
+            found.set((last = packed[2]), packed[1]);
+        else if (peeled && last)
+            found.set(last, peeled[1]);
+    }
+    const walk = (dir, prefix) => {
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)((0,external_node_path_.join)(common, dir));
+        }
+        catch {
+            return;
+        }
+        for (const name of entries) {
+            const path = (0,external_node_path_.join)(dir, name);
+            const sha = /^([0-9a-f]{40})\s*$/.exec(read((0,external_node_path_.join)(common, path)) ?? '')?.[1];
+            if (sha)
+                found.set(`${prefix}${name}`, sha);
+            else
+                walk(path, `${prefix}${name}/`);
+        }
+    };
+    walk((0,external_node_path_.join)('refs', 'heads'), 'refs/heads/');
+    walk((0,external_node_path_.join)('refs', 'tags'), 'refs/tags/');
+    for (const [name, sha] of found) {
+        if (name.startsWith('refs/tags/'))
+            found.set(name, peel(common, sha));
+    }
+    return found;
+}
+/** An annotated tag's commit, when the tag object is loose ("tag <size>\0object <sha>…"); else the sha as is. */
+function peel(common, sha) {
+    try {
+        const object = (0,external_node_zlib_.inflateSync)((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(common, 'objects', sha.slice(0, 2), sha.slice(2)))).toString('utf8');
+        return /^tag \d+\0object ([0-9a-f]{40})\n/.exec(object)?.[1] ?? sha;
+    }
+    catch {
+        return sha;
+    }
+}
+/** The commit checked out at `root`, its branch and the tags on it; empty when `root` is no git checkout. */
+function readCheckout(root) {
+    const git = gitDirectory(root);
+    if (!git)
+        return { tags: [] };
+    const common = (0,external_node_path_.resolve)(git, (read((0,external_node_path_.join)(git, 'commondir')) ?? '.').trim());
+    const head = (read((0,external_node_path_.join)(git, 'HEAD')) ?? '').trim();
+    const all = refs(common);
+    const symbolic = /^ref: (refs\/heads\/.+)$/.exec(head)?.[1];
+    const commit = symbolic ? all.get(symbolic) : /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    if (!commit)
+        return { tags: [] };
+    const tags = [...all]
+        .filter(([name, sha]) => name.startsWith('refs/tags/') && sha === commit)
+        .map(([name]) => name.slice('refs/tags/'.length))
+        .sort();
+    return { commit, branch: symbolic?.slice('refs/heads/'.length), tags };
+}
+/**
+ * The version line of the running bundle (`dist/<action>/index.js` in the imbit/actions checkout or download):
+ * the action is the bundle's folder, the checkout its grandparent.
+ */
+function bundleVersionLine(bundleUrl, env) {
+    const remote = {
+        repository: env.GITHUB_ACTION_REPOSITORY || undefined,
+        ref: env.GITHUB_ACTION_REPOSITORY ? env.GITHUB_ACTION_REF || undefined : undefined
+    };
+    let dir;
+    try {
+        dir = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(bundleUrl));
+    }
+    catch {
+        return versionLine('action', { ...remote, tags: [] });
+    }
+    return versionLine((0,external_node_path_.basename)(dir), { ...readCheckout((0,external_node_path_.resolve)(dir, '..', '..')), ...remote });
+}
+
+;// CONCATENATED MODULE: ./src/common/run.ts
+
 
 
 
@@ -57918,9 +58061,11 @@ async function retry(fn, options) {
  * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
  * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
  * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
+ * The first line of the log says which imbit/actions runs (release tag or commit).
  */
 async function runAction(main) {
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskEnvironmentSecrets */ .LK)(process.env);
+    (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
+    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
     try {
         await main();
     }
@@ -57929,13 +58074,13 @@ async function runAction(main) {
     }
 }
 function reportFailure(error) {
-    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .explain */ .WE)(error);
+    const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(line));
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.message), { title: (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(explained.title) });
-    const requestId = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .awsErrorInfo */ .sR)(error)?.requestId;
+        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+    core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
+    const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`AWS request id: ${requestId}`);
+        core/* info */.pq(`AWS request id: ${requestId}`);
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
@@ -58004,7 +58149,7 @@ function clearSecrets() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1136);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6431);
 
 

@@ -2,14 +2,17 @@ import * as core from '@actions/core'
 import { awsErrorInfo } from './errors.js'
 import { explain } from './failure.js'
 import { maskEnvironmentSecrets, scrub } from './secrets.js'
+import { bundleVersionLine } from './version.js'
 
 /**
  * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
  * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
  * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
+ * The first line of the log says which imbit/actions runs (release tag or commit).
  */
 export async function runAction(main: () => Promise<void>): Promise<void> {
   maskEnvironmentSecrets(process.env)
+  core.info(bundleVersionLine(import.meta.url, process.env))
   try {
     await main()
   } catch (error) {
