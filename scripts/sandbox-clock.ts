@@ -4,11 +4,11 @@ import type { RequestLogEntry } from '../test/sandbox/index.js'
  * A clock for the sandbox (startSandbox's `now` and `onRequest`), driven by what the actions do rather than by
  * timers, so a scenario plays out the same way whatever the machine's load and however long the tools take to
  * start (npm run demo, npm run local):
- * - unless `pause` is false, it stands still from the sandbox's start until deploy-beanstalk creates the
- *   version (CreateApplicationVersion, after its look-up, bundle and upload; or its UpdateEnvironment), so an
- *   environment busy with another deployment is seen busy by the look-up and by the check just before the
- *   update, however long the tools took to start and the bundle to build, and that other deployment then ends
- *   `busyForMs` later (a busy window shorter than deploy-beanstalk's 2 s poll: it is over at the next look);
+ * - unless `pause` is false, it stands still from the sandbox's start until deploy-beanstalk first looks at
+ *   the environment (DescribeEnvironments, in its look-up), so an environment busy with another deployment is
+ *   seen busy by the look-up and by the wait that follows it (before anything is uploaded), however long the
+ *   tools took to start, and that other deployment then ends `busyForMs` later (a busy window shorter than
+ *   deploy-beanstalk's 2 s poll: it is over at the next look);
  *   invalidate-cloudfront, which compares CloudFront's dates with its own, runs it unpaused;
  * - each UpdateEnvironment moves it on by `updateMs` (the scenario's update duration), so Beanstalk's events
  *   keep their order and times, and the update is over when deploy-beanstalk first looks (no waiting for its
@@ -31,7 +31,8 @@ export function actionDrivenClock(
     onRequest: entry => {
       if (entry.status !== 200) return
       const update = entry.operation === 'UpdateEnvironment'
-      if (update || entry.operation === 'CreateApplicationVersion') offset ??= createdAt - Date.now()
+      if (update || entry.operation === 'DescribeEnvironments' || entry.operation === 'CreateApplicationVersion')
+        offset ??= createdAt - Date.now()
       if (update && offset !== undefined) offset += updateMs
     },
     catchUp: () => {

@@ -57374,11 +57374,19 @@ function awsClientConfig(region, options = {}) {
         }
     };
 }
-/** SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. */
+/**
+ * SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. A request's
+ * `input` is left out: it can hold values the user keeps secret (environment properties in OptionSettings).
+ */
 function sdkLine(content) {
     return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(content
-        .map(item => (typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_1__.inspect)(item, { depth: 3, breakLength: Infinity })))
+        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_1__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
         .join(' '));
+}
+function withoutInput(item) {
+    if (item === null || typeof item !== 'object' || !('input' in item))
+        return item;
+    return { ...item, input: '(request parameters not logged)' };
 }
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {
@@ -58271,6 +58279,13 @@ class CallBudget {
     inWindow(now = this.clock.now()) {
         return this.sent.filter(time => time > now - this.windowMs).length;
     }
+    /**
+     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
+     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
+     */
+    record() {
+        this.total++;
+    }
     /** Waits until a request fits in the window, then takes its slot. */
     async acquire() {
         for (;;) {
@@ -58332,10 +58347,16 @@ class BeanstalkGateway {
         this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock);
         (0,aws/* instrument */.wV)(this.client, {
             service: 'elasticbeanstalk',
-            beforeSend: async (_operation, attempt) => {
+            beforeSend: async (operation, attempt) => {
                 if (attempt > 1)
                     this.note(); // an SDK retry is a request too: the poll schedule sees it
-                await this.budget.acquire();
+                // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
+                // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
+                // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
+                if (operation === 'DeleteApplicationVersion')
+                    this.budget.record();
+                else
+                    await this.budget.acquire();
             },
             unsafeToRepeat: operation => operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
         });

@@ -63486,11 +63486,19 @@ function awsClientConfig(region, options = {}) {
         }
     };
 }
-/** SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. */
+/**
+ * SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. A request's
+ * `input` is left out: it can hold values the user keeps secret (environment properties in OptionSettings).
+ */
 function sdkLine(content) {
     return (0,secrets/* scrub */._I)(content
-        .map(item => (typeof item === 'string' ? item : (0,external_node_util_.inspect)(item, { depth: 3, breakLength: Infinity })))
+        .map(item => typeof item === 'string' ? item : (0,external_node_util_.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
         .join(' '));
+}
+function withoutInput(item) {
+    if (item === null || typeof item !== 'object' || !('input' in item))
+        return item;
+    return { ...item, input: '(request parameters not logged)' };
 }
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {

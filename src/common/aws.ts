@@ -31,13 +31,23 @@ export function awsClientConfig(region: string, options: { maxAttempts?: number;
   }
 }
 
-/** SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. */
+/**
+ * SDK log content as readable text (objects inspected, not `[object Object]`), secrets scrubbed. A request's
+ * `input` is left out: it can hold values the user keeps secret (environment properties in OptionSettings).
+ */
 function sdkLine(content: unknown[]): string {
   return scrub(
     content
-      .map(item => (typeof item === 'string' ? item : inspect(item, { depth: 3, breakLength: Infinity })))
+      .map(item =>
+        typeof item === 'string' ? item : inspect(withoutInput(item), { depth: 3, breakLength: Infinity })
+      )
       .join(' ')
   )
+}
+
+function withoutInput(item: unknown): unknown {
+  if (item === null || typeof item !== 'object' || !('input' in item)) return item
+  return { ...item, input: '(request parameters not logged)' }
 }
 
 /** A console link for a Beanstalk environment. */

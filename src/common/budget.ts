@@ -25,6 +25,14 @@ export class CallBudget {
     return this.sent.filter(time => time > now - this.windowMs).length
   }
 
+  /**
+   * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
+   * the deploy): in the total, but neither held back nor holding back the requests that follow it.
+   */
+  record(): void {
+    this.total++
+  }
+
   /** Waits until a request fits in the window, then takes its slot. */
   async acquire(): Promise<void> {
     for (;;) {

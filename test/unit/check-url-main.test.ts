@@ -106,7 +106,7 @@ describe('run', () => {
       ok: 'false'
     })
     expect(summary()).toContain('❌ The check stopped after 0ms: Error: boom')
-    expect(log.error).toEqual(['boom'])
+    expect(log.error).toEqual(['boom (this is a bug of the action: please report it with the debug log)'])
   })
 
   it('stops on a bad input before any request, naming the input', async () => {

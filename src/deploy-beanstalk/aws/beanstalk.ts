@@ -88,9 +88,13 @@ export class BeanstalkGateway {
     this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock)
     instrument(this.client, {
       service: 'elasticbeanstalk',
-      beforeSend: async (_operation, attempt) => {
+      beforeSend: async (operation, attempt) => {
         if (attempt > 1) this.note() // an SDK retry is a request too: the poll schedule sees it
-        await this.budget.acquire()
+        // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
+        // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
+        // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
+        if (operation === 'DeleteApplicationVersion') this.budget.record()
+        else await this.budget.acquire()
       },
       unsafeToRepeat: operation =>
         operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
