@@ -31,7 +31,11 @@ export function actionDrivenClock(
     onRequest: entry => {
       if (entry.status !== 200) return
       const update = entry.operation === 'UpdateEnvironment'
-      if (update || entry.operation === 'DescribeEnvironments' || entry.operation === 'CreateApplicationVersion')
+      if (
+        update ||
+        entry.operation === 'DescribeEnvironments' ||
+        entry.operation === 'CreateApplicationVersion'
+      )
         offset ??= createdAt - Date.now()
       if (update && offset !== undefined) offset += updateMs
     },

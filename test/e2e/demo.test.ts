@@ -90,7 +90,9 @@ describe('npm run demo', () => {
       /Error \(Deployment failed\): Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed: Failed to deploy application\./
     )
     expect(out).toContain('✗ deploy-beanstalk failed (exit 1)')
-    expect(out).toMatch(/^ {2}Why: Deployment failed: Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed/m) // the summary's **Why:**
+    expect(out).toMatch(
+      /^ {2}Why: Deployment failed: Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed/m
+    ) // the summary's **Why:**
     expect(out).not.toContain('invalidate-cloudfront succeeded')
     expect(out).toMatch(
       /In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial \(not d3e0d3e-/
