@@ -57843,7 +57843,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3400);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1720);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7157);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
@@ -57853,7 +57853,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1720:
+/***/ 7157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58122,6 +58122,52 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 
+;// CONCATENATED MODULE: ./src/verify-package-public/platform.ts
+
+
+const DEFAULT_PLATFORMS = 'linux/amd64';
+const PART = /^[a-z0-9][a-z0-9._-]*$/;
+/** `os/arch[/variant]` items, comma- or newline-separated; empty → the default. Throws a UserError. */
+function parsePlatforms(value) {
+    const items = parseList(value === '' ? DEFAULT_PLATFORMS : value);
+    if (items.length === 0) {
+        throw (0,errors/* inputError */.Xu)('platforms', value, `expected os/arch[/variant] items such as ${DEFAULT_PLATFORMS}.`);
+    }
+    const platforms = [];
+    for (const item of items) {
+        const parts = item.toLowerCase().split('/');
+        if (parts.length < 2 || parts.length > 3 || !parts.every(part => PART.test(part))) {
+            throw (0,errors/* inputError */.Xu)('platforms', value, `"${item}" is not os/arch[/variant]; use items such as linux/amd64, linux/arm64 or linux/arm/v7, separated by commas or newlines.`);
+        }
+        const [os, architecture, variant] = parts;
+        const platform = variant ? { os, architecture, variant } : { os, architecture };
+        if (!platforms.some(p => formatPlatform(p) === formatPlatform(platform)))
+            platforms.push(platform);
+    }
+    return platforms;
+}
+function formatPlatform(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+/** arm64 without a variant is v8, as Docker and containerd normalise it. */
+function variantOf(p) {
+    return p.variant || (p.architecture === 'arm64' ? 'v8' : undefined);
+}
+/** Whether an image entry serves a wanted platform: os and architecture equal, and the variant when one is wanted. */
+function serves(entry, wanted) {
+    if (entry.os !== wanted.os || entry.architecture !== wanted.architecture)
+        return false;
+    return wanted.variant === undefined || variantOf(entry) === variantOf(wanted);
+}
+/** Entries that are no runnable image (BuildKit's attestation manifests say `unknown/unknown`). */
+function isRunnable(p) {
+    return p.os !== 'unknown' && p.architecture !== 'unknown';
+}
+/** The wanted platforms the image does not serve. Pure. */
+function missingPlatforms(wanted, found) {
+    return wanted.filter(w => !found.some(entry => serves(entry, w)));
+}
+
 ;// CONCATENATED MODULE: ./src/common/image-ref.ts
 /**
  * Container image references: the one parser of their grammar (as in distribution's reference package),
@@ -58381,16 +58427,23 @@ function refusal(value, error) {
 ;// CONCATENATED MODULE: ./src/verify-package-public/inputs.ts
 
 
+
 /** Defaults, as declared in actions/verify-package-public/action.yml (a test keeps the two in step). */
-const DEFAULTS = { token: '${{ github.token }}', timeout: '30s', 'fail-on-private': 'true' };
-const INPUT_NAMES = ['image', 'token', 'timeout', 'fail-on-private'];
+const DEFAULTS = {
+    token: '${{ github.token }}',
+    timeout: '30s',
+    'fail-on-private': 'true',
+    platforms: DEFAULT_PLATFORMS
+};
+const INPUT_NAMES = ['image', 'token', 'timeout', 'fail-on-private', 'platforms'];
 /** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
 function parseInputs(raw) {
     const image = parseReference(raw.image);
+    const platforms = parsePlatforms((raw.platforms ?? '').trim());
     const timeoutMs = parseTimeout(raw.timeout.trim(), DEFAULTS.timeout);
     const failOnPrivate = parseBoolean('fail-on-private', raw['fail-on-private'].trim(), DEFAULTS['fail-on-private'] === 'true');
     const token = raw.token.trim();
-    return { image, token: token === '' ? undefined : token, timeoutMs, failOnPrivate };
+    return { image, token: token === '' ? undefined : token, timeoutMs, failOnPrivate, platforms };
 }
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
 function readInputs() {
@@ -64315,6 +64368,7 @@ function parseChallenge(header) {
 
 
 
+
 /** Every manifest type a runtime may pull: multi-arch images are indexes / manifest lists. */
 const MANIFEST_TYPES = [
     'application/vnd.oci.image.index.v1+json',
@@ -64388,20 +64442,81 @@ async function checkAnonymousPull(ref, options) {
     if (status === 200) {
         const mediaType = response.headers.get('content-type')?.split(';')[0].trim() || undefined;
         const digest = response.headers.get('docker-content-digest');
-        if (digest)
+        if (digest && !options.readPlatforms)
             return { kind: 'pullable', digest, mediaType };
-        // No Docker-Content-Digest on HEAD: fetch the manifest and hash it, as a runtime does.
+        // Fetch the manifest: to hash it when HEAD sent no Docker-Content-Digest (as a runtime does), and to read
+        // its platforms.
         const body = await request(url, { method: 'GET', headers: { ...headers, ...auth } });
         if (body.status !== 200)
             return interpret(ref, body);
         const bytes = Buffer.from(await body.arrayBuffer());
-        return {
+        const result = {
             kind: 'pullable',
-            digest: `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`,
+            digest: digest ?? `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`,
             mediaType
         };
+        if (options.readPlatforms) {
+            result.platforms = await platformsOf(ref, bytes, body.headers.get('content-type') ?? mediaType, auth, request);
+        }
+        return result;
     }
     return interpret(ref, response);
+}
+const INDEX_TYPES = new Set([MANIFEST_TYPES[0], MANIFEST_TYPES[1]]);
+/**
+ * The platforms a manifest serves: an index / manifest list names them per entry; a single manifest's are in
+ * its config blob (fetched with the same anonymous token). A body that does not parse is retried (a truncated
+ * answer); a config blob the registry will not serve leaves the platform unknown.
+ */
+async function platformsOf(ref, bytes, contentType, auth, request) {
+    const manifest = parseJson(bytes, `the manifest of ${ref.display}`);
+    const type = (typeof manifest.mediaType === 'string' ? manifest.mediaType : contentType?.split(';')[0].trim()) ?? '';
+    if (INDEX_TYPES.has(type) || Array.isArray(manifest.manifests)) {
+        const platforms = (manifest.manifests ?? [])
+            .map(entry => platformFrom(entry.platform))
+            .filter((p) => p !== undefined && isRunnable(p));
+        return { kind: 'index', platforms };
+    }
+    const configDigest = manifest.config?.digest;
+    if (typeof configDigest !== 'string' || !/^[a-z0-9]+:[a-f0-9]+$/i.test(configDigest)) {
+        return { kind: 'unknown', reason: 'the manifest names no config blob' };
+    }
+    const blobUrl = `${registryBaseUrl(ref)}/v2/${ref.repository}/blobs/${configDigest}`;
+    const response = await request(blobUrl, { method: 'GET', headers: { Accept: '*/*', ...auth } });
+    if (response.status === 429 || response.status >= 500) {
+        throw new RegistryUnavailableError(`${ref.registry} answered ${statusLine(response)} for the image config`);
+    }
+    if (response.status !== 200) {
+        return {
+            kind: 'unknown',
+            reason: `the registry answered ${statusLine(response)} for the image config ${configDigest}`
+        };
+    }
+    const config = parseJson(Buffer.from(await response.arrayBuffer()), `the image config of ${ref.display}`);
+    const platform = platformFrom(config);
+    return platform
+        ? { kind: 'manifest', platforms: [platform] }
+        : { kind: 'unknown', reason: 'the image config names no os/architecture' };
+}
+function parseJson(bytes, what) {
+    try {
+        const value = JSON.parse(bytes.toString('utf8'));
+        if (typeof value === 'object' && value !== null)
+            return value;
+    }
+    catch {
+        // fall through
+    }
+    // a truncated or garbled answer: worth another try within the timeout
+    throw new RegistryUnavailableError(`${what} could not be read (not JSON)`);
+}
+function platformFrom(fields) {
+    if (!fields || typeof fields.os !== 'string' || typeof fields.architecture !== 'string')
+        return undefined;
+    const platform = { os: fields.os.toLowerCase(), architecture: fields.architecture.toLowerCase() };
+    if (typeof fields.variant === 'string' && fields.variant !== '')
+        platform.variant = fields.variant.toLowerCase();
+    return platform;
 }
 /**
  * An anonymous token from the realm the challenge names (never a hard-coded URL), with its service and the
@@ -64588,7 +64703,11 @@ const retryable = (error) => error instanceof ManifestNotFoundError || error ins
  */
 async function pullWithRetry(image, deadline, http) {
     try {
-        return await retry(() => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }), {
+        return await retry(() => checkAnonymousPull(image, {
+            requestTimeoutMs: requestTimeout(deadline),
+            fetch: http,
+            readPlatforms: true
+        }), {
             ...BACKOFF,
             deadline,
             retryable,
@@ -64624,9 +64743,11 @@ function summary(image, verdict) {
     const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌';
     const headline = verdict.outcome === 'pullable'
         ? `\`${image.display}\` is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
-        : verdict.outcome === 'not-found'
-            ? `\`${image.display}\` was not found.`
-            : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
+        : verdict.outcome === 'platform-missing'
+            ? `\`${image.display}\` can be pulled without credentials, but not for every wanted platform.`
+            : verdict.outcome === 'not-found'
+                ? `\`${image.display}\` was not found.`
+                : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
     const text = startSummary('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL();
     if (verdict.level !== 'ok')
         text.addRaw(verdict.message, true).addEOL();
@@ -64635,6 +64756,7 @@ function summary(image, verdict) {
         ['Visibility', verdict.visibility],
         ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
         ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
+        ['Platforms', verdict.platforms],
         ['Settings', verdict.settingsUrl]
     ]));
 }
@@ -64647,7 +64769,11 @@ async function report(image, verdict) {
         core/* warning */.$e(warning, { title: 'Package visibility' });
     if (verdict.level === 'error') {
         throw new errors/* UserError */.yo(verdict.message, {
-            title: verdict.outcome === 'not-found' ? 'Image not found' : 'Package is not public'
+            title: verdict.outcome === 'not-found'
+                ? 'Image not found'
+                : verdict.outcome === 'platform-missing'
+                    ? 'Platform missing'
+                    : 'Package is not public'
         });
     }
     if (verdict.level === 'warning')
@@ -64676,6 +64802,7 @@ async function reportFailure(image, error) {
 
 
 
+
 const BEANSTALK = 'Elastic Beanstalk pulls images without credentials, so a deploy of it would fail late with "pull access denied".';
 const NO_API = 'Visibility cannot be changed through the API, only on that page.';
 /** Pull result + API result → the verdict, outputs and message. Pure. */
@@ -64688,13 +64815,32 @@ function decide(ctx) {
         if (apiVisibility && apiVisibility !== 'public') {
             warnings.push(`GitHub reports ${image.display} as ${apiVisibility}, yet an anonymous pull worked; the pull decides (it is what Beanstalk does).`);
         }
+        const found = pull.platforms;
+        const platforms = found ? describePlatforms(found) : undefined;
+        const missing = found && found.kind !== 'unknown' ? missingPlatforms(ctx.platforms ?? [], found.platforms) : [];
+        if (found?.kind === 'unknown' && ctx.platforms?.length) {
+            warnings.push(`The platforms of ${image.display} could not be read (${found.reason}), so ${ctx.platforms.map(formatPlatform).join(', ')} was not checked.`);
+        }
+        if (found && found.kind !== 'unknown' && missing.length > 0) {
+            return {
+                visibility: apiVisibility ?? 'public',
+                pullable: true,
+                digest: pull.digest,
+                outcome: 'platform-missing',
+                level: 'error',
+                message: platformMessage(image.display, found, missing),
+                platforms,
+                warnings
+            };
+        }
         return {
             visibility: apiVisibility ?? 'public',
             pullable: true,
             digest: pull.digest,
             outcome: 'pullable',
             level: 'ok',
-            message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}: Elastic Beanstalk can pull it.`,
+            message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}${platforms && found?.kind !== 'unknown' ? ` for ${found?.platforms.map(formatPlatform).join(', ')}` : ''}: Elastic Beanstalk can pull it.`,
+            platforms,
             warnings
         };
     }
@@ -64748,6 +64894,22 @@ function decide(ctx) {
         warnings
     };
 }
+/** `linux/amd64, linux/arm64 (manifest list)`, `linux/arm64 (single-platform image)`. */
+function describePlatforms(found) {
+    if (found.kind === 'unknown')
+        return `unknown (${found.reason})`;
+    const list = found.platforms.map(formatPlatform).join(', ') || 'no runnable platform';
+    return `${list} (${found.kind === 'index' ? 'manifest list' : 'single-platform image'})`;
+}
+function platformMessage(display, found, missing) {
+    const wanted = missing.map(formatPlatform).join(', ');
+    const holds = found.platforms.map(formatPlatform).join(', ');
+    const what = found.kind === 'index'
+        ? `its manifest list holds ${holds || 'no runnable platform'}`
+        : `it is a single-platform image for ${holds}`;
+    return (`${display} has no ${wanted} image: ${what}. Elastic Beanstalk would pull it, then fail to run it on an instance of that platform (t3 instances are linux/amd64, t4g linux/arm64). ` +
+        `Build it for ${wanted} (the reusable workflow's \`platforms\` build input, e.g. \`platforms: ${[...new Set([...found.platforms, ...missing].map(formatPlatform))].join(',')}\`), or set this step's \`platforms\` to the instance's platform.`);
+}
 /** The settings link: known owner type from the API, else the organisation form with the user form beside it. */
 function packageSettings(ctx) {
     const { image, api, serverUrl } = ctx;
@@ -64772,6 +64934,7 @@ function apiWarnings(ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/main.ts
+
 
 
 
@@ -64810,7 +64973,7 @@ apiFetch) {
     const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
         const result = await pullWithRetry(inputs.image, deadline, http);
         core/* info */.pq(result.kind === 'pullable'
-            ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.`
+            ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
             : result.kind === 'denied'
                 ? `Refused: ${result.detail}.`
                 : `Not found after ${formatDuration(result.waitedMs)}: ${result.detail}.`);
@@ -64823,6 +64986,7 @@ apiFetch) {
         pull,
         api,
         failOnPrivate: inputs.failOnPrivate,
+        platforms: inputs.platforms,
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
     });
     reporting();
@@ -64868,6 +65032,7 @@ function describePlan(inputs, apiPlan) {
         apiPlan.ask
             ? `Diagnosis: the GitHub packages API at ${apiPlan.apiUrl} (${image.owner}/${image.name})`
             : `Diagnosis: none (${apiPlan.reason}); the pull check decides`,
+        `Platforms: ${inputs.platforms.map(formatPlatform).join(', ')} (each must be in the image)`,
         `Private:   ${inputs.failOnPrivate ? 'fails the step' : 'a warning (fail-on-private: false)'}`
     ];
 }

@@ -8,7 +8,8 @@ import { pullWithRetry } from './pull.js'
 import { isGhcrLike, isLoopbackHost, registryBaseUrl } from './reference.js'
 import type { Fetch } from './registry.js'
 import { report, reportFailure } from './report.js'
-import { decide } from './verdict.js'
+import { formatPlatform } from './platform.js'
+import { decide, describePlatforms } from './verdict.js'
 
 export interface Dependencies {
   fetch: Fetch
@@ -53,7 +54,7 @@ async function check(
     const result = await pullWithRetry(inputs.image, deadline, http)
     core.info(
       result.kind === 'pullable'
-        ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.`
+        ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
         : result.kind === 'denied'
           ? `Refused: ${result.detail}.`
           : `Not found after ${formatDuration(result.waitedMs)}: ${result.detail}.`
@@ -67,6 +68,7 @@ async function check(
     pull,
     api,
     failOnPrivate: inputs.failOnPrivate,
+    platforms: inputs.platforms,
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
   })
   reporting()
@@ -112,6 +114,7 @@ function describePlan(inputs: Inputs, apiPlan: ApiPlan): string[] {
     apiPlan.ask
       ? `Diagnosis: the GitHub packages API at ${apiPlan.apiUrl} (${image.owner}/${image.name})`
       : `Diagnosis: none (${apiPlan.reason}); the pull check decides`,
+    `Platforms: ${inputs.platforms.map(formatPlatform).join(', ')} (each must be in the image)`,
     `Private:   ${inputs.failOnPrivate ? 'fails the step' : 'a warning (fail-on-private: false)'}`
   ]
 }

@@ -34,7 +34,12 @@ export async function pullWithRetry(
 ): Promise<PullVerdict> {
   try {
     return await retry(
-      () => checkAnonymousPull(image, { requestTimeoutMs: requestTimeout(deadline), fetch: http }),
+      () =>
+        checkAnonymousPull(image, {
+          requestTimeoutMs: requestTimeout(deadline),
+          fetch: http,
+          readPlatforms: true
+        }),
       {
         ...BACKOFF,
         deadline,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { parseChallenge } from './challenge.js'
+import { isRunnable, type ImagePlatforms, type Platform } from './platform.js'
 import { isLoopbackHost, registryBaseUrl, type ImageReference } from './reference.js'
 
 /** Every manifest type a runtime may pull: multi-arch images are indexes / manifest lists. */
@@ -13,7 +14,7 @@ export const MANIFEST_TYPES = [
 
 /** What an anonymous pull of the manifest found. */
 export type PullResult =
-  | { kind: 'pullable'; digest: string; mediaType?: string }
+  | { kind: 'pullable'; digest: string; mediaType?: string; platforms?: ImagePlatforms }
   /** The registry refused an anonymous pull (401/403, or a token endpoint that refused). */
   | { kind: 'denied'; status: number; detail: string }
 
@@ -44,6 +45,8 @@ export interface PullOptions {
   /** Per-request timeout, in ms. */
   requestTimeoutMs: number
   fetch?: Fetch
+  /** Also read what platforms the image serves: the index's entries, or a single manifest's config blob. */
+  readPlatforms?: boolean
 }
 
 /**
@@ -92,21 +95,102 @@ export async function checkAnonymousPull(ref: ImageReference, options: PullOptio
   if (status === 200) {
     const mediaType = response.headers.get('content-type')?.split(';')[0].trim() || undefined
     const digest = response.headers.get('docker-content-digest')
-    if (digest) return { kind: 'pullable', digest, mediaType }
-    // No Docker-Content-Digest on HEAD: fetch the manifest and hash it, as a runtime does.
+    if (digest && !options.readPlatforms) return { kind: 'pullable', digest, mediaType }
+    // Fetch the manifest: to hash it when HEAD sent no Docker-Content-Digest (as a runtime does), and to read
+    // its platforms.
     const body = await request(url, { method: 'GET', headers: { ...headers, ...auth } })
     if (body.status !== 200) return interpret(ref, body)
     const bytes = Buffer.from(await body.arrayBuffer())
-    return {
+    const result: Extract<PullResult, { kind: 'pullable' }> = {
       kind: 'pullable',
-      digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+      digest: digest ?? `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
       mediaType
     }
+    if (options.readPlatforms) {
+      result.platforms = await platformsOf(
+        ref,
+        bytes,
+        body.headers.get('content-type') ?? mediaType,
+        auth,
+        request
+      )
+    }
+    return result
   }
   return interpret(ref, response)
 }
 
 type Requester = (target: string, init: RequestInit) => Promise<Response>
+
+const INDEX_TYPES = new Set<string>([MANIFEST_TYPES[0], MANIFEST_TYPES[1]])
+
+/**
+ * The platforms a manifest serves: an index / manifest list names them per entry; a single manifest's are in
+ * its config blob (fetched with the same anonymous token). A body that does not parse is retried (a truncated
+ * answer); a config blob the registry will not serve leaves the platform unknown.
+ */
+async function platformsOf(
+  ref: ImageReference,
+  bytes: Buffer,
+  contentType: string | null | undefined,
+  auth: Record<string, string>,
+  request: Requester
+): Promise<ImagePlatforms> {
+  const manifest = parseJson(bytes, `the manifest of ${ref.display}`) as {
+    mediaType?: unknown
+    manifests?: Array<{ platform?: Partial<Record<keyof Platform, unknown>> }>
+    config?: { digest?: unknown }
+  }
+  const type =
+    (typeof manifest.mediaType === 'string' ? manifest.mediaType : contentType?.split(';')[0].trim()) ?? ''
+  if (INDEX_TYPES.has(type) || Array.isArray(manifest.manifests)) {
+    const platforms = (manifest.manifests ?? [])
+      .map(entry => platformFrom(entry.platform))
+      .filter((p): p is Platform => p !== undefined && isRunnable(p))
+    return { kind: 'index', platforms }
+  }
+  const configDigest = manifest.config?.digest
+  if (typeof configDigest !== 'string' || !/^[a-z0-9]+:[a-f0-9]+$/i.test(configDigest)) {
+    return { kind: 'unknown', reason: 'the manifest names no config blob' }
+  }
+  const blobUrl = `${registryBaseUrl(ref)}/v2/${ref.repository}/blobs/${configDigest}`
+  const response = await request(blobUrl, { method: 'GET', headers: { Accept: '*/*', ...auth } })
+  if (response.status === 429 || response.status >= 500) {
+    throw new RegistryUnavailableError(
+      `${ref.registry} answered ${statusLine(response)} for the image config`
+    )
+  }
+  if (response.status !== 200) {
+    return {
+      kind: 'unknown',
+      reason: `the registry answered ${statusLine(response)} for the image config ${configDigest}`
+    }
+  }
+  const config = parseJson(Buffer.from(await response.arrayBuffer()), `the image config of ${ref.display}`)
+  const platform = platformFrom(config as Partial<Record<keyof Platform, unknown>>)
+  return platform
+    ? { kind: 'manifest', platforms: [platform] }
+    : { kind: 'unknown', reason: 'the image config names no os/architecture' }
+}
+
+function parseJson(bytes: Buffer, what: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'))
+    if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
+  } catch {
+    // fall through
+  }
+  // a truncated or garbled answer: worth another try within the timeout
+  throw new RegistryUnavailableError(`${what} could not be read (not JSON)`)
+}
+
+function platformFrom(fields: Partial<Record<keyof Platform, unknown>> | undefined): Platform | undefined {
+  if (!fields || typeof fields.os !== 'string' || typeof fields.architecture !== 'string') return undefined
+  const platform: Platform = { os: fields.os.toLowerCase(), architecture: fields.architecture.toLowerCase() }
+  if (typeof fields.variant === 'string' && fields.variant !== '')
+    platform.variant = fields.variant.toLowerCase()
+  return platform
+}
 
 /**
  * An anonymous token from the realm the challenge names (never a hard-coded URL), with its service and the

@@ -11,9 +11,11 @@ export function summary(image: ImageReference, verdict: Verdict): void {
   const headline =
     verdict.outcome === 'pullable'
       ? `\`${image.display}\` is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
-      : verdict.outcome === 'not-found'
-        ? `\`${image.display}\` was not found.`
-        : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`
+      : verdict.outcome === 'platform-missing'
+        ? `\`${image.display}\` can be pulled without credentials, but not for every wanted platform.`
+        : verdict.outcome === 'not-found'
+          ? `\`${image.display}\` was not found.`
+          : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`
   const text = startSummary('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL()
   if (verdict.level !== 'ok') text.addRaw(verdict.message, true).addEOL()
   text.addRaw(
@@ -22,6 +24,7 @@ export function summary(image: ImageReference, verdict: Verdict): void {
       ['Visibility', verdict.visibility],
       ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
       ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
+      ['Platforms', verdict.platforms],
       ['Settings', verdict.settingsUrl]
     ])
   )
@@ -35,7 +38,12 @@ export async function report(image: ImageReference, verdict: Verdict): Promise<v
   for (const warning of verdict.warnings) core.warning(warning, { title: 'Package visibility' })
   if (verdict.level === 'error') {
     throw new UserError(verdict.message, {
-      title: verdict.outcome === 'not-found' ? 'Image not found' : 'Package is not public'
+      title:
+        verdict.outcome === 'not-found'
+          ? 'Image not found'
+          : verdict.outcome === 'platform-missing'
+            ? 'Platform missing'
+            : 'Package is not public'
     })
   }
   if (verdict.level === 'warning') core.warning(verdict.message, { title: 'Package is not public' })

@@ -1,6 +1,7 @@
 import { formatDuration } from '../common/format.js'
 import { isGhcrLike, type ImageReference } from './reference.js'
 import { settingsUrl, type ApiResult, type Visibility } from './packages.js'
+import { formatPlatform, missingPlatforms, type ImagePlatforms, type Platform } from './platform.js'
 import type { PullResult } from './registry.js'
 
 /** The anonymous pull, as finally seen: pullable, refused, or not found once the timeout was spent. */
@@ -10,8 +11,13 @@ export interface Verdict {
   visibility: Visibility | 'unknown'
   pullable: boolean
   digest: string
-  /** `pullable`: fine; `not-pullable`: private/internal (or refused); `not-found`: no such tag or package. */
-  outcome: 'pullable' | 'not-pullable' | 'not-found'
+  /**
+   * `pullable`: fine; `not-pullable`: private/internal (or refused); `not-found`: no such tag or package;
+   * `platform-missing`: pullable, but not for every wanted platform.
+   */
+  outcome: 'pullable' | 'not-pullable' | 'not-found' | 'platform-missing'
+  /** What the image serves, in words (`linux/amd64, linux/arm64 (manifest list)`), when it was read. */
+  platforms?: string
   /** How the step ends: `error` fails it. */
   level: 'ok' | 'warning' | 'error'
   /** The verdict in plain words (the annotation for warning/error). */
@@ -29,6 +35,8 @@ export interface VerdictContext {
   failOnPrivate: boolean
   /** GITHUB_SERVER_URL (https://github.com unless on GitHub Enterprise Server). */
   serverUrl: string
+  /** The platforms the image must serve (the `platforms` input); none: not checked. */
+  platforms?: Platform[]
 }
 
 const BEANSTALK =
@@ -48,13 +56,35 @@ export function decide(ctx: VerdictContext): Verdict {
         `GitHub reports ${image.display} as ${apiVisibility}, yet an anonymous pull worked; the pull decides (it is what Beanstalk does).`
       )
     }
+    const found = pull.platforms
+    const platforms = found ? describePlatforms(found) : undefined
+    const missing =
+      found && found.kind !== 'unknown' ? missingPlatforms(ctx.platforms ?? [], found.platforms) : []
+    if (found?.kind === 'unknown' && ctx.platforms?.length) {
+      warnings.push(
+        `The platforms of ${image.display} could not be read (${found.reason}), so ${ctx.platforms.map(formatPlatform).join(', ')} was not checked.`
+      )
+    }
+    if (found && found.kind !== 'unknown' && missing.length > 0) {
+      return {
+        visibility: apiVisibility ?? 'public',
+        pullable: true,
+        digest: pull.digest,
+        outcome: 'platform-missing',
+        level: 'error',
+        message: platformMessage(image.display, found, missing),
+        platforms,
+        warnings
+      }
+    }
     return {
       visibility: apiVisibility ?? 'public',
       pullable: true,
       digest: pull.digest,
       outcome: 'pullable',
       level: 'ok',
-      message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}: Elastic Beanstalk can pull it.`,
+      message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}${platforms && found?.kind !== 'unknown' ? ` for ${found?.platforms.map(formatPlatform).join(', ')}` : ''}: Elastic Beanstalk can pull it.`,
+      platforms,
       warnings
     }
   }
@@ -108,6 +138,30 @@ export function decide(ctx: VerdictContext): Verdict {
     settingsUrl: link?.url,
     warnings
   }
+}
+
+/** `linux/amd64, linux/arm64 (manifest list)`, `linux/arm64 (single-platform image)`. */
+export function describePlatforms(found: ImagePlatforms): string {
+  if (found.kind === 'unknown') return `unknown (${found.reason})`
+  const list = found.platforms.map(formatPlatform).join(', ') || 'no runnable platform'
+  return `${list} (${found.kind === 'index' ? 'manifest list' : 'single-platform image'})`
+}
+
+function platformMessage(
+  display: string,
+  found: Exclude<ImagePlatforms, { kind: 'unknown' }>,
+  missing: Platform[]
+): string {
+  const wanted = missing.map(formatPlatform).join(', ')
+  const holds = found.platforms.map(formatPlatform).join(', ')
+  const what =
+    found.kind === 'index'
+      ? `its manifest list holds ${holds || 'no runnable platform'}`
+      : `it is a single-platform image for ${holds}`
+  return (
+    `${display} has no ${wanted} image: ${what}. Elastic Beanstalk would pull it, then fail to run it on an instance of that platform (t3 instances are linux/amd64, t4g linux/arm64). ` +
+    `Build it for ${wanted} (the reusable workflow's \`platforms\` build input, e.g. \`platforms: ${[...new Set([...found.platforms, ...missing].map(formatPlatform))].join(',')}\`), or set this step's \`platforms\` to the instance's platform.`
+  )
 }
 
 /** The settings link: known owner type from the API, else the organisation form with the user form beside it. */

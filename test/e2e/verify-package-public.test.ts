@@ -38,6 +38,29 @@ const tokenRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith(
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))
 
 describe('verify-package-public e2e (the real bundle, GHCR stand-in)', () => {
+  it('a multi-arch image without a wanted platform: Platform missing, outputs and summary still set', async () => {
+    const s = await ghcr({
+      packages: [
+        { owner: 'imbit', name: 'multi', visibility: 'public', multiArch: true, architectures: ['amd64'] }
+      ]
+    })
+    const run = await verify(s, {
+      image: `${s.registry}/imbit/multi:latest`,
+      platforms: 'linux/amd64\nlinux/arm64'
+    })
+    expect(run.code).toBe(1)
+    const [error] = errors(run)
+    expect(error.title).toBe('Platform missing')
+    expect(error.message).toContain('has no linux/arm64 image: its manifest list holds linux/amd64.')
+    expect(error.message).toContain("the reusable workflow's `platforms` build input")
+    expect(run.outputs).toEqual({
+      visibility: 'public',
+      pullable: 'true',
+      digest: s.digestOf('imbit/multi', 'latest')
+    })
+    expect(run.summary).toContain('| Platforms | linux/amd64 (manifest list) |')
+  })
+
   it('public package: exit 0, pullable, the digest the registry serves, visibility from the API', async () => {
     const s = await ghcr()
     const run = await verify(s, { image: `${s.registry}/imbit/demo-app:latest` })
@@ -54,9 +77,10 @@ describe('verify-package-public e2e (the real bundle, GHCR stand-in)', () => {
     const [token] = tokenRequests(s)
     expect(token.path).toBe('/token?service=ghcr-stub&scope=repository%3Aimbit%2Fdemo-app%3Apull')
     expect(token.headers.authorization).toBeUndefined()
-    // Every manifest request accepts the index, the list and both manifest types.
+    // HEAD (anonymous, then with the token), then a GET with the token for the platform; every manifest
+    // request accepts the index, the list and both manifest types.
+    expect(manifestRequests(s).map(r => r.method)).toEqual(['HEAD', 'HEAD', 'GET'])
     for (const r of manifestRequests(s)) {
-      expect(r.method).toBe('HEAD')
       expect(String(r.headers.accept).split(', ').sort()).toEqual([
         'application/vnd.docker.distribution.manifest.list.v2+json',
         'application/vnd.docker.distribution.manifest.v2+json',

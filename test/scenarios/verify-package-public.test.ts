@@ -76,9 +76,10 @@ describe('against the GHCR stand-in', () => {
     const [token] = tokenRequests(s)
     expect(token.path).toBe('/token?service=ghcr-stub&scope=repository%3Aimbit%2Fdemo-app%3Apull')
     expect(token.headers.authorization).toBeUndefined()
-    // Every manifest request accepts the index, the list and both manifest types.
+    // HEAD (anonymous, then with the token), then one GET with the token to read the platform; every
+    // manifest request accepts the index, the list and both manifest types.
+    expect(manifestRequests(s).map(r => r.method)).toEqual(['HEAD', 'HEAD', 'GET'])
     for (const r of manifestRequests(s)) {
-      expect(r.method).toBe('HEAD')
       expect(String(r.headers.accept).split(', ').sort()).toEqual([
         'application/vnd.docker.distribution.manifest.list.v2+json',
         'application/vnd.docker.distribution.manifest.v2+json',
@@ -232,6 +233,83 @@ describe('against the GHCR stand-in', () => {
     expect(run.code).toBe(0)
     expect(run.outputs.digest).toBe(s.digestOf('imbit/multi', 'latest'))
     expect(run.stdout).toContain('application/vnd.oci.image.index.v1+json')
+  })
+
+  describe('the platform (issue 9, point 7)', () => {
+    const multi = (architectures?: string[]) =>
+      ghcr({
+        packages: [{ owner: 'imbit', name: 'multi', visibility: 'public', multiArch: true, architectures }]
+      })
+
+    it('an index holding the wanted platform: exit 0, the platforms found in the summary', async () => {
+      const s = await multi()
+      const run = await verify(s, { image: `${s.registry}/imbit/multi:latest`, platforms: 'linux/arm64' })
+      expect(errors(run)).toEqual([])
+      expect(run.code).toBe(0)
+      expect(run.summary).toContain('linux/amd64, linux/arm64 (manifest list)')
+      // the index is read with the anonymous token
+      const gets = manifestRequests(s).filter(r => r.method === 'GET')
+      expect(gets.length).toBeGreaterThan(0)
+      for (const r of gets) expect(r.headers.authorization).toMatch(/^Bearer /)
+    })
+
+    it('an index without it: Platform missing, naming what the list holds and the build input', async () => {
+      const s = await multi(['amd64'])
+      const run = await verify(s, {
+        image: `${s.registry}/imbit/multi:latest`,
+        platforms: 'linux/amd64,\nlinux/arm64'
+      })
+      expect(run.code).toBe(1)
+      const [error] = errors(run)
+      expect(error.title).toBe('Platform missing')
+      expect(error.message).toContain('has no linux/arm64 image: its manifest list holds linux/amd64.')
+      expect(error.message).toContain("the reusable workflow's `platforms` build input")
+      // reported as on every exit: outputs, and the summary with the reason
+      expect(run.outputs).toEqual({
+        visibility: 'public',
+        pullable: 'true',
+        digest: s.digestOf('imbit/multi', 'latest')
+      })
+      expect(run.summary).toContain('not for every wanted platform')
+      expect(run.summary).toContain('linux/amd64 (manifest list)')
+    })
+
+    it.each([
+      ['amd64', 0, 'linux/amd64 (single-platform image)'],
+      ['arm64', 1, 'linux/arm64 (single-platform image)']
+    ])(
+      'a single manifest for %s, linux/amd64 wanted (the default): its config blob decides',
+      async (architecture, code, found) => {
+        const s = await ghcr({
+          packages: [{ owner: 'imbit', name: 'one', visibility: 'public', architectures: [architecture] }]
+        })
+        const run = await verify(s, { image: `${s.registry}/imbit/one:latest` })
+        expect(run.code).toBe(code)
+        expect(run.summary).toContain(found)
+        const blobs = s.requests.filter(r => r.path.includes('/blobs/sha256:'))
+        expect(blobs).toHaveLength(1)
+        expect(blobs[0].headers.authorization).toMatch(/^Bearer /)
+        if (code === 1) {
+          const [error] = errors(run)
+          expect(error.title).toBe('Platform missing')
+          expect(error.message).toContain(
+            'has no linux/amd64 image: it is a single-platform image for linux/arm64.'
+          )
+        } else {
+          expect(errors(run)).toEqual([])
+        }
+      }
+    )
+
+    it('a malformed platforms input: an input error before any request', async () => {
+      const s = await ghcr()
+      const run = await verify(s, { image: `${s.registry}/imbit/demo-app`, platforms: 'amd64' })
+      expect(run.code).toBe(1)
+      const [error] = errors(run)
+      expect(error.title).toBe("Input 'platforms'")
+      expect(error.message).toContain('"amd64" is not os/arch[/variant]')
+      expect(s.requests).toEqual([])
+    })
   })
 
   it('pinned by digest: pulls that manifest', async () => {

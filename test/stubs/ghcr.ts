@@ -8,7 +8,8 @@
  * (as a registry must not reveal what exists); it refuses private ones (403 DENIED). Internal packages get a
  * token, and the manifest is then refused (403), the other way a registry says no. A multi-arch package is an
  * OCI index, served only when the request accepts `application/vnd.oci.image.index.v1+json`. `failFirst` makes
- * the first manifest requests answer 503, as a registry having a bad moment.
+ * the first manifest requests answer 503, as a registry having a bad moment. A single manifest's config blob
+ * (`/v2/NAME/blobs/DIGEST`, same token) names its os and architecture (`architectures`).
  *
  * Packages API (`/api`): GET /orgs|users/{owner}/packages/container/{url-encoded name} with a token (`token X`
  * or `Bearer X`)
@@ -31,6 +32,11 @@ export interface StubPackage {
   tags?: string[]
   /** Serve an OCI image index (multi-arch) instead of a single-platform manifest. */
   multiArch?: boolean
+  /**
+   * The linux architectures served (default amd64 and arm64 for an index, amd64 for a single manifest, whose
+   * config blob names the first).
+   */
+  architectures?: string[]
   /** Tags that appear only this long after the stub started, like a push that is still settling. */
   appearsAfterMs?: number
 }
@@ -73,12 +79,24 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 
 const sha256 = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`
 
+/** The config blob of a single-platform manifest: its os and architecture, as a runtime reads them. */
+function configFor(pkg: StubPackage, tag: string): string {
+  const architecture = pkg.architectures?.[0] ?? 'amd64'
+  return JSON.stringify({
+    architecture,
+    os: 'linux',
+    config: { Labels: { tag } },
+    rootfs: { type: 'layers' }
+  })
+}
+
 /** A deterministic manifest body for a repository and tag. */
 function manifestFor(pkg: StubPackage, tag: string): { mediaType: string; body: string } {
   const repo = `${pkg.owner}/${pkg.name}`
+  const configBody = configFor(pkg, tag)
   const config = {
-    digest: sha256(`config ${repo}:${tag}`),
-    size: 1000,
+    digest: sha256(configBody),
+    size: Buffer.byteLength(configBody),
     mediaType: 'application/vnd.oci.image.config.v1+json'
   }
   const layer = {
@@ -92,7 +110,7 @@ function manifestFor(pkg: StubPackage, tag: string): { mediaType: string; body: 
       body: JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [layer] })
     }
   }
-  const manifests = ['amd64', 'arm64'].map(architecture => ({
+  const manifests = (pkg.architectures ?? ['amd64', 'arm64']).map(architecture => ({
     mediaType: OCI_MANIFEST,
     digest: sha256(`manifest ${repo}:${tag} ${architecture}`),
     size: 500,
@@ -193,6 +211,28 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
     res.end(req.method === 'HEAD' ? undefined : match.body)
   }
 
+  /** A config blob of a single-platform manifest, with the same token as the manifest. */
+  function handleBlob(req: IncomingMessage, res: ServerResponse, repository: string, digest: string): void {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+    if (!bearer || tokens.get(bearer) !== repository) {
+      return registryError(res, 401, 'UNAUTHORIZED', 'authentication required', {
+        'WWW-Authenticate': challenge(repository)
+      })
+    }
+    const pkg = find(repository)
+    const blob =
+      pkg && pkg.visibility === 'public'
+        ? (pkg.tags ?? ['latest']).map(tag => configFor(pkg, tag)).find(b => sha256(b) === digest)
+        : undefined
+    if (!blob) return registryError(res, 404, 'BLOB_UNKNOWN', 'blob unknown to registry')
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': Buffer.byteLength(blob),
+      'Docker-Content-Digest': digest
+    })
+    res.end(req.method === 'HEAD' ? undefined : blob)
+  }
+
   function handleApi(req: IncomingMessage, res: ServerResponse, path: string): void {
     const m = /^\/(orgs|users)\/([^/]+)\/packages\/container\/([^/]+)$/.exec(path)
     // GitHub's API takes a token in either scheme (`token X`, which Octokit sends, or `Bearer X`)
@@ -224,6 +264,8 @@ export async function startGhcrStub(options: GhcrStubOptions = {}): Promise<Ghcr
     if (url.pathname === '/token' && req.method === 'GET') return handleToken(url, res)
     if (manifest && (req.method === 'HEAD' || req.method === 'GET'))
       return handleManifest(req, res, manifest[1], manifest[2])
+    const blob = /^\/v2\/(.+)\/blobs\/([^/]+)$/.exec(url.pathname)
+    if (blob && (req.method === 'HEAD' || req.method === 'GET')) return handleBlob(req, res, blob[1], blob[2])
     if (url.pathname === '/v2/' || url.pathname === '/v2') {
       return registryError(res, 401, 'UNAUTHORIZED', 'authentication required', {
         'WWW-Authenticate': `Bearer realm="${origin}/token",service="${service}"`

@@ -8,6 +8,7 @@ const raw = (over: Partial<RawInputs> = {}): RawInputs => ({
   token: '',
   timeout: '',
   'fail-on-private': '',
+  platforms: '',
   ...over
 })
 

@@ -166,6 +166,62 @@ describe('checkAnonymousPull', () => {
   })
 })
 
+describe('checkAnonymousPull, reading the platforms', () => {
+  const platformsPull = (fetchStub: Fetch) =>
+    checkAnonymousPull(image, { requestTimeoutMs: 1000, fetch: fetchStub, readPlatforms: true })
+  const CONFIG = `sha256:${'c'.repeat(64)}`
+  const single = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { digest: CONFIG }
+  })
+  const head = { status: 200, headers: { 'Docker-Content-Digest': DIGEST } }
+
+  it('a Docker manifest list: its entries, attestations left out, the variant kept', async () => {
+    const list = JSON.stringify({
+      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      manifests: [
+        { platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
+        { platform: { os: 'unknown', architecture: 'unknown' } },
+        { digest: 'sha256:no-platform' }
+      ]
+    })
+    const { fetch: f, calls } = scripted(head, { status: 200, body: list })
+    await expect(platformsPull(f)).resolves.toMatchObject({
+      digest: DIGEST,
+      platforms: { kind: 'index', platforms: [{ os: 'linux', architecture: 'arm', variant: 'v7' }] }
+    })
+    expect(calls.map(c => c.init?.method)).toEqual(['HEAD', 'GET'])
+  })
+
+  it("a single manifest: its config blob's os and architecture, fetched from the same registry", async () => {
+    const { fetch: f, calls } = scripted(
+      head,
+      { status: 200, body: single },
+      {
+        status: 200,
+        body: '{"os":"linux","architecture":"arm64","variant":"v8"}'
+      }
+    )
+    await expect(platformsPull(f)).resolves.toMatchObject({
+      platforms: { kind: 'manifest', platforms: [{ os: 'linux', architecture: 'arm64', variant: 'v8' }] }
+    })
+    expect(calls[2].url).toBe(`https://registry.example.com/v2/team/app/blobs/${CONFIG}`)
+  })
+
+  it('a config blob refused: the platform is unknown; a 5xx is retried; a garbled manifest too', async () => {
+    await expect(
+      platformsPull(scripted(head, { status: 200, body: single }, { status: 404 }).fetch)
+    ).resolves.toMatchObject({ platforms: { kind: 'unknown' } })
+    await expect(
+      platformsPull(scripted(head, { status: 200, body: single }, { status: 503 }).fetch)
+    ).rejects.toThrow(RegistryUnavailableError)
+    await expect(platformsPull(scripted(head, { status: 200, body: '{"schema' }).fetch)).rejects.toThrow(
+      'could not be read (not JSON)'
+    )
+  })
+})
+
 describe('networkReason', () => {
   it('names the system error code, or the cause fetch wrapped, or a timeout', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })

@@ -819,6 +819,11 @@ describe('deploy.yml', () => {
       expect(step('build', './.imbit-actions/actions/verify-package-public').with?.image).toBe(
         '${{ steps.image.outputs.image }}'
       )
+      // The pull check asks for the platforms built (issue 9, point 7), in both jobs.
+      expect(step('build', './.imbit-actions/actions/verify-package-public').with?.platforms).toBe(
+        '${{ inputs.platforms }}'
+      )
+      expect(step('check', 'package').with?.platforms).toBe('${{ inputs.platforms }}')
       // The tag the check job's dry run pins is the one metadata-action gives the commit.
       expect(step('build', 'docker/metadata-action').with?.tags).toContain('type=sha,format=long')
     })
