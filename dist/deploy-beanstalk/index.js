@@ -58254,6 +58254,8 @@ var dist_cjs = __nccwpck_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
 ;// CONCATENATED MODULE: ./src/common/budget.ts
+/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
+const MAX_SILENT_WAIT_MS = 20_000;
 /**
  * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
  * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
@@ -58264,16 +58266,20 @@ class CallBudget {
     limit;
     windowMs;
     clock;
+    onWait;
     /** When each request was sent (the most recent ones). */
     sent = [];
     /** The most requests seen in any window so far (for the bench and tests). */
     peak = 0;
     /** Total requests sent. */
     total = 0;
-    constructor(limit, windowMs, clock) {
+    constructor(limit, windowMs, clock, 
+    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
+    onWait) {
         this.limit = limit;
         this.windowMs = windowMs;
         this.clock = clock;
+        this.onWait = onWait;
     }
     /** Requests sent in the window ending now. */
     inWindow(now = this.clock.now()) {
@@ -58301,12 +58307,16 @@ class CallBudget {
             }
             // the oldest request that must leave the window for one more to fit
             const leavesAt = recent[recent.length - this.limit] + this.windowMs;
-            await this.clock.sleep(Math.max(1, leavesAt - now));
+            const waitMs = Math.max(1, leavesAt - now);
+            this.onWait?.(waitMs);
+            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
         }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts
+
+
 
 
 
@@ -58344,7 +58354,11 @@ class BeanstalkGateway {
         this.clock = clock;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
         // a second of margin: AWS counts a request when it arrives, a little after we sent it
-        this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock);
+        this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+            // a wait a reader would notice gets a line (at least every 20 s while it lasts)
+            if (waitMs >= 5_000)
+                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a)(waitMs)}.`);
+        });
         (0,aws/* instrument */.wV)(this.client, {
             service: 'elasticbeanstalk',
             beforeSend: async (operation, attempt) => {

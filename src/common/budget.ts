@@ -1,5 +1,8 @@
 import type { Clock } from './retry.js'
 
+/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
+export const MAX_SILENT_WAIT_MS = 20_000
+
 /**
  * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
  * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
@@ -17,7 +20,9 @@ export class CallBudget {
   constructor(
     readonly limit: number,
     readonly windowMs: number,
-    private readonly clock: Clock
+    private readonly clock: Clock,
+    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
+    private readonly onWait?: (waitMs: number) => void
   ) {}
 
   /** Requests sent in the window ending now. */
@@ -47,7 +52,9 @@ export class CallBudget {
       }
       // the oldest request that must leave the window for one more to fit
       const leavesAt = recent[recent.length - this.limit] + this.windowMs
-      await this.clock.sleep(Math.max(1, leavesAt - now))
+      const waitMs = Math.max(1, leavesAt - now)
+      this.onWait?.(waitMs)
+      await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS))
     }
   }
 }

@@ -131,4 +131,17 @@ describe('CallBudget', () => {
     expect(clock.t).toBeGreaterThanOrEqual(120_000)
     expect(clock.t).toBeLessThan(121_000)
   })
+
+  it('tells each wait for a slot, none longer than 20 s, so a long wait is never silent', async () => {
+    const clock = fakeClock(0)
+    const waits: number[] = []
+    const budget = new CallBudget(2, 60_000, clock, ms => waits.push(ms))
+    await budget.acquire()
+    await budget.acquire()
+    expect(waits).toEqual([])
+    await budget.acquire()
+    // 60 s until the first request leaves the window: told 60 s, 40 s, 20 s ahead
+    expect(waits).toEqual([60_000, 40_000, 20_000])
+    expect(clock.t).toBe(60_000)
+  })
 })

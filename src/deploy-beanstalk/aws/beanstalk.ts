@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import {
   CreateApplicationVersionCommand,
   CreateStorageLocationCommand,
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
 import { CallBudget } from '../../common/budget.js'
+import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock } from '../../common/retry.js'
 import type { ConfigurationRequest } from '../configuration/diff.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
@@ -85,7 +87,13 @@ export class BeanstalkGateway {
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
-    this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock)
+    this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+      // a wait a reader would notice gets a line (at least every 20 s while it lasts)
+      if (waitMs >= 5_000)
+        core.info(
+          `Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`
+        )
+    })
     instrument(this.client, {
       service: 'elasticbeanstalk',
       beforeSend: async (operation, attempt) => {
