@@ -58342,8 +58342,6 @@ class BeanstalkGateway {
     region;
     clock;
     callTimes = [];
-    /** When each polling call was made (recorded by the Poller): what the poll schedule budgets. */
-    pollTimes = [];
     /** Calls made so far (each SDK retry counted as a call). */
     callCount = 0;
     /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
@@ -59898,29 +59896,29 @@ class Heartbeat {
 /**
  * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
  *
- * The poll schedule while following an update: about 2 s right after something changed (a new event, a
- * status or health change), slower while nothing changes, slower again after throttling, and never more
- * than 18 polling calls in any 60 s window (so with the one-off calls, about 20 a minute at most). Pure: time and history are passed in.
+ * The poll schedule while waiting on Beanstalk: about 2 s right after something changed (a new event, a status
+ * or health change), 3 s while nothing changes, slower after throttling, and paced against every Beanstalk
+ * request of the step (look-ups, uploads' version calls, SDK retries: the hard cap's own record), so that no
+ * 60 s window ever needs more than the 20 requests the hard cap allows (aws/beanstalk.ts): the schedule spreads
+ * what is left of the window instead of running into the cap and stalling until a minute has passed.
+ * Pure: time and history are passed in.
  */
 const POLL_POLICY = {
     fastMs: 2_000,
     /** How long after a change polling stays fast. */
     fastForMs: 10_000,
-    mediumMs: 3_000,
-    mediumForMs: 60_000,
-    slowMs: 5_000,
+    steadyMs: 3_000,
     /** The longest delay, also under throttling. */
     maxMs: 30_000,
-    /** Polling calls in any 60 s window (look-up, create and update calls come on top: a few per deploy). */
-    budgetPerMinute: 18,
-    /** From this many calls in the window on, the rest of the budget is spread out (see paceDelay). */
-    paceAbove: 12,
-    windowMs: 60_000
+    /** Beanstalk requests in any window: the hard cap's (BEANSTALK_REQUESTS_PER_MINUTE). */
+    budgetPerMinute: 20,
+    /** The hard cap's window: a minute and a second of margin. */
+    windowMs: 61_000
 };
 /** The base delay for how long nothing has changed, doubled per throttled round. */
 function baseDelay(sinceChangeMs, throttledRounds) {
     const p = POLL_POLICY;
-    const tier = sinceChangeMs < p.fastForMs ? p.fastMs : sinceChangeMs < p.mediumForMs ? p.mediumMs : p.slowMs;
+    const tier = sinceChangeMs < p.fastForMs ? p.fastMs : p.steadyMs;
     return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 8)));
 }
 /**
@@ -59938,20 +59936,27 @@ function budgetTime(earliest, recentCalls, calls) {
     return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
 }
 /**
- * Once the window holds `paceAbove` calls, the slots left in it are spread evenly until its oldest call
- * leaves, so the budget is never spent in a burst and then waited out: the pace converges to the budget's
- * steady rate (3 s a call) without long stalls.
+ * Spreads the requests still possible evenly instead of spending them in a burst and then waiting a minute: the
+ * delay between rounds is the shortest that lets every coming request fit under the budget once the requests
+ * already in the window leave it. With `n` requests in the window (oldest first, t₁ … tₙ), the j-th request from
+ * now needs the (n + j − budget)-th of them gone, so a round of `calls` requests every d ms needs
+ * now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋budget₎ + window for every such j. After a burst (the look-ups and the version
+ * calls before an update) this is a steady round every few seconds rather than rounds at the base pace followed
+ * by a stall; in a long wait it converges to the budget's rate (about 3 s a request).
  */
 function paceDelay(now, recentCalls, calls) {
-    const { budgetPerMinute, windowMs, paceAbove } = POLL_POLICY;
+    const { budgetPerMinute, windowMs } = POLL_POLICY;
     const inWindow = recentCalls.filter(time => time > now - windowMs).sort((a, b) => a - b);
-    if (inWindow.length < paceAbove)
-        return 0;
-    const free = budgetPerMinute - inWindow.length;
-    if (free < calls)
-        return 0; // full: budgetTime waits for room
-    const untilOldestLeaves = inWindow[0] + windowMs - now;
-    return Math.round((untilOldestLeaves * calls) / free);
+    const n = inWindow.length;
+    let delay = 0;
+    for (let j = Math.max(1, budgetPerMinute - n + 1); j <= budgetPerMinute; j++) {
+        const mustLeave = n + j - budgetPerMinute; // 1-based index of the old request that must have left
+        if (mustLeave > n)
+            break;
+        const leavesAt = inWindow[mustLeave - 1] + windowMs;
+        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+    }
+    return Math.ceil(delay);
 }
 /** The delay before the next round, in ms. */
 function nextPollDelay(input) {
@@ -59986,18 +59991,12 @@ class Poller {
     gateway;
     lastChangeAt;
     throttledRounds = 0;
-    constructor(deadline, gateway) {
+    constructor(deadline, 
+    /** Every Beanstalk request sent so far (the hard cap's record), which the schedule paces against. */
+    gateway) {
         this.deadline = deadline;
         this.gateway = gateway;
         this.lastChangeAt = deadline.clock.now();
-    }
-    record(before) {
-        const now = this.deadline.clock.now();
-        for (let i = before; i < this.gateway.callCount; i++)
-            this.gateway.pollTimes.push(now);
-        const old = this.gateway.pollTimes.findIndex(time => time > now - 120_000);
-        if (old > 0)
-            this.gateway.pollTimes.splice(0, old);
     }
     changed() {
         this.lastChangeAt = this.deadline.clock.now();
@@ -60011,7 +60010,6 @@ class Poller {
     }
     async run(round, callsPerRound) {
         const result = await (0,retry/* poll */.wt)(async () => {
-            const before = this.gateway.callCount;
             try {
                 const value = await round();
                 this.throttledRounds = 0;
@@ -60024,16 +60022,13 @@ class Poller {
                 this.throttledRounds++;
                 core/* info */.pq(`Beanstalk is busy (${(0,common_errors/* describeError */.Uc)(error)}): polling more slowly.`);
             }
-            finally {
-                this.record(before);
-            }
             this.pulse?.heartbeat.beat(this.pulse.status());
             const delayMs = nextPollDelay({
                 now: this.deadline.clock.now(),
                 lastChangeAt: this.lastChangeAt,
-                // the polling calls (SDK retries included) pace the schedule; the gateway's hard cap holds every
-                // request, look-ups included, to 20 in any 60 s
-                recentCalls: this.gateway.pollTimes,
+                // every request of the step (look-ups and SDK retries included) paces the schedule, so it keeps
+                // below the gateway's hard cap rather than running into it
+                recentCalls: this.gateway.budget.sent,
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
                 throttledRounds: this.throttledRounds
             });
@@ -60053,8 +60048,12 @@ class Poller {
  * Following an update (a deploy or a rollback) until it succeeds or fails: the loop that reads events and the
  * environment on the poll schedule (poll.ts) and asks decide.ts what they mean.
  */
-/** How often events are read while the environment's state does not change. */
-const EVENTS_EVERY_MS = 6_000;
+/**
+ * How often events are read while the environment's state does not change (they are read at once when it
+ * changes). Each round reads the environment, which is what ends an update; events every 20 s leave most of the
+ * 20 requests a minute to that, so the end of an update is seen within about 2 s.
+ */
+const EVENTS_EVERY_MS = 30_000;
 /** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
 function followOptionsFor(plan, update, deadline) {
     return {
@@ -60105,6 +60104,8 @@ async function follow(beanstalk, options) {
     let lastSeen = environment ? `${environment.status}/${environment.health}/${environment.versionLabel}` : '';
     let round = 0;
     let lastEventsAt = 0;
+    /** The last round read the events after the environment: the final read below would repeat it. */
+    let eventsAfterEnvironment = false;
     const readEvents = async () => {
         const events = await beanstalk.events({
             application: options.application,
@@ -60128,6 +60129,7 @@ async function follow(beanstalk, options) {
     });
     const decision = await poller.run(async () => {
         round++;
+        eventsAfterEnvironment = false;
         // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
         const eventsDue = round === 1 || clock.now() - lastEventsAt >= EVENTS_EVERY_MS;
         if (eventsDue && (await readEvents()) > 0)
@@ -60139,8 +60141,10 @@ async function follow(beanstalk, options) {
         const seen = `${env.status}/${env.health}/${env.versionLabel}`;
         if (seen !== lastSeen) {
             // the events that led here first, so the log reads in order
-            if (!eventsDue)
+            if (!eventsDue) {
                 await readEvents();
+                eventsAfterEnvironment = true;
+            }
             core/* info */.pq(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`);
             lastSeen = seen;
             poller.changed();
@@ -60154,12 +60158,15 @@ async function follow(beanstalk, options) {
         state = result.state;
         return result.decision.kind === 'wait' ? undefined : result.decision;
     }, () => (clock.now() - lastEventsAt >= EVENTS_EVERY_MS - 3_000 ? 2 : 1));
-    // The last events (the final messages often come with the state change).
-    try {
-        await readEvents();
-    }
-    catch (error) {
-        core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
+    // The last events (the final messages often come with the state change), unless the last round read them
+    // after the environment already.
+    if (!eventsAfterEnvironment) {
+        try {
+            await readEvents();
+        }
+        catch (error) {
+            core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
+        }
     }
     if (decision === undefined)
         return { kind: 'timeout', environment, events: log.all };
@@ -61662,13 +61669,17 @@ async function createVersion(beanstalk, plan, bucket) {
         throw new common_errors/* UserError */.yo(`Version "${plan.label}" of ${plan.application} was created by someone else while this step ran (source ${existing?.bucket}/${existing?.key}). Use another version-label.`, { input: 'version-label', cause: error });
     }
 }
-/** Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. */
-async function waitProcessed(beanstalk, plan, deadline, since, bucket) {
+/**
+ * Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. `created` is the
+ * status CreateApplicationVersion answered with: the first look, without a request of its own.
+ */
+async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) {
     let last = '';
+    let answered = created;
     const poller = new Poller(deadline, beanstalk).heartbeat(`Beanstalk to process version ${plan.label}`, () => `it is ${last || 'not known yet'}`);
     const status = await poller.run(async () => {
-        const version = await beanstalk.version(plan.application, plan.label);
-        const current = version?.status ?? 'missing';
+        const current = answered ?? (await beanstalk.version(plan.application, plan.label))?.status ?? 'missing';
+        answered = undefined;
         if (current !== last) {
             if (last !== '')
                 core/* info */.pq(`Version ${plan.label}: ${current}`);
@@ -61786,8 +61797,12 @@ async function main_decide(inputs, ctx, keep, state) {
     const beanstalk = ctx.gatewayFor(inputs.region);
     const warnings = [];
     const found = await phase(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, async () => {
-        await checkApplication(ctx.gatewayFor, inputs.region, inputs.application);
-        const environment = await findEnvironment(ctx.gatewayFor, inputs.region, inputs.application, inputs.environment);
+        // The environment found proves its application exists (one request fewer of the 20 a minute); when it is
+        // not found, the application is checked first, so a wrong application name is the error shown.
+        const environment = await findEnvironment(ctx.gatewayFor, inputs.region, inputs.application, inputs.environment).catch(async (error) => {
+            await checkApplication(ctx.gatewayFor, inputs.region, inputs.application);
+            throw error;
+        });
         core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
         state.environment = environment;
         const warning = platformWarning(environment);
@@ -61879,7 +61894,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
             state.versionExists = true;
             state.versionCreated = true;
             core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
-            await waitProcessed(beanstalk, plan, deadline, since, bucket);
+            await waitProcessed(beanstalk, plan, deadline, since, bucket, version.status);
         });
     }
     const initial = {

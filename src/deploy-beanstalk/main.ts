@@ -105,13 +105,17 @@ async function decide(
   const found = await phase(
     `Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`,
     async () => {
-      await checkApplication(ctx.gatewayFor, inputs.region, inputs.application)
+      // The environment found proves its application exists (one request fewer of the 20 a minute); when it is
+      // not found, the application is checked first, so a wrong application name is the error shown.
       const environment = await findEnvironment(
         ctx.gatewayFor,
         inputs.region,
         inputs.application,
         inputs.environment
-      )
+      ).catch(async (error: unknown) => {
+        await checkApplication(ctx.gatewayFor, inputs.region, inputs.application)
+        throw error
+      })
       core.info(
         `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
       )
@@ -233,7 +237,7 @@ async function carryOut(
       state.versionExists = true
       state.versionCreated = true
       core.info(`Version ${plan.label} created in ${plan.application}: ${version.status}.`)
-      await waitProcessed(beanstalk, plan, deadline, since, bucket)
+      await waitProcessed(beanstalk, plan, deadline, since, bucket, version.status)
     })
   }
   const initial = {

@@ -175,22 +175,27 @@ export async function createVersion(
   }
 }
 
-/** Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. */
+/**
+ * Waits until Beanstalk has processed the version; FAILED ends the step with Beanstalk's reason. `created` is the
+ * status CreateApplicationVersion answered with: the first look, without a request of its own.
+ */
 export async function waitProcessed(
   beanstalk: BeanstalkGateway,
   plan: Plan,
   deadline: Deadline,
   since: Date,
-  bucket: string
+  bucket: string,
+  created?: string
 ): Promise<void> {
   let last = ''
+  let answered = created
   const poller = new Poller(deadline, beanstalk).heartbeat(
     `Beanstalk to process version ${plan.label}`,
     () => `it is ${last || 'not known yet'}`
   )
   const status = await poller.run(async () => {
-    const version = await beanstalk.version(plan.application, plan.label)
-    const current = version?.status ?? 'missing'
+    const current = answered ?? (await beanstalk.version(plan.application, plan.label))?.status ?? 'missing'
+    answered = undefined
     if (current !== last) {
       if (last !== '') core.info(`Version ${plan.label}: ${current}`)
       last = current

@@ -264,6 +264,25 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(run.durationMs).toBeLessThan(20_000)
   })
 
+  it('a 5-minute wait under throttling: at most 20 Beanstalk requests in any 60 s, all counted, and no stall', async () => {
+    const box = await sandbox(
+      scenario(
+        { update: { durationMs: 1000, outcome: 'never' } },
+        { faults: { throttleRate: 0.15, seed: 5 } }
+      )
+    )
+    const run = await deploy(box, { image: IMAGE, timeout: '5m' })
+    expect([run.code, errors(run)[0]?.title]).toEqual([1, 'Deployment timed out'])
+    // every request the sandbox received, throttled ones and the SDK's retries included
+    const times = box.requests.filter(r => r.service === 'elasticbeanstalk').map(r => r.time)
+    expect(box.requests.some(r => r.fault === 'throttle')).toBe(true)
+    for (const t of times) expect(times.filter(u => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(20)
+    // it kept looking, evenly: no gap near the cap's minute (the schedule spreads the budget, it never runs into it)
+    const gaps = times.slice(1).map((t, i) => t - times[i])
+    expect(Math.max(...gaps)).toBeLessThan(15_000)
+    expect(times.length).toBeGreaterThan(80)
+  })
+
   it('a throttling storm (30% throttled, some 5xx): one version, one update, success', async () => {
     const box = await sandbox(scenario({}, { faults: { throttleRate: 0.3, serverErrorRate: 0.05, seed: 7 } }))
     const run = await deploy(box, { image: IMAGE })

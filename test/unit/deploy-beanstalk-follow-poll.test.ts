@@ -13,10 +13,10 @@ describe('poll schedule', () => {
       nextPollDelay({ now: 1000, lastChangeAt: 1000, recentCalls: [], callsNextRound: 2, throttledRounds: 0 })
     ).toBe(2000)
   })
-  it('slows down while nothing changes', () => {
+  it('polls every 3 s while nothing changes', () => {
     expect(baseDelay(5_000, 0)).toBe(2_000)
     expect(baseDelay(30_000, 0)).toBe(3_000)
-    expect(baseDelay(300_000, 0)).toBe(5_000)
+    expect(baseDelay(300_000, 0)).toBe(3_000)
   })
   it('slows down further on throttling, up to the maximum', () => {
     expect(baseDelay(0, 1)).toBe(4_000)
@@ -26,7 +26,8 @@ describe('poll schedule', () => {
   it('waits until a call leaves the 60 s window when the budget is spent', () => {
     const budget = POLL_POLICY.budgetPerMinute
     const calls = Array.from({ length: budget }, (_, i) => i * 1000) // the whole budget in the first seconds
-    expect(budgetTime(budget * 1000 + 1000, calls, 2)).toBe(61_000) // the 2nd oldest (1000) must leave
+    // the 2nd oldest (1000) must leave the window
+    expect(budgetTime(budget * 1000 + 1000, calls, 2)).toBe(1000 + POLL_POLICY.windowMs)
     expect(budgetTime(70_000, calls, 2)).toBe(70_000)
   })
   it('never makes more than 20 calls in any 60 s window, whatever changes', () => {
@@ -75,14 +76,21 @@ describe('poll schedule', () => {
 })
 
 describe('pacing', () => {
-  it('does not pace while the window holds few calls', () => {
-    expect(paceDelay(10_000, [1_000, 2_000, 3_000], 2)).toBe(0)
+  it('does not slow a round of one request while the window holds few', () => {
+    expect(paceDelay(10_000, [1_000, 2_000, 3_000], 1)).toBeLessThan(POLL_POLICY.steadyMs)
   })
-  it('spreads the slots left until the oldest call leaves the window', () => {
-    const calls = Array.from({ length: 12 }, (_, i) => i * 500) // 12 calls in the first 6 s
-    // at 10 s: 6 of 18 slots left, the oldest leaves at 60 s → 50 s / 6 per call
-    expect(paceDelay(10_000, calls, 1)).toBe(8_333)
-    expect(paceDelay(10_000, calls, 2)).toBe(16_667)
+  it('spreads what the window has left instead of a burst then a stall', () => {
+    const calls = Array.from({ length: 12 }, (_, i) => i * 500) // 12 requests in the first 6 s
+    // at 10 s, 8 of 20 are left until the oldest (0) leaves at 61 s: 51 s / 9 requests (the 9th needs it gone)
+    expect(paceDelay(10_000, calls, 1)).toBe(5_667)
+    // rounds of 2: the 10th request is in the 5th round and needs the 2nd oldest (500) gone
+    expect(paceDelay(10_000, calls, 2)).toBe(10_300)
+  })
+  it('converges to the budget’s rate in a long wait', () => {
+    const calls = Array.from({ length: 20 }, (_, i) => i * 3_050) // a request every 3.05 s
+    const delay = paceDelay(20 * 3_050, calls, 1)
+    expect(delay).toBeGreaterThanOrEqual(2_800)
+    expect(delay).toBeLessThanOrEqual(3_100)
   })
   it('a burst of calls early never causes a long stall later', () => {
     const calls = Array.from({ length: 10 }, (_, i) => i * 200) // a burst: 10 calls in 2 s

@@ -72,8 +72,6 @@ export const BEANSTALK_REQUESTS_PER_MINUTE = 20
 
 export class BeanstalkGateway {
   readonly callTimes: number[] = []
-  /** When each polling call was made (recorded by the Poller): what the poll schedule budgets. */
-  readonly pollTimes: number[] = []
   /** Calls made so far (each SDK retry counted as a call). */
   callCount = 0
   /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */

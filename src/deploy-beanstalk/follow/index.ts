@@ -19,8 +19,12 @@ import { Poller } from './poll.js'
  * environment on the poll schedule (poll.ts) and asks decide.ts what they mean.
  */
 
-/** How often events are read while the environment's state does not change. */
-export const EVENTS_EVERY_MS = 6_000
+/**
+ * How often events are read while the environment's state does not change (they are read at once when it
+ * changes). Each round reads the environment, which is what ends an update; events every 20 s leave most of the
+ * 20 requests a minute to that, so the end of an update is seen within about 2 s.
+ */
+export const EVENTS_EVERY_MS = 30_000
 
 export interface FollowOptions {
   application: string
@@ -100,6 +104,8 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
   let lastSeen = environment ? `${environment.status}/${environment.health}/${environment.versionLabel}` : ''
   let round = 0
   let lastEventsAt = 0
+  /** The last round read the events after the environment: the final read below would repeat it. */
+  let eventsAfterEnvironment = false
 
   const readEvents = async () => {
     const events = await beanstalk.events({
@@ -126,6 +132,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
   const decision = await poller.run<Decision>(
     async () => {
       round++
+      eventsAfterEnvironment = false
       // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
       const eventsDue = round === 1 || clock.now() - lastEventsAt >= EVENTS_EVERY_MS
       if (eventsDue && (await readEvents()) > 0) poller.changed()
@@ -135,7 +142,10 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
       const seen = `${env.status}/${env.health}/${env.versionLabel}`
       if (seen !== lastSeen) {
         // the events that led here first, so the log reads in order
-        if (!eventsDue) await readEvents()
+        if (!eventsDue) {
+          await readEvents()
+          eventsAfterEnvironment = true
+        }
         core.info(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`)
         lastSeen = seen
         poller.changed()
@@ -152,11 +162,14 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
     () => (clock.now() - lastEventsAt >= EVENTS_EVERY_MS - 3_000 ? 2 : 1)
   )
 
-  // The last events (the final messages often come with the state change).
-  try {
-    await readEvents()
-  } catch (error) {
-    core.debug(`final DescribeEvents failed: ${String(error)}`)
+  // The last events (the final messages often come with the state change), unless the last round read them
+  // after the environment already.
+  if (!eventsAfterEnvironment) {
+    try {
+      await readEvents()
+    } catch (error) {
+      core.debug(`final DescribeEvents failed: ${String(error)}`)
+    }
   }
   if (decision === undefined) return { kind: 'timeout', environment, events: log.all }
   if (decision.kind === 'success' && environment) return { kind: 'success', environment, events: log.all }

@@ -6,31 +6,31 @@ import { poll, type Deadline } from '../../common/retry.js'
 /**
  * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
  *
- * The poll schedule while following an update: about 2 s right after something changed (a new event, a
- * status or health change), slower while nothing changes, slower again after throttling, and never more
- * than 18 polling calls in any 60 s window (so with the one-off calls, about 20 a minute at most). Pure: time and history are passed in.
+ * The poll schedule while waiting on Beanstalk: about 2 s right after something changed (a new event, a status
+ * or health change), 3 s while nothing changes, slower after throttling, and paced against every Beanstalk
+ * request of the step (look-ups, uploads' version calls, SDK retries: the hard cap's own record), so that no
+ * 60 s window ever needs more than the 20 requests the hard cap allows (aws/beanstalk.ts): the schedule spreads
+ * what is left of the window instead of running into the cap and stalling until a minute has passed.
+ * Pure: time and history are passed in.
  */
 export const POLL_POLICY = {
   fastMs: 2_000,
   /** How long after a change polling stays fast. */
   fastForMs: 10_000,
-  mediumMs: 3_000,
-  mediumForMs: 60_000,
-  slowMs: 5_000,
+  steadyMs: 3_000,
   /** The longest delay, also under throttling. */
   maxMs: 30_000,
-  /** Polling calls in any 60 s window (look-up, create and update calls come on top: a few per deploy). */
-  budgetPerMinute: 18,
-  /** From this many calls in the window on, the rest of the budget is spread out (see paceDelay). */
-  paceAbove: 12,
-  windowMs: 60_000
+  /** Beanstalk requests in any window: the hard cap's (BEANSTALK_REQUESTS_PER_MINUTE). */
+  budgetPerMinute: 20,
+  /** The hard cap's window: a minute and a second of margin. */
+  windowMs: 61_000
 } as const
 
 export interface ScheduleInput {
   now: number
   /** When the last change was seen (or the update was requested). */
   lastChangeAt: number
-  /** When each recent Beanstalk call was made (any order). */
+  /** When each recent Beanstalk request was sent, every one (any order). */
   recentCalls: readonly number[]
   /** How many calls the next round will make. */
   callsNextRound: number
@@ -41,7 +41,7 @@ export interface ScheduleInput {
 /** The base delay for how long nothing has changed, doubled per throttled round. */
 export function baseDelay(sinceChangeMs: number, throttledRounds: number): number {
   const p = POLL_POLICY
-  const tier = sinceChangeMs < p.fastForMs ? p.fastMs : sinceChangeMs < p.mediumForMs ? p.mediumMs : p.slowMs
+  const tier = sinceChangeMs < p.fastForMs ? p.fastMs : p.steadyMs
   return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 8)))
 }
 
@@ -60,18 +60,26 @@ export function budgetTime(earliest: number, recentCalls: readonly number[], cal
 }
 
 /**
- * Once the window holds `paceAbove` calls, the slots left in it are spread evenly until its oldest call
- * leaves, so the budget is never spent in a burst and then waited out: the pace converges to the budget's
- * steady rate (3 s a call) without long stalls.
+ * Spreads the requests still possible evenly instead of spending them in a burst and then waiting a minute: the
+ * delay between rounds is the shortest that lets every coming request fit under the budget once the requests
+ * already in the window leave it. With `n` requests in the window (oldest first, t₁ … tₙ), the j-th request from
+ * now needs the (n + j − budget)-th of them gone, so a round of `calls` requests every d ms needs
+ * now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋budget₎ + window for every such j. After a burst (the look-ups and the version
+ * calls before an update) this is a steady round every few seconds rather than rounds at the base pace followed
+ * by a stall; in a long wait it converges to the budget's rate (about 3 s a request).
  */
 export function paceDelay(now: number, recentCalls: readonly number[], calls: number): number {
-  const { budgetPerMinute, windowMs, paceAbove } = POLL_POLICY
+  const { budgetPerMinute, windowMs } = POLL_POLICY
   const inWindow = recentCalls.filter(time => time > now - windowMs).sort((a, b) => a - b)
-  if (inWindow.length < paceAbove) return 0
-  const free = budgetPerMinute - inWindow.length
-  if (free < calls) return 0 // full: budgetTime waits for room
-  const untilOldestLeaves = inWindow[0] + windowMs - now
-  return Math.round((untilOldestLeaves * calls) / free)
+  const n = inWindow.length
+  let delay = 0
+  for (let j = Math.max(1, budgetPerMinute - n + 1); j <= budgetPerMinute; j++) {
+    const mustLeave = n + j - budgetPerMinute // 1-based index of the old request that must have left
+    if (mustLeave > n) break
+    const leavesAt = inWindow[mustLeave - 1] + windowMs
+    delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)))
+  }
+  return Math.ceil(delay)
 }
 
 /** The delay before the next round, in ms. */
@@ -116,16 +124,10 @@ export class Poller {
 
   constructor(
     private readonly deadline: Deadline,
-    private readonly gateway: { callCount: number; pollTimes: number[] }
+    /** Every Beanstalk request sent so far (the hard cap's record), which the schedule paces against. */
+    private readonly gateway: { budget: { readonly sent: readonly number[] } }
   ) {
     this.lastChangeAt = deadline.clock.now()
-  }
-
-  private record(before: number): void {
-    const now = this.deadline.clock.now()
-    for (let i = before; i < this.gateway.callCount; i++) this.gateway.pollTimes.push(now)
-    const old = this.gateway.pollTimes.findIndex(time => time > now - 120_000)
-    if (old > 0) this.gateway.pollTimes.splice(0, old)
   }
 
   changed(): void {
@@ -147,7 +149,6 @@ export class Poller {
   ): Promise<T | undefined> {
     const result = await poll<T>(
       async () => {
-        const before = this.gateway.callCount
         try {
           const value = await round()
           this.throttledRounds = 0
@@ -156,16 +157,14 @@ export class Poller {
           if (!isTransient(error)) throw error
           this.throttledRounds++
           core.info(`Beanstalk is busy (${describeError(error)}): polling more slowly.`)
-        } finally {
-          this.record(before)
         }
         this.pulse?.heartbeat.beat(this.pulse.status())
         const delayMs = nextPollDelay({
           now: this.deadline.clock.now(),
           lastChangeAt: this.lastChangeAt,
-          // the polling calls (SDK retries included) pace the schedule; the gateway's hard cap holds every
-          // request, look-ups included, to 20 in any 60 s
-          recentCalls: this.gateway.pollTimes,
+          // every request of the step (look-ups and SDK retries included) paces the schedule, so it keeps
+          // below the gateway's hard cap rather than running into it
+          recentCalls: this.gateway.budget.sent,
           callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
           throttledRounds: this.throttledRounds
         })
