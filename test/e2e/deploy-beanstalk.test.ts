@@ -5,7 +5,7 @@
  * scenario (and all that depends on time) runs in process on a fake clock: test/scenarios/deploy-beanstalk.test.ts.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import {
   APP,
@@ -32,7 +32,8 @@ const PLANTED = 'c2VjcmV0LXRva2VuLXBsYW50ZWQ='
 
 /**
  * The demo app as a real repository may hold it: VCS folders and a .env file inside the included folders (next
- * to files that must ship), and a compose service with both `build:` and the `image:` CI pins.
+ * to files that must ship), a link with an innocent name to the root .env, and a compose service with both
+ * `build:` and the `image:` CI pins.
  */
 function workspaceWithPrivateFiles(): string {
   const ws = workspace()
@@ -57,6 +58,9 @@ function workspaceWithPrivateFiles(): string {
     mkdirSync(dirname(join(ws, name)), { recursive: true })
     writeFileSync(join(ws, name), content)
   }
+  // a link with an innocent name to the workspace's .env (not included itself)
+  writeFileSync(join(ws, '.env'), `API_TOKEN=${PLANTED}\n`)
+  symlinkSync('../../../.env', join(ws, '.platform/nginx/conf.d/upstream.conf'))
   return ws
 }
 
@@ -129,7 +133,8 @@ describe('deploy-beanstalk e2e (the real bundle)', () => {
     expect(skipped).toEqual([
       'Skipped .ebextensions/.env.production: VCS folders and .env files are never shipped.',
       'Skipped .platform/hooks/.svn: VCS folders and .env files are never shipped.',
-      'Skipped .platform/nginx/.git: VCS folders and .env files are never shipped.'
+      'Skipped .platform/nginx/.git: VCS folders and .env files are never shipped.',
+      'Skipped .platform/nginx/conf.d/upstream.conf (a link to .env): VCS folders and .env files are never shipped.'
     ])
     expect(run.stdout).toContain(
       'Service web: its build: section was removed (the bundle has no build context; the image is pulled).'
