@@ -58790,10 +58790,15 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
     const buildRemoved = [];
     for (const pair of servicesNode.items) {
         const name = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
-        if ((0,dist/* isMap */.jh)(pair.value) && pinned.some(p => p.service === name) && pair.value.has('build')) {
+        if (!(0,dist/* isMap */.jh)(pair.value) || !pinned.some(p => p.service === name))
+            continue;
+        const own = pair.value.has('build');
+        if (own)
             pair.value.delete('build');
+        const effective = effectiveService(doc, name);
+        const merged = effective?.build !== undefined && writeOutMerges(doc, pair.value, effective);
+        if (own || merged)
             buildRemoved.push(name);
-        }
     }
     const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
     const after = effectiveImages((0,dist/* parseDocument */.Tp)(yaml, { merge: true }));
@@ -58807,6 +58812,36 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
         images: [...after.entries()].map(([service, img]) => ({ service, image: img })),
         buildRemoved
     };
+}
+/** The service as Compose reads it (merges applied). */
+function effectiveService(doc, name) {
+    const js = doc.toJS({ maxAliasCount: 1000 });
+    const service = js?.services?.[name];
+    return service !== null && typeof service === 'object' ? service : undefined;
+}
+function isMergeKey(key) {
+    if (!(0,dist/* isScalar */.jn)(key))
+        return false;
+    return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<');
+}
+/**
+ * A `build:` merged in from `<<: *anchor`: the merge is written out in the service (the merged keys but `build`,
+ * where the `<<` was), so the anchor, maybe shared with other services, stays as it is. False when no merge.
+ */
+function writeOutMerges(doc, service, effective) {
+    const at = service.items.findIndex(pair => isMergeKey(pair.key));
+    if (at < 0)
+        return false;
+    const own = new Set(service.items
+        .filter(pair => !isMergeKey(pair.key))
+        .map(pair => String((0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key)));
+    const merged = Object.entries(effective)
+        .filter(([key]) => key !== 'build' && !own.has(key))
+        .map(([key, value]) => doc.createPair(key, value));
+    const kept = service.items.filter(pair => !isMergeKey(pair.key));
+    kept.splice(at, 0, ...merged);
+    service.items = kept;
+    return true;
 }
 /** Sets the service's own `image`, keeping comments; an anchored scalar is changed in place (its aliases follow). */
 function setImage(doc, service, image) {
@@ -58839,21 +58874,30 @@ function entryMode(name, sourceMode) {
 }
 /**
  * Never shipped, at any depth of an included folder: VCS folders (a `.git/config` can hold an AUTHORIZATION
- * extraheader) and `.env` files (local secrets). The bundle goes to S3 and onto every instance.
+ * extraheader: actions/checkout writes one) and `.env*` files (`.env`, `.env.production`, `.envrc`: local
+ * secrets). Case-insensitive. The bundle goes to S3 and onto every instance.
  */
 function isPrivatePath(basename) {
-    return /^\.(git|hg|svn)$/.test(basename) || /^\.env(\..*)?$/.test(basename);
+    return /^\.(git|hg|svn)$/i.test(basename) || /^\.env/i.test(basename);
 }
-async function addPath(walk, path) {
+/** True when a posix path inside the workspace goes through (or is) a VCS folder or a .env file. */
+function throughPrivate(posixPath) {
+    return posixPath.split('/').some(isPrivatePath);
+}
+/**
+ * `root`: the include path itself, resolved in full (a folder on its way may be a link); below it only
+ * symbolic links need resolving, since their folders were resolved and checked on the way down.
+ */
+async function addPath(walk, path, root = false) {
     const name = toPosix((0,external_node_path_.relative)(walk.workspace, path));
-    if (isPrivatePath((0,external_node_path_.basename)(path))) {
+    if (throughPrivate(name)) {
         walk.skipped.push(name);
         return;
     }
     const info = await (0,promises_.lstat)(path);
     let real = path;
     let target = info;
-    if (info.isSymbolicLink()) {
+    if (info.isSymbolicLink() || root) {
         try {
             real = await (0,promises_.realpath)(path);
         }
@@ -58863,7 +58907,13 @@ async function addPath(walk, path) {
         if (!inside(walk.realWorkspace, real)) {
             throw new common_errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a symbolic link to ${real}, outside the workspace; copy the file into the repository instead.`, { input: INPUT });
         }
-        target = await (0,promises_.stat)(real);
+        // a link to .env or into .git ships the secret under an innocent name
+        const linked = toPosix((0,external_node_path_.relative)(walk.realWorkspace, real));
+        if (throughPrivate(linked)) {
+            walk.skipped.push(`${name} (a link to ${linked})`);
+            return;
+        }
+        target = info.isSymbolicLink() ? await (0,promises_.stat)(real) : info;
     }
     if (target.isDirectory()) {
         const key = await (0,promises_.realpath)(real);
@@ -58915,7 +58965,7 @@ async function collectEntries(opts) {
             throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}", which does not exist in the workspace (${workspace}). Check the path or remove it.`, { input: INPUT });
         }
         walk.include = item;
-        await addPath(walk, full);
+        await addPath(walk, full, true);
     }
     out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (let i = 1; i < out.length; i++) {

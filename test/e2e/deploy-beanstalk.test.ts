@@ -5,6 +5,8 @@
  * scenario (and all that depends on time) runs in process on a fake clock: test/scenarios/deploy-beanstalk.test.ts.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import {
   APP,
   ENV,
@@ -12,6 +14,7 @@ import {
   errors,
   expectUserError,
   scenario,
+  uploadedBundle,
   workspace as tempWorkspace
 } from '../helpers/deploy-beanstalk-fixtures.js'
 import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
@@ -23,6 +26,43 @@ afterEach(async () => {
 })
 
 const workspace = () => tempWorkspace(cleanups)
+
+/** A fake credential planted in private files: it must reach neither the bundle in S3 nor the log. */
+const PLANTED = 'c2VjcmV0LXRva2VuLXBsYW50ZWQ='
+
+/**
+ * The demo app as a real repository may hold it: VCS folders and a .env file inside the included folders (next
+ * to files that must ship), a link with an innocent name to the root .env, and a compose service with both
+ * `build:` and the `image:` CI pins.
+ */
+function workspaceWithPrivateFiles(): string {
+  const ws = workspace()
+  const files: Record<string, string> = {
+    '.platform/nginx/.git/config': `[http]\n\textraheader = AUTHORIZATION: basic ${PLANTED}\n`,
+    '.platform/nginx/.git/HEAD': 'ref: refs/heads/main\n',
+    '.platform/nginx/conf.d/proxy.conf': 'client_max_body_size 20M;\n',
+    '.ebextensions/.env.production': `DB_PASSWORD=${PLANTED}\n`,
+    '.platform/hooks/.svn/entries': `12\nsvn+ssh://deploy:${PLANTED}@svn.example/repo\n`,
+    'docker-compose.yml': [
+      'services:',
+      '  web:',
+      '    build:',
+      '      context: .',
+      '      dockerfile: Dockerfile',
+      '    image: ghcr.io/imbit/demo-app:latest # pinned by the deploy',
+      "    ports: ['80:8080']",
+      ''
+    ].join('\n')
+  }
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws, name)), { recursive: true })
+    writeFileSync(join(ws, name), content)
+  }
+  // a link with an innocent name to the workspace's .env (not included itself)
+  writeFileSync(join(ws, '.env'), `API_TOKEN=${PLANTED}\n`)
+  symlinkSync('../../../.env', join(ws, '.platform/nginx/conf.d/upstream.conf'))
+  return ws
+}
 
 /** The shared scenario, with no processing time and instant updates: this layer is about wiring, not time. */
 const quick = (): SandboxScenario =>
@@ -50,7 +90,7 @@ async function deploy(
 describe('deploy-beanstalk e2e (the real bundle)', () => {
   it('deploys: bundle, upload, version, update, followed to Ready + our version + Green', async () => {
     const box = await sandbox()
-    const run = await deploy(box, { image: IMAGE })
+    const run = await deploy(box, { image: IMAGE }, { ws: workspaceWithPrivateFiles() })
     expect(run.code).toBe(0)
     const label = run.outputs['version-label']
     expect(label).toMatch(/^0123456-[0-9a-f]{8}$/)
@@ -75,6 +115,31 @@ describe('deploy-beanstalk e2e (the real bundle)', () => {
     expect(run.summary).toContain('| Previous version | v0-initial |')
     expect(run.summary).toContain('console.aws.amazon.com')
     expect(errors(run)).toEqual([])
+
+    // The bundle ships nothing private (issue 9, point 6): read back from S3, as the instance gets it.
+    const bundle = await uploadedBundle(box, label)
+    expect(Object.keys(bundle).sort()).toEqual([
+      '.ebextensions/01-health.config',
+      '.platform/hooks/postdeploy/01-report.sh',
+      '.platform/nginx/conf.d/proxy.conf',
+      'docker-compose.yml'
+    ])
+    expect(Object.values(bundle).join('\n')).not.toContain(PLANTED)
+    const compose = bundle['docker-compose.yml']
+    expect(compose).not.toMatch(/^\s*build:/m)
+    expect(compose).not.toContain('dockerfile')
+    expect(compose).toContain(`image: ${IMAGE} # pinned by the deploy`)
+    const skipped = run.stdout.split('\n').filter(line => line.startsWith('Skipped '))
+    expect(skipped).toEqual([
+      'Skipped .ebextensions/.env.production: VCS folders and .env files are never shipped.',
+      'Skipped .platform/hooks/.svn: VCS folders and .env files are never shipped.',
+      'Skipped .platform/nginx/.git: VCS folders and .env files are never shipped.',
+      'Skipped .platform/nginx/conf.d/upstream.conf (a link to .env): VCS folders and .env files are never shipped.'
+    ])
+    expect(run.stdout).toContain(
+      'Service web: its build: section was removed (the bundle has no build context; the image is pulled).'
+    )
+    expect(run.stdout).not.toContain(PLANTED)
   })
 
   it('require-existing-version: an existing label is redeployed as it is', async () => {

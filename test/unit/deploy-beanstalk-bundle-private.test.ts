@@ -3,11 +3,12 @@
  * left out and listed; a service pinned to `image` loses its `build:` (the bundle has no build context).
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { collectEntries, isPrivatePath } from '../../src/deploy-beanstalk/bundle/contents.js'
 import { pinComposeImage } from '../../src/deploy-beanstalk/bundle/compose.js'
+import { parse } from 'yaml'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -25,18 +26,33 @@ function workspace(files: Record<string, string>): string {
 }
 
 describe('private paths inside included folders', () => {
-  it('isPrivatePath: .git, .hg, .svn and .env* only', () => {
-    expect(['.git', '.hg', '.svn', '.env', '.env.local', '.env.production'].map(isPrivatePath)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      true
-    ])
-    expect(
-      ['git', '.gitignore', '.github', 'env', '.envrc-not', 'app.env', '.environment'].map(isPrivatePath)
-    ).toEqual([false, false, false, false, false, false, false])
+  it('isPrivatePath: .git, .hg, .svn and .env* only (any case)', () => {
+    const private_ = [
+      '.git',
+      '.hg',
+      '.svn',
+      '.env',
+      '.env.local',
+      '.env.production',
+      '.envrc',
+      '.env-prod',
+      '.env_local',
+      '.GIT',
+      '.Env'
+    ]
+    expect(private_.filter(name => !isPrivatePath(name))).toEqual([])
+    const shipped = [
+      'git',
+      '.gitignore',
+      '.gitkeep',
+      '.github',
+      '.svnignore',
+      'env',
+      'app.env',
+      'my.env.conf',
+      'environment'
+    ]
+    expect(shipped.filter(isPrivatePath)).toEqual([])
   })
 
   it('a .git folder and .env files at any depth are left out and listed as skipped', async () => {
@@ -87,6 +103,62 @@ describe('private paths inside included folders', () => {
   })
 })
 
+const collect = (ws: string, include: string[], skipped: string[]) =>
+  collectEntries({
+    workspace: ws,
+    composeFile: 'docker-compose.yml',
+    composeContent: Buffer.from('services: {}'),
+    include,
+    includeExplicit: true,
+    skipped
+  })
+
+describe('private files reached another way', () => {
+  it('a symbolic link to a .env file or into .git is skipped, whatever its own name', async () => {
+    // actions/checkout leaves the token in .git/config: a link to it must not ship it as ".platform/…/repo.conf"
+    const ws = workspace({
+      '.git/config': '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0',
+      '.env': 'DB_PASSWORD=hunter2',
+      '.platform/nginx/conf.d/app.conf': 'server {}',
+      'shared/proxy.conf': 'proxy_buffering off;'
+    })
+    symlinkSync('../../.git', join(ws, '.platform/nginx/repo'))
+    symlinkSync('../../../.git/config', join(ws, '.platform/nginx/conf.d/repo.conf'))
+    symlinkSync('../.env', join(ws, '.platform/app.properties'))
+    symlinkSync('../../shared/proxy.conf', join(ws, '.platform/nginx/proxy.conf'))
+    const skipped: string[] = []
+    const entries = await collect(ws, ['.platform'], skipped)
+    expect(entries.map(e => e.name)).toEqual([
+      '.platform/nginx/conf.d/app.conf',
+      '.platform/nginx/proxy.conf',
+      'docker-compose.yml'
+    ])
+    expect(skipped.sort()).toEqual([
+      '.platform/app.properties (a link to .env)',
+      '.platform/nginx/conf.d/repo.conf (a link to .git/config)',
+      '.platform/nginx/repo (a link to .git)'
+    ])
+  })
+
+  it('an include path through a VCS folder, or through a linked folder, is checked as a whole', async () => {
+    const ws = workspace({ '.git/config': 'token', 'conf/app.conf': 'x', '.hg/hgrc': 'token' })
+    symlinkSync('.hg', join(ws, 'settings'))
+    const skipped: string[] = []
+    const entries = await collect(ws, ['.git/config', 'settings/hgrc', 'conf/app.conf'], skipped)
+    expect(entries.map(e => e.name)).toEqual(['conf/app.conf', 'docker-compose.yml'])
+    expect(skipped).toEqual(['.git/config', 'settings/hgrc (a link to .hg/hgrc)'])
+  })
+
+  it('an include path through a linked folder outside the workspace is refused', async () => {
+    const outside = workspace({ passwd: 'root:x:0:0' })
+    const ws = workspace({ 'conf/app.conf': 'x' })
+    symlinkSync(outside, join(ws, 'etc'))
+    await expect(collect(ws, ['etc/passwd'], [])).rejects.toThrow(
+      /"etc\/passwd" is a symbolic link to .*, outside the workspace/
+    )
+  })
+})
+
 describe('build: removed from pinned services', () => {
   it('a service with build: and image: keeps its image (pinned) and loses build:, logged by service', () => {
     const compose = [
@@ -110,5 +182,61 @@ describe('build: removed from pinned services', () => {
     expect(result.yaml).toContain('image: ghcr.io/imbit/demo-app:abc123 # pinned by CI')
     // a build-only service is not ours to change
     expect(result.yaml).toContain('    build: ./worker')
+  })
+
+  it('a build: merged in from an anchor (<<: *base) is removed too; the anchor and its other users keep it', () => {
+    const compose = [
+      'x-base: &base',
+      '  build: .',
+      '  restart: always',
+      '  environment:',
+      '    TZ: Europe/Berlin',
+      'services:',
+      '  web:',
+      '    <<: *base',
+      '    image: ghcr.io/imbit/demo-app:latest # pinned by CI',
+      '    restart: unless-stopped',
+      '  worker:',
+      '    <<: *base',
+      '    command: worker',
+      ''
+    ].join('\n')
+    const result = pinComposeImage(compose, 'ghcr.io/imbit/demo-app:abc123')
+    expect(result.buildRemoved).toEqual(['web'])
+    const js = parse(result.yaml, { merge: true }) as {
+      services: Record<string, Record<string, unknown>>
+    }
+    expect(js.services.web).toEqual({
+      image: 'ghcr.io/imbit/demo-app:abc123',
+      restart: 'unless-stopped',
+      environment: { TZ: 'Europe/Berlin' }
+    })
+    expect(js.services.worker).toMatchObject({ build: '.', command: 'worker', restart: 'always' })
+    expect(result.yaml).toContain('image: ghcr.io/imbit/demo-app:abc123 # pinned by CI')
+  })
+
+  it('own build: and a merged one: both gone (deleting the own one must not let the merged one through)', () => {
+    const compose = [
+      'x-base: &base',
+      '  build: ./base',
+      'services:',
+      '  web:',
+      '    <<: *base',
+      '    build: ./web',
+      '    image: ghcr.io/imbit/demo-app:latest',
+      ''
+    ].join('\n')
+    const result = pinComposeImage(compose, 'ghcr.io/imbit/demo-app:abc123')
+    expect(result.buildRemoved).toEqual(['web'])
+    const js = parse(result.yaml, { merge: true }) as { services: Record<string, Record<string, unknown>> }
+    expect(js.services.web).toEqual({ image: 'ghcr.io/imbit/demo-app:abc123' })
+  })
+
+  it('a service without build: is left alone and not reported', () => {
+    const compose =
+      'x-base: &base\n  restart: always\nservices:\n  web:\n    <<: *base\n    image: ghcr.io/imbit/demo-app:latest\n'
+    const result = pinComposeImage(compose, 'ghcr.io/imbit/demo-app:abc123')
+    expect(result.buildRemoved).toEqual([])
+    expect(result.yaml).toContain('<<: *base')
   })
 })

@@ -136,10 +136,12 @@ export function pinComposeImage(
   const buildRemoved: string[] = []
   for (const pair of servicesNode.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-    if (isMap(pair.value) && pinned.some(p => p.service === name) && pair.value.has('build')) {
-      pair.value.delete('build')
-      buildRemoved.push(name)
-    }
+    if (!isMap(pair.value) || !pinned.some(p => p.service === name)) continue
+    const own = pair.value.has('build')
+    if (own) pair.value.delete('build')
+    const effective = effectiveService(doc, name)
+    const merged = effective?.build !== undefined && writeOutMerges(doc, pair.value, effective)
+    if (own || merged) buildRemoved.push(name)
   }
   const yaml = doc.toString({ flowCollectionPadding: false, lineWidth: 0 })
   const after = effectiveImages(parseDocument(yaml, { merge: true }))
@@ -153,6 +155,39 @@ export function pinComposeImage(
     images: [...after.entries()].map(([service, img]) => ({ service, image: img })),
     buildRemoved
   }
+}
+
+/** The service as Compose reads it (merges applied). */
+function effectiveService(doc: Document, name: string): Record<string, unknown> | undefined {
+  const js: unknown = doc.toJS({ maxAliasCount: 1000 })
+  const service = (js as { services?: Record<string, unknown> } | null)?.services?.[name]
+  return service !== null && typeof service === 'object' ? (service as Record<string, unknown>) : undefined
+}
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false
+  return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<')
+}
+
+/**
+ * A `build:` merged in from `<<: *anchor`: the merge is written out in the service (the merged keys but `build`,
+ * where the `<<` was), so the anchor, maybe shared with other services, stays as it is. False when no merge.
+ */
+function writeOutMerges(doc: Document, service: YAMLMap, effective: Record<string, unknown>): boolean {
+  const at = service.items.findIndex(pair => isMergeKey(pair.key))
+  if (at < 0) return false
+  const own = new Set(
+    service.items
+      .filter(pair => !isMergeKey(pair.key))
+      .map(pair => String(isScalar(pair.key) ? pair.key.value : pair.key))
+  )
+  const merged = Object.entries(effective)
+    .filter(([key]) => key !== 'build' && !own.has(key))
+    .map(([key, value]) => doc.createPair(key, value))
+  const kept = service.items.filter(pair => !isMergeKey(pair.key))
+  kept.splice(at, 0, ...merged)
+  service.items = kept
+  return true
 }
 
 /** Sets the service's own `image`, keeping comments; an anchored scalar is changed in place (its aliases follow). */

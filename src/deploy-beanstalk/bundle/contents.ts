@@ -1,5 +1,5 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { UserError } from '../../common/errors.js'
 
 export interface BundleEntry {
@@ -40,22 +40,32 @@ interface Walk {
 
 /**
  * Never shipped, at any depth of an included folder: VCS folders (a `.git/config` can hold an AUTHORIZATION
- * extraheader) and `.env` files (local secrets). The bundle goes to S3 and onto every instance.
+ * extraheader: actions/checkout writes one) and `.env*` files (`.env`, `.env.production`, `.envrc`: local
+ * secrets). Case-insensitive. The bundle goes to S3 and onto every instance.
  */
 export function isPrivatePath(basename: string): boolean {
-  return /^\.(git|hg|svn)$/.test(basename) || /^\.env(\..*)?$/.test(basename)
+  return /^\.(git|hg|svn)$/i.test(basename) || /^\.env/i.test(basename)
 }
 
-async function addPath(walk: Walk, path: string): Promise<void> {
+/** True when a posix path inside the workspace goes through (or is) a VCS folder or a .env file. */
+function throughPrivate(posixPath: string): boolean {
+  return posixPath.split('/').some(isPrivatePath)
+}
+
+/**
+ * `root`: the include path itself, resolved in full (a folder on its way may be a link); below it only
+ * symbolic links need resolving, since their folders were resolved and checked on the way down.
+ */
+async function addPath(walk: Walk, path: string, root = false): Promise<void> {
   const name = toPosix(relative(walk.workspace, path))
-  if (isPrivatePath(basename(path))) {
+  if (throughPrivate(name)) {
     walk.skipped.push(name)
     return
   }
   const info = await lstat(path)
   let real = path
   let target = info
-  if (info.isSymbolicLink()) {
+  if (info.isSymbolicLink() || root) {
     try {
       real = await realpath(path)
     } catch {
@@ -67,7 +77,13 @@ async function addPath(walk: Walk, path: string): Promise<void> {
         { input: INPUT }
       )
     }
-    target = await stat(real)
+    // a link to .env or into .git ships the secret under an innocent name
+    const linked = toPosix(relative(walk.realWorkspace, real))
+    if (throughPrivate(linked)) {
+      walk.skipped.push(`${name} (a link to ${linked})`)
+      return
+    }
+    target = info.isSymbolicLink() ? await stat(real) : info
   }
   if (target.isDirectory()) {
     const key = await realpath(real)
@@ -131,7 +147,7 @@ export async function collectEntries(opts: {
       )
     }
     walk.include = item
-    await addPath(walk, full)
+    await addPath(walk, full, true)
   }
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   for (let i = 1; i < out.length; i++) {
