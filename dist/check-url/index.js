@@ -29362,6 +29362,10 @@ function plural(n, word) {
 function readRaw(name) {
     return core/* getInput */.V4(name, { trimWhitespace: true });
 }
+/** Reads every input an action declares (`names`), raw, for its pure parseInputs. */
+function readRawInputs(names) {
+    return Object.fromEntries(names.map(name => [name, readRaw(name)]));
+}
 function parseBoolean(name, value, fallback) {
     if (value === '')
         return fallback;
@@ -29519,7 +29523,7 @@ function parseInputs(raw) {
 }
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
 function readInputs() {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)]));
+    const raw = readRawInputs(INPUT_NAMES);
     return parseInputs(raw);
 }
 

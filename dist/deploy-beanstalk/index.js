@@ -58373,6 +58373,18 @@ class BeanstalkGateway {
             unsafeToRepeat: operation => operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
         });
     }
+    /** Every page of a paginated Describe call, one request (and one noted call) per page. */
+    async allPages(page) {
+        const found = [];
+        let token;
+        do {
+            this.note();
+            const { items, next } = await page(token);
+            found.push(...items);
+            token = next;
+        } while (token);
+        return found;
+    }
     note() {
         this.callCount++;
         this.callTimes.push(this.clock.now());
@@ -58387,21 +58399,16 @@ class BeanstalkGateway {
     }
     /** Environments, including those terminated within the last hour (Beanstalk's default). */
     async environments(filter) {
-        const found = [];
-        let token;
-        do {
-            this.note();
+        return await this.allPages(async (NextToken) => {
             const out = await this.client.send(new dist_cjs/* DescribeEnvironmentsCommand */.$8c({
                 ApplicationName: filter.application,
                 EnvironmentNames: filter.names,
                 EnvironmentIds: filter.ids,
                 IncludeDeleted: filter.includeDeleted ?? false,
-                NextToken: token
+                NextToken
             }));
-            found.push(...(out.Environments ?? []).map(toEnvironmentInfo));
-            token = out.NextToken;
-        } while (token);
-        return found;
+            return { items: (out.Environments ?? []).map(toEnvironmentInfo), next: out.NextToken };
+        });
     }
     async version(application, label) {
         this.note();
@@ -58516,29 +58523,19 @@ class BeanstalkGateway {
     }
     /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
     async listVersions(application) {
-        const found = [];
-        let token;
-        do {
-            this.note();
-            const out = await this.client.send(new dist_cjs/* DescribeApplicationVersionsCommand */.QDX({
-                ApplicationName: application,
-                MaxRecords: 1000,
-                NextToken: token
+        return await this.allPages(async (NextToken) => {
+            const out = await this.client.send(new dist_cjs/* DescribeApplicationVersionsCommand */.QDX({ ApplicationName: application, MaxRecords: 1000, NextToken }));
+            const items = (out.ApplicationVersions ?? []).map(v => ({
+                label: v.VersionLabel ?? '',
+                application: v.ApplicationName,
+                status: v.Status ?? 'Unprocessed',
+                description: v.Description,
+                bucket: v.SourceBundle?.S3Bucket,
+                key: v.SourceBundle?.S3Key,
+                created: v.DateCreated
             }));
-            for (const v of out.ApplicationVersions ?? []) {
-                found.push({
-                    label: v.VersionLabel ?? '',
-                    application: v.ApplicationName,
-                    status: v.Status ?? 'Unprocessed',
-                    description: v.Description,
-                    bucket: v.SourceBundle?.S3Bucket,
-                    key: v.SourceBundle?.S3Key,
-                    created: v.DateCreated
-                });
-            }
-            token = out.NextToken;
-        } while (token);
-        return found;
+            return { items, next: out.NextToken };
+        });
     }
     async deleteVersion(application, label, deleteSourceBundle) {
         this.note();
@@ -59253,6 +59250,10 @@ async function prepareBundle(source, workspace, tempDir) {
 /** The raw value of an input, trimmed; `''` when unset. */
 function readRaw(name) {
     return core/* getInput */.V4(name, { trimWhitespace: true });
+}
+/** Reads every input an action declares (`names`), raw, for its pure parseInputs. */
+function readRawInputs(names) {
+    return Object.fromEntries(names.map(name => [name, readRaw(name)]));
 }
 function parseBoolean(name, value, fallback) {
     if (value === '')
@@ -60679,7 +60680,7 @@ function refuseContradictions(inputs) {
 }
 /** Reads INPUT_* through @actions/core, then parses. */
 function readInputs(env = process.env) {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)]));
+    const raw = readRawInputs(INPUT_NAMES);
     // Masked before anything can print them, whatever the parse finds.
     for (const value of valuesToMask(raw['environment-variables']))
         core/* setSecret */.Pq(value);

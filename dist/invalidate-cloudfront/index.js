@@ -63948,6 +63948,10 @@ var external_node_url_ = __nccwpck_require__(3136);
 function readRaw(name) {
     return core/* getInput */.V4(name, { trimWhitespace: true });
 }
+/** Reads every input an action declares (`names`), raw, for its pure parseInputs. */
+function readRawInputs(names) {
+    return Object.fromEntries(names.map(name => [name, readRaw(name)]));
+}
 function parseBoolean(name, value, fallback) {
     if (value === '')
         return fallback;
@@ -64193,7 +64197,7 @@ function parseInputs(raw) {
 }
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
 function readInputs() {
-    const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)]));
+    const raw = readRawInputs(INPUT_NAMES);
     // `paths` keeps its line structure: readRaw trims only the ends, which parseList handles anyway.
     return parseInputs(raw);
 }

@@ -1,5 +1,5 @@
 import { inputError } from '../common/errors.js'
-import { parseBoolean, parseDuration, readRaw } from '../common/inputs.js'
+import { parseBoolean, parseDuration, readRawInputs, type RawInputsOf } from '../common/inputs.js'
 import {
   parseHeaderExpectations,
   parseStatusRanges,
@@ -23,8 +23,7 @@ export const INPUT_NAMES = [
   'timeout',
   'follow-redirects'
 ] as const
-export type InputName = (typeof INPUT_NAMES)[number]
-export type RawInputs = Record<InputName, string>
+export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
 export interface Inputs {
   /** Normalised (no fragment), in the order given, without duplicates. */
@@ -124,6 +123,6 @@ export function parseInputs(raw: RawInputs): Inputs {
 
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
 export function readInputs(): Inputs {
-  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  const raw = readRawInputs(INPUT_NAMES)
   return parseInputs(raw)
 }

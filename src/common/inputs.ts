@@ -12,6 +12,14 @@ export function readRaw(name: string): string {
   return core.getInput(name, { trimWhitespace: true })
 }
 
+/** Every input an action declares, by name, as the raw strings its parseInputs takes. */
+export type RawInputsOf<Names extends readonly string[]> = Record<Names[number], string>
+
+/** Reads every input an action declares (`names`), raw, for its pure parseInputs. */
+export function readRawInputs<const Names extends readonly string[]>(names: Names): RawInputsOf<Names> {
+  return Object.fromEntries(names.map(name => [name, readRaw(name)])) as RawInputsOf<Names>
+}
+
 export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
   if (value === '') return fallback
   const lower = value.toLowerCase()

@@ -1,6 +1,13 @@
 import * as core from '@actions/core'
 import { UserError, inputError } from '../common/errors.js'
-import { parseBoolean, parseList, parseTimeout, readRaw, resolveRegion } from '../common/inputs.js'
+import {
+  parseBoolean,
+  parseList,
+  parseTimeout,
+  resolveRegion,
+  readRawInputs,
+  type RawInputsOf
+} from '../common/inputs.js'
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
 import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
 
@@ -46,8 +53,7 @@ export const INPUT_NAMES = [
   'delete-source-bundles',
   'from-environment'
 ] as const
-export type InputName = (typeof INPUT_NAMES)[number]
-export type RawInputs = Record<InputName, string>
+export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
 export type RequiredHealth = 'Green' | 'Yellow'
 
@@ -265,7 +271,7 @@ export function refuseContradictions(inputs: Inputs): void {
 
 /** Reads INPUT_* through @actions/core, then parses. */
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  const raw = readRawInputs(INPUT_NAMES)
   // Masked before anything can print them, whatever the parse finds.
   for (const value of valuesToMask(raw['environment-variables'])) core.setSecret(value)
   return parseInputs(raw, env)

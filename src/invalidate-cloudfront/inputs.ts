@@ -1,14 +1,13 @@
 import { domainToASCII } from 'node:url'
 import { UserError, inputError } from '../common/errors.js'
-import { parseBoolean, parseList, parseTimeout, readRaw } from '../common/inputs.js'
+import { parseBoolean, parseList, parseTimeout, readRawInputs, type RawInputsOf } from '../common/inputs.js'
 import { planPaths, type PathPlan } from './paths.js'
 
 /** Defaults, as declared in actions/invalidate-cloudfront/action.yml (a test keeps the two in step). */
 export const DEFAULTS = { paths: '/*', wait: 'true', timeout: '10m' } as const
 
 export const INPUT_NAMES = ['distribution-id', 'domain', 'paths', 'wait', 'timeout'] as const
-export type InputName = (typeof INPUT_NAMES)[number]
-export type RawInputs = Record<InputName, string>
+export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
 /** Which distribution: given by id, or to be looked up by one of its alternate domain names. */
 export type Target = { kind: 'id'; distributionId: string } | { kind: 'domain'; domain: string }
@@ -97,7 +96,7 @@ export function parseInputs(raw: RawInputs): Inputs {
 
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
 export function readInputs(): Inputs {
-  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  const raw = readRawInputs(INPUT_NAMES)
   // `paths` keeps its line structure: readRaw trims only the ends, which parseList handles anyway.
   return parseInputs(raw)
 }

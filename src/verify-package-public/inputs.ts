@@ -1,4 +1,4 @@
-import { parseBoolean, parseTimeout, readRaw } from '../common/inputs.js'
+import { parseBoolean, parseTimeout, readRawInputs, type RawInputsOf } from '../common/inputs.js'
 import { DEFAULT_PLATFORMS, parsePlatforms, type Platform } from './platform.js'
 import { parseReference, type ImageReference } from './reference.js'
 
@@ -11,8 +11,7 @@ export const DEFAULTS = {
 } as const
 
 export const INPUT_NAMES = ['image', 'token', 'timeout', 'fail-on-private', 'platforms'] as const
-export type InputName = (typeof INPUT_NAMES)[number]
-export type RawInputs = Record<InputName, string>
+export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
 export interface Inputs {
   image: ImageReference
@@ -41,6 +40,6 @@ export function parseInputs(raw: RawInputs): Inputs {
 
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
 export function readInputs(): Inputs {
-  const raw = Object.fromEntries(INPUT_NAMES.map(name => [name, readRaw(name)])) as RawInputs
+  const raw = readRawInputs(INPUT_NAMES)
   return parseInputs(raw)
 }

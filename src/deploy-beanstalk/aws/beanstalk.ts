@@ -107,6 +107,19 @@ export class BeanstalkGateway {
     })
   }
 
+  /** Every page of a paginated Describe call, one request (and one noted call) per page. */
+  private async allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
+    const found: T[] = []
+    let token: string | undefined
+    do {
+      this.note()
+      const { items, next } = await page(token)
+      found.push(...items)
+      token = next
+    } while (token)
+    return found
+  }
+
   private note(): void {
     this.callCount++
     this.callTimes.push(this.clock.now())
@@ -127,23 +140,18 @@ export class BeanstalkGateway {
     ids?: string[]
     includeDeleted?: boolean
   }): Promise<EnvironmentInfo[]> {
-    const found: EnvironmentInfo[] = []
-    let token: string | undefined
-    do {
-      this.note()
+    return await this.allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeEnvironmentsCommand({
           ApplicationName: filter.application,
           EnvironmentNames: filter.names,
           EnvironmentIds: filter.ids,
           IncludeDeleted: filter.includeDeleted ?? false,
-          NextToken: token
+          NextToken
         })
       )
-      found.push(...(out.Environments ?? []).map(toEnvironmentInfo))
-      token = out.NextToken
-    } while (token)
-    return found
+      return { items: (out.Environments ?? []).map(toEnvironmentInfo), next: out.NextToken }
+    })
   }
 
   async version(application: string, label: string): Promise<VersionInfo | undefined> {
@@ -293,31 +301,21 @@ export class BeanstalkGateway {
 
   /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
   async listVersions(application?: string): Promise<VersionInfo[]> {
-    const found: VersionInfo[] = []
-    let token: string | undefined
-    do {
-      this.note()
+    return await this.allPages(async NextToken => {
       const out = await this.client.send(
-        new DescribeApplicationVersionsCommand({
-          ApplicationName: application,
-          MaxRecords: 1000,
-          NextToken: token
-        })
+        new DescribeApplicationVersionsCommand({ ApplicationName: application, MaxRecords: 1000, NextToken })
       )
-      for (const v of out.ApplicationVersions ?? []) {
-        found.push({
-          label: v.VersionLabel ?? '',
-          application: v.ApplicationName,
-          status: v.Status ?? 'Unprocessed',
-          description: v.Description,
-          bucket: v.SourceBundle?.S3Bucket,
-          key: v.SourceBundle?.S3Key,
-          created: v.DateCreated
-        })
-      }
-      token = out.NextToken
-    } while (token)
-    return found
+      const items = (out.ApplicationVersions ?? []).map(v => ({
+        label: v.VersionLabel ?? '',
+        application: v.ApplicationName,
+        status: v.Status ?? 'Unprocessed',
+        description: v.Description,
+        bucket: v.SourceBundle?.S3Bucket,
+        key: v.SourceBundle?.S3Key,
+        created: v.DateCreated
+      }))
+      return { items, next: out.NextToken }
+    })
   }
 
   async deleteVersion(application: string, label: string, deleteSourceBundle: boolean): Promise<void> {
