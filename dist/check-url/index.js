@@ -29697,7 +29697,7 @@ function describePlan(inputs) {
     return [
         `URL:       ${inputs.urls.join('\n           ')}`,
         `Expect:    ${describeExpectations(inputs.expectations).join('; ')}`,
-        `Timeout:   ${formatDuration(inputs.timeoutMs)}; 5xx, 429 and no answer are retried until then, a definite wrong answer for ${formatDuration(PACING.settleMs)}`,
+        `Timeout:   ${formatDuration(inputs.timeoutMs)}; 5xx, 429 and no answer are retried until then, a definite wrong answer for ${formatDuration(Math.min(PACING.settleMs, inputs.timeoutMs))}`,
         `Redirects: ${inputs.followRedirects ? `followed (HTTPS only, at most ${MAX_REDIRECTS})` : 'not followed: a 3xx answer is judged as it is'}`,
         `Requests:  GET with Cache-Control: no-cache and a unique ${CACHE_BUSTER} query parameter (past CloudFront's and any cache), ${formatDuration(PACING.requestTimeoutMs)} each at most`
     ];

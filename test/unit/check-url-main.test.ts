@@ -74,6 +74,16 @@ describe('run', () => {
     expect(log.info).toContain('Check https://brilliancrm.com/health')
   })
 
+  it('the plan says how long a wrong answer is retried: 30 s, or the timeout when that is shorter', async () => {
+    inputs({ url: 'https://brilliancrm.com/health', timeout: '10s' })
+    await runAction(() => run({ probe: async () => ok, clock: fakeClock() }))
+    expect(log.info.find(line => line.startsWith('Timeout:'))).toMatch(/a definite wrong answer for 10s$/)
+    for (const list of Object.values(log)) list.length = 0
+    inputs({ timeout: '2m' })
+    await runAction(() => run({ probe: async () => ok, clock: fakeClock() }))
+    expect(log.info.find(line => line.startsWith('Timeout:'))).toMatch(/a definite wrong answer for 30s$/)
+  })
+
   it('reports a failure: outputs, summary, one ::error per failed URL, exit code 1', async () => {
     inputs({
       url: 'https://brilliancrm.com/\nhttps://brilliancrm.com/health',
