@@ -60106,8 +60106,9 @@ class Poller {
  */
 const EVENTS_EVERY_MS = 30_000;
 /** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
-function followOptionsFor(plan, update, deadline) {
+function followOptionsFor(plan, update, deadline, onSeen) {
     return {
+        onSeen,
         application: plan.application,
         environmentId: plan.environmentId,
         target: update.target,
@@ -60167,6 +60168,7 @@ async function follow(beanstalk, options) {
         const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()));
         for (const event of fresh) {
             logEvent(event);
+            options.onSeen?.({ event });
             state = noteEvent(state, classifyEvent(event.message), event.message);
         }
         return fresh.length;
@@ -60189,6 +60191,7 @@ async function follow(beanstalk, options) {
         if (!env)
             throw new Error(`Environment ${options.environmentId} disappeared.`);
         environment = env;
+        options.onSeen?.({ environment: env });
         const seen = `${env.status}/${env.health}/${env.versionLabel}`;
         if (seen !== lastSeen) {
             // the events that led here first, so the log reads in order
@@ -61986,7 +61989,13 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
             durationMs: clock.now() - started
         };
     }
-    const followed = await phase(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline)));
+    const followed = await phase(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline, seen => {
+        // what was seen so far, for the exit report if the follow itself breaks
+        if (seen.event)
+            state.events.push(seen.event);
+        if (seen.environment)
+            state.environment = seen.environment;
+    })));
     if (followed.kind === 'success') {
         core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${(0,format/* formatDuration */.a)(clock.now() - started)}.`);
         return {

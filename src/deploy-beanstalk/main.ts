@@ -288,7 +288,16 @@ async function carryOut(
   const followed = await phase(`Follow the update of ${plan.environment}`, () =>
     follow(
       beanstalk,
-      followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline)
+      followOptionsFor(
+        plan,
+        { target: plan.label, previous: plan.previousLabel, request },
+        deadline,
+        seen => {
+          // what was seen so far, for the exit report if the follow itself breaks
+          if (seen.event) state.events.push(seen.event)
+          if (seen.environment) state.environment = seen.environment
+        }
+      )
     )
   )
   if (followed.kind === 'success') {

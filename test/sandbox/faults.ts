@@ -86,6 +86,15 @@ export class Faults {
     return this.spec?.echoRequest?.operations.includes(operation) ?? false
   }
 
+  /** Whether this call comes after the session expired (expireAfter): counted per operation. */
+  expired(operation: string): boolean {
+    const rule = this.spec?.expireAfter
+    if (!rule || !rule.operations.includes(operation)) return false
+    const used = this.replyFaults.get(`expire:${operation}`) ?? 0
+    this.replyFaults.set(`expire:${operation}`, used + 1)
+    return used >= rule.after
+  }
+
   /** 500 InternalFailure or 503 ServiceUnavailable, alternating by draw. */
   serverError(): { status: number; code: string; message: string } {
     return this.random() < 0.5

@@ -158,6 +158,13 @@ export async function startSandbox(
     } else if (fault === '5xx') {
       const e = faults.serverError()
       out = error(new AwsError(e.code, e.message, e.status), 'Receiver')
+    } else if (faults.expired(operation)) {
+      const e = new AwsError('ExpiredToken', 'The security token included in the request is expired', 403)
+      log({ ...entry, status: 403, fault: 'expired', errorCode: e.code })
+      const answer = error(e)
+      res.writeHead(answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId })
+      res.end(answer.body)
+      return
     } else if (faults.echoes(operation)) {
       // as AWS does for SignatureDoesNotMatch: the request it saw, headers included, in the message
       const seen = Object.entries(req.headers)

@@ -103,6 +103,11 @@ export interface FaultSpec {
    * for SignatureDoesNotMatch): X-Amz-Security-Token included.
    */
   echoRequest?: { operations: string[] }
+  /**
+   * The session expires mid-run: after the first `after` calls of these operations (each counted on its own), they
+   * are refused ExpiredToken (HTTP 403), as when the OIDC credentials run out during a long update.
+   */
+  expireAfter?: { operations: string[]; after: number }
 }
 
 export interface SandboxScenario {
@@ -134,7 +139,7 @@ export interface RequestLogEntry {
   operation: string
   params: Record<string, unknown>
   status: number
-  fault?: 'throttle' | '5xx' | 'reset' | 'lost-reply' | 'malformed' | 'echo'
+  fault?: 'throttle' | '5xx' | 'reset' | 'lost-reply' | 'malformed' | 'echo' | 'expired'
   errorCode?: string
 }
 

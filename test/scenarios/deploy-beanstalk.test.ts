@@ -283,6 +283,28 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(times.length).toBeGreaterThan(80)
   })
 
+  it('credentials that expire while following: the error says so; the events and state seen so far are reported', async () => {
+    const box = await sandbox(
+      scenario(
+        { update: { durationMs: 60_000, outcome: 'healthy' } },
+        // the look-up, then the first two rounds of the follow; the third round's look is refused
+        { faults: { expireAfter: { operations: ['DescribeEnvironments'], after: 3 } } }
+      )
+    )
+    const run = await deploy(box, { image: IMAGE })
+    expect(run.code).toBe(1)
+    expect(box.requests.some(r => r.fault === 'expired')).toBe(true)
+    const [error] = errors(run)
+    expect(error.message).toMatch(/expired/i)
+    expect(error.message).not.toMatch(/Unexpected/)
+    // what was seen before the error: the update's first event and the environment's state, in the summary
+    expect(run.summary).toContain('Environment update is starting.')
+    expect(run.outputs).toMatchObject({ deployed: 'false', 'version-label': expect.any(String) })
+    expect(run.outputs['environment-id']).toMatch(/^e-/)
+    expect(run.outputs.health).toBeDefined()
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
+  })
+
   it('a throttling storm (30% throttled, some 5xx): one version, one update, success', async () => {
     const box = await sandbox(scenario({}, { faults: { throttleRate: 0.3, serverErrorRate: 0.05, seed: 7 } }))
     const run = await deploy(box, { image: IMAGE })

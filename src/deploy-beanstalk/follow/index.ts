@@ -37,15 +37,22 @@ export interface FollowOptions {
   timeoutMs: number
   /** The state UpdateEnvironment answered with. */
   initial?: EnvironmentInfo
+  /**
+   * Told of each event and environment state as it is seen, so what was seen so far reaches the job summary
+   * even when the follow ends in an error of its own (credentials expired, a permission missing).
+   */
+  onSeen?: (seen: { event?: BeanstalkEvent; environment?: EnvironmentInfo }) => void
 }
 
 /** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
 export function followOptionsFor(
   plan: Pick<Plan, 'application' | 'environmentId' | 'requiredHealth' | 'timeoutMs'>,
   update: { target: string; previous?: string; request: { since: Date; environment: EnvironmentInfo } },
-  deadline: Deadline
+  deadline: Deadline,
+  onSeen?: FollowOptions['onSeen']
 ): FollowOptions {
   return {
+    onSeen,
     application: plan.application,
     environmentId: plan.environmentId,
     target: update.target,
@@ -117,6 +124,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
     const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()))
     for (const event of fresh) {
       logEvent(event)
+      options.onSeen?.({ event })
       state = noteEvent(state, classifyEvent(event.message), event.message)
     }
     return fresh.length
@@ -139,6 +147,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
       const [env] = await beanstalk.environments({ ids: [options.environmentId] })
       if (!env) throw new Error(`Environment ${options.environmentId} disappeared.`)
       environment = env
+      options.onSeen?.({ environment: env })
       const seen = `${env.status}/${env.health}/${env.versionLabel}`
       if (seen !== lastSeen) {
         // the events that led here first, so the log reads in order
