@@ -45,6 +45,8 @@ interface DemoScenario {
   /** the environment is busy with another deployment for this long after deploy-beanstalk creates the version */
   busyForMs?: number
   rollbackOnFailure?: boolean
+  /** deploy-beanstalk's `timeout` (default 40s) */
+  timeout?: string
   /** the new version's site answers 500 (the app is broken although Beanstalk says Green) */
   brokenSite?: boolean
 }
@@ -73,7 +75,10 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
       'the new version runs Red; rollback-on-failure redeploys the previous one, which runs Green (exit 1)',
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'red', healthyVersions: [INITIAL] },
-    rollbackOnFailure: true
+    rollbackOnFailure: true,
+    // The rollback gets a fresh `timeout`, which must hold its wait for the Beanstalk request window (the failed
+    // deploy used the minute's 20 requests, and no request waits past the timeout): 2m (Red's grace is then 15s)
+    timeout: '2m'
   },
   busy: {
     description: 'another deployment is still running: waited out, then deployed (exit 0)',
@@ -421,7 +426,7 @@ async function main(): Promise<number> {
         image: `${image}@${digest}`,
         'rollback-on-failure': String(demo.rollbackOnFailure ?? false),
         // Red is given timeout/8, at least 5s: 40s gives the least
-        timeout: '40s'
+        timeout: demo.timeout ?? '40s'
       },
       env,
       workspace

@@ -239,7 +239,8 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
 
   it('rollback: redeploys the previous version, follows it, and still fails the step', async () => {
     const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'red' } }))
-    const run = await deploy(box, { image: IMAGE, timeout: '40s', 'rollback-on-failure': 'true' })
+    // the rollback's own timeout must hold the wait for the call budget's window (the failed deploy used it)
+    const run = await deploy(box, { image: IMAGE, timeout: '2m', 'rollback-on-failure': 'true' })
     expect(run.code).toBe(1)
     const messages = errors(run)
       .map(a => a.message)
@@ -252,6 +253,26 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(run.summary).toContain('**Rollback:**')
   })
 
+  it('a rollback whose own timeout ends before the call budget has room: told as timed out, not sent late', async () => {
+    // the failed deploy used the minute's 20 requests; the rollback's fresh 40 s would end before the next slot
+    const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'red' } }))
+    const run = await deploy(box, { image: IMAGE, timeout: '40s', 'rollback-on-failure': 'true' })
+    expect(run.code).toBe(1)
+    const [error] = errors(run)
+    expect(error.title).toBe('Deployment failed')
+    expect(error.message).toContain(
+      'Rollback: rolling back to v0-initial did not finish within the timeout: the next Beanstalk request could only have been sent after it (the call budget was full).'
+    )
+    expect(box.calls('UpdateEnvironment').map(c => c.params.VersionLabel)).toEqual([
+      run.outputs['version-label']
+    ])
+    expect(run.summary).toContain(
+      '**Rollback:** rolling back to v0-initial did not finish within the timeout'
+    )
+    // the rollback stopped at once: the whole step took less than its first timeout
+    expect(run.durationMs).toBeLessThan(40_000)
+  })
+
   it('timeout: says the update may still be running, with the console link', async () => {
     const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'never' } }))
     const run = await deploy(box, { image: IMAGE, timeout: '6s' })
@@ -262,6 +283,41 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(message).toContain('The update may still be running')
     expect(message).toContain('https://eu-central-1.console.aws.amazon.com/elasticbeanstalk/')
     expect(run.durationMs).toBeLessThan(20_000)
+  })
+
+  it('the timeout ends while the call budget is full: a timeout, reported, without overrunning it', async () => {
+    // Every DescribeEvents throttled: the SDK's 8 tries of each count, so the follow fills the budget of 20
+    // requests a minute within seconds. The first wait for a slot ends within the 90 s timeout (paced, as
+    // before); a later one would end after it: the step stops there.
+    const box = await sandbox(
+      scenario(
+        { update: { durationMs: 600_000, outcome: 'never' } },
+        { faults: { throttleRate: 1, operations: ['DescribeEvents'], seed: 1 } }
+      )
+    )
+    const run = await deploy(box, { image: IMAGE, timeout: '90s' })
+    expect(run.code).toBe(1)
+    const [error] = errors(run)
+    expect(error.title).toBe('Timeout reached')
+    expect(error.message).toMatch(
+      /^The step's timeout \(1m 30s\) is reached: the next request could only be sent in .*, (later than the .* left|after the timeout), because this action keeps to at most 20 Beanstalk requests in any minute/
+    )
+    expect(error.message).not.toMatch(/Unexpected|UserError|\$metadata/)
+    // not one request held past the timeout: the step ends within it
+    expect(run.durationMs).toBeLessThanOrEqual(90_000)
+    expect(box.peakRequests('elasticbeanstalk')).toBeLessThanOrEqual(20)
+    expect(run.stdout).toContain('Pacing Beanstalk requests (at most 20 in any minute)')
+    // the one report: outputs, and a summary that says it timed out, why, and that the update may still run
+    expect(run.outputs).toMatchObject({
+      deployed: 'false',
+      'version-label': expect.stringMatching(/^0123456-[0-9a-f]{8}$/),
+      'previous-version-label': 'v0-initial',
+      'environment-id': expect.stringMatching(/^e-/)
+    })
+    expect(run.summary).toContain('Timed out')
+    expect(run.summary).toContain("**Why:** Timeout reached: The step's timeout (1m 30s) is reached")
+    expect(run.summary).toContain('was started and may still be running')
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
   })
 
   it('a throttling storm (30% throttled, some 5xx): one version, one update, success', async () => {
