@@ -29714,7 +29714,7 @@ function describePlan(inputs) {
 /* harmony export */   sR: () => (/* binding */ awsErrorInfo),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony exports isAwsError, describeError */
+/* unused harmony exports DeadlineReached, isAwsError, describeError */
 /**
  * The one error type for "the user must fix something": it names the input, the bad value and the
  * expected form or the fix. Everything else is either an AWS error (shown with its code and message) or a bug.
@@ -29731,6 +29731,16 @@ class UserError extends Error {
         this.title = options.title ?? (options.input ? `Input '${options.input}'` : 'Deployment stopped');
     }
 }
+/**
+ * The step's `timeout` is reached, or would be before the work could go on (e.g. the next request could only be
+ * sent after it): a UserError on the input `timeout`, which `explain` reports as a timeout. (Named UserError: a
+ * name with "TimeoutError" in it would be taken for a transient network fault by the SDK and our retry rules.)
+ */
+class DeadlineReached extends UserError {
+    constructor(message) {
+        super(message, { input: 'timeout', title: 'Timeout reached' });
+    }
+}
 /** An error for one input: `Input 'timeout' is "abc": expected a duration such as 90s, 15m, 1h or seconds.` */
 function inputError(input, value, expected) {
     const shown = value === '' ? 'empty' : `"${value.length > 200 ? value.slice(0, 200) + '…' : value}"`;
@@ -29738,7 +29748,8 @@ function inputError(input, value, expected) {
 }
 /** Recognises AWS SDK v3 service exceptions without importing any client. */
 function awsErrorInfo(error) {
-    if (!(error instanceof Error))
+    // ours, never AWS's, even when thrown inside an SDK call (whose retry loop adds `$metadata` to any error)
+    if (!(error instanceof Error) || error instanceof UserError)
         return undefined;
     const meta = error.$metadata;
     const fault = error.$fault;
@@ -29916,7 +29927,9 @@ function rawDebug(error) {
 /** The explanation of any error that ends a step. */
 function explain(error) {
     if (error instanceof errors/* UserError */.yo) {
-        return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
+        // the step's `timeout` ran out (a UserError on that input: the fix is to raise it, or the cause it names)
+        const kind = error.input === 'timeout' ? 'timeout' : 'input';
+        return { title: error.title, message: error.message, debug: [], kind };
     }
     const op = operationOf(error);
     const what = op ? `${op}` : 'an AWS call';

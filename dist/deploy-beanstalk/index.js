@@ -57486,6 +57486,7 @@ class ClockRetryStrategy {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Uc: () => (/* binding */ describeError),
 /* harmony export */   Xu: () => (/* binding */ inputError),
+/* harmony export */   h_: () => (/* binding */ DeadlineReached),
 /* harmony export */   m_: () => (/* binding */ isAwsError),
 /* harmony export */   sR: () => (/* binding */ awsErrorInfo),
 /* harmony export */   yo: () => (/* binding */ UserError)
@@ -57506,6 +57507,16 @@ class UserError extends Error {
         this.title = options.title ?? (options.input ? `Input '${options.input}'` : 'Deployment stopped');
     }
 }
+/**
+ * The step's `timeout` is reached, or would be before the work could go on (e.g. the next request could only be
+ * sent after it): a UserError on the input `timeout`, which `explain` reports as a timeout. (Named UserError: a
+ * name with "TimeoutError" in it would be taken for a transient network fault by the SDK and our retry rules.)
+ */
+class DeadlineReached extends UserError {
+    constructor(message) {
+        super(message, { input: 'timeout', title: 'Timeout reached' });
+    }
+}
 /** An error for one input: `Input 'timeout' is "abc": expected a duration such as 90s, 15m, 1h or seconds.` */
 function inputError(input, value, expected) {
     const shown = value === '' ? 'empty' : `"${value.length > 200 ? value.slice(0, 200) + '…' : value}"`;
@@ -57513,7 +57524,8 @@ function inputError(input, value, expected) {
 }
 /** Recognises AWS SDK v3 service exceptions without importing any client. */
 function awsErrorInfo(error) {
-    if (!(error instanceof Error))
+    // ours, never AWS's, even when thrown inside an SDK call (whose retry loop adds `$metadata` to any error)
+    if (!(error instanceof Error) || error instanceof UserError)
         return undefined;
     const meta = error.$metadata;
     const fault = error.$fault;
@@ -57686,7 +57698,9 @@ function rawDebug(error) {
 /** The explanation of any error that ends a step. */
 function explain(error) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
-        return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' };
+        // the step's `timeout` ran out (a UserError on that input: the fix is to raise it, or the cause it names)
+        const kind = error.input === 'timeout' ? 'timeout' : 'input';
+        return { title: error.title, message: error.message, debug: [], kind };
     }
     const op = operationOf(error);
     const what = op ? `${op}` : 'an AWS call';
@@ -58254,6 +58268,8 @@ var dist_cjs = __nccwpck_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
 ;// CONCATENATED MODULE: ./src/common/budget.ts
+
+
 /** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
 const MAX_SILENT_WAIT_MS = 20_000;
 /**
@@ -58261,12 +58277,17 @@ const MAX_SILENT_WAIT_MS = 20_000;
  * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
  * when the window is full. The account's request rate is shared with every other tool and job, and
  * throttled requests count against it too.
+ *
+ * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
+ * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
+ * for up to a window and overrunning the timeout.
  */
 class CallBudget {
     limit;
     windowMs;
     clock;
     onWait;
+    cap;
     /** When each request was sent (the most recent ones). */
     sent = [];
     /** The most requests seen in any window so far (for the bench and tests). */
@@ -58275,11 +58296,14 @@ class CallBudget {
     total = 0;
     constructor(limit, windowMs, clock, 
     /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
-    onWait) {
+    onWait, 
+    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
+    cap = `at most ${limit} requests in any ${(0,format/* formatDuration */.a)(windowMs)}`) {
         this.limit = limit;
         this.windowMs = windowMs;
         this.clock = clock;
         this.onWait = onWait;
+        this.cap = cap;
     }
     /** Requests sent in the window ending now. */
     inWindow(now = this.clock.now()) {
@@ -58292,8 +58316,12 @@ class CallBudget {
     record() {
         this.total++;
     }
-    /** Waits until a request fits in the window, then takes its slot. */
-    async acquire() {
+    /**
+     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
+     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
+     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     */
+    async acquire(deadline) {
         for (;;) {
             const now = this.clock.now();
             const recent = this.sent.filter(time => time > now - this.windowMs);
@@ -58308,9 +58336,18 @@ class CallBudget {
             // the oldest request that must leave the window for one more to fit
             const leavesAt = recent[recent.length - this.limit] + this.windowMs;
             const waitMs = Math.max(1, leavesAt - now);
+            if (deadline && now + waitMs > deadline.end)
+                throw this.tooLate(waitMs, deadline);
             this.onWait?.(waitMs);
             await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
         }
+    }
+    tooLate(waitMs, deadline) {
+        const left = Math.max(0, deadline.end - this.clock.now());
+        return new common_errors/* DeadlineReached */.h_(`The step's timeout (${(0,format/* formatDuration */.a)(deadline.budgetMs)}) is reached: the next request could only be sent in ${(0,format/* formatDuration */.a)(waitMs)}, ` +
+            `${left > 0 ? `later than the ${(0,format/* formatDuration */.a)(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
+            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `raise \`timeout\` if the work needs longer.`);
     }
 }
 
@@ -58346,6 +58383,8 @@ class BeanstalkGateway {
     callCount = 0;
     /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
     budget;
+    /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
+    deadline;
     client;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
@@ -58356,7 +58395,7 @@ class BeanstalkGateway {
             // a wait a reader would notice gets a line (at least every 20 s while it lasts)
             if (waitMs >= 5_000)
                 core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a)(waitMs)}.`);
-        });
+        }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
         (0,aws/* instrument */.wV)(this.client, {
             service: 'elasticbeanstalk',
             beforeSend: async (operation, attempt) => {
@@ -58368,7 +58407,7 @@ class BeanstalkGateway {
                 if (operation === 'DeleteApplicationVersion')
                     this.budget.record();
                 else
-                    await this.budget.acquire();
+                    await this.budget.acquire(this.deadline);
             },
             unsafeToRepeat: operation => operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
         });
@@ -58384,6 +58423,21 @@ class BeanstalkGateway {
             token = next;
         } while (token);
         return found;
+    }
+    /**
+     * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
+     * would wait for a budget slot past the deadline fails at once (DeadlineReached) instead. The deadline before is
+     * restored after, so a rollback's does not outlive it.
+     */
+    async within(deadline, work) {
+        const before = this.deadline;
+        this.deadline = deadline;
+        try {
+            return await work();
+        }
+        finally {
+            this.deadline = before;
+        }
     }
     note() {
         this.callCount++;
@@ -60060,9 +60114,27 @@ class Poller {
         return this;
     }
     async run(round, callsPerRound) {
+        try {
+            return await this.rounds(round, callsPerRound);
+        }
+        catch (error) {
+            // The hard cap had no slot before the deadline for a later look: this wait's own timeout, told by its
+            // caller with what it saw (the environment still busy, the update not finished, the version not processed).
+            // Without one look done there is nothing to tell: the budget's own error says why.
+            if (error instanceof common_errors/* DeadlineReached */.h_ && this.looked) {
+                core/* debug */.Yz(`the last look before the deadline had no request slot: ${error.message}`);
+                return undefined;
+            }
+            throw error;
+        }
+    }
+    /** A round completed (the wait has seen something to report on a timeout). */
+    looked = false;
+    async rounds(round, callsPerRound) {
         const result = await (0,retry/* poll */.wt)(async () => {
             try {
                 const value = await round();
+                this.looked = true;
                 this.throttledRounds = 0;
                 if (value !== undefined)
                     return { done: true, value };
@@ -61309,12 +61381,15 @@ function newRunState(inputs) {
     };
 }
 /** What a failure left in AWS, in plain words, for the reason shown. */
-function leftBehind(state) {
+function leftBehind(state, result = 'failed') {
     const plan = state.plan;
     if (!plan)
         return undefined;
+    // the update's own outcome says it, unless the step's timeout stopped the run first (no call-budget slot)
     if (state.updateRequested)
-        return undefined; // the update's own outcome says it
+        return result === 'timed-out' && state.result === undefined
+            ? `The update of ${plan.environment} to ${plan.label} was started and may still be running.`
+            : undefined;
     if (state.versionCreated) {
         return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`;
     }
@@ -61331,11 +61406,13 @@ async function reportExit(state, end) {
         return;
     }
     const explained = (0,failure/* explain */.WE)(end.error);
-    const debris = leftBehind(state);
+    // a path that knows its result set it; else the step's timeout (a UserError on `timeout`) is a timeout
+    const result = state.result ?? (explained.kind === 'timeout' ? 'timed-out' : 'failed');
+    const debris = leftBehind(state, result);
     const reason = `${explained.title}: ${explained.message}${debris && !explained.message.includes(debris) ? ` ${debris}` : ''}`;
     if (state.plan) {
         await report(state.plan, {
-            result: state.result ?? 'failed',
+            result,
             deployed: false,
             environment: state.environment,
             events: state.events,
@@ -61360,7 +61437,7 @@ async function reportExit(state, end) {
         'bundle-sha256': undefined,
         deployed: false
     });
-    const text = startSummary('Elastic Beanstalk: ❌ Deployment failed');
+    const text = startSummary(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : '❌ Deployment failed'}`);
     text.addRaw(markdownTable([
         ['Application', inputs.application],
         ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
@@ -61383,11 +61460,12 @@ async function reportExit(state, end) {
 
 
 
+
 /**
  * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
  * deploy changed the configuration, the previous configuration (read in the look-up, never printed) is restored
  * too: in the same update, or first when Beanstalk refuses both in one (configuration/apply.ts).
- * Never throws for a failed rollback: the step fails anyway, and the report says how the rollback went.
+ * Never throws for a failed or timed-out rollback: the step fails anyway, and the report says how the rollback went.
  */
 async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */.ml) {
     const label = plan.previousLabel;
@@ -61420,46 +61498,55 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
     ]
         .filter(Boolean)
         .join(' and ');
+    // the fresh deadline holds every request of the rollback, the wait for a call-budget slot included
+    const deadline = new retry/* Deadline */.B2(plan.timeoutMs, clock);
     try {
-        const deadline = new retry/* Deadline */.B2(plan.timeoutMs, clock);
-        const unknown = {
-            id: plan.environmentId,
-            name: plan.environment,
-            application: plan.application,
-            status: 'Unknown',
-            health: 'Grey'
-        };
-        const started = await startDeployment(beanstalk, plan, { label: redeploy, running: current?.versionLabel, change: restore }, deadline, unknown);
-        if (started.kind === 'busy')
-            return {
-                result: 'timed-out',
-                label,
-                detail: `${plan.environment} did not become Ready for ${doing}.`
+        return await beanstalk.within(deadline, async () => {
+            const unknown = {
+                id: plan.environmentId,
+                name: plan.environment,
+                application: plan.application,
+                status: 'Unknown',
+                health: 'Grey'
             };
-        const followed = started.kind === 'configuration-failed'
-            ? started.followed
-            : await follow(beanstalk, followOptionsFor(plan, { target, previous: redeploy ? plan.label : target, request: started.request }, deadline));
-        if (followed.kind === 'success') {
+            const started = await startDeployment(beanstalk, plan, { label: redeploy, running: current?.versionLabel, change: restore }, deadline, unknown);
+            if (started.kind === 'busy')
+                return {
+                    result: 'timed-out',
+                    label,
+                    detail: `${plan.environment} did not become Ready for ${doing}.`
+                };
+            const followed = started.kind === 'configuration-failed'
+                ? started.followed
+                : await follow(beanstalk, followOptionsFor(plan, { target, previous: redeploy ? plan.label : target, request: started.request }, deadline));
+            if (followed.kind === 'success') {
+                return {
+                    result: 'succeeded',
+                    label,
+                    detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
+                };
+            }
+            if (followed.kind === 'timeout')
+                return {
+                    result: 'timed-out',
+                    label,
+                    detail: `${doing} did not finish within the timeout.`
+                };
             return {
-                result: 'succeeded',
+                result: 'failed',
                 label,
-                detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
+                detail: `${doing} failed too: ${followed.decision.reason}`
             };
-        }
-        if (followed.kind === 'timeout')
-            return {
-                result: 'timed-out',
-                label,
-                detail: `${doing} did not finish within the timeout.`
-            };
-        return {
-            result: 'failed',
-            label,
-            detail: `${doing} failed too: ${followed.decision.reason}`
-        };
+        });
     }
     catch (error) {
         core/* debug */.Yz(String(error));
+        if (error instanceof common_errors/* DeadlineReached */.h_)
+            return {
+                result: 'timed-out',
+                label,
+                detail: `${doing} did not finish within the timeout: the next Beanstalk request could only have been sent after it (the call budget was full).`
+            };
         return { result: 'failed', label, detail: `${doing} failed: ${error.message}` };
     }
 }
@@ -61818,23 +61905,26 @@ async function run(deps = {}) {
     const state = newRunState(inputs);
     let bundle;
     try {
-        const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state);
-        state.plan = plan;
-        await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
-        for (const warning of plan.warnings)
-            core/* warning */.$e(warning);
-        const outcome = plan.dryRun
-            ? {
-                result: 'dry-run',
-                deployed: false,
-                events: [],
-                durationMs: clock.now() - started,
-                uploadedBytes: 0
-            }
-            : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state);
-        if (outcome.deployed)
-            await pruneAfterDeploy(plan, gatewayFor(plan.region));
-        await reportExit(state, { outcome });
+        // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
+        await gatewayFor(inputs.region).within(deadline, async () => {
+            const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state);
+            state.plan = plan;
+            await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+            for (const warning of plan.warnings)
+                core/* warning */.$e(warning);
+            const outcome = plan.dryRun
+                ? {
+                    result: 'dry-run',
+                    deployed: false,
+                    events: [],
+                    durationMs: clock.now() - started,
+                    uploadedBytes: 0
+                }
+                : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state);
+            if (outcome.deployed)
+                await pruneAfterDeploy(plan, gatewayFor(plan.region));
+            await reportExit(state, { outcome });
+        });
     }
     catch (error) {
         // every failure after the inputs were read: one report (outputs + summary), then the ::error

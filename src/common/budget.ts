@@ -1,4 +1,6 @@
-import type { Clock } from './retry.js'
+import { DeadlineReached } from './errors.js'
+import { formatDuration } from './format.js'
+import type { Clock, Deadline } from './retry.js'
 
 /** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
 export const MAX_SILENT_WAIT_MS = 20_000
@@ -8,6 +10,10 @@ export const MAX_SILENT_WAIT_MS = 20_000
  * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
  * when the window is full. The account's request rate is shared with every other tool and job, and
  * throttled requests count against it too.
+ *
+ * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
+ * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
+ * for up to a window and overrunning the timeout.
  */
 export class CallBudget {
   /** When each request was sent (the most recent ones). */
@@ -22,7 +28,9 @@ export class CallBudget {
     readonly windowMs: number,
     private readonly clock: Clock,
     /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
-    private readonly onWait?: (waitMs: number) => void
+    private readonly onWait?: (waitMs: number) => void,
+    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
+    readonly cap = `at most ${limit} requests in any ${formatDuration(windowMs)}`
   ) {}
 
   /** Requests sent in the window ending now. */
@@ -38,8 +46,12 @@ export class CallBudget {
     this.total++
   }
 
-  /** Waits until a request fits in the window, then takes its slot. */
-  async acquire(): Promise<void> {
+  /**
+   * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
+   * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
+   * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+   */
+  async acquire(deadline?: Deadline): Promise<void> {
     for (;;) {
       const now = this.clock.now()
       const recent = this.sent.filter(time => time > now - this.windowMs)
@@ -53,8 +65,19 @@ export class CallBudget {
       // the oldest request that must leave the window for one more to fit
       const leavesAt = recent[recent.length - this.limit] + this.windowMs
       const waitMs = Math.max(1, leavesAt - now)
+      if (deadline && now + waitMs > deadline.end) throw this.tooLate(waitMs, deadline)
       this.onWait?.(waitMs)
       await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS))
     }
+  }
+
+  private tooLate(waitMs: number, deadline: Deadline): DeadlineReached {
+    const left = Math.max(0, deadline.end - this.clock.now())
+    return new DeadlineReached(
+      `The step's timeout (${formatDuration(deadline.budgetMs)}) is reached: the next request could only be sent in ${formatDuration(waitMs)}, ` +
+        `${left > 0 ? `later than the ${formatDuration(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
+        `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+        `raise \`timeout\` if the work needs longer.`
+    )
   }
 }

@@ -16,6 +16,17 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * The step's `timeout` is reached, or would be before the work could go on (e.g. the next request could only be
+ * sent after it): a UserError on the input `timeout`, which `explain` reports as a timeout. (Named UserError: a
+ * name with "TimeoutError" in it would be taken for a transient network fault by the SDK and our retry rules.)
+ */
+export class DeadlineReached extends UserError {
+  constructor(message: string) {
+    super(message, { input: 'timeout', title: 'Timeout reached' })
+  }
+}
+
 /** An error for one input: `Input 'timeout' is "abc": expected a duration such as 90s, 15m, 1h or seconds.` */
 export function inputError(input: string, value: string, expected: string): UserError {
   const shown = value === '' ? 'empty' : `"${value.length > 200 ? value.slice(0, 200) + '…' : value}"`
@@ -32,7 +43,8 @@ export interface AwsErrorInfo {
 
 /** Recognises AWS SDK v3 service exceptions without importing any client. */
 export function awsErrorInfo(error: unknown): AwsErrorInfo | undefined {
-  if (!(error instanceof Error)) return undefined
+  // ours, never AWS's, even when thrown inside an SDK call (whose retry loop adds `$metadata` to any error)
+  if (!(error instanceof Error) || error instanceof UserError) return undefined
   const meta = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata
   const fault = (error as { $fault?: string }).$fault
   if (meta === undefined && fault === undefined) return undefined

@@ -14,6 +14,7 @@ export interface Explained {
   /** What kind of failure it was, for the job summary and tests. */
   kind:
     | 'input'
+    | 'timeout'
     | 'credentials'
     | 'access-denied'
     | 'unreachable'
@@ -158,7 +159,9 @@ function rawDebug(error: unknown): string[] {
 /** The explanation of any error that ends a step. */
 export function explain(error: unknown): Explained {
   if (error instanceof UserError) {
-    return { title: error.title, message: error.message, debug: [], kind: error.input ? 'input' : 'input' }
+    // the step's `timeout` ran out (a UserError on that input: the fix is to raise it, or the cause it names)
+    const kind = error.input === 'timeout' ? 'timeout' : 'input'
+    return { title: error.title, message: error.message, debug: [], kind }
   }
   const op = operationOf(error)
   const what = op ? `${op}` : 'an AWS call'

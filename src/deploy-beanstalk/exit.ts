@@ -44,10 +44,14 @@ export function newRunState(inputs: Inputs): RunState {
 }
 
 /** What a failure left in AWS, in plain words, for the reason shown. */
-export function leftBehind(state: RunState): string | undefined {
+export function leftBehind(state: RunState, result: Result = 'failed'): string | undefined {
   const plan = state.plan
   if (!plan) return undefined
-  if (state.updateRequested) return undefined // the update's own outcome says it
+  // the update's own outcome says it, unless the step's timeout stopped the run first (no call-budget slot)
+  if (state.updateRequested)
+    return result === 'timed-out' && state.result === undefined
+      ? `The update of ${plan.environment} to ${plan.label} was started and may still be running.`
+      : undefined
   if (state.versionCreated) {
     return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`
   }
@@ -67,11 +71,13 @@ export async function reportExit(
     return
   }
   const explained = explain(end.error)
-  const debris = leftBehind(state)
+  // a path that knows its result set it; else the step's timeout (a UserError on `timeout`) is a timeout
+  const result = state.result ?? (explained.kind === 'timeout' ? 'timed-out' : 'failed')
+  const debris = leftBehind(state, result)
   const reason = `${explained.title}: ${explained.message}${debris && !explained.message.includes(debris) ? ` ${debris}` : ''}`
   if (state.plan) {
     await report(state.plan, {
-      result: state.result ?? 'failed',
+      result,
       deployed: false,
       environment: state.environment,
       events: state.events,
@@ -96,7 +102,9 @@ export async function reportExit(
     'bundle-sha256': undefined,
     deployed: false
   })
-  const text = startSummary('Elastic Beanstalk: ❌ Deployment failed')
+  const text = startSummary(
+    `Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : '❌ Deployment failed'}`
+  )
   text.addRaw(
     markdownTable([
       ['Application', inputs.application],

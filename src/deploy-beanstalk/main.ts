@@ -64,21 +64,24 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   const state = newRunState(inputs)
   let bundle: PreparedBundle | undefined
   try {
-    const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state)
-    state.plan = plan
-    await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
-    for (const warning of plan.warnings) core.warning(warning)
-    const outcome = plan.dryRun
-      ? {
-          result: 'dry-run' as const,
-          deployed: false,
-          events: [],
-          durationMs: clock.now() - started,
-          uploadedBytes: 0
-        }
-      : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state)
-    if (outcome.deployed) await pruneAfterDeploy(plan, gatewayFor(plan.region))
-    await reportExit(state, { outcome })
+    // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
+    await gatewayFor(inputs.region).within(deadline, async () => {
+      const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state)
+      state.plan = plan
+      await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
+      for (const warning of plan.warnings) core.warning(warning)
+      const outcome = plan.dryRun
+        ? {
+            result: 'dry-run' as const,
+            deployed: false,
+            events: [],
+            durationMs: clock.now() - started,
+            uploadedBytes: 0
+          }
+        : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state)
+      if (outcome.deployed) await pruneAfterDeploy(plan, gatewayFor(plan.region))
+      await reportExit(state, { outcome })
+    })
   } catch (error) {
     // every failure after the inputs were read: one report (outputs + summary), then the ::error
     await reportExit(state, { error, durationMs: clock.now() - started })

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { DeadlineReached } from '../common/errors.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
 import { startDeployment } from './configuration/apply.js'
@@ -11,7 +12,7 @@ import type { RollbackReport } from './report.js'
  * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
  * deploy changed the configuration, the previous configuration (read in the look-up, never printed) is restored
  * too: in the same update, or first when Beanstalk refuses both in one (configuration/apply.ts).
- * Never throws for a failed rollback: the step fails anyway, and the report says how the rollback went.
+ * Never throws for a failed or timed-out rollback: the step fails anyway, and the report says how the rollback went.
  */
 export async function rollBack(
   beanstalk: BeanstalkGateway,
@@ -50,59 +51,68 @@ export async function rollBack(
   ]
     .filter(Boolean)
     .join(' and ')
+  // the fresh deadline holds every request of the rollback, the wait for a call-budget slot included
+  const deadline = new Deadline(plan.timeoutMs, clock)
   try {
-    const deadline = new Deadline(plan.timeoutMs, clock)
-    const unknown: EnvironmentInfo = {
-      id: plan.environmentId,
-      name: plan.environment,
-      application: plan.application,
-      status: 'Unknown',
-      health: 'Grey'
-    }
-    const started = await startDeployment(
-      beanstalk,
-      plan,
-      { label: redeploy, running: current?.versionLabel, change: restore },
-      deadline,
-      unknown
-    )
-    if (started.kind === 'busy')
-      return {
-        result: 'timed-out',
-        label,
-        detail: `${plan.environment} did not become Ready for ${doing}.`
+    return await beanstalk.within(deadline, async (): Promise<RollbackReport> => {
+      const unknown: EnvironmentInfo = {
+        id: plan.environmentId,
+        name: plan.environment,
+        application: plan.application,
+        status: 'Unknown',
+        health: 'Grey'
       }
-    const followed =
-      started.kind === 'configuration-failed'
-        ? started.followed
-        : await follow(
-            beanstalk,
-            followOptionsFor(
-              plan,
-              { target, previous: redeploy ? plan.label : target, request: started.request },
-              deadline
+      const started = await startDeployment(
+        beanstalk,
+        plan,
+        { label: redeploy, running: current?.versionLabel, change: restore },
+        deadline,
+        unknown
+      )
+      if (started.kind === 'busy')
+        return {
+          result: 'timed-out',
+          label,
+          detail: `${plan.environment} did not become Ready for ${doing}.`
+        }
+      const followed =
+        started.kind === 'configuration-failed'
+          ? started.followed
+          : await follow(
+              beanstalk,
+              followOptionsFor(
+                plan,
+                { target, previous: redeploy ? plan.label : target, request: started.request },
+                deadline
+              )
             )
-          )
-    if (followed.kind === 'success') {
-      return {
-        result: 'succeeded',
-        label,
-        detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
+      if (followed.kind === 'success') {
+        return {
+          result: 'succeeded',
+          label,
+          detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
+        }
       }
-    }
-    if (followed.kind === 'timeout')
+      if (followed.kind === 'timeout')
+        return {
+          result: 'timed-out',
+          label,
+          detail: `${doing} did not finish within the timeout.`
+        }
       return {
-        result: 'timed-out',
+        result: 'failed',
         label,
-        detail: `${doing} did not finish within the timeout.`
+        detail: `${doing} failed too: ${followed.decision.reason}`
       }
-    return {
-      result: 'failed',
-      label,
-      detail: `${doing} failed too: ${followed.decision.reason}`
-    }
+    })
   } catch (error) {
     core.debug(String(error))
+    if (error instanceof DeadlineReached)
+      return {
+        result: 'timed-out',
+        label,
+        detail: `${doing} did not finish within the timeout: the next Beanstalk request could only have been sent after it (the call budget was full).`
+      }
     return { result: 'failed', label, detail: `${doing} failed: ${(error as Error).message}` }
   }
 }

@@ -305,6 +305,41 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(box.calls('UpdateEnvironment')).toHaveLength(1)
   })
 
+  it('the timeout ends while the call budget is full: a timeout, reported, without overrunning it', async () => {
+    // Every DescribeEvents throttled: the SDK's 8 tries of each count, so the follow fills the budget of 20
+    // requests a minute within seconds. The first wait for a slot ends within the 90 s timeout (paced, as
+    // before); a later one would end after it: the step stops there.
+    const box = await sandbox(
+      scenario(
+        { update: { durationMs: 600_000, outcome: 'never' } },
+        { faults: { throttleRate: 1, operations: ['DescribeEvents'], seed: 1 } }
+      )
+    )
+    const run = await deploy(box, { image: IMAGE, timeout: '90s' })
+    expect(run.code).toBe(1)
+    const [error] = errors(run)
+    // the follow's last look had no request slot before the deadline: the follow's own timeout, which says what
+    // was waited for (not a request sent late)
+    expect(error.title).toBe('Deployment timed out')
+    expect(error.message).toContain('did not reach Ready on')
+    expect(error.message).toContain('within the timeout (1m 30s)')
+    expect(error.message).not.toMatch(/Unexpected|UserError|\$metadata/)
+    // not one request held past the timeout: the step ends within it
+    expect(run.durationMs).toBeLessThanOrEqual(90_000)
+    expect(box.peakRequests('elasticbeanstalk')).toBeLessThanOrEqual(20)
+    expect(run.stdout).toContain('Pacing Beanstalk requests (at most 20 in any minute)')
+    // the one report: outputs, and a summary that says it timed out, why, and that the update may still run
+    expect(run.outputs).toMatchObject({
+      deployed: 'false',
+      'version-label': expect.stringMatching(/^0123456-[0-9a-f]{8}$/),
+      'previous-version-label': 'v0-initial',
+      'environment-id': expect.stringMatching(/^e-/)
+    })
+    expect(run.summary).toContain('Timed out')
+    expect(run.summary).toContain('Timed out (the update may still be running)')
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
+  })
+
   it('a throttling storm (30% throttled, some 5xx): one version, one update, success', async () => {
     const box = await sandbox(scenario({}, { faults: { throttleRate: 0.3, serverErrorRate: 0.05, seed: 7 } }))
     const run = await deploy(box, { image: IMAGE })

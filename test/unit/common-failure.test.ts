@@ -7,7 +7,8 @@ import { DescribeEnvironmentsCommand, ElasticBeanstalkClient } from '@aws-sdk/cl
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CallBudget } from '../../src/common/budget.js'
-import { UserError } from '../../src/common/errors.js'
+import { DeadlineReached, UserError, awsErrorInfo } from '../../src/common/errors.js'
+import { Deadline } from '../../src/common/retry.js'
 import { OutcomeUnknownError, explain, outcomeUnknown } from '../../src/common/failure.js'
 import { addSecret, clearSecrets, scrub } from '../../src/common/secrets.js'
 import { awsError, fakeClock } from '../helpers/fakes.js'
@@ -143,5 +144,90 @@ describe('CallBudget', () => {
     // 60 s until the first request leaves the window: told 60 s, 40 s, 20 s ahead
     expect(waits).toEqual([60_000, 40_000, 20_000])
     expect(clock.t).toBe(60_000)
+  })
+
+  describe('within a deadline', () => {
+    /** A budget of 2 a minute, both slots taken at t=0: the next slot comes at t=60 s. */
+    async function fullBudget(waits: number[] = []) {
+      const clock = fakeClock(0)
+      const budget = new CallBudget(
+        2,
+        60_000,
+        clock,
+        ms => waits.push(ms),
+        'at most 2 Beanstalk requests in any minute'
+      )
+      await budget.acquire()
+      await budget.acquire()
+      return { clock, budget }
+    }
+
+    it('a slot that comes only after the deadline: fails at once, no sleep, nothing taken', async () => {
+      const waits: number[] = []
+      const { clock, budget } = await fullBudget(waits)
+      const deadline = new Deadline(45_000, clock) // ends at 45 s; the slot comes at 60 s
+      clock.t = 10_000
+      const error = await budget.acquire(deadline).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DeadlineReached)
+      expect(clock.t).toBe(10_000) // not one sleep
+      expect(clock.waits).toEqual([])
+      expect(waits).toEqual([]) // no "Pacing …" line for a wait that will not happen
+      expect(budget.total).toBe(2)
+      expect(budget.inWindow()).toBe(2)
+      // plain words, the timeout's input, the cap, what to do; classified as a timeout
+      const explained = explain(error)
+      expect(explained).toMatchObject({ title: 'Timeout reached', kind: 'timeout' })
+      expect(explained.message).toBe(
+        "The step's timeout (45s) is reached: the next request could only be sent in 50s, later than the 35s left, " +
+          "because this action keeps to at most 2 Beanstalk requests in any minute (every request counts, the SDK's " +
+          'retries of throttled ones too). It stops now rather than run over its timeout: raise `timeout` if the work needs longer.'
+      )
+      expect((error as DeadlineReached).input).toBe('timeout')
+    })
+
+    it('a slot within the deadline is waited for as before (told, in waits of at most 20 s)', async () => {
+      const waits: number[] = []
+      const { clock, budget } = await fullBudget(waits)
+      const deadline = new Deadline(60_000, clock) // ends exactly when the slot comes
+      await budget.acquire(deadline)
+      expect(clock.t).toBe(60_000)
+      expect(waits).toEqual([60_000, 40_000, 20_000])
+      expect(budget.total).toBe(3)
+    })
+
+    it('never sleeps past the deadline: a deadline 1 ms short of the slot fails at once', async () => {
+      const { clock, budget } = await fullBudget()
+      await expect(budget.acquire(new Deadline(59_999, clock))).rejects.toBeInstanceOf(DeadlineReached)
+      expect(clock.t).toBe(0)
+    })
+
+    it('a free slot is taken even after the deadline (a last look after a timeout is not held back)', async () => {
+      const clock = fakeClock(0)
+      const budget = new CallBudget(2, 60_000, clock)
+      const deadline = new Deadline(1_000, clock)
+      clock.t = 5_000
+      await budget.acquire(deadline)
+      expect(budget.total).toBe(1)
+      await budget.acquire(deadline)
+      await expect(budget.acquire(deadline)).rejects.toThrow(/after the timeout/)
+    })
+
+    it('the deadline is per call: a later, fresh deadline (a rollback) waits again where the old one failed', async () => {
+      const { clock, budget } = await fullBudget()
+      const step = new Deadline(30_000, clock)
+      await expect(budget.acquire(step)).rejects.toBeInstanceOf(DeadlineReached)
+      const rollback = new Deadline(120_000, clock)
+      await budget.acquire(rollback)
+      expect(clock.t).toBe(60_000)
+    })
+
+    it('is never read as an AWS error, even with the $metadata the SDK retry loop adds to any error', async () => {
+      const { clock, budget } = await fullBudget()
+      const error = await budget.acquire(new Deadline(1_000, clock)).catch((e: unknown) => e)
+      Object.assign(error as object, { $metadata: { attempts: 1, totalRetryDelay: 0 } })
+      expect(awsErrorInfo(error)).toBeUndefined()
+      expect(outcomeUnknown(error)).toBe(false)
+      expect(explain(error).kind).toBe('timeout')
+    })
   })
 })

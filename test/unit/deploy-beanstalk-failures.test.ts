@@ -272,8 +272,9 @@ describe('the call budget (4)', () => {
 
 describe('moved from the e2e layer: more than 20 requests a minute, spread by the budget on the fake clock', () => {
   it('rollback: redeploys the previous version, follows it, and still fails the step', async () => {
+    // the rollback's own timeout must hold the wait for the call budget's window (the failed deploy used it)
     const result = await deploy(scenario({ update: { durationMs: 1000, outcome: 'red' } }), {
-      timeout: '40s',
+      timeout: '2m',
       'rollback-on-failure': 'true'
     })
     expect(result.exitCode).toBe(1)

@@ -16,7 +16,7 @@ import {
 import { awsClientConfig, instrument } from '../../common/aws.js'
 import { CallBudget } from '../../common/budget.js'
 import { formatDuration } from '../../common/format.js'
-import { systemClock, type Clock } from '../../common/retry.js'
+import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { ConfigurationRequest } from '../configuration/diff.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../follow/events.js'
@@ -76,6 +76,8 @@ export class BeanstalkGateway {
   callCount = 0
   /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
   readonly budget: CallBudget
+  /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
+  private deadline: Deadline | undefined
   private readonly client: ElasticBeanstalkClient
 
   constructor(
@@ -85,13 +87,19 @@ export class BeanstalkGateway {
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
-    this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
-      // a wait a reader would notice gets a line (at least every 20 s while it lasts)
-      if (waitMs >= 5_000)
-        core.info(
-          `Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`
-        )
-    })
+    this.budget = new CallBudget(
+      BEANSTALK_REQUESTS_PER_MINUTE,
+      61_000,
+      clock,
+      waitMs => {
+        // a wait a reader would notice gets a line (at least every 20 s while it lasts)
+        if (waitMs >= 5_000)
+          core.info(
+            `Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`
+          )
+      },
+      `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`
+    )
     instrument(this.client, {
       service: 'elasticbeanstalk',
       beforeSend: async (operation, attempt) => {
@@ -100,7 +108,7 @@ export class BeanstalkGateway {
         // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
         // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
         if (operation === 'DeleteApplicationVersion') this.budget.record()
-        else await this.budget.acquire()
+        else await this.budget.acquire(this.deadline)
       },
       unsafeToRepeat: operation =>
         operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
@@ -118,6 +126,21 @@ export class BeanstalkGateway {
       token = next
     } while (token)
     return found
+  }
+
+  /**
+   * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
+   * would wait for a budget slot past the deadline fails at once (DeadlineReached) instead. The deadline before is
+   * restored after, so a rollback's does not outlive it.
+   */
+  async within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    const before = this.deadline
+    this.deadline = deadline
+    try {
+      return await work()
+    } finally {
+      this.deadline = before
+    }
   }
 
   private note(): void {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { awsErrorInfo, describeError } from '../../common/errors.js'
+import { DeadlineReached, awsErrorInfo, describeError } from '../../common/errors.js'
 import { Heartbeat } from '../../common/heartbeat.js'
 import { poll, type Deadline } from '../../common/retry.js'
 
@@ -147,10 +147,32 @@ export class Poller {
     round: () => Promise<T | undefined>,
     callsPerRound: number | (() => number)
   ): Promise<T | undefined> {
+    try {
+      return await this.rounds(round, callsPerRound)
+    } catch (error) {
+      // The hard cap had no slot before the deadline for a later look: this wait's own timeout, told by its
+      // caller with what it saw (the environment still busy, the update not finished, the version not processed).
+      // Without one look done there is nothing to tell: the budget's own error says why.
+      if (error instanceof DeadlineReached && this.looked) {
+        core.debug(`the last look before the deadline had no request slot: ${error.message}`)
+        return undefined
+      }
+      throw error
+    }
+  }
+
+  /** A round completed (the wait has seen something to report on a timeout). */
+  private looked = false
+
+  private async rounds<T>(
+    round: () => Promise<T | undefined>,
+    callsPerRound: number | (() => number)
+  ): Promise<T | undefined> {
     const result = await poll<T>(
       async () => {
         try {
           const value = await round()
+          this.looked = true
           this.throttledRounds = 0
           if (value !== undefined) return { done: true, value }
         } catch (error) {
