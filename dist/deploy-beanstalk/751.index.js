@@ -41,12 +41,13 @@ const QUEUE_SIZE = 1;
 /** The edge to S3: look at an object, stream a file into one. */
 class StorageGateway {
     region;
-    clock;
     client;
-    constructor(region, client, clock = _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .systemClock */ .ml) {
+    clock;
+    /** `client`: an S3 client of the caller's (tests); by default one with our configuration for `region`. */
+    constructor(region, options = {}) {
         this.region = region;
-        this.clock = clock;
-        this.client = client ?? new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.S3Client((0,_common_aws_js__WEBPACK_IMPORTED_MODULE_3__/* .awsClientConfig */ .rw)(region, { clock }));
+        this.clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .systemClock */ .ml;
+        this.client = options.client ?? new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.S3Client((0,_common_aws_js__WEBPACK_IMPORTED_MODULE_3__/* .awsClientConfig */ .rw)(region, { clock: this.clock }));
         (0,_common_aws_js__WEBPACK_IMPORTED_MODULE_3__/* .instrument */ .wV)(this.client, { service: 's3' });
     }
     /** The object's size and recorded sha256, or undefined when it does not exist. */

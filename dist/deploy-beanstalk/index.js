@@ -61895,7 +61895,7 @@ async function run(deps = {}) {
     // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
     // a dry run or a failed look-up never load them (a smaller cold start).
     const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(358), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, undefined, clock));
+        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(358), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
     const started = clock.now();
     const inputs = await phase('Inputs', async () => readInputs(env));
     if (inputs.descriptionTruncated)

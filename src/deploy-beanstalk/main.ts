@@ -54,7 +54,7 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   // a dry run or a failed look-up never load them (a smaller cold start).
   const storageFor =
     deps.storageFor ??
-    (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, undefined, clock))
+    (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, { clock }))
   const started = clock.now()
   const inputs = await phase('Inputs', async () => readInputs(env))
   if (inputs.descriptionTruncated)

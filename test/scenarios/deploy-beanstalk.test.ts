@@ -68,7 +68,10 @@ function instantRetryClients() {
       return gateway
     },
     storageFor: (region: string) =>
-      new StorageGateway(region, new S3Client({ ...awsClientConfig(region), retryStrategy }), clock)
+      new StorageGateway(region, {
+        client: new S3Client({ ...awsClientConfig(region), retryStrategy }),
+        clock
+      })
   }
 }
 

@@ -117,7 +117,7 @@ async function runIt() {
     clock,
     env: process.env,
     gatewayFor: region => new BeanstalkGateway(region, ebClient, clock),
-    storageFor: region => new StorageGateway(region, s3Client)
+    storageFor: region => new StorageGateway(region, { client: s3Client })
   })
   return parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
 }

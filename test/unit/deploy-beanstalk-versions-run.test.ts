@@ -90,11 +90,10 @@ async function runIn(spec: SandboxScenario) {
         clock
       ),
     storageFor: region =>
-      new StorageGateway(
-        region,
-        new S3Client({ region, credentials, endpoint: sandbox.s3Url, forcePathStyle: true }),
+      new StorageGateway(region, {
+        client: new S3Client({ region, credentials, endpoint: sandbox.s3Url, forcePathStyle: true }),
         clock
-      )
+      })
   }).then(
     () => undefined,
     (e: unknown) => e as Error

@@ -26,13 +26,15 @@ export interface StoredObject {
 /** The edge to S3: look at an object, stream a file into one. */
 export class StorageGateway {
   private readonly client: S3Client
+  private readonly clock: Clock
 
+  /** `client`: an S3 client of the caller's (tests); by default one with our configuration for `region`. */
   constructor(
     readonly region: string,
-    client?: S3Client,
-    private readonly clock: Clock = systemClock
+    options: { client?: S3Client; clock?: Clock } = {}
   ) {
-    this.client = client ?? new S3Client(awsClientConfig(region, { clock }))
+    this.clock = options.clock ?? systemClock
+    this.client = options.client ?? new S3Client(awsClientConfig(region, { clock: this.clock }))
     instrument(this.client, { service: 's3' })
   }
 
