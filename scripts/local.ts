@@ -1,8 +1,8 @@
 /**
  * `npm run local -- <action> [--scenario NAME] [--env-file FILE]`: one action's TypeScript source run by
- * @github/local-action (pinned devDependency) against servers this script starts itself on free ports:
- * the AWS sandbox (Elastic Beanstalk, S3, CloudFront) and, for verify-package-public, the GHCR stand-in
- * (registry + packages API). The .env local-action reads is written from .env.example (or --env-file) with
+ * @github/local-action (pinned devDependency) against servers this script starts itself on free ports: the AWS
+ * sandbox (Elastic Beanstalk, S3, CloudFront) for the actions that call AWS, the GHCR stand-in (registry +
+ * packages API) for verify-package-public. The .env local-action reads is written from .env.example (or --env-file) with
  * the endpoints, a workspace and the runner's files filled in. Afterwards: the job summary, the outputs and the
  * exit code, as the runner shows them. Everything started is stopped, and the temporary folder removed, when
  * the action ends, on Ctrl-C and on SIGTERM.
@@ -11,14 +11,20 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { scenarios as sandboxScenarios, startSandbox, type Sandbox } from '../test/sandbox/index.js'
-import { startGhcrStub, type GhcrStub, type StubVisibility } from '../test/stubs/ghcr.js'
+import type { Sandbox } from '../test/sandbox/index.js'
+import { scenarios as sandboxScenarios } from '../test/sandbox/scenarios.js'
+import { DEFAULT_PROCESSING_MS } from '../test/sandbox/types.js'
+import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
 import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
+/** relative to the action's folder (actions/<name>), as local-action takes it */
+const LOCAL_ENTRY = '../../scripts/local-entry.ts'
+const COMPILE_CACHE = pathToFileURL(join(ROOT, 'scripts', 'compile-cache.mjs')).href
 
 /** verify-package-public's scenarios: how the stand-in serves imbit/demo-app. */
 const PACKAGE_SCENARIOS: Record<string, string> = {
@@ -41,8 +47,9 @@ function usage(actions: string[]): string {
     '',
     `Actions: ${actions.join(', ')}`,
     '',
-    'Runs the action from src/ with @github/local-action against a local AWS sandbox (and, for',
-    'verify-package-public, a GHCR stand-in), started on free ports and stopped afterwards.',
+    'Runs the action from src/ with @github/local-action against a local AWS sandbox (deploy-beanstalk,',
+    'invalidate-cloudfront) or a GHCR stand-in (verify-package-public), started on free ports and stopped',
+    'afterwards.',
     'Inputs come from .env.example, or from FILE (your copy of it); the endpoints are always the local ones.',
     '',
     '  deploy-beanstalk, invalidate-cloudfront: --scenario is a sandbox scenario (default: default)',
@@ -112,9 +119,11 @@ async function main(started: Started): Promise<number> {
     return 2
   }
   const isPackages = action === 'verify-package-public'
+  // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public
+  const isAws = AWS_ACTIONS.includes(action)
   const scenario = values.scenario ?? (isPackages ? 'public' : 'default')
   const known = isPackages ? Object.keys(PACKAGE_SCENARIOS) : Object.keys(sandboxScenarios)
-  if ((isPackages || AWS_ACTIONS.includes(action)) && !known.includes(scenario)) {
+  if ((isPackages || isAws) && !known.includes(scenario)) {
     console.error(`Unknown scenario "${scenario}" for ${action}.\n\n${usage(actions)}`)
     return 2
   }
@@ -122,31 +131,39 @@ async function main(started: Started): Promise<number> {
   const vars = parseEnvFile(readFileSync(envSource, 'utf8'))
   started.dir = mkdtempSync(join(tmpdir(), `imbit-local-${action}-`))
   const dir = started.dir
-  const sandboxScenario = sandboxScenarios[isPackages ? 'default' : scenario]
-  // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
-  const clock = actionDrivenClock(
-    Math.max(
-      0,
-      ...(sandboxScenario.applications ?? []).flatMap(a =>
-        (a.environments ?? []).map(e => e.update?.durationMs ?? 3000)
-      )
-    ),
-    { pause: action === 'deploy-beanstalk' }
-  )
-  started.sandbox = await startSandbox(sandboxScenario, {
-    silent: true,
-    now: clock.now,
-    onRequest: clock.onRequest
-  })
-  for (const [k, v] of Object.entries(started.sandbox.env)) vars.set(k, v)
-  console.log(bold(`npm run local: ${action}`) + dim(` (scenario ${scenario})`))
-  console.log(
-    dim(
-      `  AWS sandbox    ${started.sandbox.url} (Elastic Beanstalk, CloudFront), S3 ${started.sandbox.s3Url}`
+  console.log(bold(`npm run local: ${action}`) + (isPackages || isAws ? dim(` (scenario ${scenario})`) : ''))
+  if (isAws) {
+    const sandboxScenario = sandboxScenarios[scenario]
+    // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
+    const clock = actionDrivenClock(
+      Math.max(
+        0,
+        ...(sandboxScenario.applications ?? []).flatMap(a =>
+          (a.environments ?? []).map(e => e.update?.durationMs ?? 3000)
+        )
+      ),
+      {
+        pause: action === 'deploy-beanstalk',
+        processingMs: sandboxScenario.processingMs ?? DEFAULT_PROCESSING_MS
+      }
     )
-  )
+    // loaded here, not at the top: --help and a wrong action start nothing (s3rver alone takes a good part of a second)
+    const { startSandbox } = await import('../test/sandbox/index.js')
+    started.sandbox = await startSandbox(sandboxScenario, {
+      silent: true,
+      now: clock.now,
+      onRequest: clock.onRequest
+    })
+    for (const [k, v] of Object.entries(started.sandbox.env)) vars.set(k, v)
+    console.log(
+      dim(
+        `  AWS sandbox    ${started.sandbox.url} (Elastic Beanstalk, CloudFront), S3 ${started.sandbox.s3Url}`
+      )
+    )
+  }
   if (isPackages) {
     const visibility: StubVisibility = scenario === 'missing' ? 'public' : (scenario as StubVisibility)
+    const { startGhcrStub } = await import('../test/stubs/ghcr.js')
     started.ghcr = await startGhcrStub({ packages: [{ owner: 'imbit', name: 'demo-app', visibility }] })
     const image = `${started.ghcr.registry}/imbit/${scenario === 'missing' ? 'no-such-app' : 'demo-app'}:latest`
     vars.set('GITHUB_API_URL', started.ghcr.apiUrl)
@@ -171,18 +188,24 @@ async function main(started: Started): Promise<number> {
   console.log(dim(`  .env           from ${envSource}, endpoints and runner files filled in`))
 
   const actionDir = join(ROOT, 'actions', action)
+  // local-action's own bin runs `npm exec tsx src/index.ts -- …`; this is the same program on the same Node without npm's
+  // start-up, with tsx's ESM hooks only (all of this is ESM; tsx's CommonJS hook would only slow down every
+  // require() of the dependencies) and the compile cache of scripts/compile-cache.mjs
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', LOCAL_ACTION, 'run', actionDir, '../../scripts/local-entry.ts', envFile],
+    ['--import', 'tsx/esm', '--import', COMPILE_CACHE, LOCAL_ACTION, 'run', actionDir, LOCAL_ENTRY, envFile],
     {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
-      // what local-action's own bin sets before it starts this same command
       env: {
         ...process.env,
+        // what local-action's own bin sets before it starts this same command
         TARGET_ACTION_PATH: actionDir,
         NODE_PACKAGE_MANAGER: 'npm',
-        NODE_NO_WARNINGS: '1'
+        NODE_NO_WARNINGS: '1',
+        // local-action finds the @actions/* packages to stub with `npm ls … --json --long` and reads only the
+        // top-level entries of the answer; at depth 0 npm lists those alone, the same paths, in half the time
+        npm_config_depth: '0'
       }
     }
   )

@@ -41,7 +41,7 @@ describe('npm run local', () => {
     expect(out).toContain('Visibility: private (organisation package).')
     expect(out).toContain('✗ verify-package-public failed: Error: Process completed with exit code 1.')
     const ports = printedPorts(out)
-    expect(ports).toHaveLength(3) // the AWS sandbox (2) and the GHCR stand-in
+    expect(ports).toHaveLength(1) // the GHCR stand-in (registry and packages API on one port); no AWS sandbox
     expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
   }, 60_000)
 

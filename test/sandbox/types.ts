@@ -113,7 +113,7 @@ export interface SandboxScenario {
   applications?: AppSpec[]
   distributions?: DistributionSpec[]
   faults?: FaultSpec
-  /** CreateApplicationVersion with Process=true: Processing for this long (default 1000) */
+  /** CreateApplicationVersion with Process=true: Processing for this long (default DEFAULT_PROCESSING_MS) */
   processingMs?: number
   /** account-wide limit of application versions (AWS default 1000) */
   maxApplicationVersions?: number
@@ -183,6 +183,8 @@ export interface Sandbox {
 export const DEFAULT_REGION = 'eu-central-1'
 export const DEFAULT_ACCOUNT = '123456789012'
 export const DEFAULT_STACK = '64bit Amazon Linux 2023 v4.4.0 running Docker'
+/** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
+export const DEFAULT_PROCESSING_MS = 1000
 
 /** An AWS error answer: code, message, HTTP status. */
 export class AwsError extends Error {
