@@ -9,13 +9,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Sandbox } from '../test/sandbox/index.js'
 import { scenarios as sandboxScenarios } from '../test/sandbox/scenarios.js'
-import { DEFAULT_PROCESSING_MS } from '../test/sandbox/types.js'
+import { DEFAULT_PROCESSING_MS, sandboxEnv } from '../test/sandbox/types.js'
 import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
 import { actionDrivenClock } from './sandbox-clock.js'
@@ -74,10 +76,41 @@ function formatEnvFile(vars: Map<string, string>): string {
 }
 
 interface Started {
+  /** the sandbox's servers, listening before it is loaded; its own once it serves them */
+  early?: Server[]
+  /** settles when the sandbox is started (or failed to) */
+  sandboxStarting?: Promise<unknown>
   sandbox?: Sandbox
   ghcr?: GhcrStub
   dir?: string
   child?: ChildProcess
+}
+
+/**
+ * An HTTP server on a free port of 127.0.0.1, listening before the sandbox is loaded: the .env can name it and
+ * local-action can start while the sandbox loads (startSandbox's `servers` then serves it). A request that comes
+ * before the sandbox's listener is held and handed on by release(), so each request is answered once, by the
+ * sandbox, whichever comes first.
+ */
+async function listenEarly(): Promise<{ server: Server; url: string; release: () => void }> {
+  const held: [IncomingMessage, ServerResponse][] = []
+  const server = createServer((req, res) => {
+    if (server.listenerCount('request') === 1) held.push([req, res])
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    release: () => {
+      for (const [req, res] of held.splice(0)) server.emit('request', req, res)
+    }
+  }
 }
 
 async function stopAll(started: Started): Promise<void> {
@@ -88,10 +121,16 @@ async function stopAll(started: Started): Promise<void> {
     await Promise.race([gone, new Promise(done => setTimeout(done, 3000).unref())])
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   }
+  await started.sandboxStarting?.catch(() => undefined)
   await started.ghcr?.close().catch(() => undefined)
   await started.sandbox?.close().catch(() => undefined)
+  for (const server of started.sandbox ? [] : (started.early ?? [])) {
+    server.closeAllConnections()
+    await new Promise(resolve => server.close(resolve))
+  }
   if (started.dir) rmSync(started.dir, { recursive: true, force: true })
   started.ghcr = started.sandbox = started.dir = started.child = undefined
+  started.early = started.sandboxStarting = undefined
 }
 
 async function main(started: Started): Promise<number> {
@@ -147,19 +186,25 @@ async function main(started: Started): Promise<number> {
         processingMs: sandboxScenario.processingMs ?? DEFAULT_PROCESSING_MS
       }
     )
-    // loaded here, not at the top: --help and a wrong action start nothing (s3rver alone takes a good part of a second)
-    const { startSandbox } = await import('../test/sandbox/index.js')
-    started.sandbox = await startSandbox(sandboxScenario, {
-      silent: true,
-      now: clock.now,
-      onRequest: clock.onRequest
-    })
-    for (const [k, v] of Object.entries(started.sandbox.env)) vars.set(k, v)
-    console.log(
-      dim(
-        `  AWS sandbox    ${started.sandbox.url} (Elastic Beanstalk, CloudFront), S3 ${started.sandbox.s3Url}`
-      )
-    )
+    // its ports first; the sandbox itself (s3rver alone takes a good part of a second to load) loads and starts
+    // while local-action starts, and is awaited before the action's end is
+    const main = await listenEarly()
+    const s3 = await listenEarly()
+    started.early = [main.server, s3.server]
+    started.sandboxStarting = (async () => {
+      const { startSandbox } = await import('../test/sandbox/index.js')
+      started.sandbox = await startSandbox(sandboxScenario, {
+        silent: true,
+        now: clock.now,
+        onRequest: clock.onRequest,
+        servers: { main: main.server, s3: s3.server }
+      })
+      main.release()
+      s3.release()
+    })()
+    started.sandboxStarting.catch(() => undefined) // awaited below, once local-action is started
+    for (const [k, v] of Object.entries(sandboxEnv(main.url, s3.url))) vars.set(k, v)
+    console.log(dim(`  AWS sandbox    ${main.url} (Elastic Beanstalk, CloudFront), S3 ${s3.url}`))
   }
   if (isPackages) {
     const visibility: StubVisibility = scenario === 'missing' ? 'public' : (scenario as StubVisibility)
@@ -210,10 +255,12 @@ async function main(started: Started): Promise<number> {
     }
   )
   started.child = child
-  const code = await new Promise<number>((done, fail) => {
+  const exited = new Promise<number>((done, fail) => {
     child.once('error', fail)
     child.once('exit', (exit, signal) => done(exit ?? (signal ? 128 : 1)))
   })
+  await started.sandboxStarting // a sandbox that cannot start ends the run (and the action) with its error
+  const code = await exited
   const summary = readFileSync(summaryFile, 'utf8')
   if (summary.trim()) console.log('\n' + dim('  Job summary') + '\n' + renderSummary(summary))
   console.log(

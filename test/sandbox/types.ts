@@ -183,6 +183,21 @@ export interface Sandbox {
 export const DEFAULT_REGION = 'eu-central-1'
 export const DEFAULT_ACCOUNT = '123456789012'
 export const DEFAULT_STACK = '64bit Amazon Linux 2023 v4.4.0 running Docker'
+/** s3rver's one account (test/sandbox/s3.ts), hence the sandbox's dummy credentials */
+export const S3_ACCESS_KEY = 'S3RVER'
+export const S3_SECRET_KEY = 'S3RVER'
+
+/** The variables that point the AWS SDK at a sandbox on these URLs (Sandbox.env) */
+export function sandboxEnv(url: string, s3Url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_ENDPOINT_URL_S3: s3Url,
+    AWS_ACCESS_KEY_ID: S3_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: S3_SECRET_KEY,
+    AWS_REGION: DEFAULT_REGION
+  }
+}
+
 /** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
 export const DEFAULT_PROCESSING_MS = 1000
 
