@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Sandbox } from '../test/sandbox/index.js'
@@ -250,7 +250,9 @@ async function main(started: Started): Promise<number> {
         NODE_NO_WARNINGS: '1',
         // local-action finds the @actions/* packages to stub with `npm ls … --json --long` and reads only the
         // top-level entries of the answer; at depth 0 npm lists those alone, the same paths, in half the time
-        npm_config_depth: '0'
+        npm_config_depth: '0',
+        // and that npm runs on this Node, the project's (scripts/node24.mjs), as a user on Node 24 has it
+        PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter)
       }
     }
   )
