@@ -6,9 +6,9 @@
 //   and content, tsx's and esbuild's versions, the tsconfig.json tsx reads). This hook runs before tsx's
 //   (hooks registered later run first) and answers from the cache; on a miss it asks tsx and stores the answer.
 // - v8/: Node's own compile cache (module.enableCompileCache) for the JavaScript, the dependencies included.
-// Both live outside the system temporary directory, os.tmpdir() (scripts/node24.mjs turns tsx's and Node's default caches off
-// because they would leave folders there). A cache that cannot be written is skipped, never an error; delete
-// the folder to start afresh.
+// Both live outside the system's temporary directory, os.tmpdir() (scripts/node24.mjs turns tsx's and Node's
+// default caches off because they would leave folders there). A cache that cannot be written is skipped, never
+// an error; delete the folder to start afresh.
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import module from 'node:module'

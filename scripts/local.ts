@@ -2,10 +2,10 @@
  * `npm run local -- <action> [--scenario NAME] [--env-file FILE]`: one action's TypeScript source run by
  * @github/local-action (pinned devDependency) against servers this script starts itself on free ports: the AWS
  * sandbox (Elastic Beanstalk, S3, CloudFront) for the actions that call AWS, the GHCR stand-in (registry +
- * packages API) for verify-package-public. The .env local-action reads is written from .env.example (or --env-file) with
- * the endpoints, a workspace and the runner's files filled in. Afterwards: the job summary, the outputs and the
- * exit code, as the runner shows them. Everything started is stopped, and the temporary folder removed, when
- * the action ends, on Ctrl-C and on SIGTERM.
+ * packages API) for verify-package-public. The .env local-action reads is written from .env.example (or
+ * --env-file) with the endpoints, a workspace and the runner's files filled in. Afterwards: the job summary, the
+ * outputs and the exit code, as the runner shows them. Everything started is stopped, and the temporary folder
+ * removed, when the action ends, on Ctrl-C and on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -233,9 +233,9 @@ async function main(started: Started): Promise<number> {
   console.log(dim(`  .env           from ${envSource}, endpoints and runner files filled in`))
 
   const actionDir = join(ROOT, 'actions', action)
-  // local-action's own bin runs `npm exec tsx src/index.ts -- …`; this is the same program on the same Node without npm's
-  // start-up, with tsx's ESM hooks only (all of this is ESM; tsx's CommonJS hook would only slow down every
-  // require() of the dependencies) and the compile cache of scripts/compile-cache.mjs
+  // local-action's own bin runs `npm exec tsx src/index.ts -- …`; this is the same program on the same Node
+  // without npm's start-up, with tsx's ESM hooks only (all of this is ESM; tsx's CommonJS hook would only slow
+  // down every require() of the dependencies) and the compile cache of scripts/compile-cache.mjs
   const child = spawn(
     process.execPath,
     ['--import', 'tsx/esm', '--import', COMPILE_CACHE, LOCAL_ACTION, 'run', actionDir, LOCAL_ENTRY, envFile],
@@ -261,6 +261,7 @@ async function main(started: Started): Promise<number> {
     child.once('error', fail)
     child.once('exit', (exit, signal) => done(exit ?? (signal ? 128 : 1)))
   })
+  exited.catch(() => undefined) // awaited below, after the sandbox
   await started.sandboxStarting // a sandbox that cannot start ends the run (and the action) with its error
   const code = await exited
   const summary = readFileSync(summaryFile, 'utf8')
