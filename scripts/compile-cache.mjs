@@ -10,7 +10,8 @@
 // default caches off because they would leave folders there). A cache that cannot be written is skipped, never
 // an error; delete the folder to start afresh.
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { readdir, rm, stat } from 'node:fs/promises'
 import module from 'node:module'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,6 +53,33 @@ const version = name => {
   }
 }
 const salt = ['1', process.version, version('tsx'), version('esbuild'), tsconfig, read(tsconfig)].join('\0')
+
+// ts/ gains an entry for every version of a file: at most once a day, entries written more than a week ago go
+// (one still in use is simply written again on its next miss)
+const DAY = 24 * 3600 * 1000
+const marker = join(TS, '.pruned')
+const prunedAt = (() => {
+  try {
+    return statSync(marker).mtimeMs
+  } catch {
+    return 0
+  }
+})()
+if (Date.now() - prunedAt > DAY) {
+  void (async () => {
+    try {
+      mkdirSync(TS, { recursive: true })
+      writeFileSync(marker, '')
+      for (const name of await readdir(TS)) {
+        if (!name.endsWith('.js')) continue
+        const file = join(TS, name)
+        if (Date.now() - (await stat(file)).mtimeMs > 7 * DAY) await rm(file, { force: true })
+      }
+    } catch {
+      // a cache that cannot be pruned is only bigger
+    }
+  })()
+}
 
 let writable = true
 module.registerHooks?.({
