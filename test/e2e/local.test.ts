@@ -5,7 +5,7 @@
  * npm is sent SIGTERM in the middle of a deployment.
  *
  * These run the real tool chain (npm, Node 24, tsx, local-action), as a user does: a run of an action takes about
- * 3.5 s when the machine is quiet, 4 to 5 s when it is busy (it took 7 to 11 s), most of it local-action's own
+ * 3.5 s when the machine is quiet, 4 to 5 s when it is busy (it took 5 to 11 s), most of it local-action's own
  * start-up (its dependencies, and the `npm ls` it runs to find @actions/*). What keeps it there is in
  * scripts/local.ts and scripts/compile-cache.mjs (docs/local-testing.md, "npm run local"); the first run after a
  * fresh checkout compiles into .tmp/compile-cache and takes about a second longer.
