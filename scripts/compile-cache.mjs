@@ -3,8 +3,9 @@
 // sandbox, @github/local-action's TypeScript and the action's src/ are otherwise compiled afresh on every run,
 // a good part of its start-up):
 // - ts/: tsx's output for each TypeScript module, keyed by everything tsx's output depends on (the file's path
-//   and content, tsx's and esbuild's versions, the tsconfig.json tsx reads). This hook runs before tsx's
-//   (hooks registered later run first) and answers from the cache; on a miss it asks tsx and stores the answer.
+//   and content, import or require, tsx's and esbuild's versions, the tsconfig.json tsx reads). This hook runs
+//   before tsx's (hooks registered later run first) and answers from the cache; on a miss it asks tsx and stores
+//   the answer.
 // - v8/: Node's own compile cache (module.enableCompileCache) for the JavaScript, the dependencies included.
 // Both live outside the system's temporary directory, os.tmpdir() (scripts/node24.mjs turns tsx's and Node's
 // default caches off because they would leave folders there). A cache that cannot be written is skipped, never
@@ -94,7 +95,14 @@ module.registerHooks?.({
     } catch {
       return nextLoad(url, context)
     }
-    const key = createHash('sha256').update(salt).update('\0').update(url).update('\0').update(source)
+    // the context's format and whether require() asks: tsx answers an import and a require differently
+    const asked = `${context.format ?? ''} ${context.conditions?.includes('require') ? 'require' : 'import'}`
+    const key = createHash('sha256')
+      .update(salt)
+      .update('\0')
+      .update(`${url} ${asked}`)
+      .update('\0')
+      .update(source)
     const file = join(TS, `${key.digest('hex')}.js`)
     const cached = read(file)
     if (cached) return { format: 'module', source: cached, shortCircuit: true }
