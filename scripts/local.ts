@@ -1,24 +1,32 @@
 /**
  * `npm run local -- <action> [--scenario NAME] [--env-file FILE]`: one action's TypeScript source run by
- * @github/local-action (pinned devDependency) against servers this script starts itself on free ports:
- * the AWS sandbox (Elastic Beanstalk, S3, CloudFront) and, for verify-package-public, the GHCR stand-in
- * (registry + packages API). The .env local-action reads is written from .env.example (or --env-file) with
- * the endpoints, a workspace and the runner's files filled in. Afterwards: the job summary, the outputs and the
- * exit code, as the runner shows them. Everything started is stopped, and the temporary folder removed, when
- * the action ends, on Ctrl-C and on SIGTERM.
+ * @github/local-action (pinned devDependency) against servers this script starts itself on free ports: the AWS
+ * sandbox (Elastic Beanstalk, S3, CloudFront) for the actions that call AWS, the GHCR stand-in (registry +
+ * packages API) for verify-package-public. The .env local-action reads is written from .env.example (or
+ * --env-file) with the endpoints, a workspace and the runner's files filled in. Afterwards: the job summary, the
+ * outputs and the exit code, as the runner shows them. Everything started is stopped, and the temporary folder
+ * removed, when the action ends, on Ctrl-C and on SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { scenarios as sandboxScenarios, startSandbox, type Sandbox } from '../test/sandbox/index.js'
-import { startGhcrStub, type GhcrStub, type StubVisibility } from '../test/stubs/ghcr.js'
+import type { Sandbox } from '../test/sandbox/index.js'
+import { scenarios as sandboxScenarios } from '../test/sandbox/scenarios.js'
+import { DEFAULT_PROCESSING_MS, sandboxEnv } from '../test/sandbox/types.js'
+import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
 import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
+/** relative to the action's folder (actions/<name>), as local-action takes it */
+const LOCAL_ENTRY = '../../scripts/local-entry.ts'
+const COMPILE_CACHE = pathToFileURL(join(ROOT, 'scripts', 'compile-cache.mjs')).href
 
 /** verify-package-public's scenarios: how the stand-in serves imbit/demo-app. */
 const PACKAGE_SCENARIOS: Record<string, string> = {
@@ -41,8 +49,9 @@ function usage(actions: string[]): string {
     '',
     `Actions: ${actions.join(', ')}`,
     '',
-    'Runs the action from src/ with @github/local-action against a local AWS sandbox (and, for',
-    'verify-package-public, a GHCR stand-in), started on free ports and stopped afterwards.',
+    'Runs the action from src/ with @github/local-action against a local AWS sandbox (deploy-beanstalk,',
+    'invalidate-cloudfront) or a GHCR stand-in (verify-package-public), started on free ports and stopped',
+    'afterwards.',
     'Inputs come from .env.example, or from FILE (your copy of it); the endpoints are always the local ones.',
     '',
     '  deploy-beanstalk, invalidate-cloudfront: --scenario is a sandbox scenario (default: default)',
@@ -67,10 +76,41 @@ function formatEnvFile(vars: Map<string, string>): string {
 }
 
 interface Started {
+  /** the sandbox's servers, listening before it is loaded; its own once it serves them */
+  early?: Server[]
+  /** settles when the sandbox is started (or failed to) */
+  sandboxStarting?: Promise<unknown>
   sandbox?: Sandbox
   ghcr?: GhcrStub
   dir?: string
   child?: ChildProcess
+}
+
+/**
+ * An HTTP server on a free port of 127.0.0.1, listening before the sandbox is loaded: the .env can name it and
+ * local-action can start while the sandbox loads (startSandbox's `servers` then serves it). A request that comes
+ * before the sandbox's listener is held and handed on by release(), so each request is answered once, by the
+ * sandbox, whichever comes first.
+ */
+async function listenEarly(): Promise<{ server: Server; url: string; release: () => void }> {
+  const held: [IncomingMessage, ServerResponse][] = []
+  const server = createServer((req, res) => {
+    if (server.listenerCount('request') === 1) held.push([req, res])
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    release: () => {
+      for (const [req, res] of held.splice(0)) server.emit('request', req, res)
+    }
+  }
 }
 
 async function stopAll(started: Started): Promise<void> {
@@ -81,10 +121,16 @@ async function stopAll(started: Started): Promise<void> {
     await Promise.race([gone, new Promise(done => setTimeout(done, 3000).unref())])
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   }
+  await started.sandboxStarting?.catch(() => undefined)
   await started.ghcr?.close().catch(() => undefined)
   await started.sandbox?.close().catch(() => undefined)
+  for (const server of started.sandbox ? [] : (started.early ?? [])) {
+    server.closeAllConnections()
+    await new Promise(resolve => server.close(resolve))
+  }
   if (started.dir) rmSync(started.dir, { recursive: true, force: true })
   started.ghcr = started.sandbox = started.dir = started.child = undefined
+  started.early = started.sandboxStarting = undefined
 }
 
 async function main(started: Started): Promise<number> {
@@ -112,9 +158,11 @@ async function main(started: Started): Promise<number> {
     return 2
   }
   const isPackages = action === 'verify-package-public'
+  // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public
+  const isAws = AWS_ACTIONS.includes(action)
   const scenario = values.scenario ?? (isPackages ? 'public' : 'default')
   const known = isPackages ? Object.keys(PACKAGE_SCENARIOS) : Object.keys(sandboxScenarios)
-  if ((isPackages || AWS_ACTIONS.includes(action)) && !known.includes(scenario)) {
+  if ((isPackages || isAws) && !known.includes(scenario)) {
     console.error(`Unknown scenario "${scenario}" for ${action}.\n\n${usage(actions)}`)
     return 2
   }
@@ -122,31 +170,45 @@ async function main(started: Started): Promise<number> {
   const vars = parseEnvFile(readFileSync(envSource, 'utf8'))
   started.dir = mkdtempSync(join(tmpdir(), `imbit-local-${action}-`))
   const dir = started.dir
-  const sandboxScenario = sandboxScenarios[isPackages ? 'default' : scenario]
-  // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
-  const clock = actionDrivenClock(
-    Math.max(
-      0,
-      ...(sandboxScenario.applications ?? []).flatMap(a =>
-        (a.environments ?? []).map(e => e.update?.durationMs ?? 3000)
-      )
-    ),
-    { pause: action === 'deploy-beanstalk' }
-  )
-  started.sandbox = await startSandbox(sandboxScenario, {
-    silent: true,
-    now: clock.now,
-    onRequest: clock.onRequest
-  })
-  for (const [k, v] of Object.entries(started.sandbox.env)) vars.set(k, v)
-  console.log(bold(`npm run local: ${action}`) + dim(` (scenario ${scenario})`))
-  console.log(
-    dim(
-      `  AWS sandbox    ${started.sandbox.url} (Elastic Beanstalk, CloudFront), S3 ${started.sandbox.s3Url}`
+  console.log(bold(`npm run local: ${action}`) + (isPackages || isAws ? dim(` (scenario ${scenario})`) : ''))
+  if (isAws) {
+    const sandboxScenario = sandboxScenarios[scenario]
+    // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
+    const clock = actionDrivenClock(
+      Math.max(
+        0,
+        ...(sandboxScenario.applications ?? []).flatMap(a =>
+          (a.environments ?? []).map(e => e.update?.durationMs ?? 3000)
+        )
+      ),
+      {
+        pause: action === 'deploy-beanstalk',
+        processingMs: sandboxScenario.processingMs ?? DEFAULT_PROCESSING_MS
+      }
     )
-  )
+    // its ports first; the sandbox itself (s3rver alone takes a good part of a second to load) loads and starts
+    // while local-action starts, and is awaited before the action's end is
+    const main = await listenEarly()
+    const s3 = await listenEarly()
+    started.early = [main.server, s3.server]
+    started.sandboxStarting = (async () => {
+      const { startSandbox } = await import('../test/sandbox/index.js')
+      started.sandbox = await startSandbox(sandboxScenario, {
+        silent: true,
+        now: clock.now,
+        onRequest: clock.onRequest,
+        servers: { main: main.server, s3: s3.server }
+      })
+      main.release()
+      s3.release()
+    })()
+    started.sandboxStarting.catch(() => undefined) // awaited below, once local-action is started
+    for (const [k, v] of Object.entries(sandboxEnv(main.url, s3.url))) vars.set(k, v)
+    console.log(dim(`  AWS sandbox    ${main.url} (Elastic Beanstalk, CloudFront), S3 ${s3.url}`))
+  }
   if (isPackages) {
     const visibility: StubVisibility = scenario === 'missing' ? 'public' : (scenario as StubVisibility)
+    const { startGhcrStub } = await import('../test/stubs/ghcr.js')
     started.ghcr = await startGhcrStub({ packages: [{ owner: 'imbit', name: 'demo-app', visibility }] })
     const image = `${started.ghcr.registry}/imbit/${scenario === 'missing' ? 'no-such-app' : 'demo-app'}:latest`
     vars.set('GITHUB_API_URL', started.ghcr.apiUrl)
@@ -171,26 +233,37 @@ async function main(started: Started): Promise<number> {
   console.log(dim(`  .env           from ${envSource}, endpoints and runner files filled in`))
 
   const actionDir = join(ROOT, 'actions', action)
+  // local-action's own bin runs `npm exec tsx src/index.ts -- …`; this is the same program on the same Node
+  // without npm's start-up, with tsx's ESM hooks only (all of this is ESM; tsx's CommonJS hook would only slow
+  // down every require() of the dependencies) and the compile cache of scripts/compile-cache.mjs
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', LOCAL_ACTION, 'run', actionDir, '../../scripts/local-entry.ts', envFile],
+    ['--import', 'tsx/esm', '--import', COMPILE_CACHE, LOCAL_ACTION, 'run', actionDir, LOCAL_ENTRY, envFile],
     {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
-      // what local-action's own bin sets before it starts this same command
       env: {
         ...process.env,
+        // what local-action's own bin sets before it starts this same command
         TARGET_ACTION_PATH: actionDir,
         NODE_PACKAGE_MANAGER: 'npm',
-        NODE_NO_WARNINGS: '1'
+        NODE_NO_WARNINGS: '1',
+        // local-action finds the @actions/* packages to stub with `npm ls … --json --long` and reads only the
+        // top-level entries of the answer; at depth 0 npm lists those alone, the same paths, in half the time
+        npm_config_depth: '0',
+        // and that npm runs on this Node, the project's (scripts/node24.mjs), as a user on Node 24 has it
+        PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter)
       }
     }
   )
   started.child = child
-  const code = await new Promise<number>((done, fail) => {
+  const exited = new Promise<number>((done, fail) => {
     child.once('error', fail)
     child.once('exit', (exit, signal) => done(exit ?? (signal ? 128 : 1)))
   })
+  exited.catch(() => undefined) // awaited below, after the sandbox
+  await started.sandboxStarting // a sandbox that cannot start ends the run (and the action) with its error
+  const code = await exited
   const summary = readFileSync(summaryFile, 'utf8')
   if (summary.trim()) console.log('\n' + dim('  Job summary') + '\n' + renderSummary(summary))
   console.log(

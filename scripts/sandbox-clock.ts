@@ -13,12 +13,14 @@ import type { RequestLogEntry } from '../test/sandbox/index.js'
  * - each UpdateEnvironment moves it on by `updateMs` (the scenario's update duration), so Beanstalk's events
  *   keep their order and times, and the update is over when deploy-beanstalk first looks (no waiting for its
  *   next poll 2 s later); an update that never ends still never ends;
+ * - likewise each CreateApplicationVersion moves it on by `processingMs` (the sandbox's processing time for the
+ *   scenario; default 0), so the version is processed when deploy-beanstalk first looks at it;
  * - `catchUp()` (after a deploy step) brings it back to real time if it is behind, so CloudFront's dates
  *   are never in the past for invalidate-cloudfront.
  */
 export function actionDrivenClock(
   updateMs: number,
-  options: { pause?: boolean } = {}
+  options: { pause?: boolean; processingMs?: number } = {}
 ): {
   now: () => number
   onRequest: (entry: RequestLogEntry) => void
@@ -38,6 +40,8 @@ export function actionDrivenClock(
       )
         offset ??= createdAt - Date.now()
       if (update && offset !== undefined) offset += updateMs
+      if (entry.operation === 'CreateApplicationVersion' && offset !== undefined)
+        offset += options.processingMs ?? 0
     },
     catchUp: () => {
       offset = Math.max(offset ?? 0, 0)

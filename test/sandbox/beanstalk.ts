@@ -10,6 +10,7 @@ import type { S3Service } from './s3.js'
 import {
   AwsError,
   DEFAULT_ACCOUNT,
+  DEFAULT_PROCESSING_MS,
   DEFAULT_REGION,
   DEFAULT_STACK,
   type AppSpec,
@@ -225,7 +226,7 @@ export class Beanstalk {
     private readonly now: () => number = Date.now
   ) {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
-    this.processingMs = scenario.processingMs ?? 1000
+    this.processingMs = scenario.processingMs ?? DEFAULT_PROCESSING_MS
     this.maxVersions = scenario.maxApplicationVersions ?? 1000
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     const t = this.now()

@@ -6,18 +6,19 @@
  * Contract: /work/notes/SANDBOX-API.md. Never bundled into dist/.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Beanstalk, type Params } from './beanstalk.js'
 import { CloudFront, cloudFrontRoute, CLOUDFRONT_NS } from './cloudfront.js'
 import { Faults } from './faults.js'
-import { listen, startS3, S3_ACCESS_KEY, S3_SECRET_KEY } from './s3.js'
+import { listen, startS3 } from './s3.js'
 import { scenarios } from './scenarios.js'
 import { regionFromAuthorization, serviceFromAuthorization } from './signing.js'
 import { handleSts, STS_NS } from './sts.js'
 import {
   AwsError,
   DEFAULT_REGION,
+  sandboxEnv,
   type FaultSpec,
   type RequestLogEntry,
   type Sandbox,
@@ -108,6 +109,11 @@ export interface SandboxOptions {
   /** fixed ports (default 0: ephemeral), e.g. for an .env file used with local-action or act */
   port?: number
   s3Port?: number
+  /**
+   * HTTP servers already listening on 127.0.0.1 to serve on, instead of listening on `port` and `s3Port`
+   * (npm run local listens first, so that local-action can start while the sandbox loads); close() closes them
+   */
+  servers?: { main: Server; s3: Server }
 }
 
 export async function startSandbox(
@@ -121,7 +127,7 @@ export async function startSandbox(
     options.onRequest?.(entry)
   }
   const faults = new Faults(scenario.faults)
-  const s3 = await startS3(log, DEFAULT_REGION, faults, options.s3Port ?? 0)
+  const s3 = await startS3(log, DEFAULT_REGION, faults, options.servers?.s3 ?? options.s3Port ?? 0)
   const beanstalk = new Beanstalk(scenario, s3, options.now)
   await beanstalk.prepareStorage()
   const cloudfront = new CloudFront(scenario, beanstalk.accountId, options.now)
@@ -212,7 +218,8 @@ export async function startSandbox(
     res.end(out.body)
   }
 
-  const server = createServer((req, res) => {
+  const server = options.servers?.main ?? createServer()
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const requestId = randomUUID()
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -281,7 +288,7 @@ export async function startSandbox(
     })
   })
   try {
-    await listen(server, options.port ?? 0)
+    if (!options.servers) await listen(server, options.port ?? 0)
   } catch (error) {
     await s3.close()
     throw error
@@ -296,13 +303,7 @@ export async function startSandbox(
   return {
     url,
     s3Url: s3.url,
-    env: {
-      AWS_ENDPOINT_URL: url,
-      AWS_ENDPOINT_URL_S3: s3.url,
-      AWS_ACCESS_KEY_ID: S3_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: S3_SECRET_KEY,
-      AWS_REGION: DEFAULT_REGION
-    },
+    env: sandboxEnv(url, s3.url),
     requests,
     calls: operation => requests.filter(r => r.operation === operation && ok(r)),
     mutatingCalls: () => requests.filter(r => MUTATING_OPERATIONS.has(r.operation) && ok(r)),

@@ -5,7 +5,7 @@
  * another access key id is refused with InvalidAccessKeyId; it does not verify SigV4 signatures.
  */
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,8 +15,7 @@ import type { Faults } from './faults.js'
 import type { RequestLogEntry } from './types.js'
 import { regionFromAuthorization } from './signing.js'
 
-export const S3_ACCESS_KEY = 'S3RVER'
-export const S3_SECRET_KEY = 'S3RVER'
+export { S3_ACCESS_KEY, S3_SECRET_KEY } from './types.js'
 
 export interface S3Service {
   url: string
@@ -80,16 +79,18 @@ function s3FaultBody(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`
 }
 
+/** `port`: the port to listen on (0: a free one), or an HTTP server already listening to serve on */
 export async function startS3(
   log: (entry: RequestLogEntry) => void,
   defaultRegion: string,
   faults: Faults,
-  port = 0
+  port: number | Server = 0
 ): Promise<S3Service> {
   const directory = mkdtempSync(join(tmpdir(), 'sandbox-s3-'))
   const s3rver = new S3rver({ directory, silent: true, resetOnClose: false })
   const handle = s3rver.callback()
-  const server: Server = createServer((req, res) => {
+  const server: Server = typeof port === 'number' ? createServer() : port
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const operation = s3Operation(req.method ?? 'GET', url)
     const entry: RequestLogEntry = {
@@ -132,7 +133,7 @@ export async function startS3(
     else handle(req, res)
   })
   try {
-    await listen(server, port)
+    if (typeof port === 'number') await listen(server, port)
   } catch (error) {
     s3rver.logger.close()
     rmSync(directory, { recursive: true, force: true })

@@ -118,7 +118,7 @@ export interface SandboxScenario {
   applications?: AppSpec[]
   distributions?: DistributionSpec[]
   faults?: FaultSpec
-  /** CreateApplicationVersion with Process=true: Processing for this long (default 1000) */
+  /** CreateApplicationVersion with Process=true: Processing for this long (default DEFAULT_PROCESSING_MS) */
   processingMs?: number
   /** account-wide limit of application versions (AWS default 1000) */
   maxApplicationVersions?: number
@@ -188,6 +188,23 @@ export interface Sandbox {
 export const DEFAULT_REGION = 'eu-central-1'
 export const DEFAULT_ACCOUNT = '123456789012'
 export const DEFAULT_STACK = '64bit Amazon Linux 2023 v4.4.0 running Docker'
+/** s3rver's one account (test/sandbox/s3.ts), hence the sandbox's dummy credentials */
+export const S3_ACCESS_KEY = 'S3RVER'
+export const S3_SECRET_KEY = 'S3RVER'
+
+/** The variables that point the AWS SDK at a sandbox on these URLs (Sandbox.env) */
+export function sandboxEnv(url: string, s3Url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_ENDPOINT_URL_S3: s3Url,
+    AWS_ACCESS_KEY_ID: S3_ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: S3_SECRET_KEY,
+    AWS_REGION: DEFAULT_REGION
+  }
+}
+
+/** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
+export const DEFAULT_PROCESSING_MS = 1000
 
 /** An AWS error answer: code, message, HTTP status. */
 export class AwsError extends Error {
