@@ -164,7 +164,7 @@ async function detectionLatency(runs: number): Promise<number[]> {
 
 /**
  * Detection latency of longer updates, in process on a fake clock shared with the sandbox: for each duration,
- * `runs` updates whose lengths differ by 2.137 s (so the end falls at every point of the poll cycle), each
+ * `runs` updates whose lengths differ by 1.031 s (so the end falls at every point of the poll cycle), each
  * deploy on a fresh sandbox and an hour after the last on the clock (the request budget starts empty).
  */
 async function modelLatency(
@@ -176,7 +176,7 @@ async function modelLatency(
   let peak = 0
   for (let i = 0; i < runs; i++) {
     const clock = fakeClock(1_700_000_000_000 + (durationMs + i) * 3_600_000)
-    const box = await startSandbox(scenario({ durationMs: durationMs + i * 2_137, outcome: 'healthy' }), {
+    const box = await startSandbox(scenario({ durationMs: durationMs + i * 1_031, outcome: 'healthy' }), {
       silent: true,
       now: clock.now
     })
@@ -393,10 +393,10 @@ async function latencySection(): Promise<void> {
     `detection latency (exit − Ready), 5 s scripted update: median ${(latency / 1000).toFixed(2)} s  [${latencies.map(l => (l / 1000).toFixed(2)).join(', ')}]  target ≤ 2 s: ${check(latency <= 2000)}`
   )
   console.log(
-    'detection latency of longer updates (in process, sandbox on a fake clock, 15 updates each, lengths 2.1 s apart):'
+    'detection latency of longer updates (in process, sandbox on a fake clock, 30 updates each, lengths 1.03 s apart):'
   )
   for (const durationMs of [10_000, 30_000, 60_000, 180_000, 300_000]) {
-    const { latencies: model, peak } = await modelLatency(durationMs, 15)
+    const { latencies: model, peak } = await modelLatency(durationMs, 30)
     const med = median(model)
     const worst = Math.max(...model)
     console.log(

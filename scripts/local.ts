@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Sandbox } from '../test/sandbox/index.js'
 import { scenarios as sandboxScenarios } from '../test/sandbox/scenarios.js'
-import { DEFAULT_PROCESSING_MS, sandboxEnv } from '../test/sandbox/types.js'
+import { sandboxEnv } from '../test/sandbox/types.js'
 import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
 import { actionDrivenClock } from './sandbox-clock.js'
@@ -181,10 +181,9 @@ async function main(started: Started): Promise<number> {
           (a.environments ?? []).map(e => e.update?.durationMs ?? 3000)
         )
       ),
-      {
-        pause: action === 'deploy-beanstalk',
-        processingMs: sandboxScenario.processingMs ?? DEFAULT_PROCESSING_MS
-      }
+      // a version is processed at once, as in the demo (CreateApplicationVersion answers Processed): the wait
+      // for processing is exercised in process on a fake clock (test/scenarios), not at local-action's pace
+      { pause: action === 'deploy-beanstalk', processingMs: 0 }
     )
     // its ports first; the sandbox itself (s3rver alone takes a good part of a second to load) loads and starts
     // while local-action starts, and is awaited before the action's end is
@@ -193,12 +192,15 @@ async function main(started: Started): Promise<number> {
     started.early = [main.server, s3.server]
     started.sandboxStarting = (async () => {
       const { startSandbox } = await import('../test/sandbox/index.js')
-      started.sandbox = await startSandbox(sandboxScenario, {
-        silent: true,
-        now: clock.now,
-        onRequest: clock.onRequest,
-        servers: { main: main.server, s3: s3.server }
-      })
+      started.sandbox = await startSandbox(
+        { ...sandboxScenario, processingMs: 0 },
+        {
+          silent: true,
+          now: clock.now,
+          onRequest: clock.onRequest,
+          servers: { main: main.server, s3: s3.server }
+        }
+      )
       main.release()
       s3.release()
     })()

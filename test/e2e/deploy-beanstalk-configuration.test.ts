@@ -51,14 +51,19 @@ function workspace(): string {
   return dir
 }
 
-/** Updates take `durationMs` (0: over at once, so that paths with two updates stay within a test's 5 s). */
+/**
+ * Updates take `durationMs` (by default 0: over at once) and versions are processed at once: these runs are on
+ * the real clock, where the poll schedule spaces its looks by seconds; the waits themselves are tested in process
+ * on a fake clock (test/scenarios).
+ */
 function scenario(
   outcome: 'healthy' | 'fail' = 'healthy',
   more: Partial<SandboxScenario> = {},
-  durationMs = 400
+  durationMs = 0
 ): SandboxScenario {
   return {
     name: 'configuration e2e',
+    processingMs: 0,
     applications: [
       {
         name: APP,

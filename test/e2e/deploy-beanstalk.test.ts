@@ -144,7 +144,11 @@ describe('deploy-beanstalk e2e (the real bundle)', () => {
 
   it('require-existing-version: an existing label is redeployed as it is', async () => {
     const box = await sandbox(
-      scenario({ versionLabel: 'v1' }, {}, { versions: [{ label: 'v0-initial' }, { label: 'v1' }] })
+      scenario(
+        { versionLabel: 'v1', update: { durationMs: 0, outcome: 'healthy' } },
+        {},
+        { versions: [{ label: 'v0-initial' }, { label: 'v1' }] }
+      )
     )
     const run = await deploy(box, { 'version-label': 'v0-initial', 'require-existing-version': 'true' })
     expect([run.code, errors(run)]).toEqual([0, []])
