@@ -60021,8 +60021,8 @@ const POLL_POLICY = {
     windowMs: 61_000,
     /**
      * How many requests ahead the pace keeps room for (see paceDelay): 2 fewer than the budget, so a round that
-     * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gives the
-     * lowest detection latency, 1.1–1.3 s median from a minute on).
+     * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gave the
+     * lowest detection latency from a minute on).
      */
     paceAhead: 18
 };
