@@ -8,7 +8,9 @@
  * 3.5 s when the machine is quiet, 4 to 5 s when it is busy (it took 5 to 11 s), most of it local-action's own
  * start-up (its dependencies, and the `npm ls` it runs to find @actions/*). What keeps it there is in
  * scripts/local.ts and scripts/compile-cache.mjs (docs/local-testing.md, "npm run local"); the first run after a
- * fresh checkout compiles into .tmp/compile-cache and takes about a second longer.
+ * fresh checkout compiles into .tmp/compile-cache and takes about a second longer: the verify-package-public run
+ * comes first, the lightest, so the deploy run after it (on a clean clone, as in .ci/run) only compiles its own
+ * action's source.
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundle } from '../helpers/run-bundle.js'
@@ -17,6 +19,21 @@ import { leftovers, npmRun, printedPorts, scriptsStoppedAfterEach } from '../hel
 scriptsStoppedAfterEach()
 
 describe('npm run local', () => {
+  it('verify-package-public, a private package: the settings link in the annotation, exit code 1, nothing left', async () => {
+    const run = npmRun('local', ['verify-package-public', '--scenario', 'private'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    expect(out).toMatch(
+      /::error title=Package is not public::127\.0\.0\.1:\d+\/imbit\/demo-app:latest is private: .* Make it public at https:\/\/github\.com\/orgs\/imbit\/packages\/container\/demo-app\/settings\./
+    )
+    expect(out).toContain('Visibility: private (organisation package).')
+    expect(out).toContain('✗ verify-package-public failed: Error: Process completed with exit code 1.')
+    const ports = printedPorts(out)
+    expect(ports).toHaveLength(1) // the GHCR stand-in (registry and packages API on one port); no AWS sandbox
+    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
   it('deploy-beanstalk, an update that fails: the error annotation, the summary, exit code 1, nothing left', async () => {
     const run = npmRun('local', ['deploy-beanstalk', '--scenario', 'failing'])
     const { code } = await run.exited
@@ -31,21 +48,6 @@ describe('npm run local', () => {
     expect(out).not.toMatch(/NodeVersionSupportWarning|Uncaught|TypeError/)
     const ports = printedPorts(out)
     expect(ports).toHaveLength(2)
-    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
-  }, 60_000)
-
-  it('verify-package-public, a private package: the settings link in the annotation, exit code 1, nothing left', async () => {
-    const run = npmRun('local', ['verify-package-public', '--scenario', 'private'])
-    const { code } = await run.exited
-    const out = run.output()
-    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
-    expect(out).toMatch(
-      /::error title=Package is not public::127\.0\.0\.1:\d+\/imbit\/demo-app:latest is private: .* Make it public at https:\/\/github\.com\/orgs\/imbit\/packages\/container\/demo-app\/settings\./
-    )
-    expect(out).toContain('Visibility: private (organisation package).')
-    expect(out).toContain('✗ verify-package-public failed: Error: Process completed with exit code 1.')
-    const ports = printedPorts(out)
-    expect(ports).toHaveLength(1) // the GHCR stand-in (registry and packages API on one port); no AWS sandbox
     expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
   }, 60_000)
 
