@@ -71,17 +71,21 @@ describe('the Beanstalk call budget within a deadline', () => {
     expect(clock.t - start).toBe(61_000)
   })
 
-  it('a rollback keeps to its own fresh deadline, and the step’s is back after it', async () => {
-    const { box, clock, gateway, environment, fillBudget } = await setUp()
-    const plan = {
+  /** What rollBack reads of the plan: v1 failed on the environment, v0 ran before; `timeoutMs` its fresh deadline. */
+  const rollbackPlan = (environmentId: string, timeoutMs: number) =>
+    ({
       application: APP,
       environment: ENV,
-      environmentId: environment.id,
+      environmentId,
       label: 'v1',
       previousLabel: 'v0',
       requiredHealth: 'Green',
-      timeoutMs: 120_000
-    } as unknown as Plan
+      timeoutMs
+    }) as unknown as Plan
+
+  it('a rollback keeps to its own fresh deadline, and the step’s is back after it', async () => {
+    const { box, clock, gateway, environment, fillBudget } = await setUp()
+    const plan = rollbackPlan(environment.id, 120_000)
     const step = new Deadline(30_000, clock)
     await gateway.within(step, async () => {
       await fillBudget()
@@ -100,15 +104,7 @@ describe('the Beanstalk call budget within a deadline', () => {
 
   it('a rollback whose fresh deadline ends before a slot: reported as timed out, nothing sent', async () => {
     const { box, clock, gateway, environment, fillBudget } = await setUp()
-    const plan = {
-      application: APP,
-      environment: ENV,
-      environmentId: environment.id,
-      label: 'v1',
-      previousLabel: 'v0',
-      requiredHealth: 'Green',
-      timeoutMs: 40_000
-    } as unknown as Plan
+    const plan = rollbackPlan(environment.id, 40_000)
     await fillBudget()
     const sent = box.requests.length
     const report = await rollBack(gateway, plan, environment, clock)

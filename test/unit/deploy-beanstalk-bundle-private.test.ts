@@ -25,6 +25,20 @@ function workspace(files: Record<string, string>): string {
   return dir
 }
 
+/** What an explicit `include` ships from `ws` (the entries' names) and what it skips (sorted). */
+async function bundleOf(ws: string, include: string[]): Promise<{ names: string[]; skipped: string[] }> {
+  const skipped: string[] = []
+  const entries = await collectEntries({
+    workspace: ws,
+    composeFile: 'docker-compose.yml',
+    composeContent: Buffer.from('services: {}'),
+    include,
+    includeExplicit: true,
+    skipped
+  })
+  return { names: entries.map(e => e.name), skipped: skipped.sort() }
+}
+
 describe('private paths inside included folders', () => {
   it('isPrivatePath: .git, .hg, .svn and .env* only (any case)', () => {
     const private_ = [
@@ -65,53 +79,25 @@ describe('private paths inside included folders', () => {
       '.ebextensions/01.config': 'option_settings: []',
       '.ebextensions/.gitignore': '*.log'
     })
-    const skipped: string[] = []
-    const entries = await collectEntries({
-      workspace: ws,
-      composeFile: 'docker-compose.yml',
-      composeContent: Buffer.from('services: {}'),
-      include: ['.ebextensions', '.platform'],
-      includeExplicit: true,
-      skipped
+    expect(await bundleOf(ws, ['.ebextensions', '.platform'])).toEqual({
+      names: [
+        '.ebextensions/.gitignore',
+        '.ebextensions/01.config',
+        '.platform/nginx/conf.d/app.conf',
+        'docker-compose.yml'
+      ],
+      skipped: ['.ebextensions/.svn', '.platform/hooks/prebuild/.env.local', '.platform/nginx/.git']
     })
-    expect(entries.map(e => e.name)).toEqual([
-      '.ebextensions/.gitignore',
-      '.ebextensions/01.config',
-      '.platform/nginx/conf.d/app.conf',
-      'docker-compose.yml'
-    ])
-    expect(skipped.sort()).toEqual([
-      '.ebextensions/.svn',
-      '.platform/hooks/prebuild/.env.local',
-      '.platform/nginx/.git'
-    ])
   })
 
   it('an include that names a .env file itself is skipped too', async () => {
     const ws = workspace({ '.env': 'TOKEN=x', 'conf/app.conf': 'x' })
-    const skipped: string[] = []
-    const entries = await collectEntries({
-      workspace: ws,
-      composeFile: 'docker-compose.yml',
-      composeContent: Buffer.from('services: {}'),
-      include: ['.env', 'conf'],
-      includeExplicit: true,
-      skipped
+    expect(await bundleOf(ws, ['.env', 'conf'])).toEqual({
+      names: ['conf/app.conf', 'docker-compose.yml'],
+      skipped: ['.env']
     })
-    expect(entries.map(e => e.name)).toEqual(['conf/app.conf', 'docker-compose.yml'])
-    expect(skipped).toEqual(['.env'])
   })
 })
-
-const collect = (ws: string, include: string[], skipped: string[]) =>
-  collectEntries({
-    workspace: ws,
-    composeFile: 'docker-compose.yml',
-    composeContent: Buffer.from('services: {}'),
-    include,
-    includeExplicit: true,
-    skipped
-  })
 
 describe('private files reached another way', () => {
   it('a symbolic link to a .env file or into .git is skipped, whatever its own name', async () => {
@@ -126,34 +112,30 @@ describe('private files reached another way', () => {
     symlinkSync('../../../.git/config', join(ws, '.platform/nginx/conf.d/repo.conf'))
     symlinkSync('../.env', join(ws, '.platform/app.properties'))
     symlinkSync('../../shared/proxy.conf', join(ws, '.platform/nginx/proxy.conf'))
-    const skipped: string[] = []
-    const entries = await collect(ws, ['.platform'], skipped)
-    expect(entries.map(e => e.name)).toEqual([
-      '.platform/nginx/conf.d/app.conf',
-      '.platform/nginx/proxy.conf',
-      'docker-compose.yml'
-    ])
-    expect(skipped.sort()).toEqual([
-      '.platform/app.properties (a link to .env)',
-      '.platform/nginx/conf.d/repo.conf (a link to .git/config)',
-      '.platform/nginx/repo (a link to .git)'
-    ])
+    expect(await bundleOf(ws, ['.platform'])).toEqual({
+      names: ['.platform/nginx/conf.d/app.conf', '.platform/nginx/proxy.conf', 'docker-compose.yml'],
+      skipped: [
+        '.platform/app.properties (a link to .env)',
+        '.platform/nginx/conf.d/repo.conf (a link to .git/config)',
+        '.platform/nginx/repo (a link to .git)'
+      ]
+    })
   })
 
   it('an include path through a VCS folder, or through a linked folder, is checked as a whole', async () => {
     const ws = workspace({ '.git/config': 'token', 'conf/app.conf': 'x', '.hg/hgrc': 'token' })
     symlinkSync('.hg', join(ws, 'settings'))
-    const skipped: string[] = []
-    const entries = await collect(ws, ['.git/config', 'settings/hgrc', 'conf/app.conf'], skipped)
-    expect(entries.map(e => e.name)).toEqual(['conf/app.conf', 'docker-compose.yml'])
-    expect(skipped).toEqual(['.git/config', 'settings/hgrc (a link to .hg/hgrc)'])
+    expect(await bundleOf(ws, ['.git/config', 'settings/hgrc', 'conf/app.conf'])).toEqual({
+      names: ['conf/app.conf', 'docker-compose.yml'],
+      skipped: ['.git/config', 'settings/hgrc (a link to .hg/hgrc)']
+    })
   })
 
   it('an include path through a linked folder outside the workspace is refused', async () => {
     const outside = workspace({ passwd: 'root:x:0:0' })
     const ws = workspace({ 'conf/app.conf': 'x' })
     symlinkSync(outside, join(ws, 'etc'))
-    await expect(collect(ws, ['etc/passwd'], [])).rejects.toThrow(
+    await expect(bundleOf(ws, ['etc/passwd'])).rejects.toThrow(
       /"etc\/passwd" is a symbolic link to .*, outside the workspace/
     )
   })
