@@ -56,7 +56,10 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
     const sent = JSON.stringify(creates[0].params)
     expect(sent).toContain('/%C3%9Cber%20uns.html')
     expect(sent).not.toContain('/app/main.js')
+    expect(sent).toContain('/index.html')
+    expect(sent).toContain('/app/*')
     expect(sent).toContain('imbit-1000-1-')
+    expect(sb.calls('ListDistributions')).toHaveLength(0)
     // CloudFront's API is global: signed for us-east-1 whatever AWS_REGION (eu-central-1 here) says
     expect(sb.env.AWS_REGION).toBe('eu-central-1')
     expect(new Set(sb.requests.filter(r => r.service === 'cloudfront').map(r => r.region))).toEqual(

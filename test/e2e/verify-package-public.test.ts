@@ -59,6 +59,7 @@ describe('verify-package-public e2e (the real bundle, GHCR stand-in)', () => {
       digest: s.digestOf('imbit/multi', 'latest')
     })
     expect(run.summary).toContain('| Platforms | linux/amd64 (manifest list) |')
+    expect(run.summary).toContain('not for every wanted platform')
   })
 
   it('public package: exit 0, pullable, the digest the registry serves, visibility from the API', async () => {

@@ -133,17 +133,6 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(box.mutatingCalls().slice(before)).toEqual([])
   })
 
-  it('dry-run: prints the plan, exit 0, deployed=false, zero mutating calls', async () => {
-    const box = await sandbox()
-    const run = await deploy(box, { image: IMAGE, 'dry-run': 'true' })
-    expect(run.code).toBe(0)
-    expect(run.outputs.deployed).toBe('false')
-    expect(run.outputs['version-label']).toMatch(/^0123456-[0-9a-f]{8}$/)
-    expect(run.stdout).toContain('Dry run: stopping here')
-    expect(box.mutatingCalls()).toEqual([])
-    expect(box.environment(ENV)?.versionLabel).toBe('v0-initial')
-  })
-
   describe('names that do not match', () => {
     it.each([
       [
@@ -406,16 +395,5 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(run.code).toBe(1)
     expect(errors(run)[0].message).toMatch(/500 MB|limit/i)
     expect(box.mutatingCalls()).toEqual([])
-  })
-
-  it('no region anywhere: names the input before any call', async () => {
-    const box = await sandbox()
-    const run = await deploy(
-      box,
-      { image: IMAGE },
-      { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } }
-    )
-    expectUserError(run, /Input 'region' is empty: no region is set/)
-    expect(box.requests).toEqual([])
   })
 })

@@ -4,7 +4,7 @@
  * the push event, dry run, redeploy). The real bundle module and sandbox run in the e2e tests.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { fakeClock } from '../helpers/fakes.js'
+import { fakeClock, environmentDescription } from '../helpers/fakes.js'
 import {
   CreateApplicationVersionCommand,
   CreateStorageLocationCommand,
@@ -13,8 +13,7 @@ import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
   ElasticBeanstalkClient,
-  UpdateEnvironmentCommand,
-  type EnvironmentDescription
+  UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock'
@@ -44,17 +43,7 @@ const { StorageGateway } = await import('../../src/deploy-beanstalk/aws/s3.js')
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01'
 const LABEL = `abcdef0-${ZIP_SHA.slice(0, 8)}`
-const env = (over: Partial<EnvironmentDescription> = {}): EnvironmentDescription => ({
-  EnvironmentName: 'BrillianCRM-env',
-  EnvironmentId: 'e-crm0000001',
-  ApplicationName: 'BrillianCRM',
-  Status: 'Ready',
-  Health: 'Green',
-  VersionLabel: 'v1',
-  SolutionStackName: '64bit Amazon Linux 2023 v4.4.0 running Docker',
-  CNAME: 'crm.eu-central-1.elasticbeanstalk.com',
-  ...over
-})
+const env = environmentDescription
 
 let dir: string
 let ebClient: ElasticBeanstalkClient

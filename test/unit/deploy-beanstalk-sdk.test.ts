@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { fakeClock, awsError } from '../helpers/fakes.js'
+import { fakeClock, awsError, environmentDescription } from '../helpers/fakes.js'
 import {
   CreateApplicationVersionCommand,
   DescribeApplicationsCommand,
@@ -7,8 +7,7 @@ import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
   ElasticBeanstalkClient,
-  UpdateEnvironmentCommand,
-  type EnvironmentDescription
+  UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { mockClient } from 'aws-sdk-client-mock'
 import type { Clock } from '../../src/common/retry.js'
@@ -46,17 +45,7 @@ async function userError(promise: Promise<unknown>): Promise<InstanceType<typeof
   throw new Error('expected a UserError')
 }
 
-const env = (over: Partial<EnvironmentDescription> = {}): EnvironmentDescription => ({
-  EnvironmentName: 'BrillianCRM-env',
-  EnvironmentId: 'e-crm0000001',
-  ApplicationName: 'BrillianCRM',
-  Status: 'Ready',
-  Health: 'Green',
-  VersionLabel: 'v1',
-  SolutionStackName: '64bit Amazon Linux 2023 v4.4.0 running Docker',
-  CNAME: 'crm.eu-central-1.elasticbeanstalk.com',
-  ...over
-})
+const env = environmentDescription
 
 describe('look-up', () => {
   it('an unknown application: lists the names, suggests the closest, points at another region', async () => {
