@@ -90,6 +90,18 @@ async function deploy(
 }
 
 describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
+  it('spends no request it does not need: no DescribeApplications when the environment is found, no look at a version CreateApplicationVersion answered Processed', async () => {
+    const box = await sandbox(scenario({}, { processingMs: 0 }))
+    const run = await deploy(box, { image: IMAGE })
+    expect([run.code, show(run)]).toEqual([0, show(run)])
+    const operations = box.requests.filter(r => r.service === 'elasticbeanstalk').map(r => r.operation)
+    expect(operations).not.toContain('DescribeApplications')
+    const created = operations.indexOf('CreateApplicationVersion')
+    expect(operations.slice(created + 1, operations.indexOf('UpdateEnvironment'))).toEqual([])
+    // the last round read the events after seeing the change: no second read of the same events at the end
+    expect(operations.slice(-2)).toEqual(['DescribeEnvironments', 'DescribeEvents'])
+  })
+
   it('a second run of the same commit redeploys: nothing uploaded, no new version', async () => {
     const box = await sandbox()
     const ws = workspace()
