@@ -28375,23 +28375,23 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(837);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3378);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5076);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .checkUrl */ .C)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 3378:
+/***/ 5076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  C: () => (/* binding */ checkUrl)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
@@ -28425,68 +28425,8 @@ function formatBytes(bytes) {
     return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
-;// CONCATENATED MODULE: ./src/common/log.ts
-
-
-
-/**
- * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
- * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
- * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
- * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
- * the life of the process, which in-process tests of several runs outlive).
- */
-/** Runs one phase of an action inside a collapsible log group. */
-async function phase(title, fn) {
-    return core/* group */.Os(title, fn);
-}
-/** Escapes text for a Markdown table cell; a dash for a missing value. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
-function markdownTable(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
-}
-/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
-function markdownGrid(header, rows) {
-    return ([
-        `| ${header.map(cell).join(' | ')} |`,
-        `|${header.map(() => '---').join('|')}|`,
-        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-    ].join('\n') + '\n');
-}
-/** A job summary under way: a heading, then the lines and tables the report adds. */
-function startSummary(heading) {
-    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
-}
-/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
-async function writeSummary() {
-    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
-    core/* summary */.z.emptyBuffer();
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file) {
-        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
-        return;
-    }
-    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-    core/* info */.pq(text);
-}
-/** Sets every output and echoes it in the debug log. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
-        core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/common/log.ts + 1 modules
+var log = __nccwpck_require__(2865);
 ;// CONCATENATED MODULE: ./src/common/retry.ts
 const systemClock = {
     now: () => Date.now(),
@@ -29527,6 +29467,8 @@ function readInputs() {
     return parseInputs(raw);
 }
 
+// EXTERNAL MODULE: ./src/common/run.ts + 4 modules
+var run = __nccwpck_require__(837);
 ;// CONCATENATED MODULE: ./src/check-url/report.ts
 /**
  * Every exit after the inputs were read ends here: outputs, the job summary (each URL with its result and
@@ -29540,6 +29482,9 @@ function readInputs() {
 
 
 
+
+/** The outputs of action.yml, declared once. */
+const outputs = (0,run/* declareOutputs */.zz)(['status', 'url', 'duration-ms', 'ok']);
 /**
  * The outputs describe one URL: the first that failed, else the first one (with one URL, simply that one);
  * `ok` is true only when every URL passed, and `duration-ms` covers the whole check.
@@ -29618,8 +29563,8 @@ function summary(check, context) {
     const headline = failed.length === 0
         ? `✅ ${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${formatDuration(check.durationMs)}).`
         : `❌ ${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${formatDuration(check.durationMs)}.`;
-    const text = startSummary('Site check').addRaw(headline, true).addEOL();
-    text.addRaw(markdownGrid(['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'], check.results.map(result => [
+    const text = (0,log/* startSummary */.n9)('Site check').addRaw(headline, true).addEOL();
+    text.addRaw((0,log/* markdownGrid */.Yl)(['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'], check.results.map(result => [
         result.url,
         maskSecrets(resultCell(result)),
         result.last.kind === 'answer' ? result.last.status : undefined,
@@ -29652,9 +29597,9 @@ function report_plural(n, word) {
  * step fails. Each failure is its own annotation, titled with its URL, rather than one error listing them all.
  */
 async function report(check, context) {
-    setOutputs({ ...outputsFor(check) });
+    outputs.write(outputsFor(check));
     summary(check, context);
-    await writeSummary();
+    await (0,log/* writeSummary */.Sy)();
     const failed = check.results.filter(result => !result.passed);
     for (const result of failed)
         core/* error */.z3(failureMessage(result, context), { title: 'Site check failed' });
@@ -29675,23 +29620,28 @@ async function report(check, context) {
 
 
 /** inputs → plan → check (every URL until it passes or the time is up) → report. */
-async function run(deps = {}) {
+function checkUrl(deps = {}) {
     const { probe = fetchProbe(), clock = systemClock } = deps;
-    const inputs = readInputs();
-    await phase('Plan', async () => describePlan(inputs).forEach(line => core/* info */.pq(line)));
-    const started = clock.now();
-    let check;
-    try {
-        check = await phase(`Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`, () => checkUrls(inputs, { probe, clock, log: line => core/* info */.pq(maskSecrets(line)) }));
-    }
-    catch (error) {
-        // A bug of ours: still every output and a summary line, then runAction shows the error.
-        setOutputs({ ...outputsWithoutResult(inputs.urls, clock.now() - started) });
-        startSummary('Site check').addRaw(`❌ The check stopped after ${formatDuration(clock.now() - started)}: ${String(error)}`, true);
-        await writeSummary();
-        throw error;
-    }
-    await report(check, inputs);
+    return {
+        record: () => ({}),
+        main: async (record) => {
+            const inputs = (record.inputs = readInputs());
+            await (0,log/* phase */.Oi)('Plan', async () => describePlan(inputs).forEach(line => core/* info */.pq(line)));
+            record.started = clock.now();
+            record.check = await (0,log/* phase */.Oi)(`Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`, () => checkUrls(inputs, { probe, clock, log: line => core/* info */.pq(maskSecrets(line)) }));
+        },
+        report: async ({ inputs, started, check }, error) => {
+            if (!inputs)
+                return; // the inputs were refused: their error is the whole report
+            if (check)
+                return report(check, inputs);
+            // stopped before a result (a bug of ours): still every output and a summary line
+            const elapsed = clock.now() - (started ?? clock.now());
+            outputs.write(outputsWithoutResult(inputs.urls, elapsed));
+            (0,log/* startSummary */.n9)('Site check').addRaw(`❌ The check stopped after ${formatDuration(elapsed)}: ${String(error)}`, true);
+            await (0,log/* writeSummary */.Sy)();
+        }
+    };
 }
 function describePlan(inputs) {
     return [
@@ -29788,13 +29738,96 @@ function describeError(error) {
 
 /***/ }),
 
+/***/ 2865:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yl: () => (/* binding */ markdownGrid),
+  Oi: () => (/* binding */ phase),
+  n0: () => (/* binding */ setOutputs),
+  n9: () => (/* binding */ startSummary),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// UNUSED EXPORTS: cell, markdownTable
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
+;// CONCATENATED MODULE: ./src/common/log.ts
+
+
+
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+/** Runs one phase of an action inside a collapsible log group. */
+async function phase(title, fn) {
+    return core/* group */.Os(title, fn);
+}
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+function markdownGrid(header, rows) {
+    return ([
+        `| ${header.map(cell).join(' | ')} |`,
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n');
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
+    core/* summary */.z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
+        return;
+    }
+    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    core/* info */.pq(text);
+}
+/** Sets every output and echoes it in the debug log. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
+        core/* setOutput */.uH(name, text);
+        core/* debug */.Yz(`output ${name}=${text}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* binding */ runAction)
+  zz: () => (/* binding */ declareOutputs),
+  Cs: () => (/* binding */ runAction)
 });
 
 // UNUSED EXPORTS: reportFailure
@@ -30016,6 +30049,8 @@ function explain(error) {
     };
 }
 
+// EXTERNAL MODULE: ./src/common/log.ts + 1 modules
+var log = __nccwpck_require__(2865);
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: external "node:fs"
@@ -30157,22 +30192,37 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-/**
- * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
- * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
- * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
- * The first line of the log says which imbit/actions runs (release tag or commit).
- */
-async function runAction(main) {
+
+async function runAction(given) {
+    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
+    const action = typeof given === 'function'
+        ? { record: () => undefined, main: given, report: () => undefined }
+        : given;
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
     core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    const record = action.record();
+    let failure;
     try {
-        await main();
+        await action.main(record);
     }
     catch (error) {
-        reportFailure(error);
+        failure = { error };
     }
+    finally {
+        try {
+            await action.report(record, failure?.error);
+        }
+        catch (reportError) {
+            // the report itself broke (a bug of ours): the run's own error comes first, then this one
+            if (failure)
+                reportFailure(failure.error);
+            failure = { error: reportError };
+        }
+    }
+    if (failure)
+        reportFailure(failure.error);
 }
+/** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 function reportFailure(error) {
     const explained = explain(error);
     for (const line of explained.debug)
@@ -30184,6 +30234,16 @@ function reportFailure(error) {
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+/**
+ * An action's outputs, declared once (the names of its action.yml). The writer it returns sets every one of
+ * them on every call: a value not given is written empty, so each exit leaves no output unset.
+ */
+function declareOutputs(names) {
+    return {
+        names,
+        write: values => (0,log/* setOutputs */.n0)(Object.fromEntries(names.map(name => [name, values[name]])))
+    };
 }
 
 

@@ -57828,6 +57828,81 @@ function formatBytes(bytes) {
 
 /***/ }),
 
+/***/ 1095:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Oi: () => (/* binding */ phase),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   n0: () => (/* binding */ setOutputs),
+/* harmony export */   n9: () => (/* binding */ startSummary)
+/* harmony export */ });
+/* unused harmony exports cell, markdownGrid */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7168);
+
+
+
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+/** Runs one phase of an action inside a collapsible log group. */
+async function phase(title, fn) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
+}
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+function markdownGrid(header, rows) {
+    return ([
+        `| ${header.map(cell).join(' | ')} |`,
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n');
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.stringify());
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.appendFile)(file, text, 'utf8');
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(text);
+}
+/** Sets every output and echoes it in the debug log. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 9183:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57927,10 +58002,10 @@ async function retry(fn, options) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* binding */ runAction)
+  Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: reportFailure
+// UNUSED EXPORTS: declareOutputs, reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
 var core = __nccwpck_require__(9433);
@@ -57938,6 +58013,8 @@ var core = __nccwpck_require__(9433);
 var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/log.ts
+var log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
 // EXTERNAL MODULE: external "node:fs"
@@ -58079,22 +58156,37 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-/**
- * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
- * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
- * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
- * The first line of the log says which imbit/actions runs (release tag or commit).
- */
-async function runAction(main) {
+
+async function runAction(given) {
+    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
+    const action = typeof given === 'function'
+        ? { record: () => undefined, main: given, report: () => undefined }
+        : given;
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
     core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    const record = action.record();
+    let failure;
     try {
-        await main();
+        await action.main(record);
     }
     catch (error) {
-        reportFailure(error);
+        failure = { error };
     }
+    finally {
+        try {
+            await action.report(record, failure?.error);
+        }
+        catch (reportError) {
+            // the report itself broke (a bug of ours): the run's own error comes first, then this one
+            if (failure)
+                reportFailure(failure.error);
+            failure = { error: reportError };
+        }
+    }
+    if (failure)
+        reportFailure(failure.error);
 }
+/** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
@@ -58106,6 +58198,16 @@ function reportFailure(error) {
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+/**
+ * An action's outputs, declared once (the names of its action.yml). The writer it returns sets every one of
+ * them on every call: a value not given is written empty, so each exit leaves no output unset.
+ */
+function declareOutputs(names) {
+    return {
+        names,
+        write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+    };
 }
 
 
@@ -58172,17 +58274,17 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6431);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9045);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6431:
+/***/ 9045:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58201,66 +58303,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var common_errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __nccwpck_require__(6950);
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
-;// CONCATENATED MODULE: ./src/common/log.ts
-
-
-
-/**
- * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
- * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
- * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
- * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
- * the life of the process, which in-process tests of several runs outlive).
- */
-/** Runs one phase of an action inside a collapsible log group. */
-async function phase(title, fn) {
-    return core/* group */.Os(title, fn);
-}
-/** Escapes text for a Markdown table cell; a dash for a missing value. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
-function markdownTable(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
-}
-/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
-function markdownGrid(header, rows) {
-    return ([
-        `| ${header.map(cell).join(' | ')} |`,
-        `|${header.map(() => '---').join('|')}|`,
-        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-    ].join('\n') + '\n');
-}
-/** A job summary under way: a heading, then the lines and tables the report adds. */
-function startSummary(heading) {
-    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
-}
-/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
-async function writeSummary() {
-    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
-    core/* summary */.z.emptyBuffer();
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file) {
-        await (0,promises_.appendFile)(file, text, 'utf8');
-        return;
-    }
-    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-    core/* info */.pq(text);
-}
-/** Sets every output and echoes it in the debug log. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
-        core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/common/log.ts
+var log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/retry.ts
 var retry = __nccwpck_require__(9183);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-beanstalk/dist-cjs/index.js
@@ -61277,7 +61321,7 @@ function environmentUrl(env) {
     return `http://${env.cname}`;
 }
 function setActionOutputs(plan, outcome) {
-    setOutputs({
+    (0,log/* setOutputs */.n0)({
         'version-label': outcome.versionExists === false ? undefined : plan.label,
         'previous-version-label': plan.previousLabel,
         'environment-url': environmentUrl(outcome.environment ?? plan.current),
@@ -61299,8 +61343,8 @@ const SHOWN_EVENTS = 100;
 /** The job summary, in core.summary. */
 function summary(plan, outcome) {
     const url = environmentUrl(outcome.environment ?? plan.current);
-    const text = startSummary(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`);
-    text.addRaw(markdownTable([
+    const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`);
+    text.addRaw((0,log/* markdownTable */.Qj)([
         ['Application', plan.application],
         ['Environment', `${plan.environment} (${plan.environmentId})`],
         ['Region', plan.region],
@@ -61367,7 +61411,7 @@ function describeApplied(plan, outcome) {
 async function report(plan, outcome) {
     setActionOutputs(plan, outcome);
     summary(plan, outcome);
-    await writeSummary();
+    await (0,log/* writeSummary */.Sy)();
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/exit.ts
@@ -61434,7 +61478,7 @@ async function reportExit(state, end) {
     // Stopped before a plan (look-up, bundle): what is known of the environment, and why.
     const { inputs } = state;
     const env = state.environment;
-    setOutputs({
+    (0,log/* setOutputs */.n0)({
         'version-label': undefined,
         'previous-version-label': env?.versionLabel,
         'environment-url': environmentUrl(env),
@@ -61443,8 +61487,8 @@ async function reportExit(state, end) {
         'bundle-sha256': undefined,
         deployed: false
     });
-    const text = startSummary(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : '❌ Deployment failed'}`);
-    text.addRaw(markdownTable([
+    const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : '❌ Deployment failed'}`);
+    text.addRaw((0,log/* markdownTable */.Qj)([
         ['Application', inputs.application],
         ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
         ['Region', inputs.region],
@@ -61457,7 +61501,7 @@ async function reportExit(state, end) {
         ]
     ]));
     text.addEOL().addRaw(`**Why:** ${reason} Nothing was changed in Beanstalk.`, true);
-    await writeSummary();
+    await (0,log/* writeSummary */.Sy)();
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/rollback.ts
@@ -61650,7 +61694,7 @@ async function makeRoom(plan, beanstalk) {
     const retention = plan.retention;
     if (!retention?.pruneFirst || plan.mode !== 'new-version')
         return;
-    await phase(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
+    await (0,log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
 }
 /** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
 async function pruneAfterDeploy(plan, beanstalk) {
@@ -61658,7 +61702,7 @@ async function pruneAfterDeploy(plan, beanstalk) {
     if (retention?.keep === undefined)
         return;
     try {
-        await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
+        await (0,log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
     }
     catch (error) {
         // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
@@ -61903,7 +61947,7 @@ async function run(deps = {}) {
     const storageFor = deps.storageFor ??
         (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(358), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
     const started = clock.now();
-    const inputs = await phase('Inputs', async () => readInputs(env));
+    const inputs = await (0,log/* phase */.Oi)('Inputs', async () => readInputs(env));
     if (inputs.descriptionTruncated)
         core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
     const deadline = new retry/* Deadline */.B2(inputs.timeoutMs, clock);
@@ -61915,7 +61959,7 @@ async function run(deps = {}) {
         await gatewayFor(inputs.region).within(deadline, async () => {
             const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state);
             state.plan = plan;
-            await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+            await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
             for (const warning of plan.warnings)
                 core/* warning */.$e(warning);
             const outcome = plan.dryRun
@@ -61946,7 +61990,7 @@ async function run(deps = {}) {
 async function main_decide(inputs, ctx, keep, state) {
     const beanstalk = ctx.gatewayFor(inputs.region);
     const warnings = [];
-    const found = await phase(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, async () => {
+    const found = await (0,log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, async () => {
         // The environment found proves its application exists (one request fewer of the 20 a minute); when it is
         // not found, the application is checked first, so a wrong application name is the error shown.
         const environment = await findEnvironment(ctx.gatewayFor, inputs.region, inputs.application, inputs.environment).catch(async (error) => {
@@ -61984,7 +62028,7 @@ async function main_decide(inputs, ctx, keep, state) {
     let prepared;
     if (!redeployOnly) {
         const tempDir = ctx.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-        prepared = await phase('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir));
+        prepared = await (0,log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir));
         keep(prepared);
     }
     const label = inputs.versionLabel ??
@@ -62025,7 +62069,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
     // A busy environment is waited out before anything is uploaded or created: a timeout leaves no debris.
     let ready = plan.current;
     if (plan.environmentStatus !== 'Ready') {
-        ready = await phase(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
+        ready = await (0,log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
         if (!ready)
             return busy(plan, state);
         state.environment = ready;
@@ -62033,13 +62077,13 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
     if (plan.mode === 'new-version') {
         await makeRoom(plan, beanstalk);
         const since = new Date(clock.now());
-        const bucket = await phase('Upload the bundle', async () => {
+        const bucket = await (0,log/* phase */.Oi)('Upload the bundle', async () => {
             const bucket = await resolveBucket(beanstalk, plan);
             uploadedBytes = await uploadBundle(await storageFor(plan.region), plan, bucket, clock);
             state.uploadedBytes = uploadedBytes;
             return bucket;
         });
-        await phase(`Create version ${plan.label}`, async () => {
+        await (0,log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
             const version = await createVersion(beanstalk, plan, bucket);
             state.versionExists = true;
             state.versionCreated = true;
@@ -62054,7 +62098,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
         status: plan.environmentStatus,
         health: 'Grey'
     };
-    const deployment = await phase(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send }, deadline, ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }));
+    const deployment = await (0,log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send }, deadline, ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }));
     const configurationApplied = !plan.configuration?.send
         ? undefined
         : deployment.kind === 'started' && deployment.twoStep
@@ -62085,7 +62129,7 @@ async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
             durationMs: clock.now() - started
         };
     }
-    const followed = await phase(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline, seen => {
+    const followed = await (0,log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline, seen => {
         // what was seen so far, for the exit report if the follow itself breaks
         if (seen.event)
             state.events.push(seen.event);
@@ -62131,7 +62175,7 @@ async function fail(plan, beanstalk, followed, ctx, state) {
         rollback =
             followed.kind === 'timeout'
                 ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
-                : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock));
+                : await (0,log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock));
         reason += ` Rollback: ${rollback.detail}`;
     }
     reason += ` See ${plan.consoleUrl}`;

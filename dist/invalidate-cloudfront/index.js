@@ -63017,16 +63017,91 @@ function explain(error) {
 
 /***/ }),
 
+/***/ 1095:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Oi: () => (/* binding */ phase),
+/* harmony export */   Qj: () => (/* binding */ markdownTable),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   n0: () => (/* binding */ setOutputs),
+/* harmony export */   n9: () => (/* binding */ startSummary)
+/* harmony export */ });
+/* unused harmony exports cell, markdownGrid */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7168);
+
+
+
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+/** Runs one phase of an action inside a collapsible log group. */
+async function phase(title, fn) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
+}
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+function markdownGrid(header, rows) {
+    return ([
+        `| ${header.map(cell).join(' | ')} |`,
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n');
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.stringify());
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.appendFile)(file, text, 'utf8');
+        return;
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(text);
+}
+/** Sets every output and echoes it in the debug log. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 4802:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* binding */ runAction)
+  Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: reportFailure
+// UNUSED EXPORTS: declareOutputs, reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
@@ -63034,6 +63109,8 @@ var core = __nccwpck_require__(3218);
 var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/log.ts
+var log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
 // EXTERNAL MODULE: external "node:fs"
@@ -63175,22 +63252,37 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-/**
- * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
- * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
- * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
- * The first line of the log says which imbit/actions runs (release tag or commit).
- */
-async function runAction(main) {
+
+async function runAction(given) {
+    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
+    const action = typeof given === 'function'
+        ? { record: () => undefined, main: given, report: () => undefined }
+        : given;
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
     core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    const record = action.record();
+    let failure;
     try {
-        await main();
+        await action.main(record);
     }
     catch (error) {
-        reportFailure(error);
+        failure = { error };
     }
+    finally {
+        try {
+            await action.report(record, failure?.error);
+        }
+        catch (reportError) {
+            // the report itself broke (a bug of ours): the run's own error comes first, then this one
+            if (failure)
+                reportFailure(failure.error);
+            failure = { error: reportError };
+        }
+    }
+    if (failure)
+        reportFailure(failure.error);
 }
+/** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
@@ -63202,6 +63294,16 @@ function reportFailure(error) {
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+/**
+ * An action's outputs, declared once (the names of its action.yml). The writer it returns sets every one of
+ * them on every call: a value not given is written empty, so each exit leaves no output unset.
+ */
+function declareOutputs(names) {
+    return {
+        names,
+        write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+    };
 }
 
 
@@ -63268,17 +63370,17 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(176);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5829);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 176:
+/***/ 5829:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63318,68 +63420,8 @@ function formatBytes(bytes) {
     return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
-;// CONCATENATED MODULE: ./src/common/log.ts
-
-
-
-/**
- * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
- * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
- * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
- * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
- * the life of the process, which in-process tests of several runs outlive).
- */
-/** Runs one phase of an action inside a collapsible log group. */
-async function phase(title, fn) {
-    return core/* group */.Os(title, fn);
-}
-/** Escapes text for a Markdown table cell; a dash for a missing value. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
-function markdownTable(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
-}
-/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
-function markdownGrid(header, rows) {
-    return ([
-        `| ${header.map(cell).join(' | ')} |`,
-        `|${header.map(() => '---').join('|')}|`,
-        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-    ].join('\n') + '\n');
-}
-/** A job summary under way: a heading, then the lines and tables the report adds. */
-function startSummary(heading) {
-    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
-}
-/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
-async function writeSummary() {
-    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
-    core/* summary */.z.emptyBuffer();
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file) {
-        await (0,promises_.appendFile)(file, text, 'utf8');
-        return;
-    }
-    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-    core/* info */.pq(text);
-}
-/** Sets every output and echoes it in the debug log. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
-        core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/common/log.ts
+var log = __nccwpck_require__(1095);
 ;// CONCATENATED MODULE: ./src/common/retry.ts
 const systemClock = {
     now: () => Date.now(),
@@ -63467,6 +63509,8 @@ var dist_cjs = __nccwpck_require__(3169);
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/aws.ts
 
 
@@ -63725,10 +63769,10 @@ function summary(plan, outcome) {
         : plan.wait
             ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
             : `${outcome.status} (not waited for: \`wait: false\`)`;
-    const text = startSummary('CloudFront invalidation')
+    const text = (0,log/* startSummary */.n9)('CloudFront invalidation')
         .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
         .addEOL()
-        .addRaw(markdownTable([
+        .addRaw((0,log/* markdownTable */.Qj)([
         [
             'Invalidation',
             `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
@@ -63746,7 +63790,7 @@ function summary(plan, outcome) {
     }
 }
 function setActionOutputs(plan, outcome) {
-    setOutputs({
+    (0,log/* setOutputs */.n0)({
         'invalidation-id': outcome.invalidationId,
         'distribution-id': plan.distributionId,
         status: outcome.status
@@ -63766,7 +63810,7 @@ async function reportExit(state, end) {
             return;
         setActionOutputs(state.plan, end.outcome);
         summary(state.plan, end.outcome);
-        await writeSummary();
+        await (0,log/* writeSummary */.Sy)();
         return;
     }
     const explained = (0,failure/* explain */.WE)(end.error);
@@ -63776,13 +63820,13 @@ async function reportExit(state, end) {
         summary(state.plan, state.created);
     }
     else {
-        setOutputs({
+        (0,log/* setOutputs */.n0)({
             'invalidation-id': undefined,
             'distribution-id': state.distributionId,
             status: 'not-created'
         });
         const target = state.inputs.target;
-        startSummary('CloudFront invalidation: ❌ not created').addRaw(markdownTable([
+        (0,log/* startSummary */.n9)('CloudFront invalidation: ❌ not created').addRaw((0,log/* markdownTable */.Qj)([
             [
                 'Distribution',
                 state.distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
@@ -63798,7 +63842,7 @@ async function reportExit(state, end) {
         ]));
     }
     core/* summary */.z.addEOL().addRaw(`**Why:** ${reason}`, true);
-    await writeSummary();
+    await (0,log/* writeSummary */.Sy)();
 }
 
 ;// CONCATENATED MODULE: ./src/common/suggest.ts
@@ -64383,7 +64427,7 @@ async function run(deps = {}) {
         state.distributionId = distribution.id;
         const plan = makePlan(inputs, distribution, env);
         state.plan = plan;
-        await phase('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+        await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
         const created = await create(gateway, plan, deadline);
         state.created = created;
         const outcome = await waitIfAsked(gateway, plan, created, deadline, state);
@@ -64403,7 +64447,7 @@ async function resolveDistribution(gateway, inputs) {
     const { target } = inputs;
     if (target.kind === 'id')
         return { id: target.distributionId };
-    return await phase(`Find the distribution for ${target.domain}`, async () => {
+    return await (0,log/* phase */.Oi)(`Find the distribution for ${target.domain}`, async () => {
         const distributions = await gateway.listDistributions();
         core/* info */.pq(`This account has ${distributions.length} CloudFront distribution(s).`);
         const match = findDistribution(target.domain, distributions);
@@ -64417,7 +64461,7 @@ async function resolveDistribution(gateway, inputs) {
 }
 /** Creates the invalidation (a busy distribution waited out); says when CloudFront handed back an earlier one. */
 async function create(gateway, plan, deadline) {
-    return await phase('Create the invalidation', async () => {
+    return await (0,log/* phase */.Oi)('Create the invalidation', async () => {
         const invalidation = await createInvalidation(gateway, { distributionId: plan.distributionId, paths: plan.paths, callerReference: plan.callerReference.value }, deadline).catch(async (error) => {
             throw error instanceof NoSuchDistributionError ? await withDistributionList(gateway, error) : error;
         });
@@ -64450,7 +64494,7 @@ async function waitIfAsked(gateway, plan, created, deadline, state) {
     if (!plan.wait || created.status === 'Completed')
         return created;
     try {
-        const done = await phase('Wait for CloudFront', () => {
+        const done = await (0,log/* phase */.Oi)('Wait for CloudFront', () => {
             core/* info */.pq(`Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`);
             return waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, progressLogger(deadline, created.status));
         });
@@ -67794,6 +67838,18 @@ function getIDToken(aud) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

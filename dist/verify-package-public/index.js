@@ -57605,16 +57605,98 @@ function explain(error) {
 
 /***/ }),
 
+/***/ 2865:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qj: () => (/* binding */ markdownTable),
+  Oi: () => (/* binding */ phase),
+  n0: () => (/* binding */ setOutputs),
+  n9: () => (/* binding */ startSummary),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// UNUSED EXPORTS: cell, markdownGrid
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
+;// CONCATENATED MODULE: ./src/common/log.ts
+
+
+
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+/** Runs one phase of an action inside a collapsible log group. */
+async function phase(title, fn) {
+    return core/* group */.Os(title, fn);
+}
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+function markdownGrid(header, rows) {
+    return ([
+        `| ${header.map(cell).join(' | ')} |`,
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n');
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
+    core/* summary */.z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
+        return;
+    }
+    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    core/* info */.pq(text);
+}
+/** Sets every output and echoes it in the debug log. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
+        core/* setOutput */.uH(name, text);
+        core/* debug */.Yz(`output ${name}=${text}`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 3400:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* binding */ runAction)
+  Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: reportFailure
+// UNUSED EXPORTS: declareOutputs, reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
@@ -57622,6 +57704,8 @@ var core = __nccwpck_require__(6257);
 var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/log.ts + 1 modules
+var log = __nccwpck_require__(2865);
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: external "node:fs"
@@ -57763,22 +57847,37 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-/**
- * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
- * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
- * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
- * The first line of the log says which imbit/actions runs (release tag or commit).
- */
-async function runAction(main) {
+
+async function runAction(given) {
+    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
+    const action = typeof given === 'function'
+        ? { record: () => undefined, main: given, report: () => undefined }
+        : given;
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
     core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    const record = action.record();
+    let failure;
     try {
-        await main();
+        await action.main(record);
     }
     catch (error) {
-        reportFailure(error);
+        failure = { error };
     }
+    finally {
+        try {
+            await action.report(record, failure?.error);
+        }
+        catch (reportError) {
+            // the report itself broke (a bug of ours): the run's own error comes first, then this one
+            if (failure)
+                reportFailure(failure.error);
+            failure = { error: reportError };
+        }
+    }
+    if (failure)
+        reportFailure(failure.error);
 }
+/** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
@@ -57790,6 +57889,16 @@ function reportFailure(error) {
     // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
     // @actions/core stand-in has no ExitCode (npm run local)
     process.exitCode = 1;
+}
+/**
+ * An action's outputs, declared once (the names of its action.yml). The writer it returns sets every one of
+ * them on every call: a value not given is written empty, so each exit leaves no output unset.
+ */
+function declareOutputs(names) {
+    return {
+        names,
+        write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+    };
 }
 
 
@@ -57856,17 +57965,17 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3400);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7157);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8576);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 7157:
+/***/ 8576:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57906,68 +58015,8 @@ function formatBytes(bytes) {
     return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
-;// CONCATENATED MODULE: ./src/common/log.ts
-
-
-
-/**
- * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
- * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
- * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
- * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
- * the life of the process, which in-process tests of several runs outlive).
- */
-/** Runs one phase of an action inside a collapsible log group. */
-async function phase(title, fn) {
-    return core/* group */.Os(title, fn);
-}
-/** Escapes text for a Markdown table cell; a dash for a missing value. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
-function markdownTable(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
-}
-/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
-function markdownGrid(header, rows) {
-    return ([
-        `| ${header.map(cell).join(' | ')} |`,
-        `|${header.map(() => '---').join('|')}|`,
-        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-    ].join('\n') + '\n');
-}
-/** A job summary under way: a heading, then the lines and tables the report adds. */
-function startSummary(heading) {
-    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
-}
-/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
-async function writeSummary() {
-    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
-    core/* summary */.z.emptyBuffer();
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file) {
-        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
-        return;
-    }
-    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-    core/* info */.pq(text);
-}
-/** Sets every output and echoes it in the debug log. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
-        core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
-    }
-}
-
+// EXTERNAL MODULE: ./src/common/log.ts + 1 modules
+var log = __nccwpck_require__(2865);
 ;// CONCATENATED MODULE: ./src/common/retry.ts
 const systemClock = {
     now: () => Date.now(),
@@ -64765,10 +64814,10 @@ function summary(image, verdict) {
             : verdict.outcome === 'not-found'
                 ? `\`${image.display}\` was not found.`
                 : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
-    const text = startSummary('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL();
+    const text = (0,log/* startSummary */.n9)('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL();
     if (verdict.level !== 'ok')
         text.addRaw(verdict.message, true).addEOL();
-    text.addRaw(markdownTable([
+    text.addRaw((0,log/* markdownTable */.Qj)([
         ['Image', `\`${image.display}\``],
         ['Visibility', verdict.visibility],
         ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
@@ -64779,9 +64828,9 @@ function summary(image, verdict) {
 }
 /** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */
 async function report(image, verdict) {
-    setOutputs({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest });
+    (0,log/* setOutputs */.n0)({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest });
     summary(image, verdict);
-    await writeSummary();
+    await (0,log/* writeSummary */.Sy)();
     for (const warning of verdict.warnings)
         core/* warning */.$e(warning, { title: 'Package visibility' });
     if (verdict.level === 'error') {
@@ -64801,18 +64850,18 @@ async function report(image, verdict) {
 /** A check that could not finish (network, registry error, a bug): what is known, and why, in the summary. */
 async function reportFailure(image, error) {
     const explained = error instanceof errors/* UserError */.yo ? error : (0,failure/* explain */.WE)(error);
-    setOutputs({ visibility: 'unknown', pullable: false, digest: undefined });
-    startSummary('Package visibility')
+    (0,log/* setOutputs */.n0)({ visibility: 'unknown', pullable: false, digest: undefined });
+    (0,log/* startSummary */.n9)('Package visibility')
         .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
         .addEOL()
         .addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
         .addEOL()
-        .addRaw(markdownTable([
+        .addRaw((0,log/* markdownTable */.Qj)([
         ['Image', `\`${image.display}\``],
         ['Visibility', 'unknown'],
         ['Pullable without credentials', 'unknown']
     ]));
-    await writeSummary();
+    await (0,log/* writeSummary */.Sy)();
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/verdict.ts
@@ -64969,7 +65018,7 @@ async function run(deps = {}) {
     if (inputs.token)
         core/* setSecret */.Pq(inputs.token);
     const apiPlan = planApi(inputs, env);
-    await phase('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core/* info */.pq(line)));
+    await (0,log/* phase */.Oi)('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core/* info */.pq(line)));
     if (!apiPlan.ask && apiPlan.notice)
         core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
     const deadline = new Deadline(inputs.timeoutMs, clock);
@@ -64987,7 +65036,7 @@ async function run(deps = {}) {
 async function check(inputs, apiPlan, deadline, http, env, reporting, 
 /** An injected fetch for the packages API too (tests); else @actions/github's own, proxy-aware one. */
 apiFetch) {
-    const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
+    const pull = await (0,log/* phase */.Oi)(`Pull ${inputs.image.display} without credentials`, async () => {
         const result = await pullWithRetry(inputs.image, deadline, http);
         core/* info */.pq(result.kind === 'pullable'
             ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
@@ -65058,7 +65107,7 @@ async function diagnose(inputs, apiPlan, http) {
         return { kind: 'unavailable', reason: apiPlan.ask ? 'no owner in the reference' : apiPlan.reason };
     }
     const { owner, name } = inputs.image;
-    return await phase(`Ask GitHub about the package ${owner}/${name}`, async () => {
+    return await (0,log/* phase */.Oi)(`Ask GitHub about the package ${owner}/${name}`, async () => {
         const result = await lookUpPackage(owner, name, {
             apiUrl: apiPlan.apiUrl,
             token: apiPlan.token,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { formatDuration } from '../common/format.js'
-import { phase, setOutputs, startSummary, writeSummary } from '../common/log.js'
+import { phase, startSummary, writeSummary } from '../common/log.js'
+import type { Action } from '../common/run.js'
 import { systemClock, type Clock } from '../common/retry.js'
 import { checkUrls, type CheckResult } from './check.js'
 import { maskSecrets } from './evidence.js'
@@ -8,36 +9,47 @@ import { describeExpectations } from './expectations.js'
 import { CACHE_BUSTER, fetchProbe, MAX_REDIRECTS, type Probe } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { PACING } from './pacing.js'
-import { outputsWithoutResult, report } from './report.js'
+import { outputs, outputsWithoutResult, report } from './report.js'
 
 export interface Dependencies {
   probe: Probe
   clock: Clock
 }
 
+/** The run record: what the story has learnt, for the one report. */
+export interface CheckRun {
+  inputs?: Inputs
+  started?: number
+  check?: CheckResult
+}
+
 /** inputs → plan → check (every URL until it passes or the time is up) → report. */
-export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
+export function checkUrl(deps: Partial<Dependencies> = {}): Action<CheckRun> {
   const { probe = fetchProbe(), clock = systemClock } = deps
-  const inputs = readInputs()
-  await phase('Plan', async () => describePlan(inputs).forEach(line => core.info(line)))
-  const started = clock.now()
-  let check: CheckResult
-  try {
-    check = await phase(
-      `Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`,
-      () => checkUrls(inputs, { probe, clock, log: line => core.info(maskSecrets(line)) })
-    )
-  } catch (error) {
-    // A bug of ours: still every output and a summary line, then runAction shows the error.
-    setOutputs({ ...outputsWithoutResult(inputs.urls, clock.now() - started) })
-    startSummary('Site check').addRaw(
-      `❌ The check stopped after ${formatDuration(clock.now() - started)}: ${String(error)}`,
-      true
-    )
-    await writeSummary()
-    throw error
+  return {
+    record: () => ({}),
+    main: async record => {
+      const inputs = (record.inputs = readInputs())
+      await phase('Plan', async () => describePlan(inputs).forEach(line => core.info(line)))
+      record.started = clock.now()
+      record.check = await phase(
+        `Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`,
+        () => checkUrls(inputs, { probe, clock, log: line => core.info(maskSecrets(line)) })
+      )
+    },
+    report: async ({ inputs, started, check }, error) => {
+      if (!inputs) return // the inputs were refused: their error is the whole report
+      if (check) return report(check, inputs)
+      // stopped before a result (a bug of ours): still every output and a summary line
+      const elapsed = clock.now() - (started ?? clock.now())
+      outputs.write(outputsWithoutResult(inputs.urls, elapsed))
+      startSummary('Site check').addRaw(
+        `❌ The check stopped after ${formatDuration(elapsed)}: ${String(error)}`,
+        true
+      )
+      await writeSummary()
+    }
   }
-  await report(check, inputs)
 }
 
 function describePlan(inputs: Inputs): string[] {

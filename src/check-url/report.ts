@@ -5,7 +5,8 @@
  */
 import * as core from '@actions/core'
 import { formatDuration } from '../common/format.js'
-import { markdownGrid, setOutputs, startSummary, writeSummary } from '../common/log.js'
+import { markdownGrid, startSummary, writeSummary } from '../common/log.js'
+import { declareOutputs } from '../common/run.js'
 import type { CheckResult, StopReason, UrlResult } from './check.js'
 import { describeMiss, describeOutcome } from './check.js'
 import { describeExpectations, type Expectations } from './expectations.js'
@@ -17,6 +18,9 @@ export interface ReportContext {
   timeoutMs: number
   followRedirects: boolean
 }
+
+/** The outputs of action.yml, declared once. */
+export const outputs = declareOutputs(['status', 'url', 'duration-ms', 'ok'])
 
 export interface Outputs {
   status: string
@@ -169,7 +173,7 @@ function plural(n: number, word: string): string {
  * step fails. Each failure is its own annotation, titled with its URL, rather than one error listing them all.
  */
 export async function report(check: CheckResult, context: ReportContext): Promise<void> {
-  setOutputs({ ...outputsFor(check) })
+  outputs.write(outputsFor(check))
   summary(check, context)
   await writeSummary()
   const failed = check.results.filter(result => !result.passed)

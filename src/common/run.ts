@@ -1,25 +1,57 @@
 import * as core from '@actions/core'
 import { awsErrorInfo } from './errors.js'
 import { explain } from './failure.js'
+import { setOutputs } from './log.js'
 import { maskEnvironmentSecrets, scrub } from './secrets.js'
 import { bundleVersionLine } from './version.js'
 
 /**
- * Runs an action's `main`: masks the job's AWS secrets first, then turns any failure into one `::error`
- * annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1.
- * Each action's `main` writes its own outputs and job summary on every exit (its report), before this.
- * The first line of the log says which imbit/actions runs (release tag or commit).
+ * How every action runs and ends. An action is three things: a run record (the facts its steps return,
+ * gathered by its `main` as the story goes), the story itself, and one report. `runAction` calls the report
+ * exactly once, from `finally`, whatever happened (success, a user error, an AWS error, a bug, a signal),
+ * then turns a failure into one `::error` annotation and exit code 1.
+ *
+ *   await runAction({ record: () => ({}), main: record => run(record), report: (record, error) => … })
  */
-export async function runAction(main: () => Promise<void>): Promise<void> {
-  maskEnvironmentSecrets(process.env)
-  core.info(bundleVersionLine(import.meta.url, process.env))
-  try {
-    await main()
-  } catch (error) {
-    reportFailure(error)
-  }
+export interface Action<R> {
+  /** A new, empty run record: `main` adds facts to it as its steps return them. */
+  record: () => R
+  /** The story: inputs → look-up → plan → carry out. Fills the record; reports nothing itself. */
+  main: (record: R) => Promise<void>
+  /**
+   * The one exit report (outputs and job summary), from what the record holds; `error` is set when `main`
+   * failed. Called exactly once. A report that throws is shown as an error too, after `main`'s own error.
+   */
+  report: (record: R, error: unknown) => Promise<void> | void
 }
 
+export async function runAction<R>(given: Action<R> | (() => Promise<void>)): Promise<void> {
+  // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
+  const action: Action<R | undefined> =
+    typeof given === 'function'
+      ? { record: () => undefined, main: given, report: () => undefined }
+      : (given as Action<R | undefined>)
+  maskEnvironmentSecrets(process.env)
+  core.info(bundleVersionLine(import.meta.url, process.env))
+  const record = action.record()
+  let failure: { error: unknown } | undefined
+  try {
+    await action.main(record)
+  } catch (error) {
+    failure = { error }
+  } finally {
+    try {
+      await action.report(record, failure?.error)
+    } catch (reportError) {
+      // the report itself broke (a bug of ours): the run's own error comes first, then this one
+      if (failure) reportFailure(failure.error)
+      failure = { error: reportError }
+    }
+  }
+  if (failure) reportFailure(failure.error)
+}
+
+/** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 export function reportFailure(error: unknown): void {
   const explained = explain(error)
   for (const line of explained.debug) core.debug(scrub(line))
@@ -29,4 +61,19 @@ export function reportFailure(error: unknown): void {
   // 1, as core.ExitCode.Failure; written out so the entry also fails under @github/local-action, whose
   // @actions/core stand-in has no ExitCode (npm run local)
   process.exitCode = 1
+}
+
+export type OutputValue = string | number | boolean | undefined
+
+/**
+ * An action's outputs, declared once (the names of its action.yml). The writer it returns sets every one of
+ * them on every call: a value not given is written empty, so each exit leaves no output unset.
+ */
+export function declareOutputs<const N extends string>(
+  names: readonly N[]
+): { names: readonly N[]; write: (values: Partial<Record<N, OutputValue>>) => void } {
+  return {
+    names,
+    write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+  }
 }

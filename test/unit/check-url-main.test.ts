@@ -13,7 +13,7 @@ import { parseOutputFile } from '../helpers/run-bundle.js'
 import type { Outcome, Probe } from '../../src/check-url/http.js'
 
 const log = await mockCore()
-const { run } = await import('../../src/check-url/main.js')
+const { checkUrl } = await import('../../src/check-url/main.js')
 const { runAction } = await import('../../src/common/run.js')
 
 const saved = { ...process.env }
@@ -59,7 +59,7 @@ describe('run', () => {
     const clock = fakeClock()
     let calls = 0
     const probe: Probe = async () => (++calls < 3 ? { ...ok, status: 502, statusText: 'Bad Gateway' } : ok)
-    await runAction(() => run({ probe, clock }))
+    await runAction(checkUrl({ probe, clock }))
     expect(process.exitCode).toBeUndefined()
     expect(log.error).toEqual([])
     expect(outputs()).toEqual({
@@ -76,11 +76,11 @@ describe('run', () => {
 
   it('the plan says how long a wrong answer is retried: 30 s, or the timeout when that is shorter', async () => {
     inputs({ url: 'https://brilliancrm.com/health', timeout: '10s' })
-    await runAction(() => run({ probe: async () => ok, clock: fakeClock() }))
+    await runAction(checkUrl({ probe: async () => ok, clock: fakeClock() }))
     expect(log.info.find(line => line.startsWith('Timeout:'))).toMatch(/a definite wrong answer for 10s$/)
     for (const list of Object.values(log)) list.length = 0
     inputs({ timeout: '2m' })
-    await runAction(() => run({ probe: async () => ok, clock: fakeClock() }))
+    await runAction(checkUrl({ probe: async () => ok, clock: fakeClock() }))
     expect(log.info.find(line => line.startsWith('Timeout:'))).toMatch(/a definite wrong answer for 30s$/)
   })
 
@@ -91,7 +91,7 @@ describe('run', () => {
       timeout: '20s'
     })
     const probe: Probe = async url => (url.endsWith('/health') ? ok : { ...ok, url, body: 'maintenance' })
-    await runAction(() => run({ probe, clock: fakeClock() }))
+    await runAction(checkUrl({ probe, clock: fakeClock() }))
     expect(process.exitCode).toBe(1)
     expect(log.error).toHaveLength(1)
     expect(log.error[0]).toMatch(
@@ -107,7 +107,7 @@ describe('run', () => {
     const probe: Probe = async () => {
       throw new Error('boom')
     }
-    await runAction(() => run({ probe, clock: fakeClock() }))
+    await runAction(checkUrl({ probe, clock: fakeClock() }))
     expect(process.exitCode).toBe(1)
     expect(outputs()).toEqual({
       status: '',
@@ -122,8 +122,8 @@ describe('run', () => {
   it('stops on a bad input before any request, naming the input', async () => {
     inputs({ url: 'http://brilliancrm.com/health' })
     let calls = 0
-    await runAction(() =>
-      run({
+    await runAction(
+      checkUrl({
         probe: async () => {
           calls++
           return ok

@@ -77,4 +77,48 @@ describe('runAction', () => {
     expect(errorSpy).not.toHaveBeenCalled()
     expect(process.exitCode).toBe(0)
   })
+
+  it('calls the report exactly once, with the error, whatever main did', async () => {
+    const reports: Array<{ record: { step?: string }; error: unknown }> = []
+    const action = (main: (record: { step?: string }) => Promise<void>) => ({
+      record: () => ({}),
+      main,
+      report: (record: { step?: string }, error: unknown) => void reports.push({ record, error })
+    })
+    process.exitCode = 0
+    await runAction(action(async record => void (record.step = 'done')))
+    expect(reports).toEqual([{ record: { step: 'done' }, error: undefined }])
+    expect(process.exitCode).toBe(0)
+    const boom = new Error('boom')
+    await runAction(
+      action(async record => {
+        record.step = 'half'
+        throw boom
+      })
+    )
+    expect(reports[1]).toEqual({ record: { step: 'half' }, error: boom })
+    expect(reports).toHaveLength(2)
+    expect(process.exitCode).toBe(1)
+    process.exitCode = 0
+  })
+
+  it("shows a report that breaks after the run's own error, and still fails", async () => {
+    process.exitCode = 0
+    errorSpy.mockClear()
+    await runAction({
+      record: () => ({}),
+      main: async () => {
+        throw inputError('timeout', 'soon', 'expected a duration such as 90s.')
+      },
+      report: () => {
+        throw new Error('report broke')
+      }
+    })
+    expect(errorSpy.mock.calls.map(call => String(call[0]))).toEqual([
+      `Input 'timeout' is "soon": expected a duration such as 90s.`,
+      expect.stringContaining('report broke')
+    ])
+    expect(process.exitCode).toBe(1)
+    process.exitCode = 0
+  })
 })
