@@ -22,12 +22,22 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import yauzl from 'yauzl'
-import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
-import type { Sandbox, SandboxScenario, UpdateScript } from '../test/sandbox/index.js'
-import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
-import type { Site } from '../test/stubs/site.js'
+import {
+  actionDrivenClock,
+  inputVariables,
+  parseOutputFile,
+  runnerEnvironment,
+  startGhcrStub,
+  startSandbox,
+  startSite,
+  type GhcrStub,
+  type Sandbox,
+  type SandboxScenario,
+  type Site,
+  type StubVisibility,
+  type UpdateScript
+} from '../sandbox/index.js'
 import { bold, dim, green, red, renderLogLine, renderSummary, yellow } from './render.js'
-import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const APP = 'BrillianCRM'
@@ -361,9 +371,6 @@ async function main(): Promise<number> {
       return 2
     }
   }
-  const { startSandbox } = await import('../test/sandbox/index.js')
-  const { startGhcrStub } = await import('../test/stubs/ghcr.js')
-  const { startSite } = await import('../test/stubs/site.js')
   started.site = await startSite({
     '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel)
   })

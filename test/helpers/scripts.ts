@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT } from './run-bundle.js'
+import { ROOT } from '../../sandbox/index.js'
 
 export interface ScriptRun {
   child: ChildProcessWithoutNullStreams

@@ -10,7 +10,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import type { Sandbox, SandboxScenario } from '../sandbox/index.js'
+import type { Sandbox, SandboxScenario } from '../index.js'
 import { Clock, sandboxesClosedAfterEach } from './clients.js'
 
 // Debian's awscli (the real AWS CLI v2) first: an `aws` earlier on PATH may be a v1 shim.
