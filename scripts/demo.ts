@@ -13,7 +13,7 @@
  * Everything started is stopped, and the temporary folders removed, at the end, on Ctrl-C and on SIGTERM.
  *
  * Durations are the shortest that still tell each story (Beanstalk takes minutes, the demo a few seconds), and
- * the sandbox's clock moves with the actions' calls rather than on timers (see scripts/sandbox-clock.ts), so each story plays
+ * the sandbox's clock moves with the actions' calls rather than on timers (see sandbox/action-clock.ts), so each story plays
  * out the same way on a loaded machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -45,7 +45,7 @@ const ENV = 'BrillianCRM-env'
 const TAG = 'sha-d3e0d3e'
 
 const INITIAL = 'v0-initial'
-/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see scripts/sandbox-clock.ts) */
+/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see sandbox/action-clock.ts) */
 const UPDATE_MS = 2000
 
 interface DemoScenario {

@@ -178,7 +178,7 @@ async function main(started: Started): Promise<number> {
   console.log(bold(`npm run local: ${action}`) + (isPackages || isAws ? dim(` (scenario ${scenario})`) : ''))
   if (isAws) {
     const sandboxScenario = sandboxScenarios[scenario]
-    // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
+    // the sandbox's clock moves with the action's calls, not while local-action starts (sandbox/action-clock.ts)
     const clock = actionDrivenClock(
       Math.max(
         0,

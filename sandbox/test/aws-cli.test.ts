@@ -21,7 +21,7 @@ const cliTest = AWS || mustRun ? it : it.skip
 const missing = AWS ? '' : ' (SKIPPED: no aws CLI on PATH; install it, e.g. apt-get install awscli)'
 if (!AWS && !mustRun) {
   console.warn(
-    'test/sandbox-tests/aws-cli.test.ts: the AWS CLI waiter tests are skipped: no `aws` on PATH (apt-get install awscli).'
+    'sandbox/test/aws-cli.test.ts: the AWS CLI waiter tests are skipped: no `aws` on PATH (apt-get install awscli).'
   )
 }
 
