@@ -142,5 +142,5 @@ async function carryOut(
   run.update = await carryOutUpdate(beanstalk, plan, { deadline, ready, started: run.started, watch })
   const failure = updateError(plan, run.update)
   if (failure) throw failure
-  if (run.update.result === 'deployed') await pruneAfterDeploy(plan, beanstalk)
+  await pruneAfterDeploy(plan, beanstalk) // deployed, or accepted and not waited for (wait: false)
 }
