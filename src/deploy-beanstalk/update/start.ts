@@ -146,8 +146,10 @@ export async function startDeployment(
 ): Promise<Started> {
   const started = (request: Accepted | undefined): Started =>
     request ? { kind: 'started', request, twoStep: false, events: [] } : { kind: 'busy' }
+  // the version, and the rest it carries (the configuration changes; whatever else an update sends, the same way)
   const { label, ...rest } = send
-  if (label === undefined || !rest.configuration) {
+  const carriesMore = Object.values(rest).some(value => value !== undefined)
+  if (label === undefined || !carriesMore) {
     return started(await startUpdate(beanstalk, plan.environmentId, send, deadline, initial))
   }
   try {
