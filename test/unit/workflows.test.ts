@@ -1416,11 +1416,16 @@ describe('release.yml', () => {
     // The tag check and the notes come first: a wrong tag fails in seconds.
     const ids = (release.jobs.check.steps ?? []).map(step => step.id ?? step.uses ?? step.run)
     expect(ids.slice(0, 3)).toEqual([expect.stringMatching(/^actions\/checkout@/), 'tag', 'notes'])
-    expect(release.jobs.check.steps?.[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false })
-    // The notes published are the check job's.
+    expect(release.jobs.check.steps?.[0].with).toEqual({
+      ref: '${{ github.sha }}',
+      'fetch-depth': 0,
+      'persist-credentials': false
+    })
+    // The notes published are the check job's, and so is the commit (test/unit/release-gate.test.ts).
     expect(release.jobs.check.outputs).toEqual({
       major: '${{ steps.tag.outputs.major }}',
-      notes: '${{ steps.notes.outputs.notes }}'
+      notes: '${{ steps.notes.outputs.notes }}',
+      sha: '${{ steps.tag.outputs.sha }}'
     })
   })
 
@@ -1478,8 +1483,16 @@ describe('release.yml', () => {
     })
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-    const checkTag = (tag: string) =>
-      runScript(scriptOf(release, 'check', 'tag'), { TAG: tag, DEFAULT_BRANCH: 'main' }, clone)
+    // as the runner does it: the tag's commit checked out, GITHUB_SHA that commit
+    const checkTag = (tag: string) => {
+      const sha = git(clone, 'tag', '--list', tag) ? git(clone, 'rev-parse', `${tag}^{commit}`) : shas.second
+      git(clone, 'checkout', '--quiet', '--detach', sha)
+      return runScript(
+        scriptOf(release, 'check', 'tag'),
+        { TAG: tag, DEFAULT_BRANCH: 'main', EVENT_SHA: sha },
+        clone
+      )
+    }
 
     it.each([
       ['v1.0.0', 'an older commit of main'],
@@ -1487,7 +1500,11 @@ describe('release.yml', () => {
     ])('accepts %s (%s)', async tag => {
       const result = await checkTag(tag)
       expect([result.status, result.stderr]).toEqual([0, ''])
-      expect(result.outputs).toEqual({ version: tag.slice(1), major: 'v1' })
+      expect(result.outputs).toEqual({
+        version: tag.slice(1),
+        major: 'v1',
+        sha: git(clone, 'rev-parse', `${tag}^{commit}`)
+      })
     })
 
     it.each([
@@ -1519,7 +1536,8 @@ describe('release.yml', () => {
         GIT_COMMITTER_EMAIL: 'test@example.com'
       }
       for (const tag of ['v1.0.0', 'v1.1.0']) {
-        const result = await runScript(move, { ...env, TAG: tag, MAJOR: 'v1' }, clone)
+        const VERIFIED = git(clone, 'rev-parse', `${tag}^{commit}`)
+        const result = await runScript(move, { ...env, TAG: tag, MAJOR: 'v1', VERIFIED }, clone)
         expect([result.status, result.stderr]).toEqual([0, ''])
         expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(tag === 'v1.0.0' ? shas.first : shas.second)
         expect(result.summary).toContain(`Moved \`v1\` to \`${tag}\``)
