@@ -131,7 +131,8 @@ async function decide(
             region: inputs.region,
             from: inputs.fromEnvironment,
             requiredHealth: inputs.requiredHealth,
-            expectedLabel: inputs.versionLabel
+            expectedLabel: inputs.versionLabel,
+            storage: () => ctx.storageFor(inputs.region)
           })
         : undefined
       if (promotion)

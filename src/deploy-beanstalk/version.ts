@@ -14,6 +14,7 @@ import { Poller } from './follow/poll.js'
 import { checkLostVersion } from './idempotent.js'
 import { truncateDescription } from './inputs.js'
 import type { Plan } from './plan.js'
+import { describeWithDigest } from './versions/integrity.js'
 import { tooManyVersionsError } from './versions/retention.js'
 
 /**
@@ -141,7 +142,8 @@ export async function createVersion(
   const request = {
     application: plan.application,
     label: plan.label,
-    description: plan.description,
+    // the bundle's sha256, recorded where no upload can change it: a promotion checks the bundle against it
+    description: plan.bundle ? describeWithDigest(plan.description, plan.bundle.sha256) : plan.description,
     bucket,
     key
   }
