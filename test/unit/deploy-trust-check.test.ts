@@ -186,7 +186,9 @@ describe("deploy.yml's trust check refuses a role that trusts anything else", ()
     const document = trusting({ StringEquals: { ...aud, ...sub(deploy) } })
     document.Statement.push({
       ...document.Statement[0],
-      Condition: { StringEquals: { ...aud, ...sub('repo:imbit/BrillianCRM:environment:BrillianCRM-staging') } }
+      Condition: {
+        StringEquals: { ...aud, ...sub('repo:imbit/BrillianCRM:environment:BrillianCRM-staging') }
+      }
     })
     const result = await check(document, subject)
     expect(result.status).toBe(1)
@@ -200,7 +202,10 @@ describe("deploy.yml's trust check refuses a role that trusts anything else", ()
     ['every workflow ref of the environment', 'repo:imbit/BrillianCRM:environment:BrillianCRM-env*'],
     ['the whole organisation', 'repo:imbit/*']
   ])('refuses a wildcard over %s', async (_, pattern) => {
-    const result = await check(trusting({ StringEquals: aud, StringLike: sub(pattern) }), formats.default.check)
+    const result = await check(
+      trusting({ StringEquals: aud, StringLike: sub(pattern) }),
+      formats.default.check
+    )
     expect(result.status).toBe(1)
     expect(errors(result).map(a => a.title)).toEqual(['Deploy role can be assumed outside the environment'])
   })

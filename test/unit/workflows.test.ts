@@ -1241,7 +1241,9 @@ describe('every workflow', () => {
     // version beside it: test/unit/pins.test.ts).
     const ours = refs.filter(ref => ref.startsWith('imbit/'))
     expect(
-      ours.filter(ref => !/^imbit\/actions\/\.github\/workflows\/deploy\.yml@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(ref))
+      ours.filter(
+        ref => !/^imbit\/actions\/\.github\/workflows\/deploy\.yml@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(ref)
+      )
     ).toEqual([])
   })
 

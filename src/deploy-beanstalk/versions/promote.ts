@@ -91,6 +91,9 @@ export async function findPromotion(
       { input: 'from-environment', title: 'Source version failed' }
     )
   }
-  await verifyPromotedBundle(await ctx.storage(), version, { application: ctx.application, source: source.name })
+  await verifyPromotedBundle(await ctx.storage(), version, {
+    application: ctx.application,
+    source: source.name
+  })
   return { source, label, version }
 }
