@@ -62,6 +62,18 @@ class StorageGateway {
             throw error;
         }
     }
+    /** The object's bytes as a stream (GetObject), or undefined when it does not exist: a promotion hashes it. */
+    async read(bucket, key) {
+        try {
+            const out = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.GetObjectCommand({ Bucket: bucket, Key: key }));
+            return out.Body;
+        }
+        catch (error) {
+            if ((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isAwsError */ .m_)(error, 'NotFound', 'NoSuchKey', '404'))
+                return undefined;
+            throw error;
+        }
+    }
     /** Streams the file to S3 (multipart when over one part), recording its sha256 in the metadata. */
     async upload(input) {
         const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_1__/* .Upload */ ._({

@@ -58275,7 +58275,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2396);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7131);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)());
@@ -58285,7 +58285,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2396:
+/***/ 7131:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60278,7 +60278,117 @@ function decide(state, observation) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/integrity.ts
+
+
+
+/**
+ * Bundle integrity for promotion (`from-environment`, issue 20): production deploys a version staging ran, by
+ * its label; the bundle behind that label is an S3 object any role allowed to upload the application's bundles
+ * can overwrite. So the bundle's sha256 is recorded when the version is created, and a promotion refuses a
+ * version whose S3 object no longer hashes to it.
+ *
+ * Where the record lives, and why: in the version's **description** (`… [bundle sha256:<hex>]`), set once by
+ * CreateApplicationVersion. Beanstalk keeps it, DescribeApplicationVersions (already read by the promotion)
+ * returns it, and no deploy role can change it afterwards (the policies allow no UpdateApplicationVersion; a
+ * version an environment runs cannot be deleted and recreated). The S3 object's metadata (`x-amz-meta-sha256`,
+ * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
+ * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
+ * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
+ */
+/** Beanstalk's limit for a version description. */
+const DESCRIPTION_LIMIT = 200;
+const RECORD = /\s*\[bundle sha256:([0-9a-f]{64})\]$/;
+/** The description with the bundle's sha256 recorded at its end, shortened to fit Beanstalk's 200. Pure. */
+function describeWithDigest(description, sha256) {
+    const digest = sha256.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(digest))
+        throw new Error(`not a sha256: ${sha256}`);
+    const record = `[bundle sha256:${digest}]`;
+    const text = description.replace(RECORD, '').trim();
+    const room = DESCRIPTION_LIMIT - record.length - 1;
+    const chars = Array.from(text);
+    const kept = chars.length <= room ? text : `${chars.slice(0, room - 1).join('')}…`;
+    return kept === '' ? record : `${kept} ${record}`;
+}
+/** The sha256 recorded in a version's description, if any. Pure. */
+function recordedDigest(description) {
+    return description === undefined ? undefined : RECORD.exec(description)?.[1];
+}
+/** Whether the bundle is what was recorded when its version was created. Pure. */
+function integrityVerdict(evidence) {
+    if (!evidence.exists) {
+        return { ok: false, title: 'Promoted bundle missing', why: 'its S3 object is gone' };
+    }
+    const expected = evidence.recorded ?? evidence.metadata;
+    if (expected === undefined)
+        return { ok: true, how: 'unverifiable' };
+    if (evidence.recorded && evidence.metadata && evidence.metadata !== evidence.recorded) {
+        return {
+            ok: false,
+            title: 'Promoted bundle changed',
+            why: `its S3 object now claims sha256 ${evidence.metadata}, but ${evidence.recorded} was recorded when the version was created`
+        };
+    }
+    if (evidence.actual === undefined)
+        throw new Error('integrityVerdict: the object was not hashed');
+    if (evidence.actual !== expected) {
+        return {
+            ok: false,
+            title: 'Promoted bundle changed',
+            why: `its S3 object hashes to sha256 ${evidence.actual}, but ${expected} was recorded when the version was created${evidence.recorded ? '' : ' (in the object’s metadata)'}`
+        };
+    }
+    return { ok: true, how: evidence.recorded ? 'recorded' : 'metadata-only' };
+}
+/** sha256 of a stream, hex. */
+async function sha256Of(stream) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of stream)
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * Refuses (UserError on from-environment, before anything changes) a promoted version whose bundle is gone or no
+ * longer hashes to the sha256 recorded when the version was created. A version with no record at all (made
+ * outside deploy-beanstalk) is promoted with a warning; one that is not an S3 bundle is not checked.
+ */
+async function verifyPromotedBundle(storage, version, ctx) {
+    if (!version.bucket || !version.key) {
+        core/* warning */.$e(`Version ${version.label} has no S3 source bundle: its content cannot be compared with what ${ctx.source} was given.`);
+        return;
+    }
+    const where = `s3://${version.bucket}/${version.key}`;
+    const recorded = recordedDigest(version.description);
+    const head = await storage.head(version.bucket, version.key);
+    const evidence = { recorded, metadata: head?.sha256, exists: head !== undefined };
+    const needsHash = evidence.exists &&
+        (recorded ?? evidence.metadata) !== undefined &&
+        !(recorded && evidence.metadata && recorded !== evidence.metadata);
+    if (needsHash) {
+        const stream = await storage.read(version.bucket, version.key);
+        if (stream === undefined)
+            evidence.exists = false;
+        else
+            evidence.actual = await sha256Of(stream);
+    }
+    const verdict = integrityVerdict(evidence);
+    if (!verdict.ok) {
+        throw new errors/* UserError */.yo(`The bundle of version ${version.label} (run by ${ctx.source}) cannot be promoted: ${verdict.why} (${where}). It was replaced or deleted after the version was created, so it is not what ${ctx.source} was tested with. Nothing was changed. Deploy a new build to ${ctx.source} (or redeploy the commit) and promote that; check who can write to the bucket (docs/aws-setup.md, one role per environment).`, { input: 'from-environment', title: verdict.title });
+    }
+    if (verdict.how === 'unverifiable') {
+        core/* warning */.$e(`Version ${version.label} has no recorded sha256 (made outside deploy-beanstalk, or before it recorded one): its bundle ${where} is promoted unverified.`);
+    }
+    else if (verdict.how === 'metadata-only') {
+        core/* info */.pq(`Bundle of ${version.label} matches the sha256 in its S3 metadata (${evidence.actual}); versions created from now on also record it in their description, which an upload cannot change.`);
+    }
+    else {
+        core/* info */.pq(`Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
+
 
 
 
@@ -60326,6 +60436,10 @@ async function findPromotion(beanstalk, ctx) {
     if (/^failed$/i.test(version.status)) {
         throw new errors/* UserError */.yo(`Version ${label} (run by ${source.name}) failed processing and cannot be deployed. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version failed' });
     }
+    await verifyPromotedBundle(await ctx.storage(), version, {
+        application: ctx.application,
+        source: source.name
+    });
     return { source, label, version };
 }
 
@@ -60346,7 +60460,9 @@ const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
  * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
  * `version-label`, the configuration's difference.
  */
-async function lookUp(gatewayFor, inputs) {
+async function lookUp(gatewayFor, inputs, 
+/** S3, to verify a promoted version's bundle (only made when there is a promotion). */
+storageFor) {
     const { application, region } = inputs;
     const beanstalk = gatewayFor(region);
     const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(async (error) => {
@@ -60361,7 +60477,8 @@ async function lookUp(gatewayFor, inputs) {
             region,
             from: inputs.fromEnvironment,
             requiredHealth: inputs.requiredHealth,
-            expectedLabel: inputs.versionLabel
+            expectedLabel: inputs.versionLabel,
+            storage: () => storageFor(region)
         })
         : undefined;
     if (promotion)
@@ -61917,6 +62034,7 @@ async function deleteVersions(beanstalk, ctx) {
 
 
 
+
 /**
  * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
  * is sent again) until Beanstalk has processed it.
@@ -61962,7 +62080,8 @@ async function createVersion(beanstalk, plan, bucket) {
     const request = {
         application: plan.application,
         label: plan.label,
-        description: plan.description,
+        // the bundle's sha256, recorded where no upload can change it: a promotion checks the bundle against it
+        description: plan.bundle ? describeWithDigest(plan.description, plan.bundle.sha256) : plan.description,
         bucket,
         key
     };
@@ -62168,7 +62287,7 @@ function deployBeanstalk(deps = {}) {
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
 async function main_decide(run, inputs, story) {
     const beanstalk = story.gatewayFor(inputs.region);
-    const found = await (0,log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs));
+    const found = await (0,log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor));
     run.environment = found.environment;
     // an existing label and nothing new to build from: a redeploy, no bundle
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
