@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../../src/common/retry.js'
-import { runAction } from '../../src/common/run.js'
+import { runAction, type Action } from '../../src/common/run.js'
 import {
   inputVariables,
   parseAnnotations,
@@ -22,11 +22,18 @@ import {
 
 export type ActionName = 'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action's run() takes its own Dependencies
-const mains: Record<ActionName, () => Promise<{ run: (deps: any) => Promise<void> }>> = {
-  'deploy-beanstalk': () => import('../../src/deploy-beanstalk/main.js'),
-  'invalidate-cloudfront': () => import('../../src/invalidate-cloudfront/main.js'),
-  'verify-package-public': () => import('../../src/verify-package-public/main.js')
+/** Each action as its bundle runs it: an Action for runAction (or, until it is converted, a bare main). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own Dependencies
+type Entry = (deps: any) => Action<any> | (() => Promise<void>)
+const mains: Record<ActionName, () => Promise<Entry>> = {
+  'deploy-beanstalk': async () => {
+    const { run } = await import('../../src/deploy-beanstalk/main.js')
+    return deps => () => run(deps)
+  },
+  'invalidate-cloudfront': async () =>
+    (await import('../../src/invalidate-cloudfront/main.js')).invalidateCloudFront,
+  'verify-package-public': async () =>
+    (await import('../../src/verify-package-public/main.js')).verifyPackagePublic
 }
 
 /** Variables a run reads; removed before each run so nothing of this process leaks in. */
@@ -53,7 +60,7 @@ export interface InProcessOptions {
 }
 
 export async function runInProcess(action: ActionName, options: InProcessOptions): Promise<BundleRun> {
-  const { run } = await mains[action]()
+  const entry = await mains[action]()
   const dir = mkdtempSync(join(tmpdir(), `inproc-${action}-`))
   const env = runnerEnvironment(dir, options.workspace ?? dir, {
     ...inputVariables(options.inputs ?? {}),
@@ -75,7 +82,7 @@ export async function runInProcess(action: ActionName, options: InProcessOptions
   const started = options.clock.now()
   let code: number
   try {
-    await runAction(() => run({ ...options.deps, clock: options.clock }))
+    await runAction(entry({ ...options.deps, clock: options.clock }))
     code = Number(process.exitCode ?? 0)
   } finally {
     process.stdout.write = write

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mockCore } from '../helpers/core-fixture.js'
 import { fakeClock } from '../helpers/fakes.js'
-import { parseOutputFile } from '../helpers/run-bundle.js'
+import { outputWrites, parseOutputFile } from '../helpers/run-bundle.js'
 import type { Outcome, Probe } from '../../src/check-url/http.js'
 
 const log = await mockCore()
@@ -102,20 +102,23 @@ describe('run', () => {
     expect(summary()).toContain('❌ 1 of 2 URLs failed the check')
   })
 
-  it('still sets every output and writes the summary when the check breaks (a bug of ours)', async () => {
+  it('an unexpected throw in the middle of the check (a bug of ours) still writes every output and the summary, once', async () => {
     inputs({ url: 'https://brilliancrm.com/health' })
+    let calls = 0
     const probe: Probe = async () => {
+      if (++calls === 1) return { ...ok, status: 503, statusText: 'Service Unavailable' }
       throw new Error('boom')
     }
     await runAction(checkUrl({ probe, clock: fakeClock() }))
     expect(process.exitCode).toBe(1)
-    expect(outputs()).toEqual({
-      status: '',
-      url: 'https://brilliancrm.com/health',
-      'duration-ms': '0',
-      ok: 'false'
-    })
-    expect(summary()).toContain('❌ The check stopped after 0ms: Error: boom')
+    expect(outputWrites(readFileSync(join(dir, 'output'), 'utf8'))).toEqual([
+      ['status', ''],
+      ['url', 'https://brilliancrm.com/health'],
+      ['duration-ms', '250'],
+      ['ok', 'false']
+    ])
+    expect(summary().match(/<h3>Site check/g)).toHaveLength(1)
+    expect(summary()).toContain('❌ The check stopped after 250ms: Error: boom')
     expect(log.error).toEqual(['boom (this is a bug of the action: please report it with the debug log)'])
   })
 
