@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
+import { addSecret } from '../common/secrets.js'
 import { parseChallenge } from './challenge.js'
 import { isRunnable, type ImagePlatforms, type Platform } from './platform.js'
 import { isLoopbackHost, registryBaseUrl, type ImageReference } from './reference.js'
@@ -248,7 +249,7 @@ async function anonymousToken(
     throw new RegistryProtocolError(`the token endpoint ${realm.host} answered without a token.`)
   }
   // An anonymous token is no secret, but keep it out of logs all the same.
-  core.setSecret(token)
+  addSecret(token)
   return token
 }
 

@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mockCore } from '../helpers/core-fixture.js'
+
+await mockCore()
+const { addSecret, clearSecrets, scrub, worthMasking } = await import('../../src/common/secrets.js')
+
+afterEach(() => clearSecrets())
+
+describe('addSecret, the one door for masking', () => {
+  it('registers whole values, each line of a multi-line value on its own, and scrub learns them', () => {
+    addSecret('s3cr3t-token\n  second-line  \n')
+    expect(scrub('a s3cr3t-token and second-line')).toBe('a *** and ***')
+  })
+
+  it('never registers a fragment: short values, or values without a letter or digit (=, ==, ----)', () => {
+    for (const fragment of ['=', '==', 'ab', '====', '-----', '  ']) addSecret(fragment)
+    expect(scrub('a=b == ab ==== -----')).toBe('a=b == ab ==== -----')
+    expect(worthMasking('abcd')).toBe(true)
+    expect(worthMasking('----')).toBe(false)
+  })
+
+  it('goes through the runner once per value (core.setSecret)', () => {
+    const written: string[] = []
+    const write = process.stdout.write
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write
+    try {
+      addSecret('once-only-value')
+      addSecret('once-only-value')
+    } finally {
+      process.stdout.write = write
+    }
+    expect(written.filter(line => line.includes('::add-mask::once-only-value'))).toHaveLength(1)
+  })
+})
