@@ -6,7 +6,8 @@ import {
   parseTextMatcher,
   type Expectations
 } from './expectations.js'
-import { CACHE_BUSTER, displayUrl, isLoopbackHost } from './http.js'
+import { isLoopbackHost } from '../common/url.js'
+import { CACHE_BUSTER, displayUrl } from './http.js'
 
 /** Defaults, as declared in actions/check-url/action.yml (a test keeps the two in step). */
 export const DEFAULTS = {

@@ -7,7 +7,8 @@ import { addSecret } from '../common/secrets.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { lookUpPackage, type ApiResult } from './packages.js'
 import { pullWithRetry } from './pull.js'
-import { isGhcrLike, isLoopbackHost, registryBaseUrl } from './reference.js'
+import { isLoopbackHost } from '../common/url.js'
+import { isGhcrLike, registryBaseUrl } from './reference.js'
 import type { Fetch } from './registry.js'
 import { announce, report, type VerifyRun } from './report.js'
 import { formatPlatform } from './platform.js'
@@ -82,7 +83,7 @@ function planApi(inputs: Inputs, env: NodeJS.ProcessEnv): ApiPlan {
   } catch {
     return { ask: false, reason: `GITHUB_API_URL is not a URL (${apiUrl})` }
   }
-  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
     return {
       ask: false,
       reason: `GITHUB_API_URL (${url.origin}) is not HTTPS; the token is not sent over plain HTTP`

@@ -72,6 +72,13 @@ describe('run', () => {
     expect(log.info).toContain('Plan')
     expect(log.info).toContain('Expect:    status 200-399; body containing "ok"')
     expect(log.info).toContain('Check https://brilliancrm.com/health')
+    expect(log.info).toContain('Redirects: followed (to HTTPS only, at most 10)')
+  })
+
+  it("the plan's redirect line is true for a URL on this machine: plain HTTP is followed there", async () => {
+    inputs({ url: 'http://127.0.0.1:8080/health' })
+    await runAction(checkUrl({ probe: async () => ok, clock: fakeClock() }))
+    expect(log.info).toContain('Redirects: followed (to HTTPS, or to plain HTTP on this machine, at most 10)')
   })
 
   it('the plan says how long a wrong answer is retried: 30 s, or the timeout when that is shorter', async () => {
