@@ -5,7 +5,7 @@
  * settles, backoff, timeouts, a real docker-registry) runs in process: test/scenarios/verify-package-public.test.ts.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
+import { errors, runBundle, type BundleRun } from '../helpers/run-bundle.js'
 import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
@@ -32,7 +32,6 @@ function verify(
   })
 }
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const manifestRequests = (s: GhcrStub) => s.requests.filter(r => r.path.includes('/manifests/'))
 const tokenRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/token'))
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yauzl from 'yauzl'
 import type { AppSpec, EnvSpec, Sandbox, SandboxScenario } from '../sandbox/index.js'
-import { ROOT, type BundleRun } from './run-bundle.js'
+import { errors, ROOT, type BundleRun } from './run-bundle.js'
+
+export { errors }
 
 export const APP = 'BrillianCRM'
 export const ENV = 'BrillianCRM-env'
@@ -44,7 +46,6 @@ export function scenario(
   }
 }
 
-export const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 export const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 export function expectUserError(run: BundleRun, pattern: RegExp): void {

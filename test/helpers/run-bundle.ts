@@ -57,9 +57,19 @@ export function outputWrites(text: string): Array<[string, string]> {
   return writes
 }
 
-/** The error annotations of a run (each failure is one `::error`). */
+/** The error annotations of a run (each failure is one `::error`): the one helper the tests of failures use. */
 export const errors = (run: Pick<BundleRun, 'annotations'>) =>
   run.annotations.filter(a => a.level === 'error')
+
+/** Their messages, one per `::error`. */
+export const errorMessages = (run: Pick<BundleRun, 'annotations'>): string[] =>
+  errors(run).map(a => a.message)
+
+/** Their titles and messages as one text (`title: message` a line; empty without errors), for readable failures. */
+export const errorText = (run: Pick<BundleRun, 'annotations'>): string =>
+  errors(run)
+    .map(a => `${a.title}: ${a.message}`)
+    .join('\n')
 
 function unescapeCommand(text: string): string {
   return text

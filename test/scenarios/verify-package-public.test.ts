@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type AddressInfo } from 'node:net'
 import { fakeClock } from '../helpers/fakes.js'
-import type { BundleRun } from '../helpers/run-bundle.js'
+import { errors, type BundleRun } from '../helpers/run-bundle.js'
 import { loadAction, runInProcess } from '../helpers/run-in-process.js'
 import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
 import { pushImage, startRegistry, type LocalRegistry } from '../stubs/registry.js'
@@ -53,7 +53,6 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const warnings = (run: BundleRun) => run.annotations.filter(a => a.level === 'warning')
 const manifestRequests = (s: GhcrStub) => s.requests.filter(r => r.path.includes('/manifests/'))
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))
