@@ -8,15 +8,8 @@ import { formatDuration, plural } from '../common/format.js'
 import type { Clock } from '../common/retry.js'
 import { judge, type Expectations, type Miss } from './expectations.js'
 import { dispositionOf, type Outcome, type Probe } from './http.js'
-import {
-  decideNext,
-  nextSleep,
-  parseRetryAfter,
-  PACING,
-  requestTimeout,
-  type Disposition,
-  type Next
-} from './pacing.js'
+import { parseRetryAfter } from '../common/retry.js'
+import { decideNext, nextSleep, PACING, requestTimeout, type Disposition, type Next } from './pacing.js'
 
 export interface CheckPlan {
   urls: string[]
