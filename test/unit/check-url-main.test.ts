@@ -3,44 +3,23 @@
  * every exit after the inputs were read sets the outputs and writes the summary. The real bundle against real
  * servers is in test/e2e/check-url.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
 import { mockCore } from '../helpers/core-fixture.js'
 import { fakeClock } from '../helpers/fakes.js'
-import { outputWrites, parseOutputFile } from '../helpers/run-bundle.js'
+import { useRunnerFiles } from '../helpers/runner-files.js'
 import type { Outcome, Probe } from '../../src/check-url/http.js'
 
 const log = await mockCore()
 const { checkUrl } = await import('../../src/check-url/main.js')
 const { runAction } = await import('../../src/common/run.js')
 
-const saved = { ...process.env }
-let dir: string
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'check-url-main-'))
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
-  process.env.GITHUB_OUTPUT = join(dir, 'output')
-  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
-  writeFileSync(process.env.GITHUB_OUTPUT, '')
-  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+const { outputs, writes, summary } = useRunnerFiles('check-url-main', () => {
   for (const list of Object.values(log)) list.length = 0
-  process.exitCode = undefined
-})
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true })
-  process.env = { ...saved }
-  process.exitCode = undefined
 })
 
 function inputs(values: Record<string, string>): void {
   for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
 }
-const outputs = () => parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
-const summary = () => readFileSync(join(dir, 'summary'), 'utf8')
 
 const ok: Outcome = {
   kind: 'answer',
@@ -118,7 +97,7 @@ describe('run', () => {
     }
     await runAction(checkUrl({ probe, clock: fakeClock() }))
     expect(process.exitCode).toBe(1)
-    expect(outputWrites(readFileSync(join(dir, 'output'), 'utf8'))).toEqual([
+    expect(writes()).toEqual([
       ['status', ''],
       ['url', 'https://brilliancrm.com/health'],
       ['duration-ms', '250'],

@@ -3,36 +3,17 @@
  * were read sets every output and writes the summary exactly once (the one report of common/run.ts). The real
  * bundle against local registries is in test/e2e/verify-package-public.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
 import { mockCore } from '../helpers/core-fixture.js'
 import { fakeClock } from '../helpers/fakes.js'
-import { outputWrites } from '../helpers/run-bundle.js'
+import { useRunnerFiles } from '../helpers/runner-files.js'
 
 const log = await mockCore()
 const { verifyPackagePublic } = await import('../../src/verify-package-public/main.js')
 const { runAction } = await import('../../src/common/run.js')
 
-const saved = { ...process.env }
-let dir: string
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'verify-main-'))
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
-  process.env.GITHUB_OUTPUT = join(dir, 'output')
-  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
-  writeFileSync(process.env.GITHUB_OUTPUT, '')
-  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+const { writes, summary } = useRunnerFiles('verify-main', () => {
   for (const list of Object.values(log)) list.length = 0
-  process.exitCode = undefined
-})
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true })
-  process.env = { ...saved }
-  process.exitCode = undefined
 })
 
 const INPUTS = {
@@ -42,8 +23,6 @@ const INPUTS = {
   'INPUT_FAIL-ON-PRIVATE': 'true',
   INPUT_PLATFORMS: ''
 }
-const writes = () => outputWrites(readFileSync(join(dir, 'output'), 'utf8'))
-const summary = () => readFileSync(join(dir, 'summary'), 'utf8')
 
 describe('verify-package-public reports through the one exit path', () => {
   it('an unexpected throw in the middle (while the pull is retried) still writes every output and the summary, once', async () => {
