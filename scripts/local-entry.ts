@@ -5,13 +5,12 @@
  * instead of an uncaught exception. local-action needs an exported run(); the bundles' index.ts runs at import.
  */
 import { basename } from 'node:path'
-import { runAction } from '../src/common/run.js'
 
 export async function run(): Promise<void> {
   const target = process.env.TARGET_ACTION_PATH
   if (!target) throw new Error('TARGET_ACTION_PATH is not set: run this entry through @github/local-action')
   const name = basename(target)
   if (!/^[a-z][a-z-]*$/.test(name)) throw new Error(`not an action folder: ${target}`)
-  const action = (await import(`../src/${name}/main.js`)) as { run: () => Promise<void> }
-  await runAction(() => action.run())
+  // the action's own entry: runAction(its Action), exactly as its bundle starts
+  await import(`../src/${name}/index.js`)
 }
