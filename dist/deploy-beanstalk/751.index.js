@@ -20,7 +20,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _common_aws_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2064);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1922);
 /* harmony import */ var _common_format_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6950);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(119);
 
 
 
@@ -95,7 +95,7 @@ class StorageGateway {
             const now = this.clock.now();
             if (input.size > PART_SIZE && (now - lastLogged > 5_000 || loaded >= input.size)) {
                 lastLogged = now;
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Uploaded ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z)(loaded)} of ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z)(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`);
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Uploaded ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z3)(loaded)} of ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z3)(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`);
             }
         });
         await upload.done();

@@ -9,13 +9,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  type BundleRun,
+  type EnvSpec,
+  errors,
   ROOT,
   runBundle,
-  type BundleRun,
-  startSandbox,
-  type EnvSpec,
   type Sandbox,
-  type SandboxScenario
+  type SandboxScenario,
+  startSandbox
 } from '../../sandbox/index.js'
 
 const APP = 'BrillianCRM'
@@ -102,7 +103,6 @@ async function bundleExists(box: Sandbox, label: string): Promise<boolean> {
 }
 
 const remaining = (box: Sandbox) => LABELS.filter(label => box.version(APP, label) !== undefined)
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 /** keep 10 = the new version + v22 … v30; beyond them v20 (target, previous), v05 (staging), v02 (old env). */

@@ -12,12 +12,13 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  type BundleRun,
+  errorMessages,
   ROOT,
   runBundle,
-  type BundleRun,
-  startSandbox,
   type Sandbox,
-  type SandboxScenario
+  type SandboxScenario,
+  startSandbox
 } from '../../sandbox/index.js'
 import { evaluate, load, runScript, scriptOf, type Step, type Value } from '../helpers/workflow.js'
 
@@ -114,14 +115,11 @@ const app = {
   'aws-role-arn': 'arn:aws:iam::123456789012:role/github-deploy',
   'aws-read-only-role-arn': 'arn:aws:iam::123456789012:role/github-check'
 }
-const errors = (run: BundleRun): string[] =>
-  run.annotations.filter(a => a.level === 'error').map(a => a.message)
-
 describe("deploy.yml's check job against the sandbox", () => {
   it('passes with the right names: the plan pins the tag the build will push; nothing changes', async () => {
     const box = await sandbox()
     const run = await checkJob(box, app)
-    expect([run.code, errors(run)]).toEqual([0, []])
+    expect([run.code, errorMessages(run)]).toEqual([0, []])
     expect(run.stdout).toContain('Dry run: stopping here; nothing was changed in AWS.')
     expect(run.outputs['previous-version-label']).toBe('v0-initial')
     expect(box.mutatingCalls()).toEqual([])
@@ -132,7 +130,7 @@ describe("deploy.yml's check job against the sandbox", () => {
     const box = await sandbox()
     const run = await checkJob(box, { ...app, 'environment-name': 'BrillianCRM-Env' })
     expect(run.code).toBe(1)
-    expect(errors(run)).toEqual([expect.stringMatching(/BrillianCRM-Env[\s\S]*BrillianCRM-env/)])
+    expect(errorMessages(run)).toEqual([expect.stringMatching(/BrillianCRM-Env[\s\S]*BrillianCRM-env/)])
     expect(box.mutatingCalls()).toEqual([])
   })
 
@@ -140,7 +138,7 @@ describe("deploy.yml's check job against the sandbox", () => {
     const box = await sandbox()
     const run = await checkJob(box, { ...app, 'application-name': 'Shop', 'environment-name': 'Shop-env' })
     expect(run.code).toBe(1)
-    expect(errors(run)).toEqual([expect.stringContaining('eu-west-1')])
+    expect(errorMessages(run)).toEqual([expect.stringContaining('eu-west-1')])
     expect(box.mutatingCalls()).toEqual([])
   })
 
@@ -148,7 +146,7 @@ describe("deploy.yml's check job against the sandbox", () => {
     const box = await sandbox()
     const run = await checkJob(box, { ...app, 'image-name': 'imbit/other-app' })
     expect(run.code).toBe(1)
-    expect(errors(run)).toEqual([expect.stringContaining('ghcr.io/imbit/other-app')])
+    expect(errorMessages(run)).toEqual([expect.stringContaining('ghcr.io/imbit/other-app')])
     expect(box.mutatingCalls()).toEqual([])
   })
 
@@ -157,14 +155,14 @@ describe("deploy.yml's check job against the sandbox", () => {
     const run = await checkJob(box, { ...app, 'version-label': 'v1-oldre' })
     expect(run.code).toBe(1)
     expect(run.annotations.filter(a => a.level === 'error').map(a => a.title)).toEqual(['No such version'])
-    expect(errors(run)).toEqual([expect.stringContaining('has no version "v1-oldre" to redeploy')])
+    expect(errorMessages(run)).toEqual([expect.stringContaining('has no version "v1-oldre" to redeploy')])
     expect(box.mutatingCalls()).toEqual([])
   })
 
   it('passes a redeploy of an existing version (nothing bundled)', async () => {
     const box = await sandbox()
     const run = await checkJob(box, { ...app, 'version-label': 'v1-older' })
-    expect([run.code, errors(run)]).toEqual([0, []])
+    expect([run.code, errorMessages(run)]).toEqual([0, []])
     expect(run.stdout).toContain('exists: redeployed as it is')
     expect(box.mutatingCalls()).toEqual([])
   })
@@ -186,7 +184,7 @@ describe("deploy.yml's check job against the sandbox", () => {
       'from-environment': 'BrillianCRM-staging',
       'version-label': 'v1-older'
     })
-    expect([run.code, errors(run)]).toEqual([0, []])
+    expect([run.code, errorMessages(run)]).toEqual([0, []])
     expect(run.stdout).toContain('Promoting v1-older from BrillianCRM-staging')
     expect(run.outputs['version-label']).toBe('v1-older')
     expect(box.mutatingCalls().slice(before)).toEqual([])
@@ -203,7 +201,7 @@ describe("deploy.yml's check job against the sandbox", () => {
     const box = await sandbox()
     const run = await checkJob(box, { ...app, ...promotion })
     expect(run.code).toBe(1)
-    expect(errors(run)).toEqual([expect.stringContaining(promotion['from-environment'])])
+    expect(errorMessages(run)).toEqual([expect.stringContaining(promotion['from-environment'])])
     expect(box.mutatingCalls()).toEqual([])
   })
 
@@ -216,7 +214,7 @@ describe("deploy.yml's check job against the sandbox", () => {
       'remove-environment-variables': 'OLD_FLAG',
       'keep-versions': '1'
     })
-    expect([run.code, errors(run)]).toEqual([0, []])
+    expect([run.code, errorMessages(run)]).toEqual([0, []])
     // The configuration is not given to the check job (issue 20): diffing it would read the environment's
     // property values (DescribeConfigurationSettings), which the read-only role may not. The deploy job checks it
     // (names, ARNs, the diff) before it changes anything.
