@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { awsErrorInfo } from './errors.js'
 import { explain } from './failure.js'
-import { setOutputs } from './log.js'
+import { debug, setOutputs } from './log.js'
 import { maskEnvironmentSecrets, scrub } from './secrets.js'
 import { bundleVersionLine } from './version.js'
 
@@ -54,7 +54,7 @@ export async function runAction<R>(given: Action<R> | (() => Promise<void>)): Pr
 /** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 export function reportFailure(error: unknown): void {
   const explained = explain(error)
-  for (const line of explained.debug) core.debug(scrub(line))
+  for (const line of explained.debug) debug(scrub(line))
   core.error(scrub(explained.message), { title: scrub(explained.title) })
   const requestId = awsErrorInfo(error)?.requestId
   if (requestId) core.info(`AWS request id: ${requestId}`)

@@ -1,7 +1,7 @@
-import * as core from '@actions/core'
 import { UserError, describeError } from '../common/errors.js'
 import { closestName, listNames } from '../common/suggest.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
+import { debug } from '../common/log.js'
 
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
@@ -28,7 +28,7 @@ async function otherRegions(
       try {
         return (await find(gatewayFor(r))) ? r : undefined
       } catch (error) {
-        core.debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
+        debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
         return undefined
       }
     })

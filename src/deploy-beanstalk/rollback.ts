@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { DeadlineReached } from '../common/errors.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
@@ -7,6 +6,7 @@ import { meetsHealth } from './follow/decide.js'
 import { follow, followOptionsFor } from './follow/index.js'
 import type { Plan } from './plan.js'
 import type { RollbackReport } from './report.js'
+import { debug } from '../common/log.js'
 
 /**
  * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
@@ -106,7 +106,7 @@ export async function rollBack(
       }
     })
   } catch (error) {
-    core.debug(String(error))
+    debug(String(error))
     if (error instanceof DeadlineReached)
       return {
         result: 'timed-out',

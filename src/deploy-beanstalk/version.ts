@@ -15,6 +15,7 @@ import { checkLostVersion } from './idempotent.js'
 import { truncateDescription } from './inputs.js'
 import type { Plan } from './plan.js'
 import { tooManyVersionsError } from './versions/retention.js'
+import { debug } from '../common/log.js'
 
 /**
  * The application version: its label and description, what to do when the label exists, the upload of its
@@ -74,7 +75,7 @@ export async function checkExistingVersion(
     try {
       sha256 = (await storage.head(existing.bucket, existing.key))?.sha256
     } catch (error) {
-      core.debug(`HeadObject s3://${existing.bucket}/${existing.key}: ${describeError(error)}`)
+      debug(`HeadObject s3://${existing.bucket}/${existing.key}: ${describeError(error)}`)
     }
   }
   if (sha256 === bundle.sha256) {
@@ -231,7 +232,7 @@ export async function waitProcessed(
       .map(e => e.message)
       .reverse()
   } catch (error) {
-    core.debug(`DescribeEvents for the version failed: ${String(error)}`)
+    debug(`DescribeEvents for the version failed: ${String(error)}`)
   }
   throw new UserError(
     `Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`,
