@@ -25,14 +25,22 @@ export interface Action<R> {
   report: (record: R, error: unknown) => Promise<void> | void
 }
 
-export async function runAction<R>(given: Action<R> | (() => Promise<void>)): Promise<void> {
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+export async function runAction<R>(
+  given: Action<R> | (() => Promise<void>),
+  entry: string = import.meta.url
+): Promise<void> {
   // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
   const action: Action<R | undefined> =
     typeof given === 'function'
       ? { record: () => undefined, main: given, report: () => undefined }
       : (given as Action<R | undefined>)
   maskEnvironmentSecrets(process.env)
-  core.info(bundleVersionLine(import.meta.url, process.env))
+  core.info(bundleVersionLine(entry, process.env))
   const record = action.record()
   let failure: { error: unknown } | undefined
   try {
