@@ -4,7 +4,7 @@
  * every part in order, aborted when a part fails. Against the sandbox's S3 (s3rver) for the bytes that arrive;
  * with aws-sdk-client-mock for the failure.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -26,11 +26,15 @@ import { s3Client } from '../sandbox-tests/clients.js'
 
 let dir: string
 let box: Sandbox
+// the upload's progress lines (core.info, "Uploaded … of …") stay out of the test output
+let stdout: ReturnType<typeof jest.spyOn> | undefined
 beforeAll(async () => {
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
   dir = mkdtempSync(join(tmpdir(), 'upload-'))
   box = await startSandbox('default', { silent: true })
 })
 afterAll(async () => {
+  stdout?.mockRestore()
   await box.close()
   rmSync(dir, { recursive: true, force: true })
 })
