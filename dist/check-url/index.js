@@ -28378,7 +28378,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6700);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .checkUrl */ .C)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .checkUrl */ .C)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -36770,6 +36770,7 @@ function describeError(error) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ debug),
   Yl: () => (/* binding */ markdownGrid),
   Oi: () => (/* binding */ phase),
   n0: () => (/* binding */ setOutputs),
@@ -36796,6 +36797,17 @@ var secrets = __nccwpck_require__(7168);
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (core/* isDebug */._o())
+        core/* debug */.Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return core/* group */.Os(title, fn);
@@ -36839,7 +36851,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
@@ -37219,9 +37231,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(action) {
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -37248,7 +37265,7 @@ async function runAction(action) {
 function reportFailure(error) {
     const explained = explain(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -37548,12 +37565,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -57337,12 +57337,12 @@ function bufferIncludes(buffer, content) {
 /* harmony export */   wV: () => (/* binding */ instrument)
 /* harmony export */ });
 /* unused harmony export isReadOperation */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(119);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7168);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6191);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(119);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1095);
 
 
 
@@ -57361,16 +57361,16 @@ function awsClientConfig(region, options = {}) {
         maxAttempts,
         // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
         ...(options.clock
-            ? { retryStrategy: new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .ClockRetryStrategy */ .c9(maxAttempts, options.clock) }
+            ? { retryStrategy: new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .ClockRetryStrategy */ .c9(maxAttempts, options.clock) }
             : { retryMode: 'adaptive' }),
         customUserAgent: 'imbit-actions/1',
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(sdkLine(content)),
+            debug: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk warn: ${sdkLine(content)}`),
-            error: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk error: ${sdkLine(content)}`)
+            warn: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
 }
@@ -57379,8 +57379,8 @@ function awsClientConfig(region, options = {}) {
  * `input` is left out: it can hold values the user keeps secret (environment properties in OptionSettings).
  */
 function sdkLine(content) {
-    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(content
-        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_1__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
+    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(content
+        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_0__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
         .join(' '));
 }
 function withoutInput(item) {
@@ -57428,11 +57428,11 @@ function instrument(client, options) {
                     if (!(key in error))
                         Object.defineProperty(error, key, { value, enumerable: false });
                 }
-                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .outcomeUnknown */ .Hu)(error)) {
-                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .OutcomeUnknownError */ .Do(operation, error);
+                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .outcomeUnknown */ .Hu)(error)) {
+                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_1__/* .OutcomeUnknownError */ .Do(operation, error);
                 }
                 const retry = options.retryUnreadable ?? isReadOperation;
-                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
+                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
                     Object.assign(error, { $retryable: {} });
                 }
             }
@@ -57807,6 +57807,7 @@ function formatBytes(bytes) {
 /* harmony export */   Oi: () => (/* binding */ phase),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   n9: () => (/* binding */ startSummary)
 /* harmony export */ });
@@ -57825,6 +57826,17 @@ function formatBytes(bytes) {
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o())
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
@@ -57868,7 +57880,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
@@ -58376,9 +58388,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(action) {
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -58405,7 +58422,7 @@ async function runAction(action) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -58506,7 +58523,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3573);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -58529,7 +58546,7 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/common/log.ts
-var log = __nccwpck_require__(1095);
+var common_log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
 var retry = __nccwpck_require__(119);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-beanstalk/dist-cjs/index.js
@@ -60596,6 +60613,7 @@ async function findPromotion(beanstalk, ctx) {
 
 
 
+
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
  * with the names that do, the closest one, and the other regions where the name exists.
@@ -60655,7 +60673,7 @@ async function otherRegions(region, find, gatewayFor) {
             return (await find(gatewayFor(r))) ? r : undefined;
         }
         catch (error) {
-            core/* debug */.Yz(`Looking in ${r} failed (ignored): ${(0,errors/* describeError */.Uc)(error)}`);
+            (0,common_log/* debug */.Yz)(`Looking in ${r} failed (ignored): ${(0,errors/* describeError */.Uc)(error)}`);
             return undefined;
         }
     }));
@@ -61135,14 +61153,14 @@ async function report(run, error, now) {
     const durationMs = now - run.started;
     if (!plan) {
         // stopped before a plan (look-up, bundle): what is known of the environment, and why; nothing started
-        const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : HEADLINE.failed}`);
-        text.addRaw((0,log/* markdownTable */.Qj)(lookupRows(inputs, environment, durationMs)));
+        const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : HEADLINE.failed}`);
+        text.addRaw((0,common_log/* markdownTable */.Qj)(lookupRows(inputs, environment, durationMs)));
         text.addEOL().addRaw(`**Why:** ${reason ?? ''} Nothing was changed in Beanstalk.`, true);
-        return await (0,log/* writeSummary */.Sy)();
+        return await (0,common_log/* writeSummary */.Sy)();
     }
-    const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[result]}`);
+    const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[result]}`);
     const rows = planRows(plan, run, { result, labelled, environment, durationMs });
-    text.addRaw((0,log/* markdownTable */.Qj)(rows));
+    text.addRaw((0,common_log/* markdownTable */.Qj)(rows));
     if (plan.configuration && plan.configuration.changes.length > 0) {
         const table = ['', '', configurationTable(plan.configuration), ''].join('\n');
         text.addEOL().addDetails('Configuration (names only; values are never shown)', table);
@@ -61157,7 +61175,7 @@ async function report(run, error, now) {
         const lines = ['', '', '```', ...events.slice(-SHOWN_EVENTS).map(formatEvent), '```', ''].join('\n');
         text.addEOL().addDetails(`Beanstalk events (${events.length})`, lines);
     }
-    await (0,log/* writeSummary */.Sy)();
+    await (0,common_log/* writeSummary */.Sy)();
 }
 function environmentUrl(env) {
     return env?.cname ? `http://${env.cname}` : undefined;
@@ -61308,6 +61326,7 @@ class Heartbeat {
 
 
 
+
 /**
  * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
  *
@@ -61438,7 +61457,7 @@ class Poller {
             // caller with what it saw (the environment still busy, the update not finished, the version not processed).
             // Without one look done there is nothing to tell: the budget's own error says why.
             if (error instanceof errors/* DeadlineReached */.h_ && this.looked) {
-                core/* debug */.Yz(`the last look before the deadline had no request slot: ${error.message}`);
+                (0,common_log/* debug */.Yz)(`the last look before the deadline had no request slot: ${error.message}`);
                 return undefined;
             }
             throw error;
@@ -61471,7 +61490,7 @@ class Poller {
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
                 throttledRounds: this.throttledRounds
             });
-            core/* debug */.Yz(`next poll in ${delayMs}ms`);
+            (0,common_log/* debug */.Yz)(`next poll in ${delayMs}ms`);
             return { done: false, delayMs };
         }, { deadline: this.deadline });
         return result;
@@ -61479,6 +61498,7 @@ class Poller {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/follow.ts
+
 
 
 
@@ -61518,7 +61538,7 @@ function logEvent(event) {
             core/* warning */.$e(line, { title: 'Beanstalk event' });
             break;
         case 'debug':
-            core/* debug */.Yz(line);
+            (0,common_log/* debug */.Yz)(line);
             break;
         default:
             core/* info */.pq(line);
@@ -61614,7 +61634,7 @@ async function follow(beanstalk, options) {
             await readEvents();
         }
         catch (error) {
-            core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
+            (0,common_log/* debug */.Yz)(`final DescribeEvents failed: ${String(error)}`);
         }
     }
     if (decision === undefined)
@@ -61870,7 +61890,7 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
         });
     }
     catch (error) {
-        core/* debug */.Yz(String(error));
+        (0,common_log/* debug */.Yz)(String(error));
         if (error instanceof errors/* DeadlineReached */.h_)
             return {
                 result: 'timed-out',
@@ -61899,12 +61919,12 @@ function describeWayBack(back, version, configuration) {
 async function waitForReady(beanstalk, plan, deadline) {
     if (plan.environmentStatus === 'Ready')
         return plan.current;
-    return await (0,log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
+    return await (0,common_log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
 }
 /** Starts the update of the plan, follows it, rolls back when it fails and the plan asks for that. */
 async function carryOutUpdate(beanstalk, plan, ctx) {
     const { deadline, watch } = ctx;
-    const started = await (0,log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready));
+    const started = await (0,common_log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready));
     if (started.kind === 'busy')
         return { result: 'timed-out', busy: true, events: [] };
     watch({ requested: true });
@@ -61927,7 +61947,7 @@ async function carryOutUpdate(beanstalk, plan, ctx) {
         };
     }
     const update = { target: plan.label, previous: plan.previousLabel, request };
-    const followed = await (0,log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch })));
+    const followed = await (0,common_log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch })));
     const outcome = { ...followed, events: [...configurationEvents, ...followed.events] };
     if (outcome.kind !== 'success')
         return await failed(beanstalk, plan, outcome, { clock: deadline.clock, configurationApplied });
@@ -61958,7 +61978,7 @@ async function failed(beanstalk, plan, followed, ctx) {
         rollback =
             followed.kind === 'timeout'
                 ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
-                : await (0,log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events));
+                : await (0,common_log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events));
         reason += ` Rollback: ${rollback.detail}`;
     }
     return {
@@ -62018,6 +62038,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
 /**
  * Which version a run deploys: its label and description by default, and what to do when the label exists
  * (the same bundle is a redeploy; other content is an error, never an overwrite).
@@ -62069,7 +62090,7 @@ async function checkExistingVersion(storage, existing, bundle, input) {
             sha256 = (await storage.head(existing.bucket, existing.key))?.sha256;
         }
         catch (error) {
-            core/* debug */.Yz(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,errors/* describeError */.Uc)(error)}`);
+            (0,common_log/* debug */.Yz)(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,errors/* describeError */.Uc)(error)}`);
         }
     }
     if (sha256 === bundle.sha256) {
@@ -62103,7 +62124,7 @@ async function makeRoom(plan, beanstalk) {
     const retention = plan.retention;
     if (!retention?.pruneFirst || plan.mode !== 'new-version')
         return;
-    await (0,log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
+    await (0,common_log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
 }
 /** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
 async function pruneAfterDeploy(plan, beanstalk) {
@@ -62111,7 +62132,7 @@ async function pruneAfterDeploy(plan, beanstalk) {
     if (retention?.keep === undefined)
         return;
     try {
-        await (0,log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
+        await (0,common_log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
     }
     catch (error) {
         // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
@@ -62172,6 +62193,7 @@ async function deleteVersions(beanstalk, ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/create.ts
+
 
 
 
@@ -62305,7 +62327,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) 
             .reverse();
     }
     catch (error) {
-        core/* debug */.Yz(`DescribeEvents for the version failed: ${String(error)}`);
+        (0,common_log/* debug */.Yz)(`DescribeEvents for the version failed: ${String(error)}`);
     }
     throw new errors/* UserError */.yo(`Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`, { title: 'Version processing failed' });
 }
@@ -62402,7 +62424,7 @@ function deployBeanstalk(deps = {}) {
     // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
     // a dry run or a failed look-up never load them (a smaller cold start).
     const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(358), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
+        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
     const story = { gatewayFor, storageFor, clock, env };
     return {
         record: () => ({ started: clock.now(), events: [] }),
@@ -62415,7 +62437,7 @@ function deployBeanstalk(deps = {}) {
                 // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
                 await gatewayFor(inputs.region).within(deadline, async () => {
                     const plan = await main_decide(run, inputs, story);
-                    await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+                    await (0,common_log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
                     for (const warning of plan.warnings)
                         core/* warning */.$e(warning);
                     if (plan.dryRun)
@@ -62434,14 +62456,14 @@ function deployBeanstalk(deps = {}) {
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
 async function main_decide(run, inputs, story) {
     const beanstalk = story.gatewayFor(inputs.region);
-    const found = await (0,log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor));
+    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor));
     run.environment = found.environment;
     // an existing label and nothing new to build from: a redeploy, no bundle
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
     const workspace = story.env.GITHUB_WORKSPACE ?? process.cwd();
     if (!redeployOnly) {
         const tempDir = story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-        run.bundle = await (0,log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, workspace, tempDir));
+        run.bundle = await (0,common_log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, workspace, tempDir));
     }
     const version = await chooseVersion(beanstalk, story.storageFor, inputs, found, run.bundle, {
         env: story.env,
@@ -62474,8 +62496,8 @@ async function carryOut(run, plan, story) {
         await makeRoom(plan, beanstalk);
         const since = new Date(clock.now());
         const storage = await story.storageFor(plan.region);
-        const uploaded = (run.uploaded = await (0,log/* phase */.Oi)('Upload the bundle', () => upload(beanstalk, storage, plan, clock)));
-        await (0,log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
+        const uploaded = (run.uploaded = await (0,common_log/* phase */.Oi)('Upload the bundle', () => upload(beanstalk, storage, plan, clock)));
+        await (0,common_log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
             const version = await createVersion(beanstalk, plan, uploaded.bucket);
             run.created = true;
             core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
@@ -71671,6 +71693,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -71678,7 +71701,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

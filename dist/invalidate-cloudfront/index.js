@@ -63024,6 +63024,7 @@ function explain(error) {
 /* harmony export */   Oi: () => (/* binding */ phase),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   n9: () => (/* binding */ startSummary)
 /* harmony export */ });
@@ -63042,6 +63043,17 @@ function explain(error) {
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o())
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
@@ -63085,7 +63097,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
@@ -63254,9 +63266,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(action) {
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -63283,7 +63300,7 @@ async function runAction(action) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -63383,7 +63400,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9248);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidateCloudFront */ .Y)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidateCloudFront */ .Y)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -63788,10 +63805,10 @@ function awsClientConfig(region, options = {}) {
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => core/* debug */.Yz(sdkLine(content)),
+            debug: (...content) => (0,log/* debug */.Yz)(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => core/* debug */.Yz(`aws-sdk warn: ${sdkLine(content)}`),
-            error: (...content) => core/* debug */.Yz(`aws-sdk error: ${sdkLine(content)}`)
+            warn: (...content) => (0,log/* debug */.Yz)(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => (0,log/* debug */.Yz)(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
 }
@@ -63923,7 +63940,7 @@ class CloudFrontGateway {
             for await (const output of (0,dist_cjs/* paginateListDistributions */.zQE)({ client: this.client }, {})) {
                 page++;
                 const items = output.DistributionList?.Items ?? [];
-                core/* debug */.Yz(`ListDistributions page ${page}: ${items.length} distributions`);
+                (0,log/* debug */.Yz)(`ListDistributions page ${page}: ${items.length} distributions`);
                 for (const item of items) {
                     if (!item.Id)
                         continue;
@@ -64696,7 +64713,7 @@ async function withDistributionList(gateway, error) {
         return unknownIdError(error, error.distributionId, await gateway.listDistributions());
     }
     catch (listError) {
-        core/* debug */.Yz(`Could not list the distributions to help: ${String(listError)}`);
+        (0,log/* debug */.Yz)(`Could not list the distributions to help: ${String(listError)}`);
         return error;
     }
 }
@@ -64718,7 +64735,7 @@ function progressLogger(deadline, initial) {
     let last = { status: initial, at: deadline.elapsed() };
     return status => {
         const at = deadline.elapsed();
-        core/* debug */.Yz(`GetInvalidation after ${format_formatDuration(at)}: ${status}`);
+        (0,log/* debug */.Yz)(`GetInvalidation after ${format_formatDuration(at)}: ${status}`);
         if (status === last.status && at - last.at < 30_000)
             return;
         core/* info */.pq(status === last.status
@@ -64987,12 +65004,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -57611,6 +57611,7 @@ function explain(error) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ debug),
   Qj: () => (/* binding */ markdownTable),
   Oi: () => (/* binding */ phase),
   n0: () => (/* binding */ setOutputs),
@@ -57637,6 +57638,17 @@ var secrets = __nccwpck_require__(7168);
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (core/* isDebug */._o())
+        core/* debug */.Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return core/* group */.Os(title, fn);
@@ -57680,7 +57692,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
@@ -57849,9 +57861,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(action) {
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -57878,7 +57895,7 @@ async function runAction(action) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -57979,7 +57996,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3384);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyPackagePublic */ .T)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyPackagePublic */ .T)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -64698,14 +64715,14 @@ async function checkAnonymousPull(ref, options) {
     const http = options.fetch ?? fetch;
     const url = `${registryBaseUrl(ref)}/v2/${ref.repository}/manifests/${ref.reference}`;
     const request = async (target, init) => {
-        core/* debug */.Yz(`${init.method ?? 'GET'} ${target}`);
+        (0,log/* debug */.Yz)(`${init.method ?? 'GET'} ${target}`);
         try {
             const response = await http(target, {
                 ...init,
                 redirect: 'follow',
                 signal: AbortSignal.timeout(options.requestTimeoutMs)
             });
-            core/* debug */.Yz(`→ ${response.status} ${response.statusText}`);
+            (0,log/* debug */.Yz)(`→ ${response.status} ${response.statusText}`);
             return response;
         }
         catch (error) {
@@ -64911,7 +64928,7 @@ async function lookUpPackage(owner, name, options) {
     });
     for (const ownerType of ['orgs', 'users']) {
         const url = `${base}/${ownerType}/${encodeURIComponent(owner)}/packages/container/${encodeURIComponent(name)}`;
-        core/* debug */.Yz(`GET ${url}`);
+        (0,log/* debug */.Yz)(`GET ${url}`);
         const common = {
             package_type: 'container',
             package_name: name,
@@ -64940,7 +64957,7 @@ async function lookUpPackage(owner, name, options) {
             body = typeof data === 'object' && data !== null ? data : undefined;
         }
         const statusText = external_node_http_.STATUS_CODES[status] ?? '';
-        core/* debug */.Yz(`→ ${status} ${statusText}`);
+        (0,log/* debug */.Yz)(`→ ${status} ${statusText}`);
         if (status === 404)
             continue;
         if (status === 401 || status === 403) {
@@ -65586,6 +65603,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -65593,7 +65611,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -1,8 +1,8 @@
-import * as core from '@actions/core'
 import { inspect } from 'node:util'
 import { OutcomeUnknownError, isUnreadableResponse, outcomeUnknown } from './failure.js'
 import { ClockRetryStrategy, type Clock } from './retry.js'
 import { scrub } from './secrets.js'
+import { debug } from './log.js'
 
 /**
  * The configuration every AWS client of ours is made with. Credentials come from the SDK's default chain
@@ -23,10 +23,10 @@ export function awsClientConfig(region: string, options: { maxAttempts?: number;
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     logger: {
       trace: () => undefined,
-      debug: (...content: unknown[]) => core.debug(sdkLine(content)),
+      debug: (...content: unknown[]) => debug(sdkLine(content)),
       info: () => undefined,
-      warn: (...content: unknown[]) => core.debug(`aws-sdk warn: ${sdkLine(content)}`),
-      error: (...content: unknown[]) => core.debug(`aws-sdk error: ${sdkLine(content)}`)
+      warn: (...content: unknown[]) => debug(`aws-sdk warn: ${sdkLine(content)}`),
+      error: (...content: unknown[]) => debug(`aws-sdk error: ${sdkLine(content)}`)
     }
   }
 }

@@ -6,6 +6,7 @@ import { lookUpConfiguration, type ConfigurationPlan } from './configuration/ind
 import type { Inputs } from './inputs.js'
 import { findPromotion, type Promotion } from './versions/promote.js'
 import type { StorageFor } from './aws/s3.js'
+import { debug } from '../common/log.js'
 
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
@@ -104,7 +105,7 @@ async function otherRegions(
       try {
         return (await find(gatewayFor(r))) ? r : undefined
       } catch (error) {
-        core.debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
+        debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
         return undefined
       }
     })

@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
 import { invalidateCloudFront } from './main.js'
 
-await runAction(invalidateCloudFront())
+await runAction(invalidateCloudFront(), import.meta.url)

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { formatDuration } from '../common/format.js'
-import { phase } from '../common/log.js'
+import { debug, phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
 import { CloudFrontGateway, createCloudFrontClient, invalidationConsoleUrl } from './cloudfront.js'
@@ -101,7 +101,7 @@ async function withDistributionList(
   try {
     return unknownIdError(error, error.distributionId, await gateway.listDistributions())
   } catch (listError) {
-    core.debug(`Could not list the distributions to help: ${String(listError)}`)
+    debug(`Could not list the distributions to help: ${String(listError)}`)
     return error
   }
 }
@@ -137,7 +137,7 @@ function progressLogger(deadline: Deadline, initial: string): (status: string) =
   let last = { status: initial, at: deadline.elapsed() }
   return status => {
     const at = deadline.elapsed()
-    core.debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
+    debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
     if (status === last.status && at - last.at < 30_000) return
     core.info(
       status === last.status

@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
 import { verifyPackagePublic } from './main.js'
 
-await runAction(verifyPackagePublic())
+await runAction(verifyPackagePublic(), import.meta.url)

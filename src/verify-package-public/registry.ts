@@ -1,10 +1,10 @@
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { addSecret } from '../common/secrets.js'
 import { parseChallenge } from './challenge.js'
 import { isRunnable, type ImagePlatforms, type Platform } from './platform.js'
 import { isLoopbackHost } from '../common/url.js'
 import { registryBaseUrl, type ImageReference } from './reference.js'
+import { debug } from '../common/log.js'
 
 /** Every manifest type a runtime may pull: multi-arch images are indexes / manifest lists. */
 export const MANIFEST_TYPES = [
@@ -60,14 +60,14 @@ export async function checkAnonymousPull(ref: ImageReference, options: PullOptio
   const http = options.fetch ?? fetch
   const url = `${registryBaseUrl(ref)}/v2/${ref.repository}/manifests/${ref.reference}`
   const request = async (target: string, init: RequestInit): Promise<Response> => {
-    core.debug(`${init.method ?? 'GET'} ${target}`)
+    debug(`${init.method ?? 'GET'} ${target}`)
     try {
       const response = await http(target, {
         ...init,
         redirect: 'follow',
         signal: AbortSignal.timeout(options.requestTimeoutMs)
       })
-      core.debug(`→ ${response.status} ${response.statusText}`)
+      debug(`→ ${response.status} ${response.statusText}`)
       return response
     } catch (error) {
       throw new RegistryUnavailableError(`${new URL(target).host} did not answer: ${networkReason(error)}`)

@@ -107,12 +107,26 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       const run = await runBundle('invalidate-cloudfront', {
         inputs: { 'distribution-id': CRM.id, wait: 'false' },
-        env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test' }
+        // the stack is in the debug log, which the runner shows when its debug logging is on
+        env: {
+          AWS_ENDPOINT_URL: url,
+          AWS_ACCESS_KEY_ID: 'AKIDTEST',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          RUNNER_DEBUG: '1'
+        }
       })
       expect(run.code).toBe(1)
       expect(run.annotations.find(a => a.level === 'error')?.title).toBe('Unexpected error')
       const stack = run.stdout.split('\n').filter(line => line.startsWith('::debug::') && /\bat /.test(line))
       expect(stack.join('\n')).toMatch(/src\/invalidate-cloudfront\/cloudfront\.ts:\d+/)
+      // without the runner's debug logging (a run by hand), no debug line at all: the error is in view
+      const quiet = await runBundle('invalidate-cloudfront', {
+        inputs: { 'distribution-id': CRM.id, wait: 'false' },
+        env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test' }
+      })
+      expect(quiet.code).toBe(1)
+      expect(quiet.stdout).not.toContain('::debug::')
+      expect(quiet.annotations.find(a => a.level === 'error')?.title).toBe('Unexpected error')
     } finally {
       await new Promise(resolve => server.close(resolve))
     }

@@ -7,6 +7,7 @@ const infoSpy = jest.fn<(message: string) => void>()
 jest.unstable_mockModule('@actions/core', () => ({
   error: errorSpy,
   debug: debugSpy,
+  isDebug: () => false,
   info: infoSpy,
   ExitCode: { Success: 0, Failure: 1 }
 }))

@@ -11,6 +11,7 @@ import { describeLost } from '../update/lost-reply.js'
 import { Poller } from '../update/poll.js'
 import { tooManyVersionsError } from './retention.js'
 import { describeWithDigest } from './integrity.js'
+import { debug } from '../../common/log.js'
 
 /**
  * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
@@ -172,7 +173,7 @@ export async function waitProcessed(
       .map(e => e.message)
       .reverse()
   } catch (error) {
-    core.debug(`DescribeEvents for the version failed: ${String(error)}`)
+    debug(`DescribeEvents for the version failed: ${String(error)}`)
   }
   throw new UserError(
     `Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`,
