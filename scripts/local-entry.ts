@@ -11,7 +11,6 @@ export async function run(): Promise<void> {
   if (!target) throw new Error('TARGET_ACTION_PATH is not set: run this entry through @github/local-action')
   const name = basename(target)
   if (!/^[a-z][a-z-]*$/.test(name)) throw new Error(`not an action folder: ${target}`)
-  // the action's own entry, which runs it through runAction at import (as its bundle does): an Action or, until
-  // every action is converted, a bare main
+  // the action's own entry: runAction(its Action), exactly as its bundle starts
   await import(`../src/${name}/index.js`)
 }

@@ -20,7 +20,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _common_aws_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2064);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1922);
 /* harmony import */ var _common_format_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6950);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(119);
 
 
 
@@ -62,6 +62,18 @@ class StorageGateway {
             throw error;
         }
     }
+    /** The object's bytes as a stream (GetObject), or undefined when it does not exist: a promotion hashes it. */
+    async read(bucket, key) {
+        try {
+            const out = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_6__.GetObjectCommand({ Bucket: bucket, Key: key }));
+            return out.Body;
+        }
+        catch (error) {
+            if ((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isAwsError */ .m_)(error, 'NotFound', 'NoSuchKey', '404'))
+                return undefined;
+            throw error;
+        }
+    }
     /** Streams the file to S3 (multipart when over one part), recording its sha256 in the metadata. */
     async upload(input) {
         const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_1__/* .Upload */ ._({
@@ -83,7 +95,7 @@ class StorageGateway {
             const now = this.clock.now();
             if (input.size > PART_SIZE && (now - lastLogged > 5_000 || loaded >= input.size)) {
                 lastLogged = now;
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Uploaded ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z)(loaded)} of ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z)(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`);
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Uploaded ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z3)(loaded)} of ${(0,_common_format_js__WEBPACK_IMPORTED_MODULE_7__/* .formatBytes */ .z3)(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`);
             }
         });
         await upload.done();

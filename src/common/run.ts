@@ -25,12 +25,7 @@ export interface Action<R> {
   report: (record: R, error: unknown) => Promise<void> | void
 }
 
-export async function runAction<R>(given: Action<R> | (() => Promise<void>)): Promise<void> {
-  // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
-  const action: Action<R | undefined> =
-    typeof given === 'function'
-      ? { record: () => undefined, main: given, report: () => undefined }
-      : (given as Action<R | undefined>)
+export async function runAction<R>(action: Action<R>): Promise<void> {
   maskEnvironmentSecrets(process.env)
   core.info(bundleVersionLine(import.meta.url, process.env))
   const record = action.record()

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { createReadStream } from 'node:fs'
 import { awsClientConfig, instrument } from '../../common/aws.js'
@@ -46,6 +46,17 @@ export class StorageGateway {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
       return { size: out.ContentLength, sha256: out.Metadata?.[SHA256_METADATA] }
+    } catch (error) {
+      if (isAwsError(error, 'NotFound', 'NoSuchKey', '404')) return undefined
+      throw error
+    }
+  }
+
+  /** The object's bytes as a stream (GetObject), or undefined when it does not exist: a promotion hashes it. */
+  async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      return out.Body as AsyncIterable<Uint8Array> | undefined
     } catch (error) {
       if (isAwsError(error, 'NotFound', 'NoSuchKey', '404')) return undefined
       throw error

@@ -10,6 +10,7 @@ import { eventLevel, formatEvent } from '../update/events.js'
 import { describeLost } from '../update/lost-reply.js'
 import { Poller } from '../update/poll.js'
 import { tooManyVersionsError } from './retention.js'
+import { describeWithDigest } from './integrity.js'
 
 /**
  * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
@@ -82,7 +83,8 @@ export async function createVersion(
   const request = {
     application: plan.application,
     label: plan.label,
-    description: plan.description,
+    // the bundle's sha256, recorded where no upload can change it: a promotion checks the bundle against it
+    description: plan.bundle ? describeWithDigest(plan.description, plan.bundle.sha256) : plan.description,
     bucket,
     key
   }
