@@ -488,7 +488,7 @@ describe('the release summary script', () => {
     expect(jobs).toEqual({ check: 'success', build: 'success', deploy: 'failure' })
     expect(summary.headline).toBe('`d6cd1e2-5e43aa61` was not deployed to BrillianCRM-env.')
     expect(summary.why).toBe(
-      "`d6cd1e2-5e43aa61` did not reach Green on BrillianCRM-env (health now Red): Beanstalk's messages are in the deploy job's summary, and how the rollback to `v-old` went."
+      "deploy-beanstalk failed with BrillianCRM-env's health at Red: its summary in the deploy job has Beanstalk's messages and what to do, and how the rollback to `v-old` went."
     )
     expect(summary.row('Deploy')).toMatchObject({ result: '❌ Failed', duration: '4m' })
     expect(summary.row('Deploy').link).toMatch(/^\[BrillianCRM-env\]\(https:\/\/eu-central-1\.console/)
@@ -505,6 +505,16 @@ describe('the release summary script', () => {
     expect(summary.headline).toBe('The new version was not deployed to BrillianCRM-env.')
     expect(summary.why).toMatch(/^deploy-beanstalk stopped before the update/)
     expect(summary.row('Deploy').link).toContain('#/application/overview?applicationName=BrillianCRM')
+  })
+
+  it('on a failed dry run: nothing changed, the dry run’s why', async () => {
+    const { summary } = await summaryOf({
+      inputs: { ...site, 'dry-run': true },
+      failing: { deploy: ['deploy'] }
+    })
+    expect(summary.headline).toBe('The dry run for BrillianCRM-env failed; nothing changed in AWS.')
+    expect(summary.why).toBe("deploy-beanstalk's dry run failed: its summary in the deploy job says why.")
+    expect(summary.row('Invalidate CloudFront').result).toBe('➖ Not run')
   })
 
   it('on a failed site check with a rollback: what runs again, the check’s why, the rollback’s row', async () => {
