@@ -110,6 +110,15 @@ describe('actionlint', () => {
   })
 })
 
+/** A job's steps without the release summary's time marks (workflow-release-summary.test.ts tests those). */
+function withoutMarks<T extends { steps: Record<string, unknown> }>(result: T): T {
+  const marks = ['started', 'deployed', 'invalidated', 'checked', 'pushed', 'ended']
+  return {
+    ...result,
+    steps: Object.fromEntries(Object.entries(result.steps).filter(([key]) => !marks.includes(key)))
+  }
+}
+
 describe('deploy.yml', () => {
   const workflow = load('.github/workflows/deploy.yml')
   const call = workflow.on.workflow_call as {
@@ -223,9 +232,14 @@ describe('deploy.yml', () => {
     })
   })
 
-  it('has three jobs: check → build → deploy', () => {
+  it('has three jobs: check → build → deploy, then the release summary', () => {
     const graph = Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, needsOf(job)]))
-    expect(graph).toEqual({ check: [], build: ['check'], deploy: ['check', 'build'] })
+    expect(graph).toEqual({
+      check: [],
+      build: ['check'],
+      deploy: ['check', 'build'],
+      summary: ['check', 'build', 'deploy']
+    })
   })
 
   const app = { 'application-name': 'BrillianCRM', 'environment-name': 'BrillianCRM-env' }
@@ -271,12 +285,14 @@ describe('deploy.yml', () => {
     ['a failed deploy', {}, ['deploy'], ['check', 'build', 'deploy']]
   ] as const)('%s runs the right jobs', (_, inputs, failing, expected) => {
     const results = simulate(workflow, { ...app, ...inputs }, { failing: [...failing] })
-    expect(ran(results)).toEqual(expected)
+    expect(ran(results)).toEqual([...expected, 'summary'])
   })
 
-  it('runs nothing after a cancellation', () => {
-    expect(ran(simulate(workflow, { ...app, 'version-label': 'v7' }, { cancelled: true }))).toEqual([])
-    expect(ran(simulate(workflow, app, { cancelled: true }))).toEqual([])
+  it('runs nothing but the release summary after a cancellation', () => {
+    expect(ran(simulate(workflow, { ...app, 'version-label': 'v7' }, { cancelled: true }))).toEqual([
+      'summary'
+    ])
+    expect(ran(simulate(workflow, app, { cancelled: true }))).toEqual(['summary'])
   })
 
   it('needs the explicit condition: without it the redeploy and dry-run paths would skip deploy', () => {
@@ -285,9 +301,12 @@ describe('deploy.yml', () => {
       ...workflow,
       jobs: { ...workflow.jobs, deploy: { ...workflow.jobs.deploy, if: undefined } }
     }
-    expect(ran(simulate(naive, { ...app, 'version-label': 'v7' }))).toEqual(['check'])
-    expect(ran(simulate(naive, { ...app, 'dry-run': true }))).toEqual(['check'])
-    expect(ran(simulate(naive, { ...app, 'from-environment': 'BrillianCRM-staging' }))).toEqual(['check'])
+    expect(ran(simulate(naive, { ...app, 'version-label': 'v7' }))).toEqual(['check', 'summary'])
+    expect(ran(simulate(naive, { ...app, 'dry-run': true }))).toEqual(['check', 'summary'])
+    expect(ran(simulate(naive, { ...app, 'from-environment': 'BrillianCRM-staging' }))).toEqual([
+      'check',
+      'summary'
+    ])
     // And without the promotion in build's `if:`, a promotion would build (and push) an image it never deploys.
     const building: Workflow = {
       ...workflow,
@@ -299,7 +318,8 @@ describe('deploy.yml', () => {
     expect(ran(simulate(building, { ...app, 'from-environment': 'BrillianCRM-staging' }))).toEqual([
       'check',
       'build',
-      'deploy'
+      'deploy',
+      'summary'
     ])
   })
 
@@ -317,7 +337,8 @@ describe('deploy.yml', () => {
     expect(permissions).toEqual({
       check: { contents: 'read', packages: 'read', 'id-token': 'write' },
       build: { contents: 'read', packages: 'write' },
-      deploy: { contents: 'read', 'id-token': 'write' }
+      deploy: { contents: 'read', 'id-token': 'write' },
+      summary: {}
     })
   })
 
@@ -546,7 +567,7 @@ describe('deploy.yml', () => {
     })
 
     const checkJob = (inputs: Record<string, string | boolean>, failing: string[] = []) =>
-      simulateSteps(workflow, 'check', { ...app, ...inputs }, { failing })
+      withoutMarks(simulateSteps(workflow, 'check', { ...app, ...inputs }, { failing }))
     const role = {
       'aws-role-arn': 'arn:aws:iam::123456789012:role/github-deploy',
       'aws-read-only-role-arn': 'arn:aws:iam::123456789012:role/github-check'
@@ -566,7 +587,10 @@ describe('deploy.yml', () => {
         'Check against AWS (deploy-beanstalk dry run)'
       ])
       // …and the job graph: a failed check runs neither build nor deploy.
-      expect(ran(simulate(workflow, { ...app, ...role }, { failing: ['check'] }))).toEqual(['check'])
+      expect(ran(simulate(workflow, { ...app, ...role }, { failing: ['check'] }))).toEqual([
+        'check',
+        'summary'
+      ])
       // A role that cannot be assumed fails the same way, one step earlier.
       expect(checkJob(role, ['Read-only AWS credentials (check job)']).job).toBe('failure')
       expect(checkJob(role).job).toBe('success')
@@ -599,7 +623,7 @@ describe('deploy.yml', () => {
             { failing: ['check'] }
           )
         )
-      ).toEqual(['check'])
+      ).toEqual(['check', 'summary'])
     })
 
     it('on a redeploy: checks the version against AWS, not the package', () => {
@@ -636,7 +660,7 @@ describe('deploy.yml', () => {
       outputs: Record<string, Record<string, string>> = {
         deploy: { 'version-label': 'new-1', 'previous-version-label': 'old-1' }
       }
-    ) => simulateSteps(workflow, 'deploy', { ...app, ...inputs }, { failing, outputs })
+    ) => withoutMarks(simulateSteps(workflow, 'deploy', { ...app, ...inputs }, { failing, outputs }))
     const site = { 'check-url': 'https://brilliancrm.com/', 'cloudfront-domain': 'brilliancrm.com' }
 
     it('deploys, invalidates and checks the site, in that order, in one job', () => {
