@@ -88,6 +88,10 @@ describe(`docs/aws-setup.md's commands, in order, against the sandbox${missing}`
         `#!/bin/bash\ncase "$1" in iam) endpoint="$IAM_ENDPOINT" ;; *) endpoint="$AWS_ENDPOINT_URL" ;; esac\nexec ${AWS} "$@" --endpoint-url "$endpoint"\n`
       )
       chmodSync(join(bin, 'aws'), 0o755)
+      // the page's one GitHub call (the repository's OIDC subject): GitHub is not what this test stands in for,
+      // so `gh` records what it was asked, for the assertion below
+      writeFileSync(join(bin, 'gh'), `#!/bin/bash\necho "$*" >> "${join(dir, 'gh-calls')}"\ncat > /dev/null\n`)
+      chmodSync(join(bin, 'gh'), 0o755)
       const script = ['set -e -o pipefail', ...shellBlocks(setUp)].join('\n')
       const child = spawn('bash', ['-c', script], {
         cwd: work,
@@ -111,6 +115,9 @@ describe(`docs/aws-setup.md's commands, in order, against the sandbox${missing}`
       const code = await new Promise<number | null>(resolve => child.once('close', resolve))
       expect(code === 0 ? 'exit 0' : `exit ${code}:\n${out.slice(-3000)}`).toBe('exit 0')
 
+      expect(readFileSync(join(dir, 'gh-calls'), 'utf8')).toContain(
+        'api --method PUT repos/imbit/BrillianCRM/actions/oidc/customization/sub'
+      )
       // the fill-in found the sandbox's account and brilliancrm.com's distribution, and filled every file
       expect(out).toContain(`account ${ACCOUNT}, distribution E2CRM000000001`)
       const files = readdirSync(join(work, 'docs', 'iam'))
