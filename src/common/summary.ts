@@ -1,4 +1,5 @@
-import { cell } from './log.js'
+import * as core from '@actions/core'
+import { cell, writeSummary } from './log.js'
 
 /**
  * The one layout of every action's job summary, so that each reads at a glance and in the same order:
@@ -11,7 +12,7 @@ import { cell } from './log.js'
  *   <details>…</details>                     then the long parts, collapsed (events, names, logs)
  *
  * Each message appears once: a line already shown under Why is not repeated under What to do, and a row
- * without a value is left out. Pure: the report of each action builds a `SummaryLayout`, this renders it.
+ * without a value is left out. The report of each action builds a `SummaryLayout` (pure); `renderSummary` is pure too, `writeLayout` writes it.
  */
 export type Tone = 'success' | 'failure' | 'timeout' | 'dry-run' | 'pending' | 'warning'
 
@@ -75,12 +76,12 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** A Markdown table with headings; rows with no value beyond their first cell are left out. */
+/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
 export function table(headings: readonly string[], rows: ReadonlyArray<readonly FactValue[]>): string {
   const kept = rows.filter(row => row.slice(1).some(hasValue))
   if (kept.length === 0) return ''
   const line = (cells: readonly FactValue[]) =>
-    `| ${headings.map((_, i) => (hasValue(cells[i]) ? cell(cells[i]) : ' ')).join(' | ')} |`
+    `| ${headings.map((_, i) => cell(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`
   return [
     `| ${headings.map(h => cell(h)).join(' | ')} |`,
     `|${headings.map(() => '---').join('|')}|`,
@@ -119,4 +120,10 @@ export function renderSummary(layout: SummaryLayout): string {
 /** A fenced text block whose content cannot close it early. */
 export function fenced(lines: readonly string[]): string {
   return ['```text', ...lines.map(line => line.replace(/```/g, "'''")), '```'].join('\n')
+}
+
+/** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
+export async function writeLayout(layout: SummaryLayout): Promise<void> {
+  core.summary.emptyBuffer().addRaw(renderSummary(layout))
+  await writeSummary()
 }
