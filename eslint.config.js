@@ -2,6 +2,11 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
+const SANDBOX_ENTRY_ONLY = {
+  group: ['**/sandbox/**', '!**/sandbox/index.js'],
+  message: 'Use the sandbox through its one entry, sandbox/index.ts (import it as .../sandbox/index.js).'
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
@@ -16,7 +21,38 @@ export default tseslint.config(
     }
   },
   {
-    files: ['test/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'sandbox/**/*.ts'],
     rules: { 'no-console': 'off' }
+  },
+  // The product imports neither a test nor the sandbox; the scripts import no test; everything outside sandbox/
+  // uses the sandbox through its one entry, sandbox/index.ts (sandbox/package.json)
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/test/**', '**/sandbox/**'], message: 'src/ ships: no tests, no sandbox.' }]
+        }
+      ]
+    }
+  },
+  {
+    files: ['scripts/**/*.ts', 'scripts/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/test/**'], message: 'scripts/ do not import from test/.' },
+            SANDBOX_ENTRY_ONLY
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX_ENTRY_ONLY] }] }
   }
 )

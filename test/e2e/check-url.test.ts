@@ -7,8 +7,15 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { rmSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { selfSignedCertificate, startSite, type Certificate, type Script, type Site } from '../stubs/site.js'
+import {
+  runBundle,
+  type BundleRun,
+  selfSignedCertificate,
+  startSite,
+  type Certificate,
+  type Script,
+  type Site
+} from '../../sandbox/index.js'
 
 let site: Site | undefined
 afterEach(async () => {

@@ -8,8 +8,15 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type EnvSpec, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  ROOT,
+  runBundle,
+  type BundleRun,
+  startSandbox,
+  type EnvSpec,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'

@@ -10,9 +10,15 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, runBundle, type BundleRun } from '../helpers/run-bundle.js'
+import {
+  ROOT,
+  runBundle,
+  type BundleRun,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 import { evaluate, load, runScript, scriptOf, type Step, type Value } from '../helpers/workflow.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
 
 const workflow = load('.github/workflows/deploy.yml')
 const declared = (workflow.on.workflow_call as { inputs: Record<string, { default?: string | boolean }> })

@@ -9,8 +9,13 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CRM, scenario } from '../helpers/invalidate-cloudfront-fixtures.js'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  runBundle,
+  type BundleRun,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 
 let sandbox: Sandbox | undefined
 afterEach(async () => {

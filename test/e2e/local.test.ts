@@ -13,7 +13,7 @@
  * action's source.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runBundle } from '../helpers/run-bundle.js'
+import { runBundle } from '../../sandbox/index.js'
 import { leftovers, npmRun, printedPorts, scriptsStoppedAfterEach } from '../helpers/scripts.js'
 
 scriptsStoppedAfterEach()

@@ -5,8 +5,13 @@
  * settles, backoff, timeouts, a real docker-registry) runs in process: test/scenarios/verify-package-public.test.ts.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
+import {
+  runBundle,
+  type BundleRun,
+  startGhcrStub,
+  type GhcrStub,
+  type GhcrStubOptions
+} from '../../sandbox/index.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
 

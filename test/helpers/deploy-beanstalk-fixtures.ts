@@ -5,8 +5,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yauzl from 'yauzl'
-import type { AppSpec, EnvSpec, Sandbox, SandboxScenario } from '../sandbox/index.js'
-import { ROOT, type BundleRun } from './run-bundle.js'
+import {
+  type AppSpec,
+  type EnvSpec,
+  type Sandbox,
+  type SandboxScenario,
+  ROOT,
+  type BundleRun
+} from '../../sandbox/index.js'
 
 export const APP = 'BrillianCRM'
 export const ENV = 'BrillianCRM-env'

@@ -11,9 +11,14 @@ import { awsClientConfig } from '../../src/common/aws.js'
 import { CloudFrontGateway, CLOUDFRONT_REGION } from '../../src/invalidate-cloudfront/cloudfront.js'
 import { CRM, scenario } from '../helpers/invalidate-cloudfront-fixtures.js'
 import { fakeClock } from '../helpers/fakes.js'
-import type { BundleRun } from '../helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../helpers/run-in-process.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  type BundleRun,
+  loadAction,
+  runInProcess,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 
 beforeAll(() => loadAction('invalidate-cloudfront'), 60_000)
 

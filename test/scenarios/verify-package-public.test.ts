@@ -8,10 +8,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type AddressInfo } from 'node:net'
 import { fakeClock } from '../helpers/fakes.js'
-import type { BundleRun } from '../helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../helpers/run-in-process.js'
-import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
-import { pushImage, startRegistry, type LocalRegistry } from '../stubs/registry.js'
+import {
+  type BundleRun,
+  loadAction,
+  runInProcess,
+  startGhcrStub,
+  type GhcrStub,
+  type GhcrStubOptions,
+  pushImage,
+  startRegistry,
+  type LocalRegistry
+} from '../../sandbox/index.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mockCore } from '../helpers/core-fixture.js'
 import { fakeClock } from '../helpers/fakes.js'
-import { parseOutputFile } from '../helpers/run-bundle.js'
+import { parseOutputFile } from '../../sandbox/index.js'
 import type { Outcome, Probe } from '../../src/check-url/http.js'
 
 const log = await mockCore()

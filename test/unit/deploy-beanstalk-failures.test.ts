@@ -9,14 +9,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeClock } from '../helpers/fakes.js'
-import { ROOT, parseAnnotations, parseOutputFile } from '../helpers/run-bundle.js'
 import {
+  ROOT,
+  parseAnnotations,
+  parseOutputFile,
   startSandbox,
   type EnvSpec,
   type FaultSpec,
   type Sandbox,
   type SandboxScenario
-} from '../sandbox/index.js'
+} from '../../sandbox/index.js'
 import { run } from '../../src/deploy-beanstalk/main.js'
 import { runAction } from '../../src/common/run.js'
 import { clearSecrets } from '../../src/common/secrets.js'

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseOutputFile } from '../helpers/run-bundle.js'
+import { parseOutputFile } from '../../sandbox/index.js'
 
 const ZIP = Buffer.from('PK fake zip for the wiring test')
 const ZIP_SHA = createHash('sha256').update(ZIP).digest('hex')

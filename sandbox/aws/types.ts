@@ -188,7 +188,7 @@ export interface Sandbox {
 export const DEFAULT_REGION = 'eu-central-1'
 export const DEFAULT_ACCOUNT = '123456789012'
 export const DEFAULT_STACK = '64bit Amazon Linux 2023 v4.4.0 running Docker'
-/** s3rver's one account (test/sandbox/s3.ts), hence the sandbox's dummy credentials */
+/** s3rver's one account (sandbox/aws/s3.ts), hence the sandbox's dummy credentials */
 export const S3_ACCESS_KEY = 'S3RVER'
 export const S3_SECRET_KEY = 'S3RVER'
 

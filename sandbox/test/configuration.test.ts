@@ -11,7 +11,7 @@ import {
   UpdateEnvironmentCommand,
   type ElasticBeanstalkClient
 } from '@aws-sdk/client-elastic-beanstalk'
-import type { SandboxScenario } from '../sandbox/index.js'
+import type { SandboxScenario } from '../index.js'
 import { beanstalkClient, Clock, failure, sandboxesClosedAfterEach } from './clients.js'
 
 const sandbox = sandboxesClosedAfterEach()

@@ -10,7 +10,7 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { HeadObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3'
-import { scenarios, startSandbox, type FaultSpec, type Sandbox } from '../sandbox/index.js'
+import { scenarios, startSandbox, type FaultSpec, type Sandbox } from '../index.js'
 import { beanstalkClient, cloudFrontClient, failure, s3Client } from './clients.js'
 
 const boxes: Sandbox[] = []

@@ -4,13 +4,13 @@
  * same paths through the real bundle; here the failure branches that are slow there are checked.
  */
 import { describe, expect, it } from '@jest/globals'
+import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { Deadline } from '../../src/common/retry.js'
 import { BeanstalkGateway, type EnvironmentInfo } from '../../src/deploy-beanstalk/aws/beanstalk.js'
 import { startDeployment } from '../../src/deploy-beanstalk/configuration/apply.js'
 import type { ConfigurationRequest } from '../../src/deploy-beanstalk/configuration/diff.js'
 import { fakeClock } from '../helpers/fakes.js'
-import type { SandboxScenario, UpdateScript } from '../sandbox/index.js'
-import { beanstalkClient, sandboxesClosedAfterEach } from './clients.js'
+import { type SandboxScenario, type UpdateScript, sandboxesClosedAfterEach } from '../../sandbox/index.js'
 
 const sandbox = sandboxesClosedAfterEach()
 const APP = 'BrillianCRM'
@@ -38,7 +38,12 @@ function scenario(update: UpdateScript, configurationWithVersion: 'accepted' | '
 async function setUp(update: UpdateScript, combined: 'accepted' | 'refused') {
   const clock = fakeClock(Date.now())
   const box = await sandbox(scenario(update, combined), { now: () => clock.t })
-  const gateway = new BeanstalkGateway('eu-central-1', beanstalkClient(box), clock)
+  const client = new ElasticBeanstalkClient({
+    region: 'eu-central-1',
+    endpoint: box.url,
+    credentials: { accessKeyId: box.env.AWS_ACCESS_KEY_ID, secretAccessKey: box.env.AWS_SECRET_ACCESS_KEY }
+  })
+  const gateway = new BeanstalkGateway('eu-central-1', client, clock)
   const [initial] = await gateway.environments({ names: [ENV] })
   const plan = {
     application: APP,

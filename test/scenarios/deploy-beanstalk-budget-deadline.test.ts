@@ -13,8 +13,7 @@ import { BEANSTALK_REQUESTS_PER_MINUTE, BeanstalkGateway } from '../../src/deplo
 import type { Plan } from '../../src/deploy-beanstalk/plan.js'
 import { rollBack } from '../../src/deploy-beanstalk/rollback.js'
 import { fakeClock } from '../helpers/fakes.js'
-import type { Sandbox } from '../sandbox/index.js'
-import { sandboxesClosedAfterEach } from './clients.js'
+import { type Sandbox, sandboxesClosedAfterEach } from '../../sandbox/index.js'
 
 const sandbox = sandboxesClosedAfterEach()
 const APP = 'BrillianCRM'

@@ -10,7 +10,7 @@ import {
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { randomBytes } from 'node:crypto'
-import { startSandbox, MUTATING_OPERATIONS, type Sandbox } from '../sandbox/index.js'
+import { startSandbox, MUTATING_OPERATIONS, type Sandbox } from '../aws/index.js'
 import { beanstalkClient, Clock, failure, s3Client } from './clients.js'
 import { zipOf } from './zips.js'
 

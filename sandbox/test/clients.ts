@@ -2,8 +2,9 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { S3Client } from '@aws-sdk/client-s3'
-import { afterEach } from '@jest/globals'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import type { Sandbox } from '../index.js'
+
+export { sandboxesClosedAfterEach } from '../index.js'
 
 export interface ClientOptions {
   region?: string
@@ -49,23 +50,4 @@ export async function failure(
     return error as Error & { $metadata?: { httpStatusCode?: number } }
   }
   throw new Error('expected the call to fail, it succeeded')
-}
-
-/**
- * For a test file: a function that starts a silent sandbox (optionally on a hand-driven clock's time) and
- * closes every sandbox it started after each test.
- */
-export function sandboxesClosedAfterEach(): (
-  scenario?: SandboxScenario | string,
-  clock?: Pick<Clock, 'now'>
-) => Promise<Sandbox> {
-  const boxes: Sandbox[] = []
-  afterEach(async () => {
-    for (const box of boxes.splice(0)) await box.close()
-  })
-  return async (scenario = 'default', clock) => {
-    const box = await startSandbox(scenario, { silent: true, now: clock?.now })
-    boxes.push(box)
-    return box
-  }
 }

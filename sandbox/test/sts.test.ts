@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { XMLParser } from 'fast-xml-parser'
-import { startSandbox, type Sandbox } from '../sandbox/index.js'
+import { startSandbox, type Sandbox } from '../index.js'
 
 const boxes: Sandbox[] = []
 afterEach(async () => {

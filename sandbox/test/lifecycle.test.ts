@@ -10,7 +10,7 @@ import {
   UpdateEnvironmentCommand,
   type ElasticBeanstalkClient
 } from '@aws-sdk/client-elastic-beanstalk'
-import { startSandbox, type Sandbox, type SandboxScenario, type UpdateScript } from '../sandbox/index.js'
+import { startSandbox, type Sandbox, type SandboxScenario, type UpdateScript } from '../index.js'
 import { beanstalkClient, Clock, failure } from './clients.js'
 
 const boxes: Sandbox[] = []

@@ -10,7 +10,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import type { Sandbox, SandboxScenario } from '../sandbox/index.js'
+import type { Sandbox, SandboxScenario } from '../index.js'
 import { Clock, sandboxesClosedAfterEach } from './clients.js'
 
 // Debian's awscli (the real AWS CLI v2) first: an `aws` earlier on PATH may be a v1 shim.
@@ -21,7 +21,7 @@ const cliTest = AWS || mustRun ? it : it.skip
 const missing = AWS ? '' : ' (SKIPPED: no aws CLI on PATH; install it, e.g. apt-get install awscli)'
 if (!AWS && !mustRun) {
   console.warn(
-    'test/sandbox-tests/aws-cli.test.ts: the AWS CLI waiter tests are skipped: no `aws` on PATH (apt-get install awscli).'
+    'sandbox/test/aws-cli.test.ts: the AWS CLI waiter tests are skipped: no `aws` on PATH (apt-get install awscli).'
   )
 }
 

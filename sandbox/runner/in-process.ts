@@ -18,7 +18,7 @@ import {
   parseOutputFile,
   runnerEnvironment,
   type BundleRun
-} from './run-bundle.js'
+} from './bundle.js'
 
 export type ActionName = 'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public'
 

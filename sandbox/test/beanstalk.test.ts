@@ -16,7 +16,7 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
-import type { Sandbox } from '../sandbox/index.js'
+import type { Sandbox } from '../index.js'
 import { beanstalkClient, Clock, failure, s3Client, sandboxesClosedAfterEach } from './clients.js'
 import { zipOf } from './zips.js'
 

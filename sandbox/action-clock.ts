@@ -1,4 +1,4 @@
-import type { RequestLogEntry } from '../test/sandbox/index.js'
+import type { RequestLogEntry } from './aws/index.js'
 
 /**
  * A clock for the sandbox (startSandbox's `now` and `onRequest`), driven by what the actions do rather than by

@@ -12,7 +12,7 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { DeleteBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
-import type { Sandbox, SandboxScenario } from '../sandbox/index.js'
+import type { Sandbox, SandboxScenario } from '../index.js'
 import { beanstalkClient, Clock, failure, s3Client, sandboxesClosedAfterEach } from './clients.js'
 
 const sandbox = sandboxesClosedAfterEach()

@@ -7,10 +7,10 @@ import { DescribeEnvironmentsCommand, ElasticBeanstalkClient } from '@aws-sdk/cl
 import { spawn, spawnSync } from 'node:child_process'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { ROOT } from '../helpers/run-bundle.js'
+import { ROOT } from '../index.js'
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
-const CLI = join(ROOT, 'test', 'sandbox', 'cli.ts')
+const CLI = join(ROOT, 'sandbox', 'cli.ts')
 
 /** Whether something accepts connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
