@@ -1,5 +1,5 @@
 /**
- * Runs an action's `run()` in this process the way its bundle runs in the runner (same INPUT_* variables,
+ * Runs an action in this process the way its bundle runs in the runner (same INPUT_* variables,
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, GITHUB_WORKSPACE, scrubbed AWS configuration; see
  * run-bundle.ts), on an injected clock, and returns what `runBundle` returns: exit code, stdout with the
  * workflow commands, outputs, summary and annotations. So a scenario that depends on time (an environment busy
@@ -22,11 +22,20 @@ import {
 
 export type ActionName = 'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action's run() takes its own Dependencies
-const mains: Record<ActionName, () => Promise<{ run: (deps: any) => Promise<void> }>> = {
-  'deploy-beanstalk': () => import('../../src/deploy-beanstalk/main.js'),
-  'invalidate-cloudfront': () => import('../../src/invalidate-cloudfront/main.js'),
-  'verify-package-public': () => import('../../src/verify-package-public/main.js')
+/** An action made with its Dependencies, as its index.ts makes it (an Action, or a bare main not yet converted). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own Dependencies and record
+type Make = (deps: any) => Parameters<typeof runAction<any>>[0]
+
+const mains: Record<ActionName, () => Promise<Make>> = {
+  'deploy-beanstalk': async () => (await import('../../src/deploy-beanstalk/main.js')).deployBeanstalk,
+  'invalidate-cloudfront': async () => {
+    const { run } = await import('../../src/invalidate-cloudfront/main.js')
+    return deps => () => run(deps)
+  },
+  'verify-package-public': async () => {
+    const { run } = await import('../../src/verify-package-public/main.js')
+    return deps => () => run(deps)
+  }
 }
 
 /** Variables a run reads; removed before each run so nothing of this process leaks in. */
@@ -53,7 +62,7 @@ export interface InProcessOptions {
 }
 
 export async function runInProcess(action: ActionName, options: InProcessOptions): Promise<BundleRun> {
-  const { run } = await mains[action]()
+  const make = await mains[action]()
   const dir = mkdtempSync(join(tmpdir(), `inproc-${action}-`))
   const env = runnerEnvironment(dir, options.workspace ?? dir, {
     ...inputVariables(options.inputs ?? {}),
@@ -75,7 +84,7 @@ export async function runInProcess(action: ActionName, options: InProcessOptions
   const started = options.clock.now()
   let code: number
   try {
-    await runAction(() => run({ ...options.deps, clock: options.clock }))
+    await runAction(make({ ...options.deps, clock: options.clock }))
     code = Number(process.exitCode ?? 0)
   } finally {
     process.stdout.write = write

@@ -11,7 +11,7 @@ import { DeadlineReached } from '../../src/common/errors.js'
 import { Deadline } from '../../src/common/retry.js'
 import { BEANSTALK_REQUESTS_PER_MINUTE, BeanstalkGateway } from '../../src/deploy-beanstalk/aws/beanstalk.js'
 import type { Plan } from '../../src/deploy-beanstalk/plan.js'
-import { rollBack } from '../../src/deploy-beanstalk/rollback.js'
+import { rollBack } from '../../src/deploy-beanstalk/update/rollback.js'
 import { fakeClock } from '../helpers/fakes.js'
 import { type Sandbox, sandboxesClosedAfterEach } from '../../sandbox/index.js'
 

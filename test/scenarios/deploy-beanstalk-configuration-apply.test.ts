@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { Deadline } from '../../src/common/retry.js'
 import { BeanstalkGateway, type EnvironmentInfo } from '../../src/deploy-beanstalk/aws/beanstalk.js'
-import { startDeployment } from '../../src/deploy-beanstalk/configuration/apply.js'
+import { startDeployment } from '../../src/deploy-beanstalk/update/start.js'
 import type { ConfigurationRequest } from '../../src/deploy-beanstalk/configuration/diff.js'
 import { fakeClock } from '../helpers/fakes.js'
 import { type SandboxScenario, type UpdateScript, sandboxesClosedAfterEach } from '../../sandbox/index.js'
@@ -53,7 +53,7 @@ async function setUp(update: UpdateScript, combined: 'accepted' | 'refused') {
     timeoutMs: 60_000
   }
   const start = (label: string | undefined, change?: ConfigurationRequest, from: EnvironmentInfo = initial) =>
-    startDeployment(gateway, plan, { label, running: 'v0', change }, new Deadline(60_000, clock), from)
+    startDeployment(gateway, plan, { label, configuration: change }, new Deadline(60_000, clock), from)
   const updates = () =>
     box.requests
       .filter(r => r.operation === 'UpdateEnvironment')

@@ -19,7 +19,7 @@ import {
   type Sandbox,
   type SandboxScenario
 } from '../../sandbox/index.js'
-import { run } from '../../src/deploy-beanstalk/main.js'
+import { deployBeanstalk } from '../../src/deploy-beanstalk/main.js'
 import { runAction } from '../../src/common/run.js'
 import { clearSecrets } from '../../src/common/secrets.js'
 
@@ -109,7 +109,7 @@ async function deploy(
     AWS_EC2_METADATA_DISABLED: 'true',
     ...env
   })
-  await runAction(() => run({ clock, env: process.env }))
+  await runAction(deployBeanstalk({ clock, env: process.env }))
   const log = stdout.join('')
   return {
     exitCode: Number(process.exitCode ?? 0),

@@ -10,70 +10,26 @@ import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
   ElasticBeanstalkClient,
-  UpdateEnvironmentCommand,
-  type EnvironmentDescription
+  UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
 import { CallBudget } from '../../common/budget.js'
 import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
-import type { ConfigurationRequest } from '../configuration/diff.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
-import type { BeanstalkEvent } from '../follow/events.js'
+import type { BeanstalkEvent } from '../update/events.js'
+import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
-/**
- * The edge to Elastic Beanstalk: every call this action makes, in our own small types. It remembers when each
- * call was made, so the poll schedule can keep within its call budget.
- */
-export interface EnvironmentInfo {
-  name: string
-  id: string
-  application: string
-  status: string
-  health: string
-  versionLabel?: string
-  solutionStack?: string
-  platformArn?: string
-  cname?: string
-  endpointUrl?: string
-  /** arn:aws:elasticbeanstalk:<region>:<account>:environment/<application>/<name> */
-  arn?: string
-}
-
-export interface VersionInfo {
-  label: string
-  status: string
-  description?: string
-  bucket?: string
-  key?: string
-  /** Set by listVersions. */
-  application?: string
-  created?: Date
-}
-
-export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo {
-  return {
-    name: env.EnvironmentName ?? '',
-    id: env.EnvironmentId ?? '',
-    application: env.ApplicationName ?? '',
-    status: env.Status ?? 'Unknown',
-    health: env.Health ?? 'Grey',
-    versionLabel: env.VersionLabel || undefined,
-    solutionStack: env.SolutionStackName,
-    platformArn: env.PlatformArn,
-    cname: env.CNAME,
-    endpointUrl: env.EndpointURL,
-    arn: env.EnvironmentArn
-  }
-}
+export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
 export const BEANSTALK_REQUESTS_PER_MINUTE = 20
 
+/**
+ * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
+ * budget (every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ */
 export class BeanstalkGateway {
-  readonly callTimes: number[] = []
-  /** Calls made so far (each SDK retry counted as a call). */
-  callCount = 0
   /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
   readonly budget: CallBudget
   /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
@@ -83,7 +39,7 @@ export class BeanstalkGateway {
   constructor(
     readonly region: string,
     client?: ElasticBeanstalkClient,
-    private readonly clock: Clock = systemClock
+    clock: Clock = systemClock
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
@@ -102,8 +58,8 @@ export class BeanstalkGateway {
     )
     instrument(this.client, {
       service: 'elasticbeanstalk',
-      beforeSend: async (operation, attempt) => {
-        if (attempt > 1) this.note() // an SDK retry is a request too: the poll schedule sees it
+      // every attempt passes here (an SDK retry is a request too), so the budget sees each one
+      beforeSend: async operation => {
         // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
         // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
         // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
@@ -115,12 +71,11 @@ export class BeanstalkGateway {
     })
   }
 
-  /** Every page of a paginated Describe call, one request (and one noted call) per page. */
+  /** Every page of a paginated Describe call, one request per page. */
   private async allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
     const found: T[] = []
     let token: string | undefined
     do {
-      this.note()
       const { items, next } = await page(token)
       found.push(...items)
       token = next
@@ -143,15 +98,8 @@ export class BeanstalkGateway {
     }
   }
 
-  private note(): void {
-    this.callCount++
-    this.callTimes.push(this.clock.now())
-    if (this.callTimes.length > 200) this.callTimes.splice(0, this.callTimes.length - 200)
-  }
-
   /** Names of the applications in this region (all, or those named). */
   async applicationNames(names?: string[]): Promise<string[]> {
-    this.note()
     const out = await this.client.send(new DescribeApplicationsCommand({ ApplicationNames: names }))
     return (out.Applications ?? []).map(app => app.ApplicationName ?? '').filter(name => name !== '')
   }
@@ -178,7 +126,6 @@ export class BeanstalkGateway {
   }
 
   async version(application: string, label: string): Promise<VersionInfo | undefined> {
-    this.note()
     const out = await this.client.send(
       new DescribeApplicationVersionsCommand({ ApplicationName: application, VersionLabels: [label] })
     )
@@ -199,7 +146,6 @@ export class BeanstalkGateway {
     versionLabel?: string
     startTime: Date
   }): Promise<BeanstalkEvent[]> {
-    this.note()
     const out = await this.client.send(
       new DescribeEventsCommand({
         ApplicationName: filter.application,
@@ -221,7 +167,6 @@ export class BeanstalkGateway {
 
   /** Beanstalk's own S3 bucket for this region and account (created on first use). */
   async storageLocation(): Promise<string> {
-    this.note()
     const out = await this.client.send(new CreateStorageLocationCommand({}))
     if (!out.S3Bucket) throw new Error('CreateStorageLocation answered without a bucket name.')
     return out.S3Bucket
@@ -234,7 +179,6 @@ export class BeanstalkGateway {
     bucket: string
     key: string
   }): Promise<VersionInfo> {
-    this.note()
     const out = await this.client.send(
       new CreateApplicationVersionCommand({
         ApplicationName: input.application,
@@ -254,21 +198,19 @@ export class BeanstalkGateway {
   }
 
   /**
-   * UpdateEnvironment: a version (label), configuration changes, or both. OptionSettings and OptionsToRemove are
-   * left out entirely when there is no change (so an unchanged configuration sends none).
+   * UpdateEnvironment with what `send` holds: a version, configuration changes, or both. OptionSettings and
+   * OptionsToRemove are left out entirely when there is no change (so an unchanged configuration sends none).
    */
   async updateEnvironment(
     environmentId: string,
-    label: string | undefined,
-    change?: ConfigurationRequest
+    send: UpdateRequest
   ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
-    this.note()
-    const settings = change?.optionSettings ?? []
-    const removals = change?.optionsToRemove ?? []
+    const settings = send.configuration?.optionSettings ?? []
+    const removals = send.configuration?.optionsToRemove ?? []
     const out = await this.client.send(
       new UpdateEnvironmentCommand({
         EnvironmentId: environmentId,
-        VersionLabel: label,
+        VersionLabel: send.label,
         OptionSettings:
           settings.length > 0
             ? settings.map(s => ({
@@ -296,7 +238,6 @@ export class BeanstalkGateway {
    * Beanstalk answers two descriptions (DeploymentStatus deployed and pending): the deployed one is taken.
    */
   async configurationSettings(application: string, environment: string): Promise<OptionSettingInput[]> {
-    this.note()
     const out = await this.client.send(
       new DescribeConfigurationSettingsCommand({ ApplicationName: application, EnvironmentName: environment })
     )
@@ -317,7 +258,6 @@ export class BeanstalkGateway {
 
   /** ApplicationVersionQuota.Maximum of the account in this region (DescribeAccountAttributes). */
   async versionQuota(): Promise<number | undefined> {
-    this.note()
     const out = await this.client.send(new DescribeAccountAttributesCommand({}))
     return out.ResourceQuotas?.ApplicationVersionQuota?.Maximum
   }
@@ -342,7 +282,6 @@ export class BeanstalkGateway {
   }
 
   async deleteVersion(application: string, label: string, deleteSourceBundle: boolean): Promise<void> {
-    this.note()
     await this.client.send(
       new DeleteApplicationVersionCommand({
         ApplicationName: application,

@@ -23,6 +23,9 @@ export interface StoredObject {
   sha256?: string
 }
 
+/** The S3 gateway of a region, made when something is first uploaded or compared (main.ts loads it lazily). */
+export type StorageFor = (region: string) => StorageGateway | Promise<StorageGateway>
+
 /** The edge to S3: look at an object, stream a file into one. */
 export class StorageGateway {
   private readonly client: S3Client

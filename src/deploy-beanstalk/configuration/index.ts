@@ -4,10 +4,10 @@ import { planConfiguration, type ConfigurationPlan } from './diff.js'
 import { ENVIRONMENT_NAMESPACE, hasConfiguration, type ConfigurationInputs } from './inputs.js'
 
 /**
- * Environment configuration from GitHub: inputs (inputs.ts), the difference against the environment (diff.ts),
- * and the update that carries it (apply.ts). This file is the look-up step: read-only.
+ * Environment configuration from GitHub: inputs (inputs.ts, options.ts), the difference against the environment
+ * (diff.ts). This file is the look-up step: read-only. The update that carries the change is the update stage's
+ * (update/start.ts: with the version in one update, or first when Beanstalk refuses both).
  */
-export { startDeployment, type Started } from './apply.js'
 export type { ConfigurationPlan, ConfigurationRequest } from './diff.js'
 
 /** The account in an ARN such as arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/App/Env. */

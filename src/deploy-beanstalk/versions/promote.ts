@@ -2,6 +2,7 @@ import { UserError } from '../../common/errors.js'
 import { closestName, listNames } from '../../common/suggest.js'
 import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from '../aws/beanstalk.js'
 import type { RequiredHealth } from '../inputs.js'
+import { meetsHealth } from '../update/decide.js'
 
 /**
  * Promotion (`from-environment`): deploy the version another environment of the same application runs now,
@@ -18,10 +19,8 @@ export interface Promotion {
 
 const GONE = new Set(['Terminated', 'Terminating'])
 
-/** Green passes Green; Yellow passes Yellow and Green. Pure. */
-export function healthyEnough(health: string, required: RequiredHealth): boolean {
-  return health === 'Green' || (required === 'Yellow' && health === 'Yellow')
-}
+/** Green passes Green; Yellow passes Yellow and Green: the health rule of the update (update/decide.ts). */
+export const healthyEnough = meetsHealth
 
 /** Why the source environment cannot be promoted from, or undefined when it can. Pure. */
 export function promotionProblem(source: EnvironmentInfo, required: RequiredHealth): string | undefined {

@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import { OutcomeUnknownError } from '../common/failure.js'
-import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
-import type { BeanstalkEvent } from './follow/events.js'
+import { OutcomeUnknownError } from '../../common/failure.js'
+import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
+import type { BeanstalkEvent } from './events.js'
 
 /**
- * Mutating calls whose reply was lost: find out whether they took effect before sending them again, so a step
- * makes exactly one deployment and one version, whatever the network does.
+ * An UpdateEnvironment whose reply was lost: find out whether it took effect before sending it again, so a step
+ * makes exactly one deployment, whatever the network does (a lost CreateApplicationVersion: versions/create.ts).
  */
 
 /**
@@ -47,7 +47,9 @@ export async function checkLostUpdate(
   label: string | undefined,
   requestedAt: Date
 ): Promise<EnvironmentInfo | undefined> {
-  core.info(`The reply to UpdateEnvironment was lost (${describe(error)}): checking whether the update took.`)
+  core.info(
+    `The reply to UpdateEnvironment was lost (${describeLost(error)}): checking whether the update took.`
+  )
   const [after] = await beanstalk.environments({ ids: [before.id] })
   const events = await beanstalk.events({
     application: before.application,
@@ -63,24 +65,6 @@ export async function checkLostUpdate(
   return took ? after : undefined
 }
 
-/** After a lost CreateApplicationVersion reply: the version when it exists with our bundle, else undefined. */
-export async function checkLostVersion(
-  beanstalk: BeanstalkGateway,
-  error: OutcomeUnknownError,
-  version: { application: string; label: string; bucket: string; key: string }
-): Promise<VersionInfo | undefined> {
-  core.info(
-    `The reply to CreateApplicationVersion was lost (${describe(error)}): checking whether the version exists.`
-  )
-  const found = await beanstalk.version(version.application, version.label)
-  if (found && found.bucket === version.bucket && found.key === version.key) {
-    core.info(`Version ${version.label} exists with this bundle: using it, not creating it again.`)
-    return found
-  }
-  core.info(`Version ${version.label} does not exist: creating it again.`)
-  return undefined
-}
-
-function describe(error: OutcomeUnknownError): string {
+export function describeLost(error: OutcomeUnknownError): string {
   return error.original instanceof Error ? error.original.message : String(error.original)
 }

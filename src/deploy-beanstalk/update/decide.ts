@@ -1,9 +1,9 @@
 import type { RequiredHealth } from '../inputs.js'
 
 /**
- * When an update has succeeded or failed, from what DescribeEnvironments and the events say: what each event
+ * How success is decided, in one place: when an update has succeeded or failed, from what DescribeEnvironments and the events say: what each event
  * message means (from the EB CLI's own list, see docs/deploy-beanstalk.md), the health rules, and the state
- * machine. Pure: one observation in, the next state and a decision out; the follow loop (index.ts) does the calls and the waiting.
+ * machine. Pure: one observation in, the next state and a decision out; the follow loop (follow.ts) does the calls and the waiting.
  */
 
 export type EventMeaning = 'failed' | 'completed' | 'health' | 'progress'
@@ -58,7 +58,8 @@ export interface FollowState {
 }
 
 export type Decision =
-  | { kind: 'wait'; reason: string }
+  /** `notice`: a wait the log should tell once, when it begins (the grace period for Red). */
+  | { kind: 'wait'; reason: string; notice?: string }
   | { kind: 'success' }
   | { kind: 'failure'; cause: 'event' | 'other-version' | 'red' | 'terminated'; reason: string }
 
@@ -143,7 +144,11 @@ export function decide(
     }
     return {
       state: next,
-      decision: { kind: 'wait', reason: 'Ready but Red: waiting to see whether it recovers' }
+      decision: {
+        kind: 'wait',
+        reason: 'Ready but Red: waiting to see whether it recovers',
+        notice: `Ready on ${next.target} but health Red: waiting out a short Red (up to ${Math.round(next.redGraceMs / 1000)}s) to see whether it recovers.`
+      }
     }
   }
   return {

@@ -38,6 +38,11 @@ export interface FollowOptions {
   /** The state UpdateEnvironment answered with. */
   initial?: EnvironmentInfo
   /**
+   * Events an earlier follow of this run showed already (a rollback's follow after the deploy's): not shown or
+   * counted again, whatever Beanstalk's clock says of them.
+   */
+  shown?: readonly BeanstalkEvent[]
+  /**
    * Told of each event and environment state as it is seen, so what was seen so far reaches the job summary
    * even when the follow ends in an error of its own (credentials expired, a permission missing).
    */
@@ -49,10 +54,10 @@ export function followOptionsFor(
   plan: Pick<Plan, 'application' | 'environmentId' | 'requiredHealth' | 'timeoutMs'>,
   update: { target: string; previous?: string; request: { since: Date; environment: EnvironmentInfo } },
   deadline: Deadline,
-  onSeen?: FollowOptions['onSeen']
+  more: Pick<FollowOptions, 'onSeen' | 'shown'> = {}
 ): FollowOptions {
   return {
-    onSeen,
+    ...more,
     application: plan.application,
     environmentId: plan.environmentId,
     target: update.target,
@@ -98,7 +103,7 @@ function logEvent(event: BeanstalkEvent): void {
  */
 export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions): Promise<FollowOutcome> {
   const clock = options.deadline.clock
-  const log = new EventLog()
+  const log = new EventLog(options.shown)
   const poller = new Poller(options.deadline, beanstalk)
   let state = initialFollowState({
     target: options.target,
@@ -110,6 +115,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
   let environment = options.initial
   let lastSeen = environment ? `${environment.status}/${environment.health}/${environment.versionLabel}` : ''
   let round = 0
+  let notice: string | undefined
   let lastEventsAt = 0
   /** The last round read the events after the environment: the final read below would repeat it. */
   let eventsAfterEnvironment = false
@@ -166,7 +172,11 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
         versionLabel: env.versionLabel
       })
       state = result.state
-      return result.decision.kind === 'wait' ? undefined : result.decision
+      if (result.decision.kind !== 'wait') return result.decision
+      const said = result.decision.notice
+      if (said !== undefined && said !== notice) core.info(`${env.name}: ${said}`)
+      notice = said
+      return undefined
     },
     () => (clock.now() - lastEventsAt >= EVENTS_EVERY_MS - 3_000 ? 2 : 1)
   )

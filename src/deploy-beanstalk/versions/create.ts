@@ -1,96 +1,20 @@
 import * as core from '@actions/core'
-import { execFile } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import { promisify } from 'node:util'
-import { UserError, describeError, isAwsError } from '../common/errors.js'
-import { OutcomeUnknownError } from '../common/failure.js'
-import { formatBytes, formatDuration } from '../common/format.js'
-import { systemClock, type Clock, type Deadline } from '../common/retry.js'
-import type { BeanstalkGateway, VersionInfo } from './aws/beanstalk.js'
-import type { StorageGateway } from './aws/s3.js'
-import type { PreparedBundle } from './bundle/index.js'
-import { eventLevel, formatEvent } from './follow/events.js'
-import { Poller } from './follow/poll.js'
-import { checkLostVersion } from './idempotent.js'
-import { truncateDescription } from './inputs.js'
-import type { Plan } from './plan.js'
-import { tooManyVersionsError } from './versions/retention.js'
+import { UserError, isAwsError } from '../../common/errors.js'
+import { OutcomeUnknownError } from '../../common/failure.js'
+import { formatBytes, formatDuration } from '../../common/format.js'
+import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
+import type { BeanstalkGateway, VersionInfo } from '../aws/beanstalk.js'
+import type { StorageGateway } from '../aws/s3.js'
+import type { Plan } from '../plan.js'
+import { eventLevel, formatEvent } from '../update/events.js'
+import { describeLost } from '../update/lost-reply.js'
+import { Poller } from '../update/poll.js'
+import { tooManyVersionsError } from './retention.js'
 
 /**
- * The application version: its label and description, what to do when the label exists, the upload of its
- * bundle, and CreateApplicationVersion until Beanstalk has processed it.
+ * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
+ * is sent again) until Beanstalk has processed it.
  */
-
-/** `<short sha 7>-<first 8 hex of the bundle sha256>`, or `local-<8 hex>` without a commit. */
-export function defaultVersionLabel(sha: string | undefined, bundleSha256: string): string {
-  const hash = bundleSha256.toLowerCase().slice(0, 8)
-  const commit = sha?.trim().toLowerCase() ?? ''
-  return commit === '' ? `local-${hash}` : `${commit.slice(0, 7)}-${hash}`
-}
-
-/** The first line of a commit message, from the push event payload, else `git log` in the workspace. */
-export async function commitSubject(env: NodeJS.ProcessEnv, workspace: string): Promise<string | undefined> {
-  if (env.GITHUB_EVENT_PATH) {
-    try {
-      const event = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as {
-        head_commit?: { message?: string }
-      }
-      const message = event.head_commit?.message?.split('\n')[0]?.trim()
-      if (message) return message
-    } catch {
-      // not a push event, or no payload: try git
-    }
-  }
-  try {
-    const { stdout } = await promisify(execFile)('git', ['log', '-1', '--format=%s'], {
-      cwd: workspace,
-      timeout: 5_000
-    })
-    return stdout.trim() || undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** The default version description: the commit subject (≤ 200 characters), else where it came from. */
-export async function defaultDescription(env: NodeJS.ProcessEnv, workspace: string): Promise<string> {
-  const subject = await commitSubject(env, workspace)
-  const fallback = `Deployed from ${env.GITHUB_REPOSITORY ?? 'a workflow'}${env.GITHUB_SHA ? `@${env.GITHUB_SHA.slice(0, 7)}` : ''}`
-  return truncateDescription(subject ?? fallback).text
-}
-
-/**
- * A label that exists and a new bundle: the same content (sha256 in the S3 object's metadata) is a redeploy;
- * different or unknown content is an error, never an overwrite.
- */
-export async function checkExistingVersion(
-  storage: StorageGateway,
-  existing: VersionInfo,
-  bundle: PreparedBundle,
-  input: 'bundle' | 'image'
-): Promise<void> {
-  let sha256: string | undefined
-  if (existing.bucket && existing.key) {
-    try {
-      sha256 = (await storage.head(existing.bucket, existing.key))?.sha256
-    } catch (error) {
-      core.debug(`HeadObject s3://${existing.bucket}/${existing.key}: ${describeError(error)}`)
-    }
-  }
-  if (sha256 === bundle.sha256) {
-    core.info(
-      `Version ${existing.label} already holds this bundle (sha256 ${sha256}): redeploying it, nothing uploaded.`
-    )
-    return
-  }
-  const what = sha256
-    ? `other content (sha256 ${sha256})`
-    : 'content that cannot be compared (its S3 object has no sha256 metadata)'
-  throw new UserError(
-    `Version "${existing.label}" already exists with ${what}, and this run built a bundle with sha256 ${bundle.sha256}. A version is never overwritten: set a new version-label (or leave it empty for <sha>-<bundle hash>), or remove '${input}' to redeploy "${existing.label}" as it is.`,
-    { input: 'version-label', title: 'Version label already used' }
-  )
-}
 
 /** The bucket: the `bucket` input, else Beanstalk's own storage bucket for the region. */
 export async function resolveBucket(beanstalk: BeanstalkGateway, plan: Plan): Promise<string> {
@@ -98,6 +22,23 @@ export async function resolveBucket(beanstalk: BeanstalkGateway, plan: Plan): Pr
   const bucket = await beanstalk.storageLocation()
   core.info(`Beanstalk's storage bucket in ${plan.region}: ${bucket}`)
   return bucket
+}
+
+/** The bundle in S3: the bucket it went to and the bytes sent (0 when it was there already). */
+export interface Uploaded {
+  bucket: string
+  bytes: number
+}
+
+/** The bucket, then the upload. */
+export async function upload(
+  beanstalk: BeanstalkGateway,
+  storage: StorageGateway,
+  plan: Plan,
+  clock: Clock
+): Promise<Uploaded> {
+  const bucket = await resolveBucket(beanstalk, plan)
+  return { bucket, bytes: await uploadBundle(storage, plan, bucket, clock) }
 }
 
 /** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
@@ -187,7 +128,8 @@ export async function waitProcessed(
   bucket: string,
   created?: string
 ): Promise<void> {
-  let last = ''
+  // each status is told once, as it is first seen: the one CreateApplicationVersion answered is in its own line
+  let last = created ?? ''
   let answered = created
   const poller = new Poller(deadline, beanstalk).heartbeat(
     `Beanstalk to process version ${plan.label}`,
@@ -197,7 +139,7 @@ export async function waitProcessed(
     const current = answered ?? (await beanstalk.version(plan.application, plan.label))?.status ?? 'missing'
     answered = undefined
     if (current !== last) {
-      if (last !== '') core.info(`Version ${plan.label}: ${current}`)
+      core.info(`Version ${plan.label}: ${current}.`)
       last = current
       poller.changed()
     }
@@ -210,10 +152,7 @@ export async function waitProcessed(
       { input: 'timeout', title: 'Timed out' }
     )
   }
-  if (/^(processed|unprocessed)$/i.test(status)) {
-    core.info(`Version ${plan.label}: ${status}.`)
-    return
-  }
+  if (/^(processed|unprocessed)$/i.test(status)) return
   // FAILED (or gone): Beanstalk says why in the version's events.
   let reasons: string[] = []
   try {
@@ -237,4 +176,22 @@ export async function waitProcessed(
     `Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`,
     { title: 'Version processing failed' }
   )
+}
+
+/** After a lost CreateApplicationVersion reply: the version when it exists with our bundle, else undefined. */
+export async function checkLostVersion(
+  beanstalk: BeanstalkGateway,
+  error: OutcomeUnknownError,
+  version: { application: string; label: string; bucket: string; key: string }
+): Promise<VersionInfo | undefined> {
+  core.info(
+    `The reply to CreateApplicationVersion was lost (${describeLost(error)}): checking whether the version exists.`
+  )
+  const found = await beanstalk.version(version.application, version.label)
+  if (found && found.bucket === version.bucket && found.key === version.key) {
+    core.info(`Version ${version.label} exists with this bundle: using it, not creating it again.`)
+    return found
+  }
+  core.info(`Version ${version.label} does not exist: creating it again.`)
+  return undefined
 }

@@ -44,8 +44,13 @@ const eventKey = (event: BeanstalkEvent) =>
  * StartTime is inclusive) and returns the events not seen before, oldest first.
  */
 export class EventLog {
-  private readonly seen = new Set<string>()
+  private readonly seen: Set<string>
   readonly all: BeanstalkEvent[] = []
+
+  /** `shown`: events shown before (by an earlier follow), never returned again. */
+  constructor(shown: readonly BeanstalkEvent[] = []) {
+    this.seen = new Set(shown.map(eventKey))
+  }
 
   add(events: readonly BeanstalkEvent[]): BeanstalkEvent[] {
     const fresh: BeanstalkEvent[] = []
