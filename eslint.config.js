@@ -21,6 +21,20 @@ export default tseslint.config(
     }
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/log.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'core',
+          property: 'debug',
+          message: 'use debug() from src/common/log.ts: it writes ::debug:: lines only when RUNNER_DEBUG=1'
+        }
+      ]
+    }
+  },
+  {
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'sandbox/**/*.ts'],
     rules: { 'no-console': 'off' }
   },

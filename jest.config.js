@@ -10,6 +10,9 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   testTimeout: 60000,
+  // a temporary directory per run, checked empty at the end: no test may leave a file behind
+  globalSetup: '<rootDir>/test/helpers/temp-dir-setup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/temp-dir-teardown.mjs',
   // e2e tests start servers and run the real bundles: keep them from fighting over 2 cores
   maxWorkers: 2
 }

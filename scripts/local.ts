@@ -22,6 +22,7 @@ import {
   startGhcrStub,
   startSandbox,
   type GhcrStub,
+  type Site,
   type Sandbox,
   type StubVisibility
 } from '../sandbox/index.js'
@@ -40,7 +41,19 @@ const PACKAGE_SCENARIOS: Record<string, string> = {
   internal: 'imbit/demo-app is internal: a token is given, the manifest is refused',
   missing: 'the image imbit/no-such-app does not exist: retried until the timeout (10s)'
 }
+/** check-url's scenarios: how the demo app's site (a stand-in on 127.0.0.1) answers. */
+const SITE_SCENARIOS: Record<string, string> = {
+  up: 'the demo app answers 200 "hello from demo-app v0-initial" (the default)',
+  failing: 'the demo app answers 500 (no database): retried for 3s, then what was expected and what came back'
+}
 const AWS_ACTIONS = ['deploy-beanstalk', 'invalidate-cloudfront']
+/**
+ * The push event the runner would give the action (GITHUB_EVENT_PATH): the demo app's commit, so that
+ * deploy-beanstalk's default version description is the app's commit subject, as on the runner, not the subject
+ * of whatever commit this checkout is at.
+ */
+const DEMO_COMMIT_MESSAGE =
+  'Show the running version on the home page\n\nThe demo app answers with APP_VERSION.'
 
 function usage(actions: string[]): string {
   const sandbox = Object.values(sandboxScenarios)
@@ -49,20 +62,25 @@ function usage(actions: string[]): string {
   const packages = Object.entries(PACKAGE_SCENARIOS)
     .map(([name, text]) => `    ${name.padEnd(18)} ${text}`)
     .join('\n')
+  const sites = Object.entries(SITE_SCENARIOS)
+    .map(([name, text]) => `    ${name.padEnd(18)} ${text}`)
+    .join('\n')
   return [
     'Usage: npm run local -- <action> [--scenario NAME] [--env-file FILE]',
     '',
     `Actions: ${actions.join(', ')}`,
     '',
     'Runs the action from src/ with @github/local-action against a local AWS sandbox (deploy-beanstalk,',
-    'invalidate-cloudfront) or a GHCR stand-in (verify-package-public), started on free ports and stopped',
-    'afterwards.',
+    "invalidate-cloudfront), a GHCR stand-in (verify-package-public) or the demo app's site (check-url), started",
+    'on free ports and stopped afterwards.',
     'Inputs come from .env.example, or from FILE (your copy of it); the endpoints are always the local ones.',
     '',
     '  deploy-beanstalk, invalidate-cloudfront: --scenario is a sandbox scenario (default: default)',
     sandbox,
     '  verify-package-public: --scenario is one of (default: public)',
-    packages
+    packages,
+    '  check-url: --scenario is one of (default: up)',
+    sites
   ].join('\n')
 }
 
@@ -87,6 +105,7 @@ interface Started {
   sandboxStarting?: Promise<unknown>
   sandbox?: Sandbox
   ghcr?: GhcrStub
+  site?: Site
   dir?: string
   child?: ChildProcess
 }
@@ -128,13 +147,14 @@ async function stopAll(started: Started): Promise<void> {
   }
   await started.sandboxStarting?.catch(() => undefined)
   await started.ghcr?.close().catch(() => undefined)
+  await started.site?.close().catch(() => undefined)
   await started.sandbox?.close().catch(() => undefined)
   for (const server of started.sandbox ? [] : (started.early ?? [])) {
     server.closeAllConnections()
     await new Promise(resolve => server.close(resolve))
   }
   if (started.dir) rmSync(started.dir, { recursive: true, force: true })
-  started.ghcr = started.sandbox = started.dir = started.child = undefined
+  started.ghcr = started.site = started.sandbox = started.dir = started.child = undefined
   started.early = started.sandboxStarting = undefined
 }
 
@@ -163,11 +183,13 @@ async function main(started: Started): Promise<number> {
     return 2
   }
   const isPackages = action === 'verify-package-public'
-  // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public
+  const isSite = action === 'check-url'
+  // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public; the
+  // demo app's site only for check-url
   const isAws = AWS_ACTIONS.includes(action)
-  const scenario = values.scenario ?? (isPackages ? 'public' : 'default')
-  const known = isPackages ? Object.keys(PACKAGE_SCENARIOS) : Object.keys(sandboxScenarios)
-  if ((isPackages || isAws) && !known.includes(scenario)) {
+  const scenario = values.scenario ?? (isPackages ? 'public' : isSite ? 'up' : 'default')
+  const known = Object.keys(isPackages ? PACKAGE_SCENARIOS : isSite ? SITE_SCENARIOS : sandboxScenarios)
+  if ((isPackages || isAws || isSite) && !known.includes(scenario)) {
     console.error(`Unknown scenario "${scenario}" for ${action}.\n\n${usage(actions)}`)
     return 2
   }
@@ -175,7 +197,9 @@ async function main(started: Started): Promise<number> {
   const vars = parseEnvFile(readFileSync(envSource, 'utf8'))
   started.dir = mkdtempSync(join(tmpdir(), `imbit-local-${action}-`))
   const dir = started.dir
-  console.log(bold(`npm run local: ${action}`) + (isPackages || isAws ? dim(` (scenario ${scenario})`) : ''))
+  console.log(
+    bold(`npm run local: ${action}`) + (isPackages || isAws || isSite ? dim(` (scenario ${scenario})`) : '')
+  )
   if (isAws) {
     const sandboxScenario = sandboxScenarios[scenario]
     // the sandbox's clock moves with the action's calls, not while local-action starts (sandbox/action-clock.ts)
@@ -223,6 +247,44 @@ async function main(started: Started): Promise<number> {
     console.log(
       dim(`  GHCR stand-in  ${started.ghcr.registry} (registry), ${started.ghcr.apiUrl} (packages API)`)
     )
+  }
+  if (isSite) {
+    const { startSite } = await import('../sandbox/index.js')
+    const up = scenario === 'up'
+    started.site = await startSite({
+      '/': [
+        up
+          ? {
+              status: 200,
+              headers: { 'content-type': 'text/plain' },
+              body: 'hello from demo-app v0-initial\n'
+            }
+          : {
+              status: 500,
+              headers: { 'content-type': 'text/plain' },
+              body: 'demo-app: cannot connect to the database (DATABASE_URL is not set)\n'
+            }
+      ],
+      '/health': [{ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok\n' }]
+    })
+    vars.set('INPUT_URL', `${started.site.origin}/`)
+    if (!up) vars.set('INPUT_TIMEOUT', '3s')
+    console.log(dim(`  Demo app site  ${started.site.origin}/ (examples/demo-app's answers)`))
+  }
+  // the runner's push event for the demo app's commit, unless the env file names one
+  if (!vars.get('GITHUB_EVENT_PATH')) {
+    const eventFile = join(dir, 'event.json')
+    writeFileSync(
+      eventFile,
+      JSON.stringify({
+        ref: 'refs/heads/main',
+        after: vars.get('GITHUB_SHA'),
+        repository: { full_name: vars.get('GITHUB_REPOSITORY') },
+        head_commit: { id: vars.get('GITHUB_SHA'), message: DEMO_COMMIT_MESSAGE }
+      })
+    )
+    vars.set('GITHUB_EVENT_NAME', vars.get('GITHUB_EVENT_NAME') ?? 'push')
+    vars.set('GITHUB_EVENT_PATH', eventFile)
   }
   const workspace = vars.get('GITHUB_WORKSPACE') ?? 'examples/demo-app'
   vars.set('GITHUB_WORKSPACE', resolve(ROOT, workspace))

@@ -57336,13 +57336,13 @@ function bufferIncludes(buffer, content) {
 /* harmony export */   rw: () => (/* binding */ awsClientConfig),
 /* harmony export */   wV: () => (/* binding */ instrument)
 /* harmony export */ });
-/* unused harmony exports isReadOperation, ClockRetryStrategy */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9183);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7168);
+/* unused harmony export isReadOperation */
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6191);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(119);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1095);
 
 
 
@@ -57361,16 +57361,16 @@ function awsClientConfig(region, options = {}) {
         maxAttempts,
         // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
         ...(options.clock
-            ? { retryStrategy: new ClockRetryStrategy(maxAttempts, options.clock) }
+            ? { retryStrategy: new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .ClockRetryStrategy */ .c9(maxAttempts, options.clock) }
             : { retryMode: 'adaptive' }),
         customUserAgent: 'imbit-actions/1',
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(sdkLine(content)),
+            debug: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk warn: ${sdkLine(content)}`),
-            error: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk error: ${sdkLine(content)}`)
+            warn: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
 }
@@ -57379,8 +57379,8 @@ function awsClientConfig(region, options = {}) {
  * `input` is left out: it can hold values the user keeps secret (environment properties in OptionSettings).
  */
 function sdkLine(content) {
-    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(content
-        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_1__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
+    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(content
+        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_0__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
         .join(' '));
 }
 function withoutInput(item) {
@@ -57428,11 +57428,11 @@ function instrument(client, options) {
                     if (!(key in error))
                         Object.defineProperty(error, key, { value, enumerable: false });
                 }
-                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .outcomeUnknown */ .Hu)(error)) {
-                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .OutcomeUnknownError */ .Do(operation, error);
+                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .outcomeUnknown */ .Hu)(error)) {
+                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_1__/* .OutcomeUnknownError */ .Do(operation, error);
                 }
                 const retry = options.retryUnreadable ?? isReadOperation;
-                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
+                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
                     Object.assign(error, { $retryable: {} });
                 }
             }
@@ -57442,39 +57442,6 @@ function instrument(client, options) {
     // a client shared by several gateways (tests) is instrumented for the last one
     { step: 'deserialize', name: 'imbitInstrument', priority: 'high', override: true });
     return client;
-}
-/**
- * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
- * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
- * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
- */
-class ClockRetryStrategy {
-    maxAttempts;
-    clock;
-    random;
-    mode = 'standard';
-    constructor(maxAttempts, clock, random = Math.random) {
-        this.maxAttempts = maxAttempts;
-        this.clock = clock;
-        this.random = random;
-    }
-    token(count) {
-        return { getRetryCount: () => count, getRetryDelay: () => 0 };
-    }
-    acquireInitialRetryToken() {
-        return Promise.resolve(this.token(0));
-    }
-    async refreshRetryTokenForRetry(token, errorInfo) {
-        const attempt = token.getRetryCount() + 1;
-        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
-            throw new Error('no more retries');
-        }
-        const throttled = errorInfo.errorType === 'THROTTLING';
-        const delay = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .backoffDelay */ .EY)(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
-        await this.clock.sleep(delay);
-        return this.token(attempt);
-    }
-    recordSuccess() { }
 }
 
 
@@ -57794,9 +57761,10 @@ function explain(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ formatDuration),
-/* harmony export */   z: () => (/* binding */ formatBytes)
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
+/* unused harmony export plural */
 /** How durations and sizes read in logs, messages and job summaries. Pure. */
 /** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
 function formatDuration(ms) {
@@ -57810,6 +57778,10 @@ function formatDuration(ms) {
     const m = Math.floor(seconds / 60);
     seconds -= m * 60;
     return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
+}
+/** `1 URL`, `3 URLs`: a count with its noun, plural past one (regular English plurals only). */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 /** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
 function formatBytes(bytes) {
@@ -57835,6 +57807,7 @@ function formatBytes(bytes) {
 /* harmony export */   Oi: () => (/* binding */ phase),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   n9: () => (/* binding */ startSummary)
 /* harmony export */ });
@@ -57853,6 +57826,17 @@ function formatBytes(bytes) {
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o())
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
@@ -57896,23 +57880,150 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
 
 /***/ }),
 
-/***/ 9183:
+/***/ 119:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B2: () => (/* binding */ Deadline),
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
-/* harmony export */   ml: () => (/* binding */ systemClock),
-/* harmony export */   wt: () => (/* binding */ poll)
-/* harmony export */ });
-/* unused harmony export retry */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Oo: () => (/* reexport */ CallBudget),
+  c9: () => (/* reexport */ ClockRetryStrategy),
+  B2: () => (/* reexport */ Deadline),
+  wt: () => (/* reexport */ poll),
+  ml: () => (/* reexport */ systemClock)
+});
+
+// UNUSED EXPORTS: MAX_SILENT_WAIT_MS, backoffDelay, isThrottling, isTransient, paceDelay, parseRetryAfter, requestTimeout, retry, windowSlotAt, withRetryAfter
+
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/format.ts
+var format = __nccwpck_require__(6950);
+;// CONCATENATED MODULE: ./src/common/retry/budget.ts
+
+
+/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
+const MAX_SILENT_WAIT_MS = 20_000;
+/**
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
+ * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
+ * when the window is full. The account's request rate is shared with every other tool and job, and
+ * throttled requests count against it too.
+ *
+ * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
+ * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
+ * for up to a window and overrunning the timeout.
+ */
+class CallBudget {
+    limit;
+    windowMs;
+    clock;
+    onWait;
+    cap;
+    /** When each request was sent (the most recent ones). */
+    sent = [];
+    /** The most requests seen in any window so far (for the bench and tests). */
+    peak = 0;
+    /** Total requests sent. */
+    total = 0;
+    constructor(limit, windowMs, clock, 
+    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
+    onWait, 
+    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
+    cap = `at most ${limit} requests in any ${(0,format/* formatDuration */.a3)(windowMs)}`) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        this.clock = clock;
+        this.onWait = onWait;
+        this.cap = cap;
+    }
+    /** Requests sent in the window ending now. */
+    inWindow(now = this.clock.now()) {
+        return this.sent.filter(time => time > now - this.windowMs).length;
+    }
+    /**
+     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
+     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
+     */
+    record() {
+        this.total++;
+    }
+    /**
+     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
+     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
+     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     */
+    async acquire(deadline) {
+        for (;;) {
+            const now = this.clock.now();
+            const recent = this.sent.filter(time => time > now - this.windowMs);
+            if (recent.length < this.limit) {
+                this.sent.push(now);
+                this.total++;
+                this.peak = Math.max(this.peak, recent.length + 1);
+                if (this.sent.length > this.limit * 4)
+                    this.sent.splice(0, this.sent.length - this.limit * 4);
+                return;
+            }
+            // the oldest request that must leave the window for one more to fit
+            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
+            const waitMs = Math.max(1, leavesAt - now);
+            if (deadline && now + waitMs > deadline.end)
+                throw this.tooLate(waitMs, deadline);
+            this.onWait?.(waitMs);
+            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
+        }
+    }
+    tooLate(waitMs, deadline) {
+        const left = Math.max(0, deadline.end - this.clock.now());
+        return new errors/* DeadlineReached */.h_(`The step's timeout (${(0,format/* formatDuration */.a3)(deadline.budgetMs)}) is reached: the next request could only be sent in ${(0,format/* formatDuration */.a3)(waitMs)}, ` +
+            `${left > 0 ? `later than the ${(0,format/* formatDuration */.a3)(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
+            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `raise \`timeout\` if the work needs longer.`);
+    }
+}
+/**
+ * The earliest time at or after `earliest` when `calls` more requests keep every window within the cap, given
+ * when the recent ones were sent (`sent`, any order). Pure.
+ */
+function windowSlotAt(earliest, sent, calls, { limit, windowMs }) {
+    const inWindow = [...sent].sort((a, b) => a - b).filter(time => time > earliest - windowMs);
+    const mustDrop = inWindow.length + calls - limit;
+    if (mustDrop <= 0)
+        return earliest;
+    // wait until the mustDrop-th oldest request in the window has left it
+    return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
+}
+/**
+ * The pace that spreads the requests still possible evenly instead of spending them in a burst and then waiting
+ * a window: the shortest delay between rounds of `calls` requests that lets each of the next `ahead` requests
+ * fit under the cap once the requests already in the window leave it. With `n` requests in the window (oldest
+ * first, t₁ … tₙ), the j-th request from now needs the (n + j − limit)-th of them gone, so a round every d ms
+ * needs now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋limit₎ + window for every such j up to `ahead`. In a long wait this
+ * converges to the cap's own rate. Pure.
+ */
+function paceDelay(now, sent, calls, { limit, windowMs, ahead }) {
+    const inWindow = sent.filter(time => time > now - windowMs).sort((a, b) => a - b);
+    const n = inWindow.length;
+    let delay = 0;
+    for (let j = Math.max(1, limit - n + 1); j <= ahead; j++) {
+        const mustLeave = n + j - limit; // 1-based index of the old request that must have left
+        if (mustLeave > n)
+            break;
+        const leavesAt = inWindow[mustLeave - 1] + windowMs;
+        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+    }
+    return Math.ceil(delay);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/clock.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
@@ -57943,6 +58054,9 @@ class Deadline {
         await this.clock.sleep(Math.min(ms, this.remaining()));
     }
 }
+
+;// CONCATENATED MODULE: ./src/common/retry/loop.ts
+
 /**
  * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
  * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
@@ -57957,13 +58071,6 @@ async function poll(check, options) {
             return undefined;
         await options.deadline.sleep(result.delayMs);
     }
-}
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
 }
 /**
  * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
@@ -57992,6 +58099,129 @@ async function retry(fn, options) {
         throw lastError;
     return result.value;
 }
+
+;// CONCATENATED MODULE: ./src/common/retry/backoff.ts
+/**
+ * How long to wait, pure: exponential backoff (capped, with jitter), a server's `Retry-After`, and how long one
+ * request may take under a deadline. Every action's schedule is one of these with its own numbers.
+ */
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoff_backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * The delay before try number `attempt`, never shorter than a server's `Retry-After` (honoured up to
+ * `maxRetryAfterMs`): a site or registry that says when to come back is believed, within reason.
+ */
+function withRetryAfter(delayMs, retryAfterMs, maxRetryAfterMs) {
+    if (retryAfterMs === undefined)
+        return delayMs;
+    return Math.max(delayMs, Math.min(retryAfterMs, maxRetryAfterMs));
+}
+/** `Retry-After` as a wait in ms: delay-seconds or an HTTP date (relative to `now`); undefined when absent or bad. */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * How long one request may take: `maxMs`, or what is left of the budget when that is less, but never less than
+ * `minMs` (a request with no time to answer proves nothing).
+ */
+function requestTimeout(remainingMs, limits) {
+    return Math.min(limits.maxMs, Math.max(limits.minMs, remainingMs));
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/sdk.ts
+
+/**
+ * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
+ * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
+ * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
+ */
+class ClockRetryStrategy {
+    maxAttempts;
+    clock;
+    random;
+    mode = 'standard';
+    constructor(maxAttempts, clock, random = Math.random) {
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+        this.random = random;
+    }
+    token(count) {
+        return { getRetryCount: () => count, getRetryDelay: () => 0 };
+    }
+    acquireInitialRetryToken() {
+        return Promise.resolve(this.token(0));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const attempt = token.getRetryCount() + 1;
+        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
+            throw new Error('no more retries');
+        }
+        const throttled = errorInfo.errorType === 'THROTTLING';
+        const delay = backoff_backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
+        await this.clock.sleep(delay);
+        return this.token(attempt);
+    }
+    recordSuccess() { }
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/transient.ts
+
+/**
+ * Faults worth another try later: throttling, 5xx and connection faults (what outlived the SDK's own retries).
+ * Anything else (a refusal, a missing resource, a bug) is final.
+ */
+function isTransient(error) {
+    const info = awsErrorInfo(error);
+    if (info) {
+        if (isThrottling(error))
+            return true;
+        if (/ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code))
+            return true;
+        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
+    }
+    if (error instanceof Error) {
+        const code = error.code ?? '';
+        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
+            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
+    }
+    return false;
+}
+/** An AWS throttling error (the account's request rate is used up): back off, then recover after success. */
+function isThrottling(error) {
+    const info = awsErrorInfo(error);
+    return info !== undefined && /Throttl|RequestLimitExceeded|TooManyRequests/i.test(info.code);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry.ts
+/**
+ * The one home of "how requests are retried, paced and timed", for every action (the parts are in retry/):
+ * - clock.ts: the injected `Clock` and the `Deadline` (time is read nowhere else, so schedules test on a fake clock);
+ * - backoff.ts: exponential backoff with jitter, `Retry-After`, the per-request timeout under a deadline;
+ * - loop.ts: `poll`, the one waiting loop, and `retry` on it;
+ * - budget.ts: the hard cap on requests per window (`CallBudget`), and the pace that spreads a window's requests;
+ * - transient.ts: which faults are worth another try (throttling, 5xx, connection faults);
+ * - sdk.ts: the AWS SDK's retry strategy waiting on our clock.
+ * The actions keep only their numbers (a policy object next to the code that uses it).
+ */
+
+
+
+
+
+
 
 
 /***/ }),
@@ -58158,13 +58388,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(given) {
-    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
-    const action = typeof given === 'function'
-        ? { record: () => undefined, main: given, report: () => undefined }
-        : given;
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -58191,7 +58422,7 @@ async function runAction(given) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -58218,10 +58449,11 @@ function declareOutputs(names) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ addSecret),
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
 /* harmony export */   _I: () => (/* binding */ scrub)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, worthMasking, clearSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
 
 /**
@@ -58233,13 +58465,26 @@ function declareOutputs(names) {
 /** The environment variables of the SDK's credential chain that hold secrets. */
 const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 const secrets = new Set();
-/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+/** The shortest value worth masking: a shorter one would hide common words and symbols all over the log. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * The one door for masking: registers a value with the runner (`core.setSecret`) and remembers it for `scrub`.
+ * Only whole values are registered, and of a multi-line value each line on its own (as the runner masks them);
+ * a value or line shorter than MIN_SECRET_LENGTH, or with no letter or digit in it (`=`, `==`, `----`: a fragment
+ * of a value, never a secret), is not: masking it would turn every such character in the job's log into `***`.
+ */
 function addSecret(value) {
-    const text = value?.trim();
-    if (!text || text.length < 4 || secrets.has(text))
-        return;
-    secrets.add(text);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    for (const line of (value ?? '').split(/\r?\n/)) {
+        const text = line.trim();
+        if (!worthMasking(text) || secrets.has(text))
+            continue;
+        secrets.add(text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    }
+}
+/** Whether a (one-line) value is registered by `addSecret`. */
+function worthMasking(text) {
+    return text.length >= MIN_SECRET_LENGTH && /[\p{L}\p{N}]/u.test(text);
 }
 /** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
 function maskEnvironmentSecrets(env = process.env) {
@@ -58275,17 +58520,17 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2396);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3573);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2396:
+/***/ 3573:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58301,101 +58546,15 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./src/common/log.ts
-var log = __nccwpck_require__(1095);
-// EXTERNAL MODULE: ./src/common/retry.ts
-var retry = __nccwpck_require__(9183);
+var common_log = __nccwpck_require__(1095);
+// EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
+var retry = __nccwpck_require__(119);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-beanstalk/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __nccwpck_require__(6950);
-;// CONCATENATED MODULE: ./src/common/budget.ts
-
-
-/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
-const MAX_SILENT_WAIT_MS = 20_000;
-/**
- * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
- * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
- * when the window is full. The account's request rate is shared with every other tool and job, and
- * throttled requests count against it too.
- *
- * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
- * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
- * for up to a window and overrunning the timeout.
- */
-class CallBudget {
-    limit;
-    windowMs;
-    clock;
-    onWait;
-    cap;
-    /** When each request was sent (the most recent ones). */
-    sent = [];
-    /** The most requests seen in any window so far (for the bench and tests). */
-    peak = 0;
-    /** Total requests sent. */
-    total = 0;
-    constructor(limit, windowMs, clock, 
-    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
-    onWait, 
-    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
-    cap = `at most ${limit} requests in any ${(0,format/* formatDuration */.a)(windowMs)}`) {
-        this.limit = limit;
-        this.windowMs = windowMs;
-        this.clock = clock;
-        this.onWait = onWait;
-        this.cap = cap;
-    }
-    /** Requests sent in the window ending now. */
-    inWindow(now = this.clock.now()) {
-        return this.sent.filter(time => time > now - this.windowMs).length;
-    }
-    /**
-     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
-     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
-     */
-    record() {
-        this.total++;
-    }
-    /**
-     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
-     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
-     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
-     */
-    async acquire(deadline) {
-        for (;;) {
-            const now = this.clock.now();
-            const recent = this.sent.filter(time => time > now - this.windowMs);
-            if (recent.length < this.limit) {
-                this.sent.push(now);
-                this.total++;
-                this.peak = Math.max(this.peak, recent.length + 1);
-                if (this.sent.length > this.limit * 4)
-                    this.sent.splice(0, this.sent.length - this.limit * 4);
-                return;
-            }
-            // the oldest request that must leave the window for one more to fit
-            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
-            const waitMs = Math.max(1, leavesAt - now);
-            if (deadline && now + waitMs > deadline.end)
-                throw this.tooLate(waitMs, deadline);
-            this.onWait?.(waitMs);
-            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
-        }
-    }
-    tooLate(waitMs, deadline) {
-        const left = Math.max(0, deadline.end - this.clock.now());
-        return new errors/* DeadlineReached */.h_(`The step's timeout (${(0,format/* formatDuration */.a)(deadline.budgetMs)}) is reached: the next request could only be sent in ${(0,format/* formatDuration */.a)(waitMs)}, ` +
-            `${left > 0 ? `later than the ${(0,format/* formatDuration */.a)(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
-            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
-            `raise \`timeout\` if the work needs longer.`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/types.ts
 function toEnvironmentInfo(env) {
     return {
@@ -58439,10 +58598,10 @@ class BeanstalkGateway {
         this.region = region;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
         // a second of margin: AWS counts a request when it arrives, a little after we sent it
-        this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+        this.budget = new retry/* CallBudget */.Oo(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
             // a wait a reader would notice gets a line (at least every 20 s while it lasts)
             if (waitMs >= 5_000)
-                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a)(waitMs)}.`);
+                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a3)(waitMs)}.`);
         }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
         (0,aws/* instrument */.wV)(this.client, {
             service: 'elasticbeanstalk',
@@ -58636,6 +58795,8 @@ class BeanstalkGateway {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/common/image-ref.ts
@@ -59320,10 +59481,12 @@ async function prepareBundle(source, workspace, tempDir) {
     const bundle = source.kind === 'bundle'
         ? await readyBundle(source.path, workspace)
         : await buildBundle(source, workspace, tempDir);
-    core/* info */.pq(`${source.kind === 'bundle' ? (0,external_node_path_.basename)(bundle.path) : 'Bundle'}: ${(0,format/* formatBytes */.z)(bundle.size)}, ${bundle.entries} entries, sha256 ${bundle.sha256}`);
+    core/* info */.pq(`${source.kind === 'bundle' ? (0,external_node_path_.basename)(bundle.path) : 'Bundle'}: ${(0,format/* formatBytes */.z3)(bundle.size)}, ${bundle.entries} entries, sha256 ${bundle.sha256}`);
     return bundle;
 }
 
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
 
 
@@ -59380,10 +59543,10 @@ function parseDuration(name, value, fallback, options = {}) {
     if (ms === 0 && !options.allowZero)
         throw (0,errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
     if (options.min !== undefined && ms < options.min) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${(0,format/* formatDuration */.a)(options.min)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${(0,format/* formatDuration */.a3)(options.min)}.`);
     }
     if (options.max !== undefined && ms > options.max) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${(0,format/* formatDuration */.a)(options.max)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${(0,format/* formatDuration */.a3)(options.max)}.`);
     }
     return ms;
 }
@@ -59887,7 +60050,7 @@ function readInputs(env = process.env) {
     const raw = readRawInputs(INPUT_NAMES);
     // Masked before anything can print them, whatever the parse finds.
     for (const value of valuesToMask(raw['environment-variables']))
-        core/* setSecret */.Pq(value);
+        (0,secrets/* addSecret */.Ck)(value);
     return parseInputs(raw, env);
 }
 
@@ -60144,6 +60307,7 @@ function configurationTable(plan) {
 
 
 
+
 /** The account in an ARN such as arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/App/Env. */
 function accountOf(arn) {
     const account = arn?.split(':')[4];
@@ -60159,8 +60323,8 @@ async function lookUpConfiguration(beanstalk, application, environment, region, 
     const current = await beanstalk.configurationSettings(application, environment.name);
     // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
     for (const setting of current) {
-        if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '')
-            core/* setSecret */.Pq(setting.value);
+        if (setting.namespace === ENVIRONMENT_NAMESPACE)
+            (0,secrets/* addSecret */.Ck)(setting.value);
     }
     const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) });
     const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length;
@@ -60278,7 +60442,117 @@ function decide(state, observation) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/integrity.ts
+
+
+
+/**
+ * Bundle integrity for promotion (`from-environment`, issue 20): production deploys a version staging ran, by
+ * its label; the bundle behind that label is an S3 object any role allowed to upload the application's bundles
+ * can overwrite. So the bundle's sha256 is recorded when the version is created, and a promotion refuses a
+ * version whose S3 object no longer hashes to it.
+ *
+ * Where the record lives, and why: in the version's **description** (`… [bundle sha256:<hex>]`), set once by
+ * CreateApplicationVersion. Beanstalk keeps it, DescribeApplicationVersions (already read by the promotion)
+ * returns it, and no deploy role can change it afterwards (the policies allow no UpdateApplicationVersion; a
+ * version an environment runs cannot be deleted and recreated). The S3 object's metadata (`x-amz-meta-sha256`,
+ * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
+ * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
+ * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
+ */
+/** Beanstalk's limit for a version description. */
+const DESCRIPTION_LIMIT = 200;
+const RECORD = /\s*\[bundle sha256:([0-9a-f]{64})\]$/;
+/** The description with the bundle's sha256 recorded at its end, shortened to fit Beanstalk's 200. Pure. */
+function describeWithDigest(description, sha256) {
+    const digest = sha256.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(digest))
+        throw new Error(`not a sha256: ${sha256}`);
+    const record = `[bundle sha256:${digest}]`;
+    const text = description.replace(RECORD, '').trim();
+    const room = DESCRIPTION_LIMIT - record.length - 1;
+    const chars = Array.from(text);
+    const kept = chars.length <= room ? text : `${chars.slice(0, room - 1).join('')}…`;
+    return kept === '' ? record : `${kept} ${record}`;
+}
+/** The sha256 recorded in a version's description, if any. Pure. */
+function recordedDigest(description) {
+    return description === undefined ? undefined : RECORD.exec(description)?.[1];
+}
+/** Whether the bundle is what was recorded when its version was created. Pure. */
+function integrityVerdict(evidence) {
+    if (!evidence.exists) {
+        return { ok: false, title: 'Promoted bundle missing', why: 'its S3 object is gone' };
+    }
+    const expected = evidence.recorded ?? evidence.metadata;
+    if (expected === undefined)
+        return { ok: true, how: 'unverifiable' };
+    if (evidence.recorded && evidence.metadata && evidence.metadata !== evidence.recorded) {
+        return {
+            ok: false,
+            title: 'Promoted bundle changed',
+            why: `its S3 object now claims sha256 ${evidence.metadata}, but ${evidence.recorded} was recorded when the version was created`
+        };
+    }
+    if (evidence.actual === undefined)
+        throw new Error('integrityVerdict: the object was not hashed');
+    if (evidence.actual !== expected) {
+        return {
+            ok: false,
+            title: 'Promoted bundle changed',
+            why: `its S3 object hashes to sha256 ${evidence.actual}, but ${expected} was recorded when the version was created${evidence.recorded ? '' : ' (in the object’s metadata)'}`
+        };
+    }
+    return { ok: true, how: evidence.recorded ? 'recorded' : 'metadata-only' };
+}
+/** sha256 of a stream, hex. */
+async function sha256Of(stream) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of stream)
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * Refuses (UserError on from-environment, before anything changes) a promoted version whose bundle is gone or no
+ * longer hashes to the sha256 recorded when the version was created. A version with no record at all (made
+ * outside deploy-beanstalk) is promoted with a warning; one that is not an S3 bundle is not checked.
+ */
+async function verifyPromotedBundle(storage, version, ctx) {
+    if (!version.bucket || !version.key) {
+        core/* warning */.$e(`Version ${version.label} has no S3 source bundle: its content cannot be compared with what ${ctx.source} was given.`);
+        return;
+    }
+    const where = `s3://${version.bucket}/${version.key}`;
+    const recorded = recordedDigest(version.description);
+    const head = await storage.head(version.bucket, version.key);
+    const evidence = { recorded, metadata: head?.sha256, exists: head !== undefined };
+    const needsHash = evidence.exists &&
+        (recorded ?? evidence.metadata) !== undefined &&
+        !(recorded && evidence.metadata && recorded !== evidence.metadata);
+    if (needsHash) {
+        const stream = await storage.read(version.bucket, version.key);
+        if (stream === undefined)
+            evidence.exists = false;
+        else
+            evidence.actual = await sha256Of(stream);
+    }
+    const verdict = integrityVerdict(evidence);
+    if (!verdict.ok) {
+        throw new errors/* UserError */.yo(`The bundle of version ${version.label} (run by ${ctx.source}) cannot be promoted: ${verdict.why} (${where}). It was replaced or deleted after the version was created, so it is not what ${ctx.source} was tested with. Nothing was changed. Deploy a new build to ${ctx.source} (or redeploy the commit) and promote that; check who can write to the bucket (docs/aws-setup.md, one role per environment).`, { input: 'from-environment', title: verdict.title });
+    }
+    if (verdict.how === 'unverifiable') {
+        core/* warning */.$e(`Version ${version.label} has no recorded sha256 (made outside deploy-beanstalk, or before it recorded one): its bundle ${where} is promoted unverified.`);
+    }
+    else if (verdict.how === 'metadata-only') {
+        core/* info */.pq(`Bundle of ${version.label} matches the sha256 in its S3 metadata (${evidence.actual}); versions created from now on also record it in their description, which an upload cannot change.`);
+    }
+    else {
+        core/* info */.pq(`Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
+
 
 
 
@@ -60326,10 +60600,15 @@ async function findPromotion(beanstalk, ctx) {
     if (/^failed$/i.test(version.status)) {
         throw new errors/* UserError */.yo(`Version ${label} (run by ${source.name}) failed processing and cannot be deployed. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version failed' });
     }
+    await verifyPromotedBundle(await ctx.storage(), version, {
+        application: ctx.application,
+        source: source.name
+    });
     return { source, label, version };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/lookup.ts
+
 
 
 
@@ -60346,7 +60625,9 @@ const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
  * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
  * `version-label`, the configuration's difference.
  */
-async function lookUp(gatewayFor, inputs) {
+async function lookUp(gatewayFor, inputs, 
+/** S3, to verify a promoted version's bundle (only made when there is a promotion). */
+storageFor) {
     const { application, region } = inputs;
     const beanstalk = gatewayFor(region);
     const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(async (error) => {
@@ -60361,7 +60642,8 @@ async function lookUp(gatewayFor, inputs) {
             region,
             from: inputs.fromEnvironment,
             requiredHealth: inputs.requiredHealth,
-            expectedLabel: inputs.versionLabel
+            expectedLabel: inputs.versionLabel,
+            storage: () => storageFor(region)
         })
         : undefined;
     if (promotion)
@@ -60391,7 +60673,7 @@ async function otherRegions(region, find, gatewayFor) {
             return (await find(gatewayFor(r))) ? r : undefined;
         }
         catch (error) {
-            core/* debug */.Yz(`Looking in ${r} failed (ignored): ${(0,errors/* describeError */.Uc)(error)}`);
+            (0,common_log/* debug */.Yz)(`Looking in ${r} failed (ignored): ${(0,errors/* describeError */.Uc)(error)}`);
             return undefined;
         }
     }));
@@ -60714,7 +60996,7 @@ function describePlan(plan) {
         lines.push(`Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`);
     }
     if (plan.bundle && plan.mode === 'new-version') {
-        lines.push(`Bundle:       ${(0,format/* formatBytes */.z)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
+        lines.push(`Bundle:       ${(0,format/* formatBytes */.z3)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
     }
     if (plan.upload) {
         // no placeholder: Beanstalk's storage bucket is only named by CreateStorageLocation, a call the plan
@@ -60749,7 +61031,7 @@ function planSteps(plan) {
         : `deploy ${plan.label} to ${plan.environment}`);
     if (!plan.wait)
         return steps;
-    steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a)(plan.timeoutMs)})`);
+    steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a3)(plan.timeoutMs)})`);
     if (plan.rollbackOnFailure)
         steps.push(rollbackStep(plan));
     return steps;
@@ -60871,14 +61153,14 @@ async function report(run, error, now) {
     const durationMs = now - run.started;
     if (!plan) {
         // stopped before a plan (look-up, bundle): what is known of the environment, and why; nothing started
-        const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : HEADLINE.failed}`);
-        text.addRaw((0,log/* markdownTable */.Qj)(lookupRows(inputs, environment, durationMs)));
+        const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : HEADLINE.failed}`);
+        text.addRaw((0,common_log/* markdownTable */.Qj)(lookupRows(inputs, environment, durationMs)));
         text.addEOL().addRaw(`**Why:** ${reason ?? ''} Nothing was changed in Beanstalk.`, true);
-        return await (0,log/* writeSummary */.Sy)();
+        return await (0,common_log/* writeSummary */.Sy)();
     }
-    const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[result]}`);
+    const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[result]}`);
     const rows = planRows(plan, run, { result, labelled, environment, durationMs });
-    text.addRaw((0,log/* markdownTable */.Qj)(rows));
+    text.addRaw((0,common_log/* markdownTable */.Qj)(rows));
     if (plan.configuration && plan.configuration.changes.length > 0) {
         const table = ['', '', configurationTable(plan.configuration), ''].join('\n');
         text.addEOL().addDetails('Configuration (names only; values are never shown)', table);
@@ -60893,7 +61175,7 @@ async function report(run, error, now) {
         const lines = ['', '', '```', ...events.slice(-SHOWN_EVENTS).map(formatEvent), '```', ''].join('\n');
         text.addEOL().addDetails(`Beanstalk events (${events.length})`, lines);
     }
-    await (0,log/* writeSummary */.Sy)();
+    await (0,common_log/* writeSummary */.Sy)();
 }
 function environmentUrl(env) {
     return env?.cname ? `http://${env.cname}` : undefined;
@@ -60939,7 +61221,7 @@ function lookupRows(inputs, env, durationMs) {
         ['Region', inputs.region],
         ['Running version', env?.versionLabel],
         ['Health', env?.health],
-        ['Duration', (0,format/* formatDuration */.a)(durationMs)],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
         ['Console', `[Open in the AWS console](${console})`]
     ];
 }
@@ -60957,7 +61239,7 @@ function planRows(plan, run, end) {
         // a dry run changed nothing: no health of an update to tell
         ['Health', result === 'dry-run' ? undefined : env?.health],
         ['URL', url ? `[${url}](${url})` : undefined],
-        ['Duration', (0,format/* formatDuration */.a)(durationMs)],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
         ['Bundle sha256', plan.bundle?.sha256],
         ['Uploaded', uploadedNote(plan, run, result)],
         ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
@@ -61033,13 +61315,14 @@ class Heartbeat {
         const now = this.deadline.clock.now();
         if (now - this.last < this.everyMs)
             return false;
-        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
+        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a3)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a3)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
         this.last = now;
         return true;
     }
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/poll.ts
+
 
 
 
@@ -61174,7 +61457,7 @@ class Poller {
             // caller with what it saw (the environment still busy, the update not finished, the version not processed).
             // Without one look done there is nothing to tell: the budget's own error says why.
             if (error instanceof errors/* DeadlineReached */.h_ && this.looked) {
-                core/* debug */.Yz(`the last look before the deadline had no request slot: ${error.message}`);
+                (0,common_log/* debug */.Yz)(`the last look before the deadline had no request slot: ${error.message}`);
                 return undefined;
             }
             throw error;
@@ -61207,7 +61490,7 @@ class Poller {
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
                 throttledRounds: this.throttledRounds
             });
-            core/* debug */.Yz(`next poll in ${delayMs}ms`);
+            (0,common_log/* debug */.Yz)(`next poll in ${delayMs}ms`);
             return { done: false, delayMs };
         }, { deadline: this.deadline });
         return result;
@@ -61215,6 +61498,7 @@ class Poller {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/follow.ts
+
 
 
 
@@ -61254,7 +61538,7 @@ function logEvent(event) {
             core/* warning */.$e(line, { title: 'Beanstalk event' });
             break;
         case 'debug':
-            core/* debug */.Yz(line);
+            (0,common_log/* debug */.Yz)(line);
             break;
         default:
             core/* info */.pq(line);
@@ -61350,7 +61634,7 @@ async function follow(beanstalk, options) {
             await readEvents();
         }
         catch (error) {
-            core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
+            (0,common_log/* debug */.Yz)(`final DescribeEvents failed: ${String(error)}`);
         }
     }
     if (decision === undefined)
@@ -61444,14 +61728,14 @@ async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
             throw new Error(`Environment ${environmentId} disappeared.`);
         if (env.status === 'Ready') {
             if (said !== '')
-                core/* info */.pq(`${env.name} is Ready again (after ${(0,format/* formatDuration */.a)(deadline.elapsed())}).`);
+                core/* info */.pq(`${env.name} is Ready again (after ${(0,format/* formatDuration */.a3)(deadline.elapsed())}).`);
             return env;
         }
         if (env.status === 'Terminating' || env.status === 'Terminated') {
             throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
         }
         if (env.status !== said) {
-            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${(0,format/* formatDuration */.a)(deadline.remaining())} more.`);
+            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${(0,format/* formatDuration */.a3)(deadline.remaining())} more.`);
             said = env.status;
             poller.changed();
         }
@@ -61606,7 +61890,7 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
         });
     }
     catch (error) {
-        core/* debug */.Yz(String(error));
+        (0,common_log/* debug */.Yz)(String(error));
         if (error instanceof errors/* DeadlineReached */.h_)
             return {
                 result: 'timed-out',
@@ -61635,12 +61919,12 @@ function describeWayBack(back, version, configuration) {
 async function waitForReady(beanstalk, plan, deadline) {
     if (plan.environmentStatus === 'Ready')
         return plan.current;
-    return await (0,log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
+    return await (0,common_log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
 }
 /** Starts the update of the plan, follows it, rolls back when it fails and the plan asks for that. */
 async function carryOutUpdate(beanstalk, plan, ctx) {
     const { deadline, watch } = ctx;
-    const started = await (0,log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready));
+    const started = await (0,common_log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready));
     if (started.kind === 'busy')
         return { result: 'timed-out', busy: true, events: [] };
     watch({ requested: true });
@@ -61663,11 +61947,11 @@ async function carryOutUpdate(beanstalk, plan, ctx) {
         };
     }
     const update = { target: plan.label, previous: plan.previousLabel, request };
-    const followed = await (0,log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch })));
+    const followed = await (0,common_log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch })));
     const outcome = { ...followed, events: [...configurationEvents, ...followed.events] };
     if (outcome.kind !== 'success')
         return await failed(beanstalk, plan, outcome, { clock: deadline.clock, configurationApplied });
-    const after = (0,format/* formatDuration */.a)(deadline.clock.now() - ctx.started);
+    const after = (0,format/* formatDuration */.a3)(deadline.clock.now() - ctx.started);
     core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`);
     return {
         result: 'deployed',
@@ -61694,7 +61978,7 @@ async function failed(beanstalk, plan, followed, ctx) {
         rollback =
             followed.kind === 'timeout'
                 ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
-                : await (0,log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events));
+                : await (0,common_log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events));
         reason += ` Rollback: ${rollback.detail}`;
     }
     return {
@@ -61717,7 +62001,7 @@ function failureReason(plan, followed, configurationStep) {
         const now = env
             ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}`
             : '';
-        return `${plan.environment} did not reach Ready on ${on} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)})${now}. The update may still be running.`;
+        return `${plan.environment} did not reach Ready on ${on} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)})${now}. The update may still be running.`;
     }
     let reason = configurationStep
         ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
@@ -61740,7 +62024,7 @@ function updateError(plan, outcome) {
 }
 /** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
 function busyError(plan) {
-    return new errors/* UserError */.yo(`${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Environment busy' });
+    return new errors/* UserError */.yo(`${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Environment busy' });
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -61748,6 +62032,7 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/label.ts
+
 
 
 
@@ -61805,7 +62090,7 @@ async function checkExistingVersion(storage, existing, bundle, input) {
             sha256 = (await storage.head(existing.bucket, existing.key))?.sha256;
         }
         catch (error) {
-            core/* debug */.Yz(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,errors/* describeError */.Uc)(error)}`);
+            (0,common_log/* debug */.Yz)(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,errors/* describeError */.Uc)(error)}`);
         }
     }
     if (sha256 === bundle.sha256) {
@@ -61839,7 +62124,7 @@ async function makeRoom(plan, beanstalk) {
     const retention = plan.retention;
     if (!retention?.pruneFirst || plan.mode !== 'new-version')
         return;
-    await (0,log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
+    await (0,common_log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
 }
 /** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
 async function pruneAfterDeploy(plan, beanstalk) {
@@ -61847,7 +62132,7 @@ async function pruneAfterDeploy(plan, beanstalk) {
     if (retention?.keep === undefined)
         return;
     try {
-        await (0,log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
+        await (0,common_log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
     }
     catch (error) {
         // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
@@ -61917,6 +62202,8 @@ async function deleteVersions(beanstalk, ctx) {
 
 
 
+
+
 /**
  * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
  * is sent again) until Beanstalk has processed it.
@@ -61950,7 +62237,7 @@ async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock *
     }
     const started = clock.now();
     await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 });
-    core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a)(clock.now() - started)}.`);
+    core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z3)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a3)(clock.now() - started)}.`);
     return bundle.size;
 }
 /**
@@ -61962,7 +62249,8 @@ async function createVersion(beanstalk, plan, bucket) {
     const request = {
         application: plan.application,
         label: plan.label,
-        description: plan.description,
+        // the bundle's sha256, recorded where no upload can change it: a promotion checks the bundle against it
+        description: plan.bundle ? describeWithDigest(plan.description, plan.bundle.sha256) : plan.description,
         bucket,
         key
     };
@@ -62016,7 +62304,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) 
         return /^(processing|building)$/i.test(current) ? undefined : current;
     }, 1);
     if (status === undefined) {
-        throw new errors/* UserError */.yo(`Version ${plan.label} was still being processed when the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}) ran out. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Timed out' });
+        throw new errors/* UserError */.yo(`Version ${plan.label} was still being processed when the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}) ran out. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Timed out' });
     }
     if (/^(processed|unprocessed)$/i.test(status))
         return;
@@ -62039,7 +62327,7 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) 
             .reverse();
     }
     catch (error) {
-        core/* debug */.Yz(`DescribeEvents for the version failed: ${String(error)}`);
+        (0,common_log/* debug */.Yz)(`DescribeEvents for the version failed: ${String(error)}`);
     }
     throw new errors/* UserError */.yo(`Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`, { title: 'Version processing failed' });
 }
@@ -62136,7 +62424,7 @@ function deployBeanstalk(deps = {}) {
     // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
     // a dry run or a failed look-up never load them (a smaller cold start).
     const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(358), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
+        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
     const story = { gatewayFor, storageFor, clock, env };
     return {
         record: () => ({ started: clock.now(), events: [] }),
@@ -62149,7 +62437,7 @@ function deployBeanstalk(deps = {}) {
                 // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
                 await gatewayFor(inputs.region).within(deadline, async () => {
                     const plan = await main_decide(run, inputs, story);
-                    await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+                    await (0,common_log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
                     for (const warning of plan.warnings)
                         core/* warning */.$e(warning);
                     if (plan.dryRun)
@@ -62168,14 +62456,14 @@ function deployBeanstalk(deps = {}) {
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
 async function main_decide(run, inputs, story) {
     const beanstalk = story.gatewayFor(inputs.region);
-    const found = await (0,log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs));
+    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor));
     run.environment = found.environment;
     // an existing label and nothing new to build from: a redeploy, no bundle
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
     const workspace = story.env.GITHUB_WORKSPACE ?? process.cwd();
     if (!redeployOnly) {
         const tempDir = story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-        run.bundle = await (0,log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, workspace, tempDir));
+        run.bundle = await (0,common_log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, workspace, tempDir));
     }
     const version = await chooseVersion(beanstalk, story.storageFor, inputs, found, run.bundle, {
         env: story.env,
@@ -62208,8 +62496,8 @@ async function carryOut(run, plan, story) {
         await makeRoom(plan, beanstalk);
         const since = new Date(clock.now());
         const storage = await story.storageFor(plan.region);
-        const uploaded = (run.uploaded = await (0,log/* phase */.Oi)('Upload the bundle', () => upload(beanstalk, storage, plan, clock)));
-        await (0,log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
+        const uploaded = (run.uploaded = await (0,common_log/* phase */.Oi)('Upload the bundle', () => upload(beanstalk, storage, plan, clock)));
+        await (0,common_log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
             const version = await createVersion(beanstalk, plan, uploaded.bucket);
             run.created = true;
             core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
@@ -71405,6 +71693,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -71412,7 +71701,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

@@ -32,9 +32,14 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
-/** Parses the `name<<delimiter` / `name=value` format of GITHUB_OUTPUT. */
+/** Parses the `name<<delimiter` / `name=value` format of GITHUB_OUTPUT (the last write of a name wins). */
 export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
+  return Object.fromEntries(outputWrites(text))
+}
+
+/** Every write to GITHUB_OUTPUT in order, as [name, value] (an output written twice appears twice). */
+export function outputWrites(text: string): Array<[string, string]> {
+  const writes: Array<[string, string]> = []
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]
@@ -43,14 +48,28 @@ export function parseOutputFile(text: string): Record<string, string> {
       const [, name, delimiter] = heredoc
       const value: string[] = []
       for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
-      outputs[name] = value.join('\n')
+      writes.push([name, value.join('\n')])
     } else if (line.includes('=')) {
       const at = line.indexOf('=')
-      outputs[line.slice(0, at)] = line.slice(at + 1)
+      writes.push([line.slice(0, at), line.slice(at + 1)])
     }
   }
-  return outputs
+  return writes
 }
+
+/** The error annotations of a run (each failure is one `::error`): the one helper the tests of failures use. */
+export const errors = (run: Pick<BundleRun, 'annotations'>) =>
+  run.annotations.filter(a => a.level === 'error')
+
+/** Their messages, one per `::error`. */
+export const errorMessages = (run: Pick<BundleRun, 'annotations'>): string[] =>
+  errors(run).map(a => a.message)
+
+/** Their titles and messages as one text (`title: message` a line; empty without errors), for readable failures. */
+export const errorText = (run: Pick<BundleRun, 'annotations'>): string =>
+  errors(run)
+    .map(a => `${a.title}: ${a.message}`)
+    .join('\n')
 
 function unescapeCommand(text: string): string {
   return text

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Clock } from '../../src/common/retry.js'
-import { runAction } from '../../src/common/run.js'
+import { runAction, type Action } from '../../src/common/run.js'
 import {
   inputVariables,
   parseAnnotations,
@@ -22,20 +22,15 @@ import {
 
 export type ActionName = 'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public'
 
-/** An action made with its Dependencies, as its index.ts makes it (an Action, or a bare main not yet converted). */
+/** Each action as its bundle runs it: the Action its index.ts hands to runAction, made with its Dependencies. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own Dependencies and record
-type Make = (deps: any) => Parameters<typeof runAction<any>>[0]
-
-const mains: Record<ActionName, () => Promise<Make>> = {
+type Entry = (deps: any) => Action<any>
+const mains: Record<ActionName, () => Promise<Entry>> = {
   'deploy-beanstalk': async () => (await import('../../src/deploy-beanstalk/main.js')).deployBeanstalk,
-  'invalidate-cloudfront': async () => {
-    const { run } = await import('../../src/invalidate-cloudfront/main.js')
-    return deps => () => run(deps)
-  },
-  'verify-package-public': async () => {
-    const { run } = await import('../../src/verify-package-public/main.js')
-    return deps => () => run(deps)
-  }
+  'invalidate-cloudfront': async () =>
+    (await import('../../src/invalidate-cloudfront/main.js')).invalidateCloudFront,
+  'verify-package-public': async () =>
+    (await import('../../src/verify-package-public/main.js')).verifyPackagePublic
 }
 
 /** Variables a run reads; removed before each run so nothing of this process leaks in. */
@@ -62,7 +57,7 @@ export interface InProcessOptions {
 }
 
 export async function runInProcess(action: ActionName, options: InProcessOptions): Promise<BundleRun> {
-  const make = await mains[action]()
+  const entry = await mains[action]()
   const dir = mkdtempSync(join(tmpdir(), `inproc-${action}-`))
   const env = runnerEnvironment(dir, options.workspace ?? dir, {
     ...inputVariables(options.inputs ?? {}),
@@ -84,7 +79,7 @@ export async function runInProcess(action: ActionName, options: InProcessOptions
   const started = options.clock.now()
   let code: number
   try {
-    await runAction(make({ ...options.deps, clock: options.clock }))
+    await runAction(entry({ ...options.deps, clock: options.clock }))
     code = Number(process.exitCode ?? 0)
   } finally {
     process.stdout.write = write

@@ -9,7 +9,8 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { ROOT } from '../index.js'
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
+// tsx's loader, not its command (which leaves a tsx-<uid> folder in the temporary directory)
+const TSX = ['--import', 'tsx']
 const CLI = join(ROOT, 'sandbox', 'cli.ts')
 
 /** Whether something accepts connections on 127.0.0.1:port. */
@@ -26,7 +27,7 @@ function listening(port: number): Promise<boolean> {
 
 describe('npm run sandbox', () => {
   it('prints the export lines, serves the scenario, logs the call, exits 0 on Ctrl-C', async () => {
-    const child = spawn(TSX, [CLI, '--scenario', 'multi-region'], {
+    const child = spawn(process.execPath, [...TSX, CLI, '--scenario', 'multi-region'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe']
     })
@@ -73,7 +74,10 @@ describe('npm run sandbox', () => {
   })
 
   it('an unknown scenario exits 1 listing the known ones', () => {
-    const run = spawnSync(TSX, [CLI, '--scenario', 'nope'], { cwd: ROOT, encoding: 'utf8' })
+    const run = spawnSync(process.execPath, [...TSX, CLI, '--scenario', 'nope'], {
+      cwd: ROOT,
+      encoding: 'utf8'
+    })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('Unknown scenario "nope"')
     expect(run.stderr).toContain('throttling-storm')

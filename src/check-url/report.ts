@@ -4,7 +4,7 @@
  * functions of the results; `report` writes them.
  */
 import * as core from '@actions/core'
-import { formatDuration } from '../common/format.js'
+import { formatDuration, plural } from '../common/format.js'
 import { fenced, writeLayout, type SummaryLayout } from '../common/summary.js'
 import { declareOutputs } from '../common/run.js'
 import type { CheckResult, StopReason, UrlResult } from './check.js'
@@ -165,10 +165,6 @@ export function summary(check: CheckResult, context: ReportContext): SummaryLayo
       body: fenced(failureMessage(result, context).split('\n'))
     }))
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 /**

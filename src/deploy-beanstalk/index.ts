@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
 import { deployBeanstalk } from './main.js'
 
-await runAction(deployBeanstalk())
+await runAction(deployBeanstalk(), import.meta.url)

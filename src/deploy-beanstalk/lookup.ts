@@ -5,6 +5,8 @@ import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from './aws/beans
 import { lookUpConfiguration, type ConfigurationPlan } from './configuration/index.js'
 import type { Inputs } from './inputs.js'
 import { findPromotion, type Promotion } from './versions/promote.js'
+import type { StorageFor } from './aws/s3.js'
+import { debug } from '../common/log.js'
 
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
@@ -32,7 +34,12 @@ export interface LookedUp {
  * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
  * `version-label`, the configuration's difference.
  */
-export async function lookUp(gatewayFor: GatewayFor, inputs: Inputs): Promise<LookedUp> {
+export async function lookUp(
+  gatewayFor: GatewayFor,
+  inputs: Inputs,
+  /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
+  storageFor: StorageFor
+): Promise<LookedUp> {
   const { application, region } = inputs
   const beanstalk = gatewayFor(region)
   const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(
@@ -51,7 +58,8 @@ export async function lookUp(gatewayFor: GatewayFor, inputs: Inputs): Promise<Lo
         region,
         from: inputs.fromEnvironment,
         requiredHealth: inputs.requiredHealth,
-        expectedLabel: inputs.versionLabel
+        expectedLabel: inputs.versionLabel,
+        storage: () => storageFor(region)
       })
     : undefined
   if (promotion)
@@ -97,7 +105,7 @@ async function otherRegions(
       try {
         return (await find(gatewayFor(r))) ? r : undefined
       } catch (error) {
-        core.debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
+        debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
         return undefined
       }
     })

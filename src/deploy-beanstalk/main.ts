@@ -78,7 +78,7 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
   const beanstalk = story.gatewayFor(inputs.region)
   const found: LookedUp = await phase(
     `Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`,
-    () => lookUp(story.gatewayFor, inputs)
+    () => lookUp(story.gatewayFor, inputs, story.storageFor)
   )
   run.environment = found.environment
   // an existing label and nothing new to build from: a redeploy, no bundle

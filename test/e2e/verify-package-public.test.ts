@@ -6,11 +6,12 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
-  runBundle,
   type BundleRun,
-  startGhcrStub,
+  errors,
   type GhcrStub,
-  type GhcrStubOptions
+  type GhcrStubOptions,
+  runBundle,
+  startGhcrStub
 } from '../../sandbox/index.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
@@ -37,7 +38,6 @@ function verify(
   })
 }
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const manifestRequests = (s: GhcrStub) => s.requests.filter(r => r.path.includes('/manifests/'))
 const tokenRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/token'))
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))

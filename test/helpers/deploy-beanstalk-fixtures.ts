@@ -7,12 +7,15 @@ import { join } from 'node:path'
 import yauzl from 'yauzl'
 import {
   type AppSpec,
+  type BundleRun,
   type EnvSpec,
-  type Sandbox,
-  type SandboxScenario,
+  errors,
   ROOT,
-  type BundleRun
+  type Sandbox,
+  type SandboxScenario
 } from '../../sandbox/index.js'
+
+export { errors }
 
 export const APP = 'BrillianCRM'
 export const ENV = 'BrillianCRM-env'
@@ -50,7 +53,6 @@ export function scenario(
   }
 }
 
-export const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 export const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 export function expectUserError(run: BundleRun, pattern: RegExp): void {

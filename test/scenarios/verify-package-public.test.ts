@@ -10,14 +10,15 @@ import { createServer, type AddressInfo } from 'node:net'
 import { fakeClock } from '../helpers/fakes.js'
 import {
   type BundleRun,
-  loadAction,
-  runInProcess,
-  startGhcrStub,
+  errors,
   type GhcrStub,
   type GhcrStubOptions,
+  loadAction,
+  type LocalRegistry,
   pushImage,
-  startRegistry,
-  type LocalRegistry
+  runInProcess,
+  startGhcrStub,
+  startRegistry
 } from '../../sandbox/index.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
@@ -60,7 +61,6 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const warnings = (run: BundleRun) => run.annotations.filter(a => a.level === 'warning')
 const manifestRequests = (s: GhcrStub) => s.requests.filter(r => r.path.includes('/manifests/'))
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))

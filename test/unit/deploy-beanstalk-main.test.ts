@@ -156,7 +156,7 @@ describe('deploy-beanstalk in process', () => {
     expect(eb.commandCalls(CreateApplicationVersionCommand)[0].args[0].input).toMatchObject({
       ApplicationName: 'BrillianCRM',
       VersionLabel: LABEL,
-      Description: 'Fix the login page',
+      Description: `Fix the login page [bundle sha256:${ZIP_SHA}]`, // the record a promotion checks
       SourceBundle: {
         S3Bucket: 'elasticbeanstalk-eu-central-1-123456789012',
         S3Key: `BrillianCRM/${LABEL}.zip`

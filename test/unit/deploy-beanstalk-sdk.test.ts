@@ -128,7 +128,7 @@ const plan = makePlan({
   },
   label: 'v2',
   description: 'test',
-  bundle: { path: '/dev/null', sha256: '00', size: 1, temporary: false }
+  bundle: { path: '/dev/null', sha256: '00'.repeat(32), size: 1, temporary: false }
 })
 
 describe('version', () => {

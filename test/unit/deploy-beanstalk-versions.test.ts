@@ -395,6 +395,8 @@ describe('findPromotion', () => {
       region: 'eu-central-1',
       from,
       requiredHealth: 'Green',
+      // bundles with no recorded sha256: promoted unverified (test/unit/deploy-beanstalk-integrity.test.ts)
+      storage: () => ({ head: async () => ({ size: 3 }), read: async () => undefined }),
       ...more
     })
 

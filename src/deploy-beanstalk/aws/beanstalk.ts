@@ -13,7 +13,7 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
-import { CallBudget } from '../../common/budget.js'
+import { CallBudget } from '../../common/retry.js'
 import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'

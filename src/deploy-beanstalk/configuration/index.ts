@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { addSecret } from '../../common/secrets.js'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
 import { planConfiguration, type ConfigurationPlan } from './diff.js'
 import { ENVIRONMENT_NAMESPACE, hasConfiguration, type ConfigurationInputs } from './inputs.js'
@@ -31,7 +32,7 @@ export async function lookUpConfiguration(
   const current = await beanstalk.configurationSettings(application, environment.name)
   // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
   for (const setting of current) {
-    if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '') core.setSecret(setting.value)
+    if (setting.namespace === ENVIRONMENT_NAMESPACE) addSecret(setting.value)
   }
   const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) })
   const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length

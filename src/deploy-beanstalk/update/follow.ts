@@ -13,6 +13,7 @@ import {
 } from './decide.js'
 import { EventLog, eventLevel, formatEvent, type BeanstalkEvent } from './events.js'
 import { Poller } from './poll.js'
+import { debug } from '../../common/log.js'
 
 /**
  * Following an update (a deploy or a rollback) until it succeeds or fails: the loop that reads events and the
@@ -90,7 +91,7 @@ function logEvent(event: BeanstalkEvent): void {
       core.warning(line, { title: 'Beanstalk event' })
       break
     case 'debug':
-      core.debug(line)
+      debug(line)
       break
     default:
       core.info(line)
@@ -187,7 +188,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
     try {
       await readEvents()
     } catch (error) {
-      core.debug(`final DescribeEvents failed: ${String(error)}`)
+      debug(`final DescribeEvents failed: ${String(error)}`)
     }
   }
   if (decision === undefined) return { kind: 'timeout', environment, events: log.all }

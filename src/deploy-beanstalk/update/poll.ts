@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { DeadlineReached, awsErrorInfo, describeError } from '../../common/errors.js'
 import { Heartbeat } from '../../common/heartbeat.js'
 import { poll, type Deadline } from '../../common/retry.js'
+import { debug } from '../../common/log.js'
 
 /**
  * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
@@ -160,7 +161,7 @@ export class Poller {
       // caller with what it saw (the environment still busy, the update not finished, the version not processed).
       // Without one look done there is nothing to tell: the budget's own error says why.
       if (error instanceof DeadlineReached && this.looked) {
-        core.debug(`the last look before the deadline had no request slot: ${error.message}`)
+        debug(`the last look before the deadline had no request slot: ${error.message}`)
         return undefined
       }
       throw error
@@ -196,7 +197,7 @@ export class Poller {
           callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
           throttledRounds: this.throttledRounds
         })
-        core.debug(`next poll in ${delayMs}ms`)
+        debug(`next poll in ${delayMs}ms`)
         return { done: false, delayMs }
       },
       { deadline: this.deadline }

@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import { DeadlineReached } from '../../common/errors.js'
+import { debug } from '../../common/log.js'
 import { Deadline, systemClock, type Clock } from '../../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo, UpdateRequest } from '../aws/beanstalk.js'
 import type { Plan } from '../plan.js'
@@ -100,7 +100,7 @@ export async function rollBack(
       return { result: 'failed', label, detail, environment }
     })
   } catch (error) {
-    core.debug(String(error))
+    debug(String(error))
     if (error instanceof DeadlineReached)
       return {
         result: 'timed-out',

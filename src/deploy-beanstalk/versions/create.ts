@@ -10,6 +10,8 @@ import { eventLevel, formatEvent } from '../update/events.js'
 import { describeLost } from '../update/lost-reply.js'
 import { Poller } from '../update/poll.js'
 import { tooManyVersionsError } from './retention.js'
+import { describeWithDigest } from './integrity.js'
+import { debug } from '../../common/log.js'
 
 /**
  * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
@@ -82,7 +84,8 @@ export async function createVersion(
   const request = {
     application: plan.application,
     label: plan.label,
-    description: plan.description,
+    // the bundle's sha256, recorded where no upload can change it: a promotion checks the bundle against it
+    description: plan.bundle ? describeWithDigest(plan.description, plan.bundle.sha256) : plan.description,
     bucket,
     key
   }
@@ -170,7 +173,7 @@ export async function waitProcessed(
       .map(e => e.message)
       .reverse()
   } catch (error) {
-    core.debug(`DescribeEvents for the version failed: ${String(error)}`)
+    debug(`DescribeEvents for the version failed: ${String(error)}`)
   }
   throw new UserError(
     `Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`,

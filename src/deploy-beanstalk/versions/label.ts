@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { UserError, describeError } from '../../common/errors.js'
+import { debug } from '../../common/log.js'
 import type { VersionInfo } from '../aws/beanstalk.js'
 import type { StorageGateway } from '../aws/s3.js'
 import type { PreparedBundle } from '../bundle/index.js'
@@ -66,7 +67,7 @@ export async function checkExistingVersion(
     try {
       sha256 = (await storage.head(existing.bucket, existing.key))?.sha256
     } catch (error) {
-      core.debug(`HeadObject s3://${existing.bucket}/${existing.key}: ${describeError(error)}`)
+      debug(`HeadObject s3://${existing.bucket}/${existing.key}: ${describeError(error)}`)
     }
   }
   if (sha256 === bundle.sha256) {

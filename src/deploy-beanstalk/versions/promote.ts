@@ -3,6 +3,7 @@ import { closestName, listNames } from '../../common/suggest.js'
 import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from '../aws/beanstalk.js'
 import type { RequiredHealth } from '../inputs.js'
 import { meetsHealth } from '../update/decide.js'
+import { verifyPromotedBundle, type BundleReader } from './integrity.js'
 
 /**
  * Promotion (`from-environment`): deploy the version another environment of the same application runs now,
@@ -46,6 +47,8 @@ export async function findPromotion(
     requiredHealth: RequiredHealth
     /** `version-label` with `from-environment`: the label the source must run. */
     expectedLabel?: string
+    /** S3, to check the version's bundle against the sha256 recorded when it was created (integrity.ts). */
+    storage: () => BundleReader | Promise<BundleReader>
   }
 ): Promise<Promotion> {
   const live = (await beanstalk.environments({ application: ctx.application })).filter(
@@ -87,5 +90,9 @@ export async function findPromotion(
       { input: 'from-environment', title: 'Source version failed' }
     )
   }
+  await verifyPromotedBundle(await ctx.storage(), version, {
+    application: ctx.application,
+    source: source.name
+  })
   return { source, label, version }
 }

@@ -1,6 +1,6 @@
-import { DeadlineReached } from './errors.js'
-import { formatDuration } from './format.js'
-import type { Clock, Deadline } from './retry.js'
+import { DeadlineReached } from '../errors.js'
+import { formatDuration } from '../format.js'
+import type { Clock, Deadline } from './clock.js'
 
 /** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
 export const MAX_SILENT_WAIT_MS = 20_000
@@ -80,4 +80,53 @@ export class CallBudget {
         `raise \`timeout\` if the work needs longer.`
     )
   }
+}
+
+/** A cap on requests: at most `limit` in any `windowMs`. */
+export interface Window {
+  limit: number
+  windowMs: number
+}
+
+/**
+ * The earliest time at or after `earliest` when `calls` more requests keep every window within the cap, given
+ * when the recent ones were sent (`sent`, any order). Pure.
+ */
+export function windowSlotAt(
+  earliest: number,
+  sent: readonly number[],
+  calls: number,
+  { limit, windowMs }: Window
+): number {
+  const inWindow = [...sent].sort((a, b) => a - b).filter(time => time > earliest - windowMs)
+  const mustDrop = inWindow.length + calls - limit
+  if (mustDrop <= 0) return earliest
+  // wait until the mustDrop-th oldest request in the window has left it
+  return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs
+}
+
+/**
+ * The pace that spreads the requests still possible evenly instead of spending them in a burst and then waiting
+ * a window: the shortest delay between rounds of `calls` requests that lets each of the next `ahead` requests
+ * fit under the cap once the requests already in the window leave it. With `n` requests in the window (oldest
+ * first, t₁ … tₙ), the j-th request from now needs the (n + j − limit)-th of them gone, so a round every d ms
+ * needs now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋limit₎ + window for every such j up to `ahead`. In a long wait this
+ * converges to the cap's own rate. Pure.
+ */
+export function paceDelay(
+  now: number,
+  sent: readonly number[],
+  calls: number,
+  { limit, windowMs, ahead }: Window & { ahead: number }
+): number {
+  const inWindow = sent.filter(time => time > now - windowMs).sort((a, b) => a - b)
+  const n = inWindow.length
+  let delay = 0
+  for (let j = Math.max(1, limit - n + 1); j <= ahead; j++) {
+    const mustLeave = n + j - limit // 1-based index of the old request that must have left
+    if (mustLeave > n) break
+    const leavesAt = inWindow[mustLeave - 1] + windowMs
+    delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)))
+  }
+  return Math.ceil(delay)
 }
