@@ -104,11 +104,13 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
 function usage(): string {
   const lines = Object.entries(DEMO_SCENARIOS).map(([name, s]) => `  ${name.padEnd(16)} ${s.description}`)
   return [
-    'Usage: npm run demo [-- --scenario NAME]',
+    'Usage: npm run demo [-- --scenario NAME] [--summaries DIR]',
     '',
     'Runs the deploy workflow (verify-package-public → deploy-beanstalk → invalidate-cloudfront → check-url) with',
     'the real action bundles against a local AWS sandbox, a GHCR stand-in and the demo app served on 127.0.0.1:',
     'offline, nothing real is touched.',
+    '',
+    '--summaries DIR also writes each step\'s job summary (Markdown) into DIR (npm run screenshots uses it).',
     '',
     'Scenarios (default: happy):',
     ...lines
@@ -234,6 +236,10 @@ interface StepResult {
   outputs: Record<string, string>
 }
 
+/** --summaries DIR: each step's job summary is also written there, as 01-verify-package-public.md, … */
+let summariesDir: string | undefined
+let keptSummaries = 0
+
 async function runStep(
   title: string,
   action: string,
@@ -280,6 +286,10 @@ async function runStep(
   })
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
   const summary = readFileSync(summaryFile, 'utf8')
+  if (summary.trim() && summariesDir) {
+    keptSummaries++
+    writeFileSync(join(summariesDir, `${String(keptSummaries).padStart(2, '0')}-${action}.md`), summary)
+  }
   if (summary.trim()) console.log('\n' + dim('  Job summary') + '\n' + renderSummary(summary))
   if (Object.keys(outputs).length > 0) {
     console.log('\n' + dim('  Outputs'))
@@ -352,6 +362,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       scenario: { type: 'string', default: 'happy' },
+      summaries: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -359,6 +370,7 @@ async function main(): Promise<number> {
     console.log(usage())
     return 0
   }
+  summariesDir = values.summaries ? resolve(values.summaries) : undefined
   const name = values.scenario
   const demo = DEMO_SCENARIOS[name]
   if (!demo) {

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { formatDuration, plural } from '../common/format.js'
-import { markdownGrid, startSummary, writeSummary } from '../common/log.js'
+import { fenced, writeLayout, type SummaryLayout } from '../common/summary.js'
 import { declareOutputs } from '../common/run.js'
 import type { CheckResult, StopReason, UrlResult } from './check.js'
 import { describeMiss, describeOutcome } from './check.js'
@@ -106,62 +106,65 @@ function evidence(result: UrlResult, context: ReportContext): string[] {
   return lines
 }
 
-function resultCell(result: UrlResult): string {
-  if (result.passed) return '✅ passed'
+/** What a failed URL missed, in one line (the summary's Why). */
+function whatFailed(result: UrlResult): string {
   const last = result.last
-  const what =
-    last.kind === 'no-answer'
-      ? `no answer: ${last.reason}`
-      : result.misses.map(describeMiss).join('; ') || describeOutcome(last, [])
-  return `❌ ${what}`
+  return last.kind === 'no-answer'
+    ? `no answer: ${last.reason}`
+    : result.misses.map(describeMiss).join('; ') || describeOutcome(last, [])
 }
 
-/** The job summary: a headline, then one row per URL with its result and timing, then the evidence of failures. */
-export function summary(check: CheckResult, context: ReportContext): typeof core.summary {
+/** What to do after a failed check, by why it stopped. */
+function fixFor(failed: UrlResult[]): string[] {
+  const fixes: string[] = []
+  if (failed.some(result => result.why === 'timeout'))
+    fixes.push(
+      'If the site needs longer to come up after a release, raise timeout; else find why it does not answer (the evidence below).'
+    )
+  if (failed.some(result => result.why !== 'timeout'))
+    fixes.push(
+      'If the release broke the site, fix it or roll back (rollback-on-failure); if the expectation is what is wrong, change expect-status, expect-text or expect-header.'
+    )
+  return fixes
+}
+
+/** The job summary: the headline, why and what to do on a failure, each URL with its result, the evidence. */
+export function summary(check: CheckResult, context: ReportContext): SummaryLayout {
   const failed = check.results.filter(result => !result.passed)
   const total = check.results.length
-  const headline =
-    failed.length === 0
-      ? `✅ ${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${formatDuration(check.durationMs)}).`
-      : `❌ ${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${formatDuration(check.durationMs)}.`
-  const text = startSummary('Site check').addRaw(headline, true).addEOL()
-  text.addRaw(
-    markdownGrid(
-      ['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'],
-      check.results.map(result => [
-        result.url,
-        maskSecrets(resultCell(result)),
-        result.last.kind === 'answer' ? result.last.status : undefined,
-        result.last.url === result.url ? undefined : maskSecrets(result.last.url),
-        result.attempts,
-        formatDuration(result.durationMs),
-        formatDuration(result.lastProbeMs)
-      ])
-    ),
-    true
-  )
-  text
-    .addEOL()
-    .addRaw(
-      `Expected: ${describeExpectations(context.expectations).join('; ')}. Timeout ${formatDuration(context.timeoutMs)}; redirects ${context.followRedirects ? 'followed' : 'not followed'}.`,
-      true
-    )
-  for (const result of failed) {
-    text
-      .addEOL()
-      .addRaw(
-        `<details><summary>Evidence for ${escapeHtml(result.url)}</summary>\n\n` +
-          '```text\n' +
-          failureMessage(result, context).replace(/```/g, "'''") +
-          '\n```\n</details>',
-        true
-      )
+  return {
+    title: 'Site check',
+    tone: failed.length === 0 ? 'success' : 'failure',
+    headline:
+      failed.length === 0
+        ? `${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${formatDuration(check.durationMs)}).`
+        : `${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${formatDuration(check.durationMs)}.`,
+    why: failed.map(result => maskSecrets(`${result.url}: ${whatFailed(result)}`)),
+    whatToDo: failed.length > 0 ? fixFor(failed) : undefined,
+    facts: [
+      ['Expected', describeExpectations(context.expectations).join('; ')],
+      ['Timeout', formatDuration(context.timeoutMs)],
+      ['Redirects', context.followRedirects ? 'followed' : 'not followed']
+    ],
+    tables: [
+      {
+        headings: ['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'],
+        rows: check.results.map(result => [
+          result.url,
+          result.passed ? '✅ passed' : '❌ failed (see Why)',
+          result.last.kind === 'answer' ? result.last.status : undefined,
+          result.last.url === result.url ? undefined : maskSecrets(result.last.url),
+          result.attempts,
+          formatDuration(result.durationMs),
+          formatDuration(result.lastProbeMs)
+        ])
+      }
+    ],
+    details: failed.map(result => ({
+      title: `Evidence for ${result.url}`,
+      body: fenced(failureMessage(result, context).split('\n'))
+    }))
   }
-  return text
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /**
@@ -170,8 +173,7 @@ function escapeHtml(text: string): string {
  */
 export async function report(check: CheckResult, context: ReportContext): Promise<void> {
   outputs.write(outputsFor(check))
-  summary(check, context)
-  await writeSummary()
+  await writeLayout(summary(check, context))
   const failed = check.results.filter(result => !result.passed)
   for (const result of failed) core.error(failureMessage(result, context), { title: 'Site check failed' })
   if (failed.length > 0) process.exitCode = core.ExitCode.Failure

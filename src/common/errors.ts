@@ -8,10 +8,19 @@ export class UserError extends Error {
   readonly input?: string
   /** A short title for the annotation. */
   readonly title: string
+  /**
+   * What to do about it, when it is not already in the message: the annotation shows the message then the fix,
+   * the job summary shows them apart (**Why**, **What to do**).
+   */
+  readonly fix?: string
 
-  constructor(message: string, options: { input?: string; title?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { input?: string; title?: string; cause?: unknown; fix?: string } = {}
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.input = options.input
+    this.fix = options.fix
     this.title = options.title ?? (options.input ? `Input '${options.input}'` : 'Deployment stopped')
   }
 }

@@ -56,7 +56,7 @@ describe('check-url', () => {
     expect(Number(run.outputs['duration-ms'])).toBeGreaterThanOrEqual(1750)
     expect(run.stdout).toContain(`${s.url('/health')}: 503 Service Unavailable, but expected status 200-399`)
     expect(run.stdout).toMatch(/: 200 OK \(attempt 4, [\d.]+s\): passed/)
-    expect(run.summary).toContain('✅ The site answered as expected')
+    expect(run.summary).toContain('### ✅ Site check\n\nThe site answered as expected')
     expect(run.summary).toMatch(
       new RegExp(`\\| ${s.url('/health')} \\| ✅ passed \\| 200 \\| — \\| 4 \\| [\\d.]+s \\|`)
     )
@@ -98,7 +98,7 @@ describe('check-url', () => {
       'Body (first 500 characters, secrets masked): <html> <h1>Maintenance</h1> <pre>DB_PASSWORD=*** key ***</pre></html>'
     ])
     expect(run.outputs).toMatchObject({ status: '200', url: s.url('/'), ok: 'false' })
-    expect(run.summary).toContain('❌ The site check failed after')
+    expect(run.summary).toContain('### ❌ Site check\n\nThe site check failed after')
     expect(run.summary).toContain('Evidence for')
     for (const text of [run.stdout, run.summary]) {
       expect(text).not.toContain('hunter2')
@@ -170,7 +170,7 @@ describe('check-url', () => {
     const duration = Number(run.outputs['duration-ms'])
     expect(duration).toBeGreaterThanOrEqual(1900)
     expect(duration).toBeLessThan(3000)
-    expect(run.summary).toContain('❌ no answer: the request timed out after 2s')
+    expect(run.summary).toContain(': no answer: the request timed out after 2s')
   })
 
   it('a catastrophic expect-text pattern (/(a+)+$/ against a long a…b body) still ends at its timeout', async () => {
@@ -227,9 +227,9 @@ describe('check-url', () => {
     expect(errors(run)[0].message).toContain(`${s.url('/missing')} failed the site check`)
     expect(errors(run)[0].message).toContain('Got: 404 Not Found.\nMissed: expected status 200-399.')
     expect(run.outputs).toMatchObject({ status: '404', url: s.url('/missing'), ok: 'false' })
-    expect(run.summary).toContain('❌ 1 of 2 URLs failed the check')
+    expect(run.summary).toContain('### ❌ Site check\n\n1 of 2 URLs failed the check')
     expect(run.summary).toContain(`| ${s.url('/health')} | ✅ passed | 200 |`)
-    expect(run.summary).toContain(`| ${s.url('/missing')} | ❌ expected status 200-399 | 404 |`)
+    expect(run.summary).toContain(`| ${s.url('/missing')} | ❌ failed (see Why) | 404 |`)
   })
 
   describe('over HTTPS', () => {

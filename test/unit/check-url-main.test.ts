@@ -47,7 +47,7 @@ describe('run', () => {
       'duration-ms': '750',
       ok: 'true'
     })
-    expect(summary()).toContain('✅ The site answered as expected (750ms).')
+    expect(summary()).toContain('### ✅ Site check\n\nThe site answered as expected (750ms).')
     expect(log.info).toContain('Plan')
     expect(log.info).toContain('Expect:    status 200-399; body containing "ok"')
     expect(log.info).toContain('Check https://brilliancrm.com/health')
@@ -85,7 +85,7 @@ describe('run', () => {
     )
     expect(outputs()).toMatchObject({ status: '200', url: 'https://brilliancrm.com/', ok: 'false' })
     expect(Number(outputs()['duration-ms'])).toBeGreaterThan(18_000)
-    expect(summary()).toContain('❌ 1 of 2 URLs failed the check')
+    expect(summary()).toContain('### ❌ Site check\n\n1 of 2 URLs failed the check')
   })
 
   it('an unexpected throw in the middle of the check (a bug of ours) still writes every output and the summary, once', async () => {

@@ -7,6 +7,8 @@ import {
 } from '../../src/check-url/expectations.js'
 import type { Answer } from '../../src/check-url/http.js'
 import { failureMessage, outputsFor, summary, type ReportContext } from '../../src/check-url/report.js'
+import { renderSummary } from '../../src/common/summary.js'
+import { summaryFaults } from '../helpers/summary-lint.js'
 
 const context: ReportContext = {
   expectations: {
@@ -147,12 +149,15 @@ describe('outputsFor', () => {
 describe('summary', () => {
   it('shows each URL with its result and timing, then the evidence of each failure', () => {
     const check: CheckResult = { results: [passed, failed], durationMs: 31_250 }
-    const text = summary(check, context).stringify()
-    expect(text).toContain('<h3>Site check</h3>')
-    expect(text).toContain('❌ 1 of 2 URLs failed the check after 31s.')
+    const text = renderSummary(summary(check, context))
+    expect(text).toMatch(
+      /^### ❌ Site check\n\n1 of 2 URLs failed the check after 31s\.\n\n\*\*Why\*\*\n\nhttps:\/\/brilliancrm.com\/: expected a body/
+    )
+    expect(text).toContain('**What to do**')
+    expect(summaryFaults(text)).toEqual([])
     expect(text).toContain('| https://brilliancrm.com/health | ✅ passed | 204 | — | 4 | 1.8s | 35ms |')
     expect(text).toContain(
-      '| https://brilliancrm.com/ | ❌ expected a body containing "Welcome": not in the body; expected header X-Version containing "1.4", got X-Version: 1.3 | 200 | https://www.brilliancrm.com/ | 9 | 31s | 120ms |'
+      '| https://brilliancrm.com/ | ❌ failed (see Why) | 200 | https://www.brilliancrm.com/ | 9 | 31s | 120ms |'
     )
     expect(text).toContain('<details><summary>Evidence for https://brilliancrm.com/</summary>')
     expect(text).not.toContain('hunter2')
@@ -160,8 +165,8 @@ describe('summary', () => {
   })
 
   it('has a one-line headline when everything passed', () => {
-    expect(summary({ results: [passed], durationMs: 1830 }, context).stringify()).toContain(
-      '✅ The site answered as expected (1.8s).'
+    expect(renderSummary(summary({ results: [passed], durationMs: 1830 }, context))).toContain(
+      '### ✅ Site check\n\nThe site answered as expected (1.8s).'
     )
   })
 })
@@ -172,7 +177,7 @@ describe('secrets in what the summary shows of a redirect', () => {
       ...failed,
       last: { ...wrongBody, url: 'https://brilliancrm.com/cb?access_token=abcdef123' }
     }
-    const text = summary({ results: [result], durationMs: 1000 }, context).stringify()
+    const text = renderSummary(summary({ results: [result], durationMs: 1000 }, context))
     expect(text).toContain('https://brilliancrm.com/cb?access_token=***')
     expect(text).not.toContain('abcdef123')
   })

@@ -231,3 +231,29 @@ describe('CallBudget', () => {
     })
   })
 })
+
+describe('explain: the reason and the fix apart (the summary shows them as Why and What to do)', () => {
+  it('splits a known failure into what went wrong and what to do, the annotation keeping both', () => {
+    const denied = Object.assign(
+      new Error(
+        'User: arn:aws:sts::1:assumed-role/r is not authorized to perform: elasticbeanstalk:UpdateEnvironment'
+      ),
+      {
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 }
+      }
+    )
+    const e = explain(denied)
+    expect(e.reason).toMatch(/^The role this job assumed may not call elasticbeanstalk:UpdateEnvironment/)
+    expect(e.fix).toMatch(/^Add elasticbeanstalk:UpdateEnvironment to the role's policy/)
+    expect(e.message).toBe(`${e.reason} ${e.fix}`)
+  })
+
+  it('takes a UserError fix as given, and none when the message carries it', () => {
+    const withFix = explain(new UserError('The package is private.', { fix: 'Make it public.' }))
+    expect(withFix).toMatchObject({ reason: 'The package is private.', fix: 'Make it public.' })
+    expect(withFix.message).toBe('The package is private. Make it public.')
+    expect(explain(new UserError('Set region.')).fix).toBeUndefined()
+  })
+})

@@ -30,6 +30,8 @@ export interface UpdateOutcome {
   configurationApplied?: string
   /** Why it failed or timed out: Beanstalk's own messages, the rollback, the console link. */
   reason?: string
+  /** The same, one message a line, without the rollback and the link (the summary's Why). */
+  why?: string[]
   rollback?: RollbackReport
 }
 
@@ -126,6 +128,7 @@ async function failed(
     configurationStep?: boolean
   }
 ): Promise<UpdateOutcome> {
+  const why = failureMessages(plan, followed, ctx.configurationStep ?? false)
   let reason = failureReason(plan, followed, ctx.configurationStep ?? false)
   let rollback: RollbackReport | undefined
   if (plan.rollbackOnFailure) {
@@ -144,12 +147,19 @@ async function failed(
     events: followed.events,
     configurationApplied: ctx.configurationApplied,
     reason: `${reason} See ${plan.consoleUrl}`,
+    why,
     rollback
   }
 }
 
-/** Why the update failed or timed out, with Beanstalk's own error messages. Pure. */
+/** Why the update failed or timed out, in one text (the annotation), with Beanstalk's own error messages. Pure. */
 export function failureReason(plan: Plan, followed: Unfinished, configurationStep: boolean): string {
+  const [first, ...more] = failureMessages(plan, followed, configurationStep)
+  return more.length > 0 ? `${first} Beanstalk said: ${more.join(' | ')}` : first
+}
+
+/** The same as lines: what failed, then each other error message of Beanstalk's (the last five). Pure. */
+export function failureMessages(plan: Plan, followed: Unfinished, configurationStep: boolean): string[] {
   if (followed.kind === 'timeout') {
     const env = followed.environment
     const on = configurationStep
@@ -158,15 +168,16 @@ export function failureReason(plan: Plan, followed: Unfinished, configurationSte
     const now = env
       ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}`
       : ''
-    return `${plan.environment} did not reach Ready on ${on} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${now}. The update may still be running.`
+    return [
+      `${plan.environment} did not reach Ready on ${on} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${now}. The update may still be running.`
+    ]
   }
-  let reason = configurationStep
+  const reason = configurationStep
     ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
     : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
   const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
   const more = errors.filter(message => message !== followed.decision.reason).slice(-5)
-  if (more.length > 0) reason += ` Beanstalk said: ${more.join(' | ')}`
-  return reason
+  return [reason, ...more]
 }
 
 /** The step's error for an update that did not succeed; undefined for one that did (or was not waited for). */
