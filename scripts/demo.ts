@@ -110,7 +110,7 @@ function usage(): string {
     'the real action bundles against a local AWS sandbox, a GHCR stand-in and the demo app served on 127.0.0.1:',
     'offline, nothing real is touched.',
     '',
-    '--summaries DIR also writes each step\'s job summary (Markdown) into DIR (npm run screenshots uses it).',
+    "--summaries DIR also writes each step's job summary (Markdown) into DIR (npm run screenshots uses it).",
     '',
     'Scenarios (default: happy):',
     ...lines

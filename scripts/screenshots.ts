@@ -28,7 +28,8 @@ export const PICTURES: Record<string, { file: string; caption: string }> = {
   },
   'failed-check': {
     file: 'summary-failed-check',
-    caption: 'A failed site check: Beanstalk said Green, the site answered 500, the previous version came back'
+    caption:
+      'A failed site check: Beanstalk said Green, the site answered 500, the previous version came back'
   }
 }
 

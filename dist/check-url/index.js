@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(837);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6700);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(406);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .checkUrl */ .C)(), import.meta.url);
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6700:
+/***/ 406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36489,6 +36489,98 @@ function readInputs() {
     return parseInputs(raw);
 }
 
+;// CONCATENATED MODULE: ./src/common/summary.ts
+
+
+const SIGN = {
+    success: '✅',
+    failure: '❌',
+    timeout: '⏱️',
+    'dry-run': '📝',
+    pending: '🚀',
+    warning: '⚠️'
+};
+/** True when a fact has something to say (not empty, not a dash). */
+function hasValue(value) {
+    if (value === undefined)
+        return false;
+    const text = String(value).trim();
+    return text !== '' && text !== '—' && text !== '-';
+}
+/** The lines, each once, in their first order; blank ones dropped. */
+function uniqueLines(lines, already = new Set()) {
+    const seen = new Set([...already].map(normalise));
+    const out = [];
+    for (const line of lines) {
+        const key = normalise(line);
+        if (key === '' || seen.has(key))
+            continue;
+        seen.add(key);
+        out.push(line.trim());
+    }
+    return out;
+}
+function normalise(line) {
+    return line
+        .trim()
+        .replace(/\s+/g, ' ')
+        .replace(/[.\s]+$/, '');
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
+function table(headings, rows) {
+    const kept = rows.filter(row => row.slice(1).some(hasValue));
+    if (kept.length === 0)
+        return '';
+    const line = (cells) => `| ${headings.map((_, i) => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    return [
+        `| ${headings.map(h => (0,log/* cell */.Hn)(h)).join(' | ')} |`,
+        `|${headings.map(() => '---').join('|')}|`,
+        ...kept.map(line)
+    ].join('\n');
+}
+/** A list of lines as Markdown: one line as a paragraph, several as a bulleted list. */
+function block(lines) {
+    if (lines.length === 1)
+        return lines[0];
+    return lines.map(line => `- ${line.replace(/\r?\n/g, ' ')}`).join('\n');
+}
+/** The summary's Markdown, ending in a newline. */
+function renderSummary(layout) {
+    const parts = [`### ${SIGN[layout.tone]} ${layout.title}`, layout.headline.trim()];
+    const why = uniqueLines(layout.why ?? [], new Set([layout.headline]));
+    const whatToDo = uniqueLines(layout.whatToDo ?? [], new Set([layout.headline, ...why]));
+    if (why.length > 0)
+        parts.push(`**Why**\n\n${block(why)}`);
+    if (whatToDo.length > 0)
+        parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    const facts = table(['Fact', 'Value'], layout.facts ?? []);
+    if (facts)
+        parts.push(facts);
+    for (const extra of layout.tables ?? []) {
+        const text = table(extra.headings, extra.rows);
+        if (text)
+            parts.push(text);
+    }
+    for (const detail of layout.details ?? []) {
+        if (detail.body.trim() === '')
+            continue;
+        parts.push(`<details><summary>${escapeHtml(detail.title)}</summary>\n\n${detail.body.trim()}\n\n</details>`);
+    }
+    return parts.join('\n\n') + '\n';
+}
+/** A fenced text block whose content cannot close it early. */
+function fenced(lines) {
+    return ['```text', ...lines.map(line => line.replace(/```/g, "'''")), '```'].join('\n');
+}
+/** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
+async function writeLayout(layout) {
+    core/* summary */.z.emptyBuffer().addRaw(renderSummary(layout));
+    await (0,log/* writeSummary */.Sy)();
+}
+
 // EXTERNAL MODULE: ./src/common/run.ts + 4 modules
 var run = __nccwpck_require__(837);
 ;// CONCATENATED MODULE: ./src/check-url/report.ts
@@ -36569,47 +36661,58 @@ function evidence(result, context) {
     }
     return lines;
 }
-function resultCell(result) {
-    if (result.passed)
-        return '✅ passed';
+/** What a failed URL missed, in one line (the summary's Why). */
+function whatFailed(result) {
     const last = result.last;
-    const what = last.kind === 'no-answer'
+    return last.kind === 'no-answer'
         ? `no answer: ${last.reason}`
         : result.misses.map(describeMiss).join('; ') || describeOutcome(last, []);
-    return `❌ ${what}`;
 }
-/** The job summary: a headline, then one row per URL with its result and timing, then the evidence of failures. */
+/** What to do after a failed check, by why it stopped. */
+function fixFor(failed) {
+    const fixes = [];
+    if (failed.some(result => result.why === 'timeout'))
+        fixes.push('If the site needs longer to come up after a release, raise timeout; else find why it does not answer (the evidence below).');
+    if (failed.some(result => result.why !== 'timeout'))
+        fixes.push('If the release broke the site, fix it or roll back (rollback-on-failure); if the expectation is what is wrong, change expect-status, expect-text or expect-header.');
+    return fixes;
+}
+/** The job summary: the headline, why and what to do on a failure, each URL with its result, the evidence. */
 function summary(check, context) {
     const failed = check.results.filter(result => !result.passed);
     const total = check.results.length;
-    const headline = failed.length === 0
-        ? `✅ ${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${format_formatDuration(check.durationMs)}).`
-        : `❌ ${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${format_formatDuration(check.durationMs)}.`;
-    const text = (0,log/* startSummary */.n9)('Site check').addRaw(headline, true).addEOL();
-    text.addRaw((0,log/* markdownGrid */.Yl)(['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'], check.results.map(result => [
-        result.url,
-        maskSecrets(resultCell(result)),
-        result.last.kind === 'answer' ? result.last.status : undefined,
-        result.last.url === result.url ? undefined : maskSecrets(result.last.url),
-        result.attempts,
-        format_formatDuration(result.durationMs),
-        format_formatDuration(result.lastProbeMs)
-    ])), true);
-    text
-        .addEOL()
-        .addRaw(`Expected: ${describeExpectations(context.expectations).join('; ')}. Timeout ${format_formatDuration(context.timeoutMs)}; redirects ${context.followRedirects ? 'followed' : 'not followed'}.`, true);
-    for (const result of failed) {
-        text
-            .addEOL()
-            .addRaw(`<details><summary>Evidence for ${escapeHtml(result.url)}</summary>\n\n` +
-            '```text\n' +
-            failureMessage(result, context).replace(/```/g, "'''") +
-            '\n```\n</details>', true);
-    }
-    return text;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return {
+        title: 'Site check',
+        tone: failed.length === 0 ? 'success' : 'failure',
+        headline: failed.length === 0
+            ? `${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${format_formatDuration(check.durationMs)}).`
+            : `${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${format_formatDuration(check.durationMs)}.`,
+        why: failed.map(result => maskSecrets(`${result.url}: ${whatFailed(result)}`)),
+        whatToDo: failed.length > 0 ? fixFor(failed) : undefined,
+        facts: [
+            ['Expected', describeExpectations(context.expectations).join('; ')],
+            ['Timeout', format_formatDuration(context.timeoutMs)],
+            ['Redirects', context.followRedirects ? 'followed' : 'not followed']
+        ],
+        tables: [
+            {
+                headings: ['URL', 'Result', 'Status', 'Final URL', 'Attempts', 'Time', 'Last request'],
+                rows: check.results.map(result => [
+                    result.url,
+                    result.passed ? '✅ passed' : '❌ failed (see Why)',
+                    result.last.kind === 'answer' ? result.last.status : undefined,
+                    result.last.url === result.url ? undefined : maskSecrets(result.last.url),
+                    result.attempts,
+                    format_formatDuration(result.durationMs),
+                    format_formatDuration(result.lastProbeMs)
+                ])
+            }
+        ],
+        details: failed.map(result => ({
+            title: `Evidence for ${result.url}`,
+            body: fenced(failureMessage(result, context).split('\n'))
+        }))
+    };
 }
 /**
  * Outputs and summary first (so `if: always()` steps can use them), then one `::error` per failed URL, and the
@@ -36617,8 +36720,7 @@ function escapeHtml(text) {
  */
 async function report(check, context) {
     outputs.write(outputsFor(check));
-    summary(check, context);
-    await (0,log/* writeSummary */.Sy)();
+    await writeLayout(summary(check, context));
     const failed = check.results.filter(result => !result.passed);
     for (const result of failed)
         core/* error */.z3(failureMessage(result, context), { title: 'Site check failed' });
@@ -36701,9 +36803,15 @@ class UserError extends Error {
     input;
     /** A short title for the annotation. */
     title;
+    /**
+     * What to do about it, when it is not already in the message: the annotation shows the message then the fix,
+     * the job summary shows them apart (**Why**, **What to do**).
+     */
+    fix;
     constructor(message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.input = options.input;
+        this.fix = options.fix;
         this.title = options.title ?? (options.input ? `Input '${options.input}'` : 'Deployment stopped');
     }
 }
@@ -36770,15 +36878,15 @@ function describeError(error) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Hn: () => (/* binding */ cell),
   Yz: () => (/* binding */ debug),
-  Yl: () => (/* binding */ markdownGrid),
   Oi: () => (/* binding */ phase),
   n0: () => (/* binding */ setOutputs),
   n9: () => (/* binding */ startSummary),
   Sy: () => (/* binding */ writeSummary)
 });
 
-// UNUSED EXPORTS: cell, markdownTable
+// UNUSED EXPORTS: markdownGrid, markdownTable
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
@@ -37000,7 +37108,7 @@ function explain(error) {
     if (error instanceof errors/* UserError */.yo) {
         // the step's `timeout` ran out (a UserError on that input: the fix is to raise it, or the cause it names)
         const kind = error.input === 'timeout' ? 'timeout' : 'input';
-        return { title: error.title, message: error.message, debug: [], kind };
+        return explained(error.title, error.message, error.fix, [], kind);
     }
     const op = operationOf(error);
     const what = op ? `${op}` : 'an AWS call';
@@ -37009,82 +37117,41 @@ function explain(error) {
     const name = error instanceof Error ? error.name : '';
     if (name === 'CredentialsProviderError' ||
         /Could not load credentials/i.test(String(error?.message))) {
-        return {
-            title: 'AWS credentials missing',
-            message: `No AWS credentials were found for ${what}. ${CREDENTIALS_FIX}`,
-            debug,
-            kind: 'credentials'
-        };
+        return explained('AWS credentials missing', `No AWS credentials were found for ${what}.`, CREDENTIALS_FIX, debug, 'credentials');
     }
     if (info && CREDENTIAL_CODES.test(info.code)) {
         const expired = /Expired/i.test(info.code) || /expired/i.test(info.message);
-        return {
-            title: expired ? 'AWS credentials expired' : 'AWS credentials rejected',
-            message: `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}). ${CREDENTIALS_FIX}`,
-            debug,
-            kind: 'credentials'
-        };
+        return explained(expired ? 'AWS credentials expired' : 'AWS credentials rejected', `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}).`, CREDENTIALS_FIX, debug, 'credentials');
     }
     if (info && /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(info.code)) {
         const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(info.message)?.[1];
         const action = named ?? (op && servicePrefix(error) ? `${servicePrefix(error)}:${op}` : undefined);
-        return {
-            title: 'AWS permission missing',
-            message: `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}). Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`,
-            debug,
-            kind: 'access-denied'
-        };
+        return explained('AWS permission missing', `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}).`, `Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`, debug, 'access-denied');
     }
     if (error instanceof OutcomeUnknownError) {
-        return {
-            title: 'AWS reply lost',
-            message: `${error.message} Check the resource in the AWS console before running the step again.`,
-            debug: [...debug, ...rawDebug(error.original)],
-            kind: 'unreachable'
-        };
+        return explained('AWS reply lost', error.message, 'Check the resource in the AWS console before running the step again.', [...debug, ...rawDebug(error.original)], 'unreachable');
     }
     const net = networkCode(error);
     if (net) {
         const host = hostOf(error);
-        return {
-            title: 'AWS endpoint unreachable',
-            message: `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries. Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.`,
-            debug,
-            kind: 'unreachable'
-        };
+        return explained('AWS endpoint unreachable', `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries.`, "Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.", debug, 'unreachable');
     }
     if (isUnreadableResponse(error)) {
         const status = info?.httpStatus ?? error.$metadata?.httpStatusCode;
-        return {
-            title: 'Unreadable AWS response',
-            message: `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries. This is usually a passing fault of AWS or of a proxy on the way: run the step again.`,
-            debug,
-            kind: 'unreadable-response'
-        };
+        return explained('Unreadable AWS response', `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries.`, 'This is usually a passing fault of AWS or of a proxy on the way: run the step again.', debug, 'unreadable-response');
     }
     if (info && /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(info.code)) {
-        return {
-            title: 'AWS throttling',
-            message: `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries. Other jobs or tools of this account share its request rate: run the step again later.`,
-            debug,
-            kind: 'throttled'
-        };
+        return explained('AWS throttling', `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries.`, 'Other jobs or tools of this account share its request rate: run the step again later.', debug, 'throttled');
     }
     if (info) {
         const server = info.httpStatus !== undefined && info.httpStatus >= 500;
-        return {
-            title: `AWS error ${info.code}`,
-            message: `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`,
-            debug,
-            kind: 'aws'
-        };
+        return explained(`AWS error ${info.code}`, `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`, undefined, debug, 'aws');
     }
-    return {
-        title: 'Unexpected error',
-        message: `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`,
-        debug,
-        kind: 'unexpected'
-    };
+    return explained('Unexpected error', `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`, undefined, debug, 'unexpected');
+}
+/** An explanation whose annotation is the reason, then the fix. */
+function explained(title, reason, fix, debug, kind) {
+    return { title, message: fix ? `${reason} ${fix}` : reason, reason, fix, debug, kind };
 }
 
 // EXTERNAL MODULE: ./src/common/log.ts + 1 modules

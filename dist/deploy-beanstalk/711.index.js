@@ -6174,7 +6174,7 @@ var WriteGetObjectResponse$ = [9, n0, _WGOR,
 class CreateSessionCommand extends command(_ep4, _mw0, "CreateSession", CreateSession$) {
 }
 
-var version = "3.1174.0";
+var version = "3.1177.0";
 var packageInfo = {
 	version: version};
 

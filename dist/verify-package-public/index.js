@@ -57319,9 +57319,15 @@ class UserError extends Error {
     input;
     /** A short title for the annotation. */
     title;
+    /**
+     * What to do about it, when it is not already in the message: the annotation shows the message then the fix,
+     * the job summary shows them apart (**Why**, **What to do**).
+     */
+    fix;
     constructor(message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.input = options.input;
+        this.fix = options.fix;
         this.title = options.title ?? (options.input ? `Input '${options.input}'` : 'Deployment stopped');
     }
 }
@@ -57515,7 +57521,7 @@ function explain(error) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
         // the step's `timeout` ran out (a UserError on that input: the fix is to raise it, or the cause it names)
         const kind = error.input === 'timeout' ? 'timeout' : 'input';
-        return { title: error.title, message: error.message, debug: [], kind };
+        return explained(error.title, error.message, error.fix, [], kind);
     }
     const op = operationOf(error);
     const what = op ? `${op}` : 'an AWS call';
@@ -57524,82 +57530,41 @@ function explain(error) {
     const name = error instanceof Error ? error.name : '';
     if (name === 'CredentialsProviderError' ||
         /Could not load credentials/i.test(String(error?.message))) {
-        return {
-            title: 'AWS credentials missing',
-            message: `No AWS credentials were found for ${what}. ${CREDENTIALS_FIX}`,
-            debug,
-            kind: 'credentials'
-        };
+        return explained('AWS credentials missing', `No AWS credentials were found for ${what}.`, CREDENTIALS_FIX, debug, 'credentials');
     }
     if (info && CREDENTIAL_CODES.test(info.code)) {
         const expired = /Expired/i.test(info.code) || /expired/i.test(info.message);
-        return {
-            title: expired ? 'AWS credentials expired' : 'AWS credentials rejected',
-            message: `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}). ${CREDENTIALS_FIX}`,
-            debug,
-            kind: 'credentials'
-        };
+        return explained(expired ? 'AWS credentials expired' : 'AWS credentials rejected', `AWS refused the credentials of this job for ${what} (${info.code}: ${info.message}).`, CREDENTIALS_FIX, debug, 'credentials');
     }
     if (info && /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(info.code)) {
         const named = /perform:\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(info.message)?.[1];
         const action = named ?? (op && servicePrefix(error) ? `${servicePrefix(error)}:${op}` : undefined);
-        return {
-            title: 'AWS permission missing',
-            message: `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}). Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`,
-            debug,
-            kind: 'access-denied'
-        };
+        return explained('AWS permission missing', `The role this job assumed may not ${action ? `call ${action}` : `make ${what}`} (${info.code}: ${info.message}).`, `Add ${action ?? 'that action'} to the role's policy: see docs/aws-setup.md and docs/iam/deploy-policy.json for the least-privilege policy.`, debug, 'access-denied');
     }
     if (error instanceof OutcomeUnknownError) {
-        return {
-            title: 'AWS reply lost',
-            message: `${error.message} Check the resource in the AWS console before running the step again.`,
-            debug: [...debug, ...rawDebug(error.original)],
-            kind: 'unreachable'
-        };
+        return explained('AWS reply lost', error.message, 'Check the resource in the AWS console before running the step again.', [...debug, ...rawDebug(error.original)], 'unreachable');
     }
     const net = networkCode(error);
     if (net) {
         const host = hostOf(error);
-        return {
-            title: 'AWS endpoint unreachable',
-            message: `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries. Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.`,
-            debug,
-            kind: 'unreachable'
-        };
+        return explained('AWS endpoint unreachable', `Could not reach ${host ?? 'the AWS endpoint'} for ${what}: ${NETWORK_CAUSE[net] ?? net} (${net}), also after retries.`, "Check the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY), the region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> if set.", debug, 'unreachable');
     }
     if (isUnreadableResponse(error)) {
         const status = info?.httpStatus ?? error.$metadata?.httpStatusCode;
-        return {
-            title: 'Unreadable AWS response',
-            message: `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries. This is usually a passing fault of AWS or of a proxy on the way: run the step again.`,
-            debug,
-            kind: 'unreadable-response'
-        };
+        return explained('Unreadable AWS response', `AWS answered ${what} with a response that could not be read${status ? ` (HTTP ${status})` : ''}, also after retries.`, 'This is usually a passing fault of AWS or of a proxy on the way: run the step again.', debug, 'unreadable-response');
     }
     if (info && /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(info.code)) {
-        return {
-            title: 'AWS throttling',
-            message: `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries. Other jobs or tools of this account share its request rate: run the step again later.`,
-            debug,
-            kind: 'throttled'
-        };
+        return explained('AWS throttling', `AWS kept throttling ${what} (${info.code}: ${info.message}), also after retries.`, 'Other jobs or tools of this account share its request rate: run the step again later.', debug, 'throttled');
     }
     if (info) {
         const server = info.httpStatus !== undefined && info.httpStatus >= 500;
-        return {
-            title: `AWS error ${info.code}`,
-            message: `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`,
-            debug,
-            kind: 'aws'
-        };
+        return explained(`AWS error ${info.code}`, `${op ? `${op} failed: ` : ''}${info.code}: ${info.message}${server ? ' (an error on the AWS side that persisted through retries: run the step again later)' : ''}`, undefined, debug, 'aws');
     }
-    return {
-        title: 'Unexpected error',
-        message: `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`,
-        debug,
-        kind: 'unexpected'
-    };
+    return explained('Unexpected error', `${error instanceof Error ? error.message : String(error)} (this is a bug of the action: please report it with the debug log)`, undefined, debug, 'unexpected');
+}
+/** An explanation whose annotation is the reason, then the fix. */
+function explained(title, reason, fix, debug, kind) {
+    return { title, message: fix ? `${reason} ${fix}` : reason, reason, fix, debug, kind };
 }
 
 

@@ -90,7 +90,10 @@ describe(`docs/aws-setup.md's commands, in order, against the sandbox${missing}`
       chmodSync(join(bin, 'aws'), 0o755)
       // the page's one GitHub call (the repository's OIDC subject): GitHub is not what this test stands in for,
       // so `gh` records what it was asked, for the assertion below
-      writeFileSync(join(bin, 'gh'), `#!/bin/bash\necho "$*" >> "${join(dir, 'gh-calls')}"\ncat > /dev/null\n`)
+      writeFileSync(
+        join(bin, 'gh'),
+        `#!/bin/bash\necho "$*" >> "${join(dir, 'gh-calls')}"\ncat > /dev/null\n`
+      )
       chmodSync(join(bin, 'gh'), 0o755)
       const script = ['set -e -o pipefail', ...shellBlocks(setUp)].join('\n')
       const child = spawn('bash', ['-c', script], {
