@@ -114,6 +114,11 @@ export interface FaultSpec {
    * are refused ExpiredToken (HTTP 403), as when the OIDC credentials run out during a long update.
    */
   expireAfter?: { operations: string[]; after: number }
+  /**
+   * An account-wide token bucket for every Beanstalk request of every client of this sandbox (bucket.ts): an empty
+   * bucket answers Throttling. Applies whatever `operations` says.
+   */
+  accountBucket?: { perSecond: number; burst: number }
 }
 
 export interface SandboxScenario {
