@@ -70,18 +70,12 @@ export class CallBudget {
   }
 
   /**
-   * A request was answered Throttling: AWS served nothing, so its slot is given back (a throttled request does
-   * not cost the step the requests that follow), and the pace slows down.
+   * A request was answered Throttling: the pace slows down, so that fewer requests are throttled (each one still
+   * counts against the cap: the account's rate counts it too, and no 60 s window ever holds more than `limit`).
    */
   throttled(): void {
     this.throttledTotal++
     const now = this.clock.now()
-    for (let i = this.sent.length - 1; i >= 0; i--) {
-      if (this.sent[i] <= now) {
-        this.sent.splice(i, 1)
-        break
-      }
-    }
     // the spacing the requests went out at lately (the last 10 s), or the current pace if slower; rate × 0.7
     const lately = this.sent.filter(time => time > now - 10_000)
     const observed = lately.length >= 2 ? (now - lately[0]) / lately.length : 0
@@ -108,11 +102,10 @@ export class CallBudget {
       const now = this.clock.now()
       const recent = this.sent.filter(time => time > now - this.windowMs)
       const paced = this.lastSentAt + this.gapMs
-      if (recent.length < this.limit && now < paced) {
-        // the adaptive pace after throttling: a short wait, bounded by the deadline like any other
-        const waitMs = Math.ceil(paced - now)
-        if (deadline && now + waitMs > deadline.end) throw this.tooLate(waitMs, deadline)
-        await this.clock.sleep(waitMs)
+      // the adaptive pace after throttling: a short wait, never past the deadline (a courtesy to the account, not a
+      // cap: a request it would hold past the deadline goes now, as a last look after a timeout does)
+      if (recent.length < this.limit && now < paced && !(deadline && paced > deadline.end)) {
+        await this.clock.sleep(Math.ceil(paced - now))
         continue
       }
       if (recent.length < this.limit) {

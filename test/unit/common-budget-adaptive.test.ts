@@ -1,22 +1,21 @@
 /**
- * The call budget's adaptive pace (issue 21): on Throttling the slot is given back and the spacing between requests
- * grows (the shape of the SDK's adaptive retry); answers without throttling shrink it back to none. Fake clock.
+ * The call budget's adaptive pace (issue 21): on Throttling the spacing between requests grows (the shape of the SDK's adaptive retry); answers without throttling shrink it back to none. Fake clock.
  */
 import { describe, expect, it } from '@jest/globals'
 import { ADAPTIVE, CallBudget } from '../../src/common/budget.js'
 import { fakeClock } from '../helpers/fakes.js'
 
 describe('CallBudget adaptive pace', () => {
-  it('a throttled request gives its slot back: it does not cost the step the requests that follow', async () => {
+  it('a throttled request still counts against the cap: no window ever holds more than the limit', async () => {
     const clock = fakeClock(0)
     const budget = new CallBudget(20, 60_000, clock)
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 30; i++) {
       await budget.acquire()
       budget.throttled()
     }
-    expect(budget.inWindow()).toBe(0)
-    expect(budget.throttledTotal).toBe(10)
-    expect(budget.total).toBe(10)
+    expect(budget.peak).toBeLessThanOrEqual(20)
+    expect(budget.throttledTotal).toBe(30)
+    expect(budget.total).toBe(30)
   })
 
   it('slows down on Throttling (rate × 0.7, within bounds) and recovers step by step after answers', async () => {
@@ -38,16 +37,22 @@ describe('CallBudget adaptive pace', () => {
     expect(budget.gapMs).toBe(0)
   })
 
-  it('never spaces requests past the deadline: the wait fails at once as the cap does', async () => {
+  it('never spaces a request past the deadline: it goes at once instead (the pace is a courtesy, not the cap)', async () => {
     const clock = fakeClock(0)
     const budget = new CallBudget(20, 60_000, clock)
     for (let i = 0; i < 20 && budget.gapMs < ADAPTIVE.maxGapMs; i++) {
       await budget.acquire()
       budget.throttled()
+      clock.t += 60_000 // a fresh window each time: only the pace can hold the next one back
     }
     expect(budget.gapMs).toBe(ADAPTIVE.maxGapMs)
+    await budget.acquire()
+    const before = clock.t
     const { Deadline } = await import('../../src/common/retry.js')
-    const deadline = new Deadline(1_000, clock)
-    await expect(budget.acquire(deadline)).rejects.toThrow(/timeout/)
+    await budget.acquire(new Deadline(1_000, clock))
+    expect(clock.t).toBe(before)
+    // without a deadline that close, the pace holds it back
+    await budget.acquire()
+    expect(clock.t - before).toBeGreaterThanOrEqual(ADAPTIVE.maxGapMs - 1)
   })
 })
