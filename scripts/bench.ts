@@ -8,6 +8,11 @@
  *   calls per minute      Beanstalk calls per minute while waiting on a long update
  *   peak RSS              of the action process deploying 1 MB, 100 MB and 450 MB incompressible bundles
  *   redeploy upload       bytes uploaded when the same commit is deployed again
+ *   N deploys at once     N real bundles (N = 1, 4, 8) deploying N environments at the same time against one
+ *                         sandbox whose account-wide token bucket (2 requests/s, burst 15, as AWS support quoted
+ *                         for DescribeEnvironments/DescribeEvents) they all share: total wall time, the latency
+ *                         after each environment is done (exit − Ready, real clock), requests per second at the
+ *                         bucket and how many it throttled
  *   cold start            time for each dist bundle to start and exit (on a missing required input), and its
  *                         ratio to a ~50-line action that only reads one input (scripts/bench/baseline-action.mjs,
  *                         bundled by ncc the same way), measured the same way, runs interleaved
@@ -428,12 +433,92 @@ async function coldStarts(runs: number): Promise<Map<string, number>> {
   return new Map(actions.map(action => [action, median(times.get(action) ?? [])]))
 }
 
+/** N deploys at once to N environments, sharing the sandbox's account-wide token bucket; real clock. */
+async function manyAtOnce(
+  n: number,
+  updateMs: number
+): Promise<{
+  wallMs: number
+  latencies: number[]
+  perSecond: number
+  throttled: number
+  failed: number
+}> {
+  const names = Array.from({ length: n }, (_, i) => `${ENV}-${i + 1}`)
+  const box = await startSandbox(
+    {
+      name: 'many at once',
+      applications: [
+        {
+          name: APP,
+          versions: [{ label: 'v0-initial' }],
+          environments: names.map(name => ({
+            name,
+            versionLabel: 'v0-initial',
+            update: { durationMs: updateMs, outcome: 'healthy' as const }
+          }))
+        }
+      ],
+      faults: { accountBucket: { perSecond: 2, burst: 15 } }
+    },
+    { silent: true }
+  )
+  try {
+    const started = Date.now()
+    const runs = await Promise.all(
+      names.map((name, i) =>
+        runAction(
+          'deploy-beanstalk',
+          {
+            'application-name': APP,
+            'environment-name': name,
+            image: `ghcr.io/imbit/demo-app:many-${n}-${i}`
+          },
+          box.env,
+          demoWorkspace()
+        )
+      )
+    )
+    const wallMs = Math.max(...runs.map(r => r.exitAt)) - started
+    const latencies = runs.flatMap((run, i) => {
+      const readyAt = box.environment(names[i])?.readyAt
+      return run.code === 0 && readyAt !== undefined ? [run.exitAt - readyAt] : []
+    })
+    const beanstalk = box.requests.filter(r => r.service === 'elasticbeanstalk')
+    return {
+      wallMs,
+      latencies,
+      perSecond: beanstalk.length / (wallMs / 1000),
+      throttled: beanstalk.filter(r => r.fault === 'throttle').length,
+      failed: runs.filter(r => r.code !== 0).length
+    }
+  } finally {
+    await box.close()
+  }
+}
+
+async function manySection(): Promise<void> {
+  const updateMs = 20_000
+  console.log(
+    `N deploys at once (real bundles, real clock, ${updateMs / 1000} s updates, one account bucket of 2 requests/s, burst 15):`
+  )
+  for (const n of [1, 4, 8]) {
+    const r = await manyAtOnce(n, updateMs)
+    const med = r.latencies.length ? median(r.latencies) : NaN
+    const worst = r.latencies.length ? Math.max(...r.latencies) : NaN
+    console.log(
+      `  N=${n}: wall ${(r.wallMs / 1000).toFixed(1)} s, exit − Ready median ${(med / 1000).toFixed(2)} s, worst ${(worst / 1000).toFixed(2)} s, ${r.perSecond.toFixed(2)} requests/s at the bucket (${r.throttled} throttled)${r.failed ? `, ${r.failed} FAILED` : ''}  target worst ≤ 5 s: ${check(worst <= 5000 && r.failed === 0)}`
+    )
+  }
+}
+
 const SECTIONS: Record<string, () => Promise<void>> = {
   latency: latencySection,
   calls: callsSection,
   rss: rssSection,
   redeploy: redeploySection,
-  cold: coldSection
+  cold: coldSection,
+  many: manySection
 }
 
 /** The run the figures come from: when, on what, with which Node (the README quotes this line). */
@@ -452,7 +537,7 @@ function runDescription(): string {
 }
 
 async function main(): Promise<number> {
-  // `npm run bench -- rss` (or latency, calls, redeploy, cold) runs only those sections
+  // `npm run bench -- rss` (or latency, calls, redeploy, cold, many) runs only those sections
   const only = process.argv.slice(2)
   const unknown = only.filter(name => !(name in SECTIONS))
   if (unknown.length > 0) {

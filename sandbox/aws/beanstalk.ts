@@ -81,6 +81,8 @@ interface ActiveUpdate {
   settings?: OptionSettingView[]
   /** A configuration change without a version: Beanstalk's configuration wording in the events. */
   configurationOnly?: boolean
+  /** Another caller's update that starts the moment this one ends (UpdateScript.followedBy). */
+  next?: ActiveUpdate
 }
 
 interface Environment {
@@ -311,7 +313,7 @@ export class Beanstalk {
     const u = env.update
     const now = this.now()
     if (!u || now < u.endsAt) return
-    env.update = undefined
+    env.update = u.next
     env.status = 'Ready'
     env.readyAt = u.endsAt
     env.updated = u.endsAt
@@ -338,6 +340,7 @@ export class Beanstalk {
       case 'never':
         break
     }
+    if (u.next) this.settle(env)
   }
 
   private status(env: Environment): EnvStatus {
@@ -688,6 +691,19 @@ export class Beanstalk {
     }
     env.updated = now
     this.schedule(env, env.update, requestId)
+    const other = script.followedBy
+    if (other && other.label !== to && endsAt !== Infinity) {
+      const startedAt = endsAt
+      const next: ActiveUpdate = {
+        startedAt,
+        endsAt: startedAt + (other.durationMs ?? script.durationMs),
+        outcome: 'healthy',
+        to: other.label,
+        yellowMs: 0
+      }
+      env.update.next = next
+      this.schedule(env, next, `${requestId}-other`)
+    }
     return this.envXml(env)
   }
 

@@ -3,6 +3,7 @@
  * Randomness is seeded (mulberry32) so a scenario behaves the same on every run.
  */
 import type { FaultSpec } from './types.js'
+import { TokenBucket } from './bucket.js'
 
 export type FaultKind = 'throttle' | '5xx' | 'reset'
 
@@ -26,12 +27,19 @@ export class Faults {
   private eligibleCalls = 0
   private readonly replyFaults = new Map<string, number>()
 
-  constructor(spec?: FaultSpec) {
+  /** The account-wide token bucket (FaultSpec.accountBucket), shared by every client of the sandbox. */
+  bucket: TokenBucket | undefined
+
+  constructor(
+    spec?: FaultSpec,
+    private readonly now: () => number = Date.now
+  ) {
     this.set(spec)
   }
 
   set(spec: FaultSpec | undefined): void {
     this.spec = spec
+    this.bucket = spec?.accountBucket ? new TokenBucket(spec.accountBucket, this.now) : undefined
     this.eligibleCalls = 0
     this.replyFaults.clear()
     this.random = mulberry32(spec?.seed ?? 1)
@@ -51,6 +59,7 @@ export class Faults {
   /** The fault for this call, if any; each call draws from the same seeded sequence. */
   decide(operation: string, service: string): FaultKind | undefined {
     const spec = this.spec
+    if (this.bucket && service === 'elasticbeanstalk' && !this.bucket.take()) return 'throttle'
     if (!spec || !this.applies(operation, service)) return undefined
     this.eligibleCalls += 1
     if (spec.throttleFirst !== undefined && this.eligibleCalls <= spec.throttleFirst) return 'throttle'

@@ -126,7 +126,7 @@ export async function startSandbox(
     requests.push(entry)
     options.onRequest?.(entry)
   }
-  const faults = new Faults(scenario.faults)
+  const faults = new Faults(scenario.faults, options.now ?? Date.now)
   const s3 = await startS3(log, DEFAULT_REGION, faults, options.servers?.s3 ?? options.s3Port ?? 0)
   const beanstalk = new Beanstalk(scenario, s3, options.now)
   await beanstalk.prepareStorage()

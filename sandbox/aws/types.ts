@@ -13,6 +13,12 @@ export interface UpdateScript {
   yellowMs?: number
   /** versions whose update ends healthy whatever `outcome` says (a rollback to a known-good version) */
   healthyVersions?: string[]
+  /**
+   * Another caller (a second workflow without the concurrency group) deploys this label the moment each update
+   * to another label ends: its UpdateEnvironment goes in before anyone sees Ready, and it ends healthy after
+   * `durationMs`. The version must exist.
+   */
+  followedBy?: { label: string; durationMs?: number }
 }
 
 export interface EnvSpec {
@@ -108,6 +114,11 @@ export interface FaultSpec {
    * are refused ExpiredToken (HTTP 403), as when the OIDC credentials run out during a long update.
    */
   expireAfter?: { operations: string[]; after: number }
+  /**
+   * An account-wide token bucket for every Beanstalk request of every client of this sandbox (bucket.ts): an empty
+   * bucket answers Throttling. Applies whatever `operations` says.
+   */
+  accountBucket?: { perSecond: number; burst: number }
 }
 
 export interface SandboxScenario {

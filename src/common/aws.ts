@@ -75,6 +75,8 @@ export interface InstrumentOptions {
    * reply is lost they fail with an OutcomeUnknownError, not an SDK retry, and the caller checks what happened.
    */
   unsafeToRepeat?: (operation: string) => boolean
+  /** Called after every attempt's answer (with its error, if any): the adaptive pace (a call budget). */
+  afterReply?: (operation: string, error?: unknown) => void
 }
 
 /** `Describe*`, `Get*`, `List*`, `Head*`: calls that change nothing, safe to repeat. */
@@ -115,8 +117,11 @@ export function instrument<C>(client: C, options: InstrumentOptions): C {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '')
       await options.beforeSend?.(operation, attemptOf(args.request))
       try {
-        return await next(args)
+        const out = await next(args)
+        options.afterReply?.(operation)
+        return out
       } catch (error) {
+        options.afterReply?.(operation, error)
         if (error !== null && typeof error === 'object') {
           const tags = { $operation: operation, $service: options.service }
           for (const [key, value] of Object.entries(tags)) {

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
-import { BeanstalkGateway } from './aws/beanstalk.js'
+import type { BeanstalkGateway } from './aws/beanstalk.js'
 import type { StorageFor } from './aws/s3.js'
-import { prepareBundle } from './bundle/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { lookUp, type GatewayFor, type LookedUp } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
@@ -35,26 +34,20 @@ export interface Dependencies {
 export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<DeployRun> {
   const clock = deps.clock ?? systemClock
   const env = deps.env ?? process.env
-  const gateways = new Map<string, BeanstalkGateway>()
-  const gatewayFor =
-    deps.gatewayFor ??
-    ((region: string) => {
-      const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
-      gateways.set(region, gateway)
-      return gateway
-    })
   // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
   // a dry run or a failed look-up never load them (a smaller cold start).
   const storageFor: StorageFor =
     deps.storageFor ??
     (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, { clock }))
-  const story: Dependencies = { gatewayFor, storageFor, clock, env }
   return {
     record: () => ({ started: clock.now(), events: [] }),
     main: async run => {
       const inputs = (run.inputs = readInputs(env))
       if (inputs.descriptionTruncated)
         core.notice('version-description is longer than 200 characters: it was cut to 200.')
+      // The Beanstalk client is loaded once the inputs are valid: a refused input exits without it (cold start).
+      const gatewayFor = deps.gatewayFor ?? (await beanstalkGateways(clock))
+      const story: Dependencies = { gatewayFor, storageFor, clock, env }
       const deadline = new Deadline(inputs.timeoutMs, clock)
       try {
         // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
@@ -73,6 +66,17 @@ export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<Deploy
   }
 }
 
+/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
+async function beanstalkGateways(clock: Clock): Promise<GatewayFor> {
+  const { BeanstalkGateway } = await import('./aws/beanstalk.js')
+  const gateways = new Map<string, BeanstalkGateway>()
+  return (region: string) => {
+    const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
+    gateways.set(region, gateway)
+    return gateway
+  }
+}
+
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
 async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Promise<Plan> {
   const beanstalk = story.gatewayFor(inputs.region)
@@ -87,6 +91,8 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
   const workspace = story.env.GITHUB_WORKSPACE ?? process.cwd()
   if (!redeployOnly) {
     const tempDir = story.env.RUNNER_TEMP || tmpdir()
+    // the bundle's YAML and zip code are loaded only when a bundle is made
+    const { prepareBundle } = await import('./bundle/index.js')
     run.bundle = await phase('Bundle', () => prepareBundle(inputs.source, workspace, tempDir))
   }
   const version = await chooseVersion(beanstalk, story.storageFor, inputs, found, run.bundle, {
@@ -103,7 +109,8 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
     configuration: found.configuration,
     warnings: [...found.warnings, ...version.warnings],
     retention: version.retention,
-    promotedFrom: found.promotion?.source
+    promotedFrom: found.promotion?.source,
+    versionNote: version.note
   })
   return run.plan
 }

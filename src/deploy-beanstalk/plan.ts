@@ -45,6 +45,8 @@ export interface Plan {
   retention?: RetentionPlan
   /** from-environment: the environment whose running version is deployed. */
   promotedFrom?: EnvironmentInfo
+  /** A new version under a label that named nothing: why it is built (versions/label.ts). */
+  versionNote?: string
 }
 
 /** `<application>/<label>.zip`. */
@@ -64,6 +66,7 @@ export interface PlanFacts {
   configuration?: ConfigurationPlan
   retention?: RetentionPlan
   promotedFrom?: EnvironmentInfo
+  versionNote?: string
 }
 
 export function makePlan(facts: PlanFacts): Plan {
@@ -96,7 +99,8 @@ export function makePlan(facts: PlanFacts): Plan {
     configuration: facts.configuration,
     send: { label: facts.label, configuration: facts.configuration?.send },
     retention: facts.retention,
-    promotedFrom: facts.promotedFrom
+    promotedFrom: facts.promotedFrom,
+    versionNote: facts.versionNote
   }
 }
 
@@ -105,7 +109,7 @@ export function describePlan(plan: Plan): string[] {
   const lines = [
     `Application:  ${plan.application} (${plan.region})`,
     `Environment:  ${plan.environment} (${plan.environmentId}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
-    `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : ' (new)'}`,
+    `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : plan.versionNote ? ` (new: ${plan.versionNote})` : ' (new)'}`,
     `Description:  ${plan.description}`
   ]
   if (plan.promotedFrom) {

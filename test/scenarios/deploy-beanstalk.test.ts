@@ -24,6 +24,7 @@ import {
   show,
   workspace as tempWorkspace
 } from '../helpers/deploy-beanstalk-fixtures.js'
+import { ADAPTIVE } from '../../src/common/retry.js'
 import { fakeClock } from '../helpers/fakes.js'
 import {
   type BundleRun,
@@ -315,9 +316,8 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
   })
 
   it('the timeout ends while the call budget is full: a timeout, reported, without overrunning it', async () => {
-    // Every DescribeEvents throttled: the SDK's 8 tries of each count, so the follow fills the budget of 20
-    // requests a minute within seconds. The first wait for a slot ends within the 90 s timeout (paced, as
-    // before); a later one would end after it: the step stops there.
+    // Every DescribeEvents throttled: the SDK's 8 tries of each count against the budget of 20 requests a minute,
+    // and the adaptive pace spaces them; the step stops at its timeout, never after it.
     const box = await sandbox(
       scenario(
         { update: { durationMs: 600_000, outcome: 'never' } },
@@ -336,7 +336,10 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     // not one request held past the timeout: the step ends within it
     expect(run.durationMs).toBeLessThanOrEqual(90_000)
     expect(box.peakRequests('elasticbeanstalk')).toBeLessThanOrEqual(20)
-    expect(run.stdout).toContain('Pacing Beanstalk requests (at most 20 in any minute)')
+    // the adaptive pace (issue 21) spaces the throttled retries instead of spending the minute's budget on them
+    const throttled = box.requests.filter(r => r.fault === 'throttle').map(r => r.time)
+    const gaps = throttled.slice(1).map((t, i) => t - throttled[i])
+    expect(Math.max(...gaps)).toBeGreaterThanOrEqual(ADAPTIVE.minGapMs)
     // the one report: outputs, and a summary that says it timed out, why, and that the update may still run
     expect(run.outputs).toMatchObject({
       deployed: 'false',

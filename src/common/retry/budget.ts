@@ -5,6 +5,18 @@ import type { Clock, Deadline } from './clock.js'
 /** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
 export const MAX_SILENT_WAIT_MS = 20_000
 
+/** The adaptive pace's numbers (CallBudget.throttled / succeeded). */
+export const ADAPTIVE = {
+  /** The least spacing after a throttle. */
+  minGapMs: 500,
+  /** The most: a request every 12 s still sees an update end within seconds of its events. */
+  maxGapMs: 12_000,
+  /** Each unthrottled answer multiplies the spacing by this. */
+  recover: 0.85,
+  /** Below this the spacing is dropped. */
+  floorMs: 150
+} as const
+
 /**
  * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
  * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
@@ -22,6 +34,17 @@ export class CallBudget {
   peak = 0
   /** Total requests sent. */
   total = 0
+  /** Requests answered Throttling (their slots given back). */
+  throttledTotal = 0
+  /**
+   * The adaptive pace, the shape of the SDK's adaptive retry mode (whose client-side rate limiter this cap
+   * replaced): 0 while AWS has not throttled; on Throttling, the least time between two requests grows (the rate
+   * times 0.7, at least ADAPTIVE.minGapMs); each request answered without throttling shrinks it again (times
+   * ADAPTIVE.recover), back to 0. The account's limits are shared by every caller: this is how several deploys at
+   * once settle on what the account has left instead of retrying into it.
+   */
+  gapMs = 0
+  private lastSentAt = -Infinity
 
   constructor(
     readonly limit: number,
@@ -47,6 +70,29 @@ export class CallBudget {
   }
 
   /**
+   * A request was answered Throttling: the pace slows down, so that fewer requests are throttled (each one still
+   * counts against the cap: the account's rate counts it too, and no 60 s window ever holds more than `limit`).
+   */
+  throttled(): void {
+    this.throttledTotal++
+    const now = this.clock.now()
+    // the spacing the requests went out at lately (the last 10 s), or the current pace if slower; rate × 0.7
+    const lately = this.sent.filter(time => time > now - 10_000)
+    const observed = lately.length >= 2 ? (now - lately[0]) / lately.length : 0
+    this.gapMs = Math.min(
+      ADAPTIVE.maxGapMs,
+      Math.max(ADAPTIVE.minGapMs, Math.max(observed, this.gapMs) / 0.7)
+    )
+  }
+
+  /** A request answered without throttling: the pace recovers step by step. */
+  succeeded(): void {
+    if (this.gapMs === 0) return
+    this.gapMs *= ADAPTIVE.recover
+    if (this.gapMs < ADAPTIVE.floorMs) this.gapMs = 0
+  }
+
+  /**
    * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
    * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
    * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
@@ -55,7 +101,15 @@ export class CallBudget {
     for (;;) {
       const now = this.clock.now()
       const recent = this.sent.filter(time => time > now - this.windowMs)
+      const paced = this.lastSentAt + this.gapMs
+      // the adaptive pace after throttling: a short wait, never past the deadline (a courtesy to the account, not a
+      // cap: a request it would hold past the deadline goes now, as a last look after a timeout does)
+      if (recent.length < this.limit && now < paced && !(deadline && paced > deadline.end)) {
+        await this.clock.sleep(Math.ceil(paced - now))
+        continue
+      }
       if (recent.length < this.limit) {
+        this.lastSentAt = now
         this.sent.push(now)
         this.total++
         this.peak = Math.max(this.peak, recent.length + 1)

@@ -13,6 +13,7 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
+import { awsErrorInfo } from '../../common/errors.js'
 import { CallBudget } from '../../common/retry.js'
 import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
@@ -67,7 +68,14 @@ export class BeanstalkGateway {
         else await this.budget.acquire(this.deadline)
       },
       unsafeToRepeat: operation =>
-        operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
+        operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion',
+      // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
+      afterReply: (operation, error) => {
+        if (operation === 'DeleteApplicationVersion') return
+        if (error === undefined) this.budget.succeeded()
+        else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(awsErrorInfo(error)?.code ?? ''))
+          this.budget.throttled()
+      }
     })
   }
 

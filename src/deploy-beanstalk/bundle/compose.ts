@@ -200,3 +200,32 @@ function setImage(doc: Document, service: YAMLMap, image: string): void {
   // absent (merged from `<<`) or an alias: an own key overrides it without touching the anchor
   service.set('image', doc.createNode(image))
 }
+
+/**
+ * The services whose image the compose file does not pin itself, with why: no image (built on the instance),
+ * variables, `latest` or no tag. Pinned: a digest, or a tag other than `latest`. Unreadable YAML or no services:
+ * every service unpinned is not decidable, so one entry saying so (the bundle step reports the YAML itself).
+ */
+export function unpinnedServices(composeYaml: string): Array<{ service: string; why: string }> {
+  const doc = parseDocument(composeYaml, { merge: true, uniqueKeys: true })
+  if (doc.errors.length > 0) return [{ service: '(compose file)', why: 'not valid YAML' }]
+  let images: Map<string, string | undefined>
+  try {
+    images = effectiveImages(doc)
+  } catch {
+    return [{ service: '(compose file)', why: 'its aliases cannot be expanded safely' }]
+  }
+  if (images.size === 0) return [{ service: '(compose file)', why: 'no services' }]
+  const out: Array<{ service: string; why: string }> = []
+  for (const [service, image] of images) {
+    if (image === undefined) {
+      out.push({ service, why: 'no image (built on the instance)' })
+      continue
+    }
+    const ref = tryParse(image)
+    if (ref === undefined) out.push({ service, why: `${image}${invalidNote(image)}` })
+    else if (ref.digest === undefined && (ref.tag === undefined || ref.tag === 'latest'))
+      out.push({ service, why: `${image} (${ref.tag === undefined ? 'no tag: latest' : 'latest'})` })
+  }
+  return out
+}

@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { UserError } from '../../common/errors.js'
 import { formatBytes } from '../../common/format.js'
 import type { Source } from '../inputs.js'
-import { pinComposeImage } from './compose.js'
+import { pinComposeImage, unpinnedServices } from './compose.js'
 import { collectEntries } from './contents.js'
 import { inspectBundle } from './inspect.js'
 import { writeDeterministicZip } from './zip.js'
@@ -40,6 +40,11 @@ export interface PreparedBundle {
   temporary: boolean
   pinned: Array<{ service: string; from: string; to: string }>
   entries: number
+  /**
+   * Built from a compose file without `image`: the services whose image the file does not pin itself (a digest or
+   * a tag other than `latest`), with why. Undefined for a ready zip or a build with `image`.
+   */
+  unpinned?: Array<{ service: string; why: string }>
 }
 
 function insideWorkspace(workspace: string, input: string, path: string): string {
@@ -120,7 +125,8 @@ async function buildBundle(
     size: zip.size,
     temporary: true,
     pinned,
-    entries: zip.entries.length
+    entries: zip.entries.length,
+    unpinned: source.image === undefined ? unpinnedServices(original) : undefined
   }
 }
 

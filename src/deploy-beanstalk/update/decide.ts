@@ -61,7 +61,14 @@ export type Decision =
   /** `notice`: a wait the log should tell once, when it begins (the grace period for Red). */
   | { kind: 'wait'; reason: string; notice?: string }
   | { kind: 'success' }
-  | { kind: 'failure'; cause: 'event' | 'other-version' | 'red' | 'terminated'; reason: string }
+  | {
+      kind: 'failure'
+      /** `replaced`: Ready on a label that is neither this run's nor the previous one (another update's). */
+      cause: 'event' | 'other-version' | 'replaced' | 'red' | 'terminated'
+      reason: string
+      /** For `replaced`: the label the environment runs now. */
+      label?: string
+    }
 
 export function initialFollowState(options: {
   target: string
@@ -115,6 +122,17 @@ export function decide(
   const begun = next.started || next.completedEvent
   if (versionLabel !== next.target) {
     if (!begun) return { state: next, decision: { kind: 'wait', reason: 'waiting for the update to start' } }
+    if (versionLabel !== undefined && versionLabel !== next.previous) {
+      return {
+        state: next,
+        decision: {
+          kind: 'failure',
+          cause: 'replaced',
+          label: versionLabel,
+          reason: `Another update replaced it: the environment is Ready and runs version "${versionLabel}", neither this run's "${next.target}" nor the one that ran before (${next.previous === undefined ? 'none' : `"${next.previous}"`}).`
+        }
+      }
+    }
     return {
       state: next,
       decision: {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { UserError } from '../../common/errors.js'
 import { formatDuration } from '../../common/format.js'
-import { phase } from '../../common/log.js'
+import { debug, phase } from '../../common/log.js'
 import type { Clock, Deadline } from '../../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
 import type { Plan } from '../plan.js'
@@ -130,14 +130,21 @@ async function failed(
 ): Promise<UpdateOutcome> {
   const why = failureMessages(plan, followed, ctx.configurationStep ?? false)
   let reason = failureReason(plan, followed, ctx.configurationStep ?? false)
+  const replacedBy = followed.kind === 'failure' ? followed.decision.label : undefined
+  if (replacedBy !== undefined) reason += await describeReplacement(beanstalk, plan, replacedBy)
   let rollback: RollbackReport | undefined
   if (plan.rollbackOnFailure) {
     rollback =
       followed.kind === 'timeout'
         ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
-        : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () =>
-            rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events)
-          )
+        : replacedBy !== undefined
+          ? {
+              result: 'skipped',
+              detail: `not attempted: another update deployed ${replacedBy} after this one, and a rollback would undo it.`
+            }
+          : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () =>
+              rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events)
+            )
     reason += ` Rollback: ${rollback.detail}`
   }
   return {
@@ -149,6 +156,23 @@ async function failed(
     reason: `${reason} See ${plan.consoleUrl}`,
     why,
     rollback
+  }
+}
+
+/**
+ * Who replaced this run's version: the description of the label the environment runs now (a deploy of this
+ * action writes the commit and the run there). A failed look-up only leaves the description out.
+ */
+async function describeReplacement(beanstalk: BeanstalkGateway, plan: Plan, label: string): Promise<string> {
+  try {
+    const version = await beanstalk.version(plan.application, label)
+    const description = version?.description?.trim()
+    return description
+      ? ` Version ${label} is described as "${description}". Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).`
+      : ` Version ${label} has no description. Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).`
+  } catch (error) {
+    debug(`DescribeApplicationVersions ${label}: ${String(error)}`)
+    return ' Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).'
   }
 }
 

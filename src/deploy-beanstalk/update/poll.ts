@@ -49,7 +49,9 @@ export interface ScheduleInput {
 export function baseDelay(sinceChangeMs: number, throttledRounds: number): number {
   const p = POLL_POLICY
   const tier = sinceChangeMs < p.fastForMs ? p.fastMs : p.steadyMs
-  return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 8)))
+  // the gateway's adaptive pace (common/budget.ts) spaces the requests after throttling: the schedule only
+  // doubles twice, so a busy account delays detection by seconds, not by half a minute
+  return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 2)))
 }
 
 /**

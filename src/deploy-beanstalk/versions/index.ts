@@ -4,7 +4,7 @@ import type { StorageFor } from '../aws/s3.js'
 import type { PreparedBundle } from '../bundle/index.js'
 import type { Inputs } from '../inputs.js'
 import type { LookedUp } from '../lookup.js'
-import { checkExistingVersion, defaultDescription, defaultVersionLabel } from './label.js'
+import { checkExistingVersion, checkMissingLabel, defaultDescription, defaultVersionLabel } from './label.js'
 import {
   describeUsage,
   lookUpVersions,
@@ -32,6 +32,8 @@ export interface ChosenVersion {
   description: string
   retention: RetentionPlan
   warnings: string[]
+  /** What the plan says of a new version built under a label that named nothing (label.ts: checkMissingLabel). */
+  note?: string
 }
 
 /**
@@ -56,6 +58,16 @@ export async function chooseVersion(
     const input = inputs.source.kind === 'bundle' ? 'bundle' : 'image'
     await checkExistingVersion(await storageFor(inputs.region), existing, bundle, input)
   }
+  // a label given, not found, and nothing to build a new version from but the compose file as it is
+  const missing =
+    inputs.versionLabel !== undefined &&
+    existing === undefined &&
+    found.promotion === undefined &&
+    inputs.source.kind === 'compose' &&
+    inputs.source.image === undefined &&
+    bundle !== undefined
+      ? await checkMissingLabel(beanstalk, inputs.application, label, bundle, inputs.source.composeFile)
+      : undefined
   const description =
     inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace))
   const versions = await planVersions(beanstalk, inputs, {
@@ -63,7 +75,14 @@ export async function chooseVersion(
     previousLabel: found.environment.versionLabel,
     createsVersion: existing === undefined
   })
-  return { label, existing, description, ...versions }
+  return {
+    label,
+    existing,
+    description,
+    retention: versions.retention,
+    warnings: [...(missing?.warnings ?? []), ...versions.warnings],
+    note: missing?.note
+  }
 }
 
 /** The look-up and the retention plan, with the warnings for the plan. May throw at the cap (a UserError). */

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { UserError, describeError } from '../../common/errors.js'
 import { debug } from '../../common/log.js'
-import type { VersionInfo } from '../aws/beanstalk.js'
+import { closestName, listNames } from '../../common/suggest.js'
+import type { BeanstalkGateway, VersionInfo } from '../aws/beanstalk.js'
 import type { StorageGateway } from '../aws/s3.js'
 import type { PreparedBundle } from '../bundle/index.js'
 import { truncateDescription } from '../inputs.js'
@@ -83,4 +84,45 @@ export async function checkExistingVersion(
     `Version "${existing.label}" already exists with ${what}, and this run built a bundle with sha256 ${bundle.sha256}. A version is never overwritten: set a new version-label (or leave it empty for <sha>-<bundle hash>), or remove '${input}' to redeploy "${existing.label}" as it is.`,
     { input: 'version-label', title: 'Version label already used' }
   )
+}
+
+/**
+ * `version-label` names no version and there is no `image` (nor `bundle`): a redeploy that found nothing. It is
+ * refused, with the closest labels, unless the compose file pins every image itself; then it is a new version
+ * built from the file as it is (the plan says so), with a "did you mean" warning when the label is close to one
+ * that exists. Read-only. Returns the plan's note on the version and the warnings.
+ */
+export async function checkMissingLabel(
+  beanstalk: BeanstalkGateway,
+  application: string,
+  label: string,
+  bundle: PreparedBundle,
+  composeFile: string
+): Promise<{ note: string; warnings: string[] }> {
+  const labels = (await beanstalk.listVersions(application))
+    .sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0))
+    .map(v => v.label)
+  const closest = closestName(label, labels)
+  const unpinned = bundle.unpinned ?? []
+  if (unpinned.length > 0) {
+    const mean = closest === undefined ? '' : ` Did you mean "${closest}"? Set version-label to "${closest}".`
+    throw new UserError(
+      `Application "${application}" has no version "${label}" to redeploy, and there is no 'image' to build a new one from: ${composeFile} does not pin ${unpinned
+        .map(u => `${u.service} (${u.why})`)
+        .join(
+          ', '
+        )}, so deploying it could ship anything. Nothing was built or changed.${mean} Versions of ${application}, newest first: ${listNames(labels.slice(0, 10))}. To deploy a new build, set 'image' to the tag or digest to run (or pin every image in ${composeFile}).`,
+      { input: 'version-label', title: 'No such version' }
+    )
+  }
+  const warnings =
+    closest !== undefined && closest !== label
+      ? [
+          `version-label "${label}" names no version of ${application}, so a new version is built from ${composeFile} (every image in it is pinned). Did you mean "${closest}", which exists? Set version-label to "${closest}" to redeploy it.`
+        ]
+      : []
+  return {
+    note: `no version "${label}" exists: built from ${composeFile} as it is, every image pinned there`,
+    warnings
+  }
 }

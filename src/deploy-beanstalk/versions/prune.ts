@@ -3,7 +3,7 @@ import { awsErrorInfo, describeError, isAwsError } from '../../common/errors.js'
 import { phase } from '../../common/log.js'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
 import type { Plan } from '../plan.js'
-import { GONE, protectedVersions, type RetentionPlan } from './retention.js'
+import { GONE, bundleStillUsed, protectedVersions, type RetentionPlan } from './retention.js'
 
 /**
  * The deletions keep-versions planned (retention.ts): at the cap before CreateApplicationVersion, else after a
@@ -93,11 +93,19 @@ export async function deleteVersions(
       continue
     }
     const bundle = version.bucket && version.key ? ` and s3://${version.bucket}/${version.key}` : ''
+    // a bundle other versions point at too stays until the last of them is deleted
+    const shared = plan.sharedBundles.find(s => s.label === version.label)
+    const users = shared ? bundleStillUsed(shared, ctx.application, plan.deleted) : []
+    const withBundle = plan.deleteSourceBundles && users.length === 0
     try {
-      await beanstalk.deleteVersion(ctx.application, version.label, plan.deleteSourceBundles)
+      await beanstalk.deleteVersion(ctx.application, version.label, withBundle)
       plan.deleted.push(version.label)
+      const kept =
+        plan.deleteSourceBundles && users.length > 0
+          ? `; its bundle s3://${version.bucket ?? ''}/${version.key ?? ''} stays: ${users.join(', ')} ${users.length === 1 ? 'points' : 'point'} at it too`
+          : ''
       core.info(
-        `Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${plan.deleteSourceBundles ? bundle : ''}.`
+        `Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${withBundle ? bundle : ''}${kept}.`
       )
     } catch (error) {
       if (isAwsError(error, 'SourceBundleDeletionFailure', 'SourceBundleDeletionException')) {

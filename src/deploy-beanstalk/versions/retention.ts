@@ -49,6 +49,53 @@ export interface RetentionPlan extends RetentionInputs {
   deleted: string[]
   /** Parts of the look-up that failed (the deploy goes on; nothing is deleted without the listing). */
   problems: string[]
+  /**
+   * The versions to delete whose S3 bundle other versions (of any application in the region) point at too: the
+   * bundle is deleted only with the last of them (prune.ts), never while one of `others` remains.
+   */
+  sharedBundles: SharedBundle[]
+}
+
+/** A version to delete whose bucket/key other versions use too. */
+export interface SharedBundle {
+  label: string
+  bucket: string
+  key: string
+  /** The other versions on the same bucket/key, as `application/label`. */
+  others: string[]
+}
+
+/** Which versions to delete share their bundle with other versions of the region (any application). Pure. */
+export function findSharedBundles(
+  toDelete: VersionInfo[],
+  all: VersionInfo[],
+  application: string
+): SharedBundle[] {
+  const users = new Map<string, string[]>()
+  const where = (v: VersionInfo) => (v.bucket && v.key ? `${v.bucket}\n${v.key}` : undefined)
+  for (const v of all) {
+    const at = where(v)
+    if (at !== undefined)
+      users.set(at, [...(users.get(at) ?? []), `${v.application ?? application}/${v.label}`])
+  }
+  const shared: SharedBundle[] = []
+  for (const v of toDelete) {
+    const at = where(v)
+    const self = `${application}/${v.label}`
+    const others = at === undefined ? [] : (users.get(at) ?? []).filter(user => user !== self)
+    if (v.bucket && v.key && others.length > 0)
+      shared.push({ label: v.label, bucket: v.bucket, key: v.key, others })
+  }
+  return shared
+}
+
+/** The versions still on a shared bundle once `deleted` (labels of `application`) are gone. */
+export function bundleStillUsed(
+  shared: SharedBundle,
+  application: string,
+  deleted: readonly string[]
+): string[] {
+  return shared.others.filter(user => !deleted.some(label => user === `${application}/${label}`))
 }
 
 /** Quota, versions and environments in parallel; each failure is recorded, never thrown (awareness only). */
@@ -201,7 +248,8 @@ export function planRetention(lookup: VersionsLookup, ctx: RetentionContext): Re
     protected: kept,
     pruneFirst: Boolean(atCap),
     deleted: [],
-    problems
+    problems,
+    sharedBundles: findSharedBundles(toDelete, lookup.versions ?? [], ctx.application)
   }
 }
 
@@ -256,6 +304,30 @@ export function describeRetention(plan: RetentionPlan, application: string, dryR
   )
   if (plan.protected.length > 0) {
     lines.push(`Never delete: ${plan.protected.map(p => `${p.label} (${p.reason})`).join(', ')}`)
+  }
+  const kept = plan.deleteSourceBundles
+    ? plan.sharedBundles.filter(
+        shared =>
+          bundleStillUsed(
+            shared,
+            application,
+            plan.toDelete.map(v => v.label)
+          ).length > 0
+      )
+    : []
+  if (kept.length > 0) {
+    lines.push(
+      `Bundles kept: ${kept
+        .map(
+          shared =>
+            `s3://${shared.bucket}/${shared.key} of ${shared.label} (also the bundle of ${bundleStillUsed(
+              shared,
+              application,
+              plan.toDelete.map(v => v.label)
+            ).join(', ')})`
+        )
+        .join('; ')}: a bundle is deleted only when no remaining version points at it`
+    )
   }
   return lines
 }
