@@ -15,7 +15,14 @@ export {
   withRetryAfter,
   type BackoffOptions
 } from './retry/backoff.js'
-export { ADAPTIVE, CallBudget, MAX_SILENT_WAIT_MS, paceDelay, windowSlotAt, type Window } from './retry/budget.js'
+export {
+  ADAPTIVE,
+  CallBudget,
+  MAX_SILENT_WAIT_MS,
+  paceDelay,
+  windowSlotAt,
+  type Window
+} from './retry/budget.js'
 export { Deadline, systemClock, type Clock } from './retry/clock.js'
 export { poll, retry, type PollResult, type RetryOptions } from './retry/loop.js'
 export { ClockRetryStrategy } from './retry/sdk.js'
