@@ -59,7 +59,9 @@ describe('npm run local', () => {
     const { code } = await run.exited
     const out = run.output()
     expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
-    expect(out).toMatch(/^imbit\/actions deploy-beanstalk (commit [0-9a-f]{40}|version unknown)/m)
+    expect(out).toMatch(
+      /^(?:::info::)?imbit\/actions deploy-beanstalk (commit [0-9a-f]{40}|version unknown)/m
+    )
     // the runner's push event for the demo app (npm run local writes it), not this checkout's last commit
     expect(out).toContain('Description:  Show the running version on the home page\n')
     expect(out).toContain('✓ deploy-beanstalk succeeded (exit code 0)')
@@ -74,7 +76,7 @@ describe('npm run local', () => {
       const { code } = await run.exited
       const out = run.output()
       expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
-      expect(out).toMatch(/^imbit\/actions invalidate-cloudfront /m)
+      expect(out).toMatch(/^(?:::info::)?imbit\/actions invalidate-cloudfront /m)
       expect(out).toContain(`.env           from ${envFile}`)
       expect(out).toContain('E2CRM000000001')
       expect(out).toContain('✓ invalidate-cloudfront succeeded (exit code 0)')
@@ -89,7 +91,7 @@ describe('npm run local', () => {
     const { code } = await run.exited
     const out = run.output()
     expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
-    expect(out).toMatch(/^imbit\/actions check-url /m)
+    expect(out).toMatch(/^(?:::info::)?imbit\/actions check-url /m)
     expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\/: 200 OK \(attempt 1, \d+ms\): passed/)
     expect(out).toContain('✓ check-url succeeded (exit code 0)')
     const ports = printedPorts(out)
