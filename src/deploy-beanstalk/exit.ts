@@ -30,6 +30,8 @@ export interface RunState {
   configurationApplied?: string
   /** Set by a path that knows its own result (a timeout); otherwise a failure is `failed`. */
   result?: Result
+  /** platform: how the platform change went out, when there was one */
+  platformApplied?: string
 }
 
 export function newRunState(inputs: Inputs): RunState {
@@ -86,6 +88,7 @@ export async function reportExit(
       durationMs: end.durationMs,
       uploadedBytes: state.uploadedBytes,
       configurationApplied: state.configurationApplied,
+      platformApplied: state.platformApplied, // platform
       versionExists: state.versionExists || state.plan.mode === 'redeploy'
     })
     return
@@ -100,7 +103,9 @@ export async function reportExit(
     'environment-id': env?.id,
     health: env?.health,
     'bundle-sha256': undefined,
-    deployed: false
+    deployed: false,
+    'platform-arn': env?.platformArn, // platform
+    'previous-platform-arn': env?.platformArn
   })
   const text = startSummary(
     `Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : '❌ Deployment failed'}`

@@ -18,6 +18,8 @@ import type { Outcome } from './report.js'
 import { rollBack } from './rollback.js'
 import { waitUntilReady } from './update.js'
 import { findPromotion, makeRoom, planVersions, pruneAfterDeploy } from './versions/index.js'
+// platform: look-up, what to send, the check after success (platform/)
+import { lookUpPlatform, platformNotApplied, platformToSend } from './platform/index.js'
 import {
   checkExistingVersion,
   createVersion,
@@ -66,7 +68,13 @@ export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
   try {
     // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
     await gatewayFor(inputs.region).within(deadline, async () => {
-      const plan = await decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state)
+      const today = new Date(clock.now()).toISOString().slice(0, 10) // platform: for retirement dates
+      const plan = await decide(
+        inputs,
+        { gatewayFor, storageFor, env, workspace, today },
+        b => (bundle = b),
+        state
+      )
       state.plan = plan
       await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
       for (const warning of plan.warnings) core.warning(warning)
@@ -99,6 +107,8 @@ async function decide(
     storageFor: StorageFor
     env: NodeJS.ProcessEnv
     workspace: string
+    /** YYYY-MM-DD (platform: retirement dates) */
+    today: string
   },
   keep: (bundle: PreparedBundle) => void,
   state: RunState
@@ -151,7 +161,10 @@ async function decide(
         inputs.configuration
       )
       if (configuration) warnings.push(...configuration.warnings)
-      return { environment, existing, configuration, promotion }
+      // platform: what the environment runs, what `platform` asks for (checked), lifecycle warnings
+      const platform = await lookUpPlatform(beanstalk, inputs.platform, environment, ctx.today)
+      warnings.push(...platform.warnings)
+      return { environment, existing, configuration, promotion, platform }
     }
   )
   const redeployOnly =
@@ -193,7 +206,8 @@ async function decide(
     configuration: found.configuration,
     warnings: [...warnings, ...versions.warnings],
     retention: versions.retention,
-    promotedFrom: found.promotion?.source
+    promotedFrom: found.promotion?.source,
+    platform: found.platform
   })
 }
 
@@ -254,7 +268,12 @@ async function carryOut(
     startDeployment(
       beanstalk,
       plan,
-      { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send },
+      {
+        label: plan.label,
+        running: plan.previousLabel,
+        change: plan.configuration?.send,
+        platformArn: platformToSend(plan.platform) // platform
+      },
       deadline,
       ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }
     )
@@ -269,7 +288,17 @@ async function carryOut(
           ? 'in an update of its own, which failed (the version was not deployed)'
           : undefined
   state.configurationApplied = configurationApplied
-  const base = { events: [], uploadedBytes, configurationApplied }
+  // platform: how the platform change went out
+  state.platformApplied = !platformToSend(plan.platform)
+    ? undefined
+    : deployment.kind === 'started' && deployment.twoStep
+      ? 'before the version, in an update of its own (Beanstalk refused both in one)'
+      : deployment.kind === 'started'
+        ? 'with the version, in one update'
+        : deployment.kind === 'configuration-failed'
+          ? 'in an update of its own, which failed (the version was not deployed)'
+          : undefined
+  const base = { events: [], uploadedBytes, configurationApplied, platformApplied: state.platformApplied }
   if (deployment.kind === 'configuration-failed') {
     state.updateRequested = true
     return await fail(plan, beanstalk, deployment.followed, { clock, configurationStep: true }, state)
@@ -303,6 +332,22 @@ async function carryOut(
       )
     )
   )
+  // platform: Beanstalk said success, but the environment must run the target platform too
+  const notApplied = followed.kind === 'success' && platformNotApplied(plan.platform, followed.environment)
+  if (followed.kind === 'success' && notApplied) {
+    return await fail(
+      plan,
+      beanstalk,
+      {
+        kind: 'failure',
+        decision: { kind: 'failure', cause: 'event', reason: notApplied },
+        environment: followed.environment,
+        events: followed.events
+      },
+      { clock },
+      state
+    )
+  }
   if (followed.kind === 'success') {
     core.info(
       `${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${formatDuration(clock.now() - started)}.`

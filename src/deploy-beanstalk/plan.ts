@@ -5,6 +5,13 @@ import type { PreparedBundle } from './bundle/index.js'
 import { describeConfiguration, type ConfigurationPlan } from './configuration/diff.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
 import { describeRetention, type RetentionPlan } from './versions/retention.js'
+// platform: the platform part of the plan (platform/)
+import {
+  deployStepWithPlatform,
+  describePlatform,
+  rollbackStepWithPlatform,
+  type PlatformPlan
+} from './platform/index.js'
 
 /**
  * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
@@ -43,6 +50,8 @@ export interface Plan {
   retention?: RetentionPlan
   /** from-environment: the environment whose running version is deployed. */
   promotedFrom?: EnvironmentInfo
+  /** platform: the current and target platform version, and the lifecycle warnings (platform/). */
+  platform?: PlatformPlan
 }
 
 /** `<application>/<label>.zip`. */
@@ -62,6 +71,7 @@ export interface PlanFacts {
   configuration?: ConfigurationPlan
   retention?: RetentionPlan
   promotedFrom?: EnvironmentInfo
+  platform?: PlatformPlan
 }
 
 export function makePlan(facts: PlanFacts): Plan {
@@ -92,7 +102,8 @@ export function makePlan(facts: PlanFacts): Plan {
     warnings: facts.warnings ?? [],
     configuration: facts.configuration,
     retention: facts.retention,
-    promotedFrom: facts.promotedFrom
+    promotedFrom: facts.promotedFrom,
+    platform: facts.platform
   }
 }
 
@@ -127,9 +138,12 @@ export function describePlan(plan: Plan): string[] {
     steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`)
   if (plan.configuration?.send) {
     steps.push(
-      `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
+      deployStepWithPlatform(
+        `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`,
+        plan.platform
+      )
     )
-  } else steps.push(`deploy ${plan.label} to ${plan.environment}`)
+  } else steps.push(deployStepWithPlatform(`deploy ${plan.label} to ${plan.environment}`, plan.platform))
   if (plan.wait) {
     steps.push(
       `follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`
@@ -137,14 +151,18 @@ export function describePlan(plan: Plan): string[] {
     if (plan.rollbackOnFailure) {
       const restore = plan.configuration?.restore ? ' and restore the previous configuration' : ''
       steps.push(
-        plan.previousLabel && plan.previousLabel !== plan.label
-          ? `on failure, redeploy ${plan.previousLabel}${restore}`
-          : restore
-            ? `on failure, restore the previous configuration`
-            : 'on failure, no rollback (no previous version to return to)'
+        rollbackStepWithPlatform(
+          plan.previousLabel && plan.previousLabel !== plan.label
+            ? `on failure, redeploy ${plan.previousLabel}${restore}`
+            : restore
+              ? `on failure, restore the previous configuration`
+              : 'on failure, no rollback (no previous version to return to)',
+          plan.platform
+        )
       )
     }
   }
+  if (plan.platform) lines.push(...describePlatform(plan.platform))
   if (plan.configuration) {
     lines.push(
       'Configuration (names only; values are never shown):',

@@ -5,6 +5,7 @@ import { configurationTable, countChanges } from './configuration/diff.js'
 import { formatEvent, type BeanstalkEvent } from './follow/events.js'
 import type { Plan } from './plan.js'
 import { describeUsage } from './versions/retention.js'
+import { platformRow } from './platform/index.js' // platform
 
 /** How the run ended, told once: the outputs and the job summary, whatever happened. */
 
@@ -30,6 +31,8 @@ export interface Outcome {
   configurationApplied?: string
   /** False when the run stopped before the version existed: `version-label` is then left empty. */
   versionExists?: boolean
+  /** platform: how the platform change went out, when there was one */
+  platformApplied?: string
 }
 
 export function environmentUrl(env: EnvironmentInfo | undefined): string | undefined {
@@ -46,7 +49,10 @@ export function setActionOutputs(plan: Plan, outcome: Outcome): void {
     health: (outcome.environment ?? plan.current).health,
     'bundle-sha256': plan.bundle?.sha256,
     deployed: outcome.deployed,
-    'versions-deleted': plan.retention?.deleted.length ?? 0
+    'versions-deleted': plan.retention?.deleted.length ?? 0,
+    // platform
+    'platform-arn': (outcome.environment ?? plan.current).platformArn,
+    'previous-platform-arn': plan.platform?.current?.arn ?? plan.current.platformArn
   })
 }
 
@@ -87,6 +93,7 @@ export function summary(plan: Plan, outcome: Outcome): void {
             : `${outcome.uploadedBytes} bytes`
       ],
       ['Configuration', plan.configuration ? describeApplied(plan, outcome) : undefined],
+      ['Platform', platformRow(plan.platform, outcome)], // platform
       ['Promoted from', plan.promotedFrom?.name],
       ['Application versions', plan.retention?.usage ? describeUsage(plan.retention.usage) : undefined],
       [
@@ -110,6 +117,8 @@ export function summary(plan: Plan, outcome: Outcome): void {
         ['', '', configurationTable(plan.configuration), ''].join('\n')
       )
   }
+  for (const warning of plan.platform?.warnings ?? [])
+    text.addEOL().addRaw(`**Platform:** ⚠️ ${warning}`, true) // platform
   if (outcome.reason) text.addEOL().addRaw(`**Why:** ${outcome.reason}`, true)
   if (outcome.rollback) text.addEOL().addRaw(`**Rollback:** ${outcome.rollback.detail}`, true)
   if (outcome.events.length > 0) {

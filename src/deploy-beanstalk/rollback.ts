@@ -7,6 +7,7 @@ import { meetsHealth } from './follow/decide.js'
 import { follow, followOptionsFor } from './follow/index.js'
 import type { Plan } from './plan.js'
 import type { RollbackReport } from './report.js'
+import { platformRollback } from './platform/index.js' // platform
 
 /**
  * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
@@ -22,14 +23,17 @@ export async function rollBack(
 ): Promise<RollbackReport> {
   const label = plan.previousLabel
   const restore = plan.configuration?.restore
-  if (!restore && (!label || label === plan.label)) {
+  // platform: the previous platform version too, when the deploy changed it and the environment is not on it
+  const platformArn = platformRollback(plan.platform, current)
+  const platformBack = platformArn ? `platform version ${plan.platform?.current?.version ?? platformArn}` : ''
+  if (!restore && !platformArn && (!label || label === plan.label)) {
     return { result: 'skipped', detail: 'not possible: there is no earlier version to return to.' }
   }
   const kept =
     current?.status === 'Ready' &&
     current.versionLabel === label &&
     meetsHealth(current.health, plan.requiredHealth)
-  if (kept && !restore) {
+  if (kept && !restore && !platformArn) {
     return {
       result: 'not-needed',
       label,
@@ -41,13 +45,15 @@ export async function rollBack(
   const target = redeploy ?? current?.versionLabel ?? label ?? plan.label
   const what = [
     redeploy ? `rolled back to ${redeploy}` : '',
-    restore ? 'restored the previous configuration' : ''
+    restore ? 'restored the previous configuration' : '',
+    platformBack ? `restored ${platformBack}` : ''
   ]
     .filter(Boolean)
     .join(' and ')
   const doing = [
     redeploy ? `rolling back to ${redeploy}` : '',
-    restore ? 'restoring the previous configuration' : ''
+    restore ? 'restoring the previous configuration' : '',
+    platformBack ? `restoring ${platformBack}` : ''
   ]
     .filter(Boolean)
     .join(' and ')
@@ -65,7 +71,7 @@ export async function rollBack(
       const started = await startDeployment(
         beanstalk,
         plan,
-        { label: redeploy, running: current?.versionLabel, change: restore },
+        { label: redeploy, running: current?.versionLabel, change: restore, platformArn },
         deadline,
         unknown
       )

@@ -66,7 +66,9 @@ export async function startUpdate(
   label: string | undefined,
   deadline: Deadline,
   initial: EnvironmentInfo,
-  change?: ConfigurationRequest
+  change?: ConfigurationRequest,
+  /** platform: the platform version to move to (platform/), sent in the same request */
+  platformArn?: string
 ): Promise<{ since: Date; environment: EnvironmentInfo } | undefined> {
   let current: EnvironmentInfo | undefined = initial
   let lostReplies = 0
@@ -75,11 +77,18 @@ export async function startUpdate(
     if (!current) return undefined
     const requestedAt = new Date(deadline.clock.now())
     try {
-      const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label, change)
+      const { info, dateUpdated } = await beanstalk.updateEnvironment(
+        environmentId,
+        label,
+        change,
+        platformArn
+      )
       const what =
         label === undefined
-          ? 'Applying the configuration'
-          : `Deploying ${label}${change ? ' with the configuration' : ''}`
+          ? platformArn
+            ? `Updating the platform${change ? ' and the configuration' : ''}` // platform
+            : 'Applying the configuration'
+          : `Deploying ${label}${change ? ' with the configuration' : ''}${platformArn ? ' on the new platform version' : ''}`
       core.info(`${what} to ${info.name || current.name}: ${info.status}.`)
       // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
       const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt

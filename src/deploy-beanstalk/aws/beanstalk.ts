@@ -9,7 +9,10 @@ import {
   DescribeConfigurationSettingsCommand,
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
+  DescribePlatformVersionCommand,
   ElasticBeanstalkClient,
+  ListPlatformBranchesCommand,
+  ListPlatformVersionsCommand,
   UpdateEnvironmentCommand,
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
@@ -20,6 +23,7 @@ import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { ConfigurationRequest } from '../configuration/diff.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../follow/events.js'
+import type { PlatformBranchInfo, PlatformFilter, PlatformVersionInfo } from '../platform/versions.js'
 
 /**
  * The edge to Elastic Beanstalk: every call this action makes, in our own small types. It remembers when each
@@ -260,7 +264,9 @@ export class BeanstalkGateway {
   async updateEnvironment(
     environmentId: string,
     label: string | undefined,
-    change?: ConfigurationRequest
+    change?: ConfigurationRequest,
+    /** platform: the platform version to move to (PlatformArn), when the update changes it */
+    platformArn?: string
   ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
     this.note()
     const settings = change?.optionSettings ?? []
@@ -269,6 +275,7 @@ export class BeanstalkGateway {
       new UpdateEnvironmentCommand({
         EnvironmentId: environmentId,
         VersionLabel: label,
+        PlatformArn: platformArn,
         OptionSettings:
           settings.length > 0
             ? settings.map(s => ({
@@ -350,5 +357,67 @@ export class BeanstalkGateway {
         DeleteSourceBundle: deleteSourceBundle
       })
     )
+  }
+
+  // ---- platform versions and branches (see ../platform/) ---------------------------------------------------
+
+  /** ListPlatformVersions with these filters, every page (100 a page). */
+  async platformVersions(filters: PlatformFilter[]): Promise<PlatformVersionInfo[]> {
+    return await this.allPages(async NextToken => {
+      const out = await this.client.send(
+        new ListPlatformVersionsCommand({
+          Filters: filters.map(f => ({ Type: f.type, Operator: f.operator, Values: [f.value] })),
+          MaxRecords: 100,
+          NextToken
+        })
+      )
+      const items = (out.PlatformSummaryList ?? []).map(v => ({
+        arn: v.PlatformArn ?? '',
+        version: v.PlatformVersion ?? '',
+        status: v.PlatformStatus,
+        branch: v.PlatformBranchName,
+        branchState: v.PlatformBranchLifecycleState,
+        lifecycle: v.PlatformLifecycleState,
+        operatingSystem: v.OperatingSystemName
+      }))
+      return { items, next: out.NextToken }
+    })
+  }
+
+  /** DescribePlatformVersion. */
+  async platformVersion(arn: string): Promise<PlatformVersionInfo> {
+    this.note()
+    const out = await this.client.send(new DescribePlatformVersionCommand({ PlatformArn: arn }))
+    const v = out.PlatformDescription
+    return {
+      arn: v?.PlatformArn ?? arn,
+      name: v?.PlatformName,
+      version: v?.PlatformVersion ?? '',
+      status: v?.PlatformStatus,
+      branch: v?.PlatformBranchName,
+      branchState: v?.PlatformBranchLifecycleState,
+      lifecycle: v?.PlatformLifecycleState,
+      solutionStack: v?.SolutionStackName,
+      operatingSystem: v?.OperatingSystemName
+    }
+  }
+
+  /** ListPlatformBranches of one platform (e.g. Docker), every page. */
+  async platformBranches(platform: string): Promise<PlatformBranchInfo[]> {
+    return await this.allPages(async NextToken => {
+      const out = await this.client.send(
+        new ListPlatformBranchesCommand({
+          Filters: [{ Attribute: 'PlatformName', Operator: '=', Values: [platform] }],
+          NextToken
+        })
+      )
+      const items = (out.PlatformBranchSummaryList ?? []).map(b => ({
+        platform: b.PlatformName ?? platform,
+        branch: b.BranchName ?? '',
+        state: b.LifecycleState,
+        order: b.BranchOrder
+      }))
+      return { items, next: out.NextToken }
+    })
   }
 }

@@ -36,6 +36,11 @@ export interface UpdateTarget {
   /** The version the environment runs now (what a configuration-only update keeps). */
   running?: string
   change?: ConfigurationRequest
+  /**
+   * platform: the platform version to move to (platform/). It travels like the configuration: with the version in
+   * one update, or with the configuration in the first update when Beanstalk refuses them together.
+   */
+  platformArn?: string
 }
 
 /** True for Beanstalk's refusal to take a version and configuration in one update. */
@@ -52,19 +57,34 @@ export async function startDeployment(
 ): Promise<Started> {
   const started = (request: { since: Date; environment: EnvironmentInfo } | undefined, twoStep = false) =>
     request ? { kind: 'started' as const, request, twoStep, events: [] } : { kind: 'busy' as const }
-  const { label, change } = target
-  if (!change || label === undefined) {
-    return started(await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change))
-  }
-  try {
-    return started(await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change))
-  } catch (error) {
-    if (!isCombinationRefused(error)) throw error
-    core.info(
-      `Beanstalk refused the version and the configuration in one update (${(error as Error).name}: ${(error as Error).message}). Applying the configuration first, then deploying ${label}.`
+  const { label, change, platformArn } = target
+  if ((!change && !platformArn) || label === undefined) {
+    return started(
+      await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change, platformArn)
     )
   }
-  const configured = await startUpdate(beanstalk, plan.environmentId, undefined, deadline, initial, change)
+  try {
+    return started(
+      await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change, platformArn)
+    )
+  } catch (error) {
+    if (!isCombinationRefused(error)) throw error
+    const what = [change ? 'the configuration' : '', platformArn ? 'the platform' : '']
+      .filter(Boolean)
+      .join(' and ')
+    core.info(
+      `Beanstalk refused the version and ${what} in one update (${(error as Error).name}: ${(error as Error).message}). Applying ${what} first, then deploying ${label}.`
+    )
+  }
+  const configured = await startUpdate(
+    beanstalk,
+    plan.environmentId,
+    undefined,
+    deadline,
+    initial,
+    change,
+    platformArn
+  )
   if (!configured) return { kind: 'busy' }
   const running = target.running ?? ''
   const followed = await follow(
@@ -72,7 +92,9 @@ export async function startDeployment(
     followOptionsFor(plan, { target: running, previous: running, request: configured }, deadline)
   )
   if (followed.kind !== 'success') return { kind: 'configuration-failed', followed }
-  core.info(`The configuration is applied to ${plan.environment}; now deploying ${label}.`)
+  core.info(
+    `${platformArn ? (change ? 'The platform and the configuration are' : 'The platform is') : 'The configuration is'} applied to ${plan.environment}; now deploying ${label}.`
+  )
   const request = await startUpdate(beanstalk, plan.environmentId, label, deadline, followed.environment)
   return request ? { kind: 'started', request, twoStep: true, events: followed.events } : { kind: 'busy' }
 }
