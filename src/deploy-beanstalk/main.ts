@@ -409,7 +409,7 @@ async function fail(
   }
   reason += ` See ${plan.consoleUrl}`
   state.result = followed.kind === 'timeout' ? 'timed-out' : 'failed'
-  state.environment = followed.environment ?? state.environment
+  state.environment = rollback?.environment ?? followed.environment ?? state.environment
   state.events = followed.events
   state.rollback = rollback
   throw new UserError(reason, {

@@ -15,6 +15,8 @@ export interface RollbackReport {
   result: 'succeeded' | 'failed' | 'timed-out' | 'not-needed' | 'skipped'
   label?: string
   detail: string
+  /** The environment as a succeeded rollback left it (platform: what the outputs report after it). */
+  environment?: EnvironmentInfo
 }
 
 export interface Outcome {

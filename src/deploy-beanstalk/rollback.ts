@@ -96,7 +96,8 @@ export async function rollBack(
         return {
           result: 'succeeded',
           label,
-          detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
+          detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`,
+          environment: followed.environment // platform: the report's platform-arn (and health) after the rollback
         }
       }
       if (followed.kind === 'timeout')
