@@ -177,6 +177,26 @@ describe('deploy-beanstalk platform (bundle against the sandbox)', () => {
     expect(run.outputs['platform-arn']).toBe(arn('4.10.0'))
   }, 30_000)
 
+  it('without the DescribePlatformVersion permission, a deploy that keeps its platform goes on, with a warning', async () => {
+    const box = await sandbox(
+      scenario({}, { faults: { echoRequest: { operations: ['DescribePlatformVersion'] } } })
+    )
+    const run = await deploy(box, { 'version-label': 'v1' })
+    expect({ code: run.code, errors: errors(run) }).toEqual({ code: 0, errors: [] })
+    const [warning] = warnings(run)
+    expect(warning).toMatch(
+      /Could not check whether BrillianCRM-env's platform is deprecated \(DescribePlatformVersion: AccessDenied.*Allow elasticbeanstalk:DescribePlatformVersion/
+    )
+    // the request AWS echoed is not shown (it carries the session token)
+    expect(warning).not.toMatch(/x-amz-security-token|authorization:/i)
+    expect(box.environment(ENV)?.versionLabel).toBe('v1')
+    // with platform set, the same refusal stops the run before any change
+    const refused = await deploy(box, { 'version-label': 'v0-initial', platform: 'latest' })
+    expect(refused.code).toBe(1)
+    expect(errors(refused)[0].message).toMatch(/AccessDenied/)
+    expect(box.calls('UpdateEnvironment')).toHaveLength(1)
+  }, 30_000)
+
   it.each([
     [
       'an unknown version',

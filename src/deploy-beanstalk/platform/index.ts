@@ -46,6 +46,14 @@ const DOCKER_READY = [
   { type: 'PlatformStatus', operator: '=', value: 'Ready' }
 ] as const
 
+/** An error's code and first line (AWS may echo the request, headers included, after it). */
+function briefly(error: unknown): string {
+  const info = awsErrorInfo(error)
+  const text = info ? `${info.code}: ${info.message}` : describeError(error)
+  const line = text.split('\n')[0].replace(/ The request was:.*$/, '')
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line
+}
+
 /** A DescribePlatformVersion refused because no such platform exists (not a permission or a fault). */
 function isNotFound(error: unknown): boolean {
   const info = awsErrorInfo(error)
@@ -87,7 +95,7 @@ export async function lookUpPlatform(
     // Without `platform`, the lifecycle check is advice: a missing permission must not stop the deploy.
     if (input.kind !== 'keep') throw error
     plan.warnings.push(
-      `Could not check whether ${environment.name}'s platform is deprecated (DescribePlatformVersion: ${describeError(error)}). Allow elasticbeanstalk:DescribePlatformVersion and elasticbeanstalk:ListPlatformVersions (docs/iam/deploy-policy.json) to get this check.`
+      `Could not check whether ${environment.name}'s platform is deprecated (DescribePlatformVersion: ${briefly(error)}). Allow elasticbeanstalk:DescribePlatformVersion and elasticbeanstalk:ListPlatformVersions (docs/iam/deploy-policy.json) to get this check.`
     )
     return plan
   }
