@@ -57,10 +57,13 @@ function briefly(error: unknown): string {
 /** A DescribePlatformVersion refused because no such platform exists (not a permission or a fault). */
 function isNotFound(error: unknown): boolean {
   const info = awsErrorInfo(error)
+  // the API reference documents no error for an unknown ARN: any client error that is not about the caller
   return (
     info !== undefined &&
-    /InvalidParameter|ResourceNotFound|NotFound|ValidationError/i.test(info.code) &&
-    !/AccessDenied|NotAuthorized/i.test(info.code)
+    (info.httpStatus === undefined || (info.httpStatus >= 400 && info.httpStatus < 500)) &&
+    !/AccessDenied|NotAuthorized|Unauthorized|Throttl|Expired|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|Credentials/i.test(
+      info.code
+    )
   )
 }
 
@@ -94,6 +97,12 @@ export async function lookUpPlatform(
   } catch (error) {
     // Without `platform`, the lifecycle check is advice: a missing permission must not stop the deploy.
     if (input.kind !== 'keep') throw error
+    if (isNotFound(error)) {
+      plan.notes.push(
+        `Beanstalk does not describe ${known.arn} (${briefly(error)}): its lifecycle could not be checked`
+      )
+      return plan
+    }
     plan.warnings.push(
       `Could not check whether ${environment.name}'s platform is deprecated (DescribePlatformVersion: ${briefly(error)}). Allow elasticbeanstalk:DescribePlatformVersion and elasticbeanstalk:ListPlatformVersions (docs/iam/deploy-policy.json) to get this check.`
     )
