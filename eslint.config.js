@@ -2,6 +2,11 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
+const SANDBOX_ENTRY_ONLY = {
+  group: ['**/sandbox/**', '!**/sandbox/index.js'],
+  message: 'Use the sandbox through its one entry, sandbox/index.ts (import it as .../sandbox/index.js).'
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
@@ -16,7 +21,52 @@ export default tseslint.config(
     }
   },
   {
-    files: ['test/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts'],
+    files: ['src/**/*.ts'],
+    ignores: ['src/common/log.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'core',
+          property: 'debug',
+          message: 'use debug() from src/common/log.ts: it writes ::debug:: lines only when RUNNER_DEBUG=1'
+        }
+      ]
+    }
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'sandbox/**/*.ts'],
     rules: { 'no-console': 'off' }
+  },
+  // The product imports neither a test nor the sandbox; the scripts import no test; everything outside sandbox/
+  // uses the sandbox through its one entry, sandbox/index.ts (sandbox/package.json)
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/test/**', '**/sandbox/**'], message: 'src/ ships: no tests, no sandbox.' }]
+        }
+      ]
+    }
+  },
+  {
+    files: ['scripts/**/*.ts', 'scripts/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/test/**'], message: 'scripts/ do not import from test/.' },
+            SANDBOX_ENTRY_ONLY
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [SANDBOX_ENTRY_ONLY] }] }
   }
 )

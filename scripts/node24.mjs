@@ -8,8 +8,11 @@
 // Node, with a note.
 //
 // The script runs as a child process. SIGINT, SIGTERM and SIGHUP are passed on to it, and when this process
-// loses its parent (npm's `sh -c` is killed when npm is sent SIGTERM, and the shell does not pass the signal
-// on), the child is sent SIGTERM: what the script started is always stopped by the script itself.
+// loses its parent (npm killed with SIGKILL, a closed terminal), the child is sent SIGTERM: what the script
+// started is always stopped by the script itself. The npm scripts that start servers (demo, local, sandbox,
+// registry) `exec` this file: npm passes SIGINT and SIGTERM to its script's process, and without `exec` that
+// is the `sh -c` in front of this one, which (dash, Debian's sh) passes nothing on and waits for its child, so a
+// SIGINT to the npm process stopped nothing (test/e2e/npm-signals.test.ts).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'

@@ -4,7 +4,7 @@
  * trying verify-package-public by hand. Prints the variables and the commands; stops on Ctrl-C or SIGTERM.
  */
 import { parseArgs } from 'node:util'
-import { startGhcrStub, type StubVisibility } from '../test/stubs/ghcr.js'
+import { startGhcrStub, type StubVisibility } from '../sandbox/index.js'
 
 const VISIBILITIES = ['public', 'private', 'internal']
 

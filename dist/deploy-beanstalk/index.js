@@ -57336,13 +57336,13 @@ function bufferIncludes(buffer, content) {
 /* harmony export */   rw: () => (/* binding */ awsClientConfig),
 /* harmony export */   wV: () => (/* binding */ instrument)
 /* harmony export */ });
-/* unused harmony exports isReadOperation, ClockRetryStrategy */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6191);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9183);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7168);
+/* unused harmony export isReadOperation */
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6191);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(119);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7168);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1095);
 
 
 
@@ -57361,16 +57361,16 @@ function awsClientConfig(region, options = {}) {
         maxAttempts,
         // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
         ...(options.clock
-            ? { retryStrategy: new ClockRetryStrategy(maxAttempts, options.clock) }
+            ? { retryStrategy: new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .ClockRetryStrategy */ .c9(maxAttempts, options.clock) }
             : { retryMode: 'adaptive' }),
         customUserAgent: 'imbit-actions/1',
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(sdkLine(content)),
+            debug: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk warn: ${sdkLine(content)}`),
-            error: (...content) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`aws-sdk error: ${sdkLine(content)}`)
+            warn: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz)(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
 }
@@ -57379,8 +57379,8 @@ function awsClientConfig(region, options = {}) {
  * `input` is left out: it can hold values the user keeps secret (environment properties in OptionSettings).
  */
 function sdkLine(content) {
-    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(content
-        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_1__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
+    return (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .scrub */ ._I)(content
+        .map(item => typeof item === 'string' ? item : (0,node_util__WEBPACK_IMPORTED_MODULE_0__.inspect)(withoutInput(item), { depth: 3, breakLength: Infinity }))
         .join(' '));
 }
 function withoutInput(item) {
@@ -57428,11 +57428,11 @@ function instrument(client, options) {
                     if (!(key in error))
                         Object.defineProperty(error, key, { value, enumerable: false });
                 }
-                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .outcomeUnknown */ .Hu)(error)) {
-                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .OutcomeUnknownError */ .Do(operation, error);
+                if (options.unsafeToRepeat?.(operation) && (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .outcomeUnknown */ .Hu)(error)) {
+                    throw new _failure_js__WEBPACK_IMPORTED_MODULE_1__/* .OutcomeUnknownError */ .Do(operation, error);
                 }
                 const retry = options.retryUnreadable ?? isReadOperation;
-                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
+                if ((0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .isUnreadableResponse */ .xg)(error) && retry(operation) && !('$retryable' in error)) {
                     Object.assign(error, { $retryable: {} });
                 }
             }
@@ -57442,39 +57442,6 @@ function instrument(client, options) {
     // a client shared by several gateways (tests) is instrumented for the last one
     { step: 'deserialize', name: 'imbitInstrument', priority: 'high', override: true });
     return client;
-}
-/**
- * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
- * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
- * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
- */
-class ClockRetryStrategy {
-    maxAttempts;
-    clock;
-    random;
-    mode = 'standard';
-    constructor(maxAttempts, clock, random = Math.random) {
-        this.maxAttempts = maxAttempts;
-        this.clock = clock;
-        this.random = random;
-    }
-    token(count) {
-        return { getRetryCount: () => count, getRetryDelay: () => 0 };
-    }
-    acquireInitialRetryToken() {
-        return Promise.resolve(this.token(0));
-    }
-    async refreshRetryTokenForRetry(token, errorInfo) {
-        const attempt = token.getRetryCount() + 1;
-        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
-            throw new Error('no more retries');
-        }
-        const throttled = errorInfo.errorType === 'THROTTLING';
-        const delay = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .backoffDelay */ .EY)(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
-        await this.clock.sleep(delay);
-        return this.token(attempt);
-    }
-    recordSuccess() { }
 }
 
 
@@ -57794,9 +57761,10 @@ function explain(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ formatDuration),
-/* harmony export */   z: () => (/* binding */ formatBytes)
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
+/* unused harmony export plural */
 /** How durations and sizes read in logs, messages and job summaries. Pure. */
 /** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
 function formatDuration(ms) {
@@ -57810,6 +57778,10 @@ function formatDuration(ms) {
     const m = Math.floor(seconds / 60);
     seconds -= m * 60;
     return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
+}
+/** `1 URL`, `3 URLs`: a count with its noun, plural past one (regular English plurals only). */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 /** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
 function formatBytes(bytes) {
@@ -57835,6 +57807,7 @@ function formatBytes(bytes) {
 /* harmony export */   Oi: () => (/* binding */ phase),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   n9: () => (/* binding */ startSummary)
 /* harmony export */ });
@@ -57853,6 +57826,17 @@ function formatBytes(bytes) {
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o())
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
@@ -57896,23 +57880,150 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
 
 /***/ }),
 
-/***/ 9183:
+/***/ 119:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B2: () => (/* binding */ Deadline),
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
-/* harmony export */   ml: () => (/* binding */ systemClock),
-/* harmony export */   wt: () => (/* binding */ poll)
-/* harmony export */ });
-/* unused harmony export retry */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Oo: () => (/* reexport */ CallBudget),
+  c9: () => (/* reexport */ ClockRetryStrategy),
+  B2: () => (/* reexport */ Deadline),
+  wt: () => (/* reexport */ poll),
+  ml: () => (/* reexport */ systemClock)
+});
+
+// UNUSED EXPORTS: MAX_SILENT_WAIT_MS, backoffDelay, isThrottling, isTransient, paceDelay, parseRetryAfter, requestTimeout, retry, windowSlotAt, withRetryAfter
+
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/format.ts
+var format = __nccwpck_require__(6950);
+;// CONCATENATED MODULE: ./src/common/retry/budget.ts
+
+
+/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
+const MAX_SILENT_WAIT_MS = 20_000;
+/**
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
+ * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
+ * when the window is full. The account's request rate is shared with every other tool and job, and
+ * throttled requests count against it too.
+ *
+ * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
+ * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
+ * for up to a window and overrunning the timeout.
+ */
+class CallBudget {
+    limit;
+    windowMs;
+    clock;
+    onWait;
+    cap;
+    /** When each request was sent (the most recent ones). */
+    sent = [];
+    /** The most requests seen in any window so far (for the bench and tests). */
+    peak = 0;
+    /** Total requests sent. */
+    total = 0;
+    constructor(limit, windowMs, clock, 
+    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
+    onWait, 
+    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
+    cap = `at most ${limit} requests in any ${(0,format/* formatDuration */.a3)(windowMs)}`) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        this.clock = clock;
+        this.onWait = onWait;
+        this.cap = cap;
+    }
+    /** Requests sent in the window ending now. */
+    inWindow(now = this.clock.now()) {
+        return this.sent.filter(time => time > now - this.windowMs).length;
+    }
+    /**
+     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
+     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
+     */
+    record() {
+        this.total++;
+    }
+    /**
+     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
+     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
+     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     */
+    async acquire(deadline) {
+        for (;;) {
+            const now = this.clock.now();
+            const recent = this.sent.filter(time => time > now - this.windowMs);
+            if (recent.length < this.limit) {
+                this.sent.push(now);
+                this.total++;
+                this.peak = Math.max(this.peak, recent.length + 1);
+                if (this.sent.length > this.limit * 4)
+                    this.sent.splice(0, this.sent.length - this.limit * 4);
+                return;
+            }
+            // the oldest request that must leave the window for one more to fit
+            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
+            const waitMs = Math.max(1, leavesAt - now);
+            if (deadline && now + waitMs > deadline.end)
+                throw this.tooLate(waitMs, deadline);
+            this.onWait?.(waitMs);
+            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
+        }
+    }
+    tooLate(waitMs, deadline) {
+        const left = Math.max(0, deadline.end - this.clock.now());
+        return new errors/* DeadlineReached */.h_(`The step's timeout (${(0,format/* formatDuration */.a3)(deadline.budgetMs)}) is reached: the next request could only be sent in ${(0,format/* formatDuration */.a3)(waitMs)}, ` +
+            `${left > 0 ? `later than the ${(0,format/* formatDuration */.a3)(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
+            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `raise \`timeout\` if the work needs longer.`);
+    }
+}
+/**
+ * The earliest time at or after `earliest` when `calls` more requests keep every window within the cap, given
+ * when the recent ones were sent (`sent`, any order). Pure.
+ */
+function windowSlotAt(earliest, sent, calls, { limit, windowMs }) {
+    const inWindow = [...sent].sort((a, b) => a - b).filter(time => time > earliest - windowMs);
+    const mustDrop = inWindow.length + calls - limit;
+    if (mustDrop <= 0)
+        return earliest;
+    // wait until the mustDrop-th oldest request in the window has left it
+    return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
+}
+/**
+ * The pace that spreads the requests still possible evenly instead of spending them in a burst and then waiting
+ * a window: the shortest delay between rounds of `calls` requests that lets each of the next `ahead` requests
+ * fit under the cap once the requests already in the window leave it. With `n` requests in the window (oldest
+ * first, t₁ … tₙ), the j-th request from now needs the (n + j − limit)-th of them gone, so a round every d ms
+ * needs now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋limit₎ + window for every such j up to `ahead`. In a long wait this
+ * converges to the cap's own rate. Pure.
+ */
+function paceDelay(now, sent, calls, { limit, windowMs, ahead }) {
+    const inWindow = sent.filter(time => time > now - windowMs).sort((a, b) => a - b);
+    const n = inWindow.length;
+    let delay = 0;
+    for (let j = Math.max(1, limit - n + 1); j <= ahead; j++) {
+        const mustLeave = n + j - limit; // 1-based index of the old request that must have left
+        if (mustLeave > n)
+            break;
+        const leavesAt = inWindow[mustLeave - 1] + windowMs;
+        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+    }
+    return Math.ceil(delay);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/clock.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
@@ -57943,6 +58054,9 @@ class Deadline {
         await this.clock.sleep(Math.min(ms, this.remaining()));
     }
 }
+
+;// CONCATENATED MODULE: ./src/common/retry/loop.ts
+
 /**
  * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
  * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
@@ -57957,13 +58071,6 @@ async function poll(check, options) {
             return undefined;
         await options.deadline.sleep(result.delayMs);
     }
-}
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
 }
 /**
  * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
@@ -57993,6 +58100,129 @@ async function retry(fn, options) {
     return result.value;
 }
 
+;// CONCATENATED MODULE: ./src/common/retry/backoff.ts
+/**
+ * How long to wait, pure: exponential backoff (capped, with jitter), a server's `Retry-After`, and how long one
+ * request may take under a deadline. Every action's schedule is one of these with its own numbers.
+ */
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoff_backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * The delay before try number `attempt`, never shorter than a server's `Retry-After` (honoured up to
+ * `maxRetryAfterMs`): a site or registry that says when to come back is believed, within reason.
+ */
+function withRetryAfter(delayMs, retryAfterMs, maxRetryAfterMs) {
+    if (retryAfterMs === undefined)
+        return delayMs;
+    return Math.max(delayMs, Math.min(retryAfterMs, maxRetryAfterMs));
+}
+/** `Retry-After` as a wait in ms: delay-seconds or an HTTP date (relative to `now`); undefined when absent or bad. */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * How long one request may take: `maxMs`, or what is left of the budget when that is less, but never less than
+ * `minMs` (a request with no time to answer proves nothing).
+ */
+function requestTimeout(remainingMs, limits) {
+    return Math.min(limits.maxMs, Math.max(limits.minMs, remainingMs));
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/sdk.ts
+
+/**
+ * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
+ * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
+ * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
+ */
+class ClockRetryStrategy {
+    maxAttempts;
+    clock;
+    random;
+    mode = 'standard';
+    constructor(maxAttempts, clock, random = Math.random) {
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+        this.random = random;
+    }
+    token(count) {
+        return { getRetryCount: () => count, getRetryDelay: () => 0 };
+    }
+    acquireInitialRetryToken() {
+        return Promise.resolve(this.token(0));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const attempt = token.getRetryCount() + 1;
+        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
+            throw new Error('no more retries');
+        }
+        const throttled = errorInfo.errorType === 'THROTTLING';
+        const delay = backoff_backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
+        await this.clock.sleep(delay);
+        return this.token(attempt);
+    }
+    recordSuccess() { }
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/transient.ts
+
+/**
+ * Faults worth another try later: throttling, 5xx and connection faults (what outlived the SDK's own retries).
+ * Anything else (a refusal, a missing resource, a bug) is final.
+ */
+function isTransient(error) {
+    const info = awsErrorInfo(error);
+    if (info) {
+        if (isThrottling(error))
+            return true;
+        if (/ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code))
+            return true;
+        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
+    }
+    if (error instanceof Error) {
+        const code = error.code ?? '';
+        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
+            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
+    }
+    return false;
+}
+/** An AWS throttling error (the account's request rate is used up): back off, then recover after success. */
+function isThrottling(error) {
+    const info = awsErrorInfo(error);
+    return info !== undefined && /Throttl|RequestLimitExceeded|TooManyRequests/i.test(info.code);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry.ts
+/**
+ * The one home of "how requests are retried, paced and timed", for every action (the parts are in retry/):
+ * - clock.ts: the injected `Clock` and the `Deadline` (time is read nowhere else, so schedules test on a fake clock);
+ * - backoff.ts: exponential backoff with jitter, `Retry-After`, the per-request timeout under a deadline;
+ * - loop.ts: `poll`, the one waiting loop, and `retry` on it;
+ * - budget.ts: the hard cap on requests per window (`CallBudget`), and the pace that spreads a window's requests;
+ * - transient.ts: which faults are worth another try (throttling, 5xx, connection faults);
+ * - sdk.ts: the AWS SDK's retry strategy waiting on our clock.
+ * The actions keep only their numbers (a policy object next to the code that uses it).
+ */
+
+
+
+
+
+
+
 
 /***/ }),
 
@@ -58002,10 +58232,11 @@ async function retry(fn, options) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  zz: () => (/* binding */ declareOutputs),
   Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: declareOutputs, reportFailure
+// UNUSED EXPORTS: reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
 var core = __nccwpck_require__(9433);
@@ -58157,13 +58388,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(given) {
-    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
-    const action = typeof given === 'function'
-        ? { record: () => undefined, main: given, report: () => undefined }
-        : given;
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -58190,7 +58422,7 @@ async function runAction(given) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -58206,7 +58438,7 @@ function reportFailure(error) {
 function declareOutputs(names) {
     return {
         names,
-        write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+        write: values => (0,log/* setOutputs */.n0)(Object.fromEntries(names.map(name => [name, values[name]])))
     };
 }
 
@@ -58217,10 +58449,11 @@ function declareOutputs(names) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ addSecret),
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
 /* harmony export */   _I: () => (/* binding */ scrub)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, worthMasking, clearSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
 
 /**
@@ -58232,13 +58465,26 @@ function declareOutputs(names) {
 /** The environment variables of the SDK's credential chain that hold secrets. */
 const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 const secrets = new Set();
-/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+/** The shortest value worth masking: a shorter one would hide common words and symbols all over the log. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * The one door for masking: registers a value with the runner (`core.setSecret`) and remembers it for `scrub`.
+ * Only whole values are registered, and of a multi-line value each line on its own (as the runner masks them);
+ * a value or line shorter than MIN_SECRET_LENGTH, or with no letter or digit in it (`=`, `==`, `----`: a fragment
+ * of a value, never a secret), is not: masking it would turn every such character in the job's log into `***`.
+ */
 function addSecret(value) {
-    const text = value?.trim();
-    if (!text || text.length < 4 || secrets.has(text))
-        return;
-    secrets.add(text);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    for (const line of (value ?? '').split(/\r?\n/)) {
+        const text = line.trim();
+        if (!worthMasking(text) || secrets.has(text))
+            continue;
+        secrets.add(text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    }
+}
+/** Whether a (one-line) value is registered by `addSecret`. */
+function worthMasking(text) {
+    return text.length >= MIN_SECRET_LENGTH && /[\p{L}\p{N}]/u.test(text);
 }
 /** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
 function maskEnvironmentSecrets(env = process.env) {
@@ -58274,23 +58520,23 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9045);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3573);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 9045:
+/***/ 3573:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  l: () => (/* binding */ deployBeanstalk)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
@@ -58299,109 +58545,17 @@ var core = __nccwpck_require__(9433);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var common_errors = __nccwpck_require__(1922);
-// EXTERNAL MODULE: ./src/common/format.ts
-var format = __nccwpck_require__(6950);
 // EXTERNAL MODULE: ./src/common/log.ts
-var log = __nccwpck_require__(1095);
-// EXTERNAL MODULE: ./src/common/retry.ts
-var retry = __nccwpck_require__(9183);
+var common_log = __nccwpck_require__(1095);
+// EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
+var retry = __nccwpck_require__(119);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-beanstalk/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
-;// CONCATENATED MODULE: ./src/common/budget.ts
-
-
-/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
-const MAX_SILENT_WAIT_MS = 20_000;
-/**
- * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
- * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
- * when the window is full. The account's request rate is shared with every other tool and job, and
- * throttled requests count against it too.
- *
- * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
- * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
- * for up to a window and overrunning the timeout.
- */
-class CallBudget {
-    limit;
-    windowMs;
-    clock;
-    onWait;
-    cap;
-    /** When each request was sent (the most recent ones). */
-    sent = [];
-    /** The most requests seen in any window so far (for the bench and tests). */
-    peak = 0;
-    /** Total requests sent. */
-    total = 0;
-    constructor(limit, windowMs, clock, 
-    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
-    onWait, 
-    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
-    cap = `at most ${limit} requests in any ${(0,format/* formatDuration */.a)(windowMs)}`) {
-        this.limit = limit;
-        this.windowMs = windowMs;
-        this.clock = clock;
-        this.onWait = onWait;
-        this.cap = cap;
-    }
-    /** Requests sent in the window ending now. */
-    inWindow(now = this.clock.now()) {
-        return this.sent.filter(time => time > now - this.windowMs).length;
-    }
-    /**
-     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
-     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
-     */
-    record() {
-        this.total++;
-    }
-    /**
-     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
-     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
-     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
-     */
-    async acquire(deadline) {
-        for (;;) {
-            const now = this.clock.now();
-            const recent = this.sent.filter(time => time > now - this.windowMs);
-            if (recent.length < this.limit) {
-                this.sent.push(now);
-                this.total++;
-                this.peak = Math.max(this.peak, recent.length + 1);
-                if (this.sent.length > this.limit * 4)
-                    this.sent.splice(0, this.sent.length - this.limit * 4);
-                return;
-            }
-            // the oldest request that must leave the window for one more to fit
-            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
-            const waitMs = Math.max(1, leavesAt - now);
-            if (deadline && now + waitMs > deadline.end)
-                throw this.tooLate(waitMs, deadline);
-            this.onWait?.(waitMs);
-            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
-        }
-    }
-    tooLate(waitMs, deadline) {
-        const left = Math.max(0, deadline.end - this.clock.now());
-        return new common_errors/* DeadlineReached */.h_(`The step's timeout (${(0,format/* formatDuration */.a)(deadline.budgetMs)}) is reached: the next request could only be sent in ${(0,format/* formatDuration */.a)(waitMs)}, ` +
-            `${left > 0 ? `later than the ${(0,format/* formatDuration */.a)(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
-            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
-            `raise \`timeout\` if the work needs longer.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts
-
-
-
-
-
-
+// EXTERNAL MODULE: ./src/common/format.ts
+var format = __nccwpck_require__(6950);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/types.ts
 function toEnvironmentInfo(env) {
     return {
         name: env.EnvironmentName ?? '',
@@ -58417,14 +58571,24 @@ function toEnvironmentInfo(env) {
         arn: env.EnvironmentArn
     };
 }
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts
+
+
+
+
+
+
+
+
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
 const BEANSTALK_REQUESTS_PER_MINUTE = 20;
+/**
+ * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
+ * budget (every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ */
 class BeanstalkGateway {
     region;
-    clock;
-    callTimes = [];
-    /** Calls made so far (each SDK retry counted as a call). */
-    callCount = 0;
     /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
     budget;
     /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
@@ -58432,19 +58596,17 @@ class BeanstalkGateway {
     client;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
-        this.clock = clock;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
         // a second of margin: AWS counts a request when it arrives, a little after we sent it
-        this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+        this.budget = new retry/* CallBudget */.Oo(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
             // a wait a reader would notice gets a line (at least every 20 s while it lasts)
             if (waitMs >= 5_000)
-                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a)(waitMs)}.`);
+                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a3)(waitMs)}.`);
         }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
         (0,aws/* instrument */.wV)(this.client, {
             service: 'elasticbeanstalk',
-            beforeSend: async (operation, attempt) => {
-                if (attempt > 1)
-                    this.note(); // an SDK retry is a request too: the poll schedule sees it
+            // every attempt passes here (an SDK retry is a request too), so the budget sees each one
+            beforeSend: async (operation) => {
                 // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
                 // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
                 // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
@@ -58456,12 +58618,11 @@ class BeanstalkGateway {
             unsafeToRepeat: operation => operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion'
         });
     }
-    /** Every page of a paginated Describe call, one request (and one noted call) per page. */
+    /** Every page of a paginated Describe call, one request per page. */
     async allPages(page) {
         const found = [];
         let token;
         do {
-            this.note();
             const { items, next } = await page(token);
             found.push(...items);
             token = next;
@@ -58483,15 +58644,8 @@ class BeanstalkGateway {
             this.deadline = before;
         }
     }
-    note() {
-        this.callCount++;
-        this.callTimes.push(this.clock.now());
-        if (this.callTimes.length > 200)
-            this.callTimes.splice(0, this.callTimes.length - 200);
-    }
     /** Names of the applications in this region (all, or those named). */
     async applicationNames(names) {
-        this.note();
         const out = await this.client.send(new dist_cjs/* DescribeApplicationsCommand */.UHp({ ApplicationNames: names }));
         return (out.Applications ?? []).map(app => app.ApplicationName ?? '').filter(name => name !== '');
     }
@@ -58509,7 +58663,6 @@ class BeanstalkGateway {
         });
     }
     async version(application, label) {
-        this.note();
         const out = await this.client.send(new dist_cjs/* DescribeApplicationVersionsCommand */.QDX({ ApplicationName: application, VersionLabels: [label] }));
         const version = out.ApplicationVersions?.find(v => v.VersionLabel === label);
         if (!version)
@@ -58523,7 +58676,6 @@ class BeanstalkGateway {
         };
     }
     async events(filter) {
-        this.note();
         const out = await this.client.send(new dist_cjs/* DescribeEventsCommand */.w6x({
             ApplicationName: filter.application,
             EnvironmentId: filter.environmentId,
@@ -58542,14 +58694,12 @@ class BeanstalkGateway {
     }
     /** Beanstalk's own S3 bucket for this region and account (created on first use). */
     async storageLocation() {
-        this.note();
         const out = await this.client.send(new dist_cjs/* CreateStorageLocationCommand */.UCX({}));
         if (!out.S3Bucket)
             throw new Error('CreateStorageLocation answered without a bucket name.');
         return out.S3Bucket;
     }
     async createVersion(input) {
-        this.note();
         const out = await this.client.send(new dist_cjs/* CreateApplicationVersionCommand */.m8t({
             ApplicationName: input.application,
             VersionLabel: input.label,
@@ -58566,16 +58716,15 @@ class BeanstalkGateway {
         };
     }
     /**
-     * UpdateEnvironment: a version (label), configuration changes, or both. OptionSettings and OptionsToRemove are
-     * left out entirely when there is no change (so an unchanged configuration sends none).
+     * UpdateEnvironment with what `send` holds: a version, configuration changes, or both. OptionSettings and
+     * OptionsToRemove are left out entirely when there is no change (so an unchanged configuration sends none).
      */
-    async updateEnvironment(environmentId, label, change) {
-        this.note();
-        const settings = change?.optionSettings ?? [];
-        const removals = change?.optionsToRemove ?? [];
+    async updateEnvironment(environmentId, send) {
+        const settings = send.configuration?.optionSettings ?? [];
+        const removals = send.configuration?.optionsToRemove ?? [];
         const out = await this.client.send(new dist_cjs/* UpdateEnvironmentCommand */.i98({
             EnvironmentId: environmentId,
-            VersionLabel: label,
+            VersionLabel: send.label,
             OptionSettings: settings.length > 0
                 ? settings.map(s => ({
                     Namespace: s.namespace,
@@ -58599,7 +58748,6 @@ class BeanstalkGateway {
      * Beanstalk answers two descriptions (DeploymentStatus deployed and pending): the deployed one is taken.
      */
     async configurationSettings(application, environment) {
-        this.note();
         const out = await this.client.send(new dist_cjs/* DescribeConfigurationSettingsCommand */.yAX({ ApplicationName: application, EnvironmentName: environment }));
         const descriptions = out.ConfigurationSettings ?? [];
         const deployed = descriptions.find(d => d.DeploymentStatus?.toLowerCase() === 'deployed') ?? descriptions[0];
@@ -58615,7 +58763,6 @@ class BeanstalkGateway {
     // ---- versions over time (see ../versions/) --------------------------------------------------------------
     /** ApplicationVersionQuota.Maximum of the account in this region (DescribeAccountAttributes). */
     async versionQuota() {
-        this.note();
         const out = await this.client.send(new dist_cjs/* DescribeAccountAttributesCommand */.zSg({}));
         return out.ResourceQuotas?.ApplicationVersionQuota?.Maximum;
     }
@@ -58636,7 +58783,6 @@ class BeanstalkGateway {
         });
     }
     async deleteVersion(application, label, deleteSourceBundle) {
-        this.note();
         await this.client.send(new dist_cjs/* DeleteApplicationVersionCommand */.Xb({
             ApplicationName: application,
             VersionLabel: label,
@@ -58649,6 +58795,8 @@ class BeanstalkGateway {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/common/image-ref.ts
@@ -58824,7 +58972,7 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
         target = parseImageRef(image);
     }
     catch (error) {
-        throw new common_errors/* UserError */.yo(`Input 'image' is not a valid image reference: ${error.message}.`, {
+        throw new errors/* UserError */.yo(`Input 'image' is not a valid image reference: ${error.message}.`, {
             input: 'image'
         });
     }
@@ -58833,11 +58981,11 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
         const first = doc.errors[0];
         const pos = first?.linePos?.[0];
         const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-        throw new common_errors/* UserError */.yo(`${fileLabel} is not valid YAML${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`, { input: 'compose-file' });
+        throw new errors/* UserError */.yo(`${fileLabel} is not valid YAML${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`, { input: 'compose-file' });
     }
     const servicesNode = doc.get('services', true);
     if (!(0,dist/* isMap */.jh)(servicesNode) || servicesNode.items.length === 0) {
-        throw new common_errors/* UserError */.yo(`${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`, { input: 'compose-file' });
+        throw new errors/* UserError */.yo(`${fileLabel} has no 'services' mapping: expected a Compose file with at least one service (services: web: image: …).`, { input: 'compose-file' });
     }
     let before;
     try {
@@ -58845,7 +58993,7 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
     }
     catch (error) {
         // e.g. "Excessive alias count": a YAML alias bomb, or aliases nested too deep to expand safely
-        throw new common_errors/* UserError */.yo(`${fileLabel} cannot be read safely: ${error.message.split('\n')[0]} (its YAML anchors and *aliases expand to too much). Write the services out without nested aliases.`, { input: 'compose-file', title: 'Unusable compose file', cause: error });
+        throw new errors/* UserError */.yo(`${fileLabel} cannot be read safely: ${error.message.split('\n')[0]} (its YAML anchors and *aliases expand to too much). Write the services out without nested aliases.`, { input: 'compose-file', title: 'Unusable compose file', cause: error });
     }
     const pinned = [];
     const aliased = [];
@@ -58868,7 +59016,7 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
         const now = effectiveImages(doc);
         for (const a of aliased) {
             if (now.get(a.service) !== image) {
-                throw new common_errors/* UserError */.yo(`${fileLabel}: service '${a.service}' is an alias (*anchor) of a node that is not a pinned service; ` +
+                throw new errors/* UserError */.yo(`${fileLabel}: service '${a.service}' is an alias (*anchor) of a node that is not a pinned service; ` +
                     `write the service out so its image can be pinned.`, { input: 'compose-file' });
             }
             pinned.push({ service: a.service, from: a.from, to: image });
@@ -58878,7 +59026,7 @@ function pinComposeImage(composeYaml, image, fileLabel = 'docker-compose.yml') {
     }
     if (pinned.length === 0) {
         const found = [...before.entries()].map(([s, i]) => i === undefined ? `${s} (build only, no image)` : `${s}: ${i}${invalidNote(i)}`);
-        throw new common_errors/* UserError */.yo(`No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +
+        throw new errors/* UserError */.yo(`No service in ${fileLabel} uses the repository of image '${image}' (${repositoryName(target)}). ` +
             `Services found: ${found.join('; ')}. The image must match one of them (same registry, owner and name; ` +
             `tag or digest may differ), or set 'image:' on the service that should run it.`, { input: 'image' });
     }
@@ -58997,10 +59145,10 @@ async function addPath(walk, path, root = false) {
             real = await (0,promises_.realpath)(path);
         }
         catch {
-            throw new common_errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a broken symbolic link.`, { input: INPUT });
+            throw new errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a broken symbolic link.`, { input: INPUT });
         }
         if (!inside(walk.realWorkspace, real)) {
-            throw new common_errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a symbolic link to ${real}, outside the workspace; copy the file into the repository instead.`, { input: INPUT });
+            throw new errors/* UserError */.yo(`Input '${INPUT}': "${name}" is a symbolic link to ${real}, outside the workspace; copy the file into the repository instead.`, { input: INPUT });
         }
         // a link to .env or into .git ships the secret under an innocent name
         const linked = toPosix((0,external_node_path_.relative)(walk.realWorkspace, real));
@@ -59046,10 +59194,10 @@ async function collectEntries(opts) {
             continue;
         const full = (0,external_node_path_.resolve)(workspace, item);
         if (!inside(workspace, full)) {
-            throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}": expected a path inside the workspace (${workspace}), relative to it.`, { input: INPUT });
+            throw new errors/* UserError */.yo(`Input '${INPUT}' has "${item}": expected a path inside the workspace (${workspace}), relative to it.`, { input: INPUT });
         }
         if (full === workspace) {
-            throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}", the whole workspace: list the files or folders to ship, e.g. .ebextensions and .platform.`, { input: INPUT });
+            throw new errors/* UserError */.yo(`Input '${INPUT}' has "${item}", the whole workspace: list the files or folders to ship, e.g. .ebextensions and .platform.`, { input: INPUT });
         }
         try {
             await (0,promises_.lstat)(full);
@@ -59057,7 +59205,7 @@ async function collectEntries(opts) {
         catch {
             if (!opts.includeExplicit)
                 continue;
-            throw new common_errors/* UserError */.yo(`Input '${INPUT}' has "${item}", which does not exist in the workspace (${workspace}). Check the path or remove it.`, { input: INPUT });
+            throw new errors/* UserError */.yo(`Input '${INPUT}' has "${item}", which does not exist in the workspace (${workspace}). Check the path or remove it.`, { input: INPUT });
         }
         walk.include = item;
         await addPath(walk, full, true);
@@ -59066,7 +59214,7 @@ async function collectEntries(opts) {
     for (let i = 1; i < out.length; i++) {
         if (out[i]?.name === out[i - 1]?.name) {
             const name = out[i]?.name ?? '';
-            throw new common_errors/* UserError */.yo(name === COMPOSE_ENTRY
+            throw new errors/* UserError */.yo(name === COMPOSE_ENTRY
                 ? `Input '${INPUT}' adds ${COMPOSE_ENTRY} at the bundle root, where the compose file (${opts.composeFile}) goes; leave it out of '${INPUT}'.`
                 : `Input '${INPUT}' adds "${name}" twice; list each file or folder once.`, { input: INPUT });
         }
@@ -59096,7 +59244,7 @@ function listEntries(path) {
     return new Promise((resolvePromise, reject) => {
         yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false }, (openError, zip) => {
             if (openError || !zip) {
-                reject(new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") is not a readable zip file: ${openError?.message ?? 'unknown error'}.`, { input: inspect_INPUT }));
+                reject(new errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") is not a readable zip file: ${openError?.message ?? 'unknown error'}.`, { input: inspect_INPUT }));
                 return;
             }
             const names = [];
@@ -59107,7 +59255,7 @@ function listEntries(path) {
             zip.on('end', () => resolvePromise(names));
             zip.on('error', (error) => {
                 zip.close();
-                reject(new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") is not a valid zip file: ${error.message}.`, {
+                reject(new errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") is not a valid zip file: ${error.message}.`, {
                     input: inspect_INPUT
                 }));
             });
@@ -59136,7 +59284,7 @@ async function inspectBundle(path) {
         size = info.size;
     }
     catch {
-        throw new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' is "${path}", which is not a file in the workspace.`, {
+        throw new errors/* UserError */.yo(`Input '${inspect_INPUT}' is "${path}", which is not a file in the workspace.`, {
             input: inspect_INPUT
         });
     }
@@ -59149,7 +59297,7 @@ async function inspectBundle(path) {
             ? 'nothing (the zip is empty or everything is in a sub-folder)'
             : root.slice(0, 20).join(', ') + (root.length > 20 ? `, … (${root.length} in all)` : '');
         const nested = entries.find(n => /(^|\/)(docker-compose\.yml|Dockerrun\.aws\.json)$/.test(n));
-        throw new common_errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") has neither docker-compose.yml nor Dockerrun.aws.json at its root; the root holds: ${shown}.` +
+        throw new errors/* UserError */.yo(`Input '${inspect_INPUT}' ("${path}") has neither docker-compose.yml nor Dockerrun.aws.json at its root; the root holds: ${shown}.` +
             (nested ? ` Found "${nested}": zip the folder's contents, not the folder.` : '') +
             ' Beanstalk needs one of them at the top of the zip.', { input: inspect_INPUT });
     }
@@ -59231,7 +59379,7 @@ const BEANSTALK_MAX_BUNDLE_BYTES = 500 * 1024 * 1024;
 function checkBundleSize(size, input) {
     if (size <= BEANSTALK_MAX_BUNDLE_BYTES)
         return;
-    throw new common_errors/* UserError */.yo(`The bundle is ${(size / (1024 * 1024)).toFixed(1)} MB (${size} bytes), over Elastic Beanstalk's limit of 500 MB ` +
+    throw new errors/* UserError */.yo(`The bundle is ${(size / (1024 * 1024)).toFixed(1)} MB (${size} bytes), over Elastic Beanstalk's limit of 500 MB ` +
         `(${BEANSTALK_MAX_BUNDLE_BYTES} bytes) per source bundle. Ship the application as a Docker image ` +
         `(the bundle only needs docker-compose.yml and its config) and leave large files out of '${input}'.`, { input });
 }
@@ -59239,7 +59387,7 @@ function insideWorkspace(workspace, input, path) {
     const full = (0,external_node_path_.isAbsolute)(path) ? path : (0,external_node_path_.resolve)(workspace, path);
     const rel = (0,external_node_path_.relative)(workspace, full);
     if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel)) {
-        throw new common_errors/* UserError */.yo(`Input '${input}' is "${path}": expected a path inside the workspace (${workspace}).`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}' is "${path}": expected a path inside the workspace (${workspace}).`, { input });
     }
     return full;
 }
@@ -59264,7 +59412,7 @@ async function readCompose(workspace, composeFile) {
         const hint = candidates.length > 0
             ? ` Compose files in ${(0,external_node_path_.relative)(workspace, (0,external_node_path_.dirname)(path)) || 'the workspace root'}: ${candidates.join(', ')}.`
             : ' Check out the repository first (actions/checkout), or set compose-file to its path.';
-        throw new common_errors/* UserError */.yo(`Input 'compose-file' is "${composeFile}": no such file in the workspace (${path}).${hint}`, { input: 'compose-file', title: 'Compose file not found' });
+        throw new errors/* UserError */.yo(`Input 'compose-file' is "${composeFile}": no such file in the workspace (${path}).${hint}`, { input: 'compose-file', title: 'Compose file not found' });
     }
 }
 /** Builds the deterministic zip (compose file pinned to `image`, plus the includes) in `tempDir`. */
@@ -59313,7 +59461,7 @@ async function readyBundle(path, workspace) {
         size = (await (0,promises_.stat)(full)).size;
     }
     catch {
-        throw new common_errors/* UserError */.yo(`Input 'bundle' is "${path}": no such file in the workspace (${full}).`, {
+        throw new errors/* UserError */.yo(`Input 'bundle' is "${path}": no such file in the workspace (${full}).`, {
             input: 'bundle'
         });
     }
@@ -59333,10 +59481,12 @@ async function prepareBundle(source, workspace, tempDir) {
     const bundle = source.kind === 'bundle'
         ? await readyBundle(source.path, workspace)
         : await buildBundle(source, workspace, tempDir);
-    core/* info */.pq(`${source.kind === 'bundle' ? (0,external_node_path_.basename)(bundle.path) : 'Bundle'}: ${(0,format/* formatBytes */.z)(bundle.size)}, ${bundle.entries} entries, sha256 ${bundle.sha256}`);
+    core/* info */.pq(`${source.kind === 'bundle' ? (0,external_node_path_.basename)(bundle.path) : 'Bundle'}: ${(0,format/* formatBytes */.z3)(bundle.size)}, ${bundle.entries} entries, sha256 ${bundle.sha256}`);
     return bundle;
 }
 
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
 
 
@@ -59361,7 +59511,7 @@ function parseBoolean(name, value, fallback) {
         return true;
     if (lower === 'false')
         return false;
-    throw (0,common_errors/* inputError */.Xu)(name, value, 'expected true or false.');
+    throw (0,errors/* inputError */.Xu)(name, value, 'expected true or false.');
 }
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
@@ -59385,18 +59535,18 @@ function parseDuration(name, value, fallback, options = {}) {
             consumed = re.lastIndex;
         }
         if (consumed === 0 || consumed !== text.length)
-            throw (0,common_errors/* inputError */.Xu)(name, value, expected);
+            throw (0,errors/* inputError */.Xu)(name, value, expected);
         ms = Math.round(total);
     }
     if (!Number.isFinite(ms) || ms < 0)
-        throw (0,common_errors/* inputError */.Xu)(name, value, expected);
+        throw (0,errors/* inputError */.Xu)(name, value, expected);
     if (ms === 0 && !options.allowZero)
-        throw (0,common_errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
+        throw (0,errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
     if (options.min !== undefined && ms < options.min) {
-        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at least ${(0,format/* formatDuration */.a)(options.min)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${(0,format/* formatDuration */.a3)(options.min)}.`);
     }
     if (options.max !== undefined && ms > options.max) {
-        throw (0,common_errors/* inputError */.Xu)(name, value, `expected at most ${(0,format/* formatDuration */.a)(options.max)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${(0,format/* formatDuration */.a3)(options.max)}.`);
     }
     return ms;
 }
@@ -59417,15 +59567,95 @@ function parseList(value) {
 function resolveRegion(input, env = process.env) {
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (region === '') {
-        throw (0,common_errors/* inputError */.Xu)('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
+        throw (0,errors/* inputError */.Xu)('region', '', 'no region is set. Set the `region` input (IMBIT uses eu-central-1), or AWS_REGION, e.g. through aws-actions/configure-aws-credentials.');
     }
     if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
-        throw (0,common_errors/* inputError */.Xu)('region', region, 'expected an AWS region code such as eu-central-1.');
+        throw (0,errors/* inputError */.Xu)('region', region, 'expected an AWS region code such as eu-central-1.');
     }
     return region;
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/options.ts
+
+
+
+/** The `option-settings` input: Beanstalk option settings as a YAML or JSON list, checked without AWS. Pure. */
+function stringValue(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return undefined;
+}
+/** Our keys, and AWS's own (as in `aws elasticbeanstalk describe-configuration-settings` output). */
+const KEYS = {
+    namespace: ['namespace', 'Namespace'],
+    optionName: ['option-name', 'OptionName', 'option_name'],
+    value: ['value', 'Value'],
+    resourceName: ['resource-name', 'ResourceName', 'resource_name']
+};
+/** `option-settings`: a YAML or JSON list of {namespace, option-name, value, resource-name?}. */
+function parseOptionSettings(text) {
+    const input = 'option-settings';
+    if (text.trim() === '')
+        return [];
+    const example = 'a YAML or JSON list such as\n- namespace: aws:elasticbeanstalk:command\n  option-name: DeploymentPolicy\n  value: Rolling';
+    let parsed;
+    try {
+        parsed = (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        const line = error.linePos?.[0]?.line;
+        throw new errors/* UserError */.yo(`Input '${input}' is not valid YAML or JSON${line ? ` (line ${line})` : ''}: expected ${example}`, { input });
+    }
+    if (!Array.isArray(parsed))
+        throw new errors/* UserError */.yo(`Input '${input}': expected ${example}`, { input });
+    const seen = new Set();
+    return parsed.map((item, index) => {
+        const where = `item ${index + 1}`;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: expected a mapping with namespace, option-name and value.`, {
+                input
+            });
+        }
+        const record = item;
+        const known = new Set(Object.values(KEYS).flat());
+        const unknown = Object.keys(record).filter(key => !known.has(key));
+        if (unknown.length > 0) {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: unknown key ${unknown.map(k => JSON.stringify(k)).join(', ')}; expected namespace, option-name, value and optionally resource-name.`, { input });
+        }
+        const pick = (keys) => keys.map(k => record[k]).find(v => v !== undefined);
+        const namespace = stringValue(pick(KEYS.namespace))?.trim() ?? '';
+        const optionName = stringValue(pick(KEYS.optionName))?.trim() ?? '';
+        const rawValue = pick(KEYS.value);
+        const value = stringValue(rawValue ?? '');
+        const resourceName = stringValue(pick(KEYS.resourceName))?.trim() || undefined;
+        if (namespace === '' || optionName === '') {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: namespace and option-name are required.`, { input });
+        }
+        if (!/^aws:[a-z0-9:.-]+$/i.test(namespace)) {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: namespace ${JSON.stringify(namespace)} is not a Beanstalk namespace (they look like aws:elasticbeanstalk:command).`, { input });
+        }
+        if (value === undefined) {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where} (${namespace} ${optionName}): value must be text, a number or true/false.`, {
+                input
+            });
+        }
+        if (namespace === ENVIRONMENT_NAMESPACE || namespace === SECRETS_NAMESPACE) {
+            const instead = namespace === ENVIRONMENT_NAMESPACE ? 'environment-variables' : 'environment-secrets';
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: set ${namespace} options with the ${instead} input (values masked, names diffed), not option-settings.`, { input });
+        }
+        const key = `${resourceName ?? ''}|${namespace}|${optionName}`;
+        if (seen.has(key)) {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: ${namespace} ${optionName} is given twice; keep one.`, { input });
+        }
+        seen.add(key);
+        return { namespace, optionName, value, resourceName };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/inputs.ts
+
 
 
 
@@ -59456,22 +59686,19 @@ const NAME_PATTERN = /^[A-Za-z0-9_.:/+\\\-@]+$/;
 /** Names every platform (and a POSIX shell) accepts as an environment variable. */
 const PORTABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_NAME_LENGTH = 128;
-function emptyConfiguration() {
-    return { variables: new Map(), secrets: new Map(), remove: [], options: [], warnings: [] };
-}
 function hasConfiguration(c) {
     return c.variables.size > 0 || c.secrets.size > 0 || c.remove.length > 0 || c.options.length > 0;
 }
 /** Checks a property name; returns a warning when it is valid but not portable. */
 function checkName(input, name, where) {
     if (name === '')
-        throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: the name is empty.`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}', ${where}: the name is empty.`, { input });
     if (name.length > MAX_NAME_LENGTH) {
-        throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: the name ${name.slice(0, 40)}… has ${name.length} characters; Beanstalk allows at most ${MAX_NAME_LENGTH}.`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}', ${where}: the name ${name.slice(0, 40)}… has ${name.length} characters; Beanstalk allows at most ${MAX_NAME_LENGTH}.`, { input });
     }
     if (!NAME_PATTERN.test(name)) {
         const bad = Array.from(new Set(Array.from(name).filter(c => !NAME_PATTERN.test(c))));
-        throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: the name ${JSON.stringify(name)} has ${bad.map(c => JSON.stringify(c)).join(', ')}; Beanstalk allows only ${NAME_CHARACTERS} in environment property names.`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}', ${where}: the name ${JSON.stringify(name)} has ${bad.map(c => JSON.stringify(c)).join(', ')}; Beanstalk allows only ${NAME_CHARACTERS} in environment property names.`, { input });
     }
     if (!PORTABLE_NAME.test(name)) {
         return `${name} (${input}) is a valid Beanstalk property name but not a portable environment variable name ([A-Za-z_][A-Za-z0-9_]*): some platforms or shells will not see it.`;
@@ -59492,7 +59719,7 @@ function parseAssignments(input, text, warnings) {
         const at = line.text.indexOf('=');
         const where = `line ${line.number}`;
         if (at < 0) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: expected NAME=value (the line has no "="). Blank lines and lines starting with # are ignored.`, { input });
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: expected NAME=value (the line has no "="). Blank lines and lines starting with # are ignored.`, { input });
         }
         const name = line.text.slice(0, at).trim();
         const value = line.text.slice(at + 1).trim();
@@ -59500,7 +59727,7 @@ function parseAssignments(input, text, warnings) {
         if (warning)
             warnings.push(warning);
         if (out.has(name)) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: ${name} is set twice; keep one line for it.`, {
+            throw new errors/* UserError */.yo(`Input '${input}', ${where}: ${name} is set twice; keep one line for it.`, {
                 input
             });
         }
@@ -59532,7 +59759,7 @@ function parseSecrets(text, warnings) {
     const secrets = parseAssignments(input, text, warnings);
     for (const [name, arn] of secrets) {
         if (arn === '') {
-            throw new common_errors/* UserError */.yo(`Input '${input}': ${name} has no ARN. Give ${ARN_FORMS}; to remove it, use remove-environment-variables.`, { input });
+            throw new errors/* UserError */.yo(`Input '${input}': ${name} has no ARN. Give ${ARN_FORMS}; to remove it, use remove-environment-variables.`, { input });
         }
         if (parseSecretArn(arn))
             continue;
@@ -59543,82 +59770,9 @@ function parseSecrets(text, warnings) {
                 : /^arn:[^:]+:([^:]+):/.test(arn)
                     ? ` It is an ARN of ${/^arn:[^:]+:([^:]+):/.exec(arn)?.[1]}, not of SSM Parameter Store or Secrets Manager.`
                     : ' It is not an ARN (a value belongs in environment-variables, never a secret value here).';
-        throw new common_errors/* UserError */.yo(`Input '${input}': the ARN for ${name} is not one Beanstalk can fetch. Expected ${ARN_FORMS}.${hint}`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}': the ARN for ${name} is not one Beanstalk can fetch. Expected ${ARN_FORMS}.${hint}`, { input });
     }
     return secrets;
-}
-function stringValue(value) {
-    if (typeof value === 'string')
-        return value;
-    if (typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
-    return undefined;
-}
-/** Our keys, and AWS's own (as in `aws elasticbeanstalk describe-configuration-settings` output). */
-const KEYS = {
-    namespace: ['namespace', 'Namespace'],
-    optionName: ['option-name', 'OptionName', 'option_name'],
-    value: ['value', 'Value'],
-    resourceName: ['resource-name', 'ResourceName', 'resource_name']
-};
-/** `option-settings`: a YAML or JSON list of {namespace, option-name, value, resource-name?}. */
-function parseOptionSettings(text) {
-    const input = 'option-settings';
-    if (text.trim() === '')
-        return [];
-    const example = 'a YAML or JSON list such as\n- namespace: aws:elasticbeanstalk:command\n  option-name: DeploymentPolicy\n  value: Rolling';
-    let parsed;
-    try {
-        parsed = (0,dist/* parse */.qg)(text);
-    }
-    catch (error) {
-        const line = error.linePos?.[0]?.line;
-        throw new common_errors/* UserError */.yo(`Input '${input}' is not valid YAML or JSON${line ? ` (line ${line})` : ''}: expected ${example}`, { input });
-    }
-    if (!Array.isArray(parsed))
-        throw new common_errors/* UserError */.yo(`Input '${input}': expected ${example}`, { input });
-    const seen = new Set();
-    return parsed.map((item, index) => {
-        const where = `item ${index + 1}`;
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: expected a mapping with namespace, option-name and value.`, {
-                input
-            });
-        }
-        const record = item;
-        const known = new Set(Object.values(KEYS).flat());
-        const unknown = Object.keys(record).filter(key => !known.has(key));
-        if (unknown.length > 0) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: unknown key ${unknown.map(k => JSON.stringify(k)).join(', ')}; expected namespace, option-name, value and optionally resource-name.`, { input });
-        }
-        const pick = (keys) => keys.map(k => record[k]).find(v => v !== undefined);
-        const namespace = stringValue(pick(KEYS.namespace))?.trim() ?? '';
-        const optionName = stringValue(pick(KEYS.optionName))?.trim() ?? '';
-        const rawValue = pick(KEYS.value);
-        const value = stringValue(rawValue ?? '');
-        const resourceName = stringValue(pick(KEYS.resourceName))?.trim() || undefined;
-        if (namespace === '' || optionName === '') {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: namespace and option-name are required.`, { input });
-        }
-        if (!/^aws:[a-z0-9:.-]+$/i.test(namespace)) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: namespace ${JSON.stringify(namespace)} is not a Beanstalk namespace (they look like aws:elasticbeanstalk:command).`, { input });
-        }
-        if (value === undefined) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where} (${namespace} ${optionName}): value must be text, a number or true/false.`, {
-                input
-            });
-        }
-        if (namespace === ENVIRONMENT_NAMESPACE || namespace === SECRETS_NAMESPACE) {
-            const instead = namespace === ENVIRONMENT_NAMESPACE ? 'environment-variables' : 'environment-secrets';
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: set ${namespace} options with the ${instead} input (values masked, names diffed), not option-settings.`, { input });
-        }
-        const key = `${resourceName ?? ''}|${namespace}|${optionName}`;
-        if (seen.has(key)) {
-            throw new common_errors/* UserError */.yo(`Input '${input}', ${where}: ${namespace} ${optionName} is given twice; keep one.`, { input });
-        }
-        seen.add(key);
-        return { namespace, optionName, value, resourceName };
-    });
 }
 /** Parses and cross-checks the four configuration inputs. */
 function parseConfigurationInputs(raw) {
@@ -59630,15 +59784,15 @@ function parseConfigurationInputs(raw) {
         checkName('remove-environment-variables', name, 'a name');
     const both = [...variables.keys()].filter(name => secrets.has(name));
     if (both.length > 0) {
-        throw new common_errors/* UserError */.yo(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} set both in environment-variables and in environment-secrets: an environment variable has one source; keep ${both.length === 1 ? 'it' : 'each'} in one input.`, { input: 'environment-secrets' });
+        throw new errors/* UserError */.yo(`${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} set both in environment-variables and in environment-secrets: an environment variable has one source; keep ${both.length === 1 ? 'it' : 'each'} in one input.`, { input: 'environment-secrets' });
     }
     const setAndRemoved = remove.filter(name => variables.has(name) || secrets.has(name));
     if (setAndRemoved.length > 0) {
-        throw new common_errors/* UserError */.yo(`${setAndRemoved.join(', ')} ${setAndRemoved.length === 1 ? 'is' : 'are'} both set and listed in remove-environment-variables: drop ${setAndRemoved.length === 1 ? 'it' : 'them'} from one of the two.`, { input: 'remove-environment-variables' });
+        throw new errors/* UserError */.yo(`${setAndRemoved.join(', ')} ${setAndRemoved.length === 1 ? 'is' : 'are'} both set and listed in remove-environment-variables: drop ${setAndRemoved.length === 1 ? 'it' : 'them'} from one of the two.`, { input: 'remove-environment-variables' });
     }
     const duplicates = remove.filter((name, i) => remove.indexOf(name) !== i);
     if (duplicates.length > 0) {
-        throw new common_errors/* UserError */.yo(`Input 'remove-environment-variables': ${[...new Set(duplicates)].join(', ')} is listed twice.`, { input: 'remove-environment-variables' });
+        throw new errors/* UserError */.yo(`Input 'remove-environment-variables': ${[...new Set(duplicates)].join(', ')} is listed twice.`, { input: 'remove-environment-variables' });
     }
     return { variables, secrets, remove, options: parseOptionSettings(raw['option-settings']), warnings };
 }
@@ -59653,6 +59807,311 @@ function valuesToMask(environmentVariables) {
         return at < 0 ? line.text : line.text.slice(at + 1).trim();
     })
         .filter(value => value !== '');
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/inputs.ts
+
+
+/** Beanstalk's largest quota we expect to meet; a larger keep-versions is surely a typo. */
+const MAX_KEEP = 10_000;
+function parseKeepVersions(value) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > MAX_KEEP) {
+        throw (0,errors/* inputError */.Xu)('keep-versions', value, `expected how many of this application's newest versions to keep, a whole number from 1 to ${MAX_KEEP} (such as 50), or leave it empty to never delete versions.`);
+    }
+    return n;
+}
+function parseRetention(raw) {
+    return {
+        keep: parseKeepVersions(raw['keep-versions']),
+        deleteSourceBundles: parseBoolean('delete-source-bundles', raw['delete-source-bundles'], true)
+    };
+}
+/**
+ * The inputs that say what to build, which `from-environment` contradicts. `compose-file` and `include` are
+ * unused by a promotion, as by a redeploy by label (so a workflow may pass them always). `version-label` may
+ * come with it: then it is the label the source environment must run (a guard against promoting a newer build
+ * than the one approved).
+ */
+const SOURCE_INPUTS = ['image', 'bundle'];
+/**
+ * `from-environment`: another environment of the same application whose running version is deployed. It
+ * replaces every input that says what to deploy, and cannot be the environment deployed to.
+ */
+function parseFromEnvironment(raw) {
+    const value = raw['from-environment'].trim();
+    if (value === '')
+        return undefined;
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value) || value.length < 4 || value.length > 40) {
+        throw (0,errors/* inputError */.Xu)('from-environment', value, 'expected the name of another environment of the same application (4 to 40 letters, digits and hyphens), such as BrillianCRM-staging.');
+    }
+    if (value === raw['environment-name']) {
+        throw (0,errors/* inputError */.Xu)('from-environment', value, `it names the environment being deployed to: set it to the environment whose version should be promoted to ${value} (such as a staging environment).`);
+    }
+    const set = SOURCE_INPUTS.filter(name => raw[name] !== '');
+    if (set.length > 0) {
+        throw new errors/* UserError */.yo(`Input 'from-environment' ("${value}") is set together with ${set.map(n => `'${n}'`).join(', ')}: a promotion deploys exactly the version ${value} runs, nothing is built or chosen, so remove ${set.length === 1 ? 'that input' : 'those inputs'} or 'from-environment'.`, { input: 'from-environment' });
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
+
+
+
+
+
+/**
+ * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
+ * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
+ * test keeps the two in step). `compose-file` and `include` have no default in action.yml so that "set by the
+ * user" can be told apart from "left at the default" (they are exclusive with `bundle`).
+ */
+const DEFAULTS = {
+    'compose-file': 'docker-compose.yml',
+    wait: 'true',
+    timeout: '20m',
+    'required-health': 'Green',
+    'rollback-on-failure': 'false',
+    'dry-run': 'false',
+    'require-existing-version': 'false',
+    'delete-source-bundles': 'true'
+};
+const INPUT_NAMES = [
+    'application-name',
+    'environment-name',
+    'region',
+    'compose-file',
+    'image',
+    'include',
+    'bundle',
+    'version-label',
+    'version-description',
+    'bucket',
+    'wait',
+    'timeout',
+    'required-health',
+    'rollback-on-failure',
+    'dry-run',
+    'require-existing-version',
+    'environment-variables',
+    'environment-secrets',
+    'remove-environment-variables',
+    'option-settings',
+    'keep-versions',
+    'delete-source-bundles',
+    'from-environment'
+];
+const MAX_DESCRIPTION = 200;
+/** What goes into the bundle beside the compose file when `include` is not set (where present). */
+const DEFAULT_INCLUDES = ['.ebextensions', '.platform'];
+const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+function parseApplicationName(value) {
+    if (value === '') {
+        throw (0,errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
+    }
+    if (value.length > 100) {
+        throw (0,errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || value.includes('/')) {
+        throw (0,errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
+    }
+    return value;
+}
+function parseEnvironmentName(value) {
+    const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env';
+    if (value === '')
+        throw (0,errors/* inputError */.Xu)('environment-name', value, `it is required: ${expected}.`);
+    if (value.length < 4 || value.length > 40) {
+        throw (0,errors/* inputError */.Xu)('environment-name', value, `expected ${expected} (it has ${value.length} characters).`);
+    }
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
+        throw (0,errors/* inputError */.Xu)('environment-name', value, `expected ${expected}.`);
+    }
+    return value;
+}
+function parseVersionLabel(value) {
+    if (value === '')
+        return undefined;
+    if (value.length > 100) {
+        throw (0,errors/* inputError */.Xu)('version-label', value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || /[/\\]/.test(value)) {
+        throw (0,errors/* inputError */.Xu)('version-label', value, 'expected no slashes, backslashes or control characters (it is part of the S3 key).');
+    }
+    return value;
+}
+function parseRequiredHealth(value) {
+    const text = value === '' ? DEFAULTS['required-health'] : value;
+    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
+    if (!match)
+        throw (0,errors/* inputError */.Xu)('required-health', value, 'expected Green or Yellow.');
+    return match;
+}
+function parseBucket(value) {
+    if (value === '')
+        return undefined;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+        throw (0,errors/* inputError */.Xu)('bucket', value, "expected an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), or leave it empty to use Beanstalk's own storage bucket.");
+    }
+    return value;
+}
+/** Beanstalk's limit is 200 characters: longer text is cut (the caller says so). */
+function truncateDescription(text) {
+    const chars = Array.from(text);
+    if (chars.length <= MAX_DESCRIPTION)
+        return { text, truncated: false };
+    return { text: chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…', truncated: true };
+}
+function parseSource(raw) {
+    const bundle = raw.bundle;
+    const setWithBundle = ['compose-file', 'image', 'include'].filter(name => raw[name] !== '');
+    if (bundle !== '') {
+        if (setWithBundle.length > 0) {
+            throw new errors/* UserError */.yo(`Input 'bundle' ("${bundle}") is set together with ${setWithBundle.map(n => `'${n}'`).join(', ')}: a ready bundle is deployed as it is, so remove ${setWithBundle.length === 1 ? 'that input' : 'those inputs'} or 'bundle'.`, { input: 'bundle' });
+        }
+        if (!/\.zip$/i.test(bundle)) {
+            throw (0,errors/* inputError */.Xu)('bundle', bundle, 'expected the path of a .zip file (relative to the workspace).');
+        }
+        return { kind: 'bundle', path: bundle };
+    }
+    const image = raw.image === '' ? undefined : raw.image;
+    if (image !== undefined && /\s/.test(image)) {
+        throw (0,errors/* inputError */.Xu)('image', image, 'expected one image reference such as ghcr.io/imbit/brilliancrm:<sha>.');
+    }
+    const include = parseList(raw.include);
+    return {
+        kind: 'compose',
+        composeFile: raw['compose-file'] === '' ? DEFAULTS['compose-file'] : raw['compose-file'],
+        image,
+        include: include.length > 0 ? include : DEFAULT_INCLUDES,
+        includeExplicit: include.length > 0
+    };
+}
+/**
+ * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
+ * given to build from.
+ */
+function parseRequireExistingVersion(raw, versionLabel) {
+    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
+    if (!required)
+        return false;
+    if (versionLabel === undefined) {
+        throw new errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
+    }
+    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
+    if (building.length > 0) {
+        throw new errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
+    }
+    return true;
+}
+/** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
+function parseInputs(raw, env) {
+    const application = parseApplicationName(raw['application-name']);
+    const environment = parseEnvironmentName(raw['environment-name']);
+    const region = resolveRegion(raw.region, env);
+    const fromEnvironment = parseFromEnvironment(raw);
+    const source = parseSource(raw);
+    const versionLabel = parseVersionLabel(raw['version-label']);
+    const description = raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description']);
+    const inputs = {
+        application,
+        environment,
+        region,
+        source,
+        versionLabel,
+        requireExistingVersion: parseRequireExistingVersion(raw, versionLabel),
+        versionDescription: description?.text,
+        descriptionTruncated: description?.truncated ?? false,
+        bucket: parseBucket(raw.bucket),
+        wait: parseBoolean('wait', raw.wait, DEFAULTS.wait === 'true'),
+        timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
+        requiredHealth: parseRequiredHealth(raw['required-health']),
+        rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
+        dryRun: parseBoolean('dry-run', raw['dry-run'], false),
+        configuration: parseConfigurationInputs(raw),
+        retention: parseRetention(raw),
+        fromEnvironment
+    };
+    refuseContradictions(inputs);
+    return inputs;
+}
+/** Inputs that cannot hold together: refused before anything is looked up. */
+function refuseContradictions(inputs) {
+    if (inputs.rollbackOnFailure && !inputs.wait) {
+        throw new errors/* UserError */.yo("Input 'rollback-on-failure' is true but 'wait' is false: a failure is only seen by waiting for the update, so nothing could ever be rolled back. Set wait: true (the default), or remove rollback-on-failure.", { input: 'rollback-on-failure' });
+    }
+}
+/** Reads INPUT_* through @actions/core, then parses. */
+function readInputs(env = process.env) {
+    const raw = readRawInputs(INPUT_NAMES);
+    // Masked before anything can print them, whatever the parse finds.
+    for (const value of valuesToMask(raw['environment-variables']))
+        (0,secrets/* addSecret */.Ck)(value);
+    return parseInputs(raw, env);
+}
+
+;// CONCATENATED MODULE: ./src/common/suggest.ts
+/**
+ * "Did you mean …?": the closest of the names that exist to the one given, for the messages about names that do
+ * not exist (Beanstalk applications and environments, CloudFront aliases and ids). Pure.
+ */
+/** Levenshtein distance (insert, delete, substitute: cost 1 each). */
+function editDistance(a, b) {
+    const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = previous[0];
+        previous[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = previous[j];
+            previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return previous[b.length];
+}
+/**
+ * The candidate nearest to `wanted` by edit distance (compared through `key`), when within `maxDistance`; the
+ * first of equals wins.
+ */
+function nearest(wanted, candidates, maxDistance, key) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(wanted, key(candidate));
+        if (distance <= maxDistance && (best === undefined || distance < best.distance))
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+/**
+ * The closest name to `wanted`: an exact case-insensitive match first, then the smallest edit distance
+ * (case-insensitive) within a third of the name's length (at least 2), then a name that contains the other
+ * (e.g. `BrillianCRM` for `BrillianCRM-env`). Undefined when nothing is close.
+ */
+function closestName(wanted, names) {
+    const lower = wanted.toLowerCase();
+    const caseOnly = names.find(name => name.toLowerCase() === lower);
+    if (caseOnly !== undefined)
+        return caseOnly;
+    const near = nearest(lower, names, Math.max(2, Math.floor(wanted.length / 3)), name => name.toLowerCase());
+    if (near !== undefined)
+        return near;
+    return names.find(name => {
+        const other = name.toLowerCase();
+        return other.length >= 3 && lower.length >= 3 && (other.includes(lower) || lower.includes(other));
+    });
+}
+/** `"a", "b" and 3 more`, sorted, for messages. */
+function listNames(names, max = 10) {
+    if (names.length === 0)
+        return '(none)';
+    const sorted = [...names].sort((x, y) => x.localeCompare(y));
+    const shown = sorted.slice(0, max).map(name => `"${name}"`);
+    const more = sorted.length > max ? ` and ${sorted.length - max} more` : '';
+    return shown.join(', ') + more;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/diff.ts
@@ -59698,10 +60157,10 @@ function checkSecretArn(name, arn, env) {
     const input = 'environment-secrets';
     const what = ref.service === 'ssm' ? 'SSM parameter' : 'Secrets Manager secret';
     if (ref.region !== env.region) {
-        throw new common_errors/* UserError */.yo(`Input '${input}': the ${what} for ${name} is in ${ref.region}, the environment in ${env.region}. Beanstalk's instances fetch it in the environment's region: use a ${what} in ${env.region} (copy or replicate it there).`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}': the ${what} for ${name} is in ${ref.region}, the environment in ${env.region}. Beanstalk's instances fetch it in the environment's region: use a ${what} in ${env.region} (copy or replicate it there).`, { input });
     }
     if (env.account !== undefined && ref.account !== env.account) {
-        throw new common_errors/* UserError */.yo(`Input '${input}': the ${what} for ${name} belongs to account ${ref.account}, the environment to ${env.account}. Use one in the environment's account, so that its instance profile can read it.`, { input });
+        throw new errors/* UserError */.yo(`Input '${input}': the ${what} for ${name} belongs to account ${ref.account}, the environment to ${env.account}. Use one in the environment's account, so that its instance profile can read it.`, { input });
     }
 }
 /** Decides the change; throws a UserError (before anything changes) when a limit or an ARN is wrong. */
@@ -59783,7 +60242,7 @@ function planConfiguration(inputs, current, env) {
             .sort((a, b) => Buffer.byteLength(b[1]) - Buffer.byteLength(a[1]))
             .slice(0, 3)
             .map(([name]) => name);
-        throw new common_errors/* UserError */.yo(`The environment properties would take ${bytes} bytes as name=value (the ${properties.size} there now and the new ones, less those removed): Beanstalk allows ${MAX_PROPERTY_BYTES} bytes in all. Nothing was changed. Remove some (remove-environment-variables) or move large values to environment-secrets (SSM Parameter Store or Secrets Manager); the largest are ${largest.join(', ')}.`, { input: 'environment-variables', title: 'Environment properties too large' });
+        throw new errors/* UserError */.yo(`The environment properties would take ${bytes} bytes as name=value (the ${properties.size} there now and the new ones, less those removed): Beanstalk allows ${MAX_PROPERTY_BYTES} bytes in all. Nothing was changed. Remove some (remove-environment-variables) or move large values to environment-secrets (SSM Parameter Store or Secrets Manager); the largest are ${largest.join(', ')}.`, { input: 'environment-variables', title: 'Environment properties too large' });
     }
     if (settings.length === 0 && removals.length === 0)
         return { changes, propertyBytes: bytes, warnings };
@@ -59844,7 +60303,36 @@ function configurationTable(plan) {
     return ['| Name | Kind | Change |', '|---|---|---|', ...rows].join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/decide.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/index.ts
+
+
+
+
+/** The account in an ARN such as arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/App/Env. */
+function accountOf(arn) {
+    const account = arn?.split(':')[4];
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+/**
+ * Reads the environment's settings (DescribeConfigurationSettings) and decides the change, when any configuration
+ * input is set; undefined otherwise (then nothing is read). Throws a UserError when a limit or an ARN is wrong.
+ */
+async function lookUpConfiguration(beanstalk, application, environment, region, inputs) {
+    if (!hasConfiguration(inputs))
+        return undefined;
+    const current = await beanstalk.configurationSettings(application, environment.name);
+    // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
+    for (const setting of current) {
+        if (setting.namespace === ENVIRONMENT_NAMESPACE)
+            (0,secrets/* addSecret */.Ck)(setting.value);
+    }
+    const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) });
+    const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length;
+    core/* info */.pq(`Configuration: ${current.length} settings read; ${changed} of the ${plan.changes.length} named ${changed === 1 ? 'differs' : 'differ'}.`);
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/decide.ts
 /** Messages that end an update in failure (matched as prefixes). */
 const FAILURE_PREFIXES = [
     'Failed to deploy application.',
@@ -59941,7 +60429,11 @@ function decide(state, observation) {
         }
         return {
             state: next,
-            decision: { kind: 'wait', reason: 'Ready but Red: waiting to see whether it recovers' }
+            decision: {
+                kind: 'wait',
+                reason: 'Ready but Red: waiting to see whether it recovers',
+                notice: `Ready on ${next.target} but health Red: waiting out a short Red (up to ${Math.round(next.redGraceMs / 1000)}s) to see whether it recovers.`
+            }
         };
     }
     return {
@@ -59950,929 +60442,175 @@ function decide(state, observation) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/events.ts
-/** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
-function eventLevel(severity) {
-    switch (severity.toUpperCase()) {
-        case 'FATAL':
-        case 'ERROR':
-            return 'error';
-        case 'WARN':
-        case 'WARNING':
-            return 'warning';
-        case 'TRACE':
-        case 'DEBUG':
-            return 'debug';
-        default:
-            return 'info';
-    }
-}
-/** One line per event: `12:03:04 INFO  Environment update is starting.` (UTC time). */
-function formatEvent(event) {
-    const time = event.date.toISOString().slice(11, 19);
-    return `${time} ${event.severity.padEnd(5)} ${event.message.replace(/\s*\n\s*/g, ' ')}`;
-}
-const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.message}`;
-/**
- * The events seen so far. `add` takes a DescribeEvents answer (newest first, overlapping earlier answers since
- * StartTime is inclusive) and returns the events not seen before, oldest first.
- */
-class EventLog {
-    seen = new Set();
-    all = [];
-    add(events) {
-        const fresh = [];
-        for (const event of [...events].sort((a, b) => a.date.getTime() - b.date.getTime())) {
-            const key = eventKey(event);
-            if (this.seen.has(key))
-                continue;
-            this.seen.add(key);
-            fresh.push(event);
-        }
-        this.all.push(...fresh);
-        return fresh;
-    }
-    /** The StartTime for the next DescribeEvents call: the newest event seen (inclusive), else `since`. */
-    nextStart(since) {
-        const last = this.all[this.all.length - 1];
-        return last && last.date.getTime() > since.getTime() ? last.date : since;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/common/heartbeat.ts
-
-
-/** How often a long wait says it is still alive, at the most. */
-const HEARTBEAT_MS = 30_000;
-/**
- * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
- * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
- * Time is the deadline's (injected) clock.
- */
-class Heartbeat {
-    what;
-    deadline;
-    everyMs;
-    log;
-    last;
-    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
-        this.what = what;
-        this.deadline = deadline;
-        this.everyMs = everyMs;
-        this.log = log;
-        this.last = deadline.clock.now();
-    }
-    /** Something about this wait was printed just now. */
-    printed() {
-        this.last = this.deadline.clock.now();
-    }
-    /** Prints the heartbeat line when it is due; returns whether it did. */
-    beat(status) {
-        const now = this.deadline.clock.now();
-        if (now - this.last < this.everyMs)
-            return false;
-        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
-        this.last = now;
-        return true;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/poll.ts
-
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/integrity.ts
 
 
 
 /**
- * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
+ * Bundle integrity for promotion (`from-environment`, issue 20): production deploys a version staging ran, by
+ * its label; the bundle behind that label is an S3 object any role allowed to upload the application's bundles
+ * can overwrite. So the bundle's sha256 is recorded when the version is created, and a promotion refuses a
+ * version whose S3 object no longer hashes to it.
  *
- * The poll schedule while waiting on Beanstalk: about 2 s right after something changed (a new event, a status
- * or health change), 3 s while nothing changes, slower after throttling, and paced against every Beanstalk
- * request of the step (look-ups, uploads' version calls, SDK retries: the hard cap's own record), so that no
- * 60 s window ever needs more than the 20 requests the hard cap allows (aws/beanstalk.ts): the schedule spreads
- * what is left of the window instead of running into the cap and stalling until a minute has passed.
- * Pure: time and history are passed in.
+ * Where the record lives, and why: in the version's **description** (`… [bundle sha256:<hex>]`), set once by
+ * CreateApplicationVersion. Beanstalk keeps it, DescribeApplicationVersions (already read by the promotion)
+ * returns it, and no deploy role can change it afterwards (the policies allow no UpdateApplicationVersion; a
+ * version an environment runs cannot be deleted and recreated). The S3 object's metadata (`x-amz-meta-sha256`,
+ * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
+ * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
+ * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
  */
-const POLL_POLICY = {
-    fastMs: 2_000,
-    /** How long after a change polling stays fast. */
-    fastForMs: 10_000,
-    steadyMs: 3_000,
-    /** The longest delay, also under throttling. */
-    maxMs: 30_000,
-    /** Beanstalk requests in any window: the hard cap's (BEANSTALK_REQUESTS_PER_MINUTE). */
-    budgetPerMinute: 20,
-    /** The hard cap's window: a minute and a second of margin. */
-    windowMs: 61_000,
-    /**
-     * How many requests ahead the pace keeps room for (see paceDelay): 2 fewer than the budget, so a round that
-     * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gave the
-     * lowest detection latency from a minute on).
-     */
-    paceAhead: 18
-};
-/** The base delay for how long nothing has changed, doubled per throttled round. */
-function baseDelay(sinceChangeMs, throttledRounds) {
-    const p = POLL_POLICY;
-    const tier = sinceChangeMs < p.fastForMs ? p.fastMs : p.steadyMs;
-    return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 8)));
+/** Beanstalk's limit for a version description. */
+const DESCRIPTION_LIMIT = 200;
+const RECORD = /\s*\[bundle sha256:([0-9a-f]{64})\]$/;
+/** The description with the bundle's sha256 recorded at its end, shortened to fit Beanstalk's 200. Pure. */
+function describeWithDigest(description, sha256) {
+    const digest = sha256.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(digest))
+        throw new Error(`not a sha256: ${sha256}`);
+    const record = `[bundle sha256:${digest}]`;
+    const text = description.replace(RECORD, '').trim();
+    const room = DESCRIPTION_LIMIT - record.length - 1;
+    const chars = Array.from(text);
+    const kept = chars.length <= room ? text : `${chars.slice(0, room - 1).join('')}…`;
+    return kept === '' ? record : `${kept} ${record}`;
 }
-/**
- * The earliest time at or after `earliest` when `calls` more calls keep every 60 s window within the budget.
- */
-function budgetTime(earliest, recentCalls, calls) {
-    const { budgetPerMinute, windowMs } = POLL_POLICY;
-    const sorted = [...recentCalls].sort((a, b) => a - b);
-    // Calls still inside the window at `earliest`; all of them are at or before `earliest`.
-    const inWindow = sorted.filter(time => time > earliest - windowMs);
-    const mustDrop = inWindow.length + calls - budgetPerMinute;
-    if (mustDrop <= 0)
-        return earliest;
-    // Wait until the mustDrop-th oldest call in the window has left it.
-    return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
+/** The sha256 recorded in a version's description, if any. Pure. */
+function recordedDigest(description) {
+    return description === undefined ? undefined : RECORD.exec(description)?.[1];
 }
-/**
- * Spreads the requests still possible evenly instead of spending them in a burst and then waiting a minute: the
- * delay between rounds is the shortest that lets every coming request fit under the budget once the requests
- * already in the window leave it. With `n` requests in the window (oldest first, t₁ … tₙ), the j-th request from
- * now needs the (n + j − budget)-th of them gone, so a round of `calls` requests every d ms needs
- * now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋budget₎ + window for every such j up to `paceAhead`. After a burst (the look-ups and the version
- * calls before an update) this is a steady round every few seconds rather than rounds at the base pace followed
- * by a stall; in a long wait it converges to the budget's rate (about 3 s a request).
- */
-function paceDelay(now, recentCalls, calls) {
-    const { budgetPerMinute, windowMs } = POLL_POLICY;
-    const inWindow = recentCalls.filter(time => time > now - windowMs).sort((a, b) => a - b);
-    const n = inWindow.length;
-    let delay = 0;
-    for (let j = Math.max(1, budgetPerMinute - n + 1); j <= POLL_POLICY.paceAhead; j++) {
-        const mustLeave = n + j - budgetPerMinute; // 1-based index of the old request that must have left
-        if (mustLeave > n)
-            break;
-        const leavesAt = inWindow[mustLeave - 1] + windowMs;
-        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+/** Whether the bundle is what was recorded when its version was created. Pure. */
+function integrityVerdict(evidence) {
+    if (!evidence.exists) {
+        return { ok: false, title: 'Promoted bundle missing', why: 'its S3 object is gone' };
     }
-    return Math.ceil(delay);
-}
-/** The delay before the next round, in ms. */
-function nextPollDelay(input) {
-    const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds);
-    const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound));
-    const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound);
-    return at - input.now;
-}
-/** Throttling, 5xx and connection faults that outlived the SDK's own retries: slow down and poll again. */
-function isTransient(error) {
-    const info = (0,common_errors/* awsErrorInfo */.sR)(error);
-    if (info) {
-        if (/Throttl|RequestLimitExceeded|TooManyRequests|ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code)) {
-            return true;
-        }
-        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
-    }
-    if (error instanceof Error) {
-        const code = error.code ?? '';
-        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
-            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
-    }
-    return false;
-}
-/**
- * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
- * a value or the deadline passes (then undefined). A round says when it saw a change; transient faults slow the
- * schedule down.
- */
-class Poller {
-    deadline;
-    gateway;
-    lastChangeAt;
-    throttledRounds = 0;
-    constructor(deadline, 
-    /** Every Beanstalk request sent so far (the hard cap's record), which the schedule paces against. */
-    gateway) {
-        this.deadline = deadline;
-        this.gateway = gateway;
-        this.lastChangeAt = deadline.clock.now();
-    }
-    changed() {
-        this.lastChangeAt = this.deadline.clock.now();
-        this.pulse?.heartbeat.printed();
-    }
-    pulse;
-    /** A heartbeat line at least every 30 s of this wait: what, elapsed, left, and `status()`. */
-    heartbeat(what, status) {
-        this.pulse = { heartbeat: new Heartbeat(what, this.deadline), status };
-        return this;
-    }
-    async run(round, callsPerRound) {
-        try {
-            return await this.rounds(round, callsPerRound);
-        }
-        catch (error) {
-            // The hard cap had no slot before the deadline for a later look: this wait's own timeout, told by its
-            // caller with what it saw (the environment still busy, the update not finished, the version not processed).
-            // Without one look done there is nothing to tell: the budget's own error says why.
-            if (error instanceof common_errors/* DeadlineReached */.h_ && this.looked) {
-                core/* debug */.Yz(`the last look before the deadline had no request slot: ${error.message}`);
-                return undefined;
-            }
-            throw error;
-        }
-    }
-    /** A round completed (the wait has seen something to report on a timeout). */
-    looked = false;
-    async rounds(round, callsPerRound) {
-        const result = await (0,retry/* poll */.wt)(async () => {
-            try {
-                const value = await round();
-                this.looked = true;
-                this.throttledRounds = 0;
-                if (value !== undefined)
-                    return { done: true, value };
-            }
-            catch (error) {
-                if (!isTransient(error))
-                    throw error;
-                this.throttledRounds++;
-                core/* info */.pq(`Beanstalk is busy (${(0,common_errors/* describeError */.Uc)(error)}): polling more slowly.`);
-            }
-            this.pulse?.heartbeat.beat(this.pulse.status());
-            const delayMs = nextPollDelay({
-                now: this.deadline.clock.now(),
-                lastChangeAt: this.lastChangeAt,
-                // every request of the step (look-ups and SDK retries included) paces the schedule, so it keeps
-                // below the gateway's hard cap rather than running into it
-                recentCalls: this.gateway.budget.sent,
-                callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
-                throttledRounds: this.throttledRounds
-            });
-            core/* debug */.Yz(`next poll in ${delayMs}ms`);
-            return { done: false, delayMs };
-        }, { deadline: this.deadline });
-        return result;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/follow/index.ts
-
-
-
-
-/**
- * Following an update (a deploy or a rollback) until it succeeds or fails: the loop that reads events and the
- * environment on the poll schedule (poll.ts) and asks decide.ts what they mean.
- */
-/**
- * How often events are read while the environment's state does not change (they are read at once when it
- * changes). Each round reads the environment, which is what ends an update; events every 20 s leave most of the
- * 20 requests a minute to that, so the end of an update is seen within about 2 s.
- */
-const EVENTS_EVERY_MS = 30_000;
-/** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
-function followOptionsFor(plan, update, deadline, onSeen) {
-    return {
-        onSeen,
-        application: plan.application,
-        environmentId: plan.environmentId,
-        target: update.target,
-        previous: update.previous,
-        requiredHealth: plan.requiredHealth,
-        since: update.request.since,
-        deadline,
-        timeoutMs: plan.timeoutMs,
-        initial: update.request.environment
-    };
-}
-function logEvent(event) {
-    const line = formatEvent(event);
-    switch (eventLevel(event.severity)) {
-        case 'error':
-            core/* error */.z3(line, { title: 'Beanstalk event' });
-            break;
-        case 'warning':
-            core/* warning */.$e(line, { title: 'Beanstalk event' });
-            break;
-        case 'debug':
-            core/* debug */.Yz(line);
-            break;
-        default:
-            core/* info */.pq(line);
-    }
-}
-/**
- * Follows an update: streams events (each once, in order) and watches the environment until the update
- * succeeds (Ready, our version, required health) or fails, or the deadline passes.
- */
-async function follow(beanstalk, options) {
-    const clock = options.deadline.clock;
-    const log = new EventLog();
-    const poller = new Poller(options.deadline, beanstalk);
-    let state = initialFollowState({
-        target: options.target,
-        previous: options.previous,
-        requiredHealth: options.requiredHealth,
-        redGraceMs: redGracePeriod(options.timeoutMs)
-    });
-    if (options.initial && options.initial.status !== 'Ready')
-        state = { ...state, started: true };
-    let environment = options.initial;
-    let lastSeen = environment ? `${environment.status}/${environment.health}/${environment.versionLabel}` : '';
-    let round = 0;
-    let lastEventsAt = 0;
-    /** The last round read the events after the environment: the final read below would repeat it. */
-    let eventsAfterEnvironment = false;
-    const readEvents = async () => {
-        const events = await beanstalk.events({
-            application: options.application,
-            environmentId: options.environmentId,
-            startTime: log.nextStart(options.since)
-        });
-        lastEventsAt = clock.now();
-        const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()));
-        for (const event of fresh) {
-            logEvent(event);
-            options.onSeen?.({ event });
-            state = noteEvent(state, classifyEvent(event.message), event.message);
-        }
-        return fresh.length;
-    };
-    poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
-        const last = log.all[log.all.length - 1];
-        const now = environment
-            ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
-            : 'no status yet';
-        return `${now}${last ? `; last event: ${last.message}` : ''}`;
-    });
-    const decision = await poller.run(async () => {
-        round++;
-        eventsAfterEnvironment = false;
-        // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
-        const eventsDue = round === 1 || clock.now() - lastEventsAt >= EVENTS_EVERY_MS;
-        if (eventsDue && (await readEvents()) > 0)
-            poller.changed();
-        const [env] = await beanstalk.environments({ ids: [options.environmentId] });
-        if (!env)
-            throw new Error(`Environment ${options.environmentId} disappeared.`);
-        environment = env;
-        options.onSeen?.({ environment: env });
-        const seen = `${env.status}/${env.health}/${env.versionLabel}`;
-        if (seen !== lastSeen) {
-            // the events that led here first, so the log reads in order
-            if (!eventsDue) {
-                await readEvents();
-                eventsAfterEnvironment = true;
-            }
-            core/* info */.pq(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`);
-            lastSeen = seen;
-            poller.changed();
-        }
-        const result = decide(state, {
-            time: clock.now(),
-            status: env.status,
-            health: env.health,
-            versionLabel: env.versionLabel
-        });
-        state = result.state;
-        return result.decision.kind === 'wait' ? undefined : result.decision;
-    }, () => (clock.now() - lastEventsAt >= EVENTS_EVERY_MS - 3_000 ? 2 : 1));
-    // The last events (the final messages often come with the state change), unless the last round read them
-    // after the environment already.
-    if (!eventsAfterEnvironment) {
-        try {
-            await readEvents();
-        }
-        catch (error) {
-            core/* debug */.Yz(`final DescribeEvents failed: ${String(error)}`);
-        }
-    }
-    if (decision === undefined)
-        return { kind: 'timeout', environment, events: log.all };
-    if (decision.kind === 'success' && environment)
-        return { kind: 'success', environment, events: log.all };
-    if (decision.kind === 'failure')
-        return { kind: 'failure', decision, environment, events: log.all };
-    return { kind: 'timeout', environment, events: log.all };
-}
-
-// EXTERNAL MODULE: ./src/common/failure.ts
-var failure = __nccwpck_require__(6191);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/idempotent.ts
-
-/**
- * Mutating calls whose reply was lost: find out whether they took effect before sending them again, so a step
- * makes exactly one deployment and one version, whatever the network does.
- */
-/**
- * Did our UpdateEnvironment take? `before` is the environment as it was (Ready) just before the request; `after`
- * and `events` (since the request) are read now. Pure.
- */
-function updateTook(before, after, 
-/** The version requested; undefined for a configuration-only update. */
-label, events) {
-    if (!after)
-        return { took: false, why: 'the environment was not found' };
-    if (after.status !== 'Ready') {
+    const expected = evidence.recorded ?? evidence.metadata;
+    if (expected === undefined)
+        return { ok: true, how: 'unverifiable' };
+    if (evidence.recorded && evidence.metadata && evidence.metadata !== evidence.recorded) {
         return {
-            took: true,
-            why: `${after.name} is ${after.status} since the request (it was Ready just before)`
+            ok: false,
+            title: 'Promoted bundle changed',
+            why: `its S3 object now claims sha256 ${evidence.metadata}, but ${evidence.recorded} was recorded when the version was created`
         };
     }
-    if (label !== undefined && after.versionLabel === label && before.versionLabel !== label) {
-        return { took: true, why: `${after.name} already runs ${label}` };
+    if (evidence.actual === undefined)
+        throw new Error('integrityVerdict: the object was not hashed');
+    if (evidence.actual !== expected) {
+        return {
+            ok: false,
+            title: 'Promoted bundle changed',
+            why: `its S3 object hashes to sha256 ${evidence.actual}, but ${expected} was recorded when the version was created${evidence.recorded ? '' : ' (in the object’s metadata)'}`
+        };
     }
-    const ours = events.find(e => /update is starting|deploying new version|environment update/i.test(e.message));
-    if (ours)
-        return { took: true, why: `Beanstalk logged "${ours.message}" after the request` };
-    return {
-        took: false,
-        why: `${after.name} is Ready on ${after.versionLabel ?? 'no version'}, with no event since the request`
-    };
+    return { ok: true, how: evidence.recorded ? 'recorded' : 'metadata-only' };
 }
-/** After a lost UpdateEnvironment reply: the environment now, or undefined when the update did not take. */
-async function checkLostUpdate(beanstalk, error, before, label, requestedAt) {
-    core/* info */.pq(`The reply to UpdateEnvironment was lost (${describe(error)}): checking whether the update took.`);
-    const [after] = await beanstalk.environments({ ids: [before.id] });
-    const events = await beanstalk.events({
-        application: before.application,
-        environmentId: before.id,
-        startTime: requestedAt
-    });
-    const { took, why } = updateTook(before, after, label, events);
-    core/* info */.pq(took
-        ? `It took: ${why}. Following it, not sending it again.`
-        : `It did not take (${why}): sending it again.`);
-    return took ? after : undefined;
+/** sha256 of a stream, hex. */
+async function sha256Of(stream) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of stream)
+        hash.update(chunk);
+    return hash.digest('hex');
 }
-/** After a lost CreateApplicationVersion reply: the version when it exists with our bundle, else undefined. */
-async function checkLostVersion(beanstalk, error, version) {
-    core/* info */.pq(`The reply to CreateApplicationVersion was lost (${describe(error)}): checking whether the version exists.`);
-    const found = await beanstalk.version(version.application, version.label);
-    if (found && found.bucket === version.bucket && found.key === version.key) {
-        core/* info */.pq(`Version ${version.label} exists with this bundle: using it, not creating it again.`);
-        return found;
+/**
+ * Refuses (UserError on from-environment, before anything changes) a promoted version whose bundle is gone or no
+ * longer hashes to the sha256 recorded when the version was created. A version with no record at all (made
+ * outside deploy-beanstalk) is promoted with a warning; one that is not an S3 bundle is not checked.
+ */
+async function verifyPromotedBundle(storage, version, ctx) {
+    if (!version.bucket || !version.key) {
+        core/* warning */.$e(`Version ${version.label} has no S3 source bundle: its content cannot be compared with what ${ctx.source} was given.`);
+        return;
     }
-    core/* info */.pq(`Version ${version.label} does not exist: creating it again.`);
+    const where = `s3://${version.bucket}/${version.key}`;
+    const recorded = recordedDigest(version.description);
+    const head = await storage.head(version.bucket, version.key);
+    const evidence = { recorded, metadata: head?.sha256, exists: head !== undefined };
+    const needsHash = evidence.exists &&
+        (recorded ?? evidence.metadata) !== undefined &&
+        !(recorded && evidence.metadata && recorded !== evidence.metadata);
+    if (needsHash) {
+        const stream = await storage.read(version.bucket, version.key);
+        if (stream === undefined)
+            evidence.exists = false;
+        else
+            evidence.actual = await sha256Of(stream);
+    }
+    const verdict = integrityVerdict(evidence);
+    if (!verdict.ok) {
+        throw new errors/* UserError */.yo(`The bundle of version ${version.label} (run by ${ctx.source}) cannot be promoted: ${verdict.why} (${where}). It was replaced or deleted after the version was created, so it is not what ${ctx.source} was tested with. Nothing was changed. Deploy a new build to ${ctx.source} (or redeploy the commit) and promote that; check who can write to the bucket (docs/aws-setup.md, one role per environment).`, { input: 'from-environment', title: verdict.title });
+    }
+    if (verdict.how === 'unverifiable') {
+        core/* warning */.$e(`Version ${version.label} has no recorded sha256 (made outside deploy-beanstalk, or before it recorded one): its bundle ${where} is promoted unverified.`);
+    }
+    else if (verdict.how === 'metadata-only') {
+        core/* info */.pq(`Bundle of ${version.label} matches the sha256 in its S3 metadata (${evidence.actual}); versions created from now on also record it in their description, which an upload cannot change.`);
+    }
+    else {
+        core/* info */.pq(`Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
+
+
+
+
+const GONE = new Set(['Terminated', 'Terminating']);
+/** Green passes Green; Yellow passes Yellow and Green: the health rule of the update (update/decide.ts). */
+const healthyEnough = meetsHealth;
+/** Why the source environment cannot be promoted from, or undefined when it can. Pure. */
+function promotionProblem(source, required) {
+    const name = `Environment "${source.name}"`;
+    if (source.status !== 'Ready') {
+        return `${name} is ${source.status}, not Ready: what it runs is not settled. Promote once its update is over (and healthy).`;
+    }
+    if (!source.versionLabel)
+        return `${name} runs no application version: there is nothing to promote.`;
+    if (!healthyEnough(source.health, required)) {
+        const accepted = required === 'Green' ? 'Green' : 'Yellow or Green';
+        return `${name} runs ${source.versionLabel} with health ${source.health}, and required-health asks for ${accepted}: only a version that runs healthy is promoted. Fix ${source.name} first${required === 'Green' && source.health === 'Yellow' ? ', or set required-health: Yellow to accept Yellow' : ''}.`;
+    }
     return undefined;
 }
-function describe(error) {
-    return error.original instanceof Error ? error.original.message : String(error.original);
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/update.ts
-
-
-
-
-
-
-/**
- * Starting an update: wait until the environment is Ready (another update may be running), then
- * UpdateEnvironment, waiting again when it became busy in between.
- */
-/** "Environment named X is in an invalid state for this operation. Must be Ready." */
-function isNotReadyError(error) {
-    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /Must be Ready/i.test(error.message);
-}
-/**
- * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
- * undefined when the deadline passes first.
- */
-async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
-    if (initial?.status === 'Ready')
-        return initial;
-    let said = '';
-    const poller = new Poller(deadline, beanstalk).heartbeat(`${initial?.name ?? environmentId} to be Ready (another update is running)`, () => `it is ${said || 'not Ready'}`);
-    return await poller.run(async () => {
-        const [env] = await beanstalk.environments({ ids: [environmentId] });
-        if (!env)
-            throw new Error(`Environment ${environmentId} disappeared.`);
-        if (env.status === 'Ready') {
-            if (said !== '')
-                core/* info */.pq(`${env.name} is Ready again (after ${(0,format/* formatDuration */.a)(deadline.elapsed())}).`);
-            return env;
-        }
-        if (env.status === 'Terminating' || env.status === 'Terminated') {
-            throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
-        }
-        if (env.status !== said) {
-            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${(0,format/* formatDuration */.a)(deadline.remaining())} more.`);
-            said = env.status;
-            poller.changed();
-        }
-        return undefined;
-    }, 1);
-}
-/**
- * UpdateEnvironment to `label` (and/or with configuration `change`; names and values are not printed here). When
- * the environment became busy again between our look and our request ("… Must be Ready."), waits for Ready and
- * tries again. Returns when the request was accepted, or undefined when the deadline passed.
- */
-async function startUpdate(beanstalk, environmentId, label, deadline, initial, change) {
-    let current = initial;
-    let lostReplies = 0;
-    for (;;) {
-        current = await waitUntilReady(beanstalk, environmentId, deadline, current);
-        if (!current)
-            return undefined;
-        const requestedAt = new Date(deadline.clock.now());
-        try {
-            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, label, change);
-            const what = label === undefined
-                ? 'Applying the configuration'
-                : `Deploying ${label}${change ? ' with the configuration' : ''}`;
-            core/* info */.pq(`${what} to ${info.name || current.name}: ${info.status}.`);
-            // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
-            const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
-            return { since, environment: { ...current, ...info, name: info.name || current.name } };
-        }
-        catch (error) {
-            if (error instanceof failure/* OutcomeUnknownError */.Do && lostReplies++ < 2) {
-                const took = await checkLostUpdate(beanstalk, error, current, label, requestedAt);
-                if (took)
-                    return { since: requestedAt, environment: { ...current, ...took } };
-                continue; // it did not take: the environment is Ready, send it again
-            }
-            if (!isNotReadyError(error))
-                throw error;
-            core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
-            current = undefined;
-        }
+/** The version `from` runs, checked; a UserError naming `from-environment` otherwise. */
+async function findPromotion(beanstalk, ctx) {
+    const live = (await beanstalk.environments({ application: ctx.application })).filter(e => !GONE.has(e.status));
+    const source = live.find(e => e.name === ctx.from);
+    if (!source) {
+        const names = live.map(e => e.name);
+        const closest = closestName(ctx.from, names);
+        throw new errors/* UserError */.yo(`No environment named "${ctx.from}" runs in application "${ctx.application}" in ${ctx.region} (names are case-sensitive), so there is nothing to promote from.${closest ? ` Did you mean "${closest}"? Set from-environment to "${closest}".` : ''} Environments of ${ctx.application}: ${listNames(names)}.`, { input: 'from-environment', title: 'Source environment not found' });
     }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/apply.ts
-
-
-
-
-/** True for Beanstalk's refusal to take a version and configuration in one update. */
-function isCombinationRefused(error) {
-    return (0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterCombination');
-}
-async function startDeployment(beanstalk, plan, target, deadline, initial) {
-    const started = (request, twoStep = false) => request ? { kind: 'started', request, twoStep, events: [] } : { kind: 'busy' };
-    const { label, change } = target;
-    if (!change || label === undefined) {
-        return started(await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change));
+    const problem = promotionProblem(source, ctx.requiredHealth);
+    if (problem) {
+        throw new errors/* UserError */.yo(`${problem} Nothing was changed.`, {
+            input: 'from-environment',
+            title: 'Source environment not promotable'
+        });
     }
-    try {
-        return started(await startUpdate(beanstalk, plan.environmentId, label, deadline, initial, change));
+    const label = source.versionLabel ?? '';
+    if (ctx.expectedLabel !== undefined && ctx.expectedLabel !== label) {
+        throw new errors/* UserError */.yo(`Environment "${source.name}" runs ${label} now, not ${ctx.expectedLabel} (version-label): the version to promote changed since this run was started (a newer deploy reached ${source.name}). Nothing was changed; start the promotion again for ${label}, or remove version-label to promote whatever ${source.name} runs.`, { input: 'version-label', title: 'Source environment runs another version' });
     }
-    catch (error) {
-        if (!isCombinationRefused(error))
-            throw error;
-        core/* info */.pq(`Beanstalk refused the version and the configuration in one update (${error.name}: ${error.message}). Applying the configuration first, then deploying ${label}.`);
+    const version = await beanstalk.version(ctx.application, label);
+    if (!version) {
+        throw new errors/* UserError */.yo(`Environment "${source.name}" runs ${label}, but ${ctx.application} has no version with that label any more (deleted?): it cannot be deployed elsewhere. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version missing' });
     }
-    const configured = await startUpdate(beanstalk, plan.environmentId, undefined, deadline, initial, change);
-    if (!configured)
-        return { kind: 'busy' };
-    const running = target.running ?? '';
-    const followed = await follow(beanstalk, followOptionsFor(plan, { target: running, previous: running, request: configured }, deadline));
-    if (followed.kind !== 'success')
-        return { kind: 'configuration-failed', followed };
-    core/* info */.pq(`The configuration is applied to ${plan.environment}; now deploying ${label}.`);
-    const request = await startUpdate(beanstalk, plan.environmentId, label, deadline, followed.environment);
-    return request ? { kind: 'started', request, twoStep: true, events: followed.events } : { kind: 'busy' };
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/index.ts
-
-
-
-/**
- * Environment configuration from GitHub: inputs (inputs.ts), the difference against the environment (diff.ts),
- * and the update that carries it (apply.ts). This file is the look-up step: read-only.
- */
-
-/** The account in an ARN such as arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/App/Env. */
-function accountOf(arn) {
-    const account = arn?.split(':')[4];
-    return account && /^\d{12}$/.test(account) ? account : undefined;
-}
-/**
- * Reads the environment's settings (DescribeConfigurationSettings) and decides the change, when any configuration
- * input is set; undefined otherwise (then nothing is read). Throws a UserError when a limit or an ARN is wrong.
- */
-async function lookUpConfiguration(beanstalk, application, environment, region, inputs) {
-    if (!hasConfiguration(inputs))
-        return undefined;
-    const current = await beanstalk.configurationSettings(application, environment.name);
-    // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
-    for (const setting of current) {
-        if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '')
-            core/* setSecret */.Pq(setting.value);
+    if (/^failed$/i.test(version.status)) {
+        throw new errors/* UserError */.yo(`Version ${label} (run by ${source.name}) failed processing and cannot be deployed. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version failed' });
     }
-    const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) });
-    const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length;
-    core/* info */.pq(`Configuration: ${current.length} settings read; ${changed} of the ${plan.changes.length} named ${changed === 1 ? 'differs' : 'differ'}.`);
-    return plan;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/inputs.ts
-
-
-/** Beanstalk's largest quota we expect to meet; a larger keep-versions is surely a typo. */
-const MAX_KEEP = 10_000;
-function parseKeepVersions(value) {
-    const text = value.trim();
-    if (text === '')
-        return undefined;
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > MAX_KEEP) {
-        throw (0,common_errors/* inputError */.Xu)('keep-versions', value, `expected how many of this application's newest versions to keep, a whole number from 1 to ${MAX_KEEP} (such as 50), or leave it empty to never delete versions.`);
-    }
-    return n;
-}
-function parseRetention(raw) {
-    return {
-        keep: parseKeepVersions(raw['keep-versions']),
-        deleteSourceBundles: parseBoolean('delete-source-bundles', raw['delete-source-bundles'], true)
-    };
-}
-/**
- * The inputs that say what to build, which `from-environment` contradicts. `compose-file` and `include` are
- * unused by a promotion, as by a redeploy by label (so a workflow may pass them always). `version-label` may
- * come with it: then it is the label the source environment must run (a guard against promoting a newer build
- * than the one approved).
- */
-const SOURCE_INPUTS = ['image', 'bundle'];
-/**
- * `from-environment`: another environment of the same application whose running version is deployed. It
- * replaces every input that says what to deploy, and cannot be the environment deployed to.
- */
-function parseFromEnvironment(raw) {
-    const value = raw['from-environment'].trim();
-    if (value === '')
-        return undefined;
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value) || value.length < 4 || value.length > 40) {
-        throw (0,common_errors/* inputError */.Xu)('from-environment', value, 'expected the name of another environment of the same application (4 to 40 letters, digits and hyphens), such as BrillianCRM-staging.');
-    }
-    if (value === raw['environment-name']) {
-        throw (0,common_errors/* inputError */.Xu)('from-environment', value, `it names the environment being deployed to: set it to the environment whose version should be promoted to ${value} (such as a staging environment).`);
-    }
-    const set = SOURCE_INPUTS.filter(name => raw[name] !== '');
-    if (set.length > 0) {
-        throw new common_errors/* UserError */.yo(`Input 'from-environment' ("${value}") is set together with ${set.map(n => `'${n}'`).join(', ')}: a promotion deploys exactly the version ${value} runs, nothing is built or chosen, so remove ${set.length === 1 ? 'that input' : 'those inputs'} or 'from-environment'.`, { input: 'from-environment' });
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
-
-
-
-
-
-/**
- * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
- * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
- * test keeps the two in step). `compose-file` and `include` have no default in action.yml so that "set by the
- * user" can be told apart from "left at the default" (they are exclusive with `bundle`).
- */
-const DEFAULTS = {
-    'compose-file': 'docker-compose.yml',
-    wait: 'true',
-    timeout: '20m',
-    'required-health': 'Green',
-    'rollback-on-failure': 'false',
-    'dry-run': 'false',
-    'require-existing-version': 'false',
-    'delete-source-bundles': 'true'
-};
-const INPUT_NAMES = [
-    'application-name',
-    'environment-name',
-    'region',
-    'compose-file',
-    'image',
-    'include',
-    'bundle',
-    'version-label',
-    'version-description',
-    'bucket',
-    'wait',
-    'timeout',
-    'required-health',
-    'rollback-on-failure',
-    'dry-run',
-    'require-existing-version',
-    'environment-variables',
-    'environment-secrets',
-    'remove-environment-variables',
-    'option-settings',
-    'keep-versions',
-    'delete-source-bundles',
-    'from-environment'
-];
-const MAX_DESCRIPTION = 200;
-/** What goes into the bundle beside the compose file when `include` is not set (where present). */
-const DEFAULT_INCLUDES = ['.ebextensions', '.platform'];
-const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-function parseApplicationName(value) {
-    if (value === '') {
-        throw (0,common_errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
-    }
-    if (value.length > 100) {
-        throw (0,common_errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || value.includes('/')) {
-        throw (0,common_errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
-    }
-    return value;
-}
-function parseEnvironmentName(value) {
-    const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env';
-    if (value === '')
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `it is required: ${expected}.`);
-    if (value.length < 4 || value.length > 40) {
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected} (it has ${value.length} characters).`);
-    }
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('environment-name', value, `expected ${expected}.`);
-    }
-    return value;
-}
-function parseVersionLabel(value) {
-    if (value === '')
-        return undefined;
-    if (value.length > 100) {
-        throw (0,common_errors/* inputError */.Xu)('version-label', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || /[/\\]/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('version-label', value, 'expected no slashes, backslashes or control characters (it is part of the S3 key).');
-    }
-    return value;
-}
-function parseRequiredHealth(value) {
-    const text = value === '' ? DEFAULTS['required-health'] : value;
-    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
-    if (!match)
-        throw (0,common_errors/* inputError */.Xu)('required-health', value, 'expected Green or Yellow.');
-    return match;
-}
-function parseBucket(value) {
-    if (value === '')
-        return undefined;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-        throw (0,common_errors/* inputError */.Xu)('bucket', value, "expected an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), or leave it empty to use Beanstalk's own storage bucket.");
-    }
-    return value;
-}
-/** Beanstalk's limit is 200 characters: longer text is cut (the caller says so). */
-function truncateDescription(text) {
-    const chars = Array.from(text);
-    if (chars.length <= MAX_DESCRIPTION)
-        return { text, truncated: false };
-    return { text: chars.slice(0, MAX_DESCRIPTION - 1).join('') + '…', truncated: true };
-}
-function parseSource(raw) {
-    const bundle = raw.bundle;
-    const setWithBundle = ['compose-file', 'image', 'include'].filter(name => raw[name] !== '');
-    if (bundle !== '') {
-        if (setWithBundle.length > 0) {
-            throw new common_errors/* UserError */.yo(`Input 'bundle' ("${bundle}") is set together with ${setWithBundle.map(n => `'${n}'`).join(', ')}: a ready bundle is deployed as it is, so remove ${setWithBundle.length === 1 ? 'that input' : 'those inputs'} or 'bundle'.`, { input: 'bundle' });
-        }
-        if (!/\.zip$/i.test(bundle)) {
-            throw (0,common_errors/* inputError */.Xu)('bundle', bundle, 'expected the path of a .zip file (relative to the workspace).');
-        }
-        return { kind: 'bundle', path: bundle };
-    }
-    const image = raw.image === '' ? undefined : raw.image;
-    if (image !== undefined && /\s/.test(image)) {
-        throw (0,common_errors/* inputError */.Xu)('image', image, 'expected one image reference such as ghcr.io/imbit/brilliancrm:<sha>.');
-    }
-    const include = parseList(raw.include);
-    return {
-        kind: 'compose',
-        composeFile: raw['compose-file'] === '' ? DEFAULTS['compose-file'] : raw['compose-file'],
-        image,
-        include: include.length > 0 ? include : DEFAULT_INCLUDES,
-        includeExplicit: include.length > 0
-    };
-}
-/**
- * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
- * given to build from.
- */
-function parseRequireExistingVersion(raw, versionLabel) {
-    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
-    if (!required)
-        return false;
-    if (versionLabel === undefined) {
-        throw new common_errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
-    }
-    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
-    if (building.length > 0) {
-        throw new common_errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
-    }
-    return true;
-}
-/** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
-function parseInputs(raw, env) {
-    const application = parseApplicationName(raw['application-name']);
-    const environment = parseEnvironmentName(raw['environment-name']);
-    const region = resolveRegion(raw.region, env);
-    const fromEnvironment = parseFromEnvironment(raw);
-    const source = parseSource(raw);
-    const versionLabel = parseVersionLabel(raw['version-label']);
-    const description = raw['version-description'] === '' ? undefined : truncateDescription(raw['version-description']);
-    const inputs = {
-        application,
-        environment,
-        region,
-        source,
-        versionLabel,
-        requireExistingVersion: parseRequireExistingVersion(raw, versionLabel),
-        versionDescription: description?.text,
-        descriptionTruncated: description?.truncated ?? false,
-        bucket: parseBucket(raw.bucket),
-        wait: parseBoolean('wait', raw.wait, DEFAULTS.wait === 'true'),
-        timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
-        requiredHealth: parseRequiredHealth(raw['required-health']),
-        rollbackOnFailure: parseBoolean('rollback-on-failure', raw['rollback-on-failure'], false),
-        dryRun: parseBoolean('dry-run', raw['dry-run'], false),
-        configuration: parseConfigurationInputs(raw),
-        retention: parseRetention(raw),
-        fromEnvironment
-    };
-    refuseContradictions(inputs);
-    return inputs;
-}
-/** Inputs that cannot hold together: refused before anything is looked up. */
-function refuseContradictions(inputs) {
-    if (inputs.rollbackOnFailure && !inputs.wait) {
-        throw new common_errors/* UserError */.yo("Input 'rollback-on-failure' is true but 'wait' is false: a failure is only seen by waiting for the update, so nothing could ever be rolled back. Set wait: true (the default), or remove rollback-on-failure.", { input: 'rollback-on-failure' });
-    }
-}
-/** Reads INPUT_* through @actions/core, then parses. */
-function readInputs(env = process.env) {
-    const raw = readRawInputs(INPUT_NAMES);
-    // Masked before anything can print them, whatever the parse finds.
-    for (const value of valuesToMask(raw['environment-variables']))
-        core/* setSecret */.Pq(value);
-    return parseInputs(raw, env);
-}
-
-;// CONCATENATED MODULE: ./src/common/suggest.ts
-/**
- * "Did you mean …?": the closest of the names that exist to the one given, for the messages about names that do
- * not exist (Beanstalk applications and environments, CloudFront aliases and ids). Pure.
- */
-/** Levenshtein distance (insert, delete, substitute: cost 1 each). */
-function editDistance(a, b) {
-    const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = previous[0];
-        previous[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = previous[j];
-            previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return previous[b.length];
-}
-/**
- * The candidate nearest to `wanted` by edit distance (compared through `key`), when within `maxDistance`; the
- * first of equals wins.
- */
-function nearest(wanted, candidates, maxDistance, key) {
-    let best;
-    for (const candidate of candidates) {
-        const distance = editDistance(wanted, key(candidate));
-        if (distance <= maxDistance && (best === undefined || distance < best.distance))
-            best = { candidate, distance };
-    }
-    return best?.candidate;
-}
-/**
- * The closest name to `wanted`: an exact case-insensitive match first, then the smallest edit distance
- * (case-insensitive) within a third of the name's length (at least 2), then a name that contains the other
- * (e.g. `BrillianCRM` for `BrillianCRM-env`). Undefined when nothing is close.
- */
-function closestName(wanted, names) {
-    const lower = wanted.toLowerCase();
-    const caseOnly = names.find(name => name.toLowerCase() === lower);
-    if (caseOnly !== undefined)
-        return caseOnly;
-    const near = nearest(lower, names, Math.max(2, Math.floor(wanted.length / 3)), name => name.toLowerCase());
-    if (near !== undefined)
-        return near;
-    return names.find(name => {
-        const other = name.toLowerCase();
-        return other.length >= 3 && lower.length >= 3 && (other.includes(lower) || lower.includes(other));
+    await verifyPromotedBundle(await ctx.storage(), version, {
+        application: ctx.application,
+        source: source.name
     });
-}
-/** `"a", "b" and 3 more`, sorted, for messages. */
-function listNames(names, max = 10) {
-    if (names.length === 0)
-        return '(none)';
-    const sorted = [...names].sort((x, y) => x.localeCompare(y));
-    const shown = sorted.slice(0, max).map(name => `"${name}"`);
-    const more = sorted.length > max ? ` and ${sorted.length - max} more` : '';
-    return shown.join(', ') + more;
+    return { source, label, version };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/lookup.ts
+
+
+
 
 
 
@@ -60882,8 +60620,51 @@ function listNames(names, max = 10) {
  */
 /** IMBIT's regions: where a name that is missing here is looked for (read-only) before giving up. */
 const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
-const GONE = new Set(['Terminated', 'Terminating']);
-const live = (env) => !GONE.has(env.status);
+/**
+ * The look-up, read-only: the environment (its application checked only when it is not found: the environment
+ * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
+ * `version-label`, the configuration's difference.
+ */
+async function lookUp(gatewayFor, inputs, 
+/** S3, to verify a promoted version's bundle (only made when there is a promotion). */
+storageFor) {
+    const { application, region } = inputs;
+    const beanstalk = gatewayFor(region);
+    const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(async (error) => {
+        await checkApplication(gatewayFor, region, application);
+        throw error;
+    });
+    core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
+    const warnings = [platformWarning(environment)].filter((w) => w !== undefined);
+    const promotion = inputs.fromEnvironment
+        ? await findPromotion(beanstalk, {
+            application,
+            region,
+            from: inputs.fromEnvironment,
+            requiredHealth: inputs.requiredHealth,
+            expectedLabel: inputs.versionLabel,
+            storage: () => storageFor(region)
+        })
+        : undefined;
+    if (promotion)
+        core/* info */.pq(`Promoting ${promotion.label} from ${promotion.source.name} (${promotion.source.status}, health ${promotion.source.health}).`);
+    const existing = promotion?.version ??
+        (inputs.versionLabel ? await beanstalk.version(application, inputs.versionLabel) : undefined);
+    if (existing)
+        core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
+    else if (inputs.requireExistingVersion)
+        throw noSuchVersion(inputs);
+    const configuration = await lookUpConfiguration(beanstalk, application, environment, region, inputs.configuration);
+    if (configuration)
+        warnings.push(...configuration.warnings);
+    return { environment, existing, configuration, promotion, warnings };
+}
+/** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
+function noSuchVersion(inputs) {
+    return new errors/* UserError */.yo(`Application "${inputs.application}" in ${inputs.region} has no version "${inputs.versionLabel ?? ''}" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.`, { input: 'version-label', title: 'No such version' });
+}
+const lookup_GONE = new Set(['Terminated', 'Terminating']);
+const live = (env) => !lookup_GONE.has(env.status);
 /** The regions other than this one where `find` says the name exists; failures there are only debug lines. */
 async function otherRegions(region, find, gatewayFor) {
     const others = IMBIT_REGIONS.filter(r => r !== region);
@@ -60892,7 +60673,7 @@ async function otherRegions(region, find, gatewayFor) {
             return (await find(gatewayFor(r))) ? r : undefined;
         }
         catch (error) {
-            core/* debug */.Yz(`Looking in ${r} failed (ignored): ${(0,common_errors/* describeError */.Uc)(error)}`);
+            (0,common_log/* debug */.Yz)(`Looking in ${r} failed (ignored): ${(0,errors/* describeError */.Uc)(error)}`);
             return undefined;
         }
     }));
@@ -60912,7 +60693,7 @@ async function checkApplication(gatewayFor, region, application) {
         existing,
         otherRegions: await otherRegions(region, async (g) => (await g.applicationNames([application])).includes(application), gatewayFor)
     };
-    throw new common_errors/* UserError */.yo(describeMissingName(finding), {
+    throw new errors/* UserError */.yo(describeMissingName(finding), {
         input: 'application-name',
         title: 'Application not found'
     });
@@ -60925,7 +60706,7 @@ async function findEnvironment(gatewayFor, region, application, environment) {
     if (running)
         return running;
     if (named.length > 0) {
-        throw new common_errors/* UserError */.yo(`Environment "${environment}" of "${application}" in ${region} is ${named[0].status}: it cannot be deployed to. Re-create it (or restore it within an hour of termination from the Beanstalk console), or deploy to another environment.`, { input: 'environment-name', title: `Environment ${named[0].status}` });
+        throw new errors/* UserError */.yo(`Environment "${environment}" of "${application}" in ${region} is ${named[0].status}: it cannot be deployed to. Re-create it (or restore it within an hour of termination from the Beanstalk console), or deploy to another environment.`, { input: 'environment-name', title: `Environment ${named[0].status}` });
     }
     const inRegion = (await gateway.environments({})).filter(live);
     const elsewhere = inRegion.find(e => e.name === environment && e.application !== application);
@@ -60940,7 +60721,7 @@ async function findEnvironment(gatewayFor, region, application, environment) {
             ? []
             : await otherRegions(region, async (g) => (await g.environments({ names: [environment] })).some(e => e.name === environment && live(e)), gatewayFor)
     };
-    throw new common_errors/* UserError */.yo(describeMissingName(finding), {
+    throw new errors/* UserError */.yo(describeMissingName(finding), {
         input: elsewhere ? 'application-name' : 'environment-name',
         title: 'Environment not found'
     });
@@ -60978,7 +60759,6 @@ function describeMissingName(finding) {
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
 
-
 /**
  * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
  * 1,000 by default, all applications together). The look-up reads the quota and the usage (read-only); the
@@ -60997,7 +60777,7 @@ async function lookUpVersions(beanstalk, application, needEnvironments) {
             return await fn();
         }
         catch (error) {
-            problems.push(`${what}: ${(0,common_errors/* describeError */.Uc)(error)}`);
+            problems.push(`${what}: ${(0,errors/* describeError */.Uc)(error)}`);
             return undefined;
         }
     };
@@ -61084,13 +60864,13 @@ function planRetention(lookup, ctx) {
     const atCap = ctx.createsVersion && usage?.quota !== undefined && usage.used >= usage.quota && lookup.versions;
     if (atCap && usage) {
         if (ctx.retention.keep === undefined) {
-            throw new common_errors/* UserError */.yo(quotaReachedMessage(usage, ctx.application), {
+            throw new errors/* UserError */.yo(quotaReachedMessage(usage, ctx.application), {
                 input: 'keep-versions',
                 title: 'Too many application versions'
             });
         }
         if (toDelete.length === 0) {
-            throw new common_errors/* UserError */.yo(`${quotaReachedMessage(usage, ctx.application, ctx.retention.keep)} keep-versions: ${ctx.retention.keep} keeps every one of ${ctx.application}'s ${mine.length} versions (the newest ${ctx.retention.keep} and ${kept.length} that must stay: ${kept
+            throw new errors/* UserError */.yo(`${quotaReachedMessage(usage, ctx.application, ctx.retention.keep)} keep-versions: ${ctx.retention.keep} keeps every one of ${ctx.application}'s ${mine.length} versions (the newest ${ctx.retention.keep} and ${kept.length} that must stay: ${kept
                 .slice(0, 5)
                 .map(k => `${k.label} ${k.reason}`)
                 .join('; ')}), so nothing can be deleted to make room. Lower keep-versions, or set keep-versions on the deploys of the applications that hold the most versions.`, { input: 'keep-versions', title: 'Too many application versions' });
@@ -61119,11 +60899,11 @@ function tooManyVersionsError(error, ctx) {
     const usage = ctx.retention?.usage;
     const message = usage
         ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
-        : `Beanstalk refused a new version: ${(0,common_errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
+        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
     const extra = ctx.retention?.keep !== undefined
         ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
         : '';
-    return new common_errors/* UserError */.yo(message + extra, {
+    return new errors/* UserError */.yo(message + extra, {
         input: 'keep-versions',
         title: 'Too many application versions',
         cause: error
@@ -61162,58 +60942,6 @@ function quotaWarning(plan, application) {
         : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
     return `Application versions: ${describeUsage(usage)}.${fix}`;
 }
-/**
- * Deletes the planned versions that are not in use now: the environments are read again first, and while another
- * one is in the middle of an update (its target unknown) nothing is deleted. A failed deletion is a warning.
- */
-async function deleteVersions(beanstalk, ctx) {
-    const { plan } = ctx;
-    const pending = plan.toDelete.filter(v => !plan.deleted.includes(v.label));
-    if (pending.length === 0) {
-        core/* info */.pq(`Nothing to delete: ${ctx.application} keeps its newest ${plan.keep} versions.`);
-        return;
-    }
-    let environments;
-    try {
-        environments = (await beanstalk.environments({ application: ctx.application })).filter(e => !retention_GONE.has(e.status));
-    }
-    catch (error) {
-        core/* warning */.$e(`Old versions were not deleted: the environments of ${ctx.application} could not be read (${(0,common_errors/* describeError */.Uc)(error)}).`);
-        return;
-    }
-    const busy = environments.filter(e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId));
-    if (busy.length > 0) {
-        core/* warning */.$e(`Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`);
-        return;
-    }
-    const protect = protectedVersions({ environments, label: ctx.label, previousLabel: ctx.previousLabel });
-    for (const version of pending) {
-        const reason = protect.get(version.label);
-        if (reason) {
-            core/* info */.pq(`Version ${version.label} kept: it ${reason.replace(/^the /, 'is the ')} now.`);
-            continue;
-        }
-        const bundle = version.bucket && version.key ? ` and s3://${version.bucket}/${version.key}` : '';
-        try {
-            await beanstalk.deleteVersion(ctx.application, version.label, plan.deleteSourceBundles);
-            plan.deleted.push(version.label);
-            core/* info */.pq(`Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${plan.deleteSourceBundles ? bundle : ''}.`);
-        }
-        catch (error) {
-            if ((0,common_errors/* isAwsError */.m_)(error, 'SourceBundleDeletionFailure', 'SourceBundleDeletionException')) {
-                plan.deleted.push(version.label);
-                core/* warning */.$e(`Version ${version.label} was deleted, but its bundle${bundle.replace(' and', '')} stayed in S3: ${(0,common_errors/* describeError */.Uc)(error)} Allow s3:DeleteObject on the bucket's ${ctx.application}/ prefix (docs/iam/deploy-policy.json), or delete it by hand.`);
-            }
-            else if ((0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') &&
-                /No Application Version named/i.test((0,common_errors/* awsErrorInfo */.sR)(error)?.message ?? '')) {
-                core/* info */.pq(`Version ${version.label} was already deleted.`);
-            }
-            else {
-                core/* warning */.$e(`Version ${version.label} was not deleted: ${(0,common_errors/* describeError */.Uc)(error)}`);
-            }
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
 
@@ -61229,7 +60957,8 @@ function makePlan(facts) {
     const mode = existing ? 'redeploy' : 'new-version';
     return {
         application: inputs.application,
-        environment: inputs.environment,
+        // the environment the look-up chose to deploy to (its name as Beanstalk spells it)
+        environment: environment.name || inputs.environment,
         environmentId: environment.id,
         region: inputs.region,
         label: facts.label,
@@ -61250,6 +60979,7 @@ function makePlan(facts) {
         consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, environment.id, inputs.application),
         warnings: facts.warnings ?? [],
         configuration: facts.configuration,
+        send: { label: facts.label, configuration: facts.configuration?.send },
         retention: facts.retention,
         promotedFrom: facts.promotedFrom
     };
@@ -61266,7 +60996,7 @@ function describePlan(plan) {
         lines.push(`Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`);
     }
     if (plan.bundle && plan.mode === 'new-version') {
-        lines.push(`Bundle:       ${(0,format/* formatBytes */.z)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
+        lines.push(`Bundle:       ${(0,format/* formatBytes */.z3)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
     }
     if (plan.upload) {
         // no placeholder: Beanstalk's storage bucket is only named by CreateStorageLocation, a call the plan
@@ -61276,37 +61006,100 @@ function describePlan(plan) {
             : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
         lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`);
     }
-    const steps = [];
-    if (plan.mode === 'new-version')
-        steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
-    if (plan.environmentStatus !== 'Ready')
-        steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
-    if (plan.configuration?.send) {
-        steps.push(`deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`);
-    }
-    else
-        steps.push(`deploy ${plan.label} to ${plan.environment}`);
-    if (plan.wait) {
-        steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a)(plan.timeoutMs)})`);
-        if (plan.rollbackOnFailure) {
-            const restore = plan.configuration?.restore ? ' and restore the previous configuration' : '';
-            steps.push(plan.previousLabel && plan.previousLabel !== plan.label
-                ? `on failure, redeploy ${plan.previousLabel}${restore}`
-                : restore
-                    ? `on failure, restore the previous configuration`
-                    : 'on failure, no rollback (no previous version to return to)');
-        }
-    }
     if (plan.configuration) {
         lines.push('Configuration (names only; values are never shown):', ...describeConfiguration(plan.configuration));
     }
-    lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`);
+    lines.push(`Steps:        ${planSteps(plan)
+        .map((s, i) => `${i + 1}. ${s}`)
+        .join('; ')}`);
     if (plan.retention)
         lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun));
     if (plan.dryRun)
         lines.push('Dry run: stopping here; nothing was changed in AWS.');
     lines.push(`Console:      ${plan.consoleUrl}`);
     return lines;
+}
+/** The steps in the order main.ts carries them out: a busy environment is waited out before anything is uploaded. */
+function planSteps(plan) {
+    const steps = [];
+    if (plan.environmentStatus !== 'Ready')
+        steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
+    if (plan.mode === 'new-version')
+        steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
+    steps.push(plan.configuration?.send
+        ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
+        : `deploy ${plan.label} to ${plan.environment}`);
+    if (!plan.wait)
+        return steps;
+    steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a3)(plan.timeoutMs)})`);
+    if (plan.rollbackOnFailure)
+        steps.push(rollbackStep(plan));
+    return steps;
+}
+function rollbackStep(plan) {
+    const restore = plan.configuration?.restore ? ' and restore the previous configuration' : '';
+    if (plan.previousLabel && plan.previousLabel !== plan.label)
+        return `on failure, redeploy ${plan.previousLabel}${restore}`;
+    if (restore)
+        return 'on failure, restore the previous configuration';
+    return 'on failure, no rollback (no previous version to return to)';
+}
+
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/run.ts + 1 modules
+var run = __nccwpck_require__(4802);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/events.ts
+/** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
+function eventLevel(severity) {
+    switch (severity.toUpperCase()) {
+        case 'FATAL':
+        case 'ERROR':
+            return 'error';
+        case 'WARN':
+        case 'WARNING':
+            return 'warning';
+        case 'TRACE':
+        case 'DEBUG':
+            return 'debug';
+        default:
+            return 'info';
+    }
+}
+/** One line per event: `12:03:04 INFO  Environment update is starting.` (UTC time). */
+function formatEvent(event) {
+    const time = event.date.toISOString().slice(11, 19);
+    return `${time} ${event.severity.padEnd(5)} ${event.message.replace(/\s*\n\s*/g, ' ')}`;
+}
+const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.message}`;
+/**
+ * The events seen so far. `add` takes a DescribeEvents answer (newest first, overlapping earlier answers since
+ * StartTime is inclusive) and returns the events not seen before, oldest first.
+ */
+class EventLog {
+    seen;
+    all = [];
+    /** `shown`: events shown before (by an earlier follow), never returned again. */
+    constructor(shown = []) {
+        this.seen = new Set(shown.map(eventKey));
+    }
+    add(events) {
+        const fresh = [];
+        for (const event of [...events].sort((a, b) => a.date.getTime() - b.date.getTime())) {
+            const key = eventKey(event);
+            if (this.seen.has(key))
+                continue;
+            this.seen.add(key);
+            fresh.push(event);
+        }
+        this.all.push(...fresh);
+        return fresh;
+    }
+    /** The StartTime for the next DescribeEvents call: the newest event seen (inclusive), else `since`. */
+    nextStart(since) {
+        const last = this.all[this.all.length - 1];
+        return last && last.date.getTime() > since.getTime() ? last.date : since;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
@@ -61315,23 +61108,19 @@ function describePlan(plan) {
 
 
 
-function environmentUrl(env) {
-    if (!env?.cname)
-        return undefined;
-    return `http://${env.cname}`;
-}
-function setActionOutputs(plan, outcome) {
-    (0,log/* setOutputs */.n0)({
-        'version-label': outcome.versionExists === false ? undefined : plan.label,
-        'previous-version-label': plan.previousLabel,
-        'environment-url': environmentUrl(outcome.environment ?? plan.current),
-        'environment-id': plan.environmentId,
-        health: (outcome.environment ?? plan.current).health,
-        'bundle-sha256': plan.bundle?.sha256,
-        deployed: outcome.deployed,
-        'versions-deleted': plan.retention?.deleted.length ?? 0
-    });
-}
+
+
+
+const outputs = (0,run/* declareOutputs */.zz)([
+    'version-label',
+    'previous-version-label',
+    'environment-url',
+    'environment-id',
+    'health',
+    'bundle-sha256',
+    'deployed',
+    'versions-deleted'
+]);
 const HEADLINE = {
     deployed: '✅ Deployed',
     failed: '❌ Deployment failed',
@@ -61340,171 +61129,692 @@ const HEADLINE = {
     requested: '🚀 Deployment requested (not waited for)'
 };
 const SHOWN_EVENTS = 100;
-/** The job summary, in core.summary. */
-function summary(plan, outcome) {
-    const url = environmentUrl(outcome.environment ?? plan.current);
-    const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[outcome.result]}`);
-    text.addRaw((0,log/* markdownTable */.Qj)([
+/** The one report: outputs, then the job summary. Nothing when the inputs were refused (their error says it all). */
+async function report(run, error, now) {
+    const { inputs, plan } = run;
+    if (!inputs)
+        return;
+    const result = resultOf(run, error);
+    const environment = run.update?.environment ?? run.environment ?? plan?.current;
+    const deployed = error === undefined && (result === 'deployed' || result === 'requested');
+    // after a failure, the label only when the version exists (it was found or created)
+    const labelled = error === undefined || versionExists(run);
+    outputs.write({
+        'version-label': plan && labelled ? plan.label : undefined,
+        'previous-version-label': plan?.previousLabel ?? environment?.versionLabel,
+        'environment-url': environmentUrl(environment),
+        'environment-id': plan?.environmentId ?? environment?.id,
+        health: environment?.health,
+        'bundle-sha256': plan?.bundle?.sha256,
+        deployed,
+        'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined
+    });
+    const reason = error === undefined ? undefined : because(run, error, result);
+    const durationMs = now - run.started;
+    if (!plan) {
+        // stopped before a plan (look-up, bundle): what is known of the environment, and why; nothing started
+        const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : HEADLINE.failed}`);
+        text.addRaw((0,common_log/* markdownTable */.Qj)(lookupRows(inputs, environment, durationMs)));
+        text.addEOL().addRaw(`**Why:** ${reason ?? ''} Nothing was changed in Beanstalk.`, true);
+        return await (0,common_log/* writeSummary */.Sy)();
+    }
+    const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[result]}`);
+    const rows = planRows(plan, run, { result, labelled, environment, durationMs });
+    text.addRaw((0,common_log/* markdownTable */.Qj)(rows));
+    if (plan.configuration && plan.configuration.changes.length > 0) {
+        const table = ['', '', configurationTable(plan.configuration), ''].join('\n');
+        text.addEOL().addDetails('Configuration (names only; values are never shown)', table);
+    }
+    if (reason)
+        text.addEOL().addRaw(`**Why:** ${reason}`, true);
+    const rollback = run.update?.rollback;
+    if (rollback)
+        text.addEOL().addRaw(`**Rollback:** ${rollback.detail}`, true);
+    const events = run.update?.events ?? run.events;
+    if (events.length > 0) {
+        const lines = ['', '', '```', ...events.slice(-SHOWN_EVENTS).map(formatEvent), '```', ''].join('\n');
+        text.addEOL().addDetails(`Beanstalk events (${events.length})`, lines);
+    }
+    await (0,common_log/* writeSummary */.Sy)();
+}
+function environmentUrl(env) {
+    return env?.cname ? `http://${env.cname}` : undefined;
+}
+/** How the run ended: the update's own result when it had one, else what ended it. */
+function resultOf(run, error) {
+    if (run.update && run.update.result !== 'deployed' && run.update.result !== 'requested')
+        return run.update.result;
+    if (error !== undefined)
+        return (0,failure/* explain */.WE)(error).kind === 'timeout' ? 'timed-out' : 'failed';
+    if (run.plan?.dryRun)
+        return 'dry-run';
+    return run.update?.result ?? 'deployed';
+}
+/** The version with the plan's label exists in Beanstalk (found, or created by this run). */
+const versionExists = (run) => run.plan?.mode === 'redeploy' || run.created === true;
+/** The reason shown: the error explained, and what the run left in AWS when its message does not say. */
+function because(run, error, result) {
+    const explained = (0,failure/* explain */.WE)(error);
+    const debris = leftBehind(run, result);
+    return `${explained.title}: ${explained.message}${debris && !explained.message.includes(debris) ? ` ${debris}` : ''}`;
+}
+/** What a failure left in AWS, in plain words. */
+function leftBehind(run, result) {
+    const plan = run.plan;
+    if (!plan)
+        return undefined;
+    if (run.requested) {
+        // the update's own outcome says it, unless the step's timeout stopped the run first (no call-budget slot)
+        return result === 'timed-out' && !run.update
+            ? `The update of ${plan.environment} to ${plan.label} was started and may still be running.`
+            : undefined;
+    }
+    if (run.created)
+        return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`;
+    return 'Nothing was changed in Beanstalk.';
+}
+function lookupRows(inputs, env, durationMs) {
+    const console = (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application);
+    return [
+        ['Application', inputs.application],
+        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
+        ['Region', inputs.region],
+        ['Running version', env?.versionLabel],
+        ['Health', env?.health],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
+        ['Console', `[Open in the AWS console](${console})`]
+    ];
+}
+function planRows(plan, run, end) {
+    const { result, durationMs } = end;
+    const env = end.environment;
+    const url = environmentUrl(env);
+    const retention = plan.retention;
+    return [
         ['Application', plan.application],
         ['Environment', `${plan.environment} (${plan.environmentId})`],
         ['Region', plan.region],
-        [
-            'Version',
-            `${plan.label}${plan.mode === 'redeploy' ? ' (redeployed)' : outcome.versionExists === false ? ' (not created)' : ''}`
-        ],
+        ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
         ['Previous version', plan.previousLabel],
-        ['Health', outcome.environment?.health],
+        // a dry run changed nothing: no health of an update to tell
+        ['Health', result === 'dry-run' ? undefined : env?.health],
         ['URL', url ? `[${url}](${url})` : undefined],
-        ['Duration', (0,format/* formatDuration */.a)(outcome.durationMs)],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
         ['Bundle sha256', plan.bundle?.sha256],
-        [
-            'Uploaded',
-            plan.mode === 'redeploy'
-                ? 'nothing (existing version)'
-                : outcome.uploadedBytes === 0 && outcome.result !== 'dry-run'
-                    ? 'nothing (already in S3)'
-                    : `${outcome.uploadedBytes} bytes`
-        ],
-        ['Configuration', plan.configuration ? describeApplied(plan, outcome) : undefined],
+        ['Uploaded', uploadedNote(plan, run, result)],
+        ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
         ['Promoted from', plan.promotedFrom?.name],
-        ['Application versions', plan.retention?.usage ? describeUsage(plan.retention.usage) : undefined],
-        [
-            'Versions deleted',
-            plan.retention?.keep === undefined
-                ? undefined
-                : plan.retention.deleted.length > 0
-                    ? `${plan.retention.deleted.length}: ${plan.retention.deleted.join(', ')}`
-                    : outcome.result === 'dry-run'
-                        ? `none (would delete ${plan.retention.toDelete.length})`
-                        : 'none'
-        ],
+        ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
+        ['Versions deleted', deletedNote(plan, result)],
         ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
-    ]));
-    if (plan.configuration && plan.configuration.changes.length > 0) {
-        text
-            .addEOL()
-            .addDetails('Configuration (names only; values are never shown)', ['', '', configurationTable(plan.configuration), ''].join('\n'));
-    }
-    if (outcome.reason)
-        text.addEOL().addRaw(`**Why:** ${outcome.reason}`, true);
-    if (outcome.rollback)
-        text.addEOL().addRaw(`**Rollback:** ${outcome.rollback.detail}`, true);
-    if (outcome.events.length > 0) {
-        const events = outcome.events.slice(-SHOWN_EVENTS);
-        text
-            .addEOL()
-            .addDetails(`Beanstalk events (${outcome.events.length})`, ['', '', '```', ...events.map(formatEvent), '```', ''].join('\n'));
-    }
+    ];
 }
-function describeApplied(plan, outcome) {
+function versionNote(plan, labelled) {
+    if (plan.mode === 'redeploy')
+        return ' (redeployed)';
+    return labelled ? '' : ' (not created)';
+}
+function uploadedNote(plan, run, result) {
+    if (plan.mode === 'redeploy')
+        return 'nothing (existing version)';
+    const bytes = run.uploaded?.bytes ?? 0;
+    if (bytes === 0 && result !== 'dry-run')
+        return 'nothing (already in S3)';
+    return `${bytes} bytes`;
+}
+function deletedNote(plan, result) {
+    const retention = plan.retention;
+    if (retention?.keep === undefined)
+        return undefined;
+    if (retention.deleted.length > 0)
+        return `${retention.deleted.length}: ${retention.deleted.join(', ')}`;
+    return result === 'dry-run' ? `none (would delete ${retention.toDelete.length})` : 'none';
+}
+function describeApplied(plan, run, result) {
     const configuration = plan.configuration;
     if (!configuration)
         return '';
     const counts = countChanges(configuration);
     if (!configuration.send)
         return `${counts}: nothing sent`;
-    if (outcome.result === 'dry-run')
+    if (result === 'dry-run')
         return `${counts}: not sent (dry run)`;
-    return `${counts}${outcome.configurationApplied ? `: sent ${outcome.configurationApplied}` : ': not sent'}`;
-}
-/** Outputs, then the job summary. */
-async function report(plan, outcome) {
-    setActionOutputs(plan, outcome);
-    summary(plan, outcome);
-    await (0,log/* writeSummary */.Sy)();
+    const applied = run.update?.configurationApplied;
+    return `${counts}${applied ? `: sent ${applied}` : ': not sent'}`;
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/exit.ts
+;// CONCATENATED MODULE: ./src/common/heartbeat.ts
+
+
+/** How often a long wait says it is still alive, at the most. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
+ * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
+ * Time is the deadline's (injected) clock.
+ */
+class Heartbeat {
+    what;
+    deadline;
+    everyMs;
+    log;
+    last;
+    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
+        this.what = what;
+        this.deadline = deadline;
+        this.everyMs = everyMs;
+        this.log = log;
+        this.last = deadline.clock.now();
+    }
+    /** Something about this wait was printed just now. */
+    printed() {
+        this.last = this.deadline.clock.now();
+    }
+    /** Prints the heartbeat line when it is due; returns whether it did. */
+    beat(status) {
+        const now = this.deadline.clock.now();
+        if (now - this.last < this.everyMs)
+            return false;
+        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a3)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a3)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
+        this.last = now;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/poll.ts
 
 
 
 
 
-function newRunState(inputs) {
+/**
+ * How Beanstalk is polled: the schedule (pure), transient faults, and the Poller that runs rounds on it.
+ *
+ * The poll schedule while waiting on Beanstalk: about 2 s right after something changed (a new event, a status
+ * or health change), 3 s while nothing changes, slower after throttling, and paced against every Beanstalk
+ * request of the step (look-ups, uploads' version calls, SDK retries: the hard cap's own record), so that no
+ * 60 s window ever needs more than the 20 requests the hard cap allows (aws/beanstalk.ts): the schedule spreads
+ * what is left of the window instead of running into the cap and stalling until a minute has passed.
+ * Pure: time and history are passed in.
+ */
+const POLL_POLICY = {
+    fastMs: 2_000,
+    /** How long after a change polling stays fast. */
+    fastForMs: 10_000,
+    steadyMs: 3_000,
+    /** The longest delay, also under throttling. */
+    maxMs: 30_000,
+    /** Beanstalk requests in any window: the hard cap's (BEANSTALK_REQUESTS_PER_MINUTE). */
+    budgetPerMinute: 20,
+    /** The hard cap's window: a minute and a second of margin. */
+    windowMs: 61_000,
+    /**
+     * How many requests ahead the pace keeps room for (see paceDelay): 2 fewer than the budget, so a round that
+     * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gave the
+     * lowest detection latency from a minute on).
+     */
+    paceAhead: 18
+};
+/** The base delay for how long nothing has changed, doubled per throttled round. */
+function baseDelay(sinceChangeMs, throttledRounds) {
+    const p = POLL_POLICY;
+    const tier = sinceChangeMs < p.fastForMs ? p.fastMs : p.steadyMs;
+    return Math.min(p.maxMs, tier * Math.pow(2, Math.min(throttledRounds, 8)));
+}
+/**
+ * The earliest time at or after `earliest` when `calls` more calls keep every 60 s window within the budget.
+ */
+function budgetTime(earliest, recentCalls, calls) {
+    const { budgetPerMinute, windowMs } = POLL_POLICY;
+    const sorted = [...recentCalls].sort((a, b) => a - b);
+    // Calls still inside the window at `earliest`; all of them are at or before `earliest`.
+    const inWindow = sorted.filter(time => time > earliest - windowMs);
+    const mustDrop = inWindow.length + calls - budgetPerMinute;
+    if (mustDrop <= 0)
+        return earliest;
+    // Wait until the mustDrop-th oldest call in the window has left it.
+    return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
+}
+/**
+ * Spreads the requests still possible evenly instead of spending them in a burst and then waiting a minute: the
+ * delay between rounds is the shortest that lets every coming request fit under the budget once the requests
+ * already in the window leave it. With `n` requests in the window (oldest first, t₁ … tₙ), the j-th request from
+ * now needs the (n + j − budget)-th of them gone, so a round of `calls` requests every d ms needs
+ * now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋budget₎ + window for every such j up to `paceAhead`. After a burst (the look-ups and the version
+ * calls before an update) this is a steady round every few seconds rather than rounds at the base pace followed
+ * by a stall; in a long wait it converges to the budget's rate (about 3 s a request).
+ */
+function paceDelay(now, recentCalls, calls) {
+    const { budgetPerMinute, windowMs } = POLL_POLICY;
+    const inWindow = recentCalls.filter(time => time > now - windowMs).sort((a, b) => a - b);
+    const n = inWindow.length;
+    let delay = 0;
+    for (let j = Math.max(1, budgetPerMinute - n + 1); j <= POLL_POLICY.paceAhead; j++) {
+        const mustLeave = n + j - budgetPerMinute; // 1-based index of the old request that must have left
+        if (mustLeave > n)
+            break;
+        const leavesAt = inWindow[mustLeave - 1] + windowMs;
+        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+    }
+    return Math.ceil(delay);
+}
+/** The delay before the next round, in ms. */
+function nextPollDelay(input) {
+    const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds);
+    const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound));
+    const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound);
+    return at - input.now;
+}
+/** Throttling, 5xx and connection faults that outlived the SDK's own retries: slow down and poll again. */
+function isTransient(error) {
+    const info = (0,errors/* awsErrorInfo */.sR)(error);
+    if (info) {
+        if (/Throttl|RequestLimitExceeded|TooManyRequests|ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code)) {
+            return true;
+        }
+        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
+    }
+    if (error instanceof Error) {
+        const code = error.code ?? '';
+        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
+            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
+    }
+    return false;
+}
+/**
+ * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
+ * a value or the deadline passes (then undefined). A round says when it saw a change; transient faults slow the
+ * schedule down.
+ */
+class Poller {
+    deadline;
+    gateway;
+    lastChangeAt;
+    throttledRounds = 0;
+    constructor(deadline, 
+    /** Every Beanstalk request sent so far (the hard cap's record), which the schedule paces against. */
+    gateway) {
+        this.deadline = deadline;
+        this.gateway = gateway;
+        this.lastChangeAt = deadline.clock.now();
+    }
+    changed() {
+        this.lastChangeAt = this.deadline.clock.now();
+        this.pulse?.heartbeat.printed();
+    }
+    pulse;
+    /** A heartbeat line at least every 30 s of this wait: what, elapsed, left, and `status()`. */
+    heartbeat(what, status) {
+        this.pulse = { heartbeat: new Heartbeat(what, this.deadline), status };
+        return this;
+    }
+    async run(round, callsPerRound) {
+        try {
+            return await this.rounds(round, callsPerRound);
+        }
+        catch (error) {
+            // The hard cap had no slot before the deadline for a later look: this wait's own timeout, told by its
+            // caller with what it saw (the environment still busy, the update not finished, the version not processed).
+            // Without one look done there is nothing to tell: the budget's own error says why.
+            if (error instanceof errors/* DeadlineReached */.h_ && this.looked) {
+                (0,common_log/* debug */.Yz)(`the last look before the deadline had no request slot: ${error.message}`);
+                return undefined;
+            }
+            throw error;
+        }
+    }
+    /** A round completed (the wait has seen something to report on a timeout). */
+    looked = false;
+    async rounds(round, callsPerRound) {
+        const result = await (0,retry/* poll */.wt)(async () => {
+            try {
+                const value = await round();
+                this.looked = true;
+                this.throttledRounds = 0;
+                if (value !== undefined)
+                    return { done: true, value };
+            }
+            catch (error) {
+                if (!isTransient(error))
+                    throw error;
+                this.throttledRounds++;
+                core/* info */.pq(`Beanstalk is busy (${(0,errors/* describeError */.Uc)(error)}): polling more slowly.`);
+            }
+            this.pulse?.heartbeat.beat(this.pulse.status());
+            const delayMs = nextPollDelay({
+                now: this.deadline.clock.now(),
+                lastChangeAt: this.lastChangeAt,
+                // every request of the step (look-ups and SDK retries included) paces the schedule, so it keeps
+                // below the gateway's hard cap rather than running into it
+                recentCalls: this.gateway.budget.sent,
+                callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
+                throttledRounds: this.throttledRounds
+            });
+            (0,common_log/* debug */.Yz)(`next poll in ${delayMs}ms`);
+            return { done: false, delayMs };
+        }, { deadline: this.deadline });
+        return result;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/follow.ts
+
+
+
+
+
+/**
+ * Following an update (a deploy or a rollback) until it succeeds or fails: the loop that reads events and the
+ * environment on the poll schedule (poll.ts) and asks decide.ts what they mean.
+ */
+/**
+ * How often events are read while the environment's state does not change (they are read at once when it
+ * changes). Each round reads the environment, which is what ends an update; events every 20 s leave most of the
+ * 20 requests a minute to that, so the end of an update is seen within about 2 s.
+ */
+const EVENTS_EVERY_MS = 30_000;
+/** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
+function followOptionsFor(plan, update, deadline, more = {}) {
     return {
-        inputs,
-        versionExists: false,
-        versionCreated: false,
-        uploadedBytes: 0,
-        updateRequested: false,
-        events: []
+        ...more,
+        application: plan.application,
+        environmentId: plan.environmentId,
+        target: update.target,
+        previous: update.previous,
+        requiredHealth: plan.requiredHealth,
+        since: update.request.since,
+        deadline,
+        timeoutMs: plan.timeoutMs,
+        initial: update.request.environment
     };
 }
-/** What a failure left in AWS, in plain words, for the reason shown. */
-function leftBehind(state, result = 'failed') {
-    const plan = state.plan;
-    if (!plan)
-        return undefined;
-    // the update's own outcome says it, unless the step's timeout stopped the run first (no call-budget slot)
-    if (state.updateRequested)
-        return result === 'timed-out' && state.result === undefined
-            ? `The update of ${plan.environment} to ${plan.label} was started and may still be running.`
-            : undefined;
-    if (state.versionCreated) {
-        return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`;
+function logEvent(event) {
+    const line = formatEvent(event);
+    switch (eventLevel(event.severity)) {
+        case 'error':
+            core/* error */.z3(line, { title: 'Beanstalk event' });
+            break;
+        case 'warning':
+            core/* warning */.$e(line, { title: 'Beanstalk event' });
+            break;
+        case 'debug':
+            (0,common_log/* debug */.Yz)(line);
+            break;
+        default:
+            core/* info */.pq(line);
     }
-    return 'Nothing was changed in Beanstalk.';
 }
 /**
- * The one report: outputs and the job summary for every exit after the inputs were read. `outcome` on
- * success (or a dry run); `error` on any failure, whose plain explanation becomes the reason.
+ * Follows an update: streams events (each once, in order) and watches the environment until the update
+ * succeeds (Ready, our version, required health) or fails, or the deadline passes.
  */
-async function reportExit(state, end) {
-    if ('outcome' in end) {
-        if (state.plan)
-            await report(state.plan, end.outcome);
-        return;
-    }
-    const explained = (0,failure/* explain */.WE)(end.error);
-    // a path that knows its result set it; else the step's timeout (a UserError on `timeout`) is a timeout
-    const result = state.result ?? (explained.kind === 'timeout' ? 'timed-out' : 'failed');
-    const debris = leftBehind(state, result);
-    const reason = `${explained.title}: ${explained.message}${debris && !explained.message.includes(debris) ? ` ${debris}` : ''}`;
-    if (state.plan) {
-        await report(state.plan, {
-            result,
-            deployed: false,
-            environment: state.environment,
-            events: state.events,
-            reason,
-            rollback: state.rollback,
-            durationMs: end.durationMs,
-            uploadedBytes: state.uploadedBytes,
-            configurationApplied: state.configurationApplied,
-            versionExists: state.versionExists || state.plan.mode === 'redeploy'
-        });
-        return;
-    }
-    // Stopped before a plan (look-up, bundle): what is known of the environment, and why.
-    const { inputs } = state;
-    const env = state.environment;
-    (0,log/* setOutputs */.n0)({
-        'version-label': undefined,
-        'previous-version-label': env?.versionLabel,
-        'environment-url': environmentUrl(env),
-        'environment-id': env?.id,
-        health: env?.health,
-        'bundle-sha256': undefined,
-        deployed: false
+async function follow(beanstalk, options) {
+    const clock = options.deadline.clock;
+    const log = new EventLog(options.shown);
+    const poller = new Poller(options.deadline, beanstalk);
+    let state = initialFollowState({
+        target: options.target,
+        previous: options.previous,
+        requiredHealth: options.requiredHealth,
+        redGraceMs: redGracePeriod(options.timeoutMs)
     });
-    const text = (0,log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : '❌ Deployment failed'}`);
-    text.addRaw((0,log/* markdownTable */.Qj)([
-        ['Application', inputs.application],
-        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
-        ['Region', inputs.region],
-        ['Running version', env?.versionLabel],
-        ['Health', env?.health],
-        ['Duration', (0,format/* formatDuration */.a)(end.durationMs)],
-        [
-            'Console',
-            `[Open in the AWS console](${(0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application)})`
-        ]
-    ]));
-    text.addEOL().addRaw(`**Why:** ${reason} Nothing was changed in Beanstalk.`, true);
-    await (0,log/* writeSummary */.Sy)();
+    if (options.initial && options.initial.status !== 'Ready')
+        state = { ...state, started: true };
+    let environment = options.initial;
+    let lastSeen = environment ? `${environment.status}/${environment.health}/${environment.versionLabel}` : '';
+    let round = 0;
+    let notice;
+    let lastEventsAt = 0;
+    /** The last round read the events after the environment: the final read below would repeat it. */
+    let eventsAfterEnvironment = false;
+    const readEvents = async () => {
+        const events = await beanstalk.events({
+            application: options.application,
+            environmentId: options.environmentId,
+            startTime: log.nextStart(options.since)
+        });
+        lastEventsAt = clock.now();
+        const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()));
+        for (const event of fresh) {
+            logEvent(event);
+            options.onSeen?.({ event });
+            state = noteEvent(state, classifyEvent(event.message), event.message);
+        }
+        return fresh.length;
+    };
+    poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
+        const last = log.all[log.all.length - 1];
+        const now = environment
+            ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
+            : 'no status yet';
+        return `${now}${last ? `; last event: ${last.message}` : ''}`;
+    });
+    const decision = await poller.run(async () => {
+        round++;
+        eventsAfterEnvironment = false;
+        // Events on the first round, every EVENTS_EVERY_MS, and at once when the environment's state changed.
+        const eventsDue = round === 1 || clock.now() - lastEventsAt >= EVENTS_EVERY_MS;
+        if (eventsDue && (await readEvents()) > 0)
+            poller.changed();
+        const [env] = await beanstalk.environments({ ids: [options.environmentId] });
+        if (!env)
+            throw new Error(`Environment ${options.environmentId} disappeared.`);
+        environment = env;
+        options.onSeen?.({ environment: env });
+        const seen = `${env.status}/${env.health}/${env.versionLabel}`;
+        if (seen !== lastSeen) {
+            // the events that led here first, so the log reads in order
+            if (!eventsDue) {
+                await readEvents();
+                eventsAfterEnvironment = true;
+            }
+            core/* info */.pq(`${env.name}: ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}`);
+            lastSeen = seen;
+            poller.changed();
+        }
+        const result = decide(state, {
+            time: clock.now(),
+            status: env.status,
+            health: env.health,
+            versionLabel: env.versionLabel
+        });
+        state = result.state;
+        if (result.decision.kind !== 'wait')
+            return result.decision;
+        const said = result.decision.notice;
+        if (said !== undefined && said !== notice)
+            core/* info */.pq(`${env.name}: ${said}`);
+        notice = said;
+        return undefined;
+    }, () => (clock.now() - lastEventsAt >= EVENTS_EVERY_MS - 3_000 ? 2 : 1));
+    // The last events (the final messages often come with the state change), unless the last round read them
+    // after the environment already.
+    if (!eventsAfterEnvironment) {
+        try {
+            await readEvents();
+        }
+        catch (error) {
+            (0,common_log/* debug */.Yz)(`final DescribeEvents failed: ${String(error)}`);
+        }
+    }
+    if (decision === undefined)
+        return { kind: 'timeout', environment, events: log.all };
+    if (decision.kind === 'success' && environment)
+        return { kind: 'success', environment, events: log.all };
+    if (decision.kind === 'failure')
+        return { kind: 'failure', decision, environment, events: log.all };
+    return { kind: 'timeout', environment, events: log.all };
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/rollback.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/lost-reply.ts
+
+/**
+ * An UpdateEnvironment whose reply was lost: find out whether it took effect before sending it again, so a step
+ * makes exactly one deployment, whatever the network does (a lost CreateApplicationVersion: versions/create.ts).
+ */
+/**
+ * Did our UpdateEnvironment take? `before` is the environment as it was (Ready) just before the request; `after`
+ * and `events` (since the request) are read now. Pure.
+ */
+function updateTook(before, after, 
+/** The version requested; undefined for a configuration-only update. */
+label, events) {
+    if (!after)
+        return { took: false, why: 'the environment was not found' };
+    if (after.status !== 'Ready') {
+        return {
+            took: true,
+            why: `${after.name} is ${after.status} since the request (it was Ready just before)`
+        };
+    }
+    if (label !== undefined && after.versionLabel === label && before.versionLabel !== label) {
+        return { took: true, why: `${after.name} already runs ${label}` };
+    }
+    const ours = events.find(e => /update is starting|deploying new version|environment update/i.test(e.message));
+    if (ours)
+        return { took: true, why: `Beanstalk logged "${ours.message}" after the request` };
+    return {
+        took: false,
+        why: `${after.name} is Ready on ${after.versionLabel ?? 'no version'}, with no event since the request`
+    };
+}
+/** After a lost UpdateEnvironment reply: the environment now, or undefined when the update did not take. */
+async function checkLostUpdate(beanstalk, error, before, label, requestedAt) {
+    core/* info */.pq(`The reply to UpdateEnvironment was lost (${describeLost(error)}): checking whether the update took.`);
+    const [after] = await beanstalk.environments({ ids: [before.id] });
+    const events = await beanstalk.events({
+        application: before.application,
+        environmentId: before.id,
+        startTime: requestedAt
+    });
+    const { took, why } = updateTook(before, after, label, events);
+    core/* info */.pq(took
+        ? `It took: ${why}. Following it, not sending it again.`
+        : `It did not take (${why}): sending it again.`);
+    return took ? after : undefined;
+}
+function describeLost(error) {
+    return error.original instanceof Error ? error.original.message : String(error.original);
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/start.ts
+
+
+
+
+
+
+
+/** "Environment named X is in an invalid state for this operation. Must be Ready." */
+function isNotReadyError(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /Must be Ready/i.test(error.message);
+}
+/** True for Beanstalk's refusal to take a version and configuration in one update. */
+function isCombinationRefused(error) {
+    return (0,errors/* isAwsError */.m_)(error, 'InvalidParameterCombination');
+}
+/**
+ * Waits until the environment is Ready (another update may be running), saying so. Returns its state, or
+ * undefined when the deadline passes first.
+ */
+async function waitUntilReady(beanstalk, environmentId, deadline, initial) {
+    if (initial?.status === 'Ready')
+        return initial;
+    let said = '';
+    const poller = new Poller(deadline, beanstalk).heartbeat(`${initial?.name ?? environmentId} to be Ready (another update is running)`, () => `it is ${said || 'not Ready'}`);
+    return await poller.run(async () => {
+        const [env] = await beanstalk.environments({ ids: [environmentId] });
+        if (!env)
+            throw new Error(`Environment ${environmentId} disappeared.`);
+        if (env.status === 'Ready') {
+            if (said !== '')
+                core/* info */.pq(`${env.name} is Ready again (after ${(0,format/* formatDuration */.a3)(deadline.elapsed())}).`);
+            return env;
+        }
+        if (env.status === 'Terminating' || env.status === 'Terminated') {
+            throw new Error(`Environment ${env.name} is ${env.status}: it cannot be deployed to.`);
+        }
+        if (env.status !== said) {
+            core/* info */.pq(`${env.name} is ${env.status} (another update is running): waiting for it to finish, up to ${(0,format/* formatDuration */.a3)(deadline.remaining())} more.`);
+            said = env.status;
+            poller.changed();
+        }
+        return undefined;
+    }, 1);
+}
+/**
+ * One UpdateEnvironment with `send` (names and values are not printed here). When the environment became busy
+ * again between our look and our request ("… Must be Ready."), waits for Ready and tries again. Returns when the
+ * request was accepted, or undefined when the deadline passed.
+ */
+async function startUpdate(beanstalk, environmentId, send, deadline, initial) {
+    let current = initial;
+    let lostReplies = 0;
+    for (;;) {
+        current = await waitUntilReady(beanstalk, environmentId, deadline, current);
+        if (!current)
+            return undefined;
+        const requestedAt = new Date(deadline.clock.now());
+        try {
+            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, send);
+            core/* info */.pq(`${describeRequest(send)} to ${info.name || current.name}: ${info.status}.`);
+            // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
+            const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
+            return { since, environment: { ...current, ...info, name: info.name || current.name } };
+        }
+        catch (error) {
+            if (error instanceof failure/* OutcomeUnknownError */.Do && lostReplies++ < 2) {
+                const took = await checkLostUpdate(beanstalk, error, current, send.label, requestedAt);
+                if (took)
+                    return { since: requestedAt, environment: { ...current, ...took } };
+                continue; // it did not take: the environment is Ready, send it again
+            }
+            if (!isNotReadyError(error))
+                throw error;
+            core/* info */.pq(`${current.name} became busy again just before the request (${error.message}): waiting.`);
+            current = undefined;
+        }
+    }
+}
+function describeRequest(send) {
+    if (send.label === undefined)
+        return 'Applying the configuration';
+    return `Deploying ${send.label}${send.configuration ? ' with the configuration' : ''}`;
+}
+/**
+ * Starts the update that sends `send` (a deploy's, or a rollback's way back): in one UpdateEnvironment, or, when
+ * Beanstalk refuses the version together with the rest, the rest first (followed until Ready), then the version.
+ * `initial` is the environment as last seen; its version is what a configuration-only step keeps.
+ */
+async function startDeployment(beanstalk, plan, send, deadline, initial) {
+    const started = (request) => request ? { kind: 'started', request, twoStep: false, events: [] } : { kind: 'busy' };
+    // the version, and the rest it carries (the configuration changes; whatever else an update sends, the same way)
+    const { label, ...rest } = send;
+    const carriesMore = Object.values(rest).some(value => value !== undefined);
+    if (label === undefined || !carriesMore) {
+        return started(await startUpdate(beanstalk, plan.environmentId, send, deadline, initial));
+    }
+    try {
+        return started(await startUpdate(beanstalk, plan.environmentId, send, deadline, initial));
+    }
+    catch (error) {
+        if (!isCombinationRefused(error))
+            throw error;
+        core/* info */.pq(`Beanstalk refused the version and the configuration in one update (${error.name}: ${error.message}). Applying the configuration first, then deploying ${label}.`);
+    }
+    const configured = await startUpdate(beanstalk, plan.environmentId, rest, deadline, initial);
+    if (!configured)
+        return { kind: 'busy' };
+    const running = initial.versionLabel ?? '';
+    const followed = await follow(beanstalk, followOptionsFor(plan, { target: running, previous: running, request: configured }, deadline));
+    if (followed.kind !== 'success')
+        return { kind: 'configuration-failed', followed };
+    core/* info */.pq(`The configuration is applied to ${plan.environment}; now deploying ${label}.`);
+    const request = await startUpdate(beanstalk, plan.environmentId, { label }, deadline, followed.environment);
+    return request ? { kind: 'started', request, twoStep: true, events: followed.events } : { kind: 'busy' };
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/rollback.ts
 
 
 
@@ -61512,12 +61822,13 @@ async function reportExit(state, end) {
 
 
 /**
- * Redeploys the version that ran before and follows it the same way, with a fresh budget of `timeout`. When the
- * deploy changed the configuration, the previous configuration (read in the look-up, never printed) is restored
- * too: in the same update, or first when Beanstalk refuses both in one (configuration/apply.ts).
+ * Sends back what the failed update changed and follows it the same way, with a fresh budget of `timeout`: the
+ * version that ran before and, when the deploy changed the configuration, the previous configuration (read in the
+ * look-up, never printed): in the same update, or first when Beanstalk refuses both in one (start.ts).
  * Never throws for a failed or timed-out rollback: the step fails anyway, and the report says how the rollback went.
+ * `shown`: the events the failed update's follow showed, not shown again as the rollback's.
  */
-async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */.ml) {
+async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */.ml, shown = []) {
     const label = plan.previousLabel;
     const restore = plan.configuration?.restore;
     if (!restore && (!label || label === plan.label)) {
@@ -61530,24 +61841,16 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
         return {
             result: 'not-needed',
             label,
-            detail: `not needed: Beanstalk kept ${label} running (health ${current.health}).`
+            detail: `not needed: Beanstalk kept ${label} running (health ${current.health}).`,
+            environment: current
         };
     }
     // The version to redeploy, unless Beanstalk kept it (or there is none): then only the configuration.
     const redeploy = label && label !== plan.label && !kept ? label : undefined;
+    const back = { label: redeploy, configuration: restore };
     const target = redeploy ?? current?.versionLabel ?? label ?? plan.label;
-    const what = [
-        redeploy ? `rolled back to ${redeploy}` : '',
-        restore ? 'restored the previous configuration' : ''
-    ]
-        .filter(Boolean)
-        .join(' and ');
-    const doing = [
-        redeploy ? `rolling back to ${redeploy}` : '',
-        restore ? 'restoring the previous configuration' : ''
-    ]
-        .filter(Boolean)
-        .join(' and ');
+    const what = describeWayBack(back, 'rolled back to', 'restored the previous configuration');
+    const doing = describeWayBack(back, 'rolling back to', 'restoring the previous configuration');
     // the fresh deadline holds every request of the rollback, the wait for a call-budget slot included
     const deadline = new retry/* Deadline */.B2(plan.timeoutMs, clock);
     try {
@@ -61557,9 +61860,10 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
                 name: plan.environment,
                 application: plan.application,
                 status: 'Unknown',
-                health: 'Grey'
+                health: 'Grey',
+                versionLabel: current?.versionLabel
             };
-            const started = await startDeployment(beanstalk, plan, { label: redeploy, running: current?.versionLabel, change: restore }, deadline, unknown);
+            const started = await startDeployment(beanstalk, plan, back, deadline, unknown);
             if (started.kind === 'busy')
                 return {
                     result: 'timed-out',
@@ -61568,30 +61872,26 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
                 };
             const followed = started.kind === 'configuration-failed'
                 ? started.followed
-                : await follow(beanstalk, followOptionsFor(plan, { target, previous: redeploy ? plan.label : target, request: started.request }, deadline));
+                : await follow(beanstalk, followOptionsFor(plan, { target, previous: redeploy ? plan.label : target, request: started.request }, deadline, { shown }));
+            const environment = followed.environment;
             if (followed.kind === 'success') {
-                return {
-                    result: 'succeeded',
-                    label,
-                    detail: `${what}: Ready on ${target}, health ${followed.environment.health}.`
-                };
+                const detail = `${what}: Ready on ${target}, health ${followed.environment.health}.`;
+                return { result: 'succeeded', label, detail, environment };
             }
             if (followed.kind === 'timeout')
                 return {
                     result: 'timed-out',
                     label,
-                    detail: `${doing} did not finish within the timeout.`
+                    detail: `${doing} did not finish within the timeout.`,
+                    environment
                 };
-            return {
-                result: 'failed',
-                label,
-                detail: `${doing} failed too: ${followed.decision.reason}`
-            };
+            const detail = `${doing} failed too: ${followed.decision.reason}`;
+            return { result: 'failed', label, detail, environment };
         });
     }
     catch (error) {
-        core/* debug */.Yz(String(error));
-        if (error instanceof common_errors/* DeadlineReached */.h_)
+        (0,common_log/* debug */.Yz)(String(error));
+        if (error instanceof errors/* DeadlineReached */.h_)
             return {
                 result: 'timed-out',
                 label,
@@ -61600,127 +61900,138 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
         return { result: 'failed', label, detail: `${doing} failed: ${error.message}` };
     }
 }
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
-
-
-const promote_GONE = new Set(['Terminated', 'Terminating']);
-/** Green passes Green; Yellow passes Yellow and Green. Pure. */
-function healthyEnough(health, required) {
-    return health === 'Green' || (required === 'Yellow' && health === 'Yellow');
+/** "rolling back to v1 and restoring the previous configuration", from what is sent back. */
+function describeWayBack(back, version, configuration) {
+    return [back.label ? `${version} ${back.label}` : '', back.configuration ? configuration : '']
+        .filter(Boolean)
+        .join(' and ');
 }
-/** Why the source environment cannot be promoted from, or undefined when it can. Pure. */
-function promotionProblem(source, required) {
-    const name = `Environment "${source.name}"`;
-    if (source.status !== 'Ready') {
-        return `${name} is ${source.status}, not Ready: what it runs is not settled. Promote once its update is over (and healthy).`;
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/index.ts
+
+
+
+
+
+
+
+/** Waits out another update before anything of this run is uploaded or created; undefined when it outlasts the timeout. */
+async function waitForReady(beanstalk, plan, deadline) {
+    if (plan.environmentStatus === 'Ready')
+        return plan.current;
+    return await (0,common_log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
+}
+/** Starts the update of the plan, follows it, rolls back when it fails and the plan asks for that. */
+async function carryOutUpdate(beanstalk, plan, ctx) {
+    const { deadline, watch } = ctx;
+    const started = await (0,common_log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready));
+    if (started.kind === 'busy')
+        return { result: 'timed-out', busy: true, events: [] };
+    watch({ requested: true });
+    const configurationApplied = update_describeApplied(plan, started);
+    if (started.kind === 'configuration-failed')
+        return await failed(beanstalk, plan, started.followed, {
+            clock: deadline.clock,
+            configurationApplied,
+            configurationStep: true
+        });
+    const { request, events: configurationEvents } = started;
+    watch({ environment: request.environment });
+    if (!plan.wait) {
+        core/* info */.pq(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`);
+        return {
+            result: 'requested',
+            environment: request.environment,
+            events: configurationEvents,
+            configurationApplied
+        };
     }
-    if (!source.versionLabel)
-        return `${name} runs no application version: there is nothing to promote.`;
-    if (!healthyEnough(source.health, required)) {
-        const accepted = required === 'Green' ? 'Green' : 'Yellow or Green';
-        return `${name} runs ${source.versionLabel} with health ${source.health}, and required-health asks for ${accepted}: only a version that runs healthy is promoted. Fix ${source.name} first${required === 'Green' && source.health === 'Yellow' ? ', or set required-health: Yellow to accept Yellow' : ''}.`;
+    const update = { target: plan.label, previous: plan.previousLabel, request };
+    const followed = await (0,common_log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch })));
+    const outcome = { ...followed, events: [...configurationEvents, ...followed.events] };
+    if (outcome.kind !== 'success')
+        return await failed(beanstalk, plan, outcome, { clock: deadline.clock, configurationApplied });
+    const after = (0,format/* formatDuration */.a3)(deadline.clock.now() - ctx.started);
+    core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`);
+    return {
+        result: 'deployed',
+        environment: outcome.environment,
+        events: outcome.events,
+        configurationApplied
+    };
+}
+/** How the configuration went out, for the summary; undefined when there was none to send. */
+function update_describeApplied(plan, started) {
+    if (!plan.send.configuration)
+        return undefined;
+    if (started.kind === 'configuration-failed')
+        return 'in an update of its own, which failed (the version was not deployed)';
+    if (started.twoStep)
+        return 'before the version, in an update of its own (Beanstalk refused both in one update)';
+    return 'with the version, in one update';
+}
+/** A failed or timed-out update: why, in Beanstalk's words, and the rollback when asked (and possible). */
+async function failed(beanstalk, plan, followed, ctx) {
+    let reason = failureReason(plan, followed, ctx.configurationStep ?? false);
+    let rollback;
+    if (plan.rollbackOnFailure) {
+        rollback =
+            followed.kind === 'timeout'
+                ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
+                : await (0,common_log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events));
+        reason += ` Rollback: ${rollback.detail}`;
     }
+    return {
+        result: followed.kind === 'timeout' ? 'timed-out' : 'failed',
+        // what is true now: after a rollback, the environment as the rollback left it
+        environment: rollback?.environment ?? followed.environment,
+        events: followed.events,
+        configurationApplied: ctx.configurationApplied,
+        reason: `${reason} See ${plan.consoleUrl}`,
+        rollback
+    };
+}
+/** Why the update failed or timed out, with Beanstalk's own error messages. Pure. */
+function failureReason(plan, followed, configurationStep) {
+    if (followed.kind === 'timeout') {
+        const env = followed.environment;
+        const on = configurationStep
+            ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)`
+            : plan.label;
+        const now = env
+            ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}`
+            : '';
+        return `${plan.environment} did not reach Ready on ${on} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)})${now}. The update may still be running.`;
+    }
+    let reason = configurationStep
+        ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
+        : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`;
+    const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message);
+    const more = errors.filter(message => message !== followed.decision.reason).slice(-5);
+    if (more.length > 0)
+        reason += ` Beanstalk said: ${more.join(' | ')}`;
+    return reason;
+}
+/** The step's error for an update that did not succeed; undefined for one that did (or was not waited for). */
+function updateError(plan, outcome) {
+    if (outcome.busy)
+        return busyError(plan);
+    if (outcome.result === 'failed')
+        return new errors/* UserError */.yo(outcome.reason ?? '', { title: 'Deployment failed' });
+    if (outcome.result === 'timed-out')
+        return new errors/* UserError */.yo(outcome.reason ?? '', { input: 'timeout', title: 'Deployment timed out' });
     return undefined;
 }
-/** The version `from` runs, checked; a UserError naming `from-environment` otherwise. */
-async function findPromotion(beanstalk, ctx) {
-    const live = (await beanstalk.environments({ application: ctx.application })).filter(e => !promote_GONE.has(e.status));
-    const source = live.find(e => e.name === ctx.from);
-    if (!source) {
-        const names = live.map(e => e.name);
-        const closest = closestName(ctx.from, names);
-        throw new common_errors/* UserError */.yo(`No environment named "${ctx.from}" runs in application "${ctx.application}" in ${ctx.region} (names are case-sensitive), so there is nothing to promote from.${closest ? ` Did you mean "${closest}"? Set from-environment to "${closest}".` : ''} Environments of ${ctx.application}: ${listNames(names)}.`, { input: 'from-environment', title: 'Source environment not found' });
-    }
-    const problem = promotionProblem(source, ctx.requiredHealth);
-    if (problem) {
-        throw new common_errors/* UserError */.yo(`${problem} Nothing was changed.`, {
-            input: 'from-environment',
-            title: 'Source environment not promotable'
-        });
-    }
-    const label = source.versionLabel ?? '';
-    if (ctx.expectedLabel !== undefined && ctx.expectedLabel !== label) {
-        throw new common_errors/* UserError */.yo(`Environment "${source.name}" runs ${label} now, not ${ctx.expectedLabel} (version-label): the version to promote changed since this run was started (a newer deploy reached ${source.name}). Nothing was changed; start the promotion again for ${label}, or remove version-label to promote whatever ${source.name} runs.`, { input: 'version-label', title: 'Source environment runs another version' });
-    }
-    const version = await beanstalk.version(ctx.application, label);
-    if (!version) {
-        throw new common_errors/* UserError */.yo(`Environment "${source.name}" runs ${label}, but ${ctx.application} has no version with that label any more (deleted?): it cannot be deployed elsewhere. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version missing' });
-    }
-    if (/^failed$/i.test(version.status)) {
-        throw new common_errors/* UserError */.yo(`Version ${label} (run by ${source.name}) failed processing and cannot be deployed. Deploy a new build instead.`, { input: 'from-environment', title: 'Source version failed' });
-    }
-    return { source, label, version };
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/index.ts
-
-
-
-
-/**
- * Versions over time, as deploy-beanstalk's main story calls them: read the quota and decide (before anything
- * changes), make room at the cap (before CreateApplicationVersion), delete old versions after a successful
- * deploy. See retention.ts (quota, pruning) and promote.ts (from-environment).
- */
-
-
-/** The look-up and the retention plan, with the warnings for the plan. May throw at the cap (a UserError). */
-async function planVersions(beanstalk, inputs, ctx) {
-    const lookup = await lookUpVersions(beanstalk, inputs.application, inputs.retention.keep !== undefined);
-    const retention = planRetention(lookup, {
-        application: inputs.application,
-        region: inputs.region,
-        retention: inputs.retention,
-        ...ctx
-    });
-    if (retention.usage)
-        core/* info */.pq(`Application versions: ${describeUsage(retention.usage)}.`);
-    const warnings = retention.problems.map(problem => `Application versions: could not read ${problem}. The deploy goes on; see docs/iam/deploy-policy.json for the permissions.`);
-    const warning = quotaWarning(retention, inputs.application);
-    if (warning)
-        warnings.push(warning);
-    return { retention, warnings };
-}
-const context = (plan, retention, afterUpdate) => ({
-    application: plan.application,
-    plan: retention,
-    label: plan.label,
-    previousLabel: plan.previousLabel,
-    environmentId: afterUpdate ? plan.environmentId : undefined
-});
-/** At the cap with keep-versions: delete the planned versions before the new one is created. */
-async function makeRoom(plan, beanstalk) {
-    const retention = plan.retention;
-    if (!retention?.pruneFirst || plan.mode !== 'new-version')
-        return;
-    await (0,log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
-}
-/** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
-async function pruneAfterDeploy(plan, beanstalk) {
-    const retention = plan.retention;
-    if (retention?.keep === undefined)
-        return;
-    try {
-        await (0,log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
-    }
-    catch (error) {
-        // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
-        core/* warning */.$e(`Old versions were not deleted: ${(0,common_errors/* describeError */.Uc)(error)}`);
-    }
+/** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
+function busyError(plan) {
+    return new errors/* UserError */.yo(`${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Environment busy' });
 }
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/version.ts
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/label.ts
 
 
 
@@ -61729,8 +62040,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 /**
- * The application version: its label and description, what to do when the label exists, the upload of its
- * bundle, and CreateApplicationVersion until Beanstalk has processed it.
+ * Which version a run deploys: its label and description by default, and what to do when the label exists
+ * (the same bundle is a redeploy; other content is an error, never an overwrite).
  */
 /** `<short sha 7>-<first 8 hex of the bundle sha256>`, or `local-<8 hex>` without a commit. */
 function defaultVersionLabel(sha, bundleSha256) {
@@ -61779,7 +62090,7 @@ async function checkExistingVersion(storage, existing, bundle, input) {
             sha256 = (await storage.head(existing.bucket, existing.key))?.sha256;
         }
         catch (error) {
-            core/* debug */.Yz(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,common_errors/* describeError */.Uc)(error)}`);
+            (0,common_log/* debug */.Yz)(`HeadObject s3://${existing.bucket}/${existing.key}: ${(0,errors/* describeError */.Uc)(error)}`);
         }
     }
     if (sha256 === bundle.sha256) {
@@ -61789,8 +62100,114 @@ async function checkExistingVersion(storage, existing, bundle, input) {
     const what = sha256
         ? `other content (sha256 ${sha256})`
         : 'content that cannot be compared (its S3 object has no sha256 metadata)';
-    throw new common_errors/* UserError */.yo(`Version "${existing.label}" already exists with ${what}, and this run built a bundle with sha256 ${bundle.sha256}. A version is never overwritten: set a new version-label (or leave it empty for <sha>-<bundle hash>), or remove '${input}' to redeploy "${existing.label}" as it is.`, { input: 'version-label', title: 'Version label already used' });
+    throw new errors/* UserError */.yo(`Version "${existing.label}" already exists with ${what}, and this run built a bundle with sha256 ${bundle.sha256}. A version is never overwritten: set a new version-label (or leave it empty for <sha>-<bundle hash>), or remove '${input}' to redeploy "${existing.label}" as it is.`, { input: 'version-label', title: 'Version label already used' });
 }
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/prune.ts
+
+
+
+
+/**
+ * The deletions keep-versions planned (retention.ts): at the cap before CreateApplicationVersion, else after a
+ * successful deploy; each one logged, a failure only a warning.
+ */
+const context = (plan, retention, afterUpdate) => ({
+    application: plan.application,
+    plan: retention,
+    label: plan.label,
+    previousLabel: plan.previousLabel,
+    environmentId: afterUpdate ? plan.environmentId : undefined
+});
+/** At the cap with keep-versions: delete the planned versions before the new one is created. */
+async function makeRoom(plan, beanstalk) {
+    const retention = plan.retention;
+    if (!retention?.pruneFirst || plan.mode !== 'new-version')
+        return;
+    await (0,common_log/* phase */.Oi)(`Make room under the quota: delete old versions of ${plan.application}`, () => deleteVersions(beanstalk, context(plan, retention, false)));
+}
+/** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
+async function pruneAfterDeploy(plan, beanstalk) {
+    const retention = plan.retention;
+    if (retention?.keep === undefined)
+        return;
+    try {
+        await (0,common_log/* phase */.Oi)(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () => deleteVersions(beanstalk, context(plan, retention, true)));
+    }
+    catch (error) {
+        // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
+        core/* warning */.$e(`Old versions were not deleted: ${(0,errors/* describeError */.Uc)(error)}`);
+    }
+}
+/**
+ * Deletes the planned versions that are not in use now: the environments are read again first, and while another
+ * one is in the middle of an update (its target unknown) nothing is deleted. A failed deletion is a warning.
+ */
+async function deleteVersions(beanstalk, ctx) {
+    const { plan } = ctx;
+    const pending = plan.toDelete.filter(v => !plan.deleted.includes(v.label));
+    if (pending.length === 0) {
+        core/* info */.pq(`Nothing to delete: ${ctx.application} keeps its newest ${plan.keep} versions.`);
+        return;
+    }
+    let environments;
+    try {
+        environments = (await beanstalk.environments({ application: ctx.application })).filter(e => !retention_GONE.has(e.status));
+    }
+    catch (error) {
+        core/* warning */.$e(`Old versions were not deleted: the environments of ${ctx.application} could not be read (${(0,errors/* describeError */.Uc)(error)}).`);
+        return;
+    }
+    const busy = environments.filter(e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId));
+    if (busy.length > 0) {
+        core/* warning */.$e(`Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`);
+        return;
+    }
+    const protect = protectedVersions({ environments, label: ctx.label, previousLabel: ctx.previousLabel });
+    for (const version of pending) {
+        const reason = protect.get(version.label);
+        if (reason) {
+            core/* info */.pq(`Version ${version.label} kept: it ${reason.replace(/^the /, 'is the ')} now.`);
+            continue;
+        }
+        const bundle = version.bucket && version.key ? ` and s3://${version.bucket}/${version.key}` : '';
+        try {
+            await beanstalk.deleteVersion(ctx.application, version.label, plan.deleteSourceBundles);
+            plan.deleted.push(version.label);
+            core/* info */.pq(`Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${plan.deleteSourceBundles ? bundle : ''}.`);
+        }
+        catch (error) {
+            if ((0,errors/* isAwsError */.m_)(error, 'SourceBundleDeletionFailure', 'SourceBundleDeletionException')) {
+                plan.deleted.push(version.label);
+                core/* warning */.$e(`Version ${version.label} was deleted, but its bundle${bundle.replace(' and', '')} stayed in S3: ${(0,errors/* describeError */.Uc)(error)} Allow s3:DeleteObject on the bucket's ${ctx.application}/ prefix (docs/iam/deploy-policy.json), or delete it by hand.`);
+            }
+            else if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterValue') &&
+                /No Application Version named/i.test((0,errors/* awsErrorInfo */.sR)(error)?.message ?? '')) {
+                core/* info */.pq(`Version ${version.label} was already deleted.`);
+            }
+            else {
+                core/* warning */.$e(`Version ${version.label} was not deleted: ${(0,errors/* describeError */.Uc)(error)}`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/create.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A new application version: the upload of its bundle, CreateApplicationVersion (a lost reply checked before it
+ * is sent again) until Beanstalk has processed it.
+ */
 /** The bucket: the `bucket` input, else Beanstalk's own storage bucket for the region. */
 async function resolveBucket(beanstalk, plan) {
     if (plan.upload?.bucket)
@@ -61798,6 +62215,11 @@ async function resolveBucket(beanstalk, plan) {
     const bucket = await beanstalk.storageLocation();
     core/* info */.pq(`Beanstalk's storage bucket in ${plan.region}: ${bucket}`);
     return bucket;
+}
+/** The bucket, then the upload. */
+async function upload(beanstalk, storage, plan, clock) {
+    const bucket = await resolveBucket(beanstalk, plan);
+    return { bucket, bytes: await uploadBundle(storage, plan, bucket, clock) };
 }
 /** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
 async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock */.ml) {
@@ -61815,7 +62237,7 @@ async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock *
     }
     const started = clock.now();
     await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 });
-    core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a)(clock.now() - started)}.`);
+    core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z3)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a3)(clock.now() - started)}.`);
     return bundle.size;
 }
 /**
@@ -61827,7 +62249,8 @@ async function createVersion(beanstalk, plan, bucket) {
     const request = {
         application: plan.application,
         label: plan.label,
-        description: plan.description,
+        // the bundle's sha256, recorded where no upload can change it: a promotion checks the bundle against it
+        description: plan.bundle ? describeWithDigest(plan.description, plan.bundle.sha256) : plan.description,
         bucket,
         key
     };
@@ -61843,21 +62266,21 @@ async function createVersion(beanstalk, plan, bucket) {
         }
     }
     catch (error) {
-        if ((0,common_errors/* isAwsError */.m_)(error, 'TooManyApplicationVersionsException')) {
+        if ((0,errors/* isAwsError */.m_)(error, 'TooManyApplicationVersionsException')) {
             throw tooManyVersionsError(error, {
                 application: plan.application,
                 region: plan.region,
                 retention: plan.retention
             });
         }
-        if (!(0,common_errors/* isAwsError */.m_)(error, 'InvalidParameterValue') || !/already exists/i.test(error.message))
+        if (!(0,errors/* isAwsError */.m_)(error, 'InvalidParameterValue') || !/already exists/i.test(error.message))
             throw error;
         const existing = await beanstalk.version(plan.application, plan.label);
         if (existing && existing.bucket === bucket && existing.key === key) {
             core/* info */.pq(`Version ${plan.label} was already created by an earlier try of this request: using it.`);
             return existing;
         }
-        throw new common_errors/* UserError */.yo(`Version "${plan.label}" of ${plan.application} was created by someone else while this step ran (source ${existing?.bucket}/${existing?.key}). Use another version-label.`, { input: 'version-label', cause: error });
+        throw new errors/* UserError */.yo(`Version "${plan.label}" of ${plan.application} was created by someone else while this step ran (source ${existing?.bucket}/${existing?.key}). Use another version-label.`, { input: 'version-label', cause: error });
     }
 }
 /**
@@ -61865,15 +62288,15 @@ async function createVersion(beanstalk, plan, bucket) {
  * status CreateApplicationVersion answered with: the first look, without a request of its own.
  */
 async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) {
-    let last = '';
+    // each status is told once, as it is first seen: the one CreateApplicationVersion answered is in its own line
+    let last = created ?? '';
     let answered = created;
     const poller = new Poller(deadline, beanstalk).heartbeat(`Beanstalk to process version ${plan.label}`, () => `it is ${last || 'not known yet'}`);
     const status = await poller.run(async () => {
         const current = answered ?? (await beanstalk.version(plan.application, plan.label))?.status ?? 'missing';
         answered = undefined;
         if (current !== last) {
-            if (last !== '')
-                core/* info */.pq(`Version ${plan.label}: ${current}`);
+            core/* info */.pq(`Version ${plan.label}: ${current}.`);
             last = current;
             poller.changed();
         }
@@ -61881,12 +62304,10 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) 
         return /^(processing|building)$/i.test(current) ? undefined : current;
     }, 1);
     if (status === undefined) {
-        throw new common_errors/* UserError */.yo(`Version ${plan.label} was still being processed when the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}) ran out. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Timed out' });
+        throw new errors/* UserError */.yo(`Version ${plan.label} was still being processed when the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}) ran out. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Timed out' });
     }
-    if (/^(processed|unprocessed)$/i.test(status)) {
-        core/* info */.pq(`Version ${plan.label}: ${status}.`);
+    if (/^(processed|unprocessed)$/i.test(status))
         return;
-    }
     // FAILED (or gone): Beanstalk says why in the version's events.
     let reasons = [];
     try {
@@ -61906,9 +62327,73 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) 
             .reverse();
     }
     catch (error) {
-        core/* debug */.Yz(`DescribeEvents for the version failed: ${String(error)}`);
+        (0,common_log/* debug */.Yz)(`DescribeEvents for the version failed: ${String(error)}`);
     }
-    throw new common_errors/* UserError */.yo(`Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`, { title: 'Version processing failed' });
+    throw new errors/* UserError */.yo(`Beanstalk could not process version ${plan.label} (status ${status})${reasons.length ? `: ${reasons.join(' ')}` : '.'} Check that the bundle is a valid Docker platform bundle (docker-compose.yml at the root) and that Beanstalk can read s3://${bucket}/${plan.upload?.key}.`, { title: 'Version processing failed' });
+}
+/** After a lost CreateApplicationVersion reply: the version when it exists with our bundle, else undefined. */
+async function checkLostVersion(beanstalk, error, version) {
+    core/* info */.pq(`The reply to CreateApplicationVersion was lost (${describeLost(error)}): checking whether the version exists.`);
+    const found = await beanstalk.version(version.application, version.label);
+    if (found && found.bucket === version.bucket && found.key === version.key) {
+        core/* info */.pq(`Version ${version.label} exists with this bundle: using it, not creating it again.`);
+        return found;
+    }
+    core/* info */.pq(`Version ${version.label} does not exist: creating it again.`);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/index.ts
+
+
+
+/**
+ * The versions stage, as deploy-beanstalk's main story calls it: which version (label.ts: the label, the
+ * description, an existing label; promote.ts: from-environment), read the quota and decide (retention.ts, before
+ * anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts), and a new
+ * version's upload, creation and processing (create.ts).
+ */
+
+
+
+
+/**
+ * The label (the input, the promoted one, or <sha>-<bundle hash>), whether it exists (with the same bundle, or an
+ * error), the description, and the retention plan. Read-only.
+ */
+async function chooseVersion(beanstalk, storageFor, inputs, found, bundle, ctx) {
+    const label = inputs.versionLabel ??
+        found.promotion?.label ??
+        defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', bundle?.sha256 ?? '');
+    const existing = found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label));
+    if (existing && bundle) {
+        const input = inputs.source.kind === 'bundle' ? 'bundle' : 'image';
+        await checkExistingVersion(await storageFor(inputs.region), existing, bundle, input);
+    }
+    const description = inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace));
+    const versions = await planVersions(beanstalk, inputs, {
+        label,
+        previousLabel: found.environment.versionLabel,
+        createsVersion: existing === undefined
+    });
+    return { label, existing, description, ...versions };
+}
+/** The look-up and the retention plan, with the warnings for the plan. May throw at the cap (a UserError). */
+async function planVersions(beanstalk, inputs, ctx) {
+    const lookup = await lookUpVersions(beanstalk, inputs.application, inputs.retention.keep !== undefined);
+    const retention = planRetention(lookup, {
+        application: inputs.application,
+        region: inputs.region,
+        retention: inputs.retention,
+        ...ctx
+    });
+    if (retention.usage)
+        core/* info */.pq(`Application versions: ${describeUsage(retention.usage)}.`);
+    const warnings = retention.problems.map(problem => `Application versions: could not read ${problem}. The deploy goes on; see docs/iam/deploy-policy.json for the permissions.`);
+    const warning = quotaWarning(retention, inputs.application);
+    if (warning)
+        warnings.push(warning);
+    return { retention, warnings };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/main.ts
@@ -61925,14 +62410,8 @@ async function waitProcessed(beanstalk, plan, deadline, since, bucket, created) 
 
 
 
-
-
-
-
-
-
-/** inputs → look-up → bundle → plan → upload → version → deploy → follow (→ rollback) → report. */
-async function run(deps = {}) {
+/** inputs → look-up → bundle → plan → wait, upload, version → update (follow, rollback) → report. */
+function deployBeanstalk(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
     const env = deps.env ?? process.env;
     const gateways = new Map();
@@ -61945,248 +62424,99 @@ async function run(deps = {}) {
     // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
     // a dry run or a failed look-up never load them (a smaller cold start).
     const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(358), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
-    const started = clock.now();
-    const inputs = await (0,log/* phase */.Oi)('Inputs', async () => readInputs(env));
-    if (inputs.descriptionTruncated)
-        core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
-    const deadline = new retry/* Deadline */.B2(inputs.timeoutMs, clock);
-    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-    const state = newRunState(inputs);
-    let bundle;
-    try {
-        // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
-        await gatewayFor(inputs.region).within(deadline, async () => {
-            const plan = await main_decide(inputs, { gatewayFor, storageFor, env, workspace }, b => (bundle = b), state);
-            state.plan = plan;
-            await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
-            for (const warning of plan.warnings)
-                core/* warning */.$e(warning);
-            const outcome = plan.dryRun
-                ? {
-                    result: 'dry-run',
-                    deployed: false,
-                    events: [],
-                    durationMs: clock.now() - started,
-                    uploadedBytes: 0
-                }
-                : await carryOut(plan, gatewayFor(plan.region), storageFor, deadline, started, state);
-            if (outcome.deployed)
-                await pruneAfterDeploy(plan, gatewayFor(plan.region));
-            await reportExit(state, { outcome });
-        });
-    }
-    catch (error) {
-        // every failure after the inputs were read: one report (outputs + summary), then the ::error
-        await reportExit(state, { error, durationMs: clock.now() - started });
-        throw error;
-    }
-    finally {
-        if (bundle?.temporary)
-            await (0,promises_.rm)(bundle.path, { force: true });
-    }
+        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
+    const story = { gatewayFor, storageFor, clock, env };
+    return {
+        record: () => ({ started: clock.now(), events: [] }),
+        main: async (run) => {
+            const inputs = (run.inputs = readInputs(env));
+            if (inputs.descriptionTruncated)
+                core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
+            const deadline = new retry/* Deadline */.B2(inputs.timeoutMs, clock);
+            try {
+                // Every Beanstalk request of the run keeps to the step's timeout, the wait for a call-budget slot included.
+                await gatewayFor(inputs.region).within(deadline, async () => {
+                    const plan = await main_decide(run, inputs, story);
+                    await (0,common_log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+                    for (const warning of plan.warnings)
+                        core/* warning */.$e(warning);
+                    if (plan.dryRun)
+                        return;
+                    await carryOut(run, plan, { ...story, deadline });
+                });
+            }
+            finally {
+                if (run.bundle?.temporary)
+                    await (0,promises_.rm)(run.bundle.path, { force: true });
+            }
+        },
+        report: (run, error) => report(run, error, clock.now())
+    };
 }
-/** Look-up (read-only), the bundle (local), the plan (pure). Nothing in AWS changes here. */
-async function main_decide(inputs, ctx, keep, state) {
-    const beanstalk = ctx.gatewayFor(inputs.region);
-    const warnings = [];
-    const found = await (0,log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, async () => {
-        // The environment found proves its application exists (one request fewer of the 20 a minute); when it is
-        // not found, the application is checked first, so a wrong application name is the error shown.
-        const environment = await findEnvironment(ctx.gatewayFor, inputs.region, inputs.application, inputs.environment).catch(async (error) => {
-            await checkApplication(ctx.gatewayFor, inputs.region, inputs.application);
-            throw error;
-        });
-        core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
-        state.environment = environment;
-        const warning = platformWarning(environment);
-        if (warning)
-            warnings.push(warning);
-        const promotion = inputs.fromEnvironment
-            ? await findPromotion(beanstalk, {
-                application: inputs.application,
-                region: inputs.region,
-                from: inputs.fromEnvironment,
-                requiredHealth: inputs.requiredHealth,
-                expectedLabel: inputs.versionLabel
-            })
-            : undefined;
-        if (promotion)
-            core/* info */.pq(`Promoting ${promotion.label} from ${promotion.source.name} (${promotion.source.status}, health ${promotion.source.health}).`);
-        const existing = promotion?.version ??
-            (inputs.versionLabel ? await beanstalk.version(inputs.application, inputs.versionLabel) : undefined);
-        if (existing)
-            core/* info */.pq(`Version ${existing.label} exists (${existing.status}).`);
-        else if (inputs.requireExistingVersion)
-            throw noSuchVersion(inputs);
-        const configuration = await lookUpConfiguration(beanstalk, inputs.application, environment, inputs.region, inputs.configuration);
-        if (configuration)
-            warnings.push(...configuration.warnings);
-        return { environment, existing, configuration, promotion };
-    });
+/** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
+async function main_decide(run, inputs, story) {
+    const beanstalk = story.gatewayFor(inputs.region);
+    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor));
+    run.environment = found.environment;
+    // an existing label and nothing new to build from: a redeploy, no bundle
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
-    let prepared;
+    const workspace = story.env.GITHUB_WORKSPACE ?? process.cwd();
     if (!redeployOnly) {
-        const tempDir = ctx.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-        prepared = await (0,log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, ctx.workspace, tempDir));
-        keep(prepared);
+        const tempDir = story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+        run.bundle = await (0,common_log/* phase */.Oi)('Bundle', () => prepareBundle(inputs.source, workspace, tempDir));
     }
-    const label = inputs.versionLabel ??
-        found.promotion?.label ??
-        defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', prepared?.sha256 ?? '');
-    const existing = found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label));
-    if (existing && prepared) {
-        await checkExistingVersion(await ctx.storageFor(inputs.region), existing, prepared, inputs.source.kind === 'bundle' ? 'bundle' : 'image');
-    }
-    const description = inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace));
-    const versions = await planVersions(beanstalk, inputs, {
-        label,
-        previousLabel: found.environment.versionLabel,
-        createsVersion: existing === undefined
+    const version = await chooseVersion(beanstalk, story.storageFor, inputs, found, run.bundle, {
+        env: story.env,
+        workspace
     });
-    return makePlan({
+    run.plan = makePlan({
         inputs,
         environment: found.environment,
-        label,
-        description,
-        bundle: prepared,
-        existing,
+        label: version.label,
+        description: version.description,
+        bundle: run.bundle,
+        existing: version.existing,
         configuration: found.configuration,
-        warnings: [...warnings, ...versions.warnings],
-        retention: versions.retention,
+        warnings: [...found.warnings, ...version.warnings],
+        retention: version.retention,
         promotedFrom: found.promotion?.source
     });
+    return run.plan;
 }
-/** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
-function noSuchVersion(inputs) {
-    return new common_errors/* UserError */.yo(`Application "${inputs.application}" in ${inputs.region} has no version "${inputs.versionLabel ?? ''}" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.`, { input: 'version-label', title: 'No such version' });
-}
-/** Upload, version, deploy, follow, roll back on failure when asked. */
-async function carryOut(plan, beanstalk, storageFor, deadline, started, state) {
-    const clock = deadline.clock;
-    let uploadedBytes = 0;
-    state.versionExists = plan.mode === 'redeploy';
-    // A busy environment is waited out before anything is uploaded or created: a timeout leaves no debris.
-    let ready = plan.current;
-    if (plan.environmentStatus !== 'Ready') {
-        ready = await (0,log/* phase */.Oi)(`Wait for ${plan.environment} to be Ready`, () => waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' }));
-        if (!ready)
-            return busy(plan, state);
-        state.environment = ready;
-    }
+/** A busy environment waited out, then the new version (upload, create, processed), then the update. */
+async function carryOut(run, plan, story) {
+    const { clock, deadline } = story;
+    const beanstalk = story.gatewayFor(plan.region);
+    // Before anything is uploaded or created: a timeout leaves no debris.
+    const ready = await waitForReady(beanstalk, plan, deadline);
+    if (!ready)
+        throw busyError(plan);
+    run.environment = ready;
     if (plan.mode === 'new-version') {
         await makeRoom(plan, beanstalk);
         const since = new Date(clock.now());
-        const bucket = await (0,log/* phase */.Oi)('Upload the bundle', async () => {
-            const bucket = await resolveBucket(beanstalk, plan);
-            uploadedBytes = await uploadBundle(await storageFor(plan.region), plan, bucket, clock);
-            state.uploadedBytes = uploadedBytes;
-            return bucket;
-        });
-        await (0,log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
-            const version = await createVersion(beanstalk, plan, bucket);
-            state.versionExists = true;
-            state.versionCreated = true;
+        const storage = await story.storageFor(plan.region);
+        const uploaded = (run.uploaded = await (0,common_log/* phase */.Oi)('Upload the bundle', () => upload(beanstalk, storage, plan, clock)));
+        await (0,common_log/* phase */.Oi)(`Create version ${plan.label}`, async () => {
+            const version = await createVersion(beanstalk, plan, uploaded.bucket);
+            run.created = true;
             core/* info */.pq(`Version ${plan.label} created in ${plan.application}: ${version.status}.`);
-            await waitProcessed(beanstalk, plan, deadline, since, bucket, version.status);
+            await waitProcessed(beanstalk, plan, deadline, since, uploaded.bucket, version.status);
         });
     }
-    const initial = {
-        id: plan.environmentId,
-        name: plan.environment,
-        application: plan.application,
-        status: plan.environmentStatus,
-        health: 'Grey'
-    };
-    const deployment = await (0,log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, { label: plan.label, running: plan.previousLabel, change: plan.configuration?.send }, deadline, ready?.status === 'Ready' ? { ...initial, ...ready } : { ...initial, status: 'Unknown' }));
-    const configurationApplied = !plan.configuration?.send
-        ? undefined
-        : deployment.kind === 'started' && deployment.twoStep
-            ? 'before the version, in an update of its own (Beanstalk refused both in one update)'
-            : deployment.kind === 'started'
-                ? 'with the version, in one update'
-                : deployment.kind === 'configuration-failed'
-                    ? 'in an update of its own, which failed (the version was not deployed)'
-                    : undefined;
-    state.configurationApplied = configurationApplied;
-    const base = { events: [], uploadedBytes, configurationApplied };
-    if (deployment.kind === 'configuration-failed') {
-        state.updateRequested = true;
-        return await fail(plan, beanstalk, deployment.followed, { clock, configurationStep: true }, state);
-    }
-    const request = deployment.kind === 'started' ? deployment.request : undefined;
-    if (!request)
-        return busy(plan, state);
-    state.updateRequested = true;
-    state.environment = request.environment;
-    if (!plan.wait) {
-        core/* info */.pq(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`);
-        return {
-            ...base,
-            result: 'requested',
-            deployed: true,
-            environment: request.environment,
-            durationMs: clock.now() - started
-        };
-    }
-    const followed = await (0,log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, { target: plan.label, previous: plan.previousLabel, request }, deadline, seen => {
-        // what was seen so far, for the exit report if the follow itself breaks
+    const watch = seen => {
+        if (seen.requested)
+            run.requested = true;
         if (seen.event)
-            state.events.push(seen.event);
+            run.events.push(seen.event);
         if (seen.environment)
-            state.environment = seen.environment;
-    })));
-    if (followed.kind === 'success') {
-        core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${followed.environment.health}, after ${(0,format/* formatDuration */.a)(clock.now() - started)}.`);
-        return {
-            ...base,
-            result: 'deployed',
-            deployed: true,
-            environment: followed.environment,
-            events: followed.events,
-            durationMs: clock.now() - started
-        };
-    }
-    return await fail(plan, beanstalk, followed, { clock }, state);
-}
-/** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
-function busy(plan, state) {
-    state.result = 'timed-out';
-    throw new common_errors/* UserError */.yo(`${plan.environment} did not become Ready within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Environment busy' });
-}
-/** A failed or timed-out update: roll back when asked (and possible), report, and fail the step. */
-async function fail(plan, beanstalk, followed, ctx, state) {
-    const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message);
-    let reason;
-    if (followed.kind === 'timeout') {
-        const env = followed.environment;
-        reason = `${plan.environment} did not reach Ready on ${ctx.configurationStep ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)` : plan.label} with health ${plan.requiredHealth} within the timeout (${(0,format/* formatDuration */.a)(plan.timeoutMs)})${env ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}` : ''}. The update may still be running.`;
-    }
-    else {
-        reason = ctx.configurationStep
-            ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
-            : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`;
-        const more = errors.filter(message => message !== followed.decision.reason).slice(-5);
-        if (more.length > 0)
-            reason += ` Beanstalk said: ${more.join(' | ')}`;
-    }
-    let rollback;
-    if (plan.rollbackOnFailure) {
-        rollback =
-            followed.kind === 'timeout'
-                ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
-                : await (0,log/* phase */.Oi)(`Roll back to ${plan.previousLabel ?? '(none)'}`, () => rollBack(beanstalk, plan, followed.environment, ctx.clock));
-        reason += ` Rollback: ${rollback.detail}`;
-    }
-    reason += ` See ${plan.consoleUrl}`;
-    state.result = followed.kind === 'timeout' ? 'timed-out' : 'failed';
-    state.environment = followed.environment ?? state.environment;
-    state.events = followed.events;
-    state.rollback = rollback;
-    throw new common_errors/* UserError */.yo(reason, {
-        input: followed.kind === 'timeout' ? 'timeout' : undefined,
-        title: followed.kind === 'timeout' ? 'Deployment timed out' : 'Deployment failed'
-    });
+            run.environment = seen.environment;
+    };
+    run.update = await carryOutUpdate(beanstalk, plan, { deadline, ready, started: run.started, watch });
+    const failure = updateError(plan, run.update);
+    if (failure)
+        throw failure;
+    await pruneAfterDeploy(plan, beanstalk); // deployed, or accepted and not waited for (wait: false)
 }
 
 
@@ -71363,6 +71693,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -71370,7 +71701,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

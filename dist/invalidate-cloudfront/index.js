@@ -63024,6 +63024,7 @@ function explain(error) {
 /* harmony export */   Oi: () => (/* binding */ phase),
 /* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   n0: () => (/* binding */ setOutputs),
 /* harmony export */   n9: () => (/* binding */ startSummary)
 /* harmony export */ });
@@ -63042,6 +63043,17 @@ function explain(error) {
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .isDebug */ ._o())
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(title, fn);
@@ -63085,7 +63097,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(value === undefined ? '' : String(value));
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, text);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
@@ -63098,10 +63110,11 @@ function setOutputs(outputs) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  zz: () => (/* binding */ declareOutputs),
   Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: declareOutputs, reportFailure
+// UNUSED EXPORTS: reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
@@ -63253,13 +63266,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(given) {
-    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
-    const action = typeof given === 'function'
-        ? { record: () => undefined, main: given, report: () => undefined }
-        : given;
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -63286,7 +63300,7 @@ async function runAction(given) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -63302,7 +63316,7 @@ function reportFailure(error) {
 function declareOutputs(names) {
     return {
         names,
-        write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+        write: values => (0,log/* setOutputs */.n0)(Object.fromEntries(names.map(name => [name, values[name]])))
     };
 }
 
@@ -63316,7 +63330,7 @@ function declareOutputs(names) {
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
 /* harmony export */   _I: () => (/* binding */ scrub)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, addSecret, worthMasking, clearSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /**
@@ -63328,13 +63342,26 @@ function declareOutputs(names) {
 /** The environment variables of the SDK's credential chain that hold secrets. */
 const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 const secrets = new Set();
-/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+/** The shortest value worth masking: a shorter one would hide common words and symbols all over the log. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * The one door for masking: registers a value with the runner (`core.setSecret`) and remembers it for `scrub`.
+ * Only whole values are registered, and of a multi-line value each line on its own (as the runner masks them);
+ * a value or line shorter than MIN_SECRET_LENGTH, or with no letter or digit in it (`=`, `==`, `----`: a fragment
+ * of a value, never a secret), is not: masking it would turn every such character in the job's log into `***`.
+ */
 function addSecret(value) {
-    const text = value?.trim();
-    if (!text || text.length < 4 || secrets.has(text))
-        return;
-    secrets.add(text);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    for (const line of (value ?? '').split(/\r?\n/)) {
+        const text = line.trim();
+        if (!worthMasking(text) || secrets.has(text))
+            continue;
+        secrets.add(text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    }
+}
+/** Whether a (one-line) value is registered by `addSecret`. */
+function worthMasking(text) {
+    return text.length >= MIN_SECRET_LENGTH && /[\p{L}\p{N}]/u.test(text);
 }
 /** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
 function maskEnvironmentSecrets(env = process.env) {
@@ -63370,23 +63397,23 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5829);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9248);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidateCloudFront */ .Y)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5829:
+/***/ 9248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  Y: () => (/* binding */ invalidateCloudFront)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
@@ -63394,7 +63421,7 @@ var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./src/common/format.ts
 /** How durations and sizes read in logs, messages and job summaries. Pure. */
 /** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
-function formatDuration(ms) {
+function format_formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     if (ms < 10_000)
@@ -63405,6 +63432,10 @@ function formatDuration(ms) {
     const m = Math.floor(seconds / 60);
     seconds -= m * 60;
     return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
+}
+/** `1 URL`, `3 URLs`: a count with its noun, plural past one (regular English plurals only). */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 /** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
 function formatBytes(bytes) {
@@ -63422,7 +63453,167 @@ function formatBytes(bytes) {
 
 // EXTERNAL MODULE: ./src/common/log.ts
 var log = __nccwpck_require__(1095);
-;// CONCATENATED MODULE: ./src/common/retry.ts
+;// CONCATENATED MODULE: ./src/common/retry/backoff.ts
+/**
+ * How long to wait, pure: exponential backoff (capped, with jitter), a server's `Retry-After`, and how long one
+ * request may take under a deadline. Every action's schedule is one of these with its own numbers.
+ */
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * The delay before try number `attempt`, never shorter than a server's `Retry-After` (honoured up to
+ * `maxRetryAfterMs`): a site or registry that says when to come back is believed, within reason.
+ */
+function withRetryAfter(delayMs, retryAfterMs, maxRetryAfterMs) {
+    if (retryAfterMs === undefined)
+        return delayMs;
+    return Math.max(delayMs, Math.min(retryAfterMs, maxRetryAfterMs));
+}
+/** `Retry-After` as a wait in ms: delay-seconds or an HTTP date (relative to `now`); undefined when absent or bad. */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * How long one request may take: `maxMs`, or what is left of the budget when that is less, but never less than
+ * `minMs` (a request with no time to answer proves nothing).
+ */
+function requestTimeout(remainingMs, limits) {
+    return Math.min(limits.maxMs, Math.max(limits.minMs, remainingMs));
+}
+
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/common/retry/budget.ts
+
+
+/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
+const MAX_SILENT_WAIT_MS = 20_000;
+/**
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
+ * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
+ * when the window is full. The account's request rate is shared with every other tool and job, and
+ * throttled requests count against it too.
+ *
+ * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
+ * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
+ * for up to a window and overrunning the timeout.
+ */
+class CallBudget {
+    limit;
+    windowMs;
+    clock;
+    onWait;
+    cap;
+    /** When each request was sent (the most recent ones). */
+    sent = [];
+    /** The most requests seen in any window so far (for the bench and tests). */
+    peak = 0;
+    /** Total requests sent. */
+    total = 0;
+    constructor(limit, windowMs, clock, 
+    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
+    onWait, 
+    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
+    cap = `at most ${limit} requests in any ${formatDuration(windowMs)}`) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        this.clock = clock;
+        this.onWait = onWait;
+        this.cap = cap;
+    }
+    /** Requests sent in the window ending now. */
+    inWindow(now = this.clock.now()) {
+        return this.sent.filter(time => time > now - this.windowMs).length;
+    }
+    /**
+     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
+     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
+     */
+    record() {
+        this.total++;
+    }
+    /**
+     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
+     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
+     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     */
+    async acquire(deadline) {
+        for (;;) {
+            const now = this.clock.now();
+            const recent = this.sent.filter(time => time > now - this.windowMs);
+            if (recent.length < this.limit) {
+                this.sent.push(now);
+                this.total++;
+                this.peak = Math.max(this.peak, recent.length + 1);
+                if (this.sent.length > this.limit * 4)
+                    this.sent.splice(0, this.sent.length - this.limit * 4);
+                return;
+            }
+            // the oldest request that must leave the window for one more to fit
+            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
+            const waitMs = Math.max(1, leavesAt - now);
+            if (deadline && now + waitMs > deadline.end)
+                throw this.tooLate(waitMs, deadline);
+            this.onWait?.(waitMs);
+            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
+        }
+    }
+    tooLate(waitMs, deadline) {
+        const left = Math.max(0, deadline.end - this.clock.now());
+        return new DeadlineReached(`The step's timeout (${formatDuration(deadline.budgetMs)}) is reached: the next request could only be sent in ${formatDuration(waitMs)}, ` +
+            `${left > 0 ? `later than the ${formatDuration(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
+            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `raise \`timeout\` if the work needs longer.`);
+    }
+}
+/**
+ * The earliest time at or after `earliest` when `calls` more requests keep every window within the cap, given
+ * when the recent ones were sent (`sent`, any order). Pure.
+ */
+function windowSlotAt(earliest, sent, calls, { limit, windowMs }) {
+    const inWindow = [...sent].sort((a, b) => a - b).filter(time => time > earliest - windowMs);
+    const mustDrop = inWindow.length + calls - limit;
+    if (mustDrop <= 0)
+        return earliest;
+    // wait until the mustDrop-th oldest request in the window has left it
+    return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
+}
+/**
+ * The pace that spreads the requests still possible evenly instead of spending them in a burst and then waiting
+ * a window: the shortest delay between rounds of `calls` requests that lets each of the next `ahead` requests
+ * fit under the cap once the requests already in the window leave it. With `n` requests in the window (oldest
+ * first, t₁ … tₙ), the j-th request from now needs the (n + j − limit)-th of them gone, so a round every d ms
+ * needs now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋limit₎ + window for every such j up to `ahead`. In a long wait this
+ * converges to the cap's own rate. Pure.
+ */
+function paceDelay(now, sent, calls, { limit, windowMs, ahead }) {
+    const inWindow = sent.filter(time => time > now - windowMs).sort((a, b) => a - b);
+    const n = inWindow.length;
+    let delay = 0;
+    for (let j = Math.max(1, limit - n + 1); j <= ahead; j++) {
+        const mustLeave = n + j - limit; // 1-based index of the old request that must have left
+        if (mustLeave > n)
+            break;
+        const leavesAt = inWindow[mustLeave - 1] + windowMs;
+        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+    }
+    return Math.ceil(delay);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/clock.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
@@ -63453,6 +63644,9 @@ class Deadline {
         await this.clock.sleep(Math.min(ms, this.remaining()));
     }
 }
+
+;// CONCATENATED MODULE: ./src/common/retry/loop.ts
+
 /**
  * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
  * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
@@ -63467,13 +63661,6 @@ async function poll(check, options) {
             return undefined;
         await options.deadline.sleep(result.delayMs);
     }
-}
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
 }
 /**
  * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
@@ -63502,6 +63689,88 @@ async function retry(fn, options) {
         throw lastError;
     return result.value;
 }
+
+;// CONCATENATED MODULE: ./src/common/retry/sdk.ts
+
+/**
+ * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
+ * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
+ * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
+ */
+class ClockRetryStrategy {
+    maxAttempts;
+    clock;
+    random;
+    mode = 'standard';
+    constructor(maxAttempts, clock, random = Math.random) {
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+        this.random = random;
+    }
+    token(count) {
+        return { getRetryCount: () => count, getRetryDelay: () => 0 };
+    }
+    acquireInitialRetryToken() {
+        return Promise.resolve(this.token(0));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const attempt = token.getRetryCount() + 1;
+        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
+            throw new Error('no more retries');
+        }
+        const throttled = errorInfo.errorType === 'THROTTLING';
+        const delay = backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
+        await this.clock.sleep(delay);
+        return this.token(attempt);
+    }
+    recordSuccess() { }
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/transient.ts
+
+/**
+ * Faults worth another try later: throttling, 5xx and connection faults (what outlived the SDK's own retries).
+ * Anything else (a refusal, a missing resource, a bug) is final.
+ */
+function isTransient(error) {
+    const info = awsErrorInfo(error);
+    if (info) {
+        if (isThrottling(error))
+            return true;
+        if (/ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code))
+            return true;
+        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
+    }
+    if (error instanceof Error) {
+        const code = error.code ?? '';
+        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
+            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
+    }
+    return false;
+}
+/** An AWS throttling error (the account's request rate is used up): back off, then recover after success. */
+function isThrottling(error) {
+    const info = awsErrorInfo(error);
+    return info !== undefined && /Throttl|RequestLimitExceeded|TooManyRequests/i.test(info.code);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry.ts
+/**
+ * The one home of "how requests are retried, paced and timed", for every action (the parts are in retry/):
+ * - clock.ts: the injected `Clock` and the `Deadline` (time is read nowhere else, so schedules test on a fake clock);
+ * - backoff.ts: exponential backoff with jitter, `Retry-After`, the per-request timeout under a deadline;
+ * - loop.ts: `poll`, the one waiting loop, and `retry` on it;
+ * - budget.ts: the hard cap on requests per window (`CallBudget`), and the pace that spreads a window's requests;
+ * - transient.ts: which faults are worth another try (throttling, 5xx, connection faults);
+ * - sdk.ts: the AWS SDK's retry strategy waiting on our clock.
+ * The actions keep only their numbers (a policy object next to the code that uses it).
+ */
+
+
+
+
+
+
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3169);
@@ -63536,10 +63805,10 @@ function awsClientConfig(region, options = {}) {
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
         logger: {
             trace: () => undefined,
-            debug: (...content) => core/* debug */.Yz(sdkLine(content)),
+            debug: (...content) => (0,log/* debug */.Yz)(sdkLine(content)),
             info: () => undefined,
-            warn: (...content) => core/* debug */.Yz(`aws-sdk warn: ${sdkLine(content)}`),
-            error: (...content) => core/* debug */.Yz(`aws-sdk error: ${sdkLine(content)}`)
+            warn: (...content) => (0,log/* debug */.Yz)(`aws-sdk warn: ${sdkLine(content)}`),
+            error: (...content) => (0,log/* debug */.Yz)(`aws-sdk error: ${sdkLine(content)}`)
         }
     };
 }
@@ -63612,42 +63881,7 @@ function instrument(client, options) {
     { step: 'deserialize', name: 'imbitInstrument', priority: 'high', override: true });
     return client;
 }
-/**
- * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
- * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
- * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
- */
-class ClockRetryStrategy {
-    maxAttempts;
-    clock;
-    random;
-    mode = 'standard';
-    constructor(maxAttempts, clock, random = Math.random) {
-        this.maxAttempts = maxAttempts;
-        this.clock = clock;
-        this.random = random;
-    }
-    token(count) {
-        return { getRetryCount: () => count, getRetryDelay: () => 0 };
-    }
-    acquireInitialRetryToken() {
-        return Promise.resolve(this.token(0));
-    }
-    async refreshRetryTokenForRetry(token, errorInfo) {
-        const attempt = token.getRetryCount() + 1;
-        if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
-            throw new Error('no more retries');
-        }
-        const throttled = errorInfo.errorType === 'THROTTLING';
-        const delay = backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
-        await this.clock.sleep(delay);
-        return this.token(attempt);
-    }
-    recordSuccess() { }
-}
 
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/cloudfront.ts
 
 
@@ -63706,7 +63940,7 @@ class CloudFrontGateway {
             for await (const output of (0,dist_cjs/* paginateListDistributions */.zQE)({ client: this.client }, {})) {
                 page++;
                 const items = output.DistributionList?.Items ?? [];
-                core/* debug */.Yz(`ListDistributions page ${page}: ${items.length} distributions`);
+                (0,log/* debug */.Yz)(`ListDistributions page ${page}: ${items.length} distributions`);
                 for (const item of items) {
                     if (!item.Id)
                         continue;
@@ -63749,100 +63983,6 @@ class CloudFrontGateway {
             explainAccessDenied(error, 'cloudfront:GetInvalidation', distributionArn(distributionId));
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
-
-
-
-const SHOWN_PATHS = 20;
-function pathList(paths) {
-    return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
-}
-/** The job summary (in core.summary): one line with the paths, and the details. */
-function summary(plan, outcome) {
-    const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
-    const shown = plan.paths.slice(0, SHOWN_PATHS);
-    const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
-    const state = outcome.status === 'Completed'
-        ? `Completed in ${formatDuration(outcome.elapsedMs)}`
-        : plan.wait
-            ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
-            : `${outcome.status} (not waited for: \`wait: false\`)`;
-    const text = (0,log/* startSummary */.n9)('CloudFront invalidation')
-        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
-        .addEOL()
-        .addRaw((0,log/* markdownTable */.Qj)([
-        [
-            'Invalidation',
-            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
-        ],
-        ['Distribution', where],
-        ['Status', outcome.status],
-        ['Paths', plan.paths.length],
-        [
-            'Caller reference',
-            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
-        ]
-    ]));
-    if (plan.paths.length > SHOWN_PATHS) {
-        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
-    }
-}
-function setActionOutputs(plan, outcome) {
-    (0,log/* setOutputs */.n0)({
-        'invalidation-id': outcome.invalidationId,
-        'distribution-id': plan.distributionId,
-        status: outcome.status
-    });
-}
-
-;// CONCATENATED MODULE: ./src/invalidate-cloudfront/exit.ts
-
-
-
-
-
-
-async function reportExit(state, end) {
-    if ('outcome' in end) {
-        if (!state.plan)
-            return;
-        setActionOutputs(state.plan, end.outcome);
-        summary(state.plan, end.outcome);
-        await (0,log/* writeSummary */.Sy)();
-        return;
-    }
-    const explained = (0,failure/* explain */.WE)(end.error);
-    const reason = `${explained.title}: ${explained.message}`;
-    if (state.plan && state.created) {
-        setActionOutputs(state.plan, state.created);
-        summary(state.plan, state.created);
-    }
-    else {
-        (0,log/* setOutputs */.n0)({
-            'invalidation-id': undefined,
-            'distribution-id': state.distributionId,
-            status: 'not-created'
-        });
-        const target = state.inputs.target;
-        (0,log/* startSummary */.n9)('CloudFront invalidation: ❌ not created').addRaw((0,log/* markdownTable */.Qj)([
-            [
-                'Distribution',
-                state.distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
-            ],
-            ['Status', 'not created: nothing was invalidated'],
-            ['Duration', formatDuration(end.elapsedMs)],
-            [
-                'Console',
-                state.distributionId
-                    ? `[Invalidations](${invalidationConsoleUrl(state.distributionId)})`
-                    : undefined
-            ]
-        ]));
-    }
-    core/* summary */.z.addEOL().addRaw(`**Why:** ${reason}`, true);
-    await (0,log/* writeSummary */.Sy)();
 }
 
 ;// CONCATENATED MODULE: ./src/common/suggest.ts
@@ -64049,10 +64189,10 @@ function parseDuration(name, value, fallback, options = {}) {
     if (ms === 0 && !options.allowZero)
         throw (0,errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
     if (options.min !== undefined && ms < options.min) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${formatDuration(options.min)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${format_formatDuration(options.min)}.`);
     }
     if (options.max !== undefined && ms > options.max) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${formatDuration(options.max)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${format_formatDuration(options.max)}.`);
     }
     return ms;
 }
@@ -64269,8 +64409,10 @@ function readInputs() {
 /** Backoff while CloudFront is busy with other invalidations of the distribution. */
 const BUSY_BACKOFF = { baseMs: 5_000, maxMs: 60_000, factor: 2, jitter: 0.5 };
 /** Polling GetInvalidation: starts quick, slows down (most invalidations take seconds to a few minutes). */
+const POLL_BACKOFF = { baseMs: 2_000, maxMs: 20_000, factor: 1.5, jitter: 0 };
+/** The delay after poll round `round`: 2 s, 3 s, 4.5 s … up to 20 s. */
 function pollDelay(round) {
-    return Math.min(20_000, Math.round(2_000 * Math.pow(1.5, round - 1)));
+    return backoffDelay(round, POLL_BACKOFF);
 }
 async function createInvalidation(gateway, request, deadline, random = Math.random) {
     const { distributionId, paths, callerReference } = request;
@@ -64282,14 +64424,14 @@ async function createInvalidation(gateway, request, deadline, random = Math.rand
             retryable: error => (0,errors/* isAwsError */.m_)(error, 'TooManyInvalidationsInProgress'),
             onRetry: (error, attempt, delayMs) => {
                 core/* info */.pq(`CloudFront is busy with other invalidations of ${distributionId} (${(0,errors/* awsErrorInfo */.sR)(error)?.code}: ${(0,errors/* awsErrorInfo */.sR)(error)?.message}); ` +
-                    `trying again in ${formatDuration(delayMs)} (attempt ${attempt + 1}, ${formatDuration(deadline.remaining())} left of the ${formatDuration(deadline.budgetMs)} timeout).`);
+                    `trying again in ${format_formatDuration(delayMs)} (attempt ${attempt + 1}, ${format_formatDuration(deadline.remaining())} left of the ${format_formatDuration(deadline.budgetMs)} timeout).`);
             }
         });
     }
     catch (error) {
         const info = (0,errors/* awsErrorInfo */.sR)(error);
         if (info?.code === 'TooManyInvalidationsInProgress') {
-            throw new errors/* UserError */.yo(`${info.code}: ${info.message} Distribution ${distributionId} still had too many invalidations in progress after waiting ${formatDuration(deadline.elapsed())} (the \`timeout\`). ` +
+            throw new errors/* UserError */.yo(`${info.code}: ${info.message} Distribution ${distributionId} still had too many invalidations in progress after waiting ${format_formatDuration(deadline.elapsed())} (the \`timeout\`). ` +
                 `CloudFront allows ${MAX_PATHS.toLocaleString('en-US')} file paths and ${MAX_WILDCARD_PATHS} wildcard paths in progress per distribution. ` +
                 `Let the running ones finish (${invalidationConsoleUrl(distributionId)}) and re-run, or raise \`timeout\`. Nothing was invalidated by this step.`, { title: 'CloudFront busy', input: 'timeout', cause: error });
         }
@@ -64321,7 +64463,7 @@ async function waitForCompletion(gateway, distributionId, invalidation, deadline
     }, { deadline });
     if (done)
         return done;
-    throw new InvalidationTimeoutError(`Invalidation ${invalidation.id} on ${distributionId} is still ${latest.status} after ${formatDuration(deadline.elapsed())} (the \`timeout\` of ${formatDuration(deadline.budgetMs)}). ` +
+    throw new InvalidationTimeoutError(`Invalidation ${invalidation.id} on ${distributionId} is still ${latest.status} after ${format_formatDuration(deadline.elapsed())} (the \`timeout\` of ${format_formatDuration(deadline.budgetMs)}). ` +
         `CloudFront keeps working on it and it will complete on its own: ${invalidationConsoleUrl(distributionId, invalidation.id)} . ` +
         'Raise `timeout` to wait longer, or set `wait: false` not to wait.', latest);
 }
@@ -64397,9 +64539,100 @@ function describePlan(plan) {
         ? `CallerReference ${plan.callerReference.value} (derived from this run: a retry of this step gets the same invalidation back)`
         : `CallerReference ${plan.callerReference.value} (not running in GitHub Actions: unique)`);
     lines.push(plan.wait
-        ? `Then wait until CloudFront reports it Completed, for at most ${formatDuration(plan.timeoutMs)}.`
+        ? `Then wait until CloudFront reports it Completed, for at most ${format_formatDuration(plan.timeoutMs)}.`
         : `Then stop without waiting (wait: false); CloudFront finishes it on its own.`);
     return lines;
+}
+
+// EXTERNAL MODULE: ./src/common/run.ts + 1 modules
+var run = __nccwpck_require__(4802);
+;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
+
+
+
+
+
+
+
+/** The outputs of actions/invalidate-cloudfront/action.yml, each written on every exit. */
+const outputs = (0,run/* declareOutputs */.zz)(['invalidation-id', 'distribution-id', 'status']);
+const SHOWN_PATHS = 20;
+/**
+ * The one exit report: outputs and job summary. An invalidation that exists (the wait failed or timed out) is
+ * reported as it stands; before one exists, the summary says why none was made. Refused inputs report nothing
+ * (their error is the whole report).
+ */
+async function report(record, error) {
+    const { inputs, plan, deadline } = record;
+    if (!inputs)
+        return;
+    const elapsedMs = deadline?.elapsed() ?? 0;
+    if (plan && record.outcome) {
+        // a wait that timed out carries the last status CloudFront gave
+        const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : record.outcome.status;
+        const outcome = error === undefined ? record.outcome : { ...record.outcome, status, elapsedMs };
+        outputs.write({
+            'invalidation-id': outcome.invalidationId,
+            'distribution-id': plan.distributionId,
+            status: outcome.status
+        });
+        summary(plan, outcome);
+    }
+    else {
+        outputs.write({ 'distribution-id': record.distributionId, status: 'not-created' });
+        notCreated(inputs, record.distributionId, elapsedMs);
+    }
+    if (error !== undefined) {
+        const explained = (0,failure/* explain */.WE)(error);
+        core/* summary */.z.addEOL().addRaw(`**Why:** ${explained.title}: ${explained.message}`, true);
+    }
+    await (0,log/* writeSummary */.Sy)();
+}
+function pathList(paths) {
+    return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
+}
+/** The job summary (in core.summary): one line with the paths, and the details. */
+function summary(plan, outcome) {
+    const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
+    const shown = plan.paths.slice(0, SHOWN_PATHS);
+    const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
+    const state = outcome.status === 'Completed'
+        ? `Completed in ${format_formatDuration(outcome.elapsedMs)}`
+        : plan.wait
+            ? `still ${outcome.status} when the step stopped waiting, after ${format_formatDuration(outcome.elapsedMs)}`
+            : `${outcome.status} (not waited for: \`wait: false\`)`;
+    const text = (0,log/* startSummary */.n9)('CloudFront invalidation')
+        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
+        .addEOL()
+        .addRaw((0,log/* markdownTable */.Qj)([
+        [
+            'Invalidation',
+            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+        ],
+        ['Distribution', where],
+        ['Status', outcome.status],
+        ['Paths', plan.paths.length],
+        [
+            'Caller reference',
+            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
+        ]
+    ]));
+    if (plan.paths.length > SHOWN_PATHS) {
+        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
+    }
+}
+/** The summary when no invalidation was made: the distribution as far as it is known, and nothing invalidated. */
+function notCreated(inputs, distributionId, elapsedMs) {
+    const target = inputs.target;
+    (0,log/* startSummary */.n9)('CloudFront invalidation: ❌ not created').addRaw((0,log/* markdownTable */.Qj)([
+        [
+            'Distribution',
+            distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
+        ],
+        ['Status', 'not created: nothing was invalidated'],
+        ['Duration', format_formatDuration(elapsedMs)],
+        ['Console', distributionId ? `[Invalidations](${invalidationConsoleUrl(distributionId)})` : undefined]
+    ]));
 }
 
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/main.ts
@@ -64416,31 +64649,26 @@ function describePlan(plan) {
 /** How far CloudFront's clock may be ahead of the runner's, for telling a reused invalidation from a new one. */
 const CLOCK_SKEW_MS = 5_000;
 /** inputs → resolve the distribution → plan → invalidate → wait → report. */
-async function run(deps = {}) {
+function invalidateCloudFront(deps = {}) {
     const { clock = systemClock, env = process.env } = deps;
-    const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock));
-    const inputs = readInputs();
-    const deadline = new Deadline(inputs.timeoutMs, clock);
-    const state = { inputs };
-    try {
-        const distribution = await resolveDistribution(gateway, inputs);
-        state.distributionId = distribution.id;
-        const plan = makePlan(inputs, distribution, env);
-        state.plan = plan;
-        await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
-        const created = await create(gateway, plan, deadline);
-        state.created = created;
-        const outcome = await waitIfAsked(gateway, plan, created, deadline, state);
-        await reportExit(state, { outcome });
-        if (outcome.status === 'Completed') {
-            core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
-        }
-    }
-    catch (error) {
-        // every failure after the inputs were read: one report (outputs + summary), then the ::error
-        await reportExit(state, { error, elapsedMs: deadline.elapsed() });
-        throw error;
-    }
+    return {
+        record: () => ({}),
+        main: async (record) => {
+            const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock));
+            const inputs = (record.inputs = readInputs());
+            const deadline = (record.deadline = new Deadline(inputs.timeoutMs, clock));
+            const distribution = await resolveDistribution(gateway, inputs);
+            record.distributionId = distribution.id;
+            const plan = (record.plan = makePlan(inputs, distribution, env));
+            await (0,log/* phase */.Oi)('Plan', async () => describePlan(plan).forEach(line => core/* info */.pq(line)));
+            const created = (record.outcome = await create(gateway, plan, deadline));
+            const outcome = (record.outcome = await waitIfAsked(gateway, plan, created, deadline));
+            if (outcome.status === 'Completed') {
+                core/* info */.pq(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`);
+            }
+        },
+        report: report
+    };
 }
 /** The distribution id: as given, or looked up by alternate domain name (read-only). */
 async function resolveDistribution(gateway, inputs) {
@@ -64485,39 +64713,34 @@ async function withDistributionList(gateway, error) {
         return unknownIdError(error, error.distributionId, await gateway.listDistributions());
     }
     catch (listError) {
-        core/* debug */.Yz(`Could not list the distributions to help: ${String(listError)}`);
+        (0,log/* debug */.Yz)(`Could not list the distributions to help: ${String(listError)}`);
         return error;
     }
 }
-/** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
-async function waitIfAsked(gateway, plan, created, deadline, state) {
+/**
+ * With `wait: true`, polls until Completed. A failed wait (e.g. the timeout) throws; the invalidation exists and
+ * keeps running, and the report shows it as it stands (the timeout error carries its last status).
+ */
+async function waitIfAsked(gateway, plan, created, deadline) {
     if (!plan.wait || created.status === 'Completed')
         return created;
-    try {
-        const done = await (0,log/* phase */.Oi)('Wait for CloudFront', () => {
-            core/* info */.pq(`Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`);
-            return waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, progressLogger(deadline, created.status));
-        });
-        return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
-    }
-    catch (error) {
-        // The invalidation exists and keeps running: the exit report shows it as it stands.
-        const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status;
-        state.created = { ...created, status, elapsedMs: deadline.elapsed() };
-        throw error;
-    }
+    const done = await (0,log/* phase */.Oi)('Wait for CloudFront', () => {
+        core/* info */.pq(`Waiting until invalidation ${created.invalidationId} is Completed (at most ${format_formatDuration(deadline.remaining())} more).`);
+        return waitForCompletion(gateway, plan.distributionId, { id: created.invalidationId, status: created.status }, deadline, progressLogger(deadline, created.status));
+    });
+    return { ...created, status: done.status, elapsedMs: deadline.elapsed() };
 }
 /** Logs a poll's status when it changed, else about every 30s, so a long wait stays short in the log. */
 function progressLogger(deadline, initial) {
     let last = { status: initial, at: deadline.elapsed() };
     return status => {
         const at = deadline.elapsed();
-        core/* debug */.Yz(`GetInvalidation after ${formatDuration(at)}: ${status}`);
+        (0,log/* debug */.Yz)(`GetInvalidation after ${format_formatDuration(at)}: ${status}`);
         if (status === last.status && at - last.at < 30_000)
             return;
         core/* info */.pq(status === last.status
-            ? `Still waiting for the invalidation to complete: ${formatDuration(at)} elapsed, ${formatDuration(deadline.remaining())} left; ${status}.`
-            : `${formatDuration(at)}: ${status}`);
+            ? `Still waiting for the invalidation to complete: ${format_formatDuration(at)} elapsed, ${format_formatDuration(deadline.remaining())} left; ${status}.`
+            : `${format_formatDuration(at)}: ${status}`);
         last = { status, at };
     };
 }
@@ -64781,12 +65004,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

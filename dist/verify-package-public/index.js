@@ -57611,6 +57611,7 @@ function explain(error) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ debug),
   Qj: () => (/* binding */ markdownTable),
   Oi: () => (/* binding */ phase),
   n0: () => (/* binding */ setOutputs),
@@ -57637,6 +57638,17 @@ var secrets = __nccwpck_require__(7168);
  * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
  * the life of the process, which in-process tests of several runs outlive).
  */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (core/* isDebug */._o())
+        core/* debug */.Yz(message);
+}
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
     return core/* group */.Os(title, fn);
@@ -57680,7 +57692,7 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
         core/* setOutput */.uH(name, text);
-        core/* debug */.Yz(`output ${name}=${text}`);
+        debug(`output ${name}=${text}`);
     }
 }
 
@@ -57693,10 +57705,11 @@ function setOutputs(outputs) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  zz: () => (/* binding */ declareOutputs),
   Cs: () => (/* binding */ runAction)
 });
 
-// UNUSED EXPORTS: declareOutputs, reportFailure
+// UNUSED EXPORTS: reportFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
@@ -57848,13 +57861,14 @@ function bundleVersionLine(bundleUrl, env) {
 
 
 
-async function runAction(given) {
-    // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
-    const action = typeof given === 'function'
-        ? { record: () => undefined, main: given, report: () => undefined }
-        : given;
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+async function runAction(action, entry = import.meta.url) {
     (0,secrets/* maskEnvironmentSecrets */.LK)(process.env);
-    core/* info */.pq(bundleVersionLine(import.meta.url, process.env));
+    core/* info */.pq(bundleVersionLine(entry, process.env));
     const record = action.record();
     let failure;
     try {
@@ -57881,7 +57895,7 @@ async function runAction(given) {
 function reportFailure(error) {
     const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
-        core/* debug */.Yz((0,secrets/* scrub */._I)(line));
+        (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });
     const requestId = (0,errors/* awsErrorInfo */.sR)(error)?.requestId;
     if (requestId)
@@ -57897,7 +57911,7 @@ function reportFailure(error) {
 function declareOutputs(names) {
     return {
         names,
-        write: values => setOutputs(Object.fromEntries(names.map(name => [name, values[name]])))
+        write: values => (0,log/* setOutputs */.n0)(Object.fromEntries(names.map(name => [name, values[name]])))
     };
 }
 
@@ -57908,10 +57922,11 @@ function declareOutputs(names) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ addSecret),
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
 /* harmony export */   _I: () => (/* binding */ scrub)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, addSecret, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, worthMasking, clearSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 
 /**
@@ -57923,13 +57938,26 @@ function declareOutputs(names) {
 /** The environment variables of the SDK's credential chain that hold secrets. */
 const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 const secrets = new Set();
-/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+/** The shortest value worth masking: a shorter one would hide common words and symbols all over the log. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * The one door for masking: registers a value with the runner (`core.setSecret`) and remembers it for `scrub`.
+ * Only whole values are registered, and of a multi-line value each line on its own (as the runner masks them);
+ * a value or line shorter than MIN_SECRET_LENGTH, or with no letter or digit in it (`=`, `==`, `----`: a fragment
+ * of a value, never a secret), is not: masking it would turn every such character in the job's log into `***`.
+ */
 function addSecret(value) {
-    const text = value?.trim();
-    if (!text || text.length < 4 || secrets.has(text))
-        return;
-    secrets.add(text);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    for (const line of (value ?? '').split(/\r?\n/)) {
+        const text = line.trim();
+        if (!worthMasking(text) || secrets.has(text))
+            continue;
+        secrets.add(text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+    }
+}
+/** Whether a (one-line) value is registered by `addSecret`. */
+function worthMasking(text) {
+    return text.length >= MIN_SECRET_LENGTH && /[\p{L}\p{N}]/u.test(text);
 }
 /** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */
 function maskEnvironmentSecrets(env = process.env) {
@@ -57965,23 +57993,23 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3400);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8576);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3384);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(() => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)());
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyPackagePublic */ .T)(), import.meta.url);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8576:
+/***/ 3384:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  T: () => (/* binding */ verifyPackagePublic)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
@@ -57989,7 +58017,7 @@ var core = __nccwpck_require__(6257);
 ;// CONCATENATED MODULE: ./src/common/format.ts
 /** How durations and sizes read in logs, messages and job summaries. Pure. */
 /** `1h 2m 3s`, `45s`, `1.5s`, `800ms`. */
-function formatDuration(ms) {
+function format_formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     if (ms < 10_000)
@@ -58000,6 +58028,10 @@ function formatDuration(ms) {
     const m = Math.floor(seconds / 60);
     seconds -= m * 60;
     return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s';
+}
+/** `1 URL`, `3 URLs`: a count with its noun, plural past one (regular English plurals only). */
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 /** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
 function formatBytes(bytes) {
@@ -58017,7 +58049,167 @@ function formatBytes(bytes) {
 
 // EXTERNAL MODULE: ./src/common/log.ts + 1 modules
 var log = __nccwpck_require__(2865);
-;// CONCATENATED MODULE: ./src/common/retry.ts
+;// CONCATENATED MODULE: ./src/common/retry/backoff.ts
+/**
+ * How long to wait, pure: exponential backoff (capped, with jitter), a server's `Retry-After`, and how long one
+ * request may take under a deadline. Every action's schedule is one of these with its own numbers.
+ */
+/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const factor = options.factor ?? 2;
+    const jitter = options.jitter ?? 0.5;
+    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
+    return Math.round(raw * (1 - jitter) + raw * jitter * random());
+}
+/**
+ * The delay before try number `attempt`, never shorter than a server's `Retry-After` (honoured up to
+ * `maxRetryAfterMs`): a site or registry that says when to come back is believed, within reason.
+ */
+function withRetryAfter(delayMs, retryAfterMs, maxRetryAfterMs) {
+    if (retryAfterMs === undefined)
+        return delayMs;
+    return Math.max(delayMs, Math.min(retryAfterMs, maxRetryAfterMs));
+}
+/** `Retry-After` as a wait in ms: delay-seconds or an HTTP date (relative to `now`); undefined when absent or bad. */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * How long one request may take: `maxMs`, or what is left of the budget when that is less, but never less than
+ * `minMs` (a request with no time to answer proves nothing).
+ */
+function requestTimeout(remainingMs, limits) {
+    return Math.min(limits.maxMs, Math.max(limits.minMs, remainingMs));
+}
+
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/common/retry/budget.ts
+
+
+/** The longest single wait for a slot: a longer one is cut into waits of this length, each told to `onWait`. */
+const MAX_SILENT_WAIT_MS = 20_000;
+/**
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
+ * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
+ * when the window is full. The account's request rate is shared with every other tool and job, and
+ * throttled requests count against it too.
+ *
+ * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
+ * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
+ * for up to a window and overrunning the timeout.
+ */
+class CallBudget {
+    limit;
+    windowMs;
+    clock;
+    onWait;
+    cap;
+    /** When each request was sent (the most recent ones). */
+    sent = [];
+    /** The most requests seen in any window so far (for the bench and tests). */
+    peak = 0;
+    /** Total requests sent. */
+    total = 0;
+    constructor(limit, windowMs, clock, 
+    /** Told before each wait for a slot (how long), so a long one is not silent: waits last at most 20 s each. */
+    onWait, 
+    /** The cap in words, for the message when the deadline comes first (`at most 20 Beanstalk requests in any minute`). */
+    cap = `at most ${limit} requests in any ${formatDuration(windowMs)}`) {
+        this.limit = limit;
+        this.windowMs = windowMs;
+        this.clock = clock;
+        this.onWait = onWait;
+        this.cap = cap;
+    }
+    /** Requests sent in the window ending now. */
+    inWindow(now = this.clock.now()) {
+        return this.sent.filter(time => time > now - this.windowMs).length;
+    }
+    /**
+     * Counts a request sent outside the paced work (e.g. pruning old versions, before the version is created or after
+     * the deploy): in the total, but neither held back nor holding back the requests that follow it.
+     */
+    record() {
+        this.total++;
+    }
+    /**
+     * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
+     * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
+     * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     */
+    async acquire(deadline) {
+        for (;;) {
+            const now = this.clock.now();
+            const recent = this.sent.filter(time => time > now - this.windowMs);
+            if (recent.length < this.limit) {
+                this.sent.push(now);
+                this.total++;
+                this.peak = Math.max(this.peak, recent.length + 1);
+                if (this.sent.length > this.limit * 4)
+                    this.sent.splice(0, this.sent.length - this.limit * 4);
+                return;
+            }
+            // the oldest request that must leave the window for one more to fit
+            const leavesAt = recent[recent.length - this.limit] + this.windowMs;
+            const waitMs = Math.max(1, leavesAt - now);
+            if (deadline && now + waitMs > deadline.end)
+                throw this.tooLate(waitMs, deadline);
+            this.onWait?.(waitMs);
+            await this.clock.sleep(Math.min(waitMs, MAX_SILENT_WAIT_MS));
+        }
+    }
+    tooLate(waitMs, deadline) {
+        const left = Math.max(0, deadline.end - this.clock.now());
+        return new DeadlineReached(`The step's timeout (${formatDuration(deadline.budgetMs)}) is reached: the next request could only be sent in ${formatDuration(waitMs)}, ` +
+            `${left > 0 ? `later than the ${formatDuration(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
+            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `raise \`timeout\` if the work needs longer.`);
+    }
+}
+/**
+ * The earliest time at or after `earliest` when `calls` more requests keep every window within the cap, given
+ * when the recent ones were sent (`sent`, any order). Pure.
+ */
+function windowSlotAt(earliest, sent, calls, { limit, windowMs }) {
+    const inWindow = [...sent].sort((a, b) => a - b).filter(time => time > earliest - windowMs);
+    const mustDrop = inWindow.length + calls - limit;
+    if (mustDrop <= 0)
+        return earliest;
+    // wait until the mustDrop-th oldest request in the window has left it
+    return inWindow[Math.min(mustDrop, inWindow.length) - 1] + windowMs;
+}
+/**
+ * The pace that spreads the requests still possible evenly instead of spending them in a burst and then waiting
+ * a window: the shortest delay between rounds of `calls` requests that lets each of the next `ahead` requests
+ * fit under the cap once the requests already in the window leave it. With `n` requests in the window (oldest
+ * first, t₁ … tₙ), the j-th request from now needs the (n + j − limit)-th of them gone, so a round every d ms
+ * needs now + ⌈j / calls⌉ · d ≥ t₍ₙ₊ⱼ₋limit₎ + window for every such j up to `ahead`. In a long wait this
+ * converges to the cap's own rate. Pure.
+ */
+function paceDelay(now, sent, calls, { limit, windowMs, ahead }) {
+    const inWindow = sent.filter(time => time > now - windowMs).sort((a, b) => a - b);
+    const n = inWindow.length;
+    let delay = 0;
+    for (let j = Math.max(1, limit - n + 1); j <= ahead; j++) {
+        const mustLeave = n + j - limit; // 1-based index of the old request that must have left
+        if (mustLeave > n)
+            break;
+        const leavesAt = inWindow[mustLeave - 1] + windowMs;
+        delay = Math.max(delay, (leavesAt - now) / Math.ceil(j / Math.max(1, calls)));
+    }
+    return Math.ceil(delay);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry/clock.ts
 const systemClock = {
     now: () => Date.now(),
     sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
@@ -58048,6 +58240,9 @@ class Deadline {
         await this.clock.sleep(Math.min(ms, this.remaining()));
     }
 }
+
+;// CONCATENATED MODULE: ./src/common/retry/loop.ts
+
 /**
  * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
  * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
@@ -58062,13 +58257,6 @@ async function poll(check, options) {
             return undefined;
         await options.deadline.sleep(result.delayMs);
     }
-}
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const factor = options.factor ?? 2;
-    const jitter = options.jitter ?? 0.5;
-    const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)));
-    return Math.round(raw * (1 - jitter) + raw * jitter * random());
 }
 /**
  * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
@@ -58098,8 +58286,54 @@ async function retry(fn, options) {
     return result.value;
 }
 
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/common/retry/transient.ts
+
+/**
+ * Faults worth another try later: throttling, 5xx and connection faults (what outlived the SDK's own retries).
+ * Anything else (a refusal, a missing resource, a bug) is final.
+ */
+function isTransient(error) {
+    const info = awsErrorInfo(error);
+    if (info) {
+        if (isThrottling(error))
+            return true;
+        if (/ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code))
+            return true;
+        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
+    }
+    if (error instanceof Error) {
+        const code = error.code ?? '';
+        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
+            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
+    }
+    return false;
+}
+/** An AWS throttling error (the account's request rate is used up): back off, then recover after success. */
+function isThrottling(error) {
+    const info = awsErrorInfo(error);
+    return info !== undefined && /Throttl|RequestLimitExceeded|TooManyRequests/i.test(info.code);
+}
+
+;// CONCATENATED MODULE: ./src/common/retry.ts
+/**
+ * The one home of "how requests are retried, paced and timed", for every action (the parts are in retry/):
+ * - clock.ts: the injected `Clock` and the `Deadline` (time is read nowhere else, so schedules test on a fake clock);
+ * - backoff.ts: exponential backoff with jitter, `Retry-After`, the per-request timeout under a deadline;
+ * - loop.ts: `poll`, the one waiting loop, and `retry` on it;
+ * - budget.ts: the hard cap on requests per window (`CallBudget`), and the pace that spreads a window's requests;
+ * - transient.ts: which faults are worth another try (throttling, 5xx, connection faults);
+ * - sdk.ts: the AWS SDK's retry strategy waiting on our clock.
+ * The actions keep only their numbers (a policy object next to the code that uses it).
+ */
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
 
 
@@ -58156,10 +58390,10 @@ function parseDuration(name, value, fallback, options = {}) {
     if (ms === 0 && !options.allowZero)
         throw (0,errors/* inputError */.Xu)(name, value, 'expected a duration above zero.');
     if (options.min !== undefined && ms < options.min) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${formatDuration(options.min)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at least ${format_formatDuration(options.min)}.`);
     }
     if (options.max !== undefined && ms > options.max) {
-        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${formatDuration(options.max)}.`);
+        throw (0,errors/* inputError */.Xu)(name, value, `expected at most ${format_formatDuration(options.max)}.`);
     }
     return ms;
 }
@@ -58232,6 +58466,17 @@ function isRunnable(p) {
 /** The wanted platforms the image does not serve. Pure. */
 function missingPlatforms(wanted, found) {
     return wanted.filter(w => !found.some(entry => serves(entry, w)));
+}
+
+;// CONCATENATED MODULE: ./src/common/url.ts
+/** Hosts and URLs, as two or more actions read them. Pure. */
+/**
+ * Whether a host name is this machine (`localhost`, `127.x.x.x`, `::1`, with or without IPv6 brackets, any case):
+ * the one place plain HTTP is spoken (local servers: tests, the demo, act).
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 ;// CONCATENATED MODULE: ./src/common/image-ref.ts
@@ -58361,6 +58606,7 @@ function repositoryName(ref) {
 ;// CONCATENATED MODULE: ./src/verify-package-public/reference.ts
 
 
+
 const DEFAULT_TAG = 'latest';
 const INPUT = 'image';
 const EXAMPLE = 'ghcr.io/OWNER/NAME:TAG, e.g. ghcr.io/imbit/brilliancrm:latest';
@@ -58369,9 +58615,6 @@ const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io';
 /** The registries the GitHub packages API describes: GHCR, and loopback stand-ins for it (tests, act). */
 function isGhcrLike(ref) {
     return ref.hostname === 'ghcr.io' || ref.loopback;
-}
-function isLoopbackHost(hostname) {
-    return hostname === 'localhost' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 /** The registry's base URL: plain HTTP on a loopback host, HTTPS everywhere else. */
 function registryBaseUrl(ref) {
@@ -64435,6 +64678,8 @@ function parseChallenge(header) {
 
 
 
+
+
 /** Every manifest type a runtime may pull: multi-arch images are indexes / manifest lists. */
 const MANIFEST_TYPES = [
     'application/vnd.oci.image.index.v1+json',
@@ -64470,14 +64715,14 @@ async function checkAnonymousPull(ref, options) {
     const http = options.fetch ?? fetch;
     const url = `${registryBaseUrl(ref)}/v2/${ref.repository}/manifests/${ref.reference}`;
     const request = async (target, init) => {
-        core/* debug */.Yz(`${init.method ?? 'GET'} ${target}`);
+        (0,log/* debug */.Yz)(`${init.method ?? 'GET'} ${target}`);
         try {
             const response = await http(target, {
                 ...init,
                 redirect: 'follow',
                 signal: AbortSignal.timeout(options.requestTimeoutMs)
             });
-            core/* debug */.Yz(`→ ${response.status} ${response.statusText}`);
+            (0,log/* debug */.Yz)(`→ ${response.status} ${response.statusText}`);
             return response;
         }
         catch (error) {
@@ -64596,8 +64841,7 @@ async function anonymousToken(ref, params, request) {
     catch {
         throw new RegistryProtocolError(`${ref.registry} names a token endpoint that is not a URL: "${params.realm}".`);
     }
-    if (realm.protocol !== 'https:' &&
-        !(realm.protocol === 'http:' && isLoopbackHost(unbracket(realm.hostname)))) {
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.hostname))) {
         throw new RegistryProtocolError(`${ref.registry} names a token endpoint over ${realm.protocol.replace(':', '')} (${realm.origin}); only HTTPS is used outside this machine.`);
     }
     if (params.service)
@@ -64633,7 +64877,7 @@ async function anonymousToken(ref, params, request) {
         throw new RegistryProtocolError(`the token endpoint ${realm.host} answered without a token.`);
     }
     // An anonymous token is no secret, but keep it out of logs all the same.
-    core/* setSecret */.Pq(token);
+    (0,secrets/* addSecret */.Ck)(token);
     return token;
 }
 function interpret(ref, response) {
@@ -64650,9 +64894,6 @@ function interpret(ref, response) {
 /** `404 Not Found`, or `404` when the server sent no reason phrase. */
 function statusLine(response) {
     return `${response.status} ${response.statusText}`.trim();
-}
-function unbracket(hostname) {
-    return hostname.replace(/^\[(.*)\]$/, '$1');
 }
 /** The reason behind a fetch failure: `ECONNREFUSED`, `timed out after 10s`… */
 function networkReason(error) {
@@ -64687,7 +64928,7 @@ async function lookUpPackage(owner, name, options) {
     });
     for (const ownerType of ['orgs', 'users']) {
         const url = `${base}/${ownerType}/${encodeURIComponent(owner)}/packages/container/${encodeURIComponent(name)}`;
-        core/* debug */.Yz(`GET ${url}`);
+        (0,log/* debug */.Yz)(`GET ${url}`);
         const common = {
             package_type: 'container',
             package_name: name,
@@ -64716,7 +64957,7 @@ async function lookUpPackage(owner, name, options) {
             body = typeof data === 'object' && data !== null ? data : undefined;
         }
         const statusText = external_node_http_.STATUS_CODES[status] ?? '';
-        core/* debug */.Yz(`→ ${status} ${statusText}`);
+        (0,log/* debug */.Yz)(`→ ${status} ${statusText}`);
         if (status === 404)
             continue;
         if (status === 401 || status === 403) {
@@ -64757,9 +64998,8 @@ function settingsUrl(serverUrl, ownerType, owner, name) {
 
 
 /** Per-request timeout: enough for a slow registry, never the whole budget on one hung request. */
-function requestTimeout(deadline) {
-    return Math.min(15_000, Math.max(5_000, deadline.remaining()));
-}
+const REQUEST_TIMEOUT = { maxMs: 15_000, minMs: 5_000 };
+/** Between tries while the registry catches up: 1 s, 2 s, 4 s, then 8 s (with jitter). */
 const BACKOFF = { baseMs: 1_000, maxMs: 8_000 };
 /** "Not found" (a push still settling), network faults, 429 and 5xx; a refused pull is final. */
 const retryable = (error) => error instanceof ManifestNotFoundError || error instanceof RegistryUnavailableError;
@@ -64770,14 +65010,14 @@ const retryable = (error) => error instanceof ManifestNotFoundError || error ins
 async function pullWithRetry(image, deadline, http) {
     try {
         return await retry(() => checkAnonymousPull(image, {
-            requestTimeoutMs: requestTimeout(deadline),
+            requestTimeoutMs: requestTimeout(deadline.remaining(), REQUEST_TIMEOUT),
             fetch: http,
             readPlatforms: true
         }), {
             ...BACKOFF,
             deadline,
             retryable,
-            onRetry: (error, attempt, delayMs) => core/* info */.pq(`Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : error.message}; trying again in ${formatDuration(delayMs)} (${formatDuration(deadline.remaining())} left).`)
+            onRetry: (error, attempt, delayMs) => core/* info */.pq(`Try ${attempt}: ${error instanceof ManifestNotFoundError ? `${image.display} not found yet` : error.message}; trying again in ${format_formatDuration(delayMs)} (${format_formatDuration(deadline.remaining())} left).`)
         });
     }
     catch (error) {
@@ -64785,7 +65025,7 @@ async function pullWithRetry(image, deadline, http) {
             return { kind: 'not-found', detail: error.detail, waitedMs: deadline.elapsed() };
         }
         if (error instanceof RegistryUnavailableError) {
-            throw new errors/* UserError */.yo(`Could not check ${image.display}: ${error.message} (kept trying for ${formatDuration(deadline.elapsed())}). Check the registry host in \`image\`, or raise \`timeout\` if the registry is slow.`, { title: 'Registry unreachable', cause: error });
+            throw new errors/* UserError */.yo(`Could not check ${image.display}: ${error.message} (kept trying for ${format_formatDuration(deadline.elapsed())}). Check the registry host in \`image\`, or raise \`timeout\` if the registry is slow.`, { title: 'Registry unreachable', cause: error });
         }
         if (error instanceof RegistryProtocolError) {
             throw new errors/* UserError */.yo(`Could not check ${image.display}: ${error.message}`, {
@@ -64799,11 +65039,51 @@ async function pullWithRetry(image, deadline, http) {
 
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
+// EXTERNAL MODULE: ./src/common/run.ts + 3 modules
+var run = __nccwpck_require__(3400);
 ;// CONCATENATED MODULE: ./src/verify-package-public/report.ts
 
 
 
 
+
+/** The outputs of actions/verify-package-public/action.yml, each written on every exit. */
+const outputs = (0,run/* declareOutputs */.zz)(['visibility', 'pullable', 'digest']);
+/**
+ * The one exit report: outputs and job summary, from the verdict; a check that could not finish (network,
+ * registry error, a bug) says what is known, and why. Refused inputs report nothing (their error is the report).
+ */
+async function report({ inputs, verdict }, error) {
+    if (!inputs)
+        return;
+    if (verdict) {
+        outputs.write({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest });
+        summary(inputs.image, verdict);
+    }
+    else {
+        outputs.write({ visibility: 'unknown', pullable: false });
+        couldNotCheck(inputs.image, error);
+    }
+    await (0,log/* writeSummary */.Sy)();
+}
+/** The verdict in the log: its warnings, then a pass line, a warning, or the error that fails the step. */
+function announce(verdict) {
+    for (const warning of verdict.warnings)
+        core/* warning */.$e(warning, { title: 'Package visibility' });
+    if (verdict.level === 'error') {
+        throw new errors/* UserError */.yo(verdict.message, {
+            title: verdict.outcome === 'not-found'
+                ? 'Image not found'
+                : verdict.outcome === 'platform-missing'
+                    ? 'Platform missing'
+                    : 'Package is not public'
+        });
+    }
+    if (verdict.level === 'warning')
+        core/* warning */.$e(verdict.message, { title: 'Package is not public' });
+    else
+        core/* info */.pq(verdict.message);
+}
 /** The job summary (in core.summary): one line with the verdict, then the details. */
 function summary(image, verdict) {
     const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌';
@@ -64826,31 +65106,9 @@ function summary(image, verdict) {
         ['Settings', verdict.settingsUrl]
     ]));
 }
-/** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */
-async function report(image, verdict) {
-    (0,log/* setOutputs */.n0)({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest });
-    summary(image, verdict);
-    await (0,log/* writeSummary */.Sy)();
-    for (const warning of verdict.warnings)
-        core/* warning */.$e(warning, { title: 'Package visibility' });
-    if (verdict.level === 'error') {
-        throw new errors/* UserError */.yo(verdict.message, {
-            title: verdict.outcome === 'not-found'
-                ? 'Image not found'
-                : verdict.outcome === 'platform-missing'
-                    ? 'Platform missing'
-                    : 'Package is not public'
-        });
-    }
-    if (verdict.level === 'warning')
-        core/* warning */.$e(verdict.message, { title: 'Package is not public' });
-    else
-        core/* info */.pq(verdict.message);
-}
-/** A check that could not finish (network, registry error, a bug): what is known, and why, in the summary. */
-async function reportFailure(image, error) {
+/** The summary of a check that could not finish: what is known, and why. */
+function couldNotCheck(image, error) {
     const explained = error instanceof errors/* UserError */.yo ? error : (0,failure/* explain */.WE)(error);
-    (0,log/* setOutputs */.n0)({ visibility: 'unknown', pullable: false, digest: undefined });
     (0,log/* startSummary */.n9)('Package visibility')
         .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
         .addEOL()
@@ -64861,7 +65119,6 @@ async function reportFailure(image, error) {
         ['Visibility', 'unknown'],
         ['Pullable without credentials', 'unknown']
     ]));
-    await (0,log/* writeSummary */.Sy)();
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/verdict.ts
@@ -64921,7 +65178,7 @@ function decide(ctx) {
             digest: '',
             outcome: 'not-found',
             level: 'error',
-            message: `${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${formatDuration(pull.waitedMs)} in case a push had just finished).${missing}`,
+            message: `${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${format_formatDuration(pull.waitedMs)} in case a push had just finished).${missing}`,
             settingsUrl: link?.url,
             warnings
         };
@@ -65011,52 +65268,44 @@ function apiWarnings(ctx) {
 
 
 
+
+
 /** inputs → plan → anonymous pull (retried while a push settles) → API diagnosis → verdict → report. */
-async function run(deps = {}) {
+function verifyPackagePublic(deps = {}) {
     const { fetch: http = fetch, clock = systemClock, env = process.env } = deps;
-    const inputs = readInputs();
-    if (inputs.token)
-        core/* setSecret */.Pq(inputs.token);
-    const apiPlan = planApi(inputs, env);
-    await (0,log/* phase */.Oi)('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core/* info */.pq(line)));
-    if (!apiPlan.ask && apiPlan.notice)
-        core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
-    const deadline = new Deadline(inputs.timeoutMs, clock);
-    let reported = false;
-    try {
-        await check(inputs, apiPlan, deadline, http, env, () => (reported = true), deps.fetch);
-    }
-    catch (error) {
-        // every failure after the inputs were read is reported once: outputs and summary, then the ::error
-        if (!reported)
-            await reportFailure(inputs.image, error);
-        throw error;
-    }
-}
-async function check(inputs, apiPlan, deadline, http, env, reporting, 
-/** An injected fetch for the packages API too (tests); else @actions/github's own, proxy-aware one. */
-apiFetch) {
-    const pull = await (0,log/* phase */.Oi)(`Pull ${inputs.image.display} without credentials`, async () => {
-        const result = await pullWithRetry(inputs.image, deadline, http);
-        core/* info */.pq(result.kind === 'pullable'
-            ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
-            : result.kind === 'denied'
-                ? `Refused: ${result.detail}.`
-                : `Not found after ${formatDuration(result.waitedMs)}: ${result.detail}.`);
-        return result;
-    });
-    // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
-    const api = await diagnose(inputs, apiPlan, apiFetch);
-    const verdict = decide({
-        image: inputs.image,
-        pull,
-        api,
-        failOnPrivate: inputs.failOnPrivate,
-        platforms: inputs.platforms,
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
-    });
-    reporting();
-    await report(inputs.image, verdict);
+    return {
+        record: () => ({}),
+        main: async (record) => {
+            const inputs = (record.inputs = readInputs());
+            (0,secrets/* addSecret */.Ck)(inputs.token);
+            const apiPlan = planApi(inputs, env);
+            await (0,log/* phase */.Oi)('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core/* info */.pq(line)));
+            if (!apiPlan.ask && apiPlan.notice)
+                core/* notice */.lm(apiPlan.notice, { title: 'Package visibility' });
+            const deadline = new Deadline(inputs.timeoutMs, clock);
+            const pull = await (0,log/* phase */.Oi)(`Pull ${inputs.image.display} without credentials`, async () => {
+                const result = await pullWithRetry(inputs.image, deadline, http);
+                core/* info */.pq(result.kind === 'pullable'
+                    ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
+                    : result.kind === 'denied'
+                        ? `Refused: ${result.detail}.`
+                        : `Not found after ${format_formatDuration(result.waitedMs)}: ${result.detail}.`);
+                return result;
+            });
+            // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
+            const api = await diagnose(inputs, apiPlan, deps.fetch);
+            const verdict = (record.verdict = decide({
+                image: inputs.image,
+                pull,
+                api,
+                failOnPrivate: inputs.failOnPrivate,
+                serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+                platforms: inputs.platforms
+            }));
+            announce(verdict);
+        },
+        report: report
+    };
 }
 /**
  * The packages API describes GHCR (and loopback stand-ins for it, as under act or in tests); it needs a token,
@@ -65081,7 +65330,7 @@ function planApi(inputs, env) {
     catch {
         return { ask: false, reason: `GITHUB_API_URL is not a URL (${apiUrl})` };
     }
-    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
         return {
             ask: false,
             reason: `GITHUB_API_URL (${url.origin}) is not HTTPS; the token is not sent over plain HTTP`
@@ -65094,7 +65343,7 @@ function describePlan(inputs, apiPlan) {
     return [
         `Image:     ${image.display}`,
         `Registry:  ${registryBaseUrl(image)} (${image.loopback ? 'loopback: plain HTTP' : 'HTTPS'})`,
-        `Check:     an anonymous pull of the manifest, as Elastic Beanstalk does it; "not found" retried for up to ${formatDuration(inputs.timeoutMs)}`,
+        `Check:     an anonymous pull of the manifest, as Elastic Beanstalk does it; "not found" retried for up to ${format_formatDuration(inputs.timeoutMs)}`,
         apiPlan.ask
             ? `Diagnosis: the GitHub packages API at ${apiPlan.apiUrl} (${image.owner}/${image.name})`
             : `Diagnosis: none (${apiPlan.reason}); the pull check decides`,
@@ -65354,6 +65603,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -65361,7 +65611,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

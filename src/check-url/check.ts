@@ -4,19 +4,12 @@
  * page eat the budget of the others, and the step would take the sum of the waits instead of the longest one).
  * One loop drives them all, so time is read in one place (the injected clock) and one heartbeat covers them.
  */
-import { formatDuration } from '../common/format.js'
+import { formatDuration, plural } from '../common/format.js'
 import type { Clock } from '../common/retry.js'
 import { judge, type Expectations, type Miss } from './expectations.js'
 import { dispositionOf, type Outcome, type Probe } from './http.js'
-import {
-  decideNext,
-  nextSleep,
-  parseRetryAfter,
-  PACING,
-  requestTimeout,
-  type Disposition,
-  type Next
-} from './pacing.js'
+import { parseRetryAfter } from '../common/retry.js'
+import { decideNext, nextSleep, PACING, requestTimeout, type Disposition, type Next } from './pacing.js'
 
 export interface CheckPlan {
   urls: string[]
@@ -215,8 +208,4 @@ function heartbeat(pending: UrlState[], time: { elapsedMs: number; leftMs: numbe
       : `${state.url}: last ${describeOutcome(state.last, [])} (attempt ${state.attempt})`
   )
   return [head, ...each].join(' ')
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }

@@ -4,6 +4,7 @@
  */
 import { inputError } from '../common/errors.js'
 import { maskHeaderValue } from './evidence.js'
+import { compilePattern, type UserPattern } from './pattern.js'
 
 /** An inclusive range of status codes; a single code is a range of one. */
 export interface StatusRange {
@@ -11,9 +12,9 @@ export interface StatusRange {
   to: number
 }
 
-/** A substring the text must contain, or a regular expression it must match (`/regex/flags`). */
+/** A substring the text must contain, or a regular expression it must match (`/regex/flags`, linear time). */
 export type TextMatcher =
-  { kind: 'substring'; text: string; caseInsensitive: boolean } | { kind: 'regex'; regex: RegExp }
+  { kind: 'substring'; text: string; caseInsensitive: boolean } | { kind: 'regex'; regex: UserPattern }
 
 /** One `Name: value` line of `expect-header`; no matcher means the header only has to be present. */
 export interface HeaderExpectation {
@@ -87,8 +88,8 @@ export function describeStatusRanges(ranges: StatusRange[]): string {
 }
 
 /**
- * Parses a text expectation: `/regex/flags` is a regular expression (flags among d, i, m, s, u, v; g and y are
- * dropped, they only make a regex remember where it stopped); anything else is a substring.
+ * Parses a text expectation: `/regex/flags` is a regular expression run in linear time (pattern.ts; flags among
+ * i, m, s, u; d, g, v and y are accepted and change nothing about a match); anything else is a substring.
  */
 export function parseTextMatcher(
   input: string,
@@ -106,15 +107,7 @@ export function parseTextMatcher(
       `"${bad.join('')}" is not a regular-expression flag: use i, m, s, u (or none), as in /version: \\d+/i.`
     )
   }
-  try {
-    return { kind: 'regex', regex: new RegExp(source, flags.replace(/[gy]/g, '')) }
-  } catch (error) {
-    throw inputError(
-      input,
-      value,
-      `it is not a valid regular expression (${(error as Error).message}). To look for the text as it is, leave out the surrounding slashes.`
-    )
-  }
+  return { kind: 'regex', regex: compilePattern(input, value, source, flags) }
 }
 
 export function textMatches(text: string, matcher: TextMatcher): boolean {
@@ -125,7 +118,7 @@ export function textMatches(text: string, matcher: TextMatcher): boolean {
 }
 
 export function describeTextMatcher(matcher: TextMatcher): string {
-  return matcher.kind === 'regex' ? `matching ${String(matcher.regex)}` : `containing "${matcher.text}"`
+  return matcher.kind === 'regex' ? `matching ${matcher.regex.display}` : `containing "${matcher.text}"`
 }
 
 /**

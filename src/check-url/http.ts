@@ -5,6 +5,7 @@
  * functions exported for the unit tests.
  */
 import { formatDuration } from '../common/format.js'
+import { isLoopbackHost } from '../common/url.js'
 import type { Disposition } from './pacing.js'
 
 /** The query parameter that makes each request unique, so no cache on the way can answer it. */
@@ -92,10 +93,14 @@ export function displayUrl(url: string): string {
 
 export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
-/** Loopback hosts are the one place plain HTTP is allowed (local servers: tests, the demo, act). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+/**
+ * Where redirects from `url` may lead, in words (the plan's line): to HTTPS; to plain HTTP only from a URL on
+ * this machine to another one on it (decideRedirect).
+ */
+export function redirectRule(url: string): string {
+  return isLoopbackHost(new URL(url).hostname)
+    ? 'to HTTPS, or to plain HTTP on this machine'
+    : 'to HTTPS only'
 }
 
 export type RedirectDecision =
@@ -130,7 +135,10 @@ export function decideRedirect(
       location: shown
     }
   }
-  if (target.protocol === 'http:' && !isLoopbackHost(target.hostname)) {
+  if (
+    target.protocol === 'http:' &&
+    !(isLoopbackHost(target.hostname) && isLoopbackHost(new URL(from).hostname))
+  ) {
     return {
       follow: false,
       fatal: true,

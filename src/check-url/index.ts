@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
 import { checkUrl } from './main.js'
 
-await runAction(checkUrl())
+await runAction(checkUrl(), import.meta.url)

@@ -1,12 +1,13 @@
 import { inputError } from '../common/errors.js'
-import { parseBoolean, parseDuration, readRawInputs, type RawInputsOf } from '../common/inputs.js'
+import { parseBoolean, parseTimeout, readRawInputs, type RawInputsOf } from '../common/inputs.js'
 import {
   parseHeaderExpectations,
   parseStatusRanges,
   parseTextMatcher,
   type Expectations
 } from './expectations.js'
-import { CACHE_BUSTER, displayUrl, isLoopbackHost } from './http.js'
+import { isLoopbackHost } from '../common/url.js'
+import { CACHE_BUSTER, displayUrl } from './http.js'
 
 /** Defaults, as declared in actions/check-url/action.yml (a test keeps the two in step). */
 export const DEFAULTS = {
@@ -35,9 +36,6 @@ export interface Inputs {
 
 /** More would be a load test, not a check; split them over steps. */
 export const MAX_URLS = 20
-
-/** The longest `timeout`: a GitHub-hosted job runs at most 6 hours. */
-const MAX_TIMEOUT_MS = 6 * 3_600_000
 
 const URL_EXAMPLE = 'https://brilliancrm.com/health'
 
@@ -109,10 +107,7 @@ export function parseInputs(raw: RawInputs): Inputs {
     text: text === '' ? undefined : parseTextMatcher('expect-text', text, { caseInsensitive: false }),
     headers: parseHeaderExpectations('expect-header', raw['expect-header'])
   }
-  const timeoutMs = parseDuration('timeout', raw.timeout.trim(), DEFAULTS.timeout, {
-    min: 1000,
-    max: MAX_TIMEOUT_MS
-  })
+  const timeoutMs = parseTimeout(raw.timeout.trim(), DEFAULTS.timeout)
   const followRedirects = parseBoolean(
     'follow-redirects',
     raw['follow-redirects'].trim(),

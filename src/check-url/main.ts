@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../common/retry.js'
 import { checkUrls, type CheckResult } from './check.js'
 import { maskSecrets } from './evidence.js'
 import { describeExpectations } from './expectations.js'
-import { CACHE_BUSTER, fetchProbe, MAX_REDIRECTS, type Probe } from './http.js'
+import { CACHE_BUSTER, fetchProbe, MAX_REDIRECTS, redirectRule, type Probe } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { PACING } from './pacing.js'
 import { outputs, outputsWithoutResult, report } from './report.js'
@@ -57,7 +57,14 @@ function describePlan(inputs: Inputs): string[] {
     `URL:       ${inputs.urls.join('\n           ')}`,
     `Expect:    ${describeExpectations(inputs.expectations).join('; ')}`,
     `Timeout:   ${formatDuration(inputs.timeoutMs)}; 5xx, 429 and no answer are retried until then, a definite wrong answer for ${formatDuration(Math.min(PACING.settleMs, inputs.timeoutMs))}`,
-    `Redirects: ${inputs.followRedirects ? `followed (HTTPS only, at most ${MAX_REDIRECTS})` : 'not followed: a 3xx answer is judged as it is'}`,
+    `Redirects: ${inputs.followRedirects ? describeRedirects(inputs.urls) : 'not followed: a 3xx answer is judged as it is'}`,
     `Requests:  GET with Cache-Control: no-cache and a unique ${CACHE_BUSTER} query parameter (past CloudFront's and any cache), ${formatDuration(PACING.requestTimeoutMs)} each at most`
   ]
+}
+
+/** The redirect rules as they apply to these URLs (plain HTTP only between URLs on this machine). */
+function describeRedirects(urls: string[]): string {
+  const rules = [...new Set(urls.map(redirectRule))]
+  if (rules.length === 1) return `followed (${rules[0]}, at most ${MAX_REDIRECTS})`
+  return `followed (at most ${MAX_REDIRECTS}): to HTTPS only, and from the URLs on this machine also to plain HTTP on it`
 }

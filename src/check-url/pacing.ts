@@ -1,7 +1,9 @@
 /**
- * When to try again, when to give up on an answer, and when to say we are still waiting. Pure: every decision
- * takes the time as a number, so the schedule is unit-tested without a clock.
+ * check-url's policy on the common retry primitives (common/retry.ts: backoff, Retry-After, the per-request
+ * timeout): its numbers, when to give up on an answer, and when to say we are still waiting. Pure: every
+ * decision takes the time as a number, so the schedule is unit-tested without a clock.
  */
+import { backoffDelay, requestTimeout as clampRequest, withRetryAfter } from '../common/retry.js'
 
 export const PACING = {
   /** The first retry comes quickly (a site answering 503 for a moment), then the gaps double… */
@@ -30,22 +32,13 @@ export const PACING = {
 
 /** The wait before retry number `attempt` (1-based): 250 ms, 500 ms, 1 s, 2 s, 4 s, 8 s, then every 10 s. */
 export function retryDelay(attempt: number, retryAfterMs?: number): number {
-  const paced = Math.min(
-    PACING.maxDelayMs,
-    PACING.firstDelayMs * Math.pow(PACING.factor, Math.max(0, attempt - 1))
-  )
-  if (retryAfterMs === undefined) return paced
-  return Math.max(paced, Math.min(retryAfterMs, PACING.maxRetryAfterMs))
-}
-
-/** `Retry-After` as a wait in ms: delay-seconds or an HTTP date (relative to `now`); undefined when absent or bad. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined
-  const text = value.trim()
-  if (/^\d+$/.test(text)) return Number(text) * 1000
-  const date = Date.parse(text)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(0, date - now)
+  const paced = backoffDelay(attempt, {
+    baseMs: PACING.firstDelayMs,
+    maxMs: PACING.maxDelayMs,
+    factor: PACING.factor,
+    jitter: 0
+  })
+  return withRetryAfter(paced, retryAfterMs, PACING.maxRetryAfterMs)
 }
 
 /**
@@ -53,7 +46,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
  * less than `lastProbeMs` (a request with no time to answer proves nothing).
  */
 export function requestTimeout(remainingMs: number): number {
-  return Math.min(PACING.requestTimeoutMs, Math.max(PACING.lastProbeMs, remainingMs))
+  return clampRequest(remainingMs, { maxMs: PACING.requestTimeoutMs, minMs: PACING.lastProbeMs })
 }
 
 /**

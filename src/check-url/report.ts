@@ -4,7 +4,7 @@
  * functions of the results; `report` writes them.
  */
 import * as core from '@actions/core'
-import { formatDuration } from '../common/format.js'
+import { formatDuration, plural } from '../common/format.js'
 import { markdownGrid, startSummary, writeSummary } from '../common/log.js'
 import { declareOutputs } from '../common/run.js'
 import type { CheckResult, StopReason, UrlResult } from './check.js'
@@ -162,10 +162,6 @@ export function summary(check: CheckResult, context: ReportContext): typeof core
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 /**

@@ -1,8 +1,8 @@
-import * as core from '@actions/core'
 import { inspect } from 'node:util'
 import { OutcomeUnknownError, isUnreadableResponse, outcomeUnknown } from './failure.js'
-import { backoffDelay, type Clock } from './retry.js'
+import { ClockRetryStrategy, type Clock } from './retry.js'
 import { scrub } from './secrets.js'
+import { debug } from './log.js'
 
 /**
  * The configuration every AWS client of ours is made with. Credentials come from the SDK's default chain
@@ -23,10 +23,10 @@ export function awsClientConfig(region: string, options: { maxAttempts?: number;
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     logger: {
       trace: () => undefined,
-      debug: (...content: unknown[]) => core.debug(sdkLine(content)),
+      debug: (...content: unknown[]) => debug(sdkLine(content)),
       info: () => undefined,
-      warn: (...content: unknown[]) => core.debug(`aws-sdk warn: ${sdkLine(content)}`),
-      error: (...content: unknown[]) => core.debug(`aws-sdk error: ${sdkLine(content)}`)
+      warn: (...content: unknown[]) => debug(`aws-sdk warn: ${sdkLine(content)}`),
+      error: (...content: unknown[]) => debug(`aws-sdk error: ${sdkLine(content)}`)
     }
   }
 }
@@ -137,47 +137,4 @@ export function instrument<C>(client: C, options: InstrumentOptions): C {
     { step: 'deserialize', name: 'imbitInstrument', priority: 'high', override: true }
   )
   return client
-}
-
-interface RetryToken {
-  getRetryCount(): number
-  getRetryDelay(): number
-}
-
-/**
- * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
- * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
- * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
- */
-export class ClockRetryStrategy {
-  readonly mode = 'standard'
-  constructor(
-    private readonly maxAttempts: number,
-    private readonly clock: Clock,
-    private readonly random: () => number = Math.random
-  ) {}
-
-  private token(count: number): RetryToken {
-    return { getRetryCount: () => count, getRetryDelay: () => 0 }
-  }
-
-  acquireInitialRetryToken(): Promise<RetryToken> {
-    return Promise.resolve(this.token(0))
-  }
-
-  async refreshRetryTokenForRetry(
-    token: RetryToken,
-    errorInfo: { errorType: string; retryAfterHint?: Date }
-  ): Promise<RetryToken> {
-    const attempt = token.getRetryCount() + 1
-    if (attempt >= this.maxAttempts || errorInfo.errorType === 'CLIENT_ERROR') {
-      throw new Error('no more retries')
-    }
-    const throttled = errorInfo.errorType === 'THROTTLING'
-    const delay = backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random)
-    await this.clock.sleep(delay)
-    return this.token(attempt)
-  }
-
-  recordSuccess(): void {}
 }

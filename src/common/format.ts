@@ -12,6 +12,11 @@ export function formatDuration(ms: number): string {
   return [h ? `${h}h` : '', m ? `${m}m` : '', seconds ? `${seconds}s` : ''].filter(Boolean).join(' ') || '0s'
 }
 
+/** `1 URL`, `3 URLs`: a count with its noun, plural past one (regular English plurals only). */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
 /** `1.5 MB`, `812 KB`, `12 B` (1 MB = 1,048,576 bytes). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`

@@ -10,6 +10,17 @@ import { scrub } from './secrets.js'
  * the life of the process, which in-process tests of several runs outlive).
  */
 
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+export function debug(message: string): void {
+  if (core.isDebug()) core.debug(message)
+}
+
 /** Runs one phase of an action inside a collapsible log group. */
 export async function phase<T>(title: string, fn: () => Promise<T>): Promise<T> {
   return core.group(title, fn)
@@ -63,6 +74,6 @@ export function setOutputs(outputs: Record<string, string | number | boolean | u
   for (const [name, value] of Object.entries(outputs)) {
     const text = scrub(value === undefined ? '' : String(value))
     core.setOutput(name, text)
-    core.debug(`output ${name}=${text}`)
+    debug(`output ${name}=${text}`)
   }
 }

@@ -1,118 +1,22 @@
 /**
- * Time, waiting and retrying: one loop (`poll`) under an overall deadline, which `retry` and the actions'
- * pollers build on. Time is injected (`Clock`) so every schedule is tested without sleeping; the actions
- * use `systemClock`.
+ * The one home of "how requests are retried, paced and timed", for every action (the parts are in retry/):
+ * - clock.ts: the injected `Clock` and the `Deadline` (time is read nowhere else, so schedules test on a fake clock);
+ * - backoff.ts: exponential backoff with jitter, `Retry-After`, the per-request timeout under a deadline;
+ * - loop.ts: `poll`, the one waiting loop, and `retry` on it;
+ * - budget.ts: the hard cap on requests per window (`CallBudget`), and the pace that spreads a window's requests;
+ * - transient.ts: which faults are worth another try (throttling, 5xx, connection faults);
+ * - sdk.ts: the AWS SDK's retry strategy waiting on our clock.
+ * The actions keep only their numbers (a policy object next to the code that uses it).
  */
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
-}
-
-/** An overall time budget. */
-export class Deadline {
-  readonly start: number
-  readonly end: number
-  constructor(
-    readonly budgetMs: number,
-    readonly clock: Clock = systemClock
-  ) {
-    this.start = clock.now()
-    this.end = this.start + budgetMs
-  }
-  remaining(): number {
-    return Math.max(0, this.end - this.clock.now())
-  }
-  expired(): boolean {
-    return this.remaining() <= 0
-  }
-  elapsed(): number {
-    return this.clock.now() - this.start
-  }
-  /** Sleeps `ms`, or less when the deadline comes first. */
-  async sleep(ms: number): Promise<void> {
-    await this.clock.sleep(Math.min(ms, this.remaining()))
-  }
-}
-
-export type PollResult<T> = { done: true; value: T } | { done: false; delayMs: number }
-
-/**
- * The one waiting loop: calls `check` until it reports done. `check` decides its own next delay (adaptive
- * polling, backoff), which is cut to what is left of the deadline, so the whole budget is used and the last
- * round runs at the deadline itself. Returns undefined when the deadline has passed.
- */
-export async function poll<T>(
-  check: (round: number) => Promise<PollResult<T>>,
-  options: { deadline: Deadline }
-): Promise<T | undefined> {
-  for (let round = 1; ; round++) {
-    const result = await check(round)
-    if (result.done) return result.value
-    if (options.deadline.expired()) return undefined
-    await options.deadline.sleep(result.delayMs)
-  }
-}
-
-export interface BackoffOptions {
-  /** First delay, in ms. */
-  baseMs: number
-  /** Largest delay, in ms. */
-  maxMs: number
-  /** Growth per attempt (default 2). */
-  factor?: number
-  /** 0..1: the share of each delay that is randomised ("equal jitter"); default 0.5. */
-  jitter?: number
-}
-
-/** The delay before retry number `attempt` (1-based): exponential, capped, with jitter. */
-export function backoffDelay(
-  attempt: number,
-  options: BackoffOptions,
-  random: () => number = Math.random
-): number {
-  const factor = options.factor ?? 2
-  const jitter = options.jitter ?? 0.5
-  const raw = Math.min(options.maxMs, options.baseMs * Math.pow(factor, Math.max(0, attempt - 1)))
-  return Math.round(raw * (1 - jitter) + raw * jitter * random())
-}
-
-export interface RetryOptions extends BackoffOptions {
-  deadline: Deadline
-  /** Whether this error is worth another try; anything else is thrown at once. */
-  retryable: (error: unknown) => boolean
-  /** Called before each wait, e.g. to log "registry not ready, retrying in 2s". */
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void
-  random?: () => number
-}
-
-/**
- * Calls `fn` until it succeeds, a non-retryable error is thrown, or the deadline passes: the whole budget is
- * used (the last wait is cut to what is left, then one more try), and then the last error is thrown, so the
- * user sees the real reason and not just "timed out".
- */
-export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { deadline } = options
-  let lastError: unknown
-  const result = await poll<{ value: T }>(
-    async attempt => {
-      try {
-        return { done: true, value: { value: await fn(attempt) } }
-      } catch (error) {
-        if (!options.retryable(error)) throw error
-        lastError = error
-        if (deadline.expired()) return { done: false, delayMs: 0 }
-        const delayMs = Math.min(backoffDelay(attempt, options, options.random), deadline.remaining())
-        options.onRetry?.(error, attempt, delayMs)
-        return { done: false, delayMs }
-      }
-    },
-    { deadline }
-  )
-  if (result === undefined) throw lastError
-  return result.value
-}
+export {
+  backoffDelay,
+  parseRetryAfter,
+  requestTimeout,
+  withRetryAfter,
+  type BackoffOptions
+} from './retry/backoff.js'
+export { CallBudget, MAX_SILENT_WAIT_MS, paceDelay, windowSlotAt, type Window } from './retry/budget.js'
+export { Deadline, systemClock, type Clock } from './retry/clock.js'
+export { poll, retry, type PollResult, type RetryOptions } from './retry/loop.js'
+export { ClockRetryStrategy } from './retry/sdk.js'
+export { isThrottling, isTransient } from './retry/transient.js'

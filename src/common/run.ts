@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { awsErrorInfo } from './errors.js'
 import { explain } from './failure.js'
-import { setOutputs } from './log.js'
+import { debug, setOutputs } from './log.js'
 import { maskEnvironmentSecrets, scrub } from './secrets.js'
 import { bundleVersionLine } from './version.js'
 
@@ -25,14 +25,14 @@ export interface Action<R> {
   report: (record: R, error: unknown) => Promise<void> | void
 }
 
-export async function runAction<R>(given: Action<R> | (() => Promise<void>)): Promise<void> {
-  // TRANSITIONAL (issue 19): a bare main that reports for itself; removed once every action is an Action
-  const action: Action<R | undefined> =
-    typeof given === 'function'
-      ? { record: () => undefined, main: given, report: () => undefined }
-      : (given as Action<R | undefined>)
+/**
+ * `entry`: the URL of the action's entry module (its index.ts passes `import.meta.url`): the first log line
+ * names the action by its folder, `dist/<action>/index.js` in the bundle, `src/<action>/index.ts` when the
+ * source runs (npm run local). The default, this module's own URL, is the bundle's too (ncc makes one file).
+ */
+export async function runAction<R>(action: Action<R>, entry: string = import.meta.url): Promise<void> {
   maskEnvironmentSecrets(process.env)
-  core.info(bundleVersionLine(import.meta.url, process.env))
+  core.info(bundleVersionLine(entry, process.env))
   const record = action.record()
   let failure: { error: unknown } | undefined
   try {
@@ -54,7 +54,7 @@ export async function runAction<R>(given: Action<R> | (() => Promise<void>)): Pr
 /** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 export function reportFailure(error: unknown): void {
   const explained = explain(error)
-  for (const line of explained.debug) core.debug(scrub(line))
+  for (const line of explained.debug) debug(scrub(line))
   core.error(scrub(explained.message), { title: scrub(explained.title) })
   const requestId = awsErrorInfo(error)?.requestId
   if (requestId) core.info(`AWS request id: ${requestId}`)

@@ -12,12 +12,27 @@ export const SECRET_ENV = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as cons
 
 const secrets = new Set<string>()
 
-/** Masks a value and remembers it for `scrub`. Values under 4 characters are not secrets worth hiding. */
+/** The shortest value worth masking: a shorter one would hide common words and symbols all over the log. */
+export const MIN_SECRET_LENGTH = 4
+
+/**
+ * The one door for masking: registers a value with the runner (`core.setSecret`) and remembers it for `scrub`.
+ * Only whole values are registered, and of a multi-line value each line on its own (as the runner masks them);
+ * a value or line shorter than MIN_SECRET_LENGTH, or with no letter or digit in it (`=`, `==`, `----`: a fragment
+ * of a value, never a secret), is not: masking it would turn every such character in the job's log into `***`.
+ */
 export function addSecret(value: string | undefined): void {
-  const text = value?.trim()
-  if (!text || text.length < 4 || secrets.has(text)) return
-  secrets.add(text)
-  core.setSecret(text)
+  for (const line of (value ?? '').split(/\r?\n/)) {
+    const text = line.trim()
+    if (!worthMasking(text) || secrets.has(text)) continue
+    secrets.add(text)
+    core.setSecret(text)
+  }
+}
+
+/** Whether a (one-line) value is registered by `addSecret`. */
+export function worthMasking(text: string): boolean {
+  return text.length >= MIN_SECRET_LENGTH && /[\p{L}\p{N}]/u.test(text)
 }
 
 /** Masks the AWS secrets of the environment (the SDK's credential chain reads them from there). */

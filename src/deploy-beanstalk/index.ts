@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
-import { run } from './main.js'
+import { deployBeanstalk } from './main.js'
 
-await runAction(() => run())
+await runAction(deployBeanstalk(), import.meta.url)

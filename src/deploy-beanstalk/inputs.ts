@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { addSecret } from '../common/secrets.js'
 import { UserError, inputError } from '../common/errors.js'
 import {
   parseBoolean,
@@ -278,6 +278,6 @@ export function refuseContradictions(inputs: Inputs): void {
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const raw = readRawInputs(INPUT_NAMES)
   // Masked before anything can print them, whatever the parse finds.
-  for (const value of valuesToMask(raw['environment-variables'])) core.setSecret(value)
+  for (const value of valuesToMask(raw['environment-variables'])) addSecret(value)
   return parseInputs(raw, env)
 }

@@ -1,7 +1,14 @@
 import * as core from '@actions/core'
 import { UserError, describeError } from '../common/errors.js'
 import { closestName, listNames } from '../common/suggest.js'
-import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
+import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
+import { lookUpConfiguration, type ConfigurationPlan } from './configuration/index.js'
+import type { Inputs } from './inputs.js'
+import { lookUpPlatform, type PlatformPlan } from './platform/index.js'
+import { findPromotion, type Promotion } from './versions/promote.js'
+import type { StorageFor } from './aws/s3.js'
+import { debug } from '../common/log.js'
+import type { Clock } from '../common/retry.js'
 
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
@@ -12,6 +19,85 @@ import type { BeanstalkGateway, EnvironmentInfo } from './aws/beanstalk.js'
 export const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'] as const
 
 export type GatewayFor = (region: string) => BeanstalkGateway
+
+/** What the look-up found, for the bundle, the version and the plan. */
+export interface LookedUp {
+  /** The environment deployed to. */
+  environment: EnvironmentInfo
+  /** The version to deploy, when it exists already (a redeploy by label, or a promotion). */
+  existing?: VersionInfo
+  configuration?: ConfigurationPlan
+  promotion?: Promotion
+  /** What the environment runs, what `platform` asks for (checked), the lifecycle warnings (platform/). */
+  platform: PlatformPlan
+  warnings: string[]
+}
+
+/**
+ * The look-up, read-only: the environment (its application checked only when it is not found: the environment
+ * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
+ * `version-label`, the configuration's difference, the platform (what it runs, what `platform` names).
+ */
+export async function lookUp(
+  gatewayFor: GatewayFor,
+  inputs: Inputs,
+  /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
+  storageFor: StorageFor,
+  /** The action's clock: today's date, for the platform's retirement dates. */
+  clock: Clock
+): Promise<LookedUp> {
+  const { application, region } = inputs
+  const beanstalk = gatewayFor(region)
+  const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(
+    async (error: unknown) => {
+      await checkApplication(gatewayFor, region, application)
+      throw error
+    }
+  )
+  core.info(
+    `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
+  )
+  const warnings = [platformWarning(environment)].filter((w): w is string => w !== undefined)
+  const promotion = inputs.fromEnvironment
+    ? await findPromotion(beanstalk, {
+        application,
+        region,
+        from: inputs.fromEnvironment,
+        requiredHealth: inputs.requiredHealth,
+        expectedLabel: inputs.versionLabel,
+        storage: () => storageFor(region)
+      })
+    : undefined
+  if (promotion)
+    core.info(
+      `Promoting ${promotion.label} from ${promotion.source.name} (${promotion.source.status}, health ${promotion.source.health}).`
+    )
+  const existing =
+    promotion?.version ??
+    (inputs.versionLabel ? await beanstalk.version(application, inputs.versionLabel) : undefined)
+  if (existing) core.info(`Version ${existing.label} exists (${existing.status}).`)
+  else if (inputs.requireExistingVersion) throw noSuchVersion(inputs)
+  const configuration = await lookUpConfiguration(
+    beanstalk,
+    application,
+    environment,
+    region,
+    inputs.configuration
+  )
+  if (configuration) warnings.push(...configuration.warnings)
+  const today = new Date(clock.now()).toISOString().slice(0, 10)
+  const platform = await lookUpPlatform(beanstalk, inputs.platform, environment, today)
+  warnings.push(...platform.warnings)
+  return { environment, existing, configuration, promotion, platform, warnings }
+}
+
+/** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
+function noSuchVersion(inputs: Inputs): UserError {
+  return new UserError(
+    `Application "${inputs.application}" in ${inputs.region} has no version "${inputs.versionLabel ?? ''}" to redeploy (require-existing-version is true), so nothing was built or changed. Check the label (Beanstalk console → Application versions) and the application name.`,
+    { input: 'version-label', title: 'No such version' }
+  )
+}
 
 const GONE = new Set(['Terminated', 'Terminating'])
 const live = (env: EnvironmentInfo) => !GONE.has(env.status)
@@ -28,7 +114,7 @@ async function otherRegions(
       try {
         return (await find(gatewayFor(r))) ? r : undefined
       } catch (error) {
-        core.debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
+        debug(`Looking in ${r} failed (ignored): ${describeError(error)}`)
         return undefined
       }
     })

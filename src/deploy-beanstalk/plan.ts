@@ -1,17 +1,17 @@
 import { beanstalkConsoleUrl } from '../common/aws.js'
 import { formatBytes, formatDuration } from '../common/format.js'
-import type { EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
+import type { EnvironmentInfo, UpdateRequest, VersionInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
 import { describeConfiguration, type ConfigurationPlan } from './configuration/diff.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
-import { describeRetention, type RetentionPlan } from './versions/retention.js'
-// platform: the platform part of the plan (platform/)
 import {
   deployStepWithPlatform,
   describePlatform,
+  platformToSend,
   rollbackStepWithPlatform,
   type PlatformPlan
 } from './platform/index.js'
+import { describeRetention, type RetentionPlan } from './versions/retention.js'
 
 /**
  * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
@@ -46,11 +46,13 @@ export interface Plan {
   warnings: string[]
   /** The configuration change (names only ever shown), when any configuration input was set. */
   configuration?: ConfigurationPlan
+  /** What the update sends (update/): the version, the configuration changes, the platform version, in one value. */
+  send: UpdateRequest
   /** Quota, usage and what keep-versions deletes (versions/retention.ts). */
   retention?: RetentionPlan
   /** from-environment: the environment whose running version is deployed. */
   promotedFrom?: EnvironmentInfo
-  /** platform: the current and target platform version, and the lifecycle warnings (platform/). */
+  /** The current and target platform version, and the lifecycle warnings (platform/). */
   platform?: PlatformPlan
 }
 
@@ -79,7 +81,8 @@ export function makePlan(facts: PlanFacts): Plan {
   const mode = existing ? 'redeploy' : 'new-version'
   return {
     application: inputs.application,
-    environment: inputs.environment,
+    // the environment the look-up chose to deploy to (its name as Beanstalk spells it)
+    environment: environment.name || inputs.environment,
     environmentId: environment.id,
     region: inputs.region,
     label: facts.label,
@@ -101,6 +104,11 @@ export function makePlan(facts: PlanFacts): Plan {
     consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
     warnings: facts.warnings ?? [],
     configuration: facts.configuration,
+    send: {
+      label: facts.label,
+      configuration: facts.configuration?.send,
+      platformArn: platformToSend(facts.platform)
+    },
     retention: facts.retention,
     promotedFrom: facts.promotedFrom,
     platform: facts.platform
@@ -131,37 +139,6 @@ export function describePlan(plan: Plan): string[] {
       : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`
     lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`)
   }
-  const steps: string[] = []
-  if (plan.mode === 'new-version')
-    steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`)
-  if (plan.environmentStatus !== 'Ready')
-    steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`)
-  if (plan.configuration?.send) {
-    steps.push(
-      deployStepWithPlatform(
-        `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`,
-        plan.platform
-      )
-    )
-  } else steps.push(deployStepWithPlatform(`deploy ${plan.label} to ${plan.environment}`, plan.platform))
-  if (plan.wait) {
-    steps.push(
-      `follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`
-    )
-    if (plan.rollbackOnFailure) {
-      const restore = plan.configuration?.restore ? ' and restore the previous configuration' : ''
-      steps.push(
-        rollbackStepWithPlatform(
-          plan.previousLabel && plan.previousLabel !== plan.label
-            ? `on failure, redeploy ${plan.previousLabel}${restore}`
-            : restore
-              ? `on failure, restore the previous configuration`
-              : 'on failure, no rollback (no previous version to return to)',
-          plan.platform
-        )
-      )
-    }
-  }
   if (plan.platform) lines.push(...describePlatform(plan.platform))
   if (plan.configuration) {
     lines.push(
@@ -169,9 +146,44 @@ export function describePlan(plan: Plan): string[] {
       ...describeConfiguration(plan.configuration)
     )
   }
-  lines.push(`Steps:        ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')}`)
+  lines.push(
+    `Steps:        ${planSteps(plan)
+      .map((s, i) => `${i + 1}. ${s}`)
+      .join('; ')}`
+  )
   if (plan.retention) lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun))
   if (plan.dryRun) lines.push('Dry run: stopping here; nothing was changed in AWS.')
   lines.push(`Console:      ${plan.consoleUrl}`)
   return lines
+}
+
+/** The steps in the order main.ts carries them out: a busy environment is waited out before anything is uploaded. */
+export function planSteps(plan: Plan): string[] {
+  const steps: string[] = []
+  if (plan.environmentStatus !== 'Ready')
+    steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`)
+  if (plan.mode === 'new-version')
+    steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`)
+  steps.push(
+    deployStepWithPlatform(
+      plan.configuration?.send
+        ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
+        : `deploy ${plan.label} to ${plan.environment}`,
+      plan.platform
+    )
+  )
+  if (!plan.wait) return steps
+  steps.push(
+    `follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`
+  )
+  if (plan.rollbackOnFailure) steps.push(rollbackStepWithPlatform(rollbackStep(plan), plan.platform))
+  return steps
+}
+
+function rollbackStep(plan: Plan): string {
+  const restore = plan.configuration?.restore ? ' and restore the previous configuration' : ''
+  if (plan.previousLabel && plan.previousLabel !== plan.label)
+    return `on failure, redeploy ${plan.previousLabel}${restore}`
+  if (restore) return 'on failure, restore the previous configuration'
+  return 'on failure, no rollback (no previous version to return to)'
 }

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import {
   CloudFrontClient,
   CreateInvalidationCommand,
@@ -9,6 +8,7 @@ import {
 import { awsClientConfig, instrument } from '../common/aws.js'
 import type { Clock } from '../common/retry.js'
 import { UserError, awsErrorInfo, isAwsError } from '../common/errors.js'
+import { debug } from '../common/log.js'
 
 /**
  * The edge to CloudFront: the three calls this action makes, in our own small types. CloudFront's API is
@@ -96,7 +96,7 @@ export class CloudFrontGateway {
       for await (const output of paginateListDistributions({ client: this.client }, {})) {
         page++
         const items = output.DistributionList?.Items ?? []
-        core.debug(`ListDistributions page ${page}: ${items.length} distributions`)
+        debug(`ListDistributions page ${page}: ${items.length} distributions`)
         for (const item of items) {
           if (!item.Id) continue
           found.push({

@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
-import { run } from './main.js'
+import { invalidateCloudFront } from './main.js'
 
-await runAction(() => run())
+await runAction(invalidateCloudFront(), import.meta.url)

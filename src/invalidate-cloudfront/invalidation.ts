@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { UserError, awsErrorInfo, isAwsError } from '../common/errors.js'
 import { formatDuration } from '../common/format.js'
-import { Deadline, poll, retry } from '../common/retry.js'
+import { backoffDelay, Deadline, poll, retry } from '../common/retry.js'
 import { invalidationConsoleUrl, type CloudFrontGateway, type InvalidationInfo } from './cloudfront.js'
 import { MAX_PATHS, MAX_WILDCARD_PATHS } from './paths.js'
 
@@ -22,8 +22,11 @@ export interface InvalidationRequest {
 export const BUSY_BACKOFF = { baseMs: 5_000, maxMs: 60_000, factor: 2, jitter: 0.5 }
 
 /** Polling GetInvalidation: starts quick, slows down (most invalidations take seconds to a few minutes). */
+export const POLL_BACKOFF = { baseMs: 2_000, maxMs: 20_000, factor: 1.5, jitter: 0 }
+
+/** The delay after poll round `round`: 2 s, 3 s, 4.5 s … up to 20 s. */
 export function pollDelay(round: number): number {
-  return Math.min(20_000, Math.round(2_000 * Math.pow(1.5, round - 1)))
+  return backoffDelay(round, POLL_BACKOFF)
 }
 
 export async function createInvalidation(

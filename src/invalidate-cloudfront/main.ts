@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { formatDuration } from '../common/format.js'
-import { phase } from '../common/log.js'
+import { debug, phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
+import type { Action } from '../common/run.js'
 import { CloudFrontGateway, createCloudFrontClient, invalidationConsoleUrl } from './cloudfront.js'
-import { reportExit, type RunState } from './exit.js'
 import {
   describeDistributions,
   findDistribution,
@@ -11,14 +11,9 @@ import {
   unknownIdError
 } from './distribution.js'
 import { readInputs, type Inputs } from './inputs.js'
-import {
-  createInvalidation,
-  InvalidationTimeoutError,
-  NoSuchDistributionError,
-  waitForCompletion
-} from './invalidation.js'
+import { createInvalidation, NoSuchDistributionError, waitForCompletion } from './invalidation.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
-import type { Outcome } from './report.js'
+import { report, type InvalidateRun, type Outcome } from './report.js'
 
 /** How far CloudFront's clock may be ahead of the runner's, for telling a reused invalidation from a new one. */
 const CLOCK_SKEW_MS = 5_000
@@ -30,29 +25,25 @@ export interface Dependencies {
 }
 
 /** inputs → resolve the distribution → plan → invalidate → wait → report. */
-export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
+export function invalidateCloudFront(deps: Partial<Dependencies> = {}): Action<InvalidateRun> {
   const { clock = systemClock, env = process.env } = deps
-  const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock))
-  const inputs = readInputs()
-  const deadline = new Deadline(inputs.timeoutMs, clock)
-  const state: RunState = { inputs }
-  try {
-    const distribution = await resolveDistribution(gateway, inputs)
-    state.distributionId = distribution.id
-    const plan = makePlan(inputs, distribution, env)
-    state.plan = plan
-    await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
-    const created = await create(gateway, plan, deadline)
-    state.created = created
-    const outcome = await waitIfAsked(gateway, plan, created, deadline, state)
-    await reportExit(state, { outcome })
-    if (outcome.status === 'Completed') {
-      core.info(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`)
-    }
-  } catch (error) {
-    // every failure after the inputs were read: one report (outputs + summary), then the ::error
-    await reportExit(state, { error, elapsedMs: deadline.elapsed() })
-    throw error
+  return {
+    record: () => ({}),
+    main: async record => {
+      const gateway = deps.gateway ?? new CloudFrontGateway(createCloudFrontClient(clock))
+      const inputs = (record.inputs = readInputs())
+      const deadline = (record.deadline = new Deadline(inputs.timeoutMs, clock))
+      const distribution = await resolveDistribution(gateway, inputs)
+      record.distributionId = distribution.id
+      const plan = (record.plan = makePlan(inputs, distribution, env))
+      await phase('Plan', async () => describePlan(plan).forEach(line => core.info(line)))
+      const created = (record.outcome = await create(gateway, plan, deadline))
+      const outcome = (record.outcome = await waitIfAsked(gateway, plan, created, deadline))
+      if (outcome.status === 'Completed') {
+        core.info(`Invalidation ${outcome.invalidationId} on ${plan.distributionId}: Completed.`)
+      }
+    },
+    report
   }
 }
 
@@ -110,40 +101,35 @@ async function withDistributionList(
   try {
     return unknownIdError(error, error.distributionId, await gateway.listDistributions())
   } catch (listError) {
-    core.debug(`Could not list the distributions to help: ${String(listError)}`)
+    debug(`Could not list the distributions to help: ${String(listError)}`)
     return error
   }
 }
 
-/** With `wait: true`, polls until Completed. On failure (e.g. the timeout) it still reports what exists. */
+/**
+ * With `wait: true`, polls until Completed. A failed wait (e.g. the timeout) throws; the invalidation exists and
+ * keeps running, and the report shows it as it stands (the timeout error carries its last status).
+ */
 async function waitIfAsked(
   gateway: CloudFrontGateway,
   plan: Plan,
   created: Outcome,
-  deadline: Deadline,
-  state: RunState
+  deadline: Deadline
 ): Promise<Outcome> {
   if (!plan.wait || created.status === 'Completed') return created
-  try {
-    const done = await phase('Wait for CloudFront', () => {
-      core.info(
-        `Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`
-      )
-      return waitForCompletion(
-        gateway,
-        plan.distributionId,
-        { id: created.invalidationId, status: created.status },
-        deadline,
-        progressLogger(deadline, created.status)
-      )
-    })
-    return { ...created, status: done.status, elapsedMs: deadline.elapsed() }
-  } catch (error) {
-    // The invalidation exists and keeps running: the exit report shows it as it stands.
-    const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : created.status
-    state.created = { ...created, status, elapsedMs: deadline.elapsed() }
-    throw error
-  }
+  const done = await phase('Wait for CloudFront', () => {
+    core.info(
+      `Waiting until invalidation ${created.invalidationId} is Completed (at most ${formatDuration(deadline.remaining())} more).`
+    )
+    return waitForCompletion(
+      gateway,
+      plan.distributionId,
+      { id: created.invalidationId, status: created.status },
+      deadline,
+      progressLogger(deadline, created.status)
+    )
+  })
+  return { ...created, status: done.status, elapsedMs: deadline.elapsed() }
 }
 
 /** Logs a poll's status when it changed, else about every 30s, so a long wait stays short in the log. */
@@ -151,7 +137,7 @@ function progressLogger(deadline: Deadline, initial: string): (status: string) =
   let last = { status: initial, at: deadline.elapsed() }
   return status => {
     const at = deadline.elapsed()
-    core.debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
+    debug(`GetInvalidation after ${formatDuration(at)}: ${status}`)
     if (status === last.status && at - last.at < 30_000) return
     core.info(
       status === last.status

@@ -1,6 +1,12 @@
+import * as core from '@actions/core'
+import { explain } from '../common/failure.js'
 import { formatDuration } from '../common/format.js'
-import { markdownTable, setOutputs, startSummary } from '../common/log.js'
+import { markdownTable, startSummary, writeSummary } from '../common/log.js'
+import type { Deadline } from '../common/retry.js'
+import { declareOutputs } from '../common/run.js'
 import { invalidationConsoleUrl } from './cloudfront.js'
+import type { Inputs } from './inputs.js'
+import { InvalidationTimeoutError } from './invalidation.js'
 import type { Plan } from './plan.js'
 
 /** What happened, for outputs and the job summary. */
@@ -13,7 +19,51 @@ export interface Outcome {
   reused: boolean
 }
 
+/** The run record: what the story has learnt, for the one report. */
+export interface InvalidateRun {
+  inputs?: Inputs
+  deadline?: Deadline
+  distributionId?: string
+  plan?: Plan
+  /** The invalidation, once CloudFront answered CreateInvalidation (then as the wait last saw it). */
+  outcome?: Outcome
+}
+
+/** The outputs of actions/invalidate-cloudfront/action.yml, each written on every exit. */
+export const outputs = declareOutputs(['invalidation-id', 'distribution-id', 'status'])
+
 const SHOWN_PATHS = 20
+
+/**
+ * The one exit report: outputs and job summary. An invalidation that exists (the wait failed or timed out) is
+ * reported as it stands; before one exists, the summary says why none was made. Refused inputs report nothing
+ * (their error is the whole report).
+ */
+export async function report(record: InvalidateRun, error: unknown): Promise<void> {
+  const { inputs, plan, deadline } = record
+  if (!inputs) return
+  const elapsedMs = deadline?.elapsed() ?? 0
+  if (plan && record.outcome) {
+    // a wait that timed out carries the last status CloudFront gave
+    const status =
+      error instanceof InvalidationTimeoutError ? error.invalidation.status : record.outcome.status
+    const outcome = error === undefined ? record.outcome : { ...record.outcome, status, elapsedMs }
+    outputs.write({
+      'invalidation-id': outcome.invalidationId,
+      'distribution-id': plan.distributionId,
+      status: outcome.status
+    })
+    summary(plan, outcome)
+  } else {
+    outputs.write({ 'distribution-id': record.distributionId, status: 'not-created' })
+    notCreated(inputs, record.distributionId, elapsedMs)
+  }
+  if (error !== undefined) {
+    const explained = explain(error)
+    core.summary.addEOL().addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
+  }
+  await writeSummary()
+}
 
 function pathList(paths: readonly string[]): string {
   return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ')
@@ -53,10 +103,18 @@ export function summary(plan: Plan, outcome: Outcome): void {
   }
 }
 
-export function setActionOutputs(plan: Plan, outcome: Pick<Outcome, 'invalidationId' | 'status'>): void {
-  setOutputs({
-    'invalidation-id': outcome.invalidationId,
-    'distribution-id': plan.distributionId,
-    status: outcome.status
-  })
+/** The summary when no invalidation was made: the distribution as far as it is known, and nothing invalidated. */
+function notCreated(inputs: Inputs, distributionId: string | undefined, elapsedMs: number): void {
+  const target = inputs.target
+  startSummary('CloudFront invalidation: ❌ not created').addRaw(
+    markdownTable([
+      [
+        'Distribution',
+        distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
+      ],
+      ['Status', 'not created: nothing was invalidated'],
+      ['Duration', formatDuration(elapsedMs)],
+      ['Console', distributionId ? `[Invalidations](${invalidationConsoleUrl(distributionId)})` : undefined]
+    ])
+  )
 }

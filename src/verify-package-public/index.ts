@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js'
-import { run } from './main.js'
+import { verifyPackagePublic } from './main.js'
 
-await runAction(() => run())
+await runAction(verifyPackagePublic(), import.meta.url)

@@ -2,12 +2,15 @@ import * as core from '@actions/core'
 import { formatDuration } from '../common/format.js'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
+import type { Action } from '../common/run.js'
+import { addSecret } from '../common/secrets.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { lookUpPackage, type ApiResult } from './packages.js'
 import { pullWithRetry } from './pull.js'
-import { isGhcrLike, isLoopbackHost, registryBaseUrl } from './reference.js'
+import { isLoopbackHost } from '../common/url.js'
+import { isGhcrLike, registryBaseUrl } from './reference.js'
 import type { Fetch } from './registry.js'
-import { report, reportFailure } from './report.js'
+import { announce, report, type VerifyRun } from './report.js'
 import { formatPlatform } from './platform.js'
 import { decide, describePlatforms } from './verdict.js'
 
@@ -21,58 +24,42 @@ export interface Dependencies {
 type ApiPlan = { ask: true; apiUrl: string; token: string } | { ask: false; reason: string; notice?: string }
 
 /** inputs → plan → anonymous pull (retried while a push settles) → API diagnosis → verdict → report. */
-export async function run(deps: Partial<Dependencies> = {}): Promise<void> {
+export function verifyPackagePublic(deps: Partial<Dependencies> = {}): Action<VerifyRun> {
   const { fetch: http = fetch, clock = systemClock, env = process.env } = deps
-  const inputs = readInputs()
-  if (inputs.token) core.setSecret(inputs.token)
-  const apiPlan = planApi(inputs, env)
-  await phase('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core.info(line)))
-  if (!apiPlan.ask && apiPlan.notice) core.notice(apiPlan.notice, { title: 'Package visibility' })
-
-  const deadline = new Deadline(inputs.timeoutMs, clock)
-  let reported = false
-  try {
-    await check(inputs, apiPlan, deadline, http, env, () => (reported = true), deps.fetch)
-  } catch (error) {
-    // every failure after the inputs were read is reported once: outputs and summary, then the ::error
-    if (!reported) await reportFailure(inputs.image, error)
-    throw error
+  return {
+    record: () => ({}),
+    main: async record => {
+      const inputs = (record.inputs = readInputs())
+      addSecret(inputs.token)
+      const apiPlan = planApi(inputs, env)
+      await phase('Plan', async () => describePlan(inputs, apiPlan).forEach(line => core.info(line)))
+      if (!apiPlan.ask && apiPlan.notice) core.notice(apiPlan.notice, { title: 'Package visibility' })
+      const deadline = new Deadline(inputs.timeoutMs, clock)
+      const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
+        const result = await pullWithRetry(inputs.image, deadline, http)
+        core.info(
+          result.kind === 'pullable'
+            ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
+            : result.kind === 'denied'
+              ? `Refused: ${result.detail}.`
+              : `Not found after ${formatDuration(result.waitedMs)}: ${result.detail}.`
+        )
+        return result
+      })
+      // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
+      const api = await diagnose(inputs, apiPlan, deps.fetch)
+      const verdict = (record.verdict = decide({
+        image: inputs.image,
+        pull,
+        api,
+        failOnPrivate: inputs.failOnPrivate,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        platforms: inputs.platforms
+      }))
+      announce(verdict)
+    },
+    report
   }
-}
-
-async function check(
-  inputs: Inputs,
-  apiPlan: ApiPlan,
-  deadline: Deadline,
-  http: Fetch,
-  env: NodeJS.ProcessEnv,
-  reporting: () => void,
-  /** An injected fetch for the packages API too (tests); else @actions/github's own, proxy-aware one. */
-  apiFetch?: Fetch
-): Promise<void> {
-  const pull = await phase(`Pull ${inputs.image.display} without credentials`, async () => {
-    const result = await pullWithRetry(inputs.image, deadline, http)
-    core.info(
-      result.kind === 'pullable'
-        ? `Pullable: ${result.digest}${result.mediaType ? ` (${result.mediaType})` : ''}.${result.platforms ? ` Platforms: ${describePlatforms(result.platforms)}.` : ''}`
-        : result.kind === 'denied'
-          ? `Refused: ${result.detail}.`
-          : `Not found after ${formatDuration(result.waitedMs)}: ${result.detail}.`
-    )
-    return result
-  })
-  // the packages API through @actions/github's own (proxy-aware) fetch unless one was injected
-  const api = await diagnose(inputs, apiPlan, apiFetch)
-  const verdict = decide({
-    image: inputs.image,
-    pull,
-    api,
-    failOnPrivate: inputs.failOnPrivate,
-    platforms: inputs.platforms,
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com'
-  })
-  reporting()
-  await report(inputs.image, verdict)
 }
 
 /**
@@ -96,7 +83,7 @@ function planApi(inputs: Inputs, env: NodeJS.ProcessEnv): ApiPlan {
   } catch {
     return { ask: false, reason: `GITHUB_API_URL is not a URL (${apiUrl})` }
   }
-  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
     return {
       ask: false,
       reason: `GITHUB_API_URL (${url.origin}) is not HTTPS; the token is not sent over plain HTTP`

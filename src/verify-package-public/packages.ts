@@ -1,7 +1,7 @@
-import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { STATUS_CODES } from 'node:http'
 import { networkReason, type Fetch } from './registry.js'
+import { debug } from '../common/log.js'
 
 export type Visibility = 'public' | 'private' | 'internal'
 export type OwnerType = 'orgs' | 'users'
@@ -50,7 +50,7 @@ export async function lookUpPackage(
   })
   for (const ownerType of ['orgs', 'users'] as const) {
     const url = `${base}/${ownerType}/${encodeURIComponent(owner)}/packages/container/${encodeURIComponent(name)}`
-    core.debug(`GET ${url}`)
+    debug(`GET ${url}`)
     const common = {
       package_type: 'container' as const,
       package_name: name,
@@ -79,7 +79,7 @@ export async function lookUpPackage(
       body = typeof data === 'object' && data !== null ? (data as typeof body) : undefined
     }
     const statusText = STATUS_CODES[status] ?? ''
-    core.debug(`→ ${status} ${statusText}`)
+    debug(`→ ${status} ${statusText}`)
     if (status === 404) continue
     if (status === 401 || status === 403) {
       const message = typeof body?.message === 'string' ? body.message : statusText

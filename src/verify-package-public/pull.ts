@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
 import { formatDuration } from '../common/format.js'
-import { retry, type Deadline } from '../common/retry.js'
+import { requestTimeout, retry, type Deadline } from '../common/retry.js'
 import type { ImageReference } from './reference.js'
 import {
   checkAnonymousPull,
@@ -13,10 +13,9 @@ import {
 import type { PullVerdict } from './verdict.js'
 
 /** Per-request timeout: enough for a slow registry, never the whole budget on one hung request. */
-export function requestTimeout(deadline: Deadline): number {
-  return Math.min(15_000, Math.max(5_000, deadline.remaining()))
-}
+export const REQUEST_TIMEOUT = { maxMs: 15_000, minMs: 5_000 }
 
+/** Between tries while the registry catches up: 1 s, 2 s, 4 s, then 8 s (with jitter). */
 const BACKOFF = { baseMs: 1_000, maxMs: 8_000 }
 
 /** "Not found" (a push still settling), network faults, 429 and 5xx; a refused pull is final. */
@@ -36,7 +35,7 @@ export async function pullWithRetry(
     return await retry(
       () =>
         checkAnonymousPull(image, {
-          requestTimeoutMs: requestTimeout(deadline),
+          requestTimeoutMs: requestTimeout(deadline.remaining(), REQUEST_TIMEOUT),
           fetch: http,
           readPlatforms: true
         }),

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../common/url.js'
 import { UserError, inputError } from '../common/errors.js'
 import {
   DOCKER_HUB_NAMES,
@@ -50,10 +51,6 @@ const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io'
 /** The registries the GitHub packages API describes: GHCR, and loopback stand-ins for it (tests, act). */
 export function isGhcrLike(ref: Pick<ImageReference, 'hostname' | 'loopback'>): boolean {
   return ref.hostname === 'ghcr.io' || ref.loopback
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 }
 
 /** The registry's base URL: plain HTTP on a loopback host, HTTPS everywhere else. */

@@ -1,8 +1,10 @@
-import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
+import { addSecret } from '../common/secrets.js'
 import { parseChallenge } from './challenge.js'
 import { isRunnable, type ImagePlatforms, type Platform } from './platform.js'
-import { isLoopbackHost, registryBaseUrl, type ImageReference } from './reference.js'
+import { isLoopbackHost } from '../common/url.js'
+import { registryBaseUrl, type ImageReference } from './reference.js'
+import { debug } from '../common/log.js'
 
 /** Every manifest type a runtime may pull: multi-arch images are indexes / manifest lists. */
 export const MANIFEST_TYPES = [
@@ -58,14 +60,14 @@ export async function checkAnonymousPull(ref: ImageReference, options: PullOptio
   const http = options.fetch ?? fetch
   const url = `${registryBaseUrl(ref)}/v2/${ref.repository}/manifests/${ref.reference}`
   const request = async (target: string, init: RequestInit): Promise<Response> => {
-    core.debug(`${init.method ?? 'GET'} ${target}`)
+    debug(`${init.method ?? 'GET'} ${target}`)
     try {
       const response = await http(target, {
         ...init,
         redirect: 'follow',
         signal: AbortSignal.timeout(options.requestTimeoutMs)
       })
-      core.debug(`→ ${response.status} ${response.statusText}`)
+      debug(`→ ${response.status} ${response.statusText}`)
       return response
     } catch (error) {
       throw new RegistryUnavailableError(`${new URL(target).host} did not answer: ${networkReason(error)}`)
@@ -209,10 +211,7 @@ async function anonymousToken(
       `${ref.registry} names a token endpoint that is not a URL: "${params.realm}".`
     )
   }
-  if (
-    realm.protocol !== 'https:' &&
-    !(realm.protocol === 'http:' && isLoopbackHost(unbracket(realm.hostname)))
-  ) {
+  if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && isLoopbackHost(realm.hostname))) {
     throw new RegistryProtocolError(
       `${ref.registry} names a token endpoint over ${realm.protocol.replace(':', '')} (${realm.origin}); only HTTPS is used outside this machine.`
     )
@@ -248,7 +247,7 @@ async function anonymousToken(
     throw new RegistryProtocolError(`the token endpoint ${realm.host} answered without a token.`)
   }
   // An anonymous token is no secret, but keep it out of logs all the same.
-  core.setSecret(token)
+  addSecret(token)
   return token
 }
 
@@ -267,10 +266,6 @@ function interpret(ref: ImageReference, response: Response): PullResult {
 /** `404 Not Found`, or `404` when the server sent no reason phrase. */
 function statusLine(response: Response): string {
   return `${response.status} ${response.statusText}`.trim()
-}
-
-function unbracket(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1')
 }
 
 /** The reason behind a fetch failure: `ECONNREFUSED`, `timed out after 10s`… */

@@ -1,9 +1,54 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
 import { explain } from '../common/failure.js'
-import { markdownTable, setOutputs, startSummary, writeSummary } from '../common/log.js'
+import { markdownTable, startSummary, writeSummary } from '../common/log.js'
+import { declareOutputs } from '../common/run.js'
+import type { Inputs } from './inputs.js'
 import type { ImageReference } from './reference.js'
 import type { Verdict } from './verdict.js'
+
+/** The run record: what the story has learnt, for the one report. */
+export interface VerifyRun {
+  inputs?: Inputs
+  /** The verdict, once the pull (and the API) answered. */
+  verdict?: Verdict
+}
+
+/** The outputs of actions/verify-package-public/action.yml, each written on every exit. */
+export const outputs = declareOutputs(['visibility', 'pullable', 'digest'])
+
+/**
+ * The one exit report: outputs and job summary, from the verdict; a check that could not finish (network,
+ * registry error, a bug) says what is known, and why. Refused inputs report nothing (their error is the report).
+ */
+export async function report({ inputs, verdict }: VerifyRun, error: unknown): Promise<void> {
+  if (!inputs) return
+  if (verdict) {
+    outputs.write({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest })
+    summary(inputs.image, verdict)
+  } else {
+    outputs.write({ visibility: 'unknown', pullable: false })
+    couldNotCheck(inputs.image, error)
+  }
+  await writeSummary()
+}
+
+/** The verdict in the log: its warnings, then a pass line, a warning, or the error that fails the step. */
+export function announce(verdict: Verdict): void {
+  for (const warning of verdict.warnings) core.warning(warning, { title: 'Package visibility' })
+  if (verdict.level === 'error') {
+    throw new UserError(verdict.message, {
+      title:
+        verdict.outcome === 'not-found'
+          ? 'Image not found'
+          : verdict.outcome === 'platform-missing'
+            ? 'Platform missing'
+            : 'Package is not public'
+    })
+  }
+  if (verdict.level === 'warning') core.warning(verdict.message, { title: 'Package is not public' })
+  else core.info(verdict.message)
+}
 
 /** The job summary (in core.summary): one line with the verdict, then the details. */
 export function summary(image: ImageReference, verdict: Verdict): void {
@@ -30,30 +75,9 @@ export function summary(image: ImageReference, verdict: Verdict): void {
   )
 }
 
-/** Outputs and summary first (so `if: always()` steps can use them), then the verdict; an error fails the step. */
-export async function report(image: ImageReference, verdict: Verdict): Promise<void> {
-  setOutputs({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest })
-  summary(image, verdict)
-  await writeSummary()
-  for (const warning of verdict.warnings) core.warning(warning, { title: 'Package visibility' })
-  if (verdict.level === 'error') {
-    throw new UserError(verdict.message, {
-      title:
-        verdict.outcome === 'not-found'
-          ? 'Image not found'
-          : verdict.outcome === 'platform-missing'
-            ? 'Platform missing'
-            : 'Package is not public'
-    })
-  }
-  if (verdict.level === 'warning') core.warning(verdict.message, { title: 'Package is not public' })
-  else core.info(verdict.message)
-}
-
-/** A check that could not finish (network, registry error, a bug): what is known, and why, in the summary. */
-export async function reportFailure(image: ImageReference, error: unknown): Promise<void> {
+/** The summary of a check that could not finish: what is known, and why. */
+function couldNotCheck(image: ImageReference, error: unknown): void {
   const explained = error instanceof UserError ? error : explain(error)
-  setOutputs({ visibility: 'unknown', pullable: false, digest: undefined })
   startSummary('Package visibility')
     .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
     .addEOL()
@@ -66,5 +90,4 @@ export async function reportFailure(image: ImageReference, error: unknown): Prom
         ['Pullable without credentials', 'unknown']
       ])
     )
-  await writeSummary()
 }

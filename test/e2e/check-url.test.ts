@@ -7,8 +7,16 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { rmSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { selfSignedCertificate, startSite, type Certificate, type Script, type Site } from '../stubs/site.js'
+import {
+  type BundleRun,
+  type Certificate,
+  errors,
+  runBundle,
+  type Script,
+  selfSignedCertificate,
+  type Site,
+  startSite
+} from '../../sandbox/index.js'
 
 let site: Site | undefined
 afterEach(async () => {
@@ -24,8 +32,6 @@ async function serve(routes: Record<string, Script>, tls?: Certificate): Promise
 function check(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<BundleRun> {
   return runBundle('check-url', { inputs: { timeout: '4s', ...inputs }, env, timeoutMs: 15_000 })
 }
-
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 
 describe('check-url', () => {
   it('a site answering 503 three times, then 200, passes; outputs and summary say so', async () => {
@@ -165,6 +171,36 @@ describe('check-url', () => {
     expect(duration).toBeGreaterThanOrEqual(1900)
     expect(duration).toBeLessThan(3000)
     expect(run.summary).toContain('❌ no answer: the request timed out after 2s')
+  })
+
+  it('a catastrophic expect-text pattern (/(a+)+$/ against a long a…b body) still ends at its timeout', async () => {
+    // JavaScript's backtracking engine would spin on this for longer than the universe; RE2 answers in linear time
+    const s = await serve({ '/': [{ status: 200, body: `${'a'.repeat(200_000)}b` }] })
+    const run = await check({ url: s.url('/'), 'expect-text': '/(a+)+$/', timeout: '2s' })
+    expect(run.code).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.objectContaining({
+        title: 'Site check failed',
+        message: expect.stringMatching(
+          /did not pass within the timeout \(2s, \d+ attempts\)[^]*body matching \/\(a\+\)\+\$\//
+        )
+      })
+    ])
+    expect(run.outputs).toMatchObject({ status: '200', ok: 'false' })
+    expect(s.requests.length).toBeGreaterThan(1)
+  })
+
+  it('refuses a pattern the linear-time engine cannot run, at input time, saying what to write instead', async () => {
+    const run = await check({ url: 'https://brilliancrm.com/', 'expect-text': '/version(?=: 1)/' })
+    expect(run.code).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^Input 'expect-text' is "\/version\(\?=: 1\)\/": it uses lookahead or lookbehind .* match the neighbouring text itself/
+        )
+      })
+    ])
+    expect(run.outputs).toEqual({})
   })
 
   it('refuses a plain-http URL to a host that is not this machine, at input time', async () => {

@@ -3,7 +3,7 @@
  * runs them (npm, Node 24, the real bundles against the sandbox, the GHCR stand-in and the demo app's site); the
  * other scenarios run the same script on Node 24 under tsx without npm in front (a second or so less each). After
  * each nothing may be left listening or in the temporary directory. Nothing here waits on a timer: the sandbox's clock moves with the
- * actions' calls (scripts/sandbox-clock.ts), so an update is over when deploy-beanstalk first looks and the busy
+ * actions' calls (sandbox/action-clock.ts), so an update is over when deploy-beanstalk first looks and the busy
  * scenario's other deployment is running when it does. What remains is the actions' own pace: deploy-beanstalk
  * polls a running update again after 2 s (busy) and gives a Red environment 5 s to recover (rollback).
  */

@@ -8,8 +8,16 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  type BundleRun,
+  errorMessages,
+  type RequestLogEntry,
+  ROOT,
+  runBundle,
+  type Sandbox,
+  type SandboxScenario,
+  startSandbox
+} from '../../sandbox/index.js'
 
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'
@@ -143,7 +151,6 @@ function sent(call: RequestLogEntry, list: 'OptionSettings' | 'OptionsToRemove')
 const property = (box: Sandbox, name: string, namespace = ENV_NS) =>
   box.settings(ENV)?.find(s => s.namespace === namespace && s.optionName === name)?.value
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error').map(a => a.message)
 const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 describe('deploy-beanstalk configuration e2e', () => {
@@ -242,7 +249,7 @@ describe('deploy-beanstalk configuration e2e', () => {
     })
     expect(property(box, 'API_KEY')).toBe(API_KEY)
     expect(run.summary).toContain('before the version, in an update of its own')
-    expect(errors(run)).toEqual([])
+    expect(errorMessages(run)).toEqual([])
   })
 
   it('two-step path whose configuration update does not finish: fails saying the version was not deployed', async () => {
@@ -258,7 +265,7 @@ describe('deploy-beanstalk configuration e2e', () => {
     })
     const run = await deploy(box, { 'environment-variables': `API_KEY=${API_KEY}`, timeout: '2s' })
     expect(run.code).toBe(1)
-    expect(errors(run).join('\n')).toMatch(
+    expect(errorMessages(run).join('\n')).toMatch(
       /did not reach Ready on v0-initial after the configuration update \(v1-ready was not deployed\)/
     )
     expect(box.calls('UpdateEnvironment').map(c => c.params.VersionLabel)).toEqual([undefined])
@@ -286,7 +293,7 @@ describe('deploy-beanstalk configuration e2e', () => {
     try {
       const run = await deploy(box, { 'environment-variables': `BIG=${big}` })
       expect(run.code).toBe(1)
-      expect(errors(run).join('\n')).toMatch(
+      expect(errorMessages(run).join('\n')).toMatch(
         /environment properties would take 4\d{3} bytes as name=value .*Beanstalk allows 4096 bytes in all\. Nothing was changed\. .* the largest are BIG,/
       )
       expect(box.mutatingCalls()).toEqual([])
@@ -302,7 +309,7 @@ describe('deploy-beanstalk configuration e2e', () => {
       'environment-secrets': 'SMTP_PASSWORD=arn:aws:s3:::crm-secrets/smtp'
     })
     expect(run.code).toBe(1)
-    expect(errors(run).join('\n')).toMatch(
+    expect(errorMessages(run).join('\n')).toMatch(
       /Input 'environment-secrets': the ARN for SMTP_PASSWORD is not one Beanstalk can fetch\. .* It is an ARN of s3/
     )
     expect(box.requests).toEqual([])
@@ -310,7 +317,7 @@ describe('deploy-beanstalk configuration e2e', () => {
       'environment-secrets': `SMTP_PASSWORD=${SMTP_ARN.replace('eu-central-1', 'us-east-1')}`
     })
     expect(elsewhere.code).toBe(1)
-    expect(errors(elsewhere).join('\n')).toMatch(
+    expect(errorMessages(elsewhere).join('\n')).toMatch(
       /SMTP_PASSWORD is in us-east-1, the environment in eu-central-1/
     )
     expect(box.mutatingCalls()).toEqual([])
@@ -339,7 +346,7 @@ describe('deploy-beanstalk configuration e2e', () => {
     expect(sent(rollbackUpdate, 'OptionsToRemove')).toEqual([{ Namespace: ENV_NS, OptionName: 'API_KEY' }])
     expect(box.settings(ENV)).toEqual(expect.arrayContaining(before ?? []))
     expect(box.settings(ENV)).toHaveLength(before?.length ?? -1)
-    expect(errors(run).join('\n')).toMatch(
+    expect(errorMessages(run).join('\n')).toMatch(
       /Rollback: restored the previous configuration: Ready on v0-initial/
     )
     expect(run.summary).toContain('**Rollback:** restored the previous configuration')

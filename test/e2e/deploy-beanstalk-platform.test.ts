@@ -9,8 +9,14 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  ROOT,
+  runBundle,
+  startSandbox,
+  type BundleRun,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'

@@ -8,8 +8,16 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type EnvSpec, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  type BundleRun,
+  type EnvSpec,
+  errors,
+  ROOT,
+  runBundle,
+  type Sandbox,
+  type SandboxScenario,
+  startSandbox
+} from '../../sandbox/index.js'
 
 const APP = 'BrillianCRM'
 const ENV = 'BrillianCRM-env'
@@ -95,7 +103,6 @@ async function bundleExists(box: Sandbox, label: string): Promise<boolean> {
 }
 
 const remaining = (box: Sandbox) => LABELS.filter(label => box.version(APP, label) !== undefined)
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 /** keep 10 = the new version + v22 … v30; beyond them v20 (target, previous), v05 (staging), v02 (old env). */
@@ -182,6 +189,9 @@ describe('deploy-beanstalk e2e: versions over time', () => {
 describe('deploy-beanstalk e2e: promotion (from-environment)', () => {
   it('deploys the version the source environment runs, with zero uploads', async () => {
     const box = await sandbox(scenario())
+    // the bundle staging runs is there (a promotion checks it: deploy-beanstalk-promotion-integrity.test.ts)
+    await putBundle(box, 'v05')
+    const before = box.mutatingCalls().length
     // as the reusable workflow passes it: compose-file is unused by a promotion, as by a redeploy by label
     const run = await deploy(box, { 'from-environment': STAGING, 'compose-file': 'docker-compose.yml' })
     expect([run.code, errors(run), show(run)]).toEqual([0, [], expect.any(String)])
@@ -192,7 +202,12 @@ describe('deploy-beanstalk e2e: promotion (from-environment)', () => {
       'bundle-sha256': ''
     })
     expect(box.environment(ENV)).toMatchObject({ status: 'Ready', versionLabel: 'v05', health: 'Green' })
-    expect(box.mutatingCalls().map(c => c.operation)).toEqual(['UpdateEnvironment'])
+    expect(
+      box
+        .mutatingCalls()
+        .slice(before)
+        .map(c => c.operation)
+    ).toEqual(['UpdateEnvironment'])
     expect(box.calls('UpdateEnvironment')[0].params.VersionLabel).toBe('v05')
     expect(run.stdout).toContain(
       'Promoted:     from BrillianCRM-staging, which runs v05 (Ready, health Green)'

@@ -17,8 +17,13 @@ import {
   uploadedBundle,
   workspace as tempWorkspace
 } from '../helpers/deploy-beanstalk-fixtures.js'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  runBundle,
+  type BundleRun,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {

@@ -9,8 +9,14 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CRM, scenario } from '../helpers/invalidate-cloudfront-fixtures.js'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  type BundleRun,
+  errorText,
+  runBundle,
+  type Sandbox,
+  type SandboxScenario,
+  startSandbox
+} from '../../sandbox/index.js'
 
 let sandbox: Sandbox | undefined
 afterEach(async () => {
@@ -31,15 +37,8 @@ function invalidate(
   return runBundle('invalidate-cloudfront', { inputs, env: { ...sb.env, ...env } })
 }
 
-/** The error annotations, one string (for readable failures). */
-const errors = (run: BundleRun) =>
-  run.annotations
-    .filter(a => a.level === 'error')
-    .map(a => `${a.title}: ${a.message}`)
-    .join('\n')
-
 function expectSuccess(run: BundleRun): void {
-  expect({ code: run.code, errors: errors(run) }).toEqual({ code: 0, errors: '' })
+  expect({ code: run.code, errors: errorText(run) }).toEqual({ code: 0, errors: '' })
 }
 
 describe('invalidate-cloudfront e2e (the real bundle)', () => {
@@ -50,7 +49,7 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
       'distribution-id': CRM.id,
       paths: '/index.html\n/app/*, /app/main.js\n/Über uns.html'
     })
-    expect({ code: run.code, errors: errors(run) }).toEqual({ code: 0, errors: '' })
+    expect({ code: run.code, errors: errorText(run) }).toEqual({ code: 0, errors: '' })
     const creates = sb.calls('CreateInvalidation')
     expect(creates).toHaveLength(1)
     const sent = JSON.stringify(creates[0].params)
@@ -79,7 +78,7 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
     const sb = await start(scenario('unknown-domain'))
     const run = await invalidate(sb, { domain: 'brillianquiz.com' })
     expect(run.code).toBe(1)
-    const message = errors(run)
+    const message = errorText(run)
     expect(message).toContain('no CloudFront distribution of this account has it as an alternate domain name')
     expect(message).toContain('Did you mean "www.brillianquiz.com" (E2QUIZ00000003)?')
     expect(sb.mutatingCalls()).toHaveLength(0)
@@ -90,7 +89,7 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
     const run = await invalidate(sb, { 'distribution-id': CRM.id, paths: '/img/*.png' })
     expect(run.code).toBe(1)
     expect(run.annotations.filter(a => a.level === 'error')).toHaveLength(1)
-    expect(errors(run)).toContain('"*" may only be the last character')
+    expect(errorText(run)).toContain('"*" may only be the last character')
     expect(sb.requests).toEqual([])
   })
 
@@ -108,12 +107,26 @@ describe('invalidate-cloudfront e2e (the real bundle)', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       const run = await runBundle('invalidate-cloudfront', {
         inputs: { 'distribution-id': CRM.id, wait: 'false' },
-        env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test' }
+        // the stack is in the debug log, which the runner shows when its debug logging is on
+        env: {
+          AWS_ENDPOINT_URL: url,
+          AWS_ACCESS_KEY_ID: 'AKIDTEST',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          RUNNER_DEBUG: '1'
+        }
       })
       expect(run.code).toBe(1)
       expect(run.annotations.find(a => a.level === 'error')?.title).toBe('Unexpected error')
       const stack = run.stdout.split('\n').filter(line => line.startsWith('::debug::') && /\bat /.test(line))
       expect(stack.join('\n')).toMatch(/src\/invalidate-cloudfront\/cloudfront\.ts:\d+/)
+      // without the runner's debug logging (a run by hand), no debug line at all: the error is in view
+      const quiet = await runBundle('invalidate-cloudfront', {
+        inputs: { 'distribution-id': CRM.id, wait: 'false' },
+        env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test' }
+      })
+      expect(quiet.code).toBe(1)
+      expect(quiet.stdout).not.toContain('::debug::')
+      expect(quiet.annotations.find(a => a.level === 'error')?.title).toBe('Unexpected error')
     } finally {
       await new Promise(resolve => server.close(resolve))
     }
@@ -157,7 +170,7 @@ describe('invalidate-cloudfront (e2e, sandbox): trust at the moment of failure (
     expect(lines.join('\n')).not.toContain(token)
     expect(run.stdout).toContain(`::add-mask::${token}`)
     expect(run.summary).not.toContain(token)
-    expect(errors(run)).toContain('cloudfront:CreateInvalidation')
+    expect(errorText(run)).toContain('cloudfront:CreateInvalidation')
     expect(run.outputs.status).toBe('not-created')
   })
 })

@@ -13,7 +13,10 @@
  * action's source.
  */
 import { describe, expect, it } from '@jest/globals'
-import { runBundle } from '../helpers/run-bundle.js'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { ROOT, runBundle } from '../../sandbox/index.js'
 import { leftovers, npmRun, printedPorts, scriptsStoppedAfterEach } from '../helpers/scripts.js'
 
 scriptsStoppedAfterEach()
@@ -49,6 +52,60 @@ describe('npm run local', () => {
     const ports = printedPorts(out)
     expect(ports).toHaveLength(2)
     expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
+  it('deploy-beanstalk, as the docs show it (the default scenario): deployed, the version line names the action, the description is the demo app commit', async () => {
+    const run = npmRun('local', ['deploy-beanstalk'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    expect(out).toMatch(/^imbit\/actions deploy-beanstalk (commit [0-9a-f]{40}|version unknown)/m)
+    // the runner's push event for the demo app (npm run local writes it), not this checkout's last commit
+    expect(out).toContain('Description:  Show the running version on the home page\n')
+    expect(out).toContain('✓ deploy-beanstalk succeeded (exit code 0)')
+    expect(await leftovers(run, printedPorts(out))).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
+  it('invalidate-cloudfront with --env-file (a copy of .env.example): the distribution of brilliancrm.com invalidated', async () => {
+    const envFile = join(mkdtempSync(join(tmpdir(), 'local-env-')), '.env')
+    try {
+      copyFileSync(join(ROOT, '.env.example'), envFile)
+      const run = npmRun('local', ['invalidate-cloudfront', '--env-file', envFile])
+      const { code } = await run.exited
+      const out = run.output()
+      expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+      expect(out).toMatch(/^imbit\/actions invalidate-cloudfront /m)
+      expect(out).toContain(`.env           from ${envFile}`)
+      expect(out).toContain('E2CRM000000001')
+      expect(out).toContain('✓ invalidate-cloudfront succeeded (exit code 0)')
+      expect(await leftovers(run, printedPorts(out))).toEqual({ listening: [], files: [] })
+    } finally {
+      rmSync(dirname(envFile), { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('check-url out of the box: the demo app answers, exit 0; the version line names check-url', async () => {
+    const run = npmRun('local', ['check-url'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    expect(out).toMatch(/^imbit\/actions check-url /m)
+    expect(out).toMatch(/http:\/\/127\.0\.0\.1:\d+\/: 200 OK \(attempt 1, \d+ms\): passed/)
+    expect(out).toContain('✓ check-url succeeded (exit code 0)')
+    const ports = printedPorts(out)
+    expect(ports).toHaveLength(1) // the site only
+    expect(await leftovers(run, ports)).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
+  it('check-url --scenario failing: what was expected and what came back, exit 1', async () => {
+    const run = npmRun('local', ['check-url', '--scenario', 'failing'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    expect(out).toMatch(/::error title=Site check failed::http:\/\/127\.0\.0\.1:\d+\/ failed the site check/)
+    expect(out).toContain('cannot connect to the database')
+    expect(out).toContain('✗ check-url failed: Error: Process completed with exit code 1.')
+    expect(await leftovers(run, printedPorts(out))).toEqual({ listening: [], files: [] })
   }, 60_000)
 
   it('SIGTERM to npm during a deployment stops the action, the sandbox and removes the temporary folder', async () => {

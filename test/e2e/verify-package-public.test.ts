@@ -5,8 +5,14 @@
  * settles, backoff, timeouts, a real docker-registry) runs in process: test/scenarios/verify-package-public.test.ts.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runBundle, type BundleRun } from '../helpers/run-bundle.js'
-import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
+import {
+  type BundleRun,
+  errors,
+  type GhcrStub,
+  type GhcrStubOptions,
+  runBundle,
+  startGhcrStub
+} from '../../sandbox/index.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
 
@@ -32,7 +38,6 @@ function verify(
   })
 }
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const manifestRequests = (s: GhcrStub) => s.requests.filter(r => r.path.includes('/manifests/'))
 const tokenRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/token'))
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))

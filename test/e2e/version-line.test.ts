@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, runBundle } from '../helpers/run-bundle.js'
+import { ROOT, runBundle } from '../../sandbox/index.js'
 
 const bundles = readdirSync(join(ROOT, 'dist'), { withFileTypes: true })
   .filter(entry => entry.isDirectory())

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT } from './run-bundle.js'
+import { ROOT } from '../../sandbox/index.js'
 
 export interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>

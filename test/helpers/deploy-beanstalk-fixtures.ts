@@ -5,8 +5,17 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yauzl from 'yauzl'
-import type { AppSpec, EnvSpec, Sandbox, SandboxScenario } from '../sandbox/index.js'
-import { ROOT, type BundleRun } from './run-bundle.js'
+import {
+  type AppSpec,
+  type BundleRun,
+  type EnvSpec,
+  errors,
+  ROOT,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
+
+export { errors }
 
 export const APP = 'BrillianCRM'
 export const ENV = 'BrillianCRM-env'
@@ -44,7 +53,6 @@ export function scenario(
   }
 }
 
-export const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 export const show = (run: BundleRun) => `exit ${run.code}\n${run.stdout}\n${run.stderr}`
 
 export function expectUserError(run: BundleRun, pattern: RegExp): void {

@@ -1,20 +1,7 @@
-/** Small fakes shared by the unit tests. */
+/** Small fakes shared by the unit tests (the fake clock is the sandbox's: the actions and the sandbox share it). */
 import type { EnvironmentDescription } from '@aws-sdk/client-elastic-beanstalk'
-import type { Clock } from '../../src/common/retry.js'
 
-/** A clock whose sleeps move time on at once, recording each wait; `t` is the current time (ms epoch). */
-export function fakeClock(start = 1_700_000_000_000): Clock & { t: number; waits: number[] } {
-  const clock = {
-    t: start,
-    waits: [] as number[],
-    now: () => clock.t,
-    sleep: async (ms: number) => {
-      clock.waits.push(ms)
-      clock.t += ms
-    }
-  }
-  return clock
-}
+export { fakeClock } from '../../sandbox/index.js'
 
 /** An error shaped like an AWS SDK v3 ServiceException (name = code, $fault, $metadata). */
 export function awsError(name: string, message: string, status = 400): Error {

@@ -1,5 +1,5 @@
 /** What the invalidate-cloudfront tests share, in process (test/scenarios) and end to end (test/e2e). */
-import type { SandboxScenario } from '../sandbox/index.js'
+import type { SandboxScenario } from '../../sandbox/index.js'
 
 export const CRM = {
   id: 'E2CRM000000001',

@@ -4,11 +4,11 @@
  */
 import { afterEach } from '@jest/globals'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT } from './run-bundle.js'
+import { ROOT } from '../../sandbox/index.js'
 
 export interface ScriptRun {
   child: ChildProcessWithoutNullStreams
@@ -153,4 +153,51 @@ export async function leftovers(
   }
   rmSync(run.tmp, { recursive: true, force: true })
   return found
+}
+
+/** The processes below `pid` (children, grandchildren, …), from /proc: what a script started. */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue // gone meanwhile
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")"
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)])
+  }
+  const found: number[] = []
+  for (let queue = [pid]; queue.length > 0;) {
+    const next = children.get(queue.shift() as number) ?? []
+    found.push(...next)
+    queue.push(...next)
+  }
+  return found
+}
+
+/** Whether a process exists (a zombie, exited but not yet reaped by its parent, counts as gone). */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The processes of `pids` still running after up to `ms`, looked at every 50 ms: a process that is not our child
+ * cannot be waited for, so its exit is polled, and the wait ends as soon as all are gone.
+ */
+export async function stillRunning(pids: number[], ms = 5000): Promise<number[]> {
+  const deadline = Date.now() + ms
+  let running = pids.filter(alive)
+  while (running.length > 0 && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 50))
+    running = running.filter(alive)
+  }
+  return running
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT, parseAnnotations, parseOutputFile, type BundleRun } from './run-bundle.js'
+import { ROOT, parseAnnotations, parseOutputFile, type BundleRun } from '../../sandbox/index.js'
 
 export const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
 

@@ -25,9 +25,14 @@ import {
   workspace as tempWorkspace
 } from '../helpers/deploy-beanstalk-fixtures.js'
 import { fakeClock } from '../helpers/fakes.js'
-import type { BundleRun } from '../helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../helpers/run-in-process.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  type BundleRun,
+  loadAction,
+  runInProcess,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario
+} from '../../sandbox/index.js'
 
 beforeAll(() => loadAction('deploy-beanstalk'), 60_000)
 

@@ -11,9 +11,15 @@ import { awsClientConfig } from '../../src/common/aws.js'
 import { CloudFrontGateway, CLOUDFRONT_REGION } from '../../src/invalidate-cloudfront/cloudfront.js'
 import { CRM, scenario } from '../helpers/invalidate-cloudfront-fixtures.js'
 import { fakeClock } from '../helpers/fakes.js'
-import type { BundleRun } from '../helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../helpers/run-in-process.js'
-import { startSandbox, type Sandbox, type SandboxScenario } from '../sandbox/index.js'
+import {
+  type BundleRun,
+  errorText,
+  loadAction,
+  runInProcess,
+  type Sandbox,
+  type SandboxScenario,
+  startSandbox
+} from '../../sandbox/index.js'
 
 beforeAll(() => loadAction('invalidate-cloudfront'), 60_000)
 
@@ -72,15 +78,8 @@ async function invalidationIds(sb: Sandbox, distributionId: string): Promise<str
   return (out.InvalidationList?.Items ?? []).map(i => i.Id ?? '')
 }
 
-/** The error annotations, one string (for readable failures). */
-const errors = (run: BundleRun) =>
-  run.annotations
-    .filter(a => a.level === 'error')
-    .map(a => `${a.title}: ${a.message}`)
-    .join('\n')
-
 function expectSuccess(run: BundleRun): void {
-  expect({ code: run.code, errors: errors(run) }).toEqual({ code: 0, errors: '' })
+  expect({ code: run.code, errors: errorText(run) }).toEqual({ code: 0, errors: '' })
 }
 
 describe('invalidate-cloudfront in process (sandbox, fake clock)', () => {
@@ -120,7 +119,7 @@ describe('invalidate-cloudfront in process (sandbox, fake clock)', () => {
     const sb = await start(scenario('unknown-domain'))
     const run = await invalidate(sb, { domain: 'brillianquiz.com' })
     expect(run.code).toBe(1)
-    const message = errors(run)
+    const message = errorText(run)
     expect(message).toContain('no CloudFront distribution of this account has it as an alternate domain name')
     expect(message).toContain('Did you mean "www.brillianquiz.com" (E2QUIZ00000003)?')
     expect(message).toContain('E2CRM000000001: brilliancrm.com, www.brilliancrm.com')
@@ -192,7 +191,7 @@ describe('invalidate-cloudfront in process (sandbox, fake clock)', () => {
     const id = run.outputs['invalidation-id']
     expect(id).toMatch(/^I[A-Z0-9]+$/)
     expect(run.outputs.status).toBe('InProgress')
-    const message = errors(run)
+    const message = errorText(run)
     expect(message).toContain(`Invalidation ${id} on E2CRM000000001 is still InProgress after`)
     expect(message).toContain(`/invalidations/details/${id}`)
     expect(run.annotations.find(a => a.level === 'error')?.title).toBe('Invalidation still running')
@@ -203,9 +202,9 @@ describe('invalidate-cloudfront in process (sandbox, fake clock)', () => {
     const sb = await start(scenario('no-such-distribution'))
     const run = await invalidate(sb, { 'distribution-id': 'E2NOPE00000009' })
     expect(run.code).toBe(1)
-    expect(errors(run)).toContain('NoSuchDistribution')
-    expect(errors(run)).toContain('"E2NOPE00000009"')
-    expect(errors(run)).toContain('E2CRM000000001: brilliancrm.com, www.brilliancrm.com')
+    expect(errorText(run)).toContain('NoSuchDistribution')
+    expect(errorText(run)).toContain('"E2NOPE00000009"')
+    expect(errorText(run)).toContain('E2CRM000000001: brilliancrm.com, www.brilliancrm.com')
     expect(sb.mutatingCalls()).toHaveLength(0)
     expect(sb.requests.filter(r => r.operation === 'CreateInvalidation')).toHaveLength(1)
   })
@@ -264,7 +263,7 @@ describe('invalidate-cloudfront in process (sandbox): bad input', () => {
     const run = await invalidate(sb, inputs)
     expect(run.code).toBe(1)
     expect(run.annotations.filter(a => a.level === 'error')).toHaveLength(1)
-    expect(errors(run)).toContain(expected)
+    expect(errorText(run)).toContain(expected)
     expect(sb.requests.slice(before)).toEqual([])
   })
 })

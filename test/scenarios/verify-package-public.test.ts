@@ -8,10 +8,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type AddressInfo } from 'node:net'
 import { fakeClock } from '../helpers/fakes.js'
-import type { BundleRun } from '../helpers/run-bundle.js'
-import { loadAction, runInProcess } from '../helpers/run-in-process.js'
-import { startGhcrStub, type GhcrStub, type GhcrStubOptions } from '../stubs/ghcr.js'
-import { pushImage, startRegistry, type LocalRegistry } from '../stubs/registry.js'
+import {
+  type BundleRun,
+  errors,
+  type GhcrStub,
+  type GhcrStubOptions,
+  loadAction,
+  type LocalRegistry,
+  pushImage,
+  runInProcess,
+  startGhcrStub,
+  startRegistry
+} from '../../sandbox/index.js'
 
 const TOKEN = 'ghs_testtoken0123456789abcdef'
 
@@ -53,7 +61,6 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-const errors = (run: BundleRun) => run.annotations.filter(a => a.level === 'error')
 const warnings = (run: BundleRun) => run.annotations.filter(a => a.level === 'warning')
 const manifestRequests = (s: GhcrStub) => s.requests.filter(r => r.path.includes('/manifests/'))
 const apiRequests = (s: GhcrStub) => s.requests.filter(r => r.path.startsWith('/api/'))

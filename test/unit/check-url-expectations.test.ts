@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   describeExpectations,
+  describeTextMatcher,
   judge,
   parseHeaderExpectations,
   parseStatusRanges,
@@ -84,6 +85,29 @@ describe('expect-text', () => {
     expect(() => text('/ok(/')).toThrow(
       /^Input 'expect-text' is "\/ok\(\/": it is not a valid regular expression \(.+\)\. To look for the text as it is, leave out the surrounding slashes\.$/
     )
+  })
+
+  it('refuses what a linear-time engine cannot run (backreferences, lookaround), saying why and what to write', () => {
+    for (const pattern of ['/(ab)\\1/', '/(?<w>a)\\k<w>/']) {
+      expect(() => text(pattern)).toThrow(
+        /it uses a backreference .*linear-time engine \(RE2\).*write the repeated text out/
+      )
+    }
+    for (const pattern of ['/price: 10(?= EUR)/', '/(?<!x)ok/', '/a(?!b)/', '/(?<=v)1/']) {
+      expect(() => text(pattern)).toThrow(
+        /it uses lookahead or lookbehind .*match the neighbouring text itself/
+      )
+    }
+    // an escaped backslash or parenthesis is no such construct
+    expect(text('/a\\\\1/').kind).toBe('regex')
+    expect(text('/\\(?=/').kind).toBe('regex')
+  })
+
+  it('matches a catastrophic pattern in linear time: /(a+)+$/ against a megabyte of a…b', () => {
+    const regex = text('/(a+)+$/')
+    expect(textMatches(`${'a'.repeat(1024 * 1024)}b`, regex)).toBe(false)
+    expect(textMatches('aaa', regex)).toBe(true)
+    expect(describeTextMatcher(regex)).toBe('matching /(a+)+$/')
   })
 
   it('treats a lone slash, or slashes inside the text, as a substring', () => {

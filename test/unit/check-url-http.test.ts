@@ -1,13 +1,14 @@
+import { isLoopbackHost } from '../../src/common/url.js'
 import { describe, expect, it } from '@jest/globals'
 import {
   bustedUrl,
   decideRedirect,
+  redirectRule,
   decodeBody,
   describeNetworkError,
   displayUrl,
   dispositionOf,
   fetchProbe,
-  isLoopbackHost,
   type Answer,
   type NoAnswer
 } from '../../src/check-url/http.js'
@@ -66,6 +67,13 @@ describe('decideRedirect', () => {
       follow: true,
       url: 'http://127.0.0.1:8080/b'
     })
+    // from a public HTTPS site, plain HTTP is refused even to this machine: the plan says "to HTTPS only"
+    expect(decideRedirect(from, 'http://127.0.0.1:8080/', follow)).toMatchObject({
+      follow: false,
+      fatal: true
+    })
+    expect(redirectRule(from)).toBe('to HTTPS only')
+    expect(redirectRule('http://127.0.0.1:8080/')).toBe('to HTTPS, or to plain HTTP on this machine')
   })
 
   it('refuses loops, long chains and non-HTTP schemes', () => {

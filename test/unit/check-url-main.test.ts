@@ -3,44 +3,23 @@
  * every exit after the inputs were read sets the outputs and writes the summary. The real bundle against real
  * servers is in test/e2e/check-url.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
 import { mockCore } from '../helpers/core-fixture.js'
 import { fakeClock } from '../helpers/fakes.js'
-import { parseOutputFile } from '../helpers/run-bundle.js'
+import { useRunnerFiles } from '../helpers/runner-files.js'
 import type { Outcome, Probe } from '../../src/check-url/http.js'
 
 const log = await mockCore()
 const { checkUrl } = await import('../../src/check-url/main.js')
 const { runAction } = await import('../../src/common/run.js')
 
-const saved = { ...process.env }
-let dir: string
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'check-url-main-'))
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name]
-  process.env.GITHUB_OUTPUT = join(dir, 'output')
-  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary')
-  writeFileSync(process.env.GITHUB_OUTPUT, '')
-  writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
+const { outputs, writes, summary } = useRunnerFiles('check-url-main', () => {
   for (const list of Object.values(log)) list.length = 0
-  process.exitCode = undefined
-})
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true })
-  process.env = { ...saved }
-  process.exitCode = undefined
 })
 
 function inputs(values: Record<string, string>): void {
   for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
 }
-const outputs = () => parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
-const summary = () => readFileSync(join(dir, 'summary'), 'utf8')
 
 const ok: Outcome = {
   kind: 'answer',
@@ -72,6 +51,13 @@ describe('run', () => {
     expect(log.info).toContain('Plan')
     expect(log.info).toContain('Expect:    status 200-399; body containing "ok"')
     expect(log.info).toContain('Check https://brilliancrm.com/health')
+    expect(log.info).toContain('Redirects: followed (to HTTPS only, at most 10)')
+  })
+
+  it("the plan's redirect line is true for a URL on this machine: plain HTTP is followed there", async () => {
+    inputs({ url: 'http://127.0.0.1:8080/health' })
+    await runAction(checkUrl({ probe: async () => ok, clock: fakeClock() }))
+    expect(log.info).toContain('Redirects: followed (to HTTPS, or to plain HTTP on this machine, at most 10)')
   })
 
   it('the plan says how long a wrong answer is retried: 30 s, or the timeout when that is shorter', async () => {
@@ -102,20 +88,23 @@ describe('run', () => {
     expect(summary()).toContain('❌ 1 of 2 URLs failed the check')
   })
 
-  it('still sets every output and writes the summary when the check breaks (a bug of ours)', async () => {
+  it('an unexpected throw in the middle of the check (a bug of ours) still writes every output and the summary, once', async () => {
     inputs({ url: 'https://brilliancrm.com/health' })
+    let calls = 0
     const probe: Probe = async () => {
+      if (++calls === 1) return { ...ok, status: 503, statusText: 'Service Unavailable' }
       throw new Error('boom')
     }
     await runAction(checkUrl({ probe, clock: fakeClock() }))
     expect(process.exitCode).toBe(1)
-    expect(outputs()).toEqual({
-      status: '',
-      url: 'https://brilliancrm.com/health',
-      'duration-ms': '0',
-      ok: 'false'
-    })
-    expect(summary()).toContain('❌ The check stopped after 0ms: Error: boom')
+    expect(writes()).toEqual([
+      ['status', ''],
+      ['url', 'https://brilliancrm.com/health'],
+      ['duration-ms', '250'],
+      ['ok', 'false']
+    ])
+    expect(summary().match(/<h3>Site check/g)).toHaveLength(1)
+    expect(summary()).toContain('❌ The check stopped after 250ms: Error: boom')
     expect(log.error).toEqual(['boom (this is a bug of the action: please report it with the debug log)'])
   })
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  decideNext,
-  nextSleep,
-  PACING,
-  parseRetryAfter,
-  requestTimeout,
-  retryDelay
-} from '../../src/check-url/pacing.js'
+import { decideNext, nextSleep, PACING, requestTimeout, retryDelay } from '../../src/check-url/pacing.js'
+import { parseRetryAfter } from '../../src/common/retry.js'
 
 describe('retryDelay', () => {
   it('starts short, then slows down to one try every 10 s', () => {

@@ -7,6 +7,7 @@ const infoSpy = jest.fn<(message: string) => void>()
 jest.unstable_mockModule('@actions/core', () => ({
   error: errorSpy,
   debug: debugSpy,
+  isDebug: () => false,
   info: infoSpy,
   ExitCode: { Success: 0, Failure: 1 }
 }))
@@ -45,12 +46,21 @@ describe('errors', () => {
   })
 })
 
+/** An action whose story is `main`, reporting nothing (runAction's own annotation and exit code under test). */
+const story = (main: () => Promise<unknown>) => ({
+  record: () => ({}),
+  main: async () => void (await main()),
+  report: () => undefined
+})
+
 describe('runAction', () => {
   it('turns a UserError into one titled annotation and exit code 1', async () => {
     process.exitCode = 0
-    await runAction(async () => {
-      throw inputError('timeout', 'soon', 'expected a duration such as 90s.')
-    })
+    await runAction(
+      story(async () => {
+        throw inputError('timeout', 'soon', 'expected a duration such as 90s.')
+      })
+    )
     expect(errorSpy).toHaveBeenCalledWith(`Input 'timeout' is "soon": expected a duration such as 90s.`, {
       title: "Input 'timeout'"
     })
@@ -60,9 +70,11 @@ describe('runAction', () => {
   it("shows AWS's own code and message", async () => {
     process.exitCode = 0
     errorSpy.mockClear()
-    await runAction(async () => {
-      throw awsError('InvalidParameterValue', 'No Application Version named v9 found.')
-    })
+    await runAction(
+      story(async () => {
+        throw awsError('InvalidParameterValue', 'No Application Version named v9 found.')
+      })
+    )
     expect(errorSpy).toHaveBeenCalledWith('InvalidParameterValue: No Application Version named v9 found.', {
       title: 'AWS error InvalidParameterValue'
     })
@@ -73,7 +85,7 @@ describe('runAction', () => {
   it('leaves the exit code alone on success', async () => {
     process.exitCode = 0
     errorSpy.mockClear()
-    await runAction(async () => undefined)
+    await runAction(story(async () => undefined))
     expect(errorSpy).not.toHaveBeenCalled()
     expect(process.exitCode).toBe(0)
   })

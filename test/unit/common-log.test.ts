@@ -1,5 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -24,17 +24,20 @@ describe('job summary (core.summary with Markdown tables and a fallback)', () =>
     )
 
   it('appends to GITHUB_STEP_SUMMARY', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'summary-')), 'summary.md')
+    const dir = mkdtempSync(join(tmpdir(), 'summary-'))
+    const file = join(dir, 'summary.md')
     writeFileSync(file, 'earlier step\n')
     const saved = process.env.GITHUB_STEP_SUMMARY
     process.env.GITHUB_STEP_SUMMARY = file
+    let text: string
     try {
       build()
       await writeSummary()
+      text = readFileSync(file, 'utf8')
     } finally {
       process.env.GITHUB_STEP_SUMMARY = saved
+      rmSync(dir, { recursive: true, force: true })
     }
-    const text = readFileSync(file, 'utf8')
     expect(text.startsWith('earlier step\n<h3>Deployed BrillianCRM</h3>\n\n')).toBe(true)
     expect(text).toContain('| Environment | BrillianCRM-env |')
     expect(text).toContain('| Message | Environment update \\| completed |')

@@ -101,3 +101,49 @@ describe('poll', () => {
     expect(clock.waits).toEqual([4000, 4000, 2000])
   })
 })
+
+describe('the pacing primitives the deploy poller builds on', () => {
+  const cap = { limit: 20, windowMs: 61_000 }
+  it('windowSlotAt: the earliest time more requests fit the cap', async () => {
+    const { windowSlotAt } = await import('../../src/common/retry.js')
+    const sent = Array.from({ length: 20 }, (_, i) => i * 1000)
+    expect(windowSlotAt(30_000, sent.slice(0, 10), 1, cap)).toBe(30_000)
+    // 20 in the window: one more only once the oldest (sent at 0) has left it
+    expect(windowSlotAt(30_000, sent, 1, cap)).toBe(61_000)
+    expect(windowSlotAt(30_000, sent, 2, cap)).toBe(62_000)
+  })
+
+  it('paceDelay: after a burst, an even pace rather than a stall, converging to the cap rate', async () => {
+    const { paceDelay } = await import('../../src/common/retry.js')
+    const burst = Array.from({ length: 10 }, (_, i) => i * 100)
+    const delay = paceDelay(1_000, burst, 1, { ...cap, ahead: 18 })
+    expect(delay).toBeGreaterThan(0)
+    expect(delay).toBeLessThan(10_000)
+    expect(paceDelay(1_000, [], 1, { ...cap, ahead: 18 })).toBe(0)
+  })
+
+  it('isTransient and isThrottling tell a fault worth another try from a final one', async () => {
+    const { isThrottling, isTransient } = await import('../../src/common/retry.js')
+    const aws = (name: string, status: number) =>
+      Object.assign(new Error(name), {
+        name,
+        $fault: status >= 500 ? 'server' : 'client',
+        $metadata: { httpStatusCode: status }
+      })
+    expect(isThrottling(aws('Throttling', 400))).toBe(true)
+    expect(isTransient(aws('Throttling', 400))).toBe(true)
+    expect(isTransient(aws('ServiceUnavailable', 503))).toBe(true)
+    expect(isTransient(aws('AccessDenied', 403))).toBe(false)
+    expect(isTransient(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true)
+    expect(isTransient(new Error('a bug'))).toBe(false)
+  })
+
+  it('requestTimeout and withRetryAfter clamp to the limits given', async () => {
+    const { requestTimeout, withRetryAfter } = await import('../../src/common/retry.js')
+    expect(requestTimeout(60_000, { maxMs: 10_000, minMs: 1_000 })).toBe(10_000)
+    expect(requestTimeout(200, { maxMs: 10_000, minMs: 1_000 })).toBe(1_000)
+    expect(withRetryAfter(250, 5_000, 30_000)).toBe(5_000)
+    expect(withRetryAfter(250, 60_000, 30_000)).toBe(30_000)
+    expect(withRetryAfter(250, undefined, 30_000)).toBe(250)
+  })
+})

@@ -4,7 +4,7 @@ import { parse } from 'yaml'
 import { UserError } from '../../src/common/errors.js'
 import { BEANSTALK_MAX_BUNDLE_BYTES, checkBundleSize } from '../../src/deploy-beanstalk/bundle/index.js'
 import { pinComposeImage } from '../../src/deploy-beanstalk/bundle/compose.js'
-import { defaultVersionLabel } from '../../src/deploy-beanstalk/version.js'
+import { defaultVersionLabel } from '../../src/deploy-beanstalk/versions/label.js'
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/compose/${name}`, 'utf8')
 const images = (yaml: string): Record<string, unknown> => {

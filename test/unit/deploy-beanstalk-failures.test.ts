@@ -9,15 +9,17 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeClock } from '../helpers/fakes.js'
-import { ROOT, parseAnnotations, parseOutputFile } from '../helpers/run-bundle.js'
 import {
+  ROOT,
+  parseAnnotations,
+  parseOutputFile,
   startSandbox,
   type EnvSpec,
   type FaultSpec,
   type Sandbox,
   type SandboxScenario
-} from '../sandbox/index.js'
-import { run } from '../../src/deploy-beanstalk/main.js'
+} from '../../sandbox/index.js'
+import { deployBeanstalk } from '../../src/deploy-beanstalk/main.js'
 import { runAction } from '../../src/common/run.js'
 import { clearSecrets } from '../../src/common/secrets.js'
 
@@ -107,7 +109,7 @@ async function deploy(
     AWS_EC2_METADATA_DISABLED: 'true',
     ...env
   })
-  await runAction(() => run({ clock, env: process.env }))
+  await runAction(deployBeanstalk({ clock, env: process.env }))
   const log = stdout.join('')
   return {
     exitCode: Number(process.exitCode ?? 0),

@@ -6,7 +6,7 @@ import {
   noteEvent,
   redGracePeriod,
   type FollowState
-} from '../../src/deploy-beanstalk/follow/decide.js'
+} from '../../src/deploy-beanstalk/update/decide.js'
 
 const start = (over: Partial<FollowState> = {}): FollowState => ({
   ...initialFollowState({ target: 'v2', previous: 'v1', requiredHealth: 'Green', redGraceMs: 10_000 }),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { classifyEvent } from '../../src/deploy-beanstalk/follow/decide.js'
+import { classifyEvent } from '../../src/deploy-beanstalk/update/decide.js'
 import {
   eventLevel,
   EventLog,
   formatEvent,
   type BeanstalkEvent
-} from '../../src/deploy-beanstalk/follow/events.js'
+} from '../../src/deploy-beanstalk/update/events.js'
 
 const ev = (seconds: number, message: string, severity = 'INFO'): BeanstalkEvent => ({
   date: new Date(Date.UTC(2026, 0, 1, 12, 0, seconds)),

@@ -5,7 +5,7 @@ import {
   nextPollDelay,
   paceDelay,
   POLL_POLICY
-} from '../../src/deploy-beanstalk/follow/poll.js'
+} from '../../src/deploy-beanstalk/update/poll.js'
 
 describe('poll schedule', () => {
   it('polls about every 2 s right after a change', () => {

@@ -1,5 +1,5 @@
 /**
- * The whole story in process: run() with mocked Beanstalk and S3 clients, a fake clock and a stand-in for the
+ * The whole story in process: the action with mocked Beanstalk and S3 clients, a fake clock and a stand-in for the
  * bundle module, to check the wiring (label from GITHUB_SHA and the bundle's sha256, key, description from
  * the push event, dry run, redeploy). The real bundle module and sandbox run in the e2e tests.
  */
@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseOutputFile } from '../helpers/run-bundle.js'
+import { parseOutputFile } from '../../sandbox/index.js'
 
 const ZIP = Buffer.from('PK fake zip for the wiring test')
 const ZIP_SHA = createHash('sha256').update(ZIP).digest('hex')
@@ -36,7 +36,7 @@ jest.unstable_mockModule('../../src/deploy-beanstalk/bundle/zip.js', () => ({
   }
 }))
 
-const { run } = await import('../../src/deploy-beanstalk/main.js')
+const { deployBeanstalk } = await import('../../src/deploy-beanstalk/main.js')
 const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/aws/beanstalk.js')
 const { StorageGateway } = await import('../../src/deploy-beanstalk/aws/s3.js')
 
@@ -102,12 +102,20 @@ afterEach(() => {
 
 async function runIt() {
   const clock = fakeClock()
-  await run({
+  const action = deployBeanstalk({
     clock,
     env: process.env,
     gatewayFor: region => new BeanstalkGateway(region, ebClient, clock),
     storageFor: region => new StorageGateway(region, { client: s3Client })
   })
+  // the story and its one report, as runAction runs them; the story's error is the test's
+  const run = action.record()
+  const error = await action.main(run).then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  await action.report(run, error)
+  if (error !== undefined) throw error
   return parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
 }
 
@@ -118,7 +126,7 @@ const mutating = () => [
   ...s3.commandCalls(PutObjectCommand)
 ]
 
-describe('deploy-beanstalk run()', () => {
+describe('deploy-beanstalk in process', () => {
   it('labels the version <short sha>-<bundle sha256>, uploads to <app>/<label>.zip, describes it with the commit subject', async () => {
     process.env.INPUT_IMAGE = 'ghcr.io/imbit/demo-app:abc'
     eb.on(DescribeEnvironmentsCommand)
@@ -148,7 +156,7 @@ describe('deploy-beanstalk run()', () => {
     expect(eb.commandCalls(CreateApplicationVersionCommand)[0].args[0].input).toMatchObject({
       ApplicationName: 'BrillianCRM',
       VersionLabel: LABEL,
-      Description: 'Fix the login page',
+      Description: `Fix the login page [bundle sha256:${ZIP_SHA}]`, // the record a promotion checks
       SourceBundle: {
         S3Bucket: 'elasticbeanstalk-eu-central-1-123456789012',
         S3Key: `BrillianCRM/${LABEL}.zip`

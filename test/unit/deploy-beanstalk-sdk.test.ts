@@ -18,12 +18,12 @@ const coreLog = await mockCore()
 const { UserError } = await import('../../src/common/errors.js')
 const { Deadline } = await import('../../src/common/retry.js')
 const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/aws/beanstalk.js')
-const { follow } = await import('../../src/deploy-beanstalk/follow/index.js')
-const { startUpdate } = await import('../../src/deploy-beanstalk/update.js')
+const { follow } = await import('../../src/deploy-beanstalk/update/follow.js')
+const { startUpdate } = await import('../../src/deploy-beanstalk/update/start.js')
 const { checkApplication, findEnvironment } = await import('../../src/deploy-beanstalk/lookup.js')
 const { INPUT_NAMES, parseInputs } = await import('../../src/deploy-beanstalk/inputs.js')
 const { makePlan } = await import('../../src/deploy-beanstalk/plan.js')
-const { createVersion, waitProcessed } = await import('../../src/deploy-beanstalk/version.js')
+const { createVersion, waitProcessed } = await import('../../src/deploy-beanstalk/versions/create.js')
 
 function gatewayIn(region: string, clock?: Clock) {
   const client = new ElasticBeanstalkClient({
@@ -128,7 +128,7 @@ const plan = makePlan({
   },
   label: 'v2',
   description: 'test',
-  bundle: { path: '/dev/null', sha256: '00', size: 1, temporary: false }
+  bundle: { path: '/dev/null', sha256: '00'.repeat(32), size: 1, temporary: false }
 })
 
 describe('version', () => {
@@ -203,7 +203,13 @@ describe('deploy and follow', () => {
       status: 'Updating',
       health: 'Grey'
     }
-    const result = await startUpdate(gateway, 'e-crm0000001', 'v2', new Deadline(600_000, clock), initial)
+    const result = await startUpdate(
+      gateway,
+      'e-crm0000001',
+      { label: 'v2' },
+      new Deadline(600_000, clock),
+      initial
+    )
     expect(result?.environment.status).toBe('Updating')
     expect(mock.commandCalls(UpdateEnvironmentCommand)).toHaveLength(2)
   })
@@ -220,7 +226,7 @@ describe('deploy and follow', () => {
       health: 'Grey'
     }
     expect(
-      await startUpdate(gateway, 'e-crm0000001', 'v2', new Deadline(60_000, clock), initial)
+      await startUpdate(gateway, 'e-crm0000001', { label: 'v2' }, new Deadline(60_000, clock), initial)
     ).toBeUndefined()
     expect(mock.commandCalls(UpdateEnvironmentCommand)).toHaveLength(0)
   })

@@ -1,5 +1,5 @@
 /**
- * keep-versions through the whole story, in process: run() against the sandbox (started in-process) on a fake
+ * keep-versions through the whole story, in process: the action against the sandbox (started in-process) on a fake
  * clock that the sandbox follows too, so a followed deploy (wait: true) takes no real time. Pruning happens
  * only after the update succeeded; a failed deploy deletes nothing.
  */
@@ -10,10 +10,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeClock } from '../helpers/fakes.js'
-import { ROOT, parseOutputFile } from '../helpers/run-bundle.js'
-import { startSandbox, type Sandbox, type SandboxScenario, type UpdateScript } from '../sandbox/index.js'
+import {
+  ROOT,
+  parseOutputFile,
+  startSandbox,
+  type Sandbox,
+  type SandboxScenario,
+  type UpdateScript
+} from '../../sandbox/index.js'
 
-const { run } = await import('../../src/deploy-beanstalk/main.js')
+const { deployBeanstalk } = await import('../../src/deploy-beanstalk/main.js')
 const { BeanstalkGateway } = await import('../../src/deploy-beanstalk/aws/beanstalk.js')
 const { StorageGateway } = await import('../../src/deploy-beanstalk/aws/s3.js')
 
@@ -80,7 +86,7 @@ async function runIn(spec: SandboxScenario) {
     accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID,
     secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY
   }
-  const error = await run({
+  const action = deployBeanstalk({
     clock,
     env: process.env,
     gatewayFor: region =>
@@ -94,10 +100,14 @@ async function runIn(spec: SandboxScenario) {
         client: new S3Client({ region, credentials, endpoint: sandbox.s3Url, forcePathStyle: true }),
         clock
       })
-  }).then(
+  })
+  // the story and its one report, as runAction runs them (the error kept for the test, not annotated)
+  const run = action.record()
+  const error = await action.main(run).then(
     () => undefined,
     (e: unknown) => e as Error
   )
+  await action.report(run, error)
   const outputs = parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
   return { error, outputs, box: sandbox }
 }

@@ -22,7 +22,6 @@ import {
 } from '../../src/deploy-beanstalk/versions/promote.js'
 import {
   chooseDeletions,
-  deleteVersions,
   describeRetention,
   planRetention,
   protectedVersions,
@@ -32,6 +31,7 @@ import {
   type RetentionContext,
   type VersionsLookup
 } from '../../src/deploy-beanstalk/versions/retention.js'
+import { deleteVersions } from '../../src/deploy-beanstalk/versions/prune.js'
 import { awsError } from '../helpers/fakes.js'
 
 const APP = 'BrillianCRM'
@@ -395,6 +395,8 @@ describe('findPromotion', () => {
       region: 'eu-central-1',
       from,
       requiredHealth: 'Green',
+      // bundles with no recorded sha256: promoted unverified (test/unit/deploy-beanstalk-integrity.test.ts)
+      storage: () => ({ head: async () => ({ size: 3 }), read: async () => undefined }),
       ...more
     })
 

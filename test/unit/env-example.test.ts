@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import { ROOT } from '../helpers/run-bundle.js'
+import { ROOT } from '../../sandbox/index.js'
 
 const text = readFileSync(join(ROOT, '.env.example'), 'utf8')
 const vars = new Map(

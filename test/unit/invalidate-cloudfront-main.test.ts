@@ -16,11 +16,10 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { UserError } from '../../src/common/errors.js'
-import { parseOutputFile } from '../helpers/run-bundle.js'
+import { outputWrites, parseAnnotations, parseOutputFile } from '../../sandbox/index.js'
+import { runAction } from '../../src/common/run.js'
 import { CloudFrontGateway } from '../../src/invalidate-cloudfront/cloudfront.js'
-import { InvalidationTimeoutError } from '../../src/invalidate-cloudfront/invalidation.js'
-import { run } from '../../src/invalidate-cloudfront/main.js'
+import { invalidateCloudFront, type Dependencies } from '../../src/invalidate-cloudfront/main.js'
 
 const invalidation = (status: string) => ({
   Invalidation: {
@@ -49,6 +48,7 @@ beforeEach(() => {
 
 afterEach(() => {
   stdout.mockRestore()
+  process.exitCode = undefined
   rmSync(dir, { recursive: true, force: true })
   process.env = { ...saved }
 })
@@ -59,6 +59,9 @@ function inputs(values: Record<string, string>): void {
 const outputs = () => parseOutputFile(readFileSync(join(dir, 'output'), 'utf8'))
 const summary = () => readFileSync(join(dir, 'summary'), 'utf8')
 const log = () => stdout.mock.calls.map(call => String(call[0])).join('')
+/** The run's ::error annotations (runAction turns a failure into one, and exit code 1). */
+const failures = () => parseAnnotations(log()).filter(a => a.level === 'error')
+const run = (given: Partial<Dependencies>) => runAction(invalidateCloudFront(given))
 const deps = () => ({
   gateway: new CloudFrontGateway(new CloudFrontClient({ region: 'us-east-1' })),
   clock: fakeClock(),
@@ -126,10 +129,16 @@ describe('run', () => {
 
   it('makes no AWS call at all on bad input', async () => {
     inputs({ 'distribution-id': 'E2CRM000000001', paths: '/*.html' })
-    await expect(run(deps())).rejects.toThrow(UserError)
+    await run(deps())
+    expect(failures()).toEqual([expect.objectContaining({ title: "Input 'paths'" })])
     inputs({ 'distribution-id': 'E2CRM000000001', paths: '/*', wait: 'maybe' })
-    await expect(run(deps())).rejects.toThrow("Input 'wait'")
+    await run(deps())
+    expect(failures()[1].message).toContain("Input 'wait'")
+    expect(process.exitCode).toBe(1)
     expect(cf.calls()).toHaveLength(0)
+    // refused inputs: their error is the whole report
+    expect(outputs()).toEqual({})
+    expect(summary()).toBe('')
   })
 
   it('on NoSuchDistribution lists the distributions, when it may', async () => {
@@ -153,16 +162,17 @@ describe('run', () => {
       }
     } as never)
     inputs({ 'distribution-id': 'E2CRM000000002' })
-    const error = (await run(deps()).catch((e: unknown) => e)) as UserError
-    expect(error.input).toBe('distribution-id')
+    await run(deps())
+    const [error] = failures()
+    expect(error.title).toBe('AWS error NoSuchDistribution')
     expect(error.message).toContain('NoSuchDistribution: The specified distribution does not exist.')
     expect(error.message).toContain('Did you mean "E2CRM000000001"?')
     expect(error.message).toContain('E2CRM000000001: brilliancrm.com (d1.cloudfront.net)')
 
     // Without cloudfront:ListDistributions the original message stands.
     cf.on(ListDistributionsCommand).rejects(new AccessDenied({ message: 'not authorized', ...meta }))
-    const plain = (await run(deps()).catch((e: unknown) => e)) as UserError
-    expect(plain.message).toMatch(
+    await run(deps())
+    expect(failures()[1].message).toMatch(
       /^NoSuchDistribution: .*give `domain` instead to look it up by its alternate domain name\.$/
     )
   })
@@ -180,7 +190,8 @@ describe('run', () => {
     cf.on(CreateInvalidationCommand).resolves(invalidation('InProgress'))
     cf.on(GetInvalidationCommand).resolves(invalidation('InProgress'))
     inputs({ 'distribution-id': 'E2CRM000000001', timeout: '1m' })
-    await expect(run(deps())).rejects.toThrow(InvalidationTimeoutError)
+    await run(deps())
+    expect(failures()).toEqual([expect.objectContaining({ title: 'Invalidation still running' })])
     expect(outputs()).toEqual({
       'invalidation-id': 'I2J0I21PCUYOIK',
       'distribution-id': 'E2CRM000000001',
@@ -198,5 +209,32 @@ describe('run', () => {
     expect(log()).toContain('by an earlier try of this step: no second invalidation was made')
     expect(cf.commandCalls(GetInvalidationCommand)).toHaveLength(0)
     expect(summary()).toContain('(reused: made by an earlier try of this step)')
+  })
+
+  it('an unexpected throw in the middle of the wait still writes every output and the summary, once', async () => {
+    cf.on(CreateInvalidationCommand).resolves(invalidation('InProgress'))
+    cf.on(GetInvalidationCommand).resolves(invalidation('InProgress'))
+    inputs({ 'distribution-id': 'E2CRM000000001' })
+    const clock = fakeClock()
+    // a bug of ours in the middle of the wait: the clock breaks on its second sleep
+    let sleeps = 0
+    const broken = {
+      now: clock.now,
+      sleep: async (ms: number) => {
+        if (++sleeps === 2) throw new Error('boom')
+        await clock.sleep(ms)
+      }
+    }
+    await run({ ...deps(), clock: broken })
+    expect(process.exitCode).toBe(1)
+    expect(cf.commandCalls(GetInvalidationCommand)).toHaveLength(1)
+    expect(outputWrites(readFileSync(join(dir, 'output'), 'utf8'))).toEqual([
+      ['invalidation-id', 'I2J0I21PCUYOIK'],
+      ['distribution-id', 'E2CRM000000001'],
+      ['status', 'InProgress']
+    ])
+    expect(summary().match(/<h3>CloudFront invalidation/g)).toHaveLength(1)
+    expect(summary()).toContain('**Why:** Unexpected error: boom')
+    expect(failures()).toEqual([expect.objectContaining({ message: expect.stringContaining('boom') })])
   })
 })

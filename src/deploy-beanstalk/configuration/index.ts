@@ -1,13 +1,14 @@
 import * as core from '@actions/core'
+import { addSecret } from '../../common/secrets.js'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
 import { planConfiguration, type ConfigurationPlan } from './diff.js'
 import { ENVIRONMENT_NAMESPACE, hasConfiguration, type ConfigurationInputs } from './inputs.js'
 
 /**
- * Environment configuration from GitHub: inputs (inputs.ts), the difference against the environment (diff.ts),
- * and the update that carries it (apply.ts). This file is the look-up step: read-only.
+ * Environment configuration from GitHub: inputs (inputs.ts, options.ts), the difference against the environment
+ * (diff.ts). This file is the look-up step: read-only. The update that carries the change is the update stage's
+ * (update/start.ts: with the version in one update, or first when Beanstalk refuses both).
  */
-export { startDeployment, type Started } from './apply.js'
 export type { ConfigurationPlan, ConfigurationRequest } from './diff.js'
 
 /** The account in an ARN such as arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/App/Env. */
@@ -31,7 +32,7 @@ export async function lookUpConfiguration(
   const current = await beanstalk.configurationSettings(application, environment.name)
   // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
   for (const setting of current) {
-    if (setting.namespace === ENVIRONMENT_NAMESPACE && setting.value !== '') core.setSecret(setting.value)
+    if (setting.namespace === ENVIRONMENT_NAMESPACE) addSecret(setting.value)
   }
   const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) })
   const changed = plan.changes.filter(c => c.change !== 'unchanged' && c.change !== 'not present').length

@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import { UserError, awsErrorInfo, describeError } from '../../common/errors.js'
+import { debug } from '../../common/log.js'
 import { listNames, nearest } from '../../common/suggest.js'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
 import type { PlatformInput } from './inputs.js'
@@ -93,7 +93,7 @@ export async function lookUpPlatform(
   }
   let current: PlatformVersionInfo
   try {
-    current = { ...known, ...(await beanstalk.platformVersion(known.arn)) }
+    current = { ...known, ...(await beanstalk.platforms.version(known.arn)) }
   } catch (error) {
     // Without `platform`, the lifecycle check is advice: a missing permission must not stop the deploy.
     if (input.kind !== 'keep') throw error
@@ -111,7 +111,7 @@ export async function lookUpPlatform(
   plan.current = current
   const branchVersions = async () =>
     current.branch
-      ? await beanstalk.platformVersions([
+      ? await beanstalk.platforms.versions([
           { type: 'PlatformBranchName', operator: '=', value: current.branch },
           { type: 'PlatformStatus', operator: '=', value: 'Ready' }
         ])
@@ -162,7 +162,7 @@ export async function lookUpPlatform(
     isDeprecated(running) || isRetired(running) || retirementOf(running.branch) !== undefined
   if (lifecycleNeeded) {
     const leaveTo = await newestSupportedDocker(beanstalk).catch((error: unknown) => {
-      core.debug(`Looking for a supported Docker branch failed (ignored): ${describeError(error)}`)
+      debug(`Looking for a supported Docker branch failed (ignored): ${describeError(error)}`)
       return undefined
     })
     const warning = lifecycleWarning(subject, running, {
@@ -177,13 +177,13 @@ export async function lookUpPlatform(
 
 /** The newest Ready version of the newest supported Docker branch (ListPlatformBranches, ListPlatformVersions). */
 async function newestSupportedDocker(beanstalk: BeanstalkGateway): Promise<PlatformVersionInfo | undefined> {
-  const branches = (await beanstalk.platformBranches('Docker')).filter(
+  const branches = (await beanstalk.platforms.branches('Docker')).filter(
     b => isDockerBranch(b.branch) && b.state?.toLowerCase() === 'supported'
   )
   const branch = branches.sort((a, b) => (b.order ?? 0) - (a.order ?? 0))[0]
   if (!branch) return undefined
   return newestReady(
-    await beanstalk.platformVersions([
+    await beanstalk.platforms.versions([
       { type: 'PlatformBranchName', operator: '=', value: branch.branch },
       { type: 'PlatformStatus', operator: '=', value: 'Ready' }
     ])
@@ -200,7 +200,7 @@ async function resolveNamed(
   let found: PlatformVersionInfo | undefined
   if (input.kind !== 'arn' || input.parts.region === region) {
     try {
-      found = await beanstalk.platformVersion(arn)
+      found = await beanstalk.platforms.version(arn)
     } catch (error) {
       if (!isNotFound(error)) throw error
     }
@@ -215,7 +215,7 @@ async function resolveNamed(
   if (found && isReady(found) && isDockerBranch(found.branch)) return found
 
   // refused: say why, with the nearest valid ones
-  const docker = await beanstalk.platformVersions([...DOCKER_READY])
+  const docker = await beanstalk.platforms.versions([...DOCKER_READY])
   const key = (v: PlatformVersionInfo) => (input.kind === 'arn' ? v.arn : (solutionStackOf(v) ?? v.arn))
   const shown = (v: PlatformVersionInfo) => key(v)
   let why: string

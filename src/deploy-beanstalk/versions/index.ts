@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import { describeError } from '../../common/errors.js'
-import { phase } from '../../common/log.js'
-import type { BeanstalkGateway } from '../aws/beanstalk.js'
+import type { BeanstalkGateway, VersionInfo } from '../aws/beanstalk.js'
+import type { StorageFor } from '../aws/s3.js'
+import type { PreparedBundle } from '../bundle/index.js'
 import type { Inputs } from '../inputs.js'
-import type { Plan } from '../plan.js'
+import type { LookedUp } from '../lookup.js'
+import { checkExistingVersion, defaultDescription, defaultVersionLabel } from './label.js'
 import {
-  deleteVersions,
   describeUsage,
   lookUpVersions,
   planRetention,
@@ -14,12 +14,57 @@ import {
 } from './retention.js'
 
 /**
- * Versions over time, as deploy-beanstalk's main story calls them: read the quota and decide (before anything
- * changes), make room at the cap (before CreateApplicationVersion), delete old versions after a successful
- * deploy. See retention.ts (quota, pruning) and promote.ts (from-environment).
+ * The versions stage, as deploy-beanstalk's main story calls it: which version (label.ts: the label, the
+ * description, an existing label; promote.ts: from-environment), read the quota and decide (retention.ts, before
+ * anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts), and a new
+ * version's upload, creation and processing (create.ts).
  */
 export { findPromotion } from './promote.js'
 export { tooManyVersionsError } from './retention.js'
+export { makeRoom, pruneAfterDeploy } from './prune.js'
+export { createVersion, upload, waitProcessed, type Uploaded } from './create.js'
+
+/** The version this run deploys, and what the plan says of versions over time. */
+export interface ChosenVersion {
+  label: string
+  /** The version with this label, when it exists (a redeploy). */
+  existing?: VersionInfo
+  description: string
+  retention: RetentionPlan
+  warnings: string[]
+}
+
+/**
+ * The label (the input, the promoted one, or <sha>-<bundle hash>), whether it exists (with the same bundle, or an
+ * error), the description, and the retention plan. Read-only.
+ */
+export async function chooseVersion(
+  beanstalk: BeanstalkGateway,
+  storageFor: StorageFor,
+  inputs: Inputs,
+  found: LookedUp,
+  bundle: PreparedBundle | undefined,
+  ctx: { env: NodeJS.ProcessEnv; workspace: string }
+): Promise<ChosenVersion> {
+  const label =
+    inputs.versionLabel ??
+    found.promotion?.label ??
+    defaultVersionLabel(ctx.env.GITHUB_SHA ?? '', bundle?.sha256 ?? '')
+  const existing =
+    found.existing ?? (inputs.versionLabel ? undefined : await beanstalk.version(inputs.application, label))
+  if (existing && bundle) {
+    const input = inputs.source.kind === 'bundle' ? 'bundle' : 'image'
+    await checkExistingVersion(await storageFor(inputs.region), existing, bundle, input)
+  }
+  const description =
+    inputs.versionDescription ?? existing?.description ?? (await defaultDescription(ctx.env, ctx.workspace))
+  const versions = await planVersions(beanstalk, inputs, {
+    label,
+    previousLabel: found.environment.versionLabel,
+    createsVersion: existing === undefined
+  })
+  return { label, existing, description, ...versions }
+}
 
 /** The look-up and the retention plan, with the warnings for the plan. May throw at the cap (a UserError). */
 export async function planVersions(
@@ -42,35 +87,4 @@ export async function planVersions(
   const warning = quotaWarning(retention, inputs.application)
   if (warning) warnings.push(warning)
   return { retention, warnings }
-}
-
-const context = (plan: Plan, retention: RetentionPlan, afterUpdate: boolean) => ({
-  application: plan.application,
-  plan: retention,
-  label: plan.label,
-  previousLabel: plan.previousLabel,
-  environmentId: afterUpdate ? plan.environmentId : undefined
-})
-
-/** At the cap with keep-versions: delete the planned versions before the new one is created. */
-export async function makeRoom(plan: Plan, beanstalk: BeanstalkGateway): Promise<void> {
-  const retention = plan.retention
-  if (!retention?.pruneFirst || plan.mode !== 'new-version') return
-  await phase(`Make room under the quota: delete old versions of ${plan.application}`, () =>
-    deleteVersions(beanstalk, context(plan, retention, false))
-  )
-}
-
-/** After a successful deploy: delete what keep-versions planned (never a failed deploy if it cannot). */
-export async function pruneAfterDeploy(plan: Plan, beanstalk: BeanstalkGateway): Promise<void> {
-  const retention = plan.retention
-  if (retention?.keep === undefined) return
-  try {
-    await phase(`Delete old versions of ${plan.application} (keep-versions: ${retention.keep})`, () =>
-      deleteVersions(beanstalk, context(plan, retention, true))
-    )
-  } catch (error) {
-    // deleteVersions warns about each failure itself; anything else must not fail a deploy that succeeded
-    core.warning(`Old versions were not deleted: ${describeError(error)}`)
-  }
 }

@@ -2,6 +2,8 @@ import { UserError } from '../../common/errors.js'
 import { closestName, listNames } from '../../common/suggest.js'
 import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from '../aws/beanstalk.js'
 import type { RequiredHealth } from '../inputs.js'
+import { meetsHealth } from '../update/decide.js'
+import { verifyPromotedBundle, type BundleReader } from './integrity.js'
 
 /**
  * Promotion (`from-environment`): deploy the version another environment of the same application runs now,
@@ -18,10 +20,8 @@ export interface Promotion {
 
 const GONE = new Set(['Terminated', 'Terminating'])
 
-/** Green passes Green; Yellow passes Yellow and Green. Pure. */
-export function healthyEnough(health: string, required: RequiredHealth): boolean {
-  return health === 'Green' || (required === 'Yellow' && health === 'Yellow')
-}
+/** Green passes Green; Yellow passes Yellow and Green: the health rule of the update (update/decide.ts). */
+export const healthyEnough = meetsHealth
 
 /** Why the source environment cannot be promoted from, or undefined when it can. Pure. */
 export function promotionProblem(source: EnvironmentInfo, required: RequiredHealth): string | undefined {
@@ -47,6 +47,8 @@ export async function findPromotion(
     requiredHealth: RequiredHealth
     /** `version-label` with `from-environment`: the label the source must run. */
     expectedLabel?: string
+    /** S3, to check the version's bundle against the sha256 recorded when it was created (integrity.ts). */
+    storage: () => BundleReader | Promise<BundleReader>
   }
 ): Promise<Promotion> {
   const live = (await beanstalk.environments({ application: ctx.application })).filter(
@@ -88,5 +90,9 @@ export async function findPromotion(
       { input: 'from-environment', title: 'Source version failed' }
     )
   }
+  await verifyPromotedBundle(await ctx.storage(), version, {
+    application: ctx.application,
+    source: source.name
+  })
   return { source, label, version }
 }

@@ -1,5 +1,4 @@
-import * as core from '@actions/core'
-import { UserError, awsErrorInfo, describeError, isAwsError } from '../../common/errors.js'
+import { UserError, awsErrorInfo, describeError } from '../../common/errors.js'
 import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from '../aws/beanstalk.js'
 import type { RetentionInputs } from './inputs.js'
 
@@ -14,7 +13,7 @@ import type { RetentionInputs } from './inputs.js'
 /** From this share of the quota used on, the plan warns. */
 export const WARN_AT = 0.8
 
-const GONE = new Set(['Terminated', 'Terminating'])
+export const GONE = new Set(['Terminated', 'Terminating'])
 
 export interface QuotaUsage {
   region: string
@@ -270,80 +269,4 @@ export function quotaWarning(plan: RetentionPlan, application: string): string |
       ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
       : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`
   return `Application versions: ${describeUsage(usage)}.${fix}`
-}
-
-/**
- * Deletes the planned versions that are not in use now: the environments are read again first, and while another
- * one is in the middle of an update (its target unknown) nothing is deleted. A failed deletion is a warning.
- */
-export async function deleteVersions(
-  beanstalk: BeanstalkGateway,
-  ctx: {
-    application: string
-    plan: RetentionPlan
-    label: string
-    previousLabel?: string
-    /**
-     * After this run's update was accepted: the environment it deploys to, which may be busy (with our label,
-     * which is protected). Before it (at the cap), undefined: a busy target may be deploying anything.
-     */
-    environmentId?: string
-  }
-): Promise<void> {
-  const { plan } = ctx
-  const pending = plan.toDelete.filter(v => !plan.deleted.includes(v.label))
-  if (pending.length === 0) {
-    core.info(`Nothing to delete: ${ctx.application} keeps its newest ${plan.keep} versions.`)
-    return
-  }
-  let environments: EnvironmentInfo[]
-  try {
-    environments = (await beanstalk.environments({ application: ctx.application })).filter(
-      e => !GONE.has(e.status)
-    )
-  } catch (error) {
-    core.warning(
-      `Old versions were not deleted: the environments of ${ctx.application} could not be read (${describeError(error)}).`
-    )
-    return
-  }
-  const busy = environments.filter(
-    e => e.status !== 'Ready' && (ctx.environmentId === undefined || e.id !== ctx.environmentId)
-  )
-  if (busy.length > 0) {
-    core.warning(
-      `Old versions were not deleted this time: ${busy.map(e => `${e.name} is ${e.status}`).join(', ')}, and the version it is deploying is not known. The next deploy deletes them.`
-    )
-    return
-  }
-  const protect = protectedVersions({ environments, label: ctx.label, previousLabel: ctx.previousLabel })
-  for (const version of pending) {
-    const reason = protect.get(version.label)
-    if (reason) {
-      core.info(`Version ${version.label} kept: it ${reason.replace(/^the /, 'is the ')} now.`)
-      continue
-    }
-    const bundle = version.bucket && version.key ? ` and s3://${version.bucket}/${version.key}` : ''
-    try {
-      await beanstalk.deleteVersion(ctx.application, version.label, plan.deleteSourceBundles)
-      plan.deleted.push(version.label)
-      core.info(
-        `Deleted version ${version.label}${version.created ? ` (created ${version.created.toISOString()})` : ''}${plan.deleteSourceBundles ? bundle : ''}.`
-      )
-    } catch (error) {
-      if (isAwsError(error, 'SourceBundleDeletionFailure', 'SourceBundleDeletionException')) {
-        plan.deleted.push(version.label)
-        core.warning(
-          `Version ${version.label} was deleted, but its bundle${bundle.replace(' and', '')} stayed in S3: ${describeError(error)} Allow s3:DeleteObject on the bucket's ${ctx.application}/ prefix (docs/iam/deploy-policy.json), or delete it by hand.`
-        )
-      } else if (
-        isAwsError(error, 'InvalidParameterValue') &&
-        /No Application Version named/i.test(awsErrorInfo(error)?.message ?? '')
-      ) {
-        core.info(`Version ${version.label} was already deleted.`)
-      } else {
-        core.warning(`Version ${version.label} was not deleted: ${describeError(error)}`)
-      }
-    }
-  }
 }

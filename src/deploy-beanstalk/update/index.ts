@@ -1,0 +1,205 @@
+import * as core from '@actions/core'
+import { UserError } from '../../common/errors.js'
+import { formatDuration } from '../../common/format.js'
+import { phase } from '../../common/log.js'
+import type { Clock, Deadline } from '../../common/retry.js'
+import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
+import { platformNotApplied } from '../platform/index.js'
+import type { Plan } from '../plan.js'
+import type { BeanstalkEvent } from './events.js'
+import { follow, followOptionsFor, type FollowOutcome } from './follow.js'
+import { rollBack, type RollbackReport } from './rollback.js'
+import { startDeployment, waitUntilReady, type Started } from './start.js'
+
+/**
+ * The update stage: everything between "the version exists" and "the environment runs it": start the update
+ * that sends the plan's `send` (start.ts, with the lost-reply check of lost-reply.ts), follow it until success
+ * or failure (follow.ts, decided by decide.ts), roll back on failure when asked (rollback.ts). It answers with
+ * one `UpdateOutcome`; `updateError` turns a failed one into the step's error.
+ */
+export { type RollbackReport } from './rollback.js'
+
+export interface UpdateOutcome {
+  result: 'deployed' | 'requested' | 'failed' | 'timed-out'
+  /** The environment stayed busy with another update until the timeout: nothing was sent. */
+  busy?: boolean
+  /** The environment as the update (or its rollback) left it. */
+  environment?: EnvironmentInfo
+  /** The update's events, the configuration step's first (the rollback's are only logged). */
+  events: BeanstalkEvent[]
+  /** How the configuration change went out, when there was one (e.g. "with the version, in one update"). */
+  configurationApplied?: string
+  /** How the platform change went out, when there was one. */
+  platformApplied?: string
+  /** Why it failed or timed out: Beanstalk's own messages, the rollback, the console link. */
+  reason?: string
+  rollback?: RollbackReport
+}
+
+/** What the stage tells as it goes (for the report, should it end in an error of its own). */
+export type UpdateWatch = (seen: {
+  /** An UpdateEnvironment of this run was accepted. */
+  requested?: boolean
+  event?: BeanstalkEvent
+  environment?: EnvironmentInfo
+}) => void
+
+/** Waits out another update before anything of this run is uploaded or created; undefined when it outlasts the timeout. */
+export async function waitForReady(
+  beanstalk: BeanstalkGateway,
+  plan: Plan,
+  deadline: Deadline
+): Promise<EnvironmentInfo | undefined> {
+  if (plan.environmentStatus === 'Ready') return plan.current
+  return await phase(`Wait for ${plan.environment} to be Ready`, () =>
+    waitUntilReady(beanstalk, plan.environmentId, deadline, { ...plan.current, status: 'Unknown' })
+  )
+}
+
+/** Starts the update of the plan, follows it, rolls back when it fails and the plan asks for that. */
+export async function carryOutUpdate(
+  beanstalk: BeanstalkGateway,
+  plan: Plan,
+  ctx: { deadline: Deadline; ready: EnvironmentInfo; started: number; watch: UpdateWatch }
+): Promise<UpdateOutcome> {
+  const { deadline, watch } = ctx
+  const started = await phase(`Deploy ${plan.label} to ${plan.environment}`, () =>
+    startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready)
+  )
+  if (started.kind === 'busy') return { result: 'timed-out', busy: true, events: [] }
+  watch({ requested: true })
+  const applied = {
+    configurationApplied: plan.send.configuration ? describeApplied(started) : undefined,
+    platformApplied: plan.send.platformArn ? describeApplied(started) : undefined
+  }
+  if (started.kind === 'configuration-failed')
+    return await failed(beanstalk, plan, started.followed, {
+      clock: deadline.clock,
+      ...applied,
+      configurationStep: true
+    })
+  const { request, events: configurationEvents } = started
+  watch({ environment: request.environment })
+  if (!plan.wait) {
+    core.info(`Not waiting for the update (wait: false). Follow it in the console: ${plan.consoleUrl}`)
+    return {
+      result: 'requested',
+      environment: request.environment,
+      events: configurationEvents,
+      ...applied
+    }
+  }
+  const update = { target: plan.label, previous: plan.previousLabel, request }
+  const followed = await phase(`Follow the update of ${plan.environment}`, () =>
+    follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch }))
+  )
+  const events = [...configurationEvents, ...followed.events]
+  // Beanstalk said success, but the environment must run the target platform too
+  const notApplied = followed.kind === 'success' && platformNotApplied(plan.platform, followed.environment)
+  const outcome: FollowOutcome =
+    followed.kind === 'success' && notApplied
+      ? {
+          kind: 'failure',
+          decision: { kind: 'failure', cause: 'event', reason: notApplied },
+          environment: followed.environment,
+          events
+        }
+      : { ...followed, events }
+  if (outcome.kind !== 'success')
+    return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied })
+  const after = formatDuration(deadline.clock.now() - ctx.started)
+  core.info(
+    `${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`
+  )
+  return {
+    result: 'deployed',
+    environment: outcome.environment,
+    events: outcome.events,
+    ...applied
+  }
+}
+
+/** How the configuration (or the platform version) went out with the version, for the summary. */
+function describeApplied(started: Exclude<Started, { kind: 'busy' }>): string {
+  if (started.kind === 'configuration-failed')
+    return 'in an update of its own, which failed (the version was not deployed)'
+  if (started.twoStep)
+    return 'before the version, in an update of its own (Beanstalk refused both in one update)'
+  return 'with the version, in one update'
+}
+
+type Unfinished = Exclude<FollowOutcome, { kind: 'success' }>
+
+/** A failed or timed-out update: why, in Beanstalk's words, and the rollback when asked (and possible). */
+async function failed(
+  beanstalk: BeanstalkGateway,
+  plan: Plan,
+  followed: Unfinished,
+  ctx: {
+    clock: Clock
+    configurationApplied?: string
+    platformApplied?: string
+    /** The failure is the configuration update of the two-step path (the version was not deployed). */
+    configurationStep?: boolean
+  }
+): Promise<UpdateOutcome> {
+  let reason = failureReason(plan, followed, ctx.configurationStep ?? false)
+  let rollback: RollbackReport | undefined
+  if (plan.rollbackOnFailure) {
+    rollback =
+      followed.kind === 'timeout'
+        ? { result: 'skipped', detail: 'not attempted: the update may still be running.' }
+        : await phase(`Roll back to ${plan.previousLabel ?? '(none)'}`, () =>
+            rollBack(beanstalk, plan, followed.environment, ctx.clock, followed.events)
+          )
+    reason += ` Rollback: ${rollback.detail}`
+  }
+  return {
+    result: followed.kind === 'timeout' ? 'timed-out' : 'failed',
+    // what is true now: after a rollback, the environment as the rollback left it
+    environment: rollback?.environment ?? followed.environment,
+    events: followed.events,
+    configurationApplied: ctx.configurationApplied,
+    platformApplied: ctx.platformApplied,
+    reason: `${reason} See ${plan.consoleUrl}`,
+    rollback
+  }
+}
+
+/** Why the update failed or timed out, with Beanstalk's own error messages. Pure. */
+export function failureReason(plan: Plan, followed: Unfinished, configurationStep: boolean): string {
+  if (followed.kind === 'timeout') {
+    const env = followed.environment
+    const on = configurationStep
+      ? `${plan.previousLabel ?? 'its version'} after the configuration update (${plan.label} was not deployed)`
+      : plan.label
+    const now = env
+      ? `; it is ${env.status}, health ${env.health}, running ${env.versionLabel ?? 'no version'}`
+      : ''
+    return `${plan.environment} did not reach Ready on ${on} with health ${plan.requiredHealth} within the timeout (${formatDuration(plan.timeoutMs)})${now}. The update may still be running.`
+  }
+  let reason = configurationStep
+    ? `Applying the configuration to ${plan.environment} failed (${plan.label} was not deployed): ${followed.decision.reason}`
+    : `Deploying ${plan.label} to ${plan.environment} failed: ${followed.decision.reason}`
+  const errors = followed.events.filter(e => /^(ERROR|FATAL)$/i.test(e.severity)).map(e => e.message)
+  const more = errors.filter(message => message !== followed.decision.reason).slice(-5)
+  if (more.length > 0) reason += ` Beanstalk said: ${more.join(' | ')}`
+  return reason
+}
+
+/** The step's error for an update that did not succeed; undefined for one that did (or was not waited for). */
+export function updateError(plan: Plan, outcome: UpdateOutcome): UserError | undefined {
+  if (outcome.busy) return busyError(plan)
+  if (outcome.result === 'failed') return new UserError(outcome.reason ?? '', { title: 'Deployment failed' })
+  if (outcome.result === 'timed-out')
+    return new UserError(outcome.reason ?? '', { input: 'timeout', title: 'Deployment timed out' })
+  return undefined
+}
+
+/** The environment stayed busy (another update) until the timeout: nothing of ours was deployed. */
+export function busyError(plan: Plan): UserError {
+  return new UserError(
+    `${plan.environment} did not become Ready within the timeout (${formatDuration(plan.timeoutMs)}): another update is still running. Nothing of this run was deployed; run again later or raise timeout. See ${plan.consoleUrl}`,
+    { input: 'timeout', title: 'Environment busy' }
+  )
+}
