@@ -57,6 +57,8 @@ interface DemoScenario {
   rollbackOnFailure?: boolean
   /** the new version's site answers 500 (the app is broken although Beanstalk says Green) */
   brokenSite?: boolean
+  /** deploy-beanstalk's `platform` input (the environment starts on Docker on Amazon Linux 2023 v4.4.0) */
+  platform?: string
 }
 
 /** The shortest durations that still tell each story (Beanstalk takes minutes): the whole story in seconds. */
@@ -98,6 +100,13 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
     update: { durationMs: UPDATE_MS, outcome: 'healthy' },
     rollbackOnFailure: true,
     brokenSite: true
+  },
+  'platform-update': {
+    description:
+      'platform: latest: Amazon Linux 2023 v4.4.0 → v4.10.0 (the newest of its branch) with the new version, in one update; the site answers (exit 0)',
+    visibility: 'public',
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    platform: 'latest'
   }
 }
 
@@ -439,6 +448,7 @@ async function main(): Promise<number> {
         'compose-file': 'docker-compose.yml',
         image: `${image}@${digest}`,
         'rollback-on-failure': String(demo.rollbackOnFailure ?? false),
+        ...(demo.platform ? { platform: demo.platform } : {}),
         // Red is given timeout/8, at least 5s: 40s gives the least
         timeout: '40s'
       },
@@ -446,6 +456,14 @@ async function main(): Promise<number> {
       workspace
     )
     clock.catchUp()
+    if (demo.platform && deploy.outputs['platform-arn']) {
+      const platform = (arn?: string) => arn?.replace(/^.*:platform\//, '') ?? 'unknown'
+      console.log(
+        '\n' +
+          bold('Platform: ') +
+          `${platform(deploy.outputs['previous-platform-arn'])} → ${platform(deploy.outputs['platform-arn'])}`
+      )
+    }
     failed = deploy.code !== 0
     deployOutputs = deploy.outputs
     deployed = deploy.outputs['version-label']

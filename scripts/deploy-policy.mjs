@@ -90,6 +90,20 @@ export function deployPolicy(options) {
       Resource: '*'
     },
     {
+      // platform updates (deploy-beanstalk's `platform`) and the lifecycle check every plan makes: Beanstalk's own
+      // platforms have no account in their ARN; ListPlatformBranches has no resource-level permissions
+      Sid: 'BeanstalkPlatformLookUps',
+      Effect: 'Allow',
+      Action: ['elasticbeanstalk:DescribePlatformVersion', 'elasticbeanstalk:ListPlatformVersions'],
+      Resource: `arn:${partition}:elasticbeanstalk:${region}::platform/*`
+    },
+    {
+      Sid: 'BeanstalkPlatformBranchesHaveNoResourceLevelPermissions',
+      Effect: 'Allow',
+      Action: 'elasticbeanstalk:ListPlatformBranches',
+      Resource: '*'
+    },
+    {
       Sid: 'BeanstalkReadThisEnvironmentsPropertiesOnly',
       Effect: 'Allow',
       Action: 'elasticbeanstalk:DescribeConfigurationSettings',
@@ -121,7 +135,13 @@ export function deployPolicy(options) {
       Sid: 'BeanstalkDeployToThisEnvironment',
       Effect: 'Allow',
       Action: 'elasticbeanstalk:UpdateEnvironment',
-      Resource: [...environmentArns, versions]
+      // an update that changes the platform names it: the region's Docker platforms, or a solution stack
+      Resource: [
+        ...environmentArns,
+        versions,
+        `arn:${partition}:elasticbeanstalk:${region}::platform/Docker running on *`,
+        `arn:${partition}:elasticbeanstalk:${region}::solutionstack/*`
+      ]
     },
     {
       Sid: 'BundlesOfThisApplicationOnly',
@@ -187,6 +207,39 @@ export function deployPolicy(options) {
             `arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/awseb-${e.id}-*`
         )
       )
+    },
+    {
+      // a platform update: a new image means a new launch template version (EC2 here and Amazon's images)
+      Sid: 'PlatformUpdateNewLaunchTemplateVersionForTheNewImage',
+      Effect: 'Allow',
+      Action: [
+        'ec2:CreateLaunchTemplate',
+        'ec2:CreateLaunchTemplateVersion',
+        'ec2:ModifyLaunchTemplate',
+        'ec2:DeleteLaunchTemplate',
+        'ec2:DeleteLaunchTemplateVersions',
+        'ec2:RunInstances',
+        'ec2:CreateTags'
+      ],
+      Resource: [`arn:${partition}:ec2:${region}:${account}:*`, `arn:${partition}:ec2:${region}::image/*`]
+    },
+    {
+      Sid: 'PlatformUpdateLaunchConfigurationOfOlderEnvironments',
+      Effect: 'Allow',
+      Action: ['autoscaling:CreateLaunchConfiguration', 'autoscaling:DeleteLaunchConfiguration'],
+      Resource: one(
+        environments.map(
+          e =>
+            `arn:${partition}:autoscaling:${region}:${account}:launchConfiguration:*:launchConfigurationName/awseb-${e.id}-*`
+        )
+      )
+    },
+    {
+      Sid: 'PlatformUpdatePassesTheInstanceProfileRole',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: `arn:${partition}:iam::${account}:role/aws-elasticbeanstalk-ec2-role`,
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } }
     },
     {
       Sid: 'UpdateEnvironmentReadsEc2AutoScalingLoadBalancingLogs',

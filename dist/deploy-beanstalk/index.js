@@ -29580,7 +29580,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5816);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
@@ -29590,7 +29590,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5816:
+/***/ 641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29988,12 +29988,117 @@ function parseFromEnvironment(raw) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/versions.ts
+/**
+ * Platform versions and branches in our own small types, and what can be said of them without AWS: version order,
+ * which one is newest, whether it is a Docker platform, the ARN and solution stack name of a managed platform
+ * version. Pure.
+ *
+ * Names, as Elastic Beanstalk has them for its managed platforms (the AWS Elastic Beanstalk Platforms glossary):
+ * - platform branch: "Docker running on 64bit Amazon Linux 2023" (also the platform name in the ARN);
+ * - platform version: 4.4.0 of a branch; its ARN arn:aws:elasticbeanstalk:<region>::platform/<branch>/<version>;
+ * - solution stack name of that version: "64bit Amazon Linux 2023 v4.4.0 running Docker".
+ */
+/** 4.10.0 after 4.9.0: numeric parts compared in order. */
+function compareVersions(a, b) {
+    const x = a.split('.').map(n => Number.parseInt(n, 10) || 0);
+    const y = b.split('.').map(n => Number.parseInt(n, 10) || 0);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const d = (x[i] ?? 0) - (y[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+const same = (a, b) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+const isReady = (v) => same(v.status, 'Ready');
+const isRecommended = (v) => same(v.lifecycle, 'Recommended');
+const isDeprecated = (v) => same(v.branchState, 'Deprecated');
+const isRetired = (v) => same(v.branchState, 'Retired');
+/** The newest Ready version of the list (ListPlatformVersions documents no order), or undefined. */
+function newestReady(versions) {
+    return versions
+        .filter(isReady)
+        .reduce((best, v) => (best === undefined || compareVersions(v.version, best.version) > 0 ? v : best), undefined);
+}
+/**
+ * A Docker platform branch, the one a docker-compose.yml bundle runs on ("Docker running on …"). ECS ("ECS running
+ * on …", formerly Multi-container Docker) takes a Dockerrun.aws.json v2 instead, so it is another kind.
+ */
+function isDockerBranch(branch) {
+    return branch !== undefined && /^Docker running on /i.test(branch);
+}
+const ARN = /^arn:aws[a-z-]*:elasticbeanstalk:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12})?:platform\/(.+)\/(\d+(?:\.\d+)*)$/;
+/** The parts of a platform ARN, or undefined when it is not one. */
+function parsePlatformArn(arn) {
+    const m = ARN.exec(arn);
+    return m ? { region: m[1], account: m[2] ?? '', name: m[3], version: m[4] } : undefined;
+}
+/** arn:aws:elasticbeanstalk:<region>::platform/<name>/<version> (a managed platform; partition aws). */
+function platformArn(region, name, version) {
+    return `arn:aws:elasticbeanstalk:${region}::platform/${name}/${version}`;
+}
+const STACK = /^64bit (.+) v(\d+(?:\.\d+)*) running (.+)$/;
+const BRANCH = /^(.+) running on 64bit (.+)$/;
+/** "64bit Amazon Linux 2023 v4.4.0 running Docker" → branch "Docker running on 64bit Amazon Linux 2023", 4.4.0. */
+function parseSolutionStack(name) {
+    const m = STACK.exec(name);
+    return m ? { branch: `${m[3]} running on 64bit ${m[1]}`, version: m[2] } : undefined;
+}
+/** The solution stack name of a managed platform version (the inverse of parseSolutionStack). */
+function solutionStackOf(v) {
+    if (v.solutionStack)
+        return v.solutionStack;
+    const m = v.branch ? BRANCH.exec(v.branch) : null;
+    return m ? `64bit ${m[2]} v${v.version} running ${m[1]}` : undefined;
+}
+/** How a version is shown: its solution stack name when known, else its ARN. */
+function platformLabel(v) {
+    return solutionStackOf(v) ?? v.arn;
+}
+/** The operating system of a branch ("… running on 64bit Amazon Linux 2023" → "Amazon Linux 2023"). */
+function operatingSystemOf(branch) {
+    const m = branch ? BRANCH.exec(branch) : null;
+    return m ? m[2] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/inputs.ts
+
+
+const PLATFORM_EXAMPLES = {
+    arn: 'arn:aws:elasticbeanstalk:eu-central-1::platform/Docker running on 64bit Amazon Linux 2023/4.4.0',
+    stack: '64bit Amazon Linux 2023 v4.4.0 running Docker'
+};
+function parsePlatformInput(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return { kind: 'keep' };
+    if (value.toLowerCase() === 'latest')
+        return { kind: 'latest' };
+    const expected = `expected latest (the newest version of the environment's own platform branch), a platform ARN such as "${PLATFORM_EXAMPLES.arn}", or a solution stack name such as "${PLATFORM_EXAMPLES.stack}"; or leave it empty to keep the platform.`;
+    if (value.startsWith('arn:')) {
+        const parts = parsePlatformArn(value);
+        if (!parts)
+            throw (0,errors/* inputError */.Xu)('platform', value, `it is not a platform ARN: ${expected}`);
+        return { kind: 'arn', value, parts };
+    }
+    const stack = parseSolutionStack(value);
+    if (!stack) {
+        const branchOnly = /^(.+) running on 64bit (.+)$/.exec(value);
+        throw (0,errors/* inputError */.Xu)('platform', value, branchOnly
+            ? `that is a platform branch, not a version: name one of its versions by its solution stack name, such as "64bit ${branchOnly[2]} v<version> running ${branchOnly[1]}", or its ARN. (${expected})`
+            : expected);
+    }
+    return { kind: 'stack', value, ...stack };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
 
 
 
 
 
+ // platform
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
  * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
@@ -30033,7 +30138,8 @@ const INPUT_NAMES = [
     'option-settings',
     'keep-versions',
     'delete-source-bundles',
-    'from-environment'
+    'from-environment',
+    'platform'
 ];
 const MAX_DESCRIPTION = 200;
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
@@ -30164,7 +30270,8 @@ function parseInputs(raw, env) {
         dryRun: parseBoolean('dry-run', raw['dry-run'], false),
         configuration: parseConfigurationInputs(raw),
         retention: parseRetention(raw),
-        fromEnvironment
+        fromEnvironment,
+        platform: parsePlatformInput(raw.platform)
     };
     refuseContradictions(inputs);
     return inputs;
@@ -30462,6 +30569,359 @@ async function lookUpConfiguration(beanstalk, application, environment, region, 
     return plan;
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/schedule.ts
+/**
+ * When a platform branch retires. The Elastic Beanstalk API says whether a branch is deprecated or retired
+ * (PlatformBranchLifecycleState, ListPlatformBranches' LifecycleState) but carries no date: AWS publishes the dates
+ * in its platform schedule ("Retiring platform branch schedule" and "Retired platform branch history", AWS Elastic
+ * Beanstalk Platforms guide, linked from the support policy page below). What that schedule says of the operating
+ * systems our Docker branches run on is kept here, with its source; a branch it does not cover gets the link
+ * instead of a date. Pure.
+ */
+const SCHEDULE_URL = 'https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-support-policy.html';
+/**
+ * By the operating system at the end of the branch name ("… running on 64bit Amazon Linux 2"):
+ * - Amazon Linux AMI (AL1): every platform branch based on it retired on July 18, 2022 ("Platform retirement FAQ").
+ * - Amazon Linux 2: every platform branch based on it retires no later than June 30, 2026, Amazon Linux 2's end of
+ *   support ("Retiring platform branch schedule").
+ */
+const BY_OPERATING_SYSTEM = [
+    {
+        suffix: / running on 64bit Amazon Linux$/i,
+        retirement: { date: '2022-07-18', why: 'every Amazon Linux AMI (AL1) platform branch retired then' }
+    },
+    {
+        suffix: / running on 64bit Amazon Linux 2$/i,
+        retirement: {
+            date: '2026-06-30',
+            why: 'Amazon Linux 2 reaches its end of support; every Amazon Linux 2 platform branch retires by then'
+        }
+    }
+];
+/** The published retirement of a branch, when AWS's schedule gives one. */
+function retirementOf(branch) {
+    if (!branch)
+        return undefined;
+    return BY_OPERATING_SYSTEM.find(entry => entry.suffix.test(branch))?.retirement;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/plan.ts
+
+
+/** The ARN to send with the update, when the platform changes. */
+function platformToSend(plan) {
+    return plan?.target?.arn;
+}
+/** What is known of the platform the environment runs, from DescribeEnvironments alone. */
+function fromEnvironment(env) {
+    if (!env.platformArn)
+        return undefined;
+    const version = /\/(\d+(?:\.\d+)*)$/.exec(env.platformArn)?.[1] ?? '';
+    return { arn: env.platformArn, version, solutionStack: env.solutionStack };
+}
+const stateOf = (v) => isRetired(v) ? 'retired' : isDeprecated(v) ? 'deprecated' : (v.branchState ?? 'state unknown').toLowerCase();
+/**
+ * The warning about a platform version that is deprecated, retired, or has a published retirement date (undefined
+ * when it is current). `subject` says whose platform it is ("BrillianCRM-env runs", "The target platform is").
+ */
+function lifecycleWarning(subject, v, context) {
+    const retirement = retirementOf(v.branch);
+    if (!isDeprecated(v) && !isRetired(v) && !retirement)
+        return undefined;
+    const branch = v.branch ? `branch "${v.branch}"` : 'its branch';
+    const state = isRetired(v) || isDeprecated(v) ? stateOf(v) : 'supported but has a retirement date';
+    const when = retirement
+        ? retirement.date < context.today
+            ? `its published retirement date, ${retirement.date}, has passed (${retirement.why})`
+            : `it retires on ${retirement.date} (${retirement.why})`
+        : `the API gives no retirement date: see ${SCHEDULE_URL}`;
+    const parts = [`${subject} "${platformLabel(v)}" on ${branch}, which is ${state}: ${when}.`];
+    const newer = context.newest && compareVersions(context.newest.version, v.version) > 0 ? context.newest : undefined;
+    parts.push(newer
+        ? `platform: latest moves it to ${newer.version}, the newest version of this branch, but stays on the branch.`
+        : 'platform: latest keeps it on this branch (it is the newest version there).');
+    const leave = context.leaveTo && context.leaveTo.branch !== v.branch ? solutionStackOf(context.leaveTo) : undefined;
+    parts.push(leave
+        ? `To leave the branch, set platform to "${leave}" (a branch change: try it on a staging environment first).`
+        : 'To leave the branch, set platform to a version of a supported Docker branch (aws elasticbeanstalk list-platform-branches), and try it on a staging environment first.');
+    return parts.join(' ');
+}
+/** The plan's platform lines. */
+function describePlatform(plan) {
+    const lines = [];
+    const current = plan.current;
+    const now = current
+        ? `${platformLabel(current)}${current.branch ? ` (branch ${current.branch}, ${stateOf(current)})` : ''}`
+        : 'unknown (Beanstalk did not say)';
+    lines.push(`Platform:     ${now}`);
+    for (const note of plan.notes)
+        lines.push(`              ${note}`);
+    if (plan.target) {
+        const why = plan.input === 'latest'
+            ? 'platform: latest, the newest Ready version of the same branch'
+            : plan.input === 'arn'
+                ? 'the platform ARN given'
+                : 'the solution stack name given';
+        lines.push(`Platform to:  ${platformLabel(plan.target)} (${why})`);
+        lines.push(`              ${whatChanges(plan)}`);
+    }
+    return lines;
+}
+/** "version 4.4.0 → 4.10.0, same branch" or the branch change in full. */
+function whatChanges(plan) {
+    const { current, target } = plan;
+    if (!target)
+        return 'no platform change';
+    const versions = `platform version ${current?.version || '?'} → ${target.version}`;
+    if (!plan.branchChange)
+        return `${versions}, same branch (${target.branch ?? 'unknown'})`;
+    const os = [operatingSystemOf(current?.branch), operatingSystemOf(target.branch)];
+    return `BRANCH CHANGE: ${current?.branch ?? 'unknown'} → ${target.branch ?? 'unknown'}${os[0] && os[1] && os[0] !== os[1] ? ` (operating system ${os[0]} → ${os[1]})` : ''}; ${versions}. Check the app on the new branch first (a staging environment).`;
+}
+/** The deploy step of the plan, with the platform when it changes. */
+function deployStepWithPlatform(step, plan) {
+    if (!plan?.target)
+        return step;
+    return `${step}, on platform version ${plan.target.version}${plan.branchChange ? ` of branch ${plan.target.branch ?? '?'}` : ''} in the same update (if Beanstalk refuses both in one, the platform first)`;
+}
+/** The rollback step of the plan, with the previous platform when it changes. */
+function rollbackStepWithPlatform(step, plan) {
+    if (!plan?.target || !plan.current)
+        return step;
+    const platform = `platform version ${plan.current.version}`;
+    return /^on failure, no rollback/.test(step) ? `on failure, restore ${platform}` : `${step} and ${platform}`;
+}
+/**
+ * The platform to send back in a rollback: the previous one, when the deploy changed it and the environment is not
+ * (known to be) on it now.
+ */
+function platformRollback(plan, now) {
+    if (!plan?.target || !plan.current)
+        return undefined;
+    if (now?.platformArn === plan.current.arn)
+        return undefined;
+    return plan.current.arn;
+}
+/** After an update said to succeed: a reason when the environment does not run the target platform. */
+function platformNotApplied(plan, env) {
+    const target = plan?.target;
+    if (!target || !env.platformArn || env.platformArn === target.arn)
+        return undefined;
+    return `Beanstalk ended the update, but ${env.name} runs platform ${env.platformArn}, not ${target.arn}.`;
+}
+/** The summary's Platform row. */
+function platformRow(plan, outcome) {
+    if (!plan)
+        return undefined;
+    const current = plan.current ? platformLabel(plan.current) : 'unknown';
+    const warn = plan.warnings.length > 0
+        ? ` ⚠️ ${plan.warnings.length === 1 ? 'deprecated or retiring (see the warning)' : 'deprecated or retiring (see the warnings)'}`
+        : '';
+    if (!plan.target)
+        return `${current}${warn}`;
+    const target = platformLabel(plan.target);
+    const change = `${current} → ${target}${plan.branchChange ? ' (branch change)' : ''}`;
+    if (outcome.result === 'dry-run')
+        return `${change}: not sent (dry run)${warn}`;
+    const now = outcome.environment?.platformArn;
+    const runs = now === plan.target.arn
+        ? `runs ${plan.target.version}`
+        : now === plan.current?.arn
+            ? `runs ${plan.current?.version ?? '?'} (the previous platform)`
+            : now
+                ? `runs ${now}`
+                : '';
+    return `${change}${outcome.platformApplied ? `: sent ${outcome.platformApplied}` : ''}${runs ? `; ${runs}` : ''}${warn}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/index.ts
+
+
+
+
+
+
+/**
+ * The platform look-up (read-only): what the environment runs and its lifecycle (DescribePlatformVersion), the
+ * version the `platform` input names or `latest` finds (ListPlatformVersions), checked before anything changes:
+ * an unknown name or ARN, a platform of another kind (not Docker), one of another region, or one not Ready is
+ * refused with the nearest valid ones. The decisions and the words are in plan.ts; the update, the rollback and the
+ * report only read the PlatformPlan.
+ *
+ * The platform step is a function of "the environment deployed to" alone (blue-green deploys to the idle twin:
+ * given the twin, the platform update goes to the twin only).
+ */
+
+
+const DOCKER_READY = [
+    { type: 'PlatformBranchName', operator: 'begins_with', value: 'Docker running on ' },
+    { type: 'PlatformStatus', operator: '=', value: 'Ready' }
+];
+/** An error's code and first line (AWS may echo the request, headers included, after it). */
+function briefly(error) {
+    const info = (0,errors/* awsErrorInfo */.sR)(error);
+    const text = info ? `${info.code}: ${info.message}` : (0,errors/* describeError */.Uc)(error);
+    const line = text.split('\n')[0].replace(/ The request was:.*$/, '');
+    return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+/** A DescribePlatformVersion refused because no such platform exists (not a permission or a fault). */
+function isNotFound(error) {
+    const info = (0,errors/* awsErrorInfo */.sR)(error);
+    // the API reference documents no error for an unknown ARN: any client error that is not about the caller
+    return (info !== undefined &&
+        (info.httpStatus === undefined || (info.httpStatus >= 400 && info.httpStatus < 500)) &&
+        !/AccessDenied|NotAuthorized|Unauthorized|Throttl|Expired|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|Credentials/i.test(info.code));
+}
+async function lookUpPlatform(beanstalk, input, environment, 
+/** YYYY-MM-DD, for retirement dates */
+today) {
+    const region = beanstalk.region;
+    const known = fromEnvironment(environment);
+    const plan = {
+        input: input.kind,
+        current: known,
+        branchChange: false,
+        warnings: [],
+        notes: []
+    };
+    if (!known) {
+        if (input.kind !== 'keep')
+            throw new errors/* UserError */.yo(`Beanstalk did not say which platform ${environment.name} runs (no PlatformArn), so platform "${input.kind === 'latest' ? 'latest' : input.value}" cannot be checked against it. Leave platform empty, or update the platform in the console.`, { input: 'platform', title: 'Platform unknown' });
+        return plan;
+    }
+    let current;
+    try {
+        current = { ...known, ...(await beanstalk.platforms.version(known.arn)) };
+    }
+    catch (error) {
+        // Without `platform`, the lifecycle check is advice: a missing permission must not stop the deploy.
+        if (input.kind !== 'keep')
+            throw error;
+        if (isNotFound(error)) {
+            plan.notes.push(`Beanstalk does not describe ${known.arn} (${briefly(error)}): its lifecycle could not be checked`);
+            return plan;
+        }
+        plan.warnings.push(`Could not check whether ${environment.name}'s platform is deprecated (DescribePlatformVersion: ${briefly(error)}). Allow elasticbeanstalk:DescribePlatformVersion and elasticbeanstalk:ListPlatformVersions (docs/iam/deploy-policy.json) to get this check.`);
+        return plan;
+    }
+    plan.current = current;
+    const branchVersions = async () => current.branch
+        ? await beanstalk.platforms.versions([
+            { type: 'PlatformBranchName', operator: '=', value: current.branch },
+            { type: 'PlatformStatus', operator: '=', value: 'Ready' }
+        ])
+        : [];
+    const retiring = isDeprecated(current) || isRetired(current) || retirementOf(current.branch) !== undefined;
+    // one request (DescribePlatformVersion) on a deploy that keeps a current platform: the list only when it helps
+    const needNewest = input.kind === 'latest' || retiring;
+    const newest = needNewest ? newestReady(await branchVersions()) : undefined;
+    plan.newest = newest;
+    if (input.kind === 'latest') {
+        if (!current.branch)
+            throw new errors/* UserError */.yo(`${environment.name} runs ${current.arn}, which belongs to no platform branch (a custom platform?), so platform: latest has no branch to follow. Set platform to a platform ARN, or leave it empty.`, { input: 'platform', title: 'No platform branch' });
+        if (!newest)
+            throw new errors/* UserError */.yo(`Branch "${current.branch}" has no Ready platform version in ${region}, so platform: latest has nothing to move to. Leave platform empty.`, { input: 'platform', title: 'No platform version' });
+        if (compareVersions(newest.version, current.version) > 0)
+            plan.target = newest;
+        else
+            plan.notes.push('platform: latest: already the newest Ready version of its branch, nothing to change');
+    }
+    else if (input.kind === 'arn' || input.kind === 'stack') {
+        const target = await resolveNamed(beanstalk, input, region);
+        if (target.arn === current.arn)
+            plan.notes.push(`platform: ${environment.name} already runs it, nothing to change`);
+        else {
+            plan.target = target;
+            plan.branchChange = target.branch !== current.branch;
+        }
+    }
+    if (!plan.target && input.kind !== 'latest') {
+        if (newest && compareVersions(newest.version, current.version) > 0)
+            plan.notes.push(`a newer version of this branch exists: ${newest.version} (${platformLabel(newest)}); platform: latest updates to it`);
+        else if (!newest && current.branch && !isRecommended(current))
+            plan.notes.push('not the recommended (newest) version of its branch: platform: latest updates to the newest');
+    }
+    const running = plan.target ?? current;
+    const subject = plan.target ? `The target platform is` : `${environment.name} runs`;
+    const lifecycleNeeded = isDeprecated(running) || isRetired(running) || retirementOf(running.branch) !== undefined;
+    if (lifecycleNeeded) {
+        const leaveTo = await newestSupportedDocker(beanstalk).catch((error) => {
+            (0,common_log/* debug */.Yz)(`Looking for a supported Docker branch failed (ignored): ${(0,errors/* describeError */.Uc)(error)}`);
+            return undefined;
+        });
+        const warning = lifecycleWarning(subject, running, {
+            today,
+            newest: running.branch === current.branch ? newest : undefined,
+            leaveTo
+        });
+        if (warning)
+            plan.warnings.push(warning);
+    }
+    return plan;
+}
+/** The newest Ready version of the newest supported Docker branch (ListPlatformBranches, ListPlatformVersions). */
+async function newestSupportedDocker(beanstalk) {
+    const branches = (await beanstalk.platforms.branches('Docker')).filter(b => isDockerBranch(b.branch) && b.state?.toLowerCase() === 'supported');
+    const branch = branches.sort((a, b) => (b.order ?? 0) - (a.order ?? 0))[0];
+    if (!branch)
+        return undefined;
+    return newestReady(await beanstalk.platforms.versions([
+        { type: 'PlatformBranchName', operator: '=', value: branch.branch },
+        { type: 'PlatformStatus', operator: '=', value: 'Ready' }
+    ]));
+}
+/** The version an ARN or a solution stack name names, checked: in this region, existing, Ready, Docker. */
+async function resolveNamed(beanstalk, input, region) {
+    const arn = input.kind === 'arn' ? input.value : platformArn(region, input.branch, input.version);
+    let found;
+    if (input.kind !== 'arn' || input.parts.region === region) {
+        try {
+            found = await beanstalk.platforms.version(arn);
+        }
+        catch (error) {
+            if (!isNotFound(error))
+                throw error;
+        }
+    }
+    if (found &&
+        input.kind === 'stack' &&
+        found.solutionStack !== undefined &&
+        found.solutionStack !== input.value)
+        found = undefined;
+    if (found && isReady(found) && isDockerBranch(found.branch))
+        return found;
+    // refused: say why, with the nearest valid ones
+    const docker = await beanstalk.platforms.versions([...DOCKER_READY]);
+    const key = (v) => (input.kind === 'arn' ? v.arn : (solutionStackOf(v) ?? v.arn));
+    const shown = (v) => key(v);
+    let why;
+    let suggestion;
+    if (input.kind === 'arn' && input.parts.region !== region) {
+        const here = docker.find(v => v.arn === platformArn(region, input.parts.name, input.parts.version));
+        why = `it is a platform of ${input.parts.region}, but the environment is in ${region} (a platform ARN holds its region)${here ? '' : `, and ${input.parts.name} ${input.parts.version} is not available in ${region}`}.`;
+        suggestion = here;
+    }
+    else if (!found) {
+        why = `no such platform version in ${region} (names are case-sensitive).`;
+    }
+    else if (!isDockerBranch(found.branch)) {
+        why = `it is a ${found.branch ?? found.name ?? 'custom'} platform, not Docker: a docker-compose.yml bundle runs on a "Docker running on …" branch only.`;
+    }
+    else {
+        why = `it is ${found.status ?? 'not Ready'}, not Ready: it cannot be deployed to yet.`;
+    }
+    suggestion ??= nearest(input.value, docker, Math.max(4, Math.floor(input.value.length / 4)), key);
+    const newestPerBranch = [...new Set(docker.map(v => v.branch ?? ''))]
+        .map(branch => newestReady(docker.filter(v => v.branch === branch)))
+        .filter((v) => v !== undefined)
+        .sort((a, b) => compareVersions(b.version, a.version));
+    const parts = [`Input 'platform' is "${input.value}": ${why}`];
+    if (suggestion)
+        parts.push(`Did you mean "${shown(suggestion)}"?`);
+    parts.push(`Docker platform versions in ${region} (the newest of each branch): ${listNames(newestPerBranch.map(shown), 5)}. Or use platform: latest (the newest version of the environment's own branch).`);
+    throw new errors/* UserError */.yo(parts.join(' '), { input: 'platform', title: 'Platform not usable' });
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/decide.ts
 /** Messages that end an update in failure (matched as prefixes). */
 const FAILURE_PREFIXES = [
@@ -30757,6 +31217,7 @@ async function findPromotion(beanstalk, ctx) {
 
 
 
+
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
  * with the names that do, the closest one, and the other regions where the name exists.
@@ -30766,11 +31227,13 @@ const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
 /**
  * The look-up, read-only: the environment (its application checked only when it is not found: the environment
  * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
- * `version-label`, the configuration's difference.
+ * `version-label`, the configuration's difference, the platform (what it runs, what `platform` names).
  */
 async function lookUp(gatewayFor, inputs, 
 /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
-storageFor) {
+storageFor, 
+/** The action's clock: today's date, for the platform's retirement dates. */
+clock) {
     const { application, region } = inputs;
     const beanstalk = gatewayFor(region);
     const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(async (error) => {
@@ -30800,7 +31263,10 @@ storageFor) {
     const configuration = await lookUpConfiguration(beanstalk, application, environment, region, inputs.configuration);
     if (configuration)
         warnings.push(...configuration.warnings);
-    return { environment, existing, configuration, promotion, warnings };
+    const today = new Date(clock.now()).toISOString().slice(0, 10);
+    const platform = await lookUpPlatform(beanstalk, inputs.platform, environment, today);
+    warnings.push(...platform.warnings);
+    return { environment, existing, configuration, promotion, platform, warnings };
 }
 /** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */
 function noSuchVersion(inputs) {
@@ -31125,6 +31591,7 @@ function quotaWarning(plan, application) {
 
 
 
+
 /** `<application>/<label>.zip`. */
 function bundleKey(application, label) {
     return `${application}/${label}.zip`;
@@ -31156,10 +31623,15 @@ function makePlan(facts) {
         consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, environment.id, inputs.application),
         warnings: facts.warnings ?? [],
         configuration: facts.configuration,
-        send: { label: facts.label, configuration: facts.configuration?.send },
+        send: {
+            label: facts.label,
+            configuration: facts.configuration?.send,
+            platformArn: platformToSend(facts.platform)
+        },
         retention: facts.retention,
         promotedFrom: facts.promotedFrom,
-        versionNote: facts.versionNote
+        versionNote: facts.versionNote,
+        platform: facts.platform
     };
 }
 /** The plan as log lines. */
@@ -31184,6 +31656,8 @@ function describePlan(plan) {
             : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
         lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`);
     }
+    if (plan.platform)
+        lines.push(...describePlatform(plan.platform));
     if (plan.configuration) {
         lines.push('Configuration (names only; values are never shown):', ...describeConfiguration(plan.configuration));
     }
@@ -31204,14 +31678,14 @@ function planSteps(plan) {
         steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
     if (plan.mode === 'new-version')
         steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
-    steps.push(plan.configuration?.send
+    steps.push(deployStepWithPlatform(plan.configuration?.send
         ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
-        : `deploy ${plan.label} to ${plan.environment}`);
+        : `deploy ${plan.label} to ${plan.environment}`, plan.platform));
     if (!plan.wait)
         return steps;
     steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a3)(plan.timeoutMs)})`);
     if (plan.rollbackOnFailure)
-        steps.push(rollbackStep(plan));
+        steps.push(rollbackStepWithPlatform(rollbackStep(plan), plan.platform));
     return steps;
 }
 function rollbackStep(plan) {
@@ -31289,6 +31763,7 @@ class EventLog {
 
 
 
+
 const outputs = (0,run/* declareOutputs */.zz)([
     'version-label',
     'previous-version-label',
@@ -31297,7 +31772,9 @@ const outputs = (0,run/* declareOutputs */.zz)([
     'health',
     'bundle-sha256',
     'deployed',
-    'versions-deleted'
+    'versions-deleted',
+    'platform-arn',
+    'previous-platform-arn'
 ]);
 const HEADLINE = {
     deployed: '✅ Deployed',
@@ -31325,7 +31802,9 @@ async function report(run, error, now) {
         health: environment?.health,
         'bundle-sha256': plan?.bundle?.sha256,
         deployed,
-        'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined
+        'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
+        'platform-arn': environment?.platformArn,
+        'previous-platform-arn': plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn
     });
     const reason = error === undefined ? undefined : because(run, error, result);
     const durationMs = now - run.started;
@@ -31343,6 +31822,8 @@ async function report(run, error, now) {
         const table = ['', '', configurationTable(plan.configuration), ''].join('\n');
         text.addEOL().addDetails('Configuration (names only; values are never shown)', table);
     }
+    for (const warning of plan.platform?.warnings ?? [])
+        text.addEOL().addRaw(`**Platform:** ⚠️ ${warning}`, true);
     if (reason)
         text.addEOL().addRaw(`**Why:** ${reason}`, true);
     const rollback = run.update?.rollback;
@@ -31421,6 +31902,10 @@ function planRows(plan, run, end) {
         ['Bundle sha256', plan.bundle?.sha256],
         ['Uploaded', uploadedNote(plan, run, result)],
         ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
+        [
+            'Platform',
+            platformRow(plan.platform, { result, environment: env, platformApplied: run.update?.platformApplied })
+        ],
         ['Promoted from', plan.promotedFrom?.name],
         ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
         ['Versions deleted', deletedNote(plan, result)],
@@ -31958,8 +32443,17 @@ async function startUpdate(beanstalk, environmentId, send, deadline, initial) {
 }
 function describeRequest(send) {
     if (send.label === undefined)
-        return 'Applying the configuration';
-    return `Deploying ${send.label}${send.configuration ? ' with the configuration' : ''}`;
+        return `Applying ${describeRest(send)}`;
+    const platform = send.platformArn ? ' on the new platform version' : '';
+    return `Deploying ${send.label}${send.configuration ? ' with the configuration' : ''}${platform}`;
+}
+/** What an update sends besides the version: "the configuration", "the platform version", or both. */
+function describeRest(send) {
+    const parts = [
+        send.configuration ? 'the configuration' : '',
+        send.platformArn ? 'the platform version' : ''
+    ];
+    return parts.filter(Boolean).join(' and ') || 'the configuration';
 }
 /**
  * Starts the update that sends `send` (a deploy's, or a rollback's way back): in one UpdateEnvironment, or, when
@@ -31980,7 +32474,7 @@ async function startDeployment(beanstalk, plan, send, deadline, initial) {
     catch (error) {
         if (!isCombinationRefused(error))
             throw error;
-        core/* info */.pq(`Beanstalk refused the version and the configuration in one update (${error.name}: ${error.message}). Applying the configuration first, then deploying ${label}.`);
+        core/* info */.pq(`Beanstalk refused the version and ${describeRest(rest)} in one update (${error.name}: ${error.message}). Applying ${describeRest(rest)} first, then deploying ${label}.`);
     }
     const configured = await startUpdate(beanstalk, plan.environmentId, rest, deadline, initial);
     if (!configured)
@@ -31989,12 +32483,15 @@ async function startDeployment(beanstalk, plan, send, deadline, initial) {
     const followed = await follow(beanstalk, followOptionsFor(plan, { target: running, previous: running, request: configured }, deadline));
     if (followed.kind !== 'success')
         return { kind: 'configuration-failed', followed };
-    core/* info */.pq(`The configuration is applied to ${plan.environment}; now deploying ${label}.`);
+    const are = rest.configuration && rest.platformArn ? 'are' : 'is';
+    core/* info */.pq(`${upperFirst(describeRest(rest))} ${are} applied to ${plan.environment}; now deploying ${label}.`);
     const request = await startUpdate(beanstalk, plan.environmentId, { label }, deadline, followed.environment);
     return request ? { kind: 'started', request, twoStep: true, events: followed.events } : { kind: 'busy' };
 }
+const upperFirst = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/rollback.ts
+
 
 
 
@@ -32004,20 +32501,23 @@ async function startDeployment(beanstalk, plan, send, deadline, initial) {
 /**
  * Sends back what the failed update changed and follows it the same way, with a fresh budget of `timeout`: the
  * version that ran before and, when the deploy changed the configuration, the previous configuration (read in the
- * look-up, never printed): in the same update, or first when Beanstalk refuses both in one (start.ts).
+ * look-up, never printed) and the previous platform version when the deploy changed it: in the same update, or
+ * first when Beanstalk refuses them in one (start.ts).
  * Never throws for a failed or timed-out rollback: the step fails anyway, and the report says how the rollback went.
  * `shown`: the events the failed update's follow showed, not shown again as the rollback's.
  */
 async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */.ml, shown = []) {
     const label = plan.previousLabel;
     const restore = plan.configuration?.restore;
-    if (!restore && (!label || label === plan.label)) {
+    // the previous platform version too, when the deploy changed it and the environment is not on it
+    const platformArn = platformRollback(plan.platform, current);
+    if (!restore && !platformArn && (!label || label === plan.label)) {
         return { result: 'skipped', detail: 'not possible: there is no earlier version to return to.' };
     }
     const kept = current?.status === 'Ready' &&
         current.versionLabel === label &&
         meetsHealth(current.health, plan.requiredHealth);
-    if (kept && !restore) {
+    if (kept && !restore && !platformArn) {
         return {
             result: 'not-needed',
             label,
@@ -32027,10 +32527,19 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
     }
     // The version to redeploy, unless Beanstalk kept it (or there is none): then only the configuration.
     const redeploy = label && label !== plan.label && !kept ? label : undefined;
-    const back = { label: redeploy, configuration: restore };
+    const back = { label: redeploy, configuration: restore, platformArn };
     const target = redeploy ?? current?.versionLabel ?? label ?? plan.label;
-    const what = describeWayBack(back, 'rolled back to', 'restored the previous configuration');
-    const doing = describeWayBack(back, 'rolling back to', 'restoring the previous configuration');
+    const platform = `platform version ${plan.platform?.current?.version ?? platformArn ?? ''}`;
+    const what = describeWayBack(back, [
+        'rolled back to',
+        'restored the previous configuration',
+        `restored ${platform}`
+    ]);
+    const doing = describeWayBack(back, [
+        'rolling back to',
+        'restoring the previous configuration',
+        `restoring ${platform}`
+    ]);
     // the fresh deadline holds every request of the rollback, the wait for a call-budget slot included
     const deadline = new retry/* Deadline */.B2(plan.timeoutMs, clock);
     try {
@@ -32081,13 +32590,18 @@ async function rollBack(beanstalk, plan, current, clock = retry/* systemClock */
     }
 }
 /** "rolling back to v1 and restoring the previous configuration", from what is sent back. */
-function describeWayBack(back, version, configuration) {
-    return [back.label ? `${version} ${back.label}` : '', back.configuration ? configuration : '']
+function describeWayBack(back, [version, configuration, platform]) {
+    return [
+        back.label ? `${version} ${back.label}` : '',
+        back.configuration ? configuration : '',
+        back.platformArn ? platform : ''
+    ]
         .filter(Boolean)
         .join(' and ');
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/index.ts
+
 
 
 
@@ -32108,11 +32622,14 @@ async function carryOutUpdate(beanstalk, plan, ctx) {
     if (started.kind === 'busy')
         return { result: 'timed-out', busy: true, events: [] };
     watch({ requested: true });
-    const configurationApplied = update_describeApplied(plan, started);
+    const applied = {
+        configurationApplied: plan.send.configuration ? update_describeApplied(started) : undefined,
+        platformApplied: plan.send.platformArn ? update_describeApplied(started) : undefined
+    };
     if (started.kind === 'configuration-failed')
         return await failed(beanstalk, plan, started.followed, {
             clock: deadline.clock,
-            configurationApplied,
+            ...applied,
             configurationStep: true
         });
     const { request, events: configurationEvents } = started;
@@ -32123,27 +32640,35 @@ async function carryOutUpdate(beanstalk, plan, ctx) {
             result: 'requested',
             environment: request.environment,
             events: configurationEvents,
-            configurationApplied
+            ...applied
         };
     }
     const update = { target: plan.label, previous: plan.previousLabel, request };
     const followed = await (0,common_log/* phase */.Oi)(`Follow the update of ${plan.environment}`, () => follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch })));
-    const outcome = { ...followed, events: [...configurationEvents, ...followed.events] };
+    const events = [...configurationEvents, ...followed.events];
+    // Beanstalk said success, but the environment must run the target platform too
+    const notApplied = followed.kind === 'success' && platformNotApplied(plan.platform, followed.environment);
+    const outcome = followed.kind === 'success' && notApplied
+        ? {
+            kind: 'failure',
+            decision: { kind: 'failure', cause: 'event', reason: notApplied },
+            environment: followed.environment,
+            events
+        }
+        : { ...followed, events };
     if (outcome.kind !== 'success')
-        return await failed(beanstalk, plan, outcome, { clock: deadline.clock, configurationApplied });
+        return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied });
     const after = (0,format/* formatDuration */.a3)(deadline.clock.now() - ctx.started);
     core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`);
     return {
         result: 'deployed',
         environment: outcome.environment,
         events: outcome.events,
-        configurationApplied
+        ...applied
     };
 }
-/** How the configuration went out, for the summary; undefined when there was none to send. */
-function update_describeApplied(plan, started) {
-    if (!plan.send.configuration)
-        return undefined;
+/** How the configuration (or the platform version) went out with the version, for the summary. */
+function update_describeApplied(started) {
     if (started.kind === 'configuration-failed')
         return 'in an update of its own, which failed (the version was not deployed)';
     if (started.twoStep)
@@ -32176,6 +32701,7 @@ async function failed(beanstalk, plan, followed, ctx) {
         environment: rollback?.environment ?? followed.environment,
         events: followed.events,
         configurationApplied: ctx.configurationApplied,
+        platformApplied: ctx.platformApplied,
         reason: `${reason} See ${plan.consoleUrl}`,
         why,
         rollback
@@ -32712,7 +33238,7 @@ function deployBeanstalk(deps = {}) {
 }
 /** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
 async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(762)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4762));
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(982)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3982));
     const gateways = new Map();
     return (region) => {
         const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
@@ -32723,7 +33249,7 @@ async function beanstalkGateways(clock) {
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
 async function main_decide(run, inputs, story) {
     const beanstalk = story.gatewayFor(inputs.region);
-    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor));
+    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor, story.clock));
     run.environment = found.environment;
     // an existing label and nothing new to build from: a redeploy, no bundle
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
@@ -32749,7 +33275,8 @@ async function main_decide(run, inputs, story) {
         warnings: [...found.warnings, ...version.warnings],
         retention: version.retention,
         promotedFrom: found.promotion?.source,
-        versionNote: version.note
+        versionNote: version.note,
+        platform: found.platform
     });
     return run.plan;
 }

@@ -25,6 +25,7 @@ import {
 } from './types.js'
 import { members, type XmlNode } from './xml.js'
 import { dockerBundleProblem } from './zip.js'
+import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
 
 export const BEANSTALK_OPERATIONS = [
   'DescribeApplications',
@@ -38,7 +39,10 @@ export const BEANSTALK_OPERATIONS = [
   'AbortEnvironmentUpdate',
   'DeleteApplicationVersion',
   'DescribeConfigurationSettings',
-  'DescribeAccountAttributes'
+  'DescribeAccountAttributes',
+  'ListPlatformVersions',
+  'DescribePlatformVersion',
+  'ListPlatformBranches'
 ] as const
 
 export type Params = Record<string, string>
@@ -83,6 +87,8 @@ interface ActiveUpdate {
   configurationOnly?: boolean
   /** Another caller's update that starts the moment this one ends (UpdateScript.followedBy). */
   next?: ActiveUpdate
+  /** platform: the solution stack the environment runs when this update ends (PlatformArn/SolutionStackName) */
+  platform?: { stack: string; arn: string; fails: boolean }
 }
 
 interface Environment {
@@ -221,6 +227,9 @@ export class Beanstalk {
   private readonly processingMs: number
   private readonly maxVersions: number
   private readonly combinedUpdates: 'accepted' | 'refused'
+  /** platform: the catalog of platform versions and branches (platforms.ts) */
+  private readonly platforms: PlatformCatalog
+  private readonly platformWithVersion: 'accepted' | 'refused'
 
   constructor(
     scenario: SandboxScenario,
@@ -231,6 +240,8 @@ export class Beanstalk {
     this.processingMs = scenario.processingMs ?? DEFAULT_PROCESSING_MS
     this.maxVersions = scenario.maxApplicationVersions ?? 1000
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
+    this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
+    this.platforms = new PlatformCatalog(scenario.platforms)
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
   }
@@ -321,6 +332,12 @@ export class Beanstalk {
     // when the update is aborted or rolled back: "The environment was reverted to the previous configuration
     // setting.").
     if (u.settings && u.outcome !== 'aborted') env.settings = u.settings
+    // platform: the new platform stays when the application fails on it (its instances run it); Red then
+    if (u.platform && u.outcome !== 'aborted') env.stack = u.platform.stack
+    if (u.platform?.fails && u.outcome !== 'aborted') {
+      env.health = 'Red'
+      return
+    }
     switch (u.outcome) {
       case 'healthy':
         env.versionLabel = u.to
@@ -383,7 +400,26 @@ export class Beanstalk {
         requestId
       })
     ev(u.startedAt, 'INFO', 'Environment update is starting.')
-    if (u.settings) ev(at(0.05), 'INFO', `Updating environment ${env.name}'s configuration settings.`)
+    if (u.settings || u.platform)
+      ev(at(0.05), 'INFO', `Updating environment ${env.name}'s configuration settings.`)
+    if (u.platform && u.outcome !== 'aborted')
+      ev(at(0.07), 'INFO', `Updating the platform of ${env.name} to ${u.platform.arn}.`)
+    if (u.platform?.fails && u.endsAt !== Infinity && u.outcome !== 'aborted') {
+      // platform: the application does not start on the new platform version
+      ev(at(0.8), 'ERROR', "Instance deployment failed. For details, see 'eb-engine.log'.")
+      ev(
+        at(0.85),
+        'ERROR',
+        `[Instance: ${instanceId(env.id)}] Command failed on instance. Return code: 1 Output: Engine execution has encountered an error..`
+      )
+      ev(
+        u.endsAt,
+        'ERROR',
+        'Update environment operation is complete, but with errors. For more information, see troubleshooting documentation.'
+      )
+      ev(u.endsAt, 'WARN', 'Environment health has been set to RED')
+      return
+    }
     if (u.configurationOnly) {
       if (u.endsAt === Infinity || u.outcome === 'aborted') return
       ev(at(0.9), 'INFO', 'Successfully deployed new configuration to environment.')
@@ -479,6 +515,12 @@ export class Beanstalk {
         return this.describeConfigurationSettings(p, region)
       case 'DescribeAccountAttributes':
         return this.describeAccountAttributes()
+      case 'ListPlatformVersions':
+        return this.platforms.listPlatformVersions(p, region)
+      case 'DescribePlatformVersion':
+        return this.platforms.describePlatformVersion(p, region)
+      case 'ListPlatformBranches':
+        return this.platforms.listPlatformBranches(p)
       default:
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
@@ -509,14 +551,13 @@ export class Beanstalk {
   private envXml(env: Environment): XmlNode {
     const status = this.status(env)
     const health = this.health(env)
-    const version = /v(\d+\.\d+\.\d+) running (.+)$/.exec(env.stack)
     return {
       EnvironmentName: env.name,
       EnvironmentId: env.id,
       ApplicationName: env.app,
       VersionLabel: env.versionLabel,
       SolutionStackName: env.stack,
-      PlatformArn: `arn:aws:elasticbeanstalk:${env.region}::platform/${version ? `${version[2]} running on 64bit Amazon Linux 2023/${version[1]}` : env.stack}`,
+      PlatformArn: this.platforms.arnForStack(env.region, env.stack),
       EndpointURL: status === 'Terminated' ? undefined : `192.0.2.${(env.id.charCodeAt(2) % 200) + 10}`,
       CNAME: env.cname,
       DateCreated: new Date(env.created),
@@ -668,6 +709,13 @@ export class Beanstalk {
       }
     }
     const settings = this.changedSettings(env, p, label)
+    const platform = this.platforms.requested(p, region) // platform: PlatformArn or SolutionStackName
+    if (platform && label !== undefined && this.platformWithVersion === 'refused') {
+      throw new AwsError(
+        'InvalidParameterCombination',
+        'Cannot update the application version and the platform of an environment in the same request.'
+      )
+    }
     if (this.status(env) !== 'Ready') {
       throw invalid(`Environment named ${env.name} is in an invalid state for this operation. Must be Ready.`)
     }
@@ -677,7 +725,11 @@ export class Beanstalk {
       ? { ...env.script, outcome: 'healthy' }
       : env.script
     const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
-    const configurationOnly = settings !== undefined && label === undefined
+    const configurationOnly = (settings !== undefined || platform !== undefined) && label === undefined
+    const platformFails =
+      platform !== undefined &&
+      platform.solutionStackName !== env.stack &&
+      (script.failingPlatforms ?? []).some(f => f === platform.version || f === platform.arn)
     env.yellowUntil = undefined
     env.update = {
       startedAt: now,
@@ -687,7 +739,8 @@ export class Beanstalk {
       to,
       yellowMs: script.yellowMs ?? 3000,
       settings,
-      configurationOnly
+      configurationOnly,
+      platform: platform && { stack: platform.solutionStackName, arn: platform.arn, fails: platformFails }
     }
     env.updated = now
     this.schedule(env, env.update, requestId)

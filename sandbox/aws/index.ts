@@ -30,6 +30,7 @@ import { toXml, type XmlNode } from './xml.js'
 export * from './types.js'
 export { scenarios } from './scenarios.js'
 export { environmentId } from './beanstalk.js'
+export { DEFAULT_PLATFORMS, type PlatformCatalogSpec } from './platforms.js'
 
 export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
   'CreateStorageLocation',

@@ -114,6 +114,21 @@ export const scenarios: Record<string, SandboxScenario> = {
     { durationMs: 2000, outcome: 'healthy' },
     { configurationWithVersion: 'refused' }
   ),
+  'platform-deprecated': {
+    name: 'platform-deprecated',
+    description:
+      'BrillianCRM-env runs Docker on Amazon Linux 2 v3.9.0 (a deprecated branch, 3.9.2 newer); the others Amazon Linux 2023 v4.4.0',
+    applications: imbitApps(
+      { durationMs: 2000, outcome: 'healthy' },
+      { BrillianCRM: { solutionStackName: '64bit Amazon Linux 2 v3.9.0 running Docker' } }
+    ),
+    distributions: imbitDistributions()
+  },
+  'platform-failing': variant(
+    'platform-failing',
+    'The app fails on platform version 4.10.0 (Beanstalk errors, health Red, left on that platform); every other update ends healthy',
+    { durationMs: 2000, outcome: 'healthy', failingPlatforms: ['4.10.0'] }
+  ),
   terminated: {
     name: 'terminated',
     description: 'BrillianCRM-env was terminated (visible only with IncludeDeleted); BrillianCRM-env2 runs',

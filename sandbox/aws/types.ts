@@ -1,3 +1,5 @@
+import type { PlatformCatalogSpec } from './platforms.js'
+
 /**
  * The sandbox's public types: the contract in /work/notes/SANDBOX-API.md (scenarios are plain data).
  */
@@ -19,6 +21,11 @@ export interface UpdateScript {
    * `durationMs`. The version must exist.
    */
   followedBy?: { label: string; durationMs?: number }
+  /**
+   * platform versions (e.g. 4.10.0, or ARNs) on which the application fails: an update to one of them ends with
+   * Beanstalk's errors and health Red, the environment left on that platform and its old version
+   */
+  failingPlatforms?: string[]
 }
 
 export interface EnvSpec {
@@ -138,6 +145,10 @@ export interface SandboxScenario {
    * 'refused' with InvalidParameterCombination, as the API reference says it may be
    */
   configurationWithVersion?: 'accepted' | 'refused'
+  /** platform versions and branches (default: platforms.ts DEFAULT_PLATFORMS) */
+  platforms?: PlatformCatalogSpec
+  /** UpdateEnvironment with a VersionLabel and a PlatformArn/SolutionStackName: 'accepted' (default) or 'refused' */
+  platformWithVersion?: 'accepted' | 'refused'
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */

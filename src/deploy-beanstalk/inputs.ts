@@ -10,6 +10,7 @@ import {
 } from '../common/inputs.js'
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
 import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
+import { parsePlatformInput, type PlatformInput } from './platform/inputs.js' // platform
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -51,7 +52,8 @@ export const INPUT_NAMES = [
   'option-settings',
   'keep-versions',
   'delete-source-bundles',
-  'from-environment'
+  'from-environment',
+  'platform'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
@@ -94,6 +96,8 @@ export interface Inputs {
   retention: RetentionInputs
   /** `from-environment`: promote what that environment runs (versions/promote.ts). */
   fromEnvironment?: string
+  /** `platform`: keep, latest, an ARN or a solution stack name (platform/). */
+  platform: PlatformInput
 }
 
 export const MAX_DESCRIPTION = 200
@@ -253,7 +257,8 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     dryRun: parseBoolean('dry-run', raw['dry-run'], false),
     configuration: parseConfigurationInputs(raw),
     retention: parseRetention(raw),
-    fromEnvironment
+    fromEnvironment,
+    platform: parsePlatformInput(raw.platform)
   }
   refuseContradictions(inputs)
   return inputs

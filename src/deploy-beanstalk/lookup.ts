@@ -4,9 +4,11 @@ import { closestName, listNames } from '../common/suggest.js'
 import type { BeanstalkGateway, EnvironmentInfo, VersionInfo } from './aws/beanstalk.js'
 import { lookUpConfiguration, type ConfigurationPlan } from './configuration/index.js'
 import type { Inputs } from './inputs.js'
+import { lookUpPlatform, type PlatformPlan } from './platform/index.js'
 import { findPromotion, type Promotion } from './versions/promote.js'
 import type { StorageFor } from './aws/s3.js'
 import { debug } from '../common/log.js'
+import type { Clock } from '../common/retry.js'
 
 /**
  * The look-up before anything changes (read-only): the application and environment must exist, else a message
@@ -26,19 +28,23 @@ export interface LookedUp {
   existing?: VersionInfo
   configuration?: ConfigurationPlan
   promotion?: Promotion
+  /** What the environment runs, what `platform` asks for (checked), the lifecycle warnings (platform/). */
+  platform: PlatformPlan
   warnings: string[]
 }
 
 /**
  * The look-up, read-only: the environment (its application checked only when it is not found: the environment
  * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
- * `version-label`, the configuration's difference.
+ * `version-label`, the configuration's difference, the platform (what it runs, what `platform` names).
  */
 export async function lookUp(
   gatewayFor: GatewayFor,
   inputs: Inputs,
   /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
-  storageFor: StorageFor
+  storageFor: StorageFor,
+  /** The action's clock: today's date, for the platform's retirement dates. */
+  clock: Clock
 ): Promise<LookedUp> {
   const { application, region } = inputs
   const beanstalk = gatewayFor(region)
@@ -79,7 +85,10 @@ export async function lookUp(
     inputs.configuration
   )
   if (configuration) warnings.push(...configuration.warnings)
-  return { environment, existing, configuration, promotion, warnings }
+  const today = new Date(clock.now()).toISOString().slice(0, 10)
+  const platform = await lookUpPlatform(beanstalk, inputs.platform, environment, today)
+  warnings.push(...platform.warnings)
+  return { environment, existing, configuration, promotion, platform, warnings }
 }
 
 /** `require-existing-version` and the label does not exist: nothing is built, nothing changes. */

@@ -82,7 +82,7 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
   const beanstalk = story.gatewayFor(inputs.region)
   const found: LookedUp = await phase(
     `Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`,
-    () => lookUp(story.gatewayFor, inputs, story.storageFor)
+    () => lookUp(story.gatewayFor, inputs, story.storageFor, story.clock)
   )
   run.environment = found.environment
   // an existing label and nothing new to build from: a redeploy, no bundle
@@ -110,7 +110,8 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
     warnings: [...found.warnings, ...version.warnings],
     retention: version.retention,
     promotedFrom: found.promotion?.source,
-    versionNote: version.note
+    versionNote: version.note,
+    platform: found.platform
   })
   return run.plan
 }

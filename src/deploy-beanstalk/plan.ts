@@ -4,6 +4,13 @@ import type { EnvironmentInfo, UpdateRequest, VersionInfo } from './aws/beanstal
 import type { PreparedBundle } from './bundle/index.js'
 import { describeConfiguration, type ConfigurationPlan } from './configuration/diff.js'
 import type { Inputs, RequiredHealth } from './inputs.js'
+import {
+  deployStepWithPlatform,
+  describePlatform,
+  platformToSend,
+  rollbackStepWithPlatform,
+  type PlatformPlan
+} from './platform/index.js'
 import { describeRetention, type RetentionPlan } from './versions/retention.js'
 
 /**
@@ -39,7 +46,7 @@ export interface Plan {
   warnings: string[]
   /** The configuration change (names only ever shown), when any configuration input was set. */
   configuration?: ConfigurationPlan
-  /** What the update sends (update/): the version and the configuration changes, in one value. */
+  /** What the update sends (update/): the version, the configuration changes, the platform version, in one value. */
   send: UpdateRequest
   /** Quota, usage and what keep-versions deletes (versions/retention.ts). */
   retention?: RetentionPlan
@@ -47,6 +54,8 @@ export interface Plan {
   promotedFrom?: EnvironmentInfo
   /** A new version under a label that named nothing: why it is built (versions/label.ts). */
   versionNote?: string
+  /** The current and target platform version, and the lifecycle warnings (platform/). */
+  platform?: PlatformPlan
 }
 
 /** `<application>/<label>.zip`. */
@@ -67,6 +76,7 @@ export interface PlanFacts {
   retention?: RetentionPlan
   promotedFrom?: EnvironmentInfo
   versionNote?: string
+  platform?: PlatformPlan
 }
 
 export function makePlan(facts: PlanFacts): Plan {
@@ -97,10 +107,15 @@ export function makePlan(facts: PlanFacts): Plan {
     consoleUrl: beanstalkConsoleUrl(inputs.region, environment.id, inputs.application),
     warnings: facts.warnings ?? [],
     configuration: facts.configuration,
-    send: { label: facts.label, configuration: facts.configuration?.send },
+    send: {
+      label: facts.label,
+      configuration: facts.configuration?.send,
+      platformArn: platformToSend(facts.platform)
+    },
     retention: facts.retention,
     promotedFrom: facts.promotedFrom,
-    versionNote: facts.versionNote
+    versionNote: facts.versionNote,
+    platform: facts.platform
   }
 }
 
@@ -128,6 +143,7 @@ export function describePlan(plan: Plan): string[] {
       : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`
     lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`)
   }
+  if (plan.platform) lines.push(...describePlatform(plan.platform))
   if (plan.configuration) {
     lines.push(
       'Configuration (names only; values are never shown):',
@@ -153,15 +169,18 @@ export function planSteps(plan: Plan): string[] {
   if (plan.mode === 'new-version')
     steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`)
   steps.push(
-    plan.configuration?.send
-      ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
-      : `deploy ${plan.label} to ${plan.environment}`
+    deployStepWithPlatform(
+      plan.configuration?.send
+        ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
+        : `deploy ${plan.label} to ${plan.environment}`,
+      plan.platform
+    )
   )
   if (!plan.wait) return steps
   steps.push(
     `follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${formatDuration(plan.timeoutMs)})`
   )
-  if (plan.rollbackOnFailure) steps.push(rollbackStep(plan))
+  if (plan.rollbackOnFailure) steps.push(rollbackStepWithPlatform(rollbackStep(plan), plan.platform))
   return steps
 }
 

@@ -7,6 +7,7 @@ import type { EnvironmentInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
 import { configurationTable, countChanges } from './configuration/diff.js'
 import type { Inputs } from './inputs.js'
+import { platformRow } from './platform/index.js'
 import type { Plan } from './plan.js'
 import { formatEvent, type BeanstalkEvent } from './update/events.js'
 import type { UpdateOutcome } from './update/index.js'
@@ -45,7 +46,9 @@ export const outputs = declareOutputs([
   'health',
   'bundle-sha256',
   'deployed',
-  'versions-deleted'
+  'versions-deleted',
+  'platform-arn',
+  'previous-platform-arn'
 ] as const)
 
 export type Result = 'deployed' | 'failed' | 'timed-out' | 'dry-run' | 'requested'
@@ -77,7 +80,10 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     health: environment?.health,
     'bundle-sha256': plan?.bundle?.sha256,
     deployed,
-    'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined
+    'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
+    'platform-arn': environment?.platformArn,
+    'previous-platform-arn':
+      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn
   })
   const reason = error === undefined ? undefined : because(run, error, result)
   const durationMs = now - run.started
@@ -97,6 +103,8 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     const table = ['', '', configurationTable(plan.configuration), ''].join('\n')
     text.addEOL().addDetails('Configuration (names only; values are never shown)', table)
   }
+  for (const warning of plan.platform?.warnings ?? [])
+    text.addEOL().addRaw(`**Platform:** ⚠️ ${warning}`, true)
   if (reason) text.addEOL().addRaw(`**Why:** ${reason}`, true)
   const rollback = run.update?.rollback
   if (rollback) text.addEOL().addRaw(`**Rollback:** ${rollback.detail}`, true)
@@ -181,6 +189,10 @@ function planRows(
     ['Bundle sha256', plan.bundle?.sha256],
     ['Uploaded', uploadedNote(plan, run, result)],
     ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
+    [
+      'Platform',
+      platformRow(plan.platform, { result, environment: env, platformApplied: run.update?.platformApplied })
+    ],
     ['Promoted from', plan.promotedFrom?.name],
     ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
     ['Versions deleted', deletedNote(plan, result)],

@@ -163,10 +163,44 @@ describe('npm run demo', () => {
     await nothingLeft(run, out)
   }, 30_000)
 
+  it('platform-update: platform: latest moves the environment to the newest version of its branch with the new version, in one update; exit 0', async () => {
+    const { code, out, run } = await demo('platform-update')
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    // the plan: the platform that runs, the target, what changes; sent with the version
+    expect(out).toContain(
+      'Platform:     64bit Amazon Linux 2023 v4.4.0 running Docker (branch Docker running on 64bit Amazon Linux 2023, supported)'
+    )
+    expect(out).toContain(
+      'Platform to:  64bit Amazon Linux 2023 v4.10.0 running Docker (platform: latest, the newest Ready version of the same branch)'
+    )
+    expect(out).toContain(
+      'platform version 4.4.0 → 4.10.0, same branch (Docker running on 64bit Amazon Linux 2023)'
+    )
+    expect(out).toMatch(/Deploying d3e0d3e-[0-9a-f]{8} on the new platform version to BrillianCRM-env/)
+    expect(out).toContain(
+      'Platform: Docker running on 64bit Amazon Linux 2023/4.4.0 → Docker running on 64bit Amazon Linux 2023/4.10.0'
+    )
+    expect(out).toContain('✓ check-url succeeded')
+    // one update carried both
+    expect(out).toMatch(
+      /AWS calls that changed something: CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, CreateInvalidation\n/
+    )
+    expect(out).toContain('Demo finished: the workflow succeeded.')
+    await nothingLeft(run, out)
+  }, 30_000)
+
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
     expect((await help.exited).code).toBe(0)
-    for (const name of ['happy', 'private-package', 'failed-deploy', 'rollback', 'busy', 'failed-check']) {
+    for (const name of [
+      'happy',
+      'private-package',
+      'failed-deploy',
+      'rollback',
+      'busy',
+      'failed-check',
+      'platform-update'
+    ]) {
       expect(help.output()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'))
     }
     expect(help.output()).not.toContain('verify-package-public succeeded')

@@ -194,7 +194,13 @@ describe('output details (issue 22)', () => {
     const box = await sandbox(
       scenario({ update: { durationMs: 1000, outcome: 'red', healthyVersions: ['v0-initial'] } })
     )
-    const run = await deploy(box, { timeout: '40s', 'rollback-on-failure': 'true' })
+    // the bucket given: no CreateStorageLocation, so the requests before the rollback are as many as before the
+    // platform look-up (DescribePlatformVersion) was added, and the rollback's follow keeps within its 40 s
+    const run = await deploy(box, {
+      timeout: '40s',
+      'rollback-on-failure': 'true',
+      bucket: box.storageBucket()
+    })
     expect(run.code).toBe(1)
     expect(errors(run)[0].message).toContain(
       'Rollback: rolled back to v0-initial: Ready on v0-initial, health Green.'

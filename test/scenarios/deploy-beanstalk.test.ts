@@ -324,7 +324,9 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
         { faults: { throttleRate: 1, operations: ['DescribeEvents'], seed: 1 } }
       )
     )
-    const run = await deploy(box, { image: IMAGE, timeout: '90s' })
+    // the bucket given: no CreateStorageLocation, so the requests before the follow are as many as before the
+    // platform look-up (DescribePlatformVersion) was added; the throttled follow then ends as this test expects
+    const run = await deploy(box, { image: IMAGE, timeout: '90s', bucket: box.storageBucket() })
     expect(run.code).toBe(1)
     const [error] = errors(run)
     // the follow's last look had no request slot before the deadline: the follow's own timeout, which says what

@@ -31,7 +31,8 @@ describe('action.yml matches the contract and the code', () => {
       'option-settings',
       'keep-versions',
       'delete-source-bundles',
-      'from-environment'
+      'from-environment',
+      'platform'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
@@ -42,7 +43,9 @@ describe('action.yml matches the contract and the code', () => {
       'health',
       'bundle-sha256',
       'deployed',
-      'versions-deleted'
+      'versions-deleted',
+      'platform-arn',
+      'previous-platform-arn'
     ])
   })
   it('declares the same defaults as the code (compose-file documented, applied in code)', () => {

@@ -164,6 +164,7 @@ describe('deploy.yml', () => {
         'environment-secrets',
         'remove-environment-variables',
         'option-settings',
+        'platform',
         'keep-versions',
         'delete-source-bundles'
       ].sort()
@@ -545,6 +546,7 @@ describe('deploy.yml', () => {
         // the environment may (issue 20); the secret is not given either.
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
+        platform: '${{ inputs.platform }}',
         'dry-run': 'true'
       })
       // The deploy job gives deploy-beanstalk the same names and checks (so the same messages).
@@ -706,6 +708,7 @@ describe('deploy.yml', () => {
         'option-settings': '${{ inputs.option-settings }}',
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
+        platform: '${{ inputs.platform }}',
         'dry-run': '${{ inputs.dry-run }}'
       })
       expect(step('deploy', 'site').with).toEqual({ url: '${{ inputs.check-url }}' })
@@ -769,6 +772,9 @@ describe('deploy.yml', () => {
         region: '${{ inputs.region }}',
         'version-label': '${{ steps.deploy.outputs.previous-version-label }}',
         'require-existing-version': 'true',
+        // the previous platform, when the deploy changed it
+        platform:
+          "${{ steps.deploy.outputs.previous-platform-arn != steps.deploy.outputs.platform-arn && steps.deploy.outputs.previous-platform-arn || '' }}",
         timeout: '${{ inputs.timeout }}',
         'required-health': '${{ inputs.required-health }}'
       })
@@ -795,6 +801,21 @@ describe('deploy.yml', () => {
       expect(result.job).toBe('failure')
       expect(result.steps.rollback).toBe('skipped')
       expect(result.steps['Report the failed site check']).toBe('success')
+    })
+
+    it('rolls back a platform update of the same version after a failed site check (platform)', () => {
+      const result = deployJob({ ...site, 'rollback-on-failure': true, platform: 'latest' }, ['site'], {
+        deploy: {
+          'version-label': 'v7',
+          'previous-version-label': 'v7',
+          'platform-arn':
+            'arn:aws:elasticbeanstalk:eu-central-1::platform/Docker running on 64bit Amazon Linux 2023/4.10.0',
+          'previous-platform-arn':
+            'arn:aws:elasticbeanstalk:eu-central-1::platform/Docker running on 64bit Amazon Linux 2023/4.4.0'
+        }
+      })
+      expect(result.steps.rollback).toBe('success')
+      expect(result.job).toBe('failure')
     })
 
     it('does not roll back or report a site check when the deploy itself failed (deploy-beanstalk rolls back)', () => {

@@ -19,6 +19,7 @@ import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
+import { PlatformLookUps } from './platforms.js'
 import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
 export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
@@ -36,6 +37,8 @@ export class BeanstalkGateway {
   /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
   private deadline: Deadline | undefined
   private readonly client: ElasticBeanstalkClient
+  /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
+  readonly platforms: PlatformLookUps
 
   constructor(
     readonly region: string,
@@ -43,6 +46,7 @@ export class BeanstalkGateway {
     clock: Clock = systemClock
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
+    this.platforms = new PlatformLookUps(this.client)
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
     this.budget = new CallBudget(
       BEANSTALK_REQUESTS_PER_MINUTE,
@@ -206,7 +210,7 @@ export class BeanstalkGateway {
   }
 
   /**
-   * UpdateEnvironment with what `send` holds: a version, configuration changes, or both. OptionSettings and
+   * UpdateEnvironment with what `send` holds: a version, configuration changes, a platform version, or some of them. OptionSettings and
    * OptionsToRemove are left out entirely when there is no change (so an unchanged configuration sends none).
    */
   async updateEnvironment(
@@ -219,6 +223,7 @@ export class BeanstalkGateway {
       new UpdateEnvironmentCommand({
         EnvironmentId: environmentId,
         VersionLabel: send.label,
+        PlatformArn: send.platformArn,
         OptionSettings:
           settings.length > 0
             ? settings.map(s => ({

@@ -45,11 +45,13 @@ export function toEnvironmentInfo(env: EnvironmentDescription): EnvironmentInfo 
 }
 
 /**
- * What one UpdateEnvironment sends: a version, configuration changes, or both. A deploy sends the plan's, a
+ * What one UpdateEnvironment sends: a version, configuration changes, a platform version, or some of them. A deploy sends the plan's, a
  * rollback what restores the environment as it was (update/).
  */
 export interface UpdateRequest {
   /** The version to deploy; undefined keeps the one running (a configuration-only update). */
   label?: string
   configuration?: ConfigurationRequest
+  /** The platform version to move to (PlatformArn; ../platform/), when the update changes the platform. */
+  platformArn?: string
 }

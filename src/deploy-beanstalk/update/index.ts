@@ -4,6 +4,7 @@ import { formatDuration } from '../../common/format.js'
 import { debug, phase } from '../../common/log.js'
 import type { Clock, Deadline } from '../../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo } from '../aws/beanstalk.js'
+import { platformNotApplied } from '../platform/index.js'
 import type { Plan } from '../plan.js'
 import type { BeanstalkEvent } from './events.js'
 import { follow, followOptionsFor, type FollowOutcome } from './follow.js'
@@ -28,6 +29,8 @@ export interface UpdateOutcome {
   events: BeanstalkEvent[]
   /** How the configuration change went out, when there was one (e.g. "with the version, in one update"). */
   configurationApplied?: string
+  /** How the platform change went out, when there was one. */
+  platformApplied?: string
   /** Why it failed or timed out: Beanstalk's own messages, the rollback, the console link. */
   reason?: string
   /** The same, one message a line, without the rollback and the link (the summary's Why). */
@@ -67,11 +70,14 @@ export async function carryOutUpdate(
   )
   if (started.kind === 'busy') return { result: 'timed-out', busy: true, events: [] }
   watch({ requested: true })
-  const configurationApplied = describeApplied(plan, started)
+  const applied = {
+    configurationApplied: plan.send.configuration ? describeApplied(started) : undefined,
+    platformApplied: plan.send.platformArn ? describeApplied(started) : undefined
+  }
   if (started.kind === 'configuration-failed')
     return await failed(beanstalk, plan, started.followed, {
       clock: deadline.clock,
-      configurationApplied,
+      ...applied,
       configurationStep: true
     })
   const { request, events: configurationEvents } = started
@@ -82,16 +88,27 @@ export async function carryOutUpdate(
       result: 'requested',
       environment: request.environment,
       events: configurationEvents,
-      configurationApplied
+      ...applied
     }
   }
   const update = { target: plan.label, previous: plan.previousLabel, request }
   const followed = await phase(`Follow the update of ${plan.environment}`, () =>
     follow(beanstalk, followOptionsFor(plan, update, deadline, { onSeen: watch }))
   )
-  const outcome = { ...followed, events: [...configurationEvents, ...followed.events] }
+  const events = [...configurationEvents, ...followed.events]
+  // Beanstalk said success, but the environment must run the target platform too
+  const notApplied = followed.kind === 'success' && platformNotApplied(plan.platform, followed.environment)
+  const outcome: FollowOutcome =
+    followed.kind === 'success' && notApplied
+      ? {
+          kind: 'failure',
+          decision: { kind: 'failure', cause: 'event', reason: notApplied },
+          environment: followed.environment,
+          events
+        }
+      : { ...followed, events }
   if (outcome.kind !== 'success')
-    return await failed(beanstalk, plan, outcome, { clock: deadline.clock, configurationApplied })
+    return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied })
   const after = formatDuration(deadline.clock.now() - ctx.started)
   core.info(
     `${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`
@@ -100,13 +117,12 @@ export async function carryOutUpdate(
     result: 'deployed',
     environment: outcome.environment,
     events: outcome.events,
-    configurationApplied
+    ...applied
   }
 }
 
-/** How the configuration went out, for the summary; undefined when there was none to send. */
-function describeApplied(plan: Plan, started: Exclude<Started, { kind: 'busy' }>): string | undefined {
-  if (!plan.send.configuration) return undefined
+/** How the configuration (or the platform version) went out with the version, for the summary. */
+function describeApplied(started: Exclude<Started, { kind: 'busy' }>): string {
   if (started.kind === 'configuration-failed')
     return 'in an update of its own, which failed (the version was not deployed)'
   if (started.twoStep)
@@ -124,6 +140,7 @@ async function failed(
   ctx: {
     clock: Clock
     configurationApplied?: string
+    platformApplied?: string
     /** The failure is the configuration update of the two-step path (the version was not deployed). */
     configurationStep?: boolean
   }
@@ -153,6 +170,7 @@ async function failed(
     environment: rollback?.environment ?? followed.environment,
     events: followed.events,
     configurationApplied: ctx.configurationApplied,
+    platformApplied: ctx.platformApplied,
     reason: `${reason} See ${plan.consoleUrl}`,
     why,
     rollback

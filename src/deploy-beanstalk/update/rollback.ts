@@ -2,6 +2,7 @@ import { DeadlineReached } from '../../common/errors.js'
 import { debug } from '../../common/log.js'
 import { Deadline, systemClock, type Clock } from '../../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo, UpdateRequest } from '../aws/beanstalk.js'
+import { platformRollback } from '../platform/index.js'
 import type { Plan } from '../plan.js'
 import { meetsHealth } from './decide.js'
 import type { BeanstalkEvent } from './events.js'
@@ -19,7 +20,8 @@ export interface RollbackReport {
 /**
  * Sends back what the failed update changed and follows it the same way, with a fresh budget of `timeout`: the
  * version that ran before and, when the deploy changed the configuration, the previous configuration (read in the
- * look-up, never printed): in the same update, or first when Beanstalk refuses both in one (start.ts).
+ * look-up, never printed) and the previous platform version when the deploy changed it: in the same update, or
+ * first when Beanstalk refuses them in one (start.ts).
  * Never throws for a failed or timed-out rollback: the step fails anyway, and the report says how the rollback went.
  * `shown`: the events the failed update's follow showed, not shown again as the rollback's.
  */
@@ -32,14 +34,16 @@ export async function rollBack(
 ): Promise<RollbackReport> {
   const label = plan.previousLabel
   const restore = plan.configuration?.restore
-  if (!restore && (!label || label === plan.label)) {
+  // the previous platform version too, when the deploy changed it and the environment is not on it
+  const platformArn = platformRollback(plan.platform, current)
+  if (!restore && !platformArn && (!label || label === plan.label)) {
     return { result: 'skipped', detail: 'not possible: there is no earlier version to return to.' }
   }
   const kept =
     current?.status === 'Ready' &&
     current.versionLabel === label &&
     meetsHealth(current.health, plan.requiredHealth)
-  if (kept && !restore) {
+  if (kept && !restore && !platformArn) {
     return {
       result: 'not-needed',
       label,
@@ -49,10 +53,19 @@ export async function rollBack(
   }
   // The version to redeploy, unless Beanstalk kept it (or there is none): then only the configuration.
   const redeploy = label && label !== plan.label && !kept ? label : undefined
-  const back: UpdateRequest = { label: redeploy, configuration: restore }
+  const back: UpdateRequest = { label: redeploy, configuration: restore, platformArn }
   const target = redeploy ?? current?.versionLabel ?? label ?? plan.label
-  const what = describeWayBack(back, 'rolled back to', 'restored the previous configuration')
-  const doing = describeWayBack(back, 'rolling back to', 'restoring the previous configuration')
+  const platform = `platform version ${plan.platform?.current?.version ?? platformArn ?? ''}`
+  const what = describeWayBack(back, [
+    'rolled back to',
+    'restored the previous configuration',
+    `restored ${platform}`
+  ])
+  const doing = describeWayBack(back, [
+    'rolling back to',
+    'restoring the previous configuration',
+    `restoring ${platform}`
+  ])
   // the fresh deadline holds every request of the rollback, the wait for a call-budget slot included
   const deadline = new Deadline(plan.timeoutMs, clock)
   try {
@@ -112,8 +125,12 @@ export async function rollBack(
 }
 
 /** "rolling back to v1 and restoring the previous configuration", from what is sent back. */
-function describeWayBack(back: UpdateRequest, version: string, configuration: string): string {
-  return [back.label ? `${version} ${back.label}` : '', back.configuration ? configuration : '']
+function describeWayBack(back: UpdateRequest, [version, configuration, platform]: string[]): string {
+  return [
+    back.label ? `${version} ${back.label}` : '',
+    back.configuration ? configuration : '',
+    back.platformArn ? platform : ''
+  ]
     .filter(Boolean)
     .join(' and ')
 }

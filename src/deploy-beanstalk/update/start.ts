@@ -18,7 +18,8 @@ import { Poller } from './poll.js'
  * Both travel in one UpdateEnvironment when Beanstalk accepts that. Its API reference says "Attempting to update
  * both the release and configuration is not allowed and AWS Elastic Beanstalk returns an
  * InvalidParameterCombination error" (UpdateEnvironment, Elastic Beanstalk API Reference): then everything but the
- * version goes first, is followed until Ready, and the version follows in a second update.
+ * version (the configuration, the platform version) goes first, is followed until Ready, and the version follows
+ * in a second update.
  */
 
 /** An UpdateEnvironment Beanstalk accepted: since when its events count, and the environment it answered. */
@@ -128,8 +129,18 @@ export async function startUpdate(
 }
 
 function describeRequest(send: UpdateRequest): string {
-  if (send.label === undefined) return 'Applying the configuration'
-  return `Deploying ${send.label}${send.configuration ? ' with the configuration' : ''}`
+  if (send.label === undefined) return `Applying ${describeRest(send)}`
+  const platform = send.platformArn ? ' on the new platform version' : ''
+  return `Deploying ${send.label}${send.configuration ? ' with the configuration' : ''}${platform}`
+}
+
+/** What an update sends besides the version: "the configuration", "the platform version", or both. */
+function describeRest(send: UpdateRequest): string {
+  const parts = [
+    send.configuration ? 'the configuration' : '',
+    send.platformArn ? 'the platform version' : ''
+  ]
+  return parts.filter(Boolean).join(' and ') || 'the configuration'
 }
 
 /**
@@ -157,7 +168,7 @@ export async function startDeployment(
   } catch (error) {
     if (!isCombinationRefused(error)) throw error
     core.info(
-      `Beanstalk refused the version and the configuration in one update (${(error as Error).name}: ${(error as Error).message}). Applying the configuration first, then deploying ${label}.`
+      `Beanstalk refused the version and ${describeRest(rest)} in one update (${(error as Error).name}: ${(error as Error).message}). Applying ${describeRest(rest)} first, then deploying ${label}.`
     )
   }
   const configured = await startUpdate(beanstalk, plan.environmentId, rest, deadline, initial)
@@ -168,7 +179,12 @@ export async function startDeployment(
     followOptionsFor(plan, { target: running, previous: running, request: configured }, deadline)
   )
   if (followed.kind !== 'success') return { kind: 'configuration-failed', followed }
-  core.info(`The configuration is applied to ${plan.environment}; now deploying ${label}.`)
+  const are = rest.configuration && rest.platformArn ? 'are' : 'is'
+  core.info(
+    `${upperFirst(describeRest(rest))} ${are} applied to ${plan.environment}; now deploying ${label}.`
+  )
   const request = await startUpdate(beanstalk, plan.environmentId, { label }, deadline, followed.environment)
   return request ? { kind: 'started', request, twoStep: true, events: followed.events } : { kind: 'busy' }
 }
+
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
