@@ -24,7 +24,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { startIamStub, type IamStub } from '../helpers/iam-stub.js'
 import { ROOT, scenarios, startSandbox, type Sandbox } from '../../sandbox/index.js'
 
@@ -80,6 +80,9 @@ describe(`docs/aws-setup.md's commands, in order, against the sandbox${missing}`
       const work = join(dir, 'clone')
       mkdirSync(join(work, 'docs'), { recursive: true })
       cpSync(join(ROOT, 'docs', 'iam'), join(work, 'docs', 'iam'), { recursive: true })
+      // the page generates each deploy policy with this script, as a clone of imbit/actions has it
+      mkdirSync(join(work, 'scripts'))
+      cpSync(join(ROOT, 'scripts', 'deploy-policy.mjs'), join(work, 'scripts', 'deploy-policy.mjs'))
       for (const [name, text] of filesToSave(setUp)) writeFileSync(join(work, name), text)
       const bin = join(dir, 'bin')
       mkdirSync(bin)
@@ -99,7 +102,7 @@ describe(`docs/aws-setup.md's commands, in order, against the sandbox${missing}`
       const child = spawn('bash', ['-c', script], {
         cwd: work,
         env: {
-          PATH: `${bin}:/usr/bin:/bin`,
+          PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`,
           HOME: dir,
           AWS_ENDPOINT_URL: box.url,
           IAM_ENDPOINT: iam.url,

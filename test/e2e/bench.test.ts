@@ -26,7 +26,7 @@ describe('npm run bench', () => {
     const run = npmRun('bench', ['memory'])
     expect((await run.exited).code).toBe(2)
     expect(run.output()).toContain(
-      'Unknown section memory: the sections are latency, calls, rss, redeploy, cold.'
+      'Unknown section memory: the sections are latency, calls, rss, redeploy, cold, many.'
     )
     expect(await leftovers(run, [])).toEqual({ listening: [], files: [] })
   }, 30_000)

@@ -222,8 +222,9 @@ describe('deploy-beanstalk in process', () => {
     expect(mutating()).toEqual([])
   })
 
-  it('without require-existing-version, a label that does not exist becomes a new version (the old behaviour)', async () => {
+  it('without require-existing-version, a label that does not exist becomes a new version when image pins what is built', async () => {
     process.env['INPUT_VERSION-LABEL'] = 'v9'
+    process.env.INPUT_IMAGE = 'ghcr.io/imbit/demo-app:0123456789abcdef0123456789abcdef01234567'
     process.env['INPUT_DRY-RUN'] = 'true'
     eb.on(DescribeEnvironmentsCommand).resolves({ Environments: [env()] })
     const outputs = await runIt()

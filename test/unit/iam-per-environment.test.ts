@@ -52,10 +52,14 @@ function allows(policy: Policy, action: string, resource: string): boolean {
   return matching.some(s => s.Effect === 'Allow')
 }
 
+/** The page's shell variables from its fill-in step, as that step sets them for the documented account. */
+const fillIn = (arg: string): string =>
+  arg === '"$ACCOUNT"' ? '123456789012' : arg === '"$DISTRIBUTION"' ? 'E2ABCDEF123456' : arg
+
 /** The documented `node scripts/deploy-policy.mjs …` commands, in the order of docs/aws-setup.md. */
 const documented = [
   ...read('docs/aws-setup.md').matchAll(/^node scripts\/deploy-policy\.mjs (.+?) > (\S+)$/gm)
-].map(([, args, output]) => ({ args: args.split(/\s+/), output }))
+].map(([, args, output]) => ({ args: args.split(/\s+/).map(fillIn), output }))
 const generate = (args: string[]): Policy => {
   const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'deploy-policy.mjs'), ...args], {
     encoding: 'utf8',
