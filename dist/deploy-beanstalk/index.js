@@ -28906,11 +28906,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   Oo: () => (/* reexport */ CallBudget),
   c9: () => (/* reexport */ ClockRetryStrategy),
   B2: () => (/* reexport */ Deadline),
+  dg: () => (/* reexport */ isTransient),
   wt: () => (/* reexport */ poll),
   ml: () => (/* reexport */ systemClock)
 });
 
-// UNUSED EXPORTS: ADAPTIVE, MAX_SILENT_WAIT_MS, backoffDelay, isThrottling, isTransient, paceDelay, parseRetryAfter, requestTimeout, retry, windowSlotAt, withRetryAfter
+// UNUSED EXPORTS: ADAPTIVE, MAX_SILENT_WAIT_MS, backoffDelay, isThrottling, paceDelay, parseRetryAfter, requestTimeout, retry, windowSlotAt, withRetryAfter
 
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(1922);
@@ -29244,7 +29245,7 @@ class ClockRetryStrategy {
  * Anything else (a refusal, a missing resource, a bug) is final.
  */
 function isTransient(error) {
-    const info = awsErrorInfo(error);
+    const info = (0,errors/* awsErrorInfo */.sR)(error);
     if (info) {
         if (isThrottling(error))
             return true;
@@ -29261,7 +29262,7 @@ function isTransient(error) {
 }
 /** An AWS throttling error (the account's request rate is used up): back off, then recover after success. */
 function isThrottling(error) {
-    const info = awsErrorInfo(error);
+    const info = (0,errors/* awsErrorInfo */.sR)(error);
     return info !== undefined && /Throttl|RequestLimitExceeded|TooManyRequests/i.test(info.code);
 }
 
@@ -32070,22 +32071,6 @@ function nextPollDelay(input) {
     const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound);
     return at - input.now;
 }
-/** Throttling, 5xx and connection faults that outlived the SDK's own retries: slow down and poll again. */
-function isTransient(error) {
-    const info = (0,errors/* awsErrorInfo */.sR)(error);
-    if (info) {
-        if (/Throttl|RequestLimitExceeded|TooManyRequests|ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(info.code)) {
-            return true;
-        }
-        return (info.httpStatus ?? 0) >= 500 || error.$fault === 'server';
-    }
-    if (error instanceof Error) {
-        const code = error.code ?? '';
-        return (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
-            /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`));
-    }
-    return false;
-}
 /**
  * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
  * a value or the deadline passes (then undefined). A round says when it saw a change; transient faults slow the
@@ -32140,7 +32125,7 @@ class Poller {
                     return { done: true, value };
             }
             catch (error) {
-                if (!isTransient(error))
+                if (!(0,retry/* isTransient */.dg)(error))
                     throw error;
                 this.throttledRounds++;
                 core/* info */.pq(`Beanstalk is busy (${(0,errors/* describeError */.Uc)(error)}): polling more slowly.`);

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { DeadlineReached, awsErrorInfo, describeError } from '../../common/errors.js'
+import { DeadlineReached, describeError } from '../../common/errors.js'
 import { Heartbeat } from '../../common/heartbeat.js'
-import { poll, type Deadline } from '../../common/retry.js'
+import { isTransient, poll, type Deadline } from '../../common/retry.js'
 import { debug } from '../../common/log.js'
 
 /**
@@ -97,29 +97,6 @@ export function nextPollDelay(input: ScheduleInput): number {
   const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound))
   const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound)
   return at - input.now
-}
-
-/** Throttling, 5xx and connection faults that outlived the SDK's own retries: slow down and poll again. */
-export function isTransient(error: unknown): boolean {
-  const info = awsErrorInfo(error)
-  if (info) {
-    if (
-      /Throttl|RequestLimitExceeded|TooManyRequests|ServiceUnavailable|InternalFailure|InternalError|SlowDown/i.test(
-        info.code
-      )
-    ) {
-      return true
-    }
-    return (info.httpStatus ?? 0) >= 500 || (error as { $fault?: string }).$fault === 'server'
-  }
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    return (
-      /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(code) ||
-      /socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`)
-    )
-  }
-  return false
 }
 
 /**
