@@ -12,6 +12,8 @@ import {
   DEFAULT_ACCOUNT,
   DEFAULT_PROCESSING_MS,
   DEFAULT_REGION,
+  DEFAULT_SWAP_MS,
+  DEFAULT_TERMINATE_MS,
   DEFAULT_STACK,
   type AppSpec,
   type EnvSpec,
@@ -26,6 +28,7 @@ import {
 import { members, type XmlNode } from './xml.js'
 import { dockerBundleProblem } from './zip.js'
 import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
+import { swapEnvironmentCNAMEs, terminateEnvironment } from './swap.js' // blue/green: swap and terminate (swap.ts)
 
 export const BEANSTALK_OPERATIONS = [
   'DescribeApplications',
@@ -42,7 +45,9 @@ export const BEANSTALK_OPERATIONS = [
   'DescribeAccountAttributes',
   'ListPlatformVersions',
   'DescribePlatformVersion',
-  'ListPlatformBranches'
+  'ListPlatformBranches',
+  'SwapEnvironmentCNAMEs',
+  'TerminateEnvironment'
 ] as const
 
 export type Params = Record<string, string>
@@ -75,10 +80,13 @@ interface Version {
   finalStatus?: VersionStatus
 }
 
-interface ActiveUpdate {
+export interface ActiveUpdate {
   startedAt: number
   endsAt: number
-  outcome: UpdateScript['outcome'] | 'aborted'
+  /** 'swap' and 'terminate': SwapEnvironmentCNAMEs and TerminateEnvironment (swap.ts) */
+  outcome: UpdateScript['outcome'] | 'aborted' | 'swap' | 'terminate'
+  /** swap: the CNAME the environment holds when this update ends */
+  cname?: string
   to?: string
   yellowMs: number
   /** The option settings as they will be when this update ends (a configuration change), else undefined. */
@@ -91,7 +99,7 @@ interface ActiveUpdate {
   platform?: { stack: string; arn: string; fails: boolean }
 }
 
-interface Environment {
+export interface Environment {
   region: string
   app: string
   name: string
@@ -111,7 +119,7 @@ interface Environment {
   settings: OptionSettingView[]
 }
 
-interface BeanstalkEvent {
+export interface BeanstalkEvent {
   date: number
   seq: number
   region: string
@@ -225,6 +233,9 @@ export class Beanstalk {
   private readonly events: BeanstalkEvent[] = []
   private seq = 0
   private readonly processingMs: number
+  /** How long SwapEnvironmentCNAMEs and TerminateEnvironment take (swap.ts) */
+  readonly swapMs: number
+  readonly terminateMs: number
   private readonly maxVersions: number
   private readonly combinedUpdates: 'accepted' | 'refused'
   /** platform: the catalog of platform versions and branches (platforms.ts) */
@@ -234,10 +245,12 @@ export class Beanstalk {
   constructor(
     scenario: SandboxScenario,
     private readonly s3: S3Service,
-    private readonly now: () => number = Date.now
+    readonly now: () => number = Date.now
   ) {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
     this.processingMs = scenario.processingMs ?? DEFAULT_PROCESSING_MS
+    this.swapMs = scenario.swapMs ?? DEFAULT_SWAP_MS
+    this.terminateMs = scenario.terminateMs ?? DEFAULT_TERMINATE_MS
     this.maxVersions = scenario.maxApplicationVersions ?? 1000
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
@@ -334,6 +347,7 @@ export class Beanstalk {
     if (u.settings && u.outcome !== 'aborted') env.settings = u.settings
     // platform: the new platform stays when the application fails on it (its instances run it); Red then
     if (u.platform && u.outcome !== 'aborted') env.stack = u.platform.stack
+    if (u.cname !== undefined) env.cname = u.cname
     if (u.platform?.fails && u.outcome !== 'aborted') {
       env.health = 'Red'
       return
@@ -352,17 +366,24 @@ export class Beanstalk {
         env.health = 'Green'
         env.yellowUntil = u.endsAt + u.yellowMs
         break
+      case 'terminate':
+        env.status = 'Terminated'
+        env.health = 'Grey'
+        break
       case 'fail':
       case 'aborted':
       case 'never':
+      case 'swap':
         break
     }
     if (u.next) this.settle(env)
   }
 
-  private status(env: Environment): EnvStatus {
+  /** The status now (also read by swap.ts). */
+  status(env: Environment): EnvStatus {
     this.settle(env)
-    return env.update ? 'Updating' : env.status
+    if (env.update) return env.update.outcome === 'terminate' ? 'Terminating' : 'Updating'
+    return env.status
   }
 
   private health(env: Environment): Health {
@@ -379,7 +400,7 @@ export class Beanstalk {
     return v.status
   }
 
-  private addEvent(e: Omit<BeanstalkEvent, 'seq'>): void {
+  addEvent(e: Omit<BeanstalkEvent, 'seq'>): void {
     this.events.push({ ...e, seq: ++this.seq })
   }
 
@@ -470,7 +491,8 @@ export class Beanstalk {
       status,
       health: this.health(env),
       versionLabel: env.versionLabel,
-      readyAt: env.readyAt
+      readyAt: env.readyAt,
+      cname: env.cname
     }
   }
 
@@ -505,6 +527,11 @@ export class Beanstalk {
         return this.describeEvents(p, region)
       case 'DescribeEnvironmentHealth':
         return this.describeEnvironmentHealth(p, region)
+      case 'SwapEnvironmentCNAMEs':
+        swapEnvironmentCNAMEs(this, p, region, requestId)
+        return undefined
+      case 'TerminateEnvironment':
+        return terminateEnvironment(this, p, region, requestId)
       case 'AbortEnvironmentUpdate':
         this.abortEnvironmentUpdate(p, region, requestId)
         return undefined
@@ -548,7 +575,7 @@ export class Beanstalk {
     return { Applications: members(apps.map(a => this.appXml(a))) }
   }
 
-  private envXml(env: Environment): XmlNode {
+  envXml(env: Environment): XmlNode {
     const status = this.status(env)
     const health = this.health(env)
     return {
@@ -676,7 +703,7 @@ export class Beanstalk {
     return { ApplicationVersion: this.versionXml(version) }
   }
 
-  private findEnv(p: Params, region: string): Environment {
+  findEnv(p: Params, region: string): Environment {
     if (p.EnvironmentId) {
       const env = this.envs.find(
         e => e.region === region && e.id === p.EnvironmentId && this.status(e) !== 'Terminated'
@@ -939,7 +966,7 @@ export class Beanstalk {
 
   private abortEnvironmentUpdate(p: Params, region: string, requestId: string): void {
     const env = this.findEnv(p, region)
-    if (this.status(env) !== 'Updating' || !env.update) {
+    if (this.status(env) !== 'Updating' || !env.update || env.update.outcome === 'swap') {
       throw invalid(`Environment named ${env.name} is not in an abortable state.`)
     }
     const now = this.now()

@@ -38,6 +38,8 @@ export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
   'UpdateEnvironment',
   'AbortEnvironmentUpdate',
   'DeleteApplicationVersion',
+  'SwapEnvironmentCNAMEs',
+  'TerminateEnvironment',
   'CreateInvalidation',
   'PutObject',
   'CreateMultipartUpload',

@@ -149,6 +149,10 @@ export interface SandboxScenario {
   platforms?: PlatformCatalogSpec
   /** UpdateEnvironment with a VersionLabel and a PlatformArn/SolutionStackName: 'accepted' (default) or 'refused' */
   platformWithVersion?: 'accepted' | 'refused'
+  /** SwapEnvironmentCNAMEs: both environments Updating for this long, then each holds the other's CNAME (default DEFAULT_SWAP_MS) */
+  swapMs?: number
+  /** TerminateEnvironment: Terminating for this long, then Terminated and its CNAME free (default DEFAULT_TERMINATE_MS) */
+  terminateMs?: number
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */
@@ -172,6 +176,8 @@ export interface EnvironmentView {
   versionLabel?: string
   /** ms epoch the last update ended */
   readyAt?: number
+  /** the CNAME it holds (a swap moves it: swap.ts) */
+  cname: string
 }
 
 export interface VersionView {
@@ -227,6 +233,10 @@ export function sandboxEnv(url: string, s3Url: string): Record<string, string> {
 
 /** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
 export const DEFAULT_PROCESSING_MS = 1000
+/** How long a CNAME swap keeps both environments Updating when the scenario does not say (swapMs) */
+export const DEFAULT_SWAP_MS = 2000
+/** How long an environment stays Terminating when the scenario does not say (terminateMs) */
+export const DEFAULT_TERMINATE_MS = 3000
 
 /** An AWS error answer: code, message, HTTP status. */
 export class AwsError extends Error {
