@@ -29581,7 +29581,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3714);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
@@ -29591,7 +29591,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 641:
+/***/ 3714:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31702,7 +31702,7 @@ function rollbackStep(plan) {
 var failure = __nccwpck_require__(6191);
 // EXTERNAL MODULE: ./src/common/run.ts + 1 modules
 var run = __nccwpck_require__(4802);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/events.ts
+;// CONCATENATED MODULE: ./src/common/events.ts
 /** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
 function eventLevel(severity) {
     switch (severity.toUpperCase()) {
@@ -31724,7 +31724,7 @@ function formatEvent(event) {
     const time = event.date.toISOString().slice(11, 19);
     return `${time} ${event.severity.padEnd(5)} ${event.message.replace(/\s*\n\s*/g, ' ')}`;
 }
-const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.message}`;
+const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.environmentName ?? ''}|${event.message}`;
 /**
  * The events seen so far. `add` takes a DescribeEvents answer (newest first, overlapping earlier answers since
  * StartTime is inclusive) and returns the events not seen before, oldest first.
@@ -31738,7 +31738,8 @@ class EventLog {
     }
     add(events) {
         const fresh = [];
-        for (const event of [...events].sort((a, b) => a.date.getTime() - b.date.getTime())) {
+        // newest first as DescribeEvents answers: reversed, then sorted (stable), events of the same time keep their order
+        for (const event of [...events].reverse().sort((a, b) => a.date.getTime() - b.date.getTime())) {
             const key = eventKey(event);
             if (this.seen.has(key))
                 continue;
