@@ -56710,8 +56710,8 @@ function describePlan(inputs, decision) {
  * application's, since the wait began), the pair's new events streamed one line each (ERROR as error
  * annotations), a heartbeat at least every 30 s, all on the deadline's clock.
  */
-/** One round every 6 s: two requests a round keeps within the 20 a minute of the hard cap. */
-const FOLLOW_POLL_MS = 6_000;
+/** One round every 7 s: two requests a round (17 a minute) leave room under the hard cap of 20 for the others. */
+const FOLLOW_POLL_MS = 7_000;
 /** Errors among the pair's events since the wait began (a swap Beanstalk could not finish). */
 const errorsAmong = (events) => events.filter(event => eventLevel(event.severity) === 'error').map(event => event.message);
 function show(event) {
@@ -56735,6 +56735,7 @@ async function follow(f, what, since, done) {
     const heartbeat = new Heartbeat(what, f.deadline);
     let last = [];
     const fresh = [];
+    const timedOut = () => new errors/* DeadlineReached */.h_(`The timeout (${formatDuration(f.deadline.budgetMs)}) was reached while waiting for ${what}. Last seen: ${describePair(last) || 'nothing'}.`);
     const result = await poll(async () => {
         try {
             last = await f.gateway.environments(f.application, f.names);
@@ -56749,6 +56750,9 @@ async function follow(f, what, since, done) {
                 return { done: true, value };
         }
         catch (error) {
+            // the hard cap had no request slot before the deadline: this wait's own timeout, with what it saw
+            if (error instanceof errors/* DeadlineReached */.h_ && last.length > 0)
+                throw timedOut();
             if (!isTransient(error))
                 throw error;
             core/* info */.pq(`Beanstalk is busy (${(0,errors/* describeError */.Uc)(error)}): polling more slowly.`);
@@ -56756,9 +56760,8 @@ async function follow(f, what, since, done) {
         heartbeat.beat(describePair(last));
         return { done: false, delayMs: FOLLOW_POLL_MS };
     }, { deadline: f.deadline });
-    if (result === undefined) {
-        throw new errors/* DeadlineReached */.h_(`The timeout (${formatDuration(f.deadline.budgetMs)}) was reached while waiting for ${what}. Last seen: ${describePair(last) || 'nothing'}.`);
-    }
+    if (result === undefined)
+        throw timedOut();
     return result;
 }
 /**
