@@ -35848,6 +35848,13 @@ function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
     return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
+/**
+ * Whether a host is an Elastic Beanstalk environment's own name (`<prefix>.<region>.elasticbeanstalk.com`, or the
+ * older `<prefix>.elasticbeanstalk.com`): environments answer plain HTTP on port 80 there (check-url's allow-http).
+ */
+function isBeanstalkHost(hostname) {
+    return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z]{2}(?:-[a-z]+)+-\d)?\.elasticbeanstalk\.com$/.test(hostname.toLowerCase().replace(/\.$/, ''));
+}
 
 ;// CONCATENATED MODULE: ./src/check-url/http.ts
 /**
@@ -36464,7 +36471,8 @@ function resolveRegion(input, env = process.env) {
 const DEFAULTS = {
     'expect-status': '200-399',
     timeout: '3m',
-    'follow-redirects': 'true'
+    'follow-redirects': 'true',
+    'allow-http': 'false'
 };
 const INPUT_NAMES = [
     'url',
@@ -36472,13 +36480,17 @@ const INPUT_NAMES = [
     'expect-text',
     'expect-header',
     'timeout',
-    'follow-redirects'
+    'follow-redirects',
+    'allow-http'
 ];
 /** More would be a load test, not a check; split them over steps. */
 const MAX_URLS = 20;
 const URL_EXAMPLE = 'https://brilliancrm.com/health';
-/** Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host; no credentials. */
-function parseUrl(value) {
+/**
+ * Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host, or with `allowHttp` to an
+ * Elastic Beanstalk environment's own host (`*.elasticbeanstalk.com`); no credentials.
+ */
+function parseUrl(value, allowHttp = false) {
     let url;
     try {
         url = new URL(value);
@@ -36490,12 +36502,15 @@ function parseUrl(value) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw (0,errors/* inputError */.Xu)('url', value, `expected an https:// URL such as ${URL_EXAMPLE}.`);
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    const beanstalk = isBeanstalkHost(url.hostname);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !(allowHttp && beanstalk)) {
         const https = new URL(url.href);
         https.protocol = 'https:';
         if (https.port === '80')
             https.port = '';
-        throw (0,errors/* inputError */.Xu)('url', value, `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1]); a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`);
+        throw (0,errors/* inputError */.Xu)('url', value, beanstalk
+            ? `plain http:// to an Elastic Beanstalk environment's own URL needs allow-http: true (environments answer HTTP on port 80; CloudFront speaks HTTP to them). Or check the site over HTTPS.`
+            : `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1])${allowHttp ? ' and, with allow-http, on an Elastic Beanstalk environment host (*.elasticbeanstalk.com)' : ''}; a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`);
     }
     if (url.username !== '' || url.password !== '') {
         throw (0,errors/* inputError */.Xu)('url', `${url.protocol}//…@${url.host}`, 'it carries credentials (user:password@): no secrets in inputs. Check a page that answers without them, such as a health endpoint.');
@@ -36506,14 +36521,14 @@ function parseUrl(value) {
     return displayUrl(url.href);
 }
 /** Parses `url`: one URL a line. */
-function parseUrls(value) {
+function parseUrls(value, allowHttp = false) {
     const lines = value
         .split(/\r?\n/)
         .map(line => line.trim())
         .filter(line => line !== '' && !line.startsWith('#'));
     if (lines.length === 0)
         throw (0,errors/* inputError */.Xu)('url', '', `it is required: the page to check, such as ${URL_EXAMPLE}.`);
-    const urls = [...new Set(lines.map(parseUrl))];
+    const urls = [...new Set(lines.map(line => parseUrl(line, allowHttp)))];
     if (urls.length > MAX_URLS) {
         throw (0,errors/* inputError */.Xu)('url', `${urls.length} URLs`, `expected at most ${MAX_URLS}: a check after a deploy needs a few pages, not a crawl.`);
     }
@@ -36521,7 +36536,8 @@ function parseUrls(value) {
 }
 /** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
 function parseInputs(raw) {
-    const urls = parseUrls(raw.url);
+    const allowHttp = parseBoolean('allow-http', raw['allow-http'].trim(), false);
+    const urls = parseUrls(raw.url, allowHttp);
     const status = parseStatusRanges('expect-status', raw['expect-status'].trim() || DEFAULTS['expect-status']);
     const text = raw['expect-text'].trim();
     const expectations = {
