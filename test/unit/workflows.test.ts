@@ -112,7 +112,16 @@ describe('actionlint', () => {
 
 /** A job's steps without the release summary's time marks (workflow-release-summary.test.ts tests those). */
 function withoutMarks<T extends { steps: Record<string, unknown> }>(result: T): T {
-  const marks = ['started', 'deployed', 'invalidated', 'checked', 'pushed', 'ended']
+  const marks = [
+    'started',
+    'deployed',
+    'idle-checked',
+    'swapped',
+    'invalidated',
+    'checked',
+    'pushed',
+    'ended'
+  ]
   return {
     ...result,
     steps: Object.fromEntries(Object.entries(result.steps).filter(([key]) => !marks.includes(key)))
@@ -166,7 +175,10 @@ describe('deploy.yml', () => {
         'option-settings',
         'platform',
         'keep-versions',
-        'delete-source-bundles'
+        'delete-source-bundles',
+        'strategy',
+        'live-cname',
+        'idle-after-swap'
       ].sort()
     )
     const required = Object.entries(call.inputs).filter(([, input]) => input.required)
@@ -204,6 +216,7 @@ describe('deploy.yml', () => {
     expect(Object.keys(call.outputs).sort()).toEqual([
       'environment-url',
       'image',
+      'live-environment-name',
       'previous-version-label',
       'version-label'
     ])
@@ -324,9 +337,20 @@ describe('deploy.yml', () => {
     ])
   })
 
-  it('queues deployments per application and environment, never cancelling one', () => {
-    expect(workflow.concurrency?.group).toContain('${{ inputs.application-name }}')
-    expect(workflow.concurrency?.group).toContain('${{ inputs.environment-name }}')
+  it('queues deployments per application and environment (per pair with blue-green), never cancelling one', () => {
+    const group = String(workflow.concurrency?.group)
+    expect(group).toContain('${{ inputs.application-name }}')
+    const key = /-\$\{\{ (inputs\.strategy[\s\S]*?) \}\}$/.exec(group)?.[1] ?? ''
+    const keyFor = (inputs: Record<string, string>) =>
+      evaluate(key.replace(/format\('pair-\{0\}', inputs\.live-cname\)/, 'inputs.pair-key'), {
+        status: { success: true, failure: false, cancelled: false },
+        lookup: path => ({ ...inputs, 'inputs.pair-key': `pair-${inputs['inputs.live-cname']}` })[path] ?? ''
+      })
+    // in place: one queue per environment; blue-green: one per pair, whichever order its names are given in
+    expect(keyFor({ 'inputs.strategy': 'in-place', 'inputs.environment-name': 'CRM-env' })).toBe('CRM-env')
+    const pair = { 'inputs.strategy': 'blue-green', 'inputs.live-cname': 'brilliancrm' }
+    expect(keyFor({ ...pair, 'inputs.environment-name': 'CRM-blue CRM-green' })).toBe('pair-brilliancrm')
+    expect(keyFor({ ...pair, 'inputs.environment-name': 'CRM-green,CRM-blue' })).toBe('pair-brilliancrm')
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false)
   })
 
@@ -398,7 +422,7 @@ describe('deploy.yml', () => {
         }
         if (job === 'check') expect(list.indexOf(self)).toBeLessThan(checkout)
       }
-      expect(used).toBe(8)
+      expect(used).toBe(12)
     })
 
     it('checks out its actions in the build job only after the image is built (never in the build context)', () => {
@@ -435,7 +459,7 @@ describe('deploy.yml', () => {
           checked++
         }
       }
-      expect(checked).toBe(8)
+      expect(checked).toBe(12)
     })
   })
 
@@ -547,6 +571,8 @@ describe('deploy.yml', () => {
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         platform: '${{ inputs.platform }}',
+        strategy: '${{ inputs.strategy }}',
+        'live-cname': '${{ inputs.live-cname }}',
         'dry-run': 'true'
       })
       // The deploy job gives deploy-beanstalk the same names and checks (so the same messages).
@@ -672,10 +698,14 @@ describe('deploy.yml', () => {
         expect.stringMatching(/^actions\/checkout@/),
         expect.stringMatching(/^aws-actions\/configure-aws-credentials@/),
         './.imbit-actions/actions/deploy-beanstalk',
+        './.imbit-actions/actions/check-url',
+        './.imbit-actions/actions/swap-environments',
         './.imbit-actions/actions/invalidate-cloudfront',
         './.imbit-actions/actions/check-url',
         './.imbit-actions/actions/deploy-beanstalk',
-        './.imbit-actions/actions/invalidate-cloudfront'
+        './.imbit-actions/actions/swap-environments',
+        './.imbit-actions/actions/invalidate-cloudfront',
+        './.imbit-actions/actions/swap-environments'
       ])
       expect(ranSteps(deployJob(site).steps)).toEqual([
         'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8',
@@ -709,6 +739,8 @@ describe('deploy.yml', () => {
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         platform: '${{ inputs.platform }}',
+        strategy: '${{ inputs.strategy }}',
+        'live-cname': '${{ inputs.live-cname }}',
         'dry-run': '${{ inputs.dry-run }}'
       })
       expect(step('deploy', 'site').with).toEqual({ url: '${{ inputs.check-url }}' })
