@@ -28,6 +28,7 @@ import {
 import { members, type XmlNode } from './xml.js'
 import { dockerBundleProblem } from './zip.js'
 import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
+import { LAUNCH_OPERATIONS, Launches } from './launch.js' // new environments and templates (launch.ts)
 import { swapEnvironmentCNAMEs, terminateEnvironment } from './swap.js' // blue/green: swap and terminate (swap.ts)
 
 export const BEANSTALK_OPERATIONS = [
@@ -47,7 +48,8 @@ export const BEANSTALK_OPERATIONS = [
   'DescribePlatformVersion',
   'ListPlatformBranches',
   'SwapEnvironmentCNAMEs',
-  'TerminateEnvironment'
+  'TerminateEnvironment',
+  ...LAUNCH_OPERATIONS
 ] as const
 
 export type Params = Record<string, string>
@@ -59,7 +61,7 @@ const SEVERITIES: Severity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATA
  */
 type VersionStatus = 'UNPROCESSED' | 'PROCESSING' | 'PROCESSED' | 'FAILED' | 'BUILDING'
 
-interface Application {
+export interface Application {
   region: string
   name: string
   description?: string
@@ -97,6 +99,8 @@ export interface ActiveUpdate {
   next?: ActiveUpdate
   /** platform: the solution stack the environment runs when this update ends (PlatformArn/SolutionStackName) */
   platform?: { stack: string; arn: string; fails: boolean }
+  /** A new environment's launch (CreateEnvironment, launch.ts): Launching, not Updating, until it ends. */
+  launch?: boolean
 }
 
 export interface Environment {
@@ -117,6 +121,8 @@ export interface Environment {
   yellowUntil?: number
   /** The applied option settings (DescribeConfigurationSettings, DeploymentStatus deployed). */
   settings: OptionSettingView[]
+  /** The environment's own tags (ListTagsForResource adds Beanstalk's automatic ones). */
+  tags: Record<string, string>
 }
 
 export interface BeanstalkEvent {
@@ -229,7 +235,8 @@ export class Beanstalk {
   readonly accountId: string
   private readonly apps: Application[] = []
   private readonly versions: Version[] = []
-  private readonly envs: Environment[] = []
+  /** Every environment, terminated ones included (launch.ts adds new ones). */
+  readonly envs: Environment[] = []
   private readonly events: BeanstalkEvent[] = []
   private seq = 0
   private readonly processingMs: number
@@ -239,7 +246,9 @@ export class Beanstalk {
   private readonly maxVersions: number
   private readonly combinedUpdates: 'accepted' | 'refused'
   /** platform: the catalog of platform versions and branches (platforms.ts) */
-  private readonly platforms: PlatformCatalog
+  readonly platforms: PlatformCatalog
+  /** CreateEnvironment and configuration templates (launch.ts) */
+  readonly launches: Launches
   private readonly platformWithVersion: 'accepted' | 'refused'
 
   constructor(
@@ -255,6 +264,7 @@ export class Beanstalk {
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
     this.platforms = new PlatformCatalog(scenario.platforms)
+    this.launches = new Launches(this, scenario.launchMs)
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
   }
@@ -295,6 +305,7 @@ export class Beanstalk {
       health: spec.health ?? (spec.status === 'Terminated' ? 'Grey' : 'Green'),
       versionLabel: spec.versionLabel,
       script: spec.update ?? { durationMs: 3000, outcome: 'healthy' },
+      tags: { ...spec.tags },
       settings: [
         ...(spec.optionSettings ?? platformSettings()),
         ...Object.entries(spec.environmentVariables ?? {}).map(([optionName, value]) => ({
@@ -333,7 +344,7 @@ export class Beanstalk {
 
   // ---- lazy state -------------------------------------------------------------------------------------
 
-  private settle(env: Environment): void {
+  settle(env: Environment): void {
     const u = env.update
     const now = this.now()
     if (!u || now < u.endsAt) return
@@ -379,11 +390,12 @@ export class Beanstalk {
     if (u.next) this.settle(env)
   }
 
-  /** The status now (also read by swap.ts). */
+  /** The status now (also read by launch.ts and swap.ts). */
   status(env: Environment): EnvStatus {
     this.settle(env)
-    if (env.update) return env.update.outcome === 'terminate' ? 'Terminating' : 'Updating'
-    return env.status
+    if (!env.update) return env.status
+    if (env.update.outcome === 'terminate') return 'Terminating'
+    return env.update.launch ? 'Launching' : 'Updating'
   }
 
   private health(env: Environment): Health {
@@ -402,6 +414,17 @@ export class Beanstalk {
 
   addEvent(e: Omit<BeanstalkEvent, 'seq'>): void {
     this.events.push({ ...e, seq: ++this.seq })
+  }
+
+  /** The application, when it exists in the region. */
+  application(name: string, region: string): Application | undefined {
+    return this.apps.find(a => a.region === region && a.name === name)
+  }
+
+  /** The version, when it exists (its status brought up to date). */
+  findVersion(app: string, label: string, region: string): { status: string } | undefined {
+    const v = this.versions.find(x => x.region === region && x.app === app && x.label === label)
+    return v && { status: this.versionStatus(v) }
   }
 
   /** Dates the update's events (Docker platform wording) from its start to its end. */
@@ -483,16 +506,17 @@ export class Beanstalk {
   // ---- views for tests --------------------------------------------------------------------------------
 
   environment(name: string, region = DEFAULT_REGION): EnvironmentView | undefined {
-    const env = this.envs.find(e => e.name === name && e.region === region)
+    // the newest of that name: a re-created environment, not the one terminated before it
+    const env = this.envs.filter(e => e.name === name && e.region === region).pop()
     if (!env) return undefined
     const status = this.status(env)
     return {
       id: env.id,
+      cname: env.cname,
       status,
       health: this.health(env),
       versionLabel: env.versionLabel,
-      readyAt: env.readyAt,
-      cname: env.cname
+      readyAt: env.readyAt
     }
   }
 
@@ -549,6 +573,8 @@ export class Beanstalk {
       case 'ListPlatformBranches':
         return this.platforms.listPlatformBranches(p)
       default:
+        if ((LAUNCH_OPERATIONS as readonly string[]).includes(operation))
+          return this.launches.handle(operation, p, region, requestId)
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
   }
@@ -565,7 +591,7 @@ export class Beanstalk {
       DateCreated: new Date(a.created),
       DateUpdated: new Date(a.updated),
       Versions: members(labels),
-      ConfigurationTemplates: members([])
+      ConfigurationTemplates: members(this.launches.templateNames(a.name, a.region))
     }
   }
 
@@ -851,8 +877,7 @@ export class Beanstalk {
     if (!p.ApplicationName) {
       throw new AwsError('MissingParameter', 'The request must contain the parameter ApplicationName.')
     }
-    if (p.TemplateName !== undefined)
-      throw invalid('Configuration templates are not modelled by the sandbox.')
+    if (p.TemplateName !== undefined) return this.launches.describeTemplate(p, region)
     if (!p.EnvironmentName) {
       throw new AwsError('MissingParameter', 'You must specify either EnvironmentName or TemplateName.')
     }

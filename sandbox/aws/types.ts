@@ -52,6 +52,8 @@ export interface EnvSpec {
   environmentVariables?: Record<string, string>
   /** aws:elasticbeanstalk:application:environmentsecrets (name → ARN) */
   environmentSecrets?: Record<string, string>
+  /** the environment's own tags (ListTagsForResource adds Beanstalk's automatic ones) */
+  tags?: Record<string, string>
 }
 
 /** One option setting, as DescribeConfigurationSettings and UpdateEnvironment have it. */
@@ -153,6 +155,8 @@ export interface SandboxScenario {
   swapMs?: number
   /** TerminateEnvironment: Terminating for this long, then Terminated and its CNAME free (default DEFAULT_TERMINATE_MS) */
   terminateMs?: number
+  /** CreateEnvironment: Launching for this long, then Ready and Green on its version (default DEFAULT_LAUNCH_MS) */
+  launchMs?: number
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */
@@ -171,13 +175,13 @@ export interface RequestLogEntry {
 
 export interface EnvironmentView {
   id: string
+  /** the CNAME it holds (a swap moves it: swap.ts) */
+  cname: string
   status: EnvStatus
   health: Health
   versionLabel?: string
   /** ms epoch the last update ended */
   readyAt?: number
-  /** the CNAME it holds (a swap moves it: swap.ts) */
-  cname: string
 }
 
 export interface VersionView {
@@ -237,6 +241,9 @@ export const DEFAULT_PROCESSING_MS = 1000
 export const DEFAULT_SWAP_MS = 2000
 /** How long an environment stays Terminating when the scenario does not say (terminateMs) */
 export const DEFAULT_TERMINATE_MS = 3000
+
+/** How long a new environment stays Launching when the scenario does not say (launchMs); a real one takes minutes */
+export const DEFAULT_LAUNCH_MS = 3000
 
 /** An AWS error answer: code, message, HTTP status. */
 export class AwsError extends Error {

@@ -20,6 +20,17 @@ export const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'] as const
 
 export type GatewayFor = (region: string) => BeanstalkGateway
 
+/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
+export async function beanstalkGateways(clock: Clock): Promise<GatewayFor> {
+  const { BeanstalkGateway } = await import('./aws/beanstalk.js')
+  const gateways = new Map<string, BeanstalkGateway>()
+  return (region: string) => {
+    const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
+    gateways.set(region, gateway)
+    return gateway
+  }
+}
+
 /** What the look-up found, for the bundle, the version and the plan. */
 export interface LookedUp {
   /** The environment deployed to. */
@@ -44,16 +55,20 @@ export async function lookUp(
   /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
   storageFor: StorageFor,
   /** The action's clock: today's date, for the platform's retirement dates. */
-  clock: Clock
+  clock: Clock,
+  /** The environment, when it was found already (blue/green: the pair's look-up). */
+  known?: EnvironmentInfo
 ): Promise<LookedUp> {
   const { application, region } = inputs
   const beanstalk = gatewayFor(region)
-  const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(
-    async (error: unknown) => {
-      await checkApplication(gatewayFor, region, application)
-      throw error
-    }
-  )
+  const environment =
+    known ??
+    (await findEnvironment(gatewayFor, region, application, inputs.environment).catch(
+      async (error: unknown) => {
+        await checkApplication(gatewayFor, region, application)
+        throw error
+      }
+    ))
   core.info(
     `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
   )

@@ -48,7 +48,10 @@ export const outputs = declareOutputs([
   'deployed',
   'versions-deleted',
   'platform-arn',
-  'previous-platform-arn'
+  'previous-platform-arn',
+  'environment-name',
+  'live-environment-name',
+  'idle-environment-name'
 ] as const)
 
 export type Result = 'deployed' | 'failed' | 'timed-out' | 'dry-run' | 'requested'
@@ -83,7 +86,11 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
     'platform-arn': environment?.platformArn,
     'previous-platform-arn':
-      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn
+      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
+    // the environment deployed to (blue/green: the idle one), and the pair as found
+    'environment-name': plan?.environment ?? (inputs.blueGreen ? undefined : inputs.environment),
+    'live-environment-name': plan?.blueGreen?.live.name,
+    'idle-environment-name': plan?.blueGreen?.idleName
   })
   const reason = error === undefined ? undefined : because(run, error, result)
   const durationMs = now - run.started
@@ -143,6 +150,9 @@ function because(run: DeployRun, error: unknown, result: Result): string {
 export function leftBehind(run: DeployRun, result: Result): string | undefined {
   const plan = run.plan
   if (!plan) return undefined
+  const twin = twinLeft(run)
+  if (twin)
+    return `${twin} ${leftBehind({ ...run, plan: { ...plan, blueGreen: undefined } }, result) ?? ''}`.trim()
   if (run.requested) {
     // the update's own outcome says it, unless the step's timeout stopped the run first (no call-budget slot)
     return result === 'timed-out' && !run.update
@@ -152,6 +162,14 @@ export function leftBehind(run: DeployRun, result: Result): string | undefined {
   if (run.created)
     return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`
   return 'Nothing was changed in Beanstalk.'
+}
+
+/** A twin this run created (it stays: the next run deploys to it), in plain words. */
+function twinLeft(run: DeployRun): string | undefined {
+  const twin = run.plan?.blueGreen?.create
+  const env = run.environment
+  if (!twin || env?.name !== twin.name || !env.id) return undefined
+  return `The idle twin ${twin.name} (${env.id}) was created at ${env.cname ?? twin.host} and stays: the next run deploys to it.`
 }
 
 function lookupRows(inputs: Inputs, env: EnvironmentInfo | undefined, durationMs: number) {
@@ -178,7 +196,8 @@ function planRows(
   const retention = plan.retention
   return [
     ['Application', plan.application],
-    ['Environment', `${plan.environment} (${plan.environmentId})`],
+    ['Environment', `${plan.environment} (${plan.environmentId || 'to be created'})`],
+    ['Live environment', plan.blueGreen ? liveRow(plan.blueGreen) : undefined],
     ['Region', plan.region],
     ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
     ['Previous version', plan.previousLabel],
@@ -198,6 +217,11 @@ function planRows(
     ['Versions deleted', deletedNote(plan, result)],
     ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
   ]
+}
+
+function liveRow(bg: NonNullable<Plan['blueGreen']>): string {
+  const twin = bg.create ? `; idle ${bg.idleName} created as its clone` : `; idle ${bg.idleName}`
+  return `${bg.live.name} (${bg.liveCname.host}, not changed)${twin}`
 }
 
 function versionNote(plan: Plan, labelled: boolean): string {

@@ -1,7 +1,8 @@
 /**
  * One deploy role per environment (issue 20, findings 1 and 2), proved over the real JSON: the commands of
  * docs/aws-setup.md (scripts/deploy-policy.mjs) are run as documented, and a small IAM evaluator (Allow/Deny
- * statements, IAM wildcards; a Condition is refused rather than guessed) answers, request by request, whether the
+ * statements, IAM wildcards; StringEquals conditions on the request's context, any other condition refused rather
+ * than guessed) answers, request by request, whether the
  * staging role built from the docs may act on production's stack, Auto Scaling group, environment, environment
  * properties, templates, versions and distribution. It may not; the production role may (the evaluator can say
  * yes), and each role may do all its own deploy needs.
@@ -17,7 +18,7 @@ interface Statement {
   Effect: 'Allow' | 'Deny'
   Action: string | string[]
   Resource: string | string[]
-  Condition?: unknown
+  Condition?: Record<string, Record<string, string | string[]>>
 }
 interface Policy {
   Version: string
@@ -34,20 +35,36 @@ const glob = (pattern: string, flags: string): RegExp =>
     flags
   )
 
+/** The request's condition keys: the tags of the resource acted on, or of the one being created. */
+type Context = Record<string, string>
+
+/**
+ * A statement's Condition against the request's context: StringEquals (every key present in the context, with one of
+ * the values: a key the request lacks fails, as in IAM); any other operator is refused rather than guessed.
+ */
+function conditionHolds(statement: Statement, context: Context): boolean {
+  return Object.entries(statement.Condition ?? {}).every(([operator, conditions]) => {
+    if (operator !== 'StringEquals')
+      throw new Error(
+        `statement ${statement.Sid} has a condition this evaluator does not model (${operator})`
+      )
+    return Object.entries(conditions).every(
+      ([key, values]) => key in context && list(values).includes(context[key])
+    )
+  })
+}
+
 /**
  * IAM's answer for one request by an identity policy: an explicit Deny wins, else an Allow whose action
- * (case-insensitive) and resource (case-sensitive) match; nothing matching is an implicit deny.
+ * (case-insensitive), resource (case-sensitive) and condition match; nothing matching is an implicit deny.
  */
-function allows(policy: Policy, action: string, resource: string): boolean {
+function allows(policy: Policy, action: string, resource: string, context: Context = {}): boolean {
   const matching = policy.Statement.filter(
     s =>
       list(s.Action).some(a => glob(a, 'i').test(action)) &&
-      list(s.Resource).some(r => glob(r, '').test(resource))
+      list(s.Resource).some(r => glob(r, '').test(resource)) &&
+      conditionHolds(s, context)
   )
-  for (const s of matching) {
-    if (s.Condition !== undefined)
-      throw new Error(`statement ${s.Sid} has a condition this evaluator does not model`)
-  }
   if (matching.some(s => s.Effect === 'Deny')) return false
   return matching.some(s => s.Effect === 'Allow')
 }
@@ -83,26 +100,31 @@ const resourcesOf = (name: string, id: string) => ({
   environment: `${EB}:environment/BrillianCRM/${name}`,
   stack: `arn:aws:cloudformation:eu-central-1:${ACCOUNT}:stack/awseb-${id}-stack/5b1c8a30-8e5e-11ee-b9d1-0242ac120002`,
   group: `arn:aws:autoscaling:eu-central-1:${ACCOUNT}:autoScalingGroup:1d2f3a4b-0000-4c4c-8888-123456789abc:autoScalingGroupName/awseb-${id}-AWSEBAutoScalingGroup-Q2W3E4R5T6`,
-  templates: `${BUCKET}/resources/environments/${id}/_runtime/_embedded_extensions/app/stack.template`
+  templates: `${BUCKET}/resources/environments/${id}/_runtime/_embedded_extensions/app/stack.template`,
+  /** The tag Beanstalk puts on the environment's stack, group and instances (a request on them carries it). */
+  tagged: { 'aws:ResourceTag/elasticbeanstalk:environment-name': name } as Context
 })
 const prod = resourcesOf('BrillianCRM-env', PROD_ID)
 const stag = resourcesOf('BrillianCRM-staging', STAGING_ID)
 
 /** What a role would do to an environment's resources: every request that changes or reveals them. */
-const touching = (r: ReturnType<typeof resourcesOf>): Array<[string, string]> => [
-  ['elasticbeanstalk:UpdateEnvironment', r.environment],
-  ['elasticbeanstalk:DescribeConfigurationSettings', r.environment],
-  ['cloudformation:UpdateStack', r.stack],
-  ['cloudformation:CancelUpdateStack', r.stack],
-  ['cloudformation:ContinueUpdateRollback', r.stack],
-  ['cloudformation:GetTemplate', r.stack],
-  ['autoscaling:UpdateAutoScalingGroup', r.group],
-  ['autoscaling:SuspendProcesses', r.group],
-  ['autoscaling:ResumeProcesses', r.group],
-  ['autoscaling:PutScheduledUpdateGroupAction', r.group],
-  ['autoscaling:DeleteScheduledAction', r.group],
-  ['s3:GetObject', r.templates]
+const touching = (r: ReturnType<typeof resourcesOf>): Array<[string, string, Context]> => [
+  ['elasticbeanstalk:UpdateEnvironment', r.environment, {}],
+  ['elasticbeanstalk:DescribeConfigurationSettings', r.environment, {}],
+  ['cloudformation:UpdateStack', r.stack, r.tagged],
+  ['cloudformation:CancelUpdateStack', r.stack, r.tagged],
+  ['cloudformation:ContinueUpdateRollback', r.stack, r.tagged],
+  ['cloudformation:GetTemplate', r.stack, r.tagged],
+  ['autoscaling:UpdateAutoScalingGroup', r.group, r.tagged],
+  ['autoscaling:SuspendProcesses', r.group, r.tagged],
+  ['autoscaling:ResumeProcesses', r.group, r.tagged],
+  ['autoscaling:PutScheduledUpdateGroupAction', r.group, r.tagged],
+  ['autoscaling:DeleteScheduledAction', r.group, r.tagged],
+  ['s3:GetObject', r.templates, {}]
 ]
+/** Those a role may make. */
+const allowedOf = (policy: Policy, requests: Array<[string, string, Context]>) =>
+  requests.filter(([action, resource, context]) => allows(policy, action, resource, context))
 
 describe('the documented per-environment deploy policies', () => {
   it('are generated by the commands of docs/aws-setup.md, and the production one is docs/iam/deploy-policy.json', () => {
@@ -113,12 +135,11 @@ describe('the documented per-environment deploy policies', () => {
   })
 
   it('give the staging role no permission on production’s stack, group, environment, properties or templates', () => {
-    const allowed = touching(prod).filter(([action, resource]) => allows(staging, action, resource))
-    expect(allowed).toEqual([])
+    expect(allowedOf(staging, touching(prod))).toEqual([])
     // the evaluator can say yes: the production role may do each of them, the staging role each on staging
-    expect(touching(prod).filter(([action, resource]) => !allows(production, action, resource))).toEqual([])
-    expect(touching(stag).filter(([action, resource]) => !allows(staging, action, resource))).toEqual([])
-    expect(touching(stag).filter(([action, resource]) => allows(production, action, resource))).toEqual([])
+    expect(allowedOf(production, touching(prod))).toEqual(touching(prod))
+    expect(allowedOf(staging, touching(stag))).toEqual(touching(stag))
+    expect(allowedOf(production, touching(stag))).toEqual([])
   })
 
   it('give the staging role no way to delete production’s versions or bundles, nor to invalidate its distribution', () => {
@@ -166,6 +187,46 @@ describe('the documented per-environment deploy policies', () => {
         `${EB}:environment/BrillianQuiz/BrillianQuiz-env`
       )
     ).toBe(false)
+  })
+
+  it('let the production role (--twin) create and then update the twin, whose id is unknown, by the tag of its name only', () => {
+    const twin = resourcesOf('BrillianCRM-env-twin', 'e-newtwin123')
+    const creating = { 'aws:RequestTag/elasticbeanstalk:environment-name': 'BrillianCRM-env-twin' }
+    const twinRequests: Array<[string, string, Context]> = [
+      ['elasticbeanstalk:CreateEnvironment', twin.environment, {}],
+      ['elasticbeanstalk:CreateConfigurationTemplate', `${EB}:configurationtemplate/BrillianCRM/t`, {}],
+      ['elasticbeanstalk:ListTagsForResource', prod.environment, {}],
+      ['cloudformation:CreateStack', twin.stack, creating],
+      ['autoscaling:CreateAutoScalingGroup', twin.group, creating],
+      ...touching(twin).filter(([action]) => !action.startsWith('s3:'))
+    ]
+    expect(allowedOf(production, twinRequests)).toEqual(twinRequests)
+    // nothing of it for the staging role (no --twin), nor on staging's resources for the production role
+    expect(allowedOf(staging, twinRequests)).toEqual([])
+    const elsewhere: Array<[string, string, Context]> = [
+      ['elasticbeanstalk:CreateEnvironment', stag.environment, {}],
+      ['elasticbeanstalk:CreateEnvironment', `${EB}:environment/BrillianQuiz/BrillianCRM-env-twin`, {}],
+      [
+        'cloudformation:CreateStack',
+        stag.stack,
+        { 'aws:RequestTag/elasticbeanstalk:environment-name': 'BrillianCRM-staging' }
+      ],
+      ['cloudformation:UpdateStack', twin.stack, {}], // untagged: not the pair's
+      ['cloudformation:DeleteStack', stag.stack, stag.tagged],
+      ['autoscaling:DeleteAutoScalingGroup', stag.group, stag.tagged],
+      ['ec2:ReleaseAddress', `arn:aws:ec2:eu-central-1:${ACCOUNT}:elastic-ip/eipalloc-0abc`, {}],
+      ['ec2:DeleteSecurityGroup', `arn:aws:ec2:eu-central-1:${ACCOUNT}:security-group/sg-0abc`, stag.tagged],
+      ['elasticbeanstalk:TerminateEnvironment', twin.environment, {}]
+    ]
+    expect(allowedOf(production, elsewhere)).toEqual([])
+    expect(
+      allows(
+        production,
+        'ec2:DeleteSecurityGroup',
+        `arn:aws:ec2:eu-central-1:${ACCOUNT}:security-group/sg-0abc`,
+        twin.tagged
+      )
+    ).toBe(true)
   })
 
   it('tell the old shared policy’s reach (stack/awseb-*) from the generated one', () => {
@@ -224,7 +285,12 @@ describe('scripts/deploy-policy.mjs', () => {
     [
       ['--environment', `BrillianCRM-env=${PROD_ID}`, '--all-environments'],
       '--all-environments: unknown argument'
-    ]
+    ],
+    [
+      ['--environment', `BrillianCRM-env=${PROD_ID}`, '--twin', 'BrillianCRM-env'],
+      '--twin: "BrillianCRM-env" is given'
+    ],
+    [['--environment', `BrillianCRM-env=${PROD_ID}`, '--twin', '-twin'], '--twin: "-twin" is not']
   ])('refuses %j with a message naming the option', (args, message) => {
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'deploy-policy.mjs'), ...base, ...args], {
       encoding: 'utf8',

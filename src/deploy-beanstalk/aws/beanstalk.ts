@@ -14,13 +14,14 @@ import {
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
 import { awsErrorInfo } from '../../common/errors.js'
-import { CallBudget } from '../../common/retry.js'
 import { formatDuration } from '../../common/format.js'
-import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
+import { CallBudget, systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
+import { EnvironmentLaunches, UNSAFE_TO_REPEAT } from './environments.js'
 import { PlatformLookUps } from './platforms.js'
-import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
+import { allPages, toEnvironmentInfo, type EnvironmentInfo } from './types.js'
+import type { UpdateRequest, VersionInfo } from './types.js'
 
 export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
@@ -39,6 +40,8 @@ export class BeanstalkGateway {
   private readonly client: ElasticBeanstalkClient
   /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
   readonly platforms: PlatformLookUps
+  /** New environments (environments.ts: a blue/green twin), through the same client. */
+  readonly launches: EnvironmentLaunches
 
   constructor(
     readonly region: string,
@@ -47,6 +50,7 @@ export class BeanstalkGateway {
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.platforms = new PlatformLookUps(this.client)
+    this.launches = new EnvironmentLaunches(this.client)
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
     this.budget = new CallBudget(
       BEANSTALK_REQUESTS_PER_MINUTE,
@@ -71,8 +75,7 @@ export class BeanstalkGateway {
         if (operation === 'DeleteApplicationVersion') this.budget.record()
         else await this.budget.acquire(this.deadline)
       },
-      unsafeToRepeat: operation =>
-        operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion',
+      unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
       // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
       afterReply: (operation, error) => {
         if (operation === 'DeleteApplicationVersion') return
@@ -81,18 +84,6 @@ export class BeanstalkGateway {
           this.budget.throttled()
       }
     })
-  }
-
-  /** Every page of a paginated Describe call, one request per page. */
-  private async allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-    const found: T[] = []
-    let token: string | undefined
-    do {
-      const { items, next } = await page(token)
-      found.push(...items)
-      token = next
-    } while (token)
-    return found
   }
 
   /**
@@ -123,7 +114,7 @@ export class BeanstalkGateway {
     ids?: string[]
     includeDeleted?: boolean
   }): Promise<EnvironmentInfo[]> {
-    return await this.allPages(async NextToken => {
+    return await allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeEnvironmentsCommand({
           ApplicationName: filter.application,
@@ -277,7 +268,7 @@ export class BeanstalkGateway {
 
   /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
   async listVersions(application?: string): Promise<VersionInfo[]> {
-    return await this.allPages(async NextToken => {
+    return await allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeApplicationVersionsCommand({ ApplicationName: application, MaxRecords: 1000, NextToken })
       )
