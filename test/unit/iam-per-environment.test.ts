@@ -216,9 +216,21 @@ describe('the documented per-environment deploy policies', () => {
       ['autoscaling:DeleteAutoScalingGroup', stag.group, stag.tagged],
       ['ec2:ReleaseAddress', `arn:aws:ec2:eu-central-1:${ACCOUNT}:elastic-ip/eipalloc-0abc`, {}],
       ['ec2:DeleteSecurityGroup', `arn:aws:ec2:eu-central-1:${ACCOUNT}:security-group/sg-0abc`, stag.tagged],
-      ['elasticbeanstalk:TerminateEnvironment', twin.environment, {}]
+      // swap-environments: never with staging, nor with an environment of another application
+      ['elasticbeanstalk:SwapEnvironmentCNAMEs', stag.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', stag.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', `${EB}:environment/BrillianQuiz/BrillianCRM-env-twin`, {}]
     ]
     expect(allowedOf(production, elsewhere)).toEqual([])
+    // swap-environments within the pair: the swap (both sides), terminating the now-idle one; none for staging
+    const withinThePair: Array<[string, string, Context]> = [
+      ['elasticbeanstalk:SwapEnvironmentCNAMEs', prod.environment, {}],
+      ['elasticbeanstalk:SwapEnvironmentCNAMEs', twin.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', prod.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', twin.environment, {}]
+    ]
+    expect(allowedOf(production, withinThePair)).toEqual(withinThePair)
+    expect(allowedOf(staging, withinThePair)).toEqual([])
     expect(
       allows(
         production,
