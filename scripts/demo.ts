@@ -38,6 +38,14 @@ import {
   type UpdateScript
 } from '../sandbox/index.js'
 import { bold, dim, green, red, renderLogLine, renderSummary, yellow } from './render.js'
+import {
+  BG_ENV,
+  BG_LAUNCH_MS,
+  BG_SWAP_MS,
+  blueGreenRoutes,
+  blueGreenScenario,
+  blueGreenStory
+} from './demo-blue-green.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const APP = 'BrillianCRM'
@@ -59,6 +67,8 @@ interface DemoScenario {
   brokenSite?: boolean
   /** deploy-beanstalk's `platform` input (the environment starts on Docker on Amazon Linux 2023 v4.4.0) */
   platform?: string
+  /** the blue/green path (demo-blue-green.ts): two releases through the pair, or one whose live check fails */
+  blueGreen?: 'releases' | 'swap-back'
 }
 
 /** The shortest durations that still tell each story (Beanstalk takes minutes): the whole story in seconds. */
@@ -107,6 +117,20 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'healthy' },
     platform: 'latest'
+  },
+  'blue-green': {
+    description:
+      'strategy: blue-green: the first release creates the twin and swaps to it, a second swaps back the other way; the live environment is never updated (exit 0)',
+    visibility: 'public',
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    blueGreen: 'releases'
+  },
+  'blue-green-swap-back': {
+    description:
+      'blue-green: the twin answers on its own URL, but the live check fails after the swap: swapped back, the old version answers again (exit 1)',
+    visibility: 'public',
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    blueGreen: 'swap-back'
   }
 }
 
@@ -386,20 +410,29 @@ async function main(): Promise<number> {
     console.error(`Unknown scenario "${name}".\n\n${usage()}`)
     return 2
   }
-  for (const action of ['verify-package-public', 'deploy-beanstalk', 'invalidate-cloudfront', 'check-url']) {
+  for (const action of [
+    'verify-package-public',
+    'deploy-beanstalk',
+    'invalidate-cloudfront',
+    'check-url',
+    'swap-environments'
+  ]) {
     if (!existsSync(join(ROOT, 'dist', action, 'index.js'))) {
       console.error(`dist/${action}/index.js is missing: run npm run build first.`)
       return 2
     }
   }
-  started.site = await startSite({
-    '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel)
-  })
+  started.site = await startSite(
+    demo.blueGreen
+      ? blueGreenRoutes(() => started.sandbox, demo.blueGreen === 'swap-back')
+      : { '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel) }
+  )
   started.ghcr = await startGhcrStub({
     packages: [{ owner: 'imbit', name: 'demo-app', visibility: demo.visibility, tags: ['latest', TAG] }]
   })
-  const clock = actionDrivenClock(demo.update.durationMs)
-  started.sandbox = await startSandbox(sandboxScenario(demo, started.site), {
+  const clock = actionDrivenClock(demo.update.durationMs, { launchMs: BG_LAUNCH_MS, swapMs: BG_SWAP_MS })
+  const spec = demo.blueGreen ? blueGreenScenario(demo.update) : sandboxScenario(demo, started.site)
+  started.sandbox = await startSandbox(spec, {
     silent: true,
     now: clock.now,
     onRequest: clock.onRequest
@@ -434,6 +467,22 @@ async function main(): Promise<number> {
     workspace
   )
   const digest = verify.outputs.digest
+  if (demo.blueGreen && verify.code === 0 && digest) {
+    const failedBlueGreen = await blueGreenStory(
+      {
+        runStep,
+        sandbox,
+        siteOrigin: site.origin,
+        env,
+        workspace,
+        image: `${image}@${digest}`,
+        invalidate: INVALIDATE,
+        catchUp: clock.catchUp
+      },
+      demo.blueGreen
+    )
+    return await finish(sandbox, site, failedBlueGreen, BG_ENV)
+  }
   let failed = verify.code !== 0 || !digest
   let deployed: string | undefined
   let deployOutputs: Record<string, string> = {}
@@ -517,6 +566,18 @@ async function main(): Promise<number> {
     console.log(yellow('\nThe workflow stops at the failed step: the later steps do not run.'))
   }
 
+  return await finish(sandbox, site, failed, ENV, deployed)
+}
+
+/** What changed, what runs now, what the site answers; everything stopped; the exit code. */
+async function finish(
+  sandbox: Sandbox,
+  site: Site,
+  failed: boolean,
+  environment: string,
+  deployed?: string
+): Promise<number> {
+  const ENV = environment
   const mutating = sandbox.mutatingCalls().map(c => c.operation)
   console.log('\n' + bold('AWS calls that changed something: ') + (mutating.join(', ') || 'none'))
   const now = sandbox.environment(ENV)

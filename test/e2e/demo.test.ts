@@ -189,6 +189,43 @@ describe('npm run demo', () => {
     await nothingLeft(run, out)
   }, 30_000)
 
+  it('blue-green: the first release creates the twin and swaps to it, the second swaps back the other way; the live one is never updated; exit 0', async () => {
+    const { code, out, run } = await demo('blue-green')
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    // release 1: the twin created as a clone, deployed to, checked on its own URL, swapped in
+    expect(out).toContain('BrillianCRM-env-twin does not exist: it is created as a clone of BrillianCRM-env.')
+    const labels = [...out.matchAll(/live-version-label = ([bc][0-9a-f]{6}-[0-9a-f]{8})/g)].map(m => m[1])
+    expect(labels).toHaveLength(2)
+    expect(out).toContain(
+      `Swapped: BrillianCRM-env-twin (${labels[0]}) holds brilliancrm.eu-central-1.elasticbeanstalk.com`
+    )
+    // release 2: the pair the other way round, deployed to BrillianCRM-env, swapped back to it
+    expect(out).toContain(
+      `Swapped: BrillianCRM-env (${labels[1]}) holds brilliancrm.eu-central-1.elasticbeanstalk.com; BrillianCRM-env-twin (${labels[0]}) is idle`
+    )
+    // each update went to the idle one only: two updates, one per release, two swaps, no termination
+    expect(out).toMatch(
+      /AWS calls that changed something: CreateConfigurationTemplate, CreateEnvironment, DeleteConfigurationTemplate, CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, SwapEnvironmentCNAMEs, CreateInvalidation, CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, SwapEnvironmentCNAMEs, CreateInvalidation\n/
+    )
+    expect(out).toContain(`The site now answers: 200, version ${labels[1]}`)
+    expect(out).toContain('Demo finished: the workflow succeeded.')
+    await nothingLeft(run, out)
+  }, 60_000)
+
+  it('blue-green-swap-back: the twin passes on its own URL, the live check fails after the swap, swapped back: the old version answers again; exit 1', async () => {
+    const { code, out, run } = await demo('blue-green-swap-back')
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    expect(out).toContain('✓ check-url succeeded') // the idle environment on its own URL
+    expect(out).toContain("Invalid HTTP_HOST header: 'brilliancrm.com'")
+    expect(out).toContain(
+      'Swapped: BrillianCRM-env (v0-initial) holds brilliancrm.eu-central-1.elasticbeanstalk.com'
+    )
+    expect(out).toMatch(/failed the live check after the swap; swapped back: v0-initial is live again/)
+    expect(out).toContain('The site now answers: 200, version v0-initial')
+    expect(out).toContain('Demo finished: the workflow failed, as this scenario shows.')
+    await nothingLeft(run, out)
+  }, 60_000)
+
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
     expect((await help.exited).code).toBe(0)
@@ -199,7 +236,9 @@ describe('npm run demo', () => {
       'rollback',
       'busy',
       'failed-check',
-      'platform-update'
+      'platform-update',
+      'blue-green',
+      'blue-green-swap-back'
     ]) {
       expect(help.output()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'))
     }
