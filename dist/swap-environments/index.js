@@ -57116,7 +57116,6 @@ function summary(record, inputs, error) {
         whatToDo: explained?.fix ? [explained.fix] : undefined,
         facts: [
             ['Application', inputs.application],
-            ['Live CNAME', inputs.liveCname.host],
             [
                 'Live',
                 pair &&
@@ -57175,6 +57174,8 @@ async function report(record, error) {
 
 
 
+/** Beanstalk's event when a CNAME swap starts (on both environments). */
+const SWAP_STARTED = /^swapEnvironmentCNAMEs is starting/i;
 class SwapFailed extends Error {
     name = 'SwapFailed';
 }
@@ -57196,10 +57197,15 @@ async function swap(f, inputs, before) {
             core/* warning */.$e(`${error.message} Looking at the pair before sending it again.`, {
                 title: 'Reply lost'
             });
-            // the swap, if it took, is under way or over: wait until both are Ready, then see who holds live-cname
-            const envs = await follow(f, 'the pair to be Ready after the lost reply', since, envs => settled(envs, f.names));
-            if (resolve(inputs, envs).live.name === before.idle.name) {
-                core/* info */.pq(`${before.idle.name} holds ${inputs.liveCname.host}: the swap took effect; it is not sent again.`);
+            // the swap, if it took, is under way or over: wait until both are Ready, then see who holds live-cname;
+            // Beanstalk's own event of the swap starting counts too (a look that came before the status changed)
+            let started = false;
+            const envs = await follow(f, 'the pair to be Ready after the lost reply', since, (envs, events) => {
+                started ||= events.some(event => SWAP_STARTED.test(event.message));
+                return settled(envs, f.names);
+            });
+            if (started || resolve(inputs, envs).live.name === before.idle.name) {
+                core/* info */.pq(`${started ? 'Beanstalk started the swap' : `${before.idle.name} holds ${inputs.liveCname.host}`}: the swap took effect; it is not sent again.`);
                 break;
             }
             core/* info */.pq(`${before.live.name} still holds ${inputs.liveCname.host}: the swap did not take; sending it again.`);
@@ -57273,8 +57279,9 @@ function swapEnvironments(deps = {}) {
                 deadline,
                 events: new EventLog()
             };
-            await gateway.within(deadline, () => story(record, inputs, f));
+            // the events as they come (the log's own array): the report has them whatever happens
             record.events = f.events.all;
+            await gateway.within(deadline, () => story(record, inputs, f));
         },
         report: async (record, error) => report(record, error)
     };
@@ -57292,7 +57299,6 @@ async function story(record, inputs, f) {
         record.after = { live: done.live, idle: done.idle };
         record.swapped = true;
         record.swapRequests = done.requests;
-        record.events = f.events.all;
         if (inputs.waitForDns) {
             record.dnsWaitedMs = await (0,log/* phase */.Oi)('Wait for DNS', () => waitForDns(f.deadline, done.at, inputs.liveCname.host));
         }

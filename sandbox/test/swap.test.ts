@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
+  CreateEnvironmentCommand,
   SwapEnvironmentCNAMEsCommand,
   TerminateEnvironmentCommand,
   UpdateEnvironmentCommand,
@@ -195,6 +196,25 @@ describe('TerminateEnvironment', () => {
     expect(swap.message).toBe(`No Environment found for EnvironmentName = '${GREEN}'.`)
     const twice = await failure(eb.send(new TerminateEnvironmentCommand({ EnvironmentName: GREEN })))
     expect(twice.message).toBe(`No Environment found for EnvironmentName = '${GREEN}'.`)
+  })
+
+  it('frees its CNAME: a new environment may take the prefix once it is Terminated, not before', async () => {
+    const { eb, clock } = await start(pair())
+    await eb.send(new TerminateEnvironmentCommand({ EnvironmentName: GREEN }))
+    const create = () =>
+      eb.send(
+        new CreateEnvironmentCommand({
+          ApplicationName: APP,
+          EnvironmentName: 'BrillianCRM-green2',
+          CNAMEPrefix: 'brilliancrm-green',
+          VersionLabel: 'v2',
+          SolutionStackName: '64bit Amazon Linux 2023 v4.4.0 running Docker'
+        })
+      )
+    const taken = await failure(create())
+    expect(taken.message).toBe(`DNS name (${IDLE}) is not available.`)
+    clock.advance(6000)
+    expect((await create()).CNAME).toBe(IDLE)
   })
 
   it('refused while the environment is not Ready', async () => {

@@ -32,8 +32,9 @@ export function swapEnvironments(deps: Partial<Dependencies> = {}): Action<SwapR
         deadline,
         events: new EventLog()
       }
-      await gateway.within(deadline, () => story(record, inputs, f))
+      // the events as they come (the log's own array): the report has them whatever happens
       record.events = f.events.all
+      await gateway.within(deadline, () => story(record, inputs, f))
     },
     report: async (record, error) => report(record, error)
   }
@@ -50,7 +51,6 @@ async function story(record: SwapRun, inputs: Inputs, f: Follow): Promise<void> 
     record.after = { live: done.live, idle: done.idle }
     record.swapped = true
     record.swapRequests = done.requests
-    record.events = f.events.all
     if (inputs.waitForDns) {
       record.dnsWaitedMs = await phase('Wait for DNS', () =>
         waitForDns(f.deadline, done.at, inputs.liveCname.host)

@@ -77,7 +77,6 @@ export function summary(record: SwapRun, inputs: Inputs, error: unknown): Summar
     whatToDo: explained?.fix ? [explained.fix] : undefined,
     facts: [
       ['Application', inputs.application],
-      ['Live CNAME', inputs.liveCname.host],
       [
         'Live',
         pair &&

@@ -19,6 +19,9 @@ export interface Swapped {
   requests: number
 }
 
+/** Beanstalk's event when a CNAME swap starts (on both environments). */
+const SWAP_STARTED = /^swapEnvironmentCNAMEs is starting/i
+
 export class SwapFailed extends Error {
   override readonly name = 'SwapFailed'
 }
@@ -47,13 +50,16 @@ export async function swap(
       core.warning(`${error.message} Looking at the pair before sending it again.`, {
         title: 'Reply lost'
       })
-      // the swap, if it took, is under way or over: wait until both are Ready, then see who holds live-cname
-      const envs = await follow(f, 'the pair to be Ready after the lost reply', since, envs =>
-        settled(envs, f.names)
-      )
-      if (resolve(inputs, envs).live.name === before.idle.name) {
+      // the swap, if it took, is under way or over: wait until both are Ready, then see who holds live-cname;
+      // Beanstalk's own event of the swap starting counts too (a look that came before the status changed)
+      let started = false
+      const envs = await follow(f, 'the pair to be Ready after the lost reply', since, (envs, events) => {
+        started ||= events.some(event => SWAP_STARTED.test(event.message))
+        return settled(envs, f.names)
+      })
+      if (started || resolve(inputs, envs).live.name === before.idle.name) {
         core.info(
-          `${before.idle.name} holds ${inputs.liveCname.host}: the swap took effect; it is not sent again.`
+          `${started ? 'Beanstalk started the swap' : `${before.idle.name} holds ${inputs.liveCname.host}`}: the swap took effect; it is not sent again.`
         )
         break
       }

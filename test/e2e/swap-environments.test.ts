@@ -143,6 +143,15 @@ describe('swap-environments (bundle)', () => {
     expect(run.outputs['idle-environment-name']).toBe(BLUE)
   })
 
+  it('terminate with a lost TerminateEnvironment reply: it had taken, it is not sent again', async () => {
+    const box = await sandbox(quick({ faults: { lostReplies: { operations: ['TerminateEnvironment'] } } }))
+    const run = await swap(box, { 'expect-version-label': 'v2', 'idle-after-swap': 'terminate' })
+    expect(errorText(run)).toBe('')
+    expect(run.stdout).toContain('the termination took effect; it is not sent again')
+    expect(box.requests.filter(r => r.operation === 'TerminateEnvironment')).toHaveLength(1)
+    expect(box.environment(BLUE)?.status).toBe('Terminated')
+  })
+
   it('terminate with a refused swap terminates nothing', async () => {
     const box = await sandbox(quick({ green: { health: 'Red' } }))
     const run = await swap(box, { 'idle-after-swap': 'terminate' })

@@ -103,6 +103,25 @@ describe('swap-environments over time', () => {
     expect(run.summary).toContain('| Swapped | yes |')
   })
 
+  it('a request reset before Beanstalk saw it: the pair is read, the swap had not taken, it is sent again once', async () => {
+    // seed 8: the first SwapEnvironmentCNAMEs is reset (never reaches the handler), the second goes through
+    const box = await start(
+      pairScenario({
+        swapMs: 10_000,
+        faults: { operations: ['SwapEnvironmentCNAMEs'], resetRate: 0.5, seed: 8 }
+      })
+    )
+    const run = await swap(box, { 'wait-for-dns': 'false' })
+    expect(errorText(run)).toBe('')
+    expect(run.stdout).toContain(`${BLUE} still holds ${LIVE_HOST}: the swap did not take; sending it again.`)
+    expect(
+      box.requests.filter(r => r.operation === 'SwapEnvironmentCNAMEs').map(r => r.fault ?? 'ok')
+    ).toEqual(['reset', 'ok'])
+    expect(box.calls('SwapEnvironmentCNAMEs')).toHaveLength(1)
+    expect(holder(box)).toBe(GREEN)
+    expect(run.summary).toContain('sent 2 times: a lost reply was checked first')
+  })
+
   it('a timeout shorter than swap and TTL: the DNS wait is cut short with a warning; the swap stands', async () => {
     const box = await start(pairScenario({ swapMs: 20_000 }))
     const run = await swap(box, { timeout: '45s' })
