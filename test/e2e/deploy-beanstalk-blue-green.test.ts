@@ -88,7 +88,7 @@ function updatedEnvironments(box: Sandbox): string[] {
 describe('deploy-beanstalk strategy: blue-green (the real bundle)', () => {
   it('a first release creates the twin as a clone of the live one and deploys only to it; the next finds it', async () => {
     const box = await sandbox()
-    const first = await release(box)
+    const first = await release(box, { 'environment-variables': 'LOG_LEVEL=debug-6a1f' })
     expect([first.code, errorMessages(first)]).toEqual([0, []])
     const label = first.outputs['version-label']
     expect(first.outputs).toMatchObject({
@@ -103,7 +103,18 @@ describe('deploy-beanstalk strategy: blue-green (the real bundle)', () => {
     })
     // the twin: created from a template of the live one, at a CNAME of its own, then deployed to
     expect(box.environment(GREEN)).toMatchObject({ status: 'Ready', versionLabel: label, cname: TWIN_HOST })
-    expect(box.settings(GREEN)).toEqual(box.settings(BLUE))
+    // the clone has the live one's settings, and this release's configuration on top: only it
+    const property = (name: string) =>
+      box.settings(name)?.find(s => s.optionName === 'LOG_LEVEL' && s.namespace.endsWith(':environment'))
+        ?.value
+    expect([property(BLUE), property(GREEN)]).toEqual(['info', 'debug-6a1f'])
+    expect(box.settings(GREEN)?.filter(s => s.optionName !== 'LOG_LEVEL')).toEqual(
+      box.settings(BLUE)?.filter(s => s.optionName !== 'LOG_LEVEL')
+    )
+    // masked (the ::add-mask:: command is the masking itself), and shown nowhere else
+    const shown = first.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+    expect(first.stdout).toContain('::add-mask::debug-6a1f')
+    expect([...shown, first.summary].join('\n')).not.toContain('debug-6a1f')
     const [created] = box.calls('CreateEnvironment')
     expect(created.params).toMatchObject({
       EnvironmentName: GREEN,
