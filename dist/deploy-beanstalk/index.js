@@ -30158,16 +30158,20 @@ function parseLiveCname(value, region, input = 'live-cname') {
     if (!text.endsWith('.elasticbeanstalk.com')) {
         throw (0,errors/* inputError */.Xu)(input, value, `expected an Elastic Beanstalk CNAME (${example}), not another host name: a custom domain points at CloudFront, whose origin is the environment's CNAME.`);
     }
-    if (labels.length !== 4 || !pair_REGION.test(labels[1])) {
+    // <prefix>.<region>.elasticbeanstalk.com, or <name>.<token>.<region>.elasticbeanstalk.com (made without a prefix)
+    const hostRegion = labels[labels.length - 3];
+    if ((labels.length !== 4 && labels.length !== 5) || !pair_REGION.test(hostRegion)) {
         throw (0,errors/* inputError */.Xu)(input, value, `expected a prefix or a host name such as ${example}.`);
     }
-    if (labels[1] !== region) {
-        throw (0,errors/* inputError */.Xu)(input, value, `it is a CNAME in ${labels[1]}, but the environments are looked up in ${region}: set 'region' to ${labels[1]}, or give the CNAME of ${region}.`);
+    if (hostRegion !== region) {
+        throw (0,errors/* inputError */.Xu)(input, value, `it is a CNAME in ${hostRegion}, but the environments are looked up in ${region}: set 'region' to ${hostRegion}, or give the CNAME of ${region}.`);
     }
-    return { prefix: checkPrefix(labels[0], value, input), host: text };
+    const prefix = labels.slice(0, -3).map(label => checkPrefix(label, value, input, labels.length === 5));
+    return { prefix: prefix.join('.'), host: text };
 }
-function checkPrefix(prefix, value, input) {
-    if (!PREFIX.test(prefix)) {
+function checkPrefix(prefix, value, input, generated = false) {
+    // a generated CNAME's labels (the environment's name, a token) are DNS labels, not prefixes
+    if (!(generated ? /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/ : PREFIX).test(prefix)) {
         throw (0,errors/* inputError */.Xu)(input, value, `"${prefix}" is not a CNAME prefix: expected ${PREFIX_FORM}.`);
     }
     return prefix;

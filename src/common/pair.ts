@@ -16,7 +16,7 @@ export interface EnvironmentPair {
 
 /** `live-cname`, normalised: the prefix and the full host name it stands for. */
 export interface LiveCname {
-  /** `brilliancrm` */
+  /** `brilliancrm` (`brilliancrm-env.abcd1234` for a CNAME Beanstalk made without a prefix) */
   prefix: string
   /** `brilliancrm.eu-central-1.elasticbeanstalk.com` (lower case) */
   host: string
@@ -125,21 +125,25 @@ export function parseLiveCname(value: string, region: string, input = 'live-cnam
       `expected an Elastic Beanstalk CNAME (${example}), not another host name: a custom domain points at CloudFront, whose origin is the environment's CNAME.`
     )
   }
-  if (labels.length !== 4 || !REGION.test(labels[1])) {
+  // <prefix>.<region>.elasticbeanstalk.com, or <name>.<token>.<region>.elasticbeanstalk.com (made without a prefix)
+  const hostRegion = labels[labels.length - 3]
+  if ((labels.length !== 4 && labels.length !== 5) || !REGION.test(hostRegion)) {
     throw inputError(input, value, `expected a prefix or a host name such as ${example}.`)
   }
-  if (labels[1] !== region) {
+  if (hostRegion !== region) {
     throw inputError(
       input,
       value,
-      `it is a CNAME in ${labels[1]}, but the environments are looked up in ${region}: set 'region' to ${labels[1]}, or give the CNAME of ${region}.`
+      `it is a CNAME in ${hostRegion}, but the environments are looked up in ${region}: set 'region' to ${hostRegion}, or give the CNAME of ${region}.`
     )
   }
-  return { prefix: checkPrefix(labels[0], value, input), host: text }
+  const prefix = labels.slice(0, -3).map(label => checkPrefix(label, value, input, labels.length === 5))
+  return { prefix: prefix.join('.'), host: text }
 }
 
-function checkPrefix(prefix: string, value: string, input: string): string {
-  if (!PREFIX.test(prefix)) {
+function checkPrefix(prefix: string, value: string, input: string, generated = false): string {
+  // a generated CNAME's labels (the environment's name, a token) are DNS labels, not prefixes
+  if (!(generated ? /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/ : PREFIX).test(prefix)) {
     throw inputError(input, value, `"${prefix}" is not a CNAME prefix: expected ${PREFIX_FORM}.`)
   }
   return prefix

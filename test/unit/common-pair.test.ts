@@ -72,6 +72,10 @@ describe('parseLiveCname', () => {
       expect(parseLiveCname(text, 'eu-central-1')).toEqual({ prefix: 'brilliancrm', host })
     }
   })
+  it('takes a CNAME Beanstalk made without a prefix (<name>.<token>.<region>.elasticbeanstalk.com)', () => {
+    const host = 'brilliancrm-env.m46fsag5h6.eu-central-1.elasticbeanstalk.com'
+    expect(parseLiveCname(host, 'eu-central-1')).toEqual({ prefix: 'brilliancrm-env.m46fsag5h6', host })
+  })
   it('refuses a host of another region, naming both regions and the fix', () => {
     const error = refusal(() => parseLiveCname('brilliancrm.eu-west-1.elasticbeanstalk.com', 'eu-central-1'))
     expect(error.input).toBe('live-cname')
