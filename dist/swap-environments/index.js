@@ -57117,7 +57117,12 @@ function summary(record, inputs, error) {
         tone,
         headline: text,
         why: explained ? [explained.reason] : undefined,
-        whatToDo: explained?.fix ? [explained.fix] : undefined,
+        whatToDo: explained
+            ? [
+                explained.fix ??
+                    `Look at the pair in the [Beanstalk console](${beanstalkConsoleUrl(inputs.region, undefined, inputs.application)}), then run this step again: it reads who holds the live CNAME first.`
+            ]
+            : undefined,
         facts: [
             ['Application', inputs.application],
             [
@@ -57178,10 +57183,15 @@ async function report(record, error) {
 
 
 
+
 /** Beanstalk's event when a CNAME swap starts (on both environments). */
 const SWAP_STARTED = /^swapEnvironmentCNAMEs is starting/i;
-class SwapFailed extends Error {
-    name = 'SwapFailed';
+/** Beanstalk could not finish the swap (its ERROR events say why): the pair as it stands is left as it is. */
+function swapFailed(message) {
+    return new errors/* UserError */.yo(message, {
+        title: 'Swap failed',
+        fix: 'Look at both environments and their events in the Beanstalk console; run this step again once both are Ready (it reads who holds the live CNAME first).'
+    });
 }
 const settled = (envs, names) => names.every(name => envs.find(e => e.name === name)?.status === 'Ready') ? envs : undefined;
 async function swap(f, inputs, before) {
@@ -57220,7 +57230,7 @@ async function swap(f, inputs, before) {
             return envs;
         const errors = errorsAmong(events);
         if (errors.length > 0 && settled(envs, f.names)) {
-            throw new SwapFailed(`The swap did not complete: ${before.live.name} still holds ${inputs.liveCname.host}. Beanstalk: ${errors.join(' ')}`);
+            throw swapFailed(`The swap did not complete: ${before.live.name} still holds ${inputs.liveCname.host}. Beanstalk: ${errors.join(' ')}`);
         }
         return undefined;
     });

@@ -74,7 +74,12 @@ export function summary(record: SwapRun, inputs: Inputs, error: unknown): Summar
     tone,
     headline: text,
     why: explained ? [explained.reason] : undefined,
-    whatToDo: explained?.fix ? [explained.fix] : undefined,
+    whatToDo: explained
+      ? [
+          explained.fix ??
+            `Look at the pair in the [Beanstalk console](${beanstalkConsoleUrl(inputs.region, undefined, inputs.application)}), then run this step again: it reads who holds the live CNAME first.`
+        ]
+      : undefined,
     facts: [
       ['Application', inputs.application],
       [

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { UserError } from '../common/errors.js'
 import { OutcomeUnknownError } from '../common/failure.js'
 import type { Environment } from './beanstalk.js'
 import { errorsAmong, follow, type Follow } from './follow.js'
@@ -22,8 +23,12 @@ export interface Swapped {
 /** Beanstalk's event when a CNAME swap starts (on both environments). */
 const SWAP_STARTED = /^swapEnvironmentCNAMEs is starting/i
 
-export class SwapFailed extends Error {
-  override readonly name = 'SwapFailed'
+/** Beanstalk could not finish the swap (its ERROR events say why): the pair as it stands is left as it is. */
+function swapFailed(message: string): UserError {
+  return new UserError(message, {
+    title: 'Swap failed',
+    fix: 'Look at both environments and their events in the Beanstalk console; run this step again once both are Ready (it reads who holds the live CNAME first).'
+  })
 }
 
 const settled = (envs: readonly Environment[], names: readonly string[]) =>
@@ -76,7 +81,7 @@ export async function swap(
       if (swapDone(inputs, before, envs)) return envs
       const errors = errorsAmong(events)
       if (errors.length > 0 && settled(envs, f.names)) {
-        throw new SwapFailed(
+        throw swapFailed(
           `The swap did not complete: ${before.live.name} still holds ${inputs.liveCname.host}. Beanstalk: ${errors.join(' ')}`
         )
       }
