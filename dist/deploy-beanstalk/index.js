@@ -29581,7 +29581,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1868);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7905);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
@@ -29591,7 +29591,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1868:
+/***/ 7905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29610,6 +29610,29 @@ var external_node_os_ = __nccwpck_require__(8161);
 var common_log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
 var retry = __nccwpck_require__(119);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/gateways.ts
+/**
+ * The gateways of a run, each SDK client loaded on first use (a smaller cold start): nothing here imports a client
+ * module before it is needed.
+ */
+/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
+async function beanstalkGateways(clock) {
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(973)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9973));
+    const gateways = new Map();
+    return (region) => {
+        const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
+        gateways.set(region, gateway);
+        return gateway;
+    };
+}
+/**
+ * S3 for a region: the client and the multipart upload are loaded only when something is uploaded or compared, so a
+ * redeploy, a dry run or a failed look-up never load them.
+ */
+function storageGateways(clock) {
+    return async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock });
+}
+
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
 // EXTERNAL MODULE: ./src/common/errors.ts
@@ -31228,6 +31251,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
  * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
  * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
+ *
+ * Bundles are also create-only (the upload sends If-None-Match: *, the deploy policy allows no other write): an
+ * object already under a new bundle's key is reused only when its bytes hash to this bundle's sha256.
  */
 /** Beanstalk's limit for a version description. */
 const DESCRIPTION_LIMIT = 200;
@@ -31319,6 +31345,27 @@ async function verifyPromotedBundle(storage, version, ctx) {
         core/* info */.pq(`Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`);
     }
 }
+/**
+ * An object already under a new bundle's key (bundles are create-only: docs/aws-setup.md): reused when it holds
+ * exactly these bytes (its content hashed: metadata is written by whoever wrote the object, so it only rules out
+ * early), else a UserError before the version is created; the object is never replaced.
+ */
+async function reuseExistingBundle(storage, sha256, at) {
+    const where = `s3://${at.bucket}/${at.key}`;
+    const head = await storage.head(at.bucket, at.key);
+    let actual = head?.sha256;
+    if (head !== undefined && (actual === undefined || actual === sha256)) {
+        const stream = await storage.read(at.bucket, at.key);
+        actual = stream === undefined ? undefined : await sha256Of(stream);
+    }
+    if (actual === sha256) {
+        core/* info */.pq(`${where} is already there with the same bytes (sha256 ${sha256}): not uploaded again.`);
+        return;
+    }
+    if (head === undefined)
+        throw new Error(`${where} was refused as existing, but it cannot be found.`);
+    throw new errors/* UserError */.yo(`${where} already holds another bundle (sha256 ${actual ?? 'unknown'}; this run's is ${sha256}), and no version uses the label ${at.label} yet. Bundles are create-only: an existing one is never overwritten (docs/aws-setup.md), so nothing was uploaded or created. An earlier run may have uploaded other content under this label without creating the version, or someone else wrote it. Use another version-label (the default, <short sha>-<bundle hash>, differs whenever the content does), or delete that object if you are sure nothing needs it.`, { input: 'version-label', title: 'Bundle already exists' });
+}
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
 
@@ -31390,16 +31437,6 @@ async function findPromotion(beanstalk, ctx) {
  */
 /** IMBIT's regions: where a name that is missing here is looked for (read-only) before giving up. */
 const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'];
-/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
-async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(283)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2283));
-    const gateways = new Map();
-    return (region) => {
-        const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
-        gateways.set(region, gateway);
-        return gateway;
-    };
-}
 /**
  * The look-up, read-only: the environment (its application checked only when it is not found: the environment
  * found proves it, one request fewer of the 20 a minute), the promotion's source, the version named by
@@ -32281,17 +32318,75 @@ async function freePrefix(beanstalk, candidates, idleName) {
     throw new errors/* UserError */.yo(`The twin ${idleName} needs a CNAME of its own, but ${taken.join(' and ')} ${taken.length === 1 ? 'is' : 'are'} taken (CheckDNSAvailability). Free one of them (an environment that holds it, perhaps one being terminated), or name the pair differently in 'environment-name'.`, { input: 'environment-name', title: 'No CNAME for the twin' });
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/quota.ts
 
 /**
- * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
- * 1,000 by default, all applications together). The look-up reads the quota and the usage (read-only); the
- * plan (pure) says what `keep-versions` deletes and whether the cap must be made room under first; the
- * deletions are carried out after a successful deploy (or before CreateApplicationVersion at the cap), each
- * one logged, a failure only a warning.
+ * The quota of application versions (ApplicationVersionQuota, per account and region, all applications together):
+ * how full it is, who holds it, and what we say about it: the plan's line, the warning from 80 %, the error at the
+ * cap. Pure.
  */
 /** From this share of the quota used on, the plan warns. */
 const WARN_AT = 0.8;
+function quotaUsage(region, quota, versions) {
+    const counts = new Map();
+    for (const v of versions)
+        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
+    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { region, quota, used: versions.length, byApplication };
+}
+const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
+function describeUsage(usage) {
+    const holders = usage.byApplication
+        .slice(0, 6)
+        .map(([app, n]) => `${app} ${n}`)
+        .join(', ');
+    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
+    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
+    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
+}
+/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
+function quotaReachedMessage(usage, application, keep) {
+    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
+    if (keep !== undefined)
+        return head;
+    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
+}
+/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
+function tooManyVersionsError(error, ctx) {
+    const usage = ctx.retention?.usage;
+    const message = usage
+        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
+        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
+    const extra = ctx.retention?.keep !== undefined
+        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
+        : '';
+    return new errors/* UserError */.yo(message + extra, {
+        input: 'keep-versions',
+        title: 'Too many application versions',
+        cause: error
+    });
+}
+/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
+function quotaWarning(plan, application) {
+    const usage = plan.usage;
+    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
+        return undefined;
+    const fix = plan.keep === undefined
+        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
+        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
+    return `Application versions: ${describeUsage(usage)}.${fix}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+
+
+/**
+ * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
+ * 1,000 by default, all applications together; quota.ts says how full it is). The look-up reads the quota and the
+ * usage (read-only); the plan (pure) says what `keep-versions` deletes, what it never deletes, and whether the cap
+ * must be made room under first; the deletions are carried out after a successful deploy (or before
+ * CreateApplicationVersion at the cap) by prune.ts, each one logged, a failure only a warning.
+ */
 const retention_GONE = new Set(['Terminated', 'Terminating']);
 /** Which versions to delete share their bundle with other versions of the region (any application). Pure. */
 function findSharedBundles(toDelete, all, application) {
@@ -32336,23 +32431,6 @@ async function lookUpVersions(beanstalk, application, needEnvironments) {
             : Promise.resolve(undefined)
     ]);
     return { quota, versions, environments, problems };
-}
-function quotaUsage(region, quota, versions) {
-    const counts = new Map();
-    for (const v of versions)
-        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
-    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { region, quota, used: versions.length, byApplication };
-}
-const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
-function describeUsage(usage) {
-    const holders = usage.byApplication
-        .slice(0, 6)
-        .map(([app, n]) => `${app} ${n}`)
-        .join(', ');
-    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
-    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
-    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
 }
 /**
  * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
@@ -32435,28 +32513,6 @@ function planRetention(lookup, ctx) {
         sharedBundles: findSharedBundles(toDelete, lookup.versions ?? [], ctx.application)
     };
 }
-/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
-function quotaReachedMessage(usage, application, keep) {
-    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
-    if (keep !== undefined)
-        return head;
-    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
-}
-/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
-function tooManyVersionsError(error, ctx) {
-    const usage = ctx.retention?.usage;
-    const message = usage
-        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
-        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
-    const extra = ctx.retention?.keep !== undefined
-        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
-        : '';
-    return new errors/* UserError */.yo(message + extra, {
-        input: 'keep-versions',
-        title: 'Too many application versions',
-        cause: error
-    });
-}
 /** The plan's lines about versions over time. */
 function describeRetention(plan, application, dryRun) {
     const lines = [];
@@ -32487,16 +32543,6 @@ function describeRetention(plan, application, dryRun) {
             .join('; ')}: a bundle is deleted only when no remaining version points at it`);
     }
     return lines;
-}
-/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
-function quotaWarning(plan, application) {
-    const usage = plan.usage;
-    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
-        return undefined;
-    const fix = plan.keep === undefined
-        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
-        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
-    return `Application versions: ${describeUsage(usage)}.${fix}`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
@@ -32569,7 +32615,7 @@ function describePlan(plan) {
         const where = plan.upload.bucket
             ? `s3://${plan.upload.bucket}/${plan.upload.key}`
             : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
-        lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`);
+        lines.push(`Upload to:    ${where} (create-only: reused when already there with the same bytes, never overwritten)`);
     }
     if (plan.platform)
         lines.push(...describePlatform(plan.platform));
@@ -33462,22 +33508,34 @@ async function upload(beanstalk, storage, plan, clock) {
     const bucket = await resolveBucket(beanstalk, plan);
     return { bucket, bytes: await uploadBundle(storage, plan, bucket, clock) };
 }
-/** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
+/**
+ * Uploads the bundle, create-only: an object already under the key (a retried step after a lost reply, or an
+ * earlier run that uploaded but never created the version) is reused when it holds exactly these bytes, else the
+ * step fails; it is never replaced (integrity.ts: reuseExistingBundle). Returns the bytes stored (0: reused).
+ */
 async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock */.ml) {
     const bundle = plan.bundle;
     const key = plan.upload?.key;
     if (!bundle || !key)
         throw new Error('uploadBundle needs a bundle and a key');
-    const existing = await storage.head(bucket, key);
-    if (existing?.sha256 === bundle.sha256) {
-        core/* info */.pq(`s3://${bucket}/${key} is already there with sha256 ${bundle.sha256}: not uploaded again.`);
+    const at = { bucket, key, label: plan.label };
+    // a first look, so a bundle already there is not sent again; the upload itself is what refuses an overwrite
+    if ((await storage.head(bucket, key)) !== undefined) {
+        await reuseExistingBundle(storage, bundle.sha256, at);
         return 0;
     }
-    if (existing) {
-        core/* warning */.$e(`s3://${bucket}/${key} exists with other content (sha256 ${existing.sha256 ?? 'unknown'}) and no version uses that label: replacing it.`);
-    }
     const started = clock.now();
-    await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 });
+    const outcome = await storage.upload({
+        bucket,
+        key,
+        path: bundle.path,
+        size: bundle.size,
+        sha256: bundle.sha256
+    });
+    if (outcome === 'exists') {
+        await reuseExistingBundle(storage, bundle.sha256, at);
+        return 0;
+    }
     core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z3)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a3)(clock.now() - started)}.`);
     return bundle.size;
 }
@@ -33588,11 +33646,12 @@ async function checkLostVersion(beanstalk, error, version) {
 
 
 
+
 /**
  * The versions stage, as deploy-beanstalk's main story calls it: which version (label.ts: the label, the
- * description, an existing label; promote.ts: from-environment), read the quota and decide (retention.ts, before
- * anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts), and a new
- * version's upload, creation and processing (create.ts).
+ * description, an existing label; promote.ts: from-environment), read the quota and decide (quota.ts, retention.ts,
+ * before anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts),
+ * and a new version's upload, creation and processing (create.ts).
  */
 
 
@@ -33666,14 +33725,12 @@ async function planVersions(beanstalk, inputs, ctx) {
 
 
 
+
 /** inputs → look-up → bundle → plan → wait, upload, version → update (follow, rollback) → report. */
 function deployBeanstalk(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
     const env = deps.env ?? process.env;
-    // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
-    // a dry run or a failed look-up never load them (a smaller cold start).
-    const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
+    const storageFor = deps.storageFor ?? storageGateways(clock); // S3 loaded only when something is uploaded or compared
     return {
         record: () => ({ started: clock.now(), events: [] }),
         main: async (run) => {

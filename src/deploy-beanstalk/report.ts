@@ -12,7 +12,7 @@ import type { Plan } from './plan.js'
 import { formatEvent, type BeanstalkEvent } from './update/events.js'
 import type { UpdateOutcome } from './update/index.js'
 import type { Uploaded } from './versions/create.js'
-import { describeUsage } from './versions/retention.js'
+import { describeUsage } from './versions/quota.js'
 
 /**
  * How the run ended, told once: the outputs and the job summary, whatever happened, from the run record that
