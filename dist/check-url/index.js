@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3400);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(406);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(361);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .checkUrl */ .C)(), import.meta.url);
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 406:
+/***/ 361:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35838,6 +35838,69 @@ function judge(answer, expectations) {
     return misses;
 }
 
+;// CONCATENATED MODULE: ./src/check-url/network-errors.ts
+
+/** What a network error means for a probe, in plain words, and whether waiting can help. Pure. */
+const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_|HOSTNAME_MISMATCH)/;
+/**
+ * A network error in plain words, and whether waiting can help. fetch wraps the system error as its `cause`
+ * ("fetch failed" says nothing); an aborted request is our time limit.
+ */
+function describeNetworkError(error, context) {
+    const host = safeHost(context.url);
+    if (context.timedOut) {
+        return {
+            reason: `the request timed out after ${format_formatDuration(context.timeoutMs)}`,
+            timedOut: true,
+            fatal: false
+        };
+    }
+    const cause = errorChain(error).find(e => typeof e.code === 'string');
+    const code = cause?.code;
+    const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+    if (code === undefined)
+        return { reason: message, timedOut: false, fatal: false };
+    if (TLS_CODES.test(code)) {
+        return {
+            reason: `the TLS certificate of ${host} is not valid: ${message}`,
+            code,
+            timedOut: false,
+            fatal: true
+        };
+    }
+    const plain = {
+        ECONNREFUSED: `connection refused by ${host} (nothing listens there yet)`,
+        ECONNRESET: `the connection to ${host} was reset`,
+        EPIPE: `the connection to ${host} was closed`,
+        ENOTFOUND: `the name ${host} does not resolve (DNS)`,
+        EAI_AGAIN: `the name ${host} could not be resolved just now (DNS)`,
+        EHOSTUNREACH: `${host} is unreachable`,
+        ENETUNREACH: `the network to ${host} is unreachable`,
+        ETIMEDOUT: `the connection to ${host} timed out`,
+        UND_ERR_CONNECT_TIMEOUT: `the connection to ${host} timed out`,
+        UND_ERR_SOCKET: `the connection to ${host} was closed before the answer was complete`,
+        UND_ERR_HEADERS_TIMEOUT: `${host} accepted the connection but sent no headers`,
+        UND_ERR_BODY_TIMEOUT: `${host} stopped sending the body`
+    };
+    return { reason: plain[code] ?? `${message} (${code})`, code, timedOut: false, fatal: false };
+}
+function errorChain(error) {
+    const chain = [];
+    for (let e = error; e !== undefined && e !== null && chain.length < 5;) {
+        chain.push(e);
+        e = e.cause;
+    }
+    return chain;
+}
+function safeHost(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return url;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/common/url.ts
 /** Hosts and URLs, as two or more actions read them. Pure. */
 /**
@@ -35849,28 +35912,13 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/check-url/http.ts
+;// CONCATENATED MODULE: ./src/check-url/request-url.ts
 /**
- * One probe of a URL: a GET past CloudFront's cache, redirects followed by hand (so each hop is checked and
- * shown), a time limit for the whole request and a cap on the body read. The network is Node's own fetch
- * (undici); the decisions around it (the request, each redirect, what a network error means) are pure
- * functions exported for the unit tests.
+ * The URL a probe requests and the URL users see: each request carries a unique cache-busting query parameter so
+ * no cache on the way (CloudFront's included) can answer it, and it is never shown. Pure.
  */
-
-
 /** The query parameter that makes each request unique, so no cache on the way can answer it. */
 const CACHE_BUSTER = 'imbit-nocache';
-/** The most redirects followed before the chain counts as a loop (browsers allow 20, curl 50; sites use 1–3). */
-const MAX_REDIRECTS = 10;
-/** How much of a body is read (for `expect-text` and the excerpt); the rest is left unread. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
-const USER_AGENT = 'imbit-actions-check-url/1 (+https://github.com/imbit/actions)';
-const REQUEST_HEADERS = {
-    'cache-control': 'no-cache',
-    pragma: 'no-cache',
-    accept: '*/*',
-    'user-agent': USER_AGENT
-};
 /** The URL actually requested: the cache-buster added (replacing one already there). */
 function bustedUrl(url, bust) {
     const parsed = new URL(url);
@@ -35885,6 +35933,16 @@ function displayUrl(url) {
     // searchParams.delete leaves a bare "?" when it removed the only parameter
     return parsed.href.replace(/\?$/, '');
 }
+
+;// CONCATENATED MODULE: ./src/check-url/redirects.ts
+
+
+/**
+ * Which redirects a probe follows (it follows them by hand, one hop at a time, so each is checked and shown):
+ * to HTTPS; to plain HTTP only within this machine; never a loop or a chain longer than MAX_REDIRECTS. Pure.
+ */
+/** The most redirects followed before the chain counts as a loop (browsers allow 20, curl 50; sites use 1–3). */
+const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /**
  * Where redirects from `url` may lead, in words (the plan's line): to HTTPS; to plain HTTP only from a URL on
@@ -35948,65 +36006,26 @@ function decideRedirect(from, location, state) {
     }
     return { follow: true, url: target.href };
 }
-const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+;// CONCATENATED MODULE: ./src/check-url/http.ts
 /**
- * A network error in plain words, and whether waiting can help. fetch wraps the system error as its `cause`
- * ("fetch failed" says nothing); an aborted request is our time limit.
+ * One probe of a URL: a GET past CloudFront's cache, redirects followed by hand (so each hop is checked and
+ * shown), a time limit for the whole request and a cap on the body read. The network is Node's own fetch
+ * (undici); the decisions around it are pure functions of their own: the URL requested and shown
+ * (request-url.ts), each redirect (redirects.ts), what a network error means (network-errors.ts).
  */
-function describeNetworkError(error, context) {
-    const host = safeHost(context.url);
-    if (context.timedOut) {
-        return {
-            reason: `the request timed out after ${format_formatDuration(context.timeoutMs)}`,
-            timedOut: true,
-            fatal: false
-        };
-    }
-    const cause = errorChain(error).find(e => typeof e.code === 'string');
-    const code = cause?.code;
-    const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-    if (code === undefined)
-        return { reason: message, timedOut: false, fatal: false };
-    if (TLS_CODES.test(code)) {
-        return {
-            reason: `the TLS certificate of ${host} is not valid: ${message}`,
-            code,
-            timedOut: false,
-            fatal: true
-        };
-    }
-    const plain = {
-        ECONNREFUSED: `connection refused by ${host} (nothing listens there yet)`,
-        ECONNRESET: `the connection to ${host} was reset`,
-        EPIPE: `the connection to ${host} was closed`,
-        ENOTFOUND: `the name ${host} does not resolve (DNS)`,
-        EAI_AGAIN: `the name ${host} could not be resolved just now (DNS)`,
-        EHOSTUNREACH: `${host} is unreachable`,
-        ENETUNREACH: `the network to ${host} is unreachable`,
-        ETIMEDOUT: `the connection to ${host} timed out`,
-        UND_ERR_CONNECT_TIMEOUT: `the connection to ${host} timed out`,
-        UND_ERR_SOCKET: `the connection to ${host} was closed before the answer was complete`,
-        UND_ERR_HEADERS_TIMEOUT: `${host} accepted the connection but sent no headers`,
-        UND_ERR_BODY_TIMEOUT: `${host} stopped sending the body`
-    };
-    return { reason: plain[code] ?? `${message} (${code})`, code, timedOut: false, fatal: false };
-}
-function errorChain(error) {
-    const chain = [];
-    for (let e = error; e !== undefined && e !== null && chain.length < 5;) {
-        chain.push(e);
-        e = e.cause;
-    }
-    return chain;
-}
-function safeHost(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return url;
-    }
-}
+
+
+
+/** How much of a body is read (for `expect-text` and the excerpt); the rest is left unread. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const USER_AGENT = 'imbit-actions-check-url/1 (+https://github.com/imbit/actions)';
+const REQUEST_HEADERS = {
+    'cache-control': 'no-cache',
+    pragma: 'no-cache',
+    accept: '*/*',
+    'user-agent': USER_AGENT
+};
 /** How an outcome bears on the next probe, given whether the answer missed an expectation. */
 function dispositionOf(outcome, missed) {
     if (outcome.kind === 'no-answer')
@@ -36812,6 +36831,8 @@ async function report(check, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/check-url/main.ts
+
+
 
 
 

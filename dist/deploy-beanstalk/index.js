@@ -29580,7 +29580,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9600);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8236);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
@@ -29590,7 +29590,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9600:
+/***/ 8236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29609,6 +29609,29 @@ var external_node_os_ = __nccwpck_require__(8161);
 var common_log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
 var retry = __nccwpck_require__(119);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/gateways.ts
+/**
+ * The gateways of a run, each SDK client loaded on first use (a smaller cold start): nothing here imports a client
+ * module before it is needed.
+ */
+/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
+async function beanstalkGateways(clock) {
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(727)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6727));
+    const gateways = new Map();
+    return (region) => {
+        const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
+        gateways.set(region, gateway);
+        return gateway;
+    };
+}
+/**
+ * S3 for a region: the client and the multipart upload are loaded only when something is uploaded or compared, so a
+ * redeploy, a dry run or a failed look-up never load them.
+ */
+function storageGateways(clock) {
+    return async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock });
+}
+
 // EXTERNAL MODULE: ./src/common/secrets.ts
 var secrets = __nccwpck_require__(7168);
 // EXTERNAL MODULE: ./src/common/errors.ts
@@ -31368,17 +31391,75 @@ function describeMissingName(finding) {
 
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/quota.ts
 
 /**
- * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
- * 1,000 by default, all applications together). The look-up reads the quota and the usage (read-only); the
- * plan (pure) says what `keep-versions` deletes and whether the cap must be made room under first; the
- * deletions are carried out after a successful deploy (or before CreateApplicationVersion at the cap), each
- * one logged, a failure only a warning.
+ * The quota of application versions (ApplicationVersionQuota, per account and region, all applications together):
+ * how full it is, who holds it, and what we say about it: the plan's line, the warning from 80 %, the error at the
+ * cap. Pure.
  */
 /** From this share of the quota used on, the plan warns. */
 const WARN_AT = 0.8;
+function quotaUsage(region, quota, versions) {
+    const counts = new Map();
+    for (const v of versions)
+        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
+    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { region, quota, used: versions.length, byApplication };
+}
+const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
+function describeUsage(usage) {
+    const holders = usage.byApplication
+        .slice(0, 6)
+        .map(([app, n]) => `${app} ${n}`)
+        .join(', ');
+    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
+    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
+    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
+}
+/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
+function quotaReachedMessage(usage, application, keep) {
+    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
+    if (keep !== undefined)
+        return head;
+    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
+}
+/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
+function tooManyVersionsError(error, ctx) {
+    const usage = ctx.retention?.usage;
+    const message = usage
+        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
+        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
+    const extra = ctx.retention?.keep !== undefined
+        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
+        : '';
+    return new errors/* UserError */.yo(message + extra, {
+        input: 'keep-versions',
+        title: 'Too many application versions',
+        cause: error
+    });
+}
+/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
+function quotaWarning(plan, application) {
+    const usage = plan.usage;
+    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
+        return undefined;
+    const fix = plan.keep === undefined
+        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
+        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
+    return `Application versions: ${describeUsage(usage)}.${fix}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+
+
+/**
+ * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
+ * 1,000 by default, all applications together; quota.ts says how full it is). The look-up reads the quota and the
+ * usage (read-only); the plan (pure) says what `keep-versions` deletes, what it never deletes, and whether the cap
+ * must be made room under first; the deletions are carried out after a successful deploy (or before
+ * CreateApplicationVersion at the cap) by prune.ts, each one logged, a failure only a warning.
+ */
 const retention_GONE = new Set(['Terminated', 'Terminating']);
 /** Which versions to delete share their bundle with other versions of the region (any application). Pure. */
 function findSharedBundles(toDelete, all, application) {
@@ -31423,23 +31504,6 @@ async function lookUpVersions(beanstalk, application, needEnvironments) {
             : Promise.resolve(undefined)
     ]);
     return { quota, versions, environments, problems };
-}
-function quotaUsage(region, quota, versions) {
-    const counts = new Map();
-    for (const v of versions)
-        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
-    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { region, quota, used: versions.length, byApplication };
-}
-const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
-function describeUsage(usage) {
-    const holders = usage.byApplication
-        .slice(0, 6)
-        .map(([app, n]) => `${app} ${n}`)
-        .join(', ');
-    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
-    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
-    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
 }
 /**
  * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
@@ -31522,28 +31586,6 @@ function planRetention(lookup, ctx) {
         sharedBundles: findSharedBundles(toDelete, lookup.versions ?? [], ctx.application)
     };
 }
-/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
-function quotaReachedMessage(usage, application, keep) {
-    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
-    if (keep !== undefined)
-        return head;
-    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
-}
-/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
-function tooManyVersionsError(error, ctx) {
-    const usage = ctx.retention?.usage;
-    const message = usage
-        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
-        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
-    const extra = ctx.retention?.keep !== undefined
-        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
-        : '';
-    return new errors/* UserError */.yo(message + extra, {
-        input: 'keep-versions',
-        title: 'Too many application versions',
-        cause: error
-    });
-}
 /** The plan's lines about versions over time. */
 function describeRetention(plan, application, dryRun) {
     const lines = [];
@@ -31574,16 +31616,6 @@ function describeRetention(plan, application, dryRun) {
             .join('; ')}: a bundle is deleted only when no remaining version points at it`);
     }
     return lines;
-}
-/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
-function quotaWarning(plan, application) {
-    const usage = plan.usage;
-    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
-        return undefined;
-    const fix = plan.keep === undefined
-        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
-        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
-    return `Application versions: ${describeUsage(usage)}.${fix}`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
@@ -33313,11 +33345,12 @@ async function checkLostVersion(beanstalk, error, version) {
 
 
 
+
 /**
  * The versions stage, as deploy-beanstalk's main story calls it: which version (label.ts: the label, the
- * description, an existing label; promote.ts: from-environment), read the quota and decide (retention.ts, before
- * anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts), and a new
- * version's upload, creation and processing (create.ts).
+ * description, an existing label; promote.ts: from-environment), read the quota and decide (quota.ts, retention.ts,
+ * before anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts),
+ * and a new version's upload, creation and processing (create.ts).
  */
 
 
@@ -33390,14 +33423,12 @@ async function planVersions(beanstalk, inputs, ctx) {
 
 
 
+
 /** inputs → look-up → bundle → plan → wait, upload, version → update (follow, rollback) → report. */
 function deployBeanstalk(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
     const env = deps.env ?? process.env;
-    // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
-    // a dry run or a failed look-up never load them (a smaller cold start).
-    const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
+    const storageFor = deps.storageFor ?? storageGateways(clock); // S3 loaded only when something is uploaded or compared
     return {
         record: () => ({ started: clock.now(), events: [] }),
         main: async (run) => {
@@ -33426,16 +33457,6 @@ function deployBeanstalk(deps = {}) {
             }
         },
         report: (run, error) => report(run, error, clock.now())
-    };
-}
-/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
-async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(982)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3982));
-    const gateways = new Map();
-    return (region) => {
-        const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
-        gateways.set(region, gateway);
-        return gateway;
     };
 }
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */

@@ -8,7 +8,7 @@ import { platformRow } from './platform/index.js'
 import type { Plan } from './plan.js'
 import type { DeployRun, Result } from './report.js'
 import { formatEvent } from './update/events.js'
-import { describeUsage } from './versions/retention.js'
+import { describeUsage } from './versions/quota.js'
 
 /**
  * deploy-beanstalk's job summary in the one layout (common/summary.ts): the headline says how the run ended and

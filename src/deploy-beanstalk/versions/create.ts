@@ -9,7 +9,7 @@ import type { Plan } from '../plan.js'
 import { eventLevel, formatEvent } from '../update/events.js'
 import { describeLost } from '../update/lost-reply.js'
 import { Poller } from '../update/poll.js'
-import { tooManyVersionsError } from './retention.js'
+import { tooManyVersionsError } from './quota.js'
 import { describeWithDigest } from './integrity.js'
 import { debug } from '../../common/log.js'
 
