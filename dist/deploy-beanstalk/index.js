@@ -31085,6 +31085,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
  * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
  * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
+ *
+ * Bundles are also create-only (the upload sends If-None-Match: *, the deploy policy allows no other write): an
+ * object already under a new bundle's key is reused only when its bytes hash to this bundle's sha256.
  */
 /** Beanstalk's limit for a version description. */
 const DESCRIPTION_LIMIT = 200;
@@ -31175,6 +31178,27 @@ async function verifyPromotedBundle(storage, version, ctx) {
     else {
         core/* info */.pq(`Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`);
     }
+}
+/**
+ * An object already under a new bundle's key (bundles are create-only: docs/aws-setup.md): reused when it holds
+ * exactly these bytes (its content hashed: metadata is written by whoever wrote the object, so it only rules out
+ * early), else a UserError before the version is created; the object is never replaced.
+ */
+async function reuseExistingBundle(storage, sha256, at) {
+    const where = `s3://${at.bucket}/${at.key}`;
+    const head = await storage.head(at.bucket, at.key);
+    let actual = head?.sha256;
+    if (head !== undefined && (actual === undefined || actual === sha256)) {
+        const stream = await storage.read(at.bucket, at.key);
+        actual = stream === undefined ? undefined : await sha256Of(stream);
+    }
+    if (actual === sha256) {
+        core/* info */.pq(`${where} is already there with the same bytes (sha256 ${sha256}): not uploaded again.`);
+        return;
+    }
+    if (head === undefined)
+        throw new Error(`${where} was refused as existing, but it cannot be found.`);
+    throw new errors/* UserError */.yo(`${where} already holds another bundle (sha256 ${actual ?? 'unknown'}; this run's is ${sha256}), and no version uses the label ${at.label} yet. Bundles are create-only: an existing one is never overwritten (docs/aws-setup.md), so nothing was uploaded or created. An earlier run may have uploaded other content under this label without creating the version, or someone else wrote it. Use another version-label (the default, <short sha>-<bundle hash>, differs whenever the content does), or delete that object if you are sure nothing needs it.`, { input: 'version-label', title: 'Bundle already exists' });
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
@@ -31686,7 +31710,7 @@ function describePlan(plan) {
         const where = plan.upload.bucket
             ? `s3://${plan.upload.bucket}/${plan.upload.key}`
             : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
-        lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`);
+        lines.push(`Upload to:    ${where} (create-only: reused when already there with the same bytes, never overwritten)`);
     }
     if (plan.platform)
         lines.push(...describePlatform(plan.platform));
@@ -33219,22 +33243,34 @@ async function upload(beanstalk, storage, plan, clock) {
     const bucket = await resolveBucket(beanstalk, plan);
     return { bucket, bytes: await uploadBundle(storage, plan, bucket, clock) };
 }
-/** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
+/**
+ * Uploads the bundle, create-only: an object already under the key (a retried step after a lost reply, or an
+ * earlier run that uploaded but never created the version) is reused when it holds exactly these bytes, else the
+ * step fails; it is never replaced (integrity.ts: reuseExistingBundle). Returns the bytes stored (0: reused).
+ */
 async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock */.ml) {
     const bundle = plan.bundle;
     const key = plan.upload?.key;
     if (!bundle || !key)
         throw new Error('uploadBundle needs a bundle and a key');
-    const existing = await storage.head(bucket, key);
-    if (existing?.sha256 === bundle.sha256) {
-        core/* info */.pq(`s3://${bucket}/${key} is already there with sha256 ${bundle.sha256}: not uploaded again.`);
+    const at = { bucket, key, label: plan.label };
+    // a first look, so a bundle already there is not sent again; the upload itself is what refuses an overwrite
+    if ((await storage.head(bucket, key)) !== undefined) {
+        await reuseExistingBundle(storage, bundle.sha256, at);
         return 0;
     }
-    if (existing) {
-        core/* warning */.$e(`s3://${bucket}/${key} exists with other content (sha256 ${existing.sha256 ?? 'unknown'}) and no version uses that label: replacing it.`);
-    }
     const started = clock.now();
-    await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 });
+    const outcome = await storage.upload({
+        bucket,
+        key,
+        path: bundle.path,
+        size: bundle.size,
+        sha256: bundle.sha256
+    });
+    if (outcome === 'exists') {
+        await reuseExistingBundle(storage, bundle.sha256, at);
+        return 0;
+    }
     core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z3)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a3)(clock.now() - started)}.`);
     return bundle.size;
 }

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { awsClientConfig } from '../../src/common/aws.js'
 import { BeanstalkGateway } from '../../src/deploy-beanstalk/aws/beanstalk.js'
@@ -374,11 +374,11 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(box.requests.some(r => r.fault === 'throttle')).toBe(true)
   })
 
-  it('processing Failed (a corrupt object under the bundle key) ends with the reason', async () => {
+  it('a forged object under the bundle key (it claims this bundle’s sha256) is refused, never overwritten', async () => {
     const box = await sandbox()
     const ws = workspace()
-    // The plan (dry run) gives the label and sha256; put a corrupt object there that claims that sha256, so
-    // the upload is skipped and Beanstalk processes garbage.
+    // The plan (dry run) gives the label and sha256; put other bytes there whose metadata claims that sha256: the
+    // bytes are hashed, not the metadata trusted, and bundles are create-only (nothing created, nothing replaced).
     const plan = await deploy(box, { image: IMAGE, 'dry-run': 'true' }, { ws })
     const label = plan.outputs['version-label']
     const s3 = new S3Client({
@@ -387,20 +387,19 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: box.env.AWS_ACCESS_KEY_ID, secretAccessKey: box.env.AWS_SECRET_ACCESS_KEY }
     })
+    const at = { Bucket: box.storageBucket(), Key: `${APP}/${label}.zip` }
     await s3.send(
-      new PutObjectCommand({
-        Bucket: box.storageBucket(),
-        Key: `${APP}/${label}.zip`,
-        Body: 'not a zip',
-        Metadata: { sha256: plan.outputs['bundle-sha256'] }
-      })
+      new PutObjectCommand({ ...at, Body: 'not a zip', Metadata: { sha256: plan.outputs['bundle-sha256'] } })
     )
-    s3.destroy()
     const run = await deploy(box, { image: IMAGE }, { ws })
-    expectUserError(run, new RegExp(`Beanstalk could not process version ${label} \\(status failed\\)`, 'i'))
-    expect(run.stdout).toContain('not uploaded again')
+    expectUserError(run, new RegExp(`s3://${at.Bucket}/${at.Key} already holds another bundle`))
+    expect(run.stdout).not.toContain('not uploaded again')
+    const object = await s3.send(new GetObjectCommand(at))
+    expect(await object.Body?.transformToString()).toBe('not a zip')
+    s3.destroy()
+    expect(box.calls('PutObject')).toHaveLength(1) // the test's own
+    expect(box.calls('CreateApplicationVersion')).toEqual([])
     expect(box.calls('UpdateEnvironment')).toEqual([])
-    expect(box.version(APP, label)?.status).toMatch(/^failed$/i)
   })
 
   it('a missing compose file: names the input, changes nothing', async () => {
