@@ -26,6 +26,7 @@ import {
 } from '../helpers/deploy-beanstalk-fixtures.js'
 import { ADAPTIVE } from '../../src/common/retry.js'
 import { fakeClock } from '../helpers/fakes.js'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 import {
   type BundleRun,
   loadAction,
@@ -213,7 +214,13 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(messages).toContain('Failed to deploy application.')
     expect(messages).toMatch(/Deploying .* to BrillianCRM-env failed/)
     expect(box.environment(ENV)?.versionLabel).toBe('v0-initial')
-    expect(run.summary).toContain('Deployment failed')
+    // the summary: what failed and what runs now, then Beanstalk's messages (Why) and the fix
+    expect(run.summary).toMatch(
+      /^### ❌ Elastic Beanstalk\n\nDeploying `0123456-[0-9a-f]{8}` to BrillianCRM-env failed after [^;]+; BrillianCRM-env runs `v0-initial`/
+    )
+    expect(run.summary).toMatch(/\*\*Why\*\*\n\n(- )?Failed to deploy application\./)
+    expect(run.summary).toContain('**What to do**')
+    expect([...summaryFaults(run.summary), ...layoutFaults(run.summary)]).toEqual([])
   })
 
   it('Red after Ready that does not recover fails after the grace period', async () => {
@@ -259,7 +266,10 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
       run.outputs['version-label'],
       'v0-initial'
     ])
-    expect(run.summary).toContain('**Rollback:**')
+    // the rollback did not finish in time (every version runs Red here): said once, in the Why
+    expect(run.summary).toContain('- Rollback: rolling back to v0-initial did not finish within the timeout.')
+    expect(run.summary.match(/rolling back to v0-initial/g)).toHaveLength(1)
+    expect([...summaryFaults(run.summary), ...layoutFaults(run.summary)]).toEqual([])
   })
 
   it('timeout: says the update may still be running, with the console link', async () => {
@@ -349,8 +359,9 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
       'previous-version-label': 'v0-initial',
       'environment-id': expect.stringMatching(/^e-/)
     })
-    expect(run.summary).toContain('Timed out')
-    expect(run.summary).toContain('Timed out (the update may still be running)')
+    expect(run.summary).toMatch(/^### ⏱️ Elastic Beanstalk\n/)
+    expect(run.summary).toContain('may still be running')
+    expect(layoutFaults(run.summary)).toEqual([])
     expect(box.calls('UpdateEnvironment')).toHaveLength(1)
   })
 
