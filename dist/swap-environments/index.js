@@ -56977,6 +56977,7 @@ var run = __nccwpck_require__(4802);
 ;// CONCATENATED MODULE: ./src/common/summary.ts
 
 
+
 const SIGN = {
     success: '✅',
     failure: '❌',
@@ -56985,6 +56986,24 @@ const SIGN = {
     pending: '🚀',
     warning: '⚠️'
 };
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP = {
+    aws: "Fix what AWS's message names, then run the step again.",
+    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+};
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+function failureParts(error) {
+    const explained = explain(error);
+    const fix = explained.fix ?? NEXT_STEP[explained.kind];
+    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
+    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
+    return { why: [why], whatToDo: fix ? [fix] : [] };
+}
 /** True when a fact has something to say (not empty, not a dash). */
 function hasValue(value) {
     if (value === undefined)
@@ -57014,23 +57033,31 @@ function normalise(line) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
+/**
+ * A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left
+ * out, and so are columns without a value in any row.
+ */
 function table(headings, rows) {
     const kept = rows.filter(row => row.slice(1).some(hasValue));
     if (kept.length === 0)
         return '';
-    const line = (cells) => `| ${headings.map((_, i) => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    const columns = headings.map((_, i) => i).filter(i => i === 0 || kept.some(row => hasValue(row[i])));
+    const line = (cells) => `| ${columns.map(i => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
     return [
-        `| ${headings.map(h => (0,log/* cell */.Hn)(h)).join(' | ')} |`,
-        `|${headings.map(() => '---').join('|')}|`,
+        `| ${columns.map(i => (0,log/* cell */.Hn)(headings[i])).join(' | ')} |`,
+        `|${columns.map(() => '---').join('|')}|`,
         ...kept.map(line)
     ].join('\n');
 }
-/** A list of lines as Markdown: one line as a paragraph, several as a bulleted list. */
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
 function block(lines) {
-    if (lines.length === 1)
-        return lines[0];
-    return lines.map(line => `- ${line.replace(/\r?\n/g, ' ')}`).join('\n');
+    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
+    if (kept.length === 1)
+        return kept[0];
+    return kept.map(line => `- ${line}`).join('\n');
 }
 /** The summary's Markdown, ending in a newline. */
 function renderSummary(layout) {
@@ -57041,6 +57068,8 @@ function renderSummary(layout) {
         parts.push(`**Why**\n\n${block(why)}`);
     if (whatToDo.length > 0)
         parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+        parts.push(`⚠️ ${warning}`);
     const facts = table(['Fact', 'Value'], layout.facts ?? []);
     if (facts)
         parts.push(facts);

@@ -20,17 +20,6 @@ export const IMBIT_REGIONS = ['eu-central-1', 'eu-west-1', 'us-east-1'] as const
 
 export type GatewayFor = (region: string) => BeanstalkGateway
 
-/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
-export async function beanstalkGateways(clock: Clock): Promise<GatewayFor> {
-  const { BeanstalkGateway } = await import('./aws/beanstalk.js')
-  const gateways = new Map<string, BeanstalkGateway>()
-  return (region: string) => {
-    const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
-    gateways.set(region, gateway)
-    return gateway
-  }
-}
-
 /** What the look-up found, for the bundle, the version and the plan. */
 export interface LookedUp {
   /** The environment deployed to. */

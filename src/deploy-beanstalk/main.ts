@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
+import { beanstalkGateways, storageGateways } from './aws/gateways.js'
 import type { StorageFor } from './aws/s3.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { createTwin, lookUpPair, withBlueGreen } from './bluegreen/index.js'
-import { beanstalkGateways, lookUp, type GatewayFor, type LookedUp } from './lookup.js'
+import { lookUp, type GatewayFor, type LookedUp } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
 import { report, type DeployRun } from './report.js'
 import { busyError, carryOutUpdate, updateError, waitForReady, type UpdateWatch } from './update/index.js'
@@ -34,11 +35,7 @@ export interface Dependencies {
 export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<DeployRun> {
   const clock = deps.clock ?? systemClock
   const env = deps.env ?? process.env
-  // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
-  // a dry run or a failed look-up never load them (a smaller cold start).
-  const storageFor: StorageFor =
-    deps.storageFor ??
-    (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, { clock }))
+  const storageFor = deps.storageFor ?? storageGateways(clock) // S3 loaded only when something is uploaded or compared
   return {
     record: () => ({ started: clock.now(), events: [] }),
     main: async run => {
