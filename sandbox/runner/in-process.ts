@@ -21,10 +21,7 @@ import {
 } from './bundle.js'
 
 export type ActionName =
-  | 'deploy-beanstalk'
-  | 'invalidate-cloudfront'
-  | 'verify-package-public'
-  | 'swap-environments'
+  'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public' | 'swap-environments'
 
 /** Each action as its bundle runs it: the Action its index.ts hands to runAction, made with its Dependencies. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own Dependencies and record
