@@ -339,18 +339,25 @@ describe('deploy.yml', () => {
 
   it('queues deployments per application and environment (per pair with blue-green), never cancelling one', () => {
     const group = String(workflow.concurrency?.group)
-    expect(group).toContain('${{ inputs.application-name }}')
-    const key = /-\$\{\{ (inputs\.strategy[\s\S]*?) \}\}$/.exec(group)?.[1] ?? ''
-    const keyFor = (inputs: Record<string, string>) =>
-      evaluate(key.replace(/format\('pair-\{0\}', inputs\.live-cname\)/, 'inputs.pair-key'), {
-        status: { success: true, failure: false, cancelled: false },
-        lookup: path => ({ ...inputs, 'inputs.pair-key': `pair-${inputs['inputs.live-cname']}` })[path] ?? ''
-      })
-    // in place: one queue per environment; blue-green: one per pair, whichever order its names are given in
-    expect(keyFor({ 'inputs.strategy': 'in-place', 'inputs.environment-name': 'CRM-env' })).toBe('CRM-env')
-    const pair = { 'inputs.strategy': 'blue-green', 'inputs.live-cname': 'brilliancrm' }
-    expect(keyFor({ ...pair, 'inputs.environment-name': 'CRM-blue CRM-green' })).toBe('pair-brilliancrm')
-    expect(keyFor({ ...pair, 'inputs.environment-name': 'CRM-green,CRM-blue' })).toBe('pair-brilliancrm')
+    const groupFor = (inputs: Record<string, string>) =>
+      group.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
+        String(
+          evaluate(expression, {
+            status: { success: true, failure: false, cancelled: false },
+            lookup: path => inputs[path] ?? ''
+          })
+        )
+      )
+    // in place: one queue per environment, as before; blue-green: one per pair, whichever order its names come in
+    const app = { 'inputs.application-name': 'BrillianCRM' }
+    expect(
+      groupFor({ ...app, 'inputs.strategy': 'in-place', 'inputs.environment-name': 'BrillianCRM-env' })
+    ).toBe('imbit-deploy-BrillianCRM-BrillianCRM-env')
+    const pair = { ...app, 'inputs.strategy': 'blue-green', 'inputs.live-cname': 'brilliancrm' }
+    for (const names of ['CRM-blue CRM-green', 'CRM-green,CRM-blue'])
+      expect(groupFor({ ...pair, 'inputs.environment-name': names })).toBe(
+        'imbit-deploy-BrillianCRM-pair-brilliancrm'
+      )
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false)
   })
 
