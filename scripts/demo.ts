@@ -135,7 +135,7 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
 }
 
 function usage(): string {
-  const lines = Object.entries(DEMO_SCENARIOS).map(([name, s]) => `  ${name.padEnd(16)} ${s.description}`)
+  const lines = Object.entries(DEMO_SCENARIOS).map(([name, s]) => `  ${name.padEnd(22)} ${s.description}`)
   return [
     'Usage: npm run demo [-- --scenario NAME] [--summaries DIR]',
     '',

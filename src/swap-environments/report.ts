@@ -60,7 +60,7 @@ function headline(record: SwapRun, inputs: Inputs, error: unknown): { tone: Tone
   const idle = pair?.idle
   return {
     tone: 'success',
-    text: `${live} now holds ${host}${idle ? `; ${idle.name} (\`${idle.versionLabel ?? 'no version'}\`) is idle${record.terminated ? ` and ${record.terminated}` : ', one swap away'}` : ''}.`
+    text: `The live CNAME ${host} now points to ${live}${idle ? `; ${idle.name} (\`${idle.versionLabel ?? 'no version'}\`) is idle${record.terminated ? ` and ${record.terminated}` : ', one swap away'}` : ''}.`
   }
 }
 

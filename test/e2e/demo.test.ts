@@ -304,7 +304,7 @@ describe('npm run demo', () => {
     expect(out).toContain(`The site now answers: 200, version ${labels[1]}`)
     expect(shown['04-swap-environments']).toMatch(
       new RegExp(
-        `^### ✅ Blue/green swap\\n\\n\\*\\*BrillianCRM-env-twin\\*\\* \\(\`${labels[0]}\`\\) now holds \`brilliancrm\\.eu-central-1\\.elasticbeanstalk\\.com\`; BrillianCRM-env \\(\`v0-initial\`\\) is idle, one swap away\\.\\n`
+        `^### ✅ Blue/green swap\\n\\nThe live CNAME \`brilliancrm\\.eu-central-1\\.elasticbeanstalk\\.com\` now points to \\*\\*BrillianCRM-env-twin\\*\\* \\(\`${labels[0]}\`\\); BrillianCRM-env \\(\`v0-initial\`\\) is idle, one swap away\\.\\n`
       )
     )
     expect(out).toContain('Demo finished: the workflow succeeded.')
@@ -325,7 +325,7 @@ describe('npm run demo', () => {
       '08-invalidate-cloudfront ✅'
     ])
     expect(shown['07-swap-environments']).toContain(
-      '**BrillianCRM-env** (`v0-initial`) now holds `brilliancrm.eu-central-1.elasticbeanstalk.com`'
+      'The live CNAME `brilliancrm.eu-central-1.elasticbeanstalk.com` now points to **BrillianCRM-env** (`v0-initial`)'
     )
     expect(out).toContain('✓ check-url succeeded') // the idle environment on its own URL
     expect(out).toContain("Invalid HTTP_HOST header: 'brilliancrm.com'")

@@ -57,7 +57,7 @@ describe('swap-environments (bundle)', () => {
       'idle-version-label': 'v1'
     })
     expect(run.summary).toContain('### ✅ Blue/green swap')
-    expect(run.summary).toContain(`**${GREEN}** (\`v2\`) now holds \`${LIVE_HOST}\``)
+    expect(run.summary).toContain(`The live CNAME \`${LIVE_HOST}\` now points to **${GREEN}** (\`v2\`)`)
     expect(run.stdout).toContain("Beanstalk's CNAME records have a TTL of 60 s")
     // each environment's events, in order
     const events = run.stdout.split('\n').filter(line => line.includes(' INFO  '))

@@ -66,7 +66,7 @@ describe('swap-environments summary', () => {
     })
     expect(text).toContain('### ✅ Blue/green swap')
     expect(text).toContain(
-      `**BrillianCRM-green** (\`v2\`) now holds \`${LIVE}\`; BrillianCRM-blue (\`v1\`) is idle, one swap away.`
+      `The live CNAME \`${LIVE}\` now points to **BrillianCRM-green** (\`v2\`); BrillianCRM-blue (\`v1\`) is idle, one swap away.`
     )
     expect(text).toContain('| DNS | CNAME TTL 60 s; waited 1m |')
     expect(text).toContain('<details><summary>Beanstalk events (1)</summary>')
