@@ -19,8 +19,6 @@ var core = __webpack_require__(9433);
 var dist_cjs = __webpack_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __webpack_require__(2064);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
 var retry = __webpack_require__(119);
 // EXTERNAL MODULE: ./src/common/format.ts
@@ -126,7 +124,6 @@ function toEnvironmentInfo(env) {
 
 
 
-
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
 const BEANSTALK_REQUESTS_PER_MINUTE = 20;
 /**
@@ -162,17 +159,17 @@ class BeanstalkGateway {
                 if (operation === 'DeleteApplicationVersion')
                     this.budget.record();
                 else
-                    await this.budget.acquire(this.deadline);
+                    return await this.budget.acquire(this.deadline);
             },
             unsafeToRepeat: operation => operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion',
             // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-            afterReply: (operation, error) => {
+            afterReply: (operation, error, slot) => {
                 if (operation === 'DeleteApplicationVersion')
                     return;
                 if (error === undefined)
                     this.budget.succeeded();
-                else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test((0,errors/* awsErrorInfo */.sR)(error)?.code ?? ''))
-                    this.budget.throttled();
+                else if ((0,retry/* isThrottling */.E2)(error))
+                    this.budget.throttled(slot);
             }
         });
     }

@@ -13,8 +13,7 @@ import {
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
-import { awsErrorInfo } from '../../common/errors.js'
-import { CallBudget } from '../../common/retry.js'
+import { CallBudget, isThrottling } from '../../common/retry.js'
 import { formatDuration } from '../../common/format.js'
 import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
@@ -69,16 +68,15 @@ export class BeanstalkGateway {
         // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
         // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
         if (operation === 'DeleteApplicationVersion') this.budget.record()
-        else await this.budget.acquire(this.deadline)
+        else return await this.budget.acquire(this.deadline)
       },
       unsafeToRepeat: operation =>
         operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion',
       // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-      afterReply: (operation, error) => {
+      afterReply: (operation, error, slot) => {
         if (operation === 'DeleteApplicationVersion') return
         if (error === undefined) this.budget.succeeded()
-        else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(awsErrorInfo(error)?.code ?? ''))
-          this.budget.throttled()
+        else if (isThrottling(error)) this.budget.throttled(slot)
       }
     })
   }
