@@ -29594,7 +29594,7 @@ function clearSecrets() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(641);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9230);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
@@ -29604,7 +29604,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 641:
+/***/ 9230:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32030,7 +32030,16 @@ const POLL_POLICY = {
      * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gave the
      * lowest detection latency from a minute on).
      */
-    paceAhead: 18
+    paceAhead: 18,
+    /**
+     * When earlier updates of the environment tell when this one should end (history.ts): every second from a
+     * little before that until a little after (`nearLeadMs`/`nearLagMs`, or the durations' spread if wider), and
+     * before it at most every `farMs`, which keeps the window's requests for the end.
+     */
+    nearMs: 1_000,
+    nearLeadMs: 2_000,
+    nearLagMs: 4_000,
+    farMs: 8_000
 };
 /** The base delay for how long nothing has changed, doubled per throttled round. */
 function baseDelay(sinceChangeMs, throttledRounds) {
@@ -32080,9 +32089,30 @@ function paceDelay(now, recentCalls, calls) {
 /** The delay before the next round, in ms. */
 function nextPollDelay(input) {
     const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds);
-    const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound));
+    let delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound));
+    const near = input.expectedEnd && nearWindow(input.expectedEnd);
+    if (near && input.now >= near.from && input.now <= near.until) {
+        // the update should end about now: look every second (slower after throttling), spreading what the window
+        // has left over the rest of the near window, less the two requests of the round that sees the end (the
+        // environment, then its last events)
+        const { budgetPerMinute, windowMs, nearMs } = POLL_POLICY;
+        const left = budgetPerMinute - input.recentCalls.filter(time => time > input.now - windowMs).length - 2;
+        delay = Math.max(nearMs * Math.pow(2, Math.min(input.throttledRounds, 2)), left > 0 ? (near.until - input.now) / left : delay);
+    }
+    else if (near && input.now < near.from) {
+        // the end is still ahead: look less often, keeping the window's requests for it, but be there when it begins
+        delay = Math.min(Math.max(delay, POLL_POLICY.farMs), near.from - input.now);
+    }
     const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound);
     return at - input.now;
+}
+/** When to look often around an expected end: from a little before it to a little after. Pure. */
+function nearWindow(expectedEnd) {
+    const { nearLeadMs, nearLagMs } = POLL_POLICY;
+    return {
+        from: expectedEnd.at - Math.max(nearLeadMs, expectedEnd.spreadMs),
+        until: expectedEnd.at + Math.max(nearLagMs, expectedEnd.spreadMs)
+    };
 }
 /**
  * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
@@ -32101,6 +32131,8 @@ class Poller {
         this.gateway = gateway;
         this.lastChangeAt = deadline.clock.now();
     }
+    /** When the update should end (from the environment's earlier updates): the schedule looks often around it. */
+    expectedEnd;
     changed() {
         this.lastChangeAt = this.deadline.clock.now();
         this.pulse?.heartbeat.printed();
@@ -32151,7 +32183,8 @@ class Poller {
                 // below the gateway's hard cap rather than running into it
                 recentCalls: this.gateway.budget.sent,
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
-                throttledRounds: this.throttledRounds
+                throttledRounds: this.throttledRounds,
+                expectedEnd: this.expectedEnd
             });
             (0,common_log/* debug */.Yz)(`next poll in ${delayMs}ms`);
             return { done: false, delayMs };
@@ -32160,7 +32193,53 @@ class Poller {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/history.ts
+/**
+ * How long this environment's earlier updates took, from its DescribeEvents history, so the poll schedule knows
+ * when to look often: an environment's deploys take about as long each time (the same image size, instances and
+ * health checks). Pure.
+ */
+/** How far back the first DescribeEvents of a follow reads (Beanstalk keeps events for six weeks). */
+const HISTORY_MS = 14 * 24 * 3_600_000;
+/** The most recent updates the expectation is taken from. */
+const RECENT = 5;
+const STARTED = /^Environment update is starting\./;
+const COMPLETED = /^Environment update completed successfully\./;
+/**
+ * The durations of the updates that completed before `before` (start event to completion event), oldest first.
+ * An update that failed, was aborted or has no start in the history is left out.
+ */
+function updateDurations(events, before) {
+    const sorted = events
+        .filter(event => event.date.getTime() < before.getTime())
+        .sort((a, b) => a.date.getTime() - b.date.getTime());
+    const durations = [];
+    let startedAt;
+    for (const event of sorted) {
+        if (STARTED.test(event.message))
+            startedAt = event.date.getTime();
+        else if (startedAt !== undefined && COMPLETED.test(event.message)) {
+            durations.push(event.date.getTime() - startedAt);
+            startedAt = undefined;
+        }
+        else if (/^Failed to deploy|complete, but with errors|reverted to the previous/.test(event.message))
+            startedAt = undefined;
+    }
+    return durations;
+}
+/** The median of the last few durations, with their spread; undefined without history. */
+function expectDuration(durations) {
+    const recent = durations.slice(-RECENT);
+    if (recent.length === 0)
+        return undefined;
+    const sorted = [...recent].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return { durationMs: median, spreadMs: sorted[sorted.length - 1] - sorted[0] };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/follow.ts
+
 
 
 
@@ -32231,11 +32310,21 @@ async function follow(beanstalk, options) {
     /** The last round read the events after the environment: the final read below would repeat it. */
     let eventsAfterEnvironment = false;
     const readEvents = async () => {
+        // the first read reaches back (history.ts): the earlier updates' durations tell the schedule when to look often
+        const first = lastEventsAt === 0;
+        const since = options.since.getTime();
         const events = await beanstalk.events({
             application: options.application,
             environmentId: options.environmentId,
-            startTime: log.nextStart(options.since)
+            startTime: first ? new Date(since - HISTORY_MS) : log.nextStart(options.since)
         });
+        if (first) {
+            const expected = expectDuration(updateDurations(events, options.since));
+            if (expected) {
+                poller.expectedEnd = { at: since + expected.durationMs, spreadMs: expected.spreadMs };
+                (0,common_log/* debug */.Yz)(`earlier updates took about ${expected.durationMs} ms (spread ${expected.spreadMs} ms)`);
+            }
+        }
         lastEventsAt = clock.now();
         const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()));
         for (const event of fresh) {
