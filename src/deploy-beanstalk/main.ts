@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
-import type { BeanstalkGateway } from './aws/beanstalk.js'
+import { beanstalkGateways, storageGateways } from './aws/gateways.js'
 import type { StorageFor } from './aws/s3.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { lookUp, type GatewayFor, type LookedUp } from './lookup.js'
@@ -34,11 +34,7 @@ export interface Dependencies {
 export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<DeployRun> {
   const clock = deps.clock ?? systemClock
   const env = deps.env ?? process.env
-  // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
-  // a dry run or a failed look-up never load them (a smaller cold start).
-  const storageFor: StorageFor =
-    deps.storageFor ??
-    (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, { clock }))
+  const storageFor = deps.storageFor ?? storageGateways(clock) // S3 loaded only when something is uploaded or compared
   return {
     record: () => ({ started: clock.now(), events: [] }),
     main: async run => {
@@ -63,17 +59,6 @@ export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<Deploy
       }
     },
     report: (run, error) => report(run, error, clock.now())
-  }
-}
-
-/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
-async function beanstalkGateways(clock: Clock): Promise<GatewayFor> {
-  const { BeanstalkGateway } = await import('./aws/beanstalk.js')
-  const gateways = new Map<string, BeanstalkGateway>()
-  return (region: string) => {
-    const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
-    gateways.set(region, gateway)
-    return gateway
   }
 }
 
