@@ -183,7 +183,7 @@ class BeanstalkGateway {
     platforms;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
-        this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
+        this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock, pacedThrottling: true }));
         this.platforms = new PlatformLookUps(this.client);
         this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline);
     }
