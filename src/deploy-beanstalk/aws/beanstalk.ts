@@ -39,7 +39,8 @@ export class BeanstalkGateway {
     client?: ElasticBeanstalkClient,
     clock: Clock = systemClock
   ) {
-    this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock, pacedThrottling: true }))
+    this.client =
+      client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock, pacedThrottling: true }))
     this.platforms = new PlatformLookUps(this.client)
     this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
   }
