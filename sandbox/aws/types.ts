@@ -57,6 +57,8 @@ export interface EnvSpec {
    * hour apart before the sandbox's start (what deploy-beanstalk reads to know when an update should end).
    */
   history?: number[]
+  /** the environment's own tags (ListTagsForResource adds Beanstalk's automatic ones) */
+  tags?: Record<string, string>
 }
 
 /** One option setting, as DescribeConfigurationSettings and UpdateEnvironment have it. */
@@ -154,6 +156,8 @@ export interface SandboxScenario {
   platforms?: PlatformCatalogSpec
   /** UpdateEnvironment with a VersionLabel and a PlatformArn/SolutionStackName: 'accepted' (default) or 'refused' */
   platformWithVersion?: 'accepted' | 'refused'
+  /** CreateEnvironment: Launching for this long, then Ready and Green on its version (default DEFAULT_LAUNCH_MS) */
+  launchMs?: number
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */
@@ -172,6 +176,7 @@ export interface RequestLogEntry {
 
 export interface EnvironmentView {
   id: string
+  cname: string
   status: EnvStatus
   health: Health
   versionLabel?: string
@@ -232,6 +237,9 @@ export function sandboxEnv(url: string, s3Url: string): Record<string, string> {
 
 /** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
 export const DEFAULT_PROCESSING_MS = 1000
+
+/** How long a new environment stays Launching when the scenario does not say (launchMs); a real one takes minutes */
+export const DEFAULT_LAUNCH_MS = 3000
 
 /** An AWS error answer: code, message, HTTP status. */
 export class AwsError extends Error {

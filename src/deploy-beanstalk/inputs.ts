@@ -11,6 +11,8 @@ import {
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
 import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
 import { parsePlatformInput, type PlatformInput } from './platform/inputs.js' // platform
+import { parsePair } from '../common/pair.js'
+import { parseBlueGreen, parseStrategy, type BlueGreenInputs } from './bluegreen/inputs.js'
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -26,7 +28,8 @@ export const DEFAULTS = {
   'rollback-on-failure': 'false',
   'dry-run': 'false',
   'require-existing-version': 'false',
-  'delete-source-bundles': 'true'
+  'delete-source-bundles': 'true',
+  strategy: 'in-place'
 } as const
 
 export const INPUT_NAMES = [
@@ -53,7 +56,9 @@ export const INPUT_NAMES = [
   'keep-versions',
   'delete-source-bundles',
   'from-environment',
-  'platform'
+  'platform',
+  'strategy',
+  'live-cname'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
@@ -98,6 +103,11 @@ export interface Inputs {
   fromEnvironment?: string
   /** `platform`: keep, latest, an ARN or a solution stack name (platform/). */
   platform: PlatformInput
+  /**
+   * `strategy: blue-green`: the pair and `live-cname` (bluegreen/); `environment` is then the pair's names, and the
+   * one deployed to (the idle one) is decided by the look-up. Undefined for an in-place deploy.
+   */
+  blueGreen?: BlueGreenInputs
 }
 
 export const MAX_DESCRIPTION = 200
@@ -233,8 +243,12 @@ export function parseRequireExistingVersion(raw: RawInputs, versionLabel: string
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const application = parseApplicationName(raw['application-name'])
-  const environment = parseEnvironmentName(raw['environment-name'])
+  const environment =
+    parseStrategy(raw.strategy) === 'blue-green'
+      ? parsePair(raw['environment-name']).names.join(' ')
+      : parseEnvironmentName(raw['environment-name'])
   const region = resolveRegion(raw.region, env)
+  const blueGreen = parseBlueGreen(raw, region)
   const fromEnvironment = parseFromEnvironment(raw)
   const source = parseSource(raw)
   const versionLabel = parseVersionLabel(raw['version-label'])
@@ -258,7 +272,8 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     configuration: parseConfigurationInputs(raw),
     retention: parseRetention(raw),
     fromEnvironment,
-    platform: parsePlatformInput(raw.platform)
+    platform: parsePlatformInput(raw.platform),
+    blueGreen
   }
   refuseContradictions(inputs)
   return inputs

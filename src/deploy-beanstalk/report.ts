@@ -45,7 +45,10 @@ export const outputs = declareOutputs([
   'deployed',
   'versions-deleted',
   'platform-arn',
-  'previous-platform-arn'
+  'previous-platform-arn',
+  'environment-name',
+  'live-environment-name',
+  'idle-environment-name'
 ] as const)
 
 export type Result = 'deployed' | 'failed' | 'timed-out' | 'dry-run' | 'requested'
@@ -70,7 +73,11 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
     'platform-arn': environment?.platformArn,
     'previous-platform-arn':
-      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn
+      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
+    // the environment deployed to (blue/green: the idle one), and the pair as found
+    'environment-name': plan?.environment ?? (inputs.blueGreen ? undefined : inputs.environment),
+    'live-environment-name': plan?.blueGreen?.live.name,
+    'idle-environment-name': plan?.blueGreen?.idleName
   })
   const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started })
   if (layout) await writeLayout(layout)

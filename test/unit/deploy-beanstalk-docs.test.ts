@@ -32,7 +32,9 @@ describe('action.yml matches the contract and the code', () => {
       'keep-versions',
       'delete-source-bundles',
       'from-environment',
-      'platform'
+      'platform',
+      'strategy',
+      'live-cname'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
@@ -45,7 +47,10 @@ describe('action.yml matches the contract and the code', () => {
       'deployed',
       'versions-deleted',
       'platform-arn',
-      'previous-platform-arn'
+      'previous-platform-arn',
+      'environment-name',
+      'live-environment-name',
+      'idle-environment-name'
     ])
   })
   it('declares the same defaults as the code (compose-file documented, applied in code)', () => {

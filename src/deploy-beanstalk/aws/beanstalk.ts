@@ -16,8 +16,10 @@ import { systemClock, type CallBudget, type Clock, type Deadline } from '../../c
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
 import { paceBeanstalkRequests } from './pace.js'
+import { EnvironmentLaunches } from './environments.js'
 import { PlatformLookUps } from './platforms.js'
-import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
+import { allPages, toEnvironmentInfo, type EnvironmentInfo } from './types.js'
+import type { UpdateRequest, VersionInfo } from './types.js'
 
 export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
@@ -33,6 +35,8 @@ export class BeanstalkGateway {
   private readonly client: ElasticBeanstalkClient
   /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
   readonly platforms: PlatformLookUps
+  /** New environments (environments.ts: a blue/green twin), through the same client. */
+  readonly launches: EnvironmentLaunches
 
   constructor(
     readonly region: string,
@@ -42,19 +46,8 @@ export class BeanstalkGateway {
     this.client =
       client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock, pacedThrottling: true }))
     this.platforms = new PlatformLookUps(this.client)
+    this.launches = new EnvironmentLaunches(this.client)
     this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
-  }
-
-  /** Every page of a paginated Describe call, one request per page. */
-  private async allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-    const found: T[] = []
-    let token: string | undefined
-    do {
-      const { items, next } = await page(token)
-      found.push(...items)
-      token = next
-    } while (token)
-    return found
   }
 
   /**
@@ -85,7 +78,7 @@ export class BeanstalkGateway {
     ids?: string[]
     includeDeleted?: boolean
   }): Promise<EnvironmentInfo[]> {
-    return await this.allPages(async NextToken => {
+    return await allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeEnvironmentsCommand({
           ApplicationName: filter.application,
@@ -239,7 +232,7 @@ export class BeanstalkGateway {
 
   /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
   async listVersions(application?: string): Promise<VersionInfo[]> {
-    return await this.allPages(async NextToken => {
+    return await allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeApplicationVersionsCommand({ ApplicationName: application, MaxRecords: 1000, NextToken })
       )

@@ -3,6 +3,7 @@ import type { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { instrument } from '../../common/aws.js'
 import { formatDuration } from '../../common/format.js'
 import { CallBudget, isThrottling, type Clock, type Deadline } from '../../common/retry.js'
+import { UNSAFE_TO_REPEAT } from './environments.js'
 
 /** Beanstalk requests in any 60 s window that AWS answers (SDK retries included; a throttled one gives its slot back). */
 export const BEANSTALK_REQUESTS_PER_MINUTE = 20
@@ -42,8 +43,7 @@ export function paceBeanstalkRequests(
       if (operation === 'DeleteApplicationVersion') budget.record()
       else return await budget.acquire(deadline())
     },
-    unsafeToRepeat: operation =>
-      operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion',
+    unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
     // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
     afterReply: (operation, error, slot) => {
       if (operation === 'DeleteApplicationVersion') return
