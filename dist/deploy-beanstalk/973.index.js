@@ -258,8 +258,7 @@ class BeanstalkGateway {
     launches;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
-        this.client =
-            client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock, pacedThrottling: true }));
+        this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
         this.platforms = new PlatformLookUps(this.client);
         this.launches = new EnvironmentLaunches(this.client);
         this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline);

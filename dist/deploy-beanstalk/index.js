@@ -28396,20 +28396,14 @@ module.exports = {
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>. Transient faults (throttling, 5xx, resets, timeouts) are
  * retried by the SDK in adaptive mode, which also slows down on throttling.
  */
-function awsClientConfig(region, 
-/** `pacedThrottling`: a call budget's adaptive pace spaces throttled retries (see ClockRetryStrategy). */
-options = {}) {
+function awsClientConfig(region, options = {}) {
     const maxAttempts = options.maxAttempts ?? 8;
     return {
         region,
         maxAttempts,
         // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
         ...(options.clock
-            ? {
-                retryStrategy: new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .ClockRetryStrategy */ .c9(maxAttempts, options.clock, Math.random, {
-                    pacedThrottling: options.pacedThrottling
-                })
-            }
+            ? { retryStrategy: new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .ClockRetryStrategy */ .c9(maxAttempts, options.clock) }
             : { retryMode: 'adaptive' }),
         customUserAgent: 'imbit-actions/1',
         requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
@@ -29226,21 +29220,16 @@ function requestTimeout(remainingMs, limits) {
  * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
  * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
  * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
- * With `pacedThrottling` (a client whose every request waits for a CallBudget slot), a throttled request is tried
- * again without a backoff of its own: the budget's adaptive pace spaces it (doubling the wait, the pace's and an
- * exponential one, is what kept a busy account's deploys from seeing their update end for seconds).
  */
 class ClockRetryStrategy {
     maxAttempts;
     clock;
     random;
-    options;
     mode = 'standard';
-    constructor(maxAttempts, clock, random = Math.random, options = {}) {
+    constructor(maxAttempts, clock, random = Math.random) {
         this.maxAttempts = maxAttempts;
         this.clock = clock;
         this.random = random;
-        this.options = options;
     }
     token(count) {
         return { getRetryCount: () => count, getRetryDelay: () => 0 };
@@ -29254,8 +29243,6 @@ class ClockRetryStrategy {
             throw new Error('no more retries');
         }
         const throttled = errorInfo.errorType === 'THROTTLING';
-        if (throttled && this.options.pacedThrottling)
-            return this.token(attempt);
         const delay = backoff_backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random);
         await this.clock.sleep(delay);
         return this.token(attempt);

@@ -10,22 +10,14 @@ import { debug } from './log.js'
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>. Transient faults (throttling, 5xx, resets, timeouts) are
  * retried by the SDK in adaptive mode, which also slows down on throttling.
  */
-export function awsClientConfig(
-  region: string,
-  /** `pacedThrottling`: a call budget's adaptive pace spaces throttled retries (see ClockRetryStrategy). */
-  options: { maxAttempts?: number; clock?: Clock; pacedThrottling?: boolean } = {}
-) {
+export function awsClientConfig(region: string, options: { maxAttempts?: number; clock?: Clock } = {}) {
   const maxAttempts = options.maxAttempts ?? 8
   return {
     region,
     maxAttempts,
     // with a clock, the SDK's retry waits run on it (the actions' injected clock: tests never sleep)
     ...(options.clock
-      ? {
-          retryStrategy: new ClockRetryStrategy(maxAttempts, options.clock, Math.random, {
-            pacedThrottling: options.pacedThrottling
-          })
-        }
+      ? { retryStrategy: new ClockRetryStrategy(maxAttempts, options.clock) }
       : { retryMode: 'adaptive' as const }),
     customUserAgent: 'imbit-actions/1',
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },

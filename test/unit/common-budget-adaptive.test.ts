@@ -80,21 +80,3 @@ describe('CallBudget adaptive pace', () => {
     expect(clock.t - before).toBeGreaterThanOrEqual(ADAPTIVE.maxGapMs - 1)
   })
 })
-
-describe('ClockRetryStrategy with pacedThrottling', () => {
-  it('tries a throttled request again without a backoff of its own (the budget spaces it); others back off', async () => {
-    const { ClockRetryStrategy } = await import('../../src/common/retry.js')
-    const clock = fakeClock(0)
-    const paced = new ClockRetryStrategy(8, clock, () => 0.5, { pacedThrottling: true })
-    const token = await paced.acquireInitialRetryToken()
-    const next = await paced.refreshRetryTokenForRetry(token, { errorType: 'THROTTLING' })
-    expect([next.getRetryCount(), clock.t]).toEqual([1, 0])
-    await paced.refreshRetryTokenForRetry(next, { errorType: 'TRANSIENT' })
-    expect(clock.t).toBeGreaterThan(0)
-    // without it, a throttled request backs off exponentially from 500 ms
-    const plain = new ClockRetryStrategy(8, clock, () => 0.5)
-    const before = clock.t
-    await plain.refreshRetryTokenForRetry(await plain.acquireInitialRetryToken(), { errorType: 'THROTTLING' })
-    expect(clock.t - before).toBe(375)
-  })
-})

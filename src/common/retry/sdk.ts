@@ -10,17 +10,13 @@ interface RetryToken {
  * The SDK's retry strategy (RetryStrategyV2), waiting on our clock: throttling, transient faults (resets,
  * timeouts, unreadable read responses) and 5xx retried with capped exponential backoff and jitter
  * (throttling from 500 ms, others from 100 ms, at most 20 s), up to `maxAttempts` tries; anything else thrown.
- * With `pacedThrottling` (a client whose every request waits for a CallBudget slot), a throttled request is tried
- * again without a backoff of its own: the budget's adaptive pace spaces it (doubling the wait, the pace's and an
- * exponential one, is what kept a busy account's deploys from seeing their update end for seconds).
  */
 export class ClockRetryStrategy {
   readonly mode = 'standard'
   constructor(
     private readonly maxAttempts: number,
     private readonly clock: Clock,
-    private readonly random: () => number = Math.random,
-    private readonly options: { pacedThrottling?: boolean } = {}
+    private readonly random: () => number = Math.random
   ) {}
 
   private token(count: number): RetryToken {
@@ -40,7 +36,6 @@ export class ClockRetryStrategy {
       throw new Error('no more retries')
     }
     const throttled = errorInfo.errorType === 'THROTTLING'
-    if (throttled && this.options.pacedThrottling) return this.token(attempt)
     const delay = backoffDelay(attempt, { baseMs: throttled ? 500 : 100, maxMs: 20_000 }, this.random)
     await this.clock.sleep(delay)
     return this.token(attempt)

@@ -43,8 +43,7 @@ export class BeanstalkGateway {
     client?: ElasticBeanstalkClient,
     clock: Clock = systemClock
   ) {
-    this.client =
-      client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock, pacedThrottling: true }))
+    this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.platforms = new PlatformLookUps(this.client)
     this.launches = new EnvironmentLaunches(this.client)
     this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
