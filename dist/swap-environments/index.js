@@ -56346,7 +56346,6 @@ function instrument(client, options) {
 
 
 
-
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included), as deploy-beanstalk. */
 const BEANSTALK_REQUESTS_PER_MINUTE = 20;
 function toEnvironment(env) {
@@ -56380,11 +56379,12 @@ class SwapGateway {
             service: 'elasticbeanstalk',
             beforeSend: async () => await this.budget.acquire(this.deadline),
             unsafeToRepeat: operation => operation === 'SwapEnvironmentCNAMEs' || operation === 'TerminateEnvironment',
-            afterReply: (_operation, error) => {
+            // a throttled request's slot is given back (AWS took nothing for it), and the pace slows down
+            afterReply: (_operation, error, slot) => {
                 if (error === undefined)
                     this.budget.succeeded();
-                else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test((0,errors/* awsErrorInfo */.sR)(error)?.code ?? ''))
-                    this.budget.throttled();
+                else if (isThrottling(error))
+                    this.budget.throttled(slot);
             }
         });
     }

@@ -8,11 +8,10 @@ import {
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../common/aws.js'
-import { awsErrorInfo } from '../common/errors.js'
 import type { BeanstalkEvent } from '../common/events.js'
 import { formatDuration } from '../common/format.js'
 import type { PairEnvironment } from '../common/pair.js'
-import { CallBudget, systemClock, type Clock, type Deadline } from '../common/retry.js'
+import { CallBudget, isThrottling, systemClock, type Clock, type Deadline } from '../common/retry.js'
 
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included), as deploy-beanstalk. */
 export const BEANSTALK_REQUESTS_PER_MINUTE = 20
@@ -69,10 +68,10 @@ export class SwapGateway {
       beforeSend: async () => await this.budget.acquire(this.deadline),
       unsafeToRepeat: operation =>
         operation === 'SwapEnvironmentCNAMEs' || operation === 'TerminateEnvironment',
-      afterReply: (_operation, error) => {
+      // a throttled request's slot is given back (AWS took nothing for it), and the pace slows down
+      afterReply: (_operation, error, slot) => {
         if (error === undefined) this.budget.succeeded()
-        else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(awsErrorInfo(error)?.code ?? ''))
-          this.budget.throttled()
+        else if (isThrottling(error)) this.budget.throttled(slot)
       }
     })
   }
