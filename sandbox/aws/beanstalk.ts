@@ -26,6 +26,7 @@ import {
 import { members, type XmlNode } from './xml.js'
 import { dockerBundleProblem } from './zip.js'
 import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
+import { TailLogs, type TailSubject } from './logs.js' // the instances' tail logs (logs.ts)
 
 export const BEANSTALK_OPERATIONS = [
   'DescribeApplications',
@@ -42,7 +43,9 @@ export const BEANSTALK_OPERATIONS = [
   'DescribeAccountAttributes',
   'ListPlatformVersions',
   'DescribePlatformVersion',
-  'ListPlatformBranches'
+  'ListPlatformBranches',
+  'RequestEnvironmentInfo',
+  'RetrieveEnvironmentInfo'
 ] as const
 
 export type Params = Record<string, string>
@@ -109,6 +112,8 @@ interface Environment {
   yellowUntil?: number
   /** The applied option settings (DescribeConfigurationSettings, DeploymentStatus deployed). */
   settings: OptionSettingView[]
+  /** The last update requested (what the instances' logs tell of). */
+  lastUpdate?: ActiveUpdate
 }
 
 interface BeanstalkEvent {
@@ -230,6 +235,7 @@ export class Beanstalk {
   /** platform: the catalog of platform versions and branches (platforms.ts) */
   private readonly platforms: PlatformCatalog
   private readonly platformWithVersion: 'accepted' | 'refused'
+  private readonly tailLogs: TailLogs
 
   constructor(
     scenario: SandboxScenario,
@@ -242,6 +248,7 @@ export class Beanstalk {
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
     this.platforms = new PlatformCatalog(scenario.platforms)
+    this.tailLogs = new TailLogs(scenario.tailLogs ?? {}, s3, now)
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
   }
@@ -521,6 +528,11 @@ export class Beanstalk {
         return this.platforms.describePlatformVersion(p, region)
       case 'ListPlatformBranches':
         return this.platforms.listPlatformBranches(p)
+      case 'RequestEnvironmentInfo':
+        this.tailLogs.request(this.tailSubject(this.findEnv(p, region)))
+        return undefined
+      case 'RetrieveEnvironmentInfo':
+        return await this.tailLogs.retrieve(this.tailSubject(this.findEnv(p, region)))
       default:
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
@@ -743,6 +755,7 @@ export class Beanstalk {
       platform: platform && { stack: platform.solutionStackName, arn: platform.arn, fails: platformFails }
     }
     env.updated = now
+    env.lastUpdate = env.update
     this.schedule(env, env.update, requestId)
     const other = script.followedBy
     if (other && other.label !== to && endsAt !== Infinity) {
@@ -934,6 +947,30 @@ export class Beanstalk {
       Color: color,
       Causes: members([]),
       RefreshedAt: new Date(this.now())
+    }
+  }
+
+  /** The environment as its instances' logs tell it (logs.ts). */
+  private tailSubject(env: Environment): TailSubject {
+    const last = env.lastUpdate
+    const failed =
+      this.health(env) === 'Red' ||
+      (last !== undefined &&
+        (last.outcome === 'fail' || last.outcome === 'never' || last.platform?.fails === true))
+    return {
+      id: env.id,
+      name: env.name,
+      app: env.app,
+      region: env.region,
+      bucket: this.storageBucket(env.region),
+      versionLabel: env.versionLabel,
+      failed,
+      lastTarget: last?.to,
+      properties: Object.fromEntries(
+        env.settings
+          .filter(s => s.namespace === ENVIRONMENT_NAMESPACE)
+          .map(s => [s.optionName, s.value ?? ''])
+      )
     }
   }
 

@@ -149,6 +149,18 @@ export interface SandboxScenario {
   platforms?: PlatformCatalogSpec
   /** UpdateEnvironment with a VersionLabel and a PlatformArn/SolutionStackName: 'accepted' (default) or 'refused' */
   platformWithVersion?: 'accepted' | 'refused'
+  /** The instances' tail logs (RequestEnvironmentInfo/RetrieveEnvironmentInfo; logs.ts) */
+  tailLogs?: TailLogsSpec
+}
+
+/** How the instances answer a tail request (logs.ts). */
+export interface TailLogsSpec {
+  /** 'answer' (default): each instance's tail after `answerAfterMs`; 'never': no instance ever answers; 'denied': AccessDenied */
+  behaviour?: 'answer' | 'never' | 'denied'
+  /** default 2000 */
+  answerAfterMs?: number
+  /** instances per environment (default 1) */
+  instances?: number
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */

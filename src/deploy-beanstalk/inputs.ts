@@ -11,6 +11,7 @@ import {
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
 import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
 import { parsePlatformInput, type PlatformInput } from './platform/inputs.js' // platform
+import { parseLogLines } from './diagnostics/inputs.js' // logs on failure
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -26,7 +27,8 @@ export const DEFAULTS = {
   'rollback-on-failure': 'false',
   'dry-run': 'false',
   'require-existing-version': 'false',
-  'delete-source-bundles': 'true'
+  'delete-source-bundles': 'true',
+  'log-lines': '100'
 } as const
 
 export const INPUT_NAMES = [
@@ -53,7 +55,8 @@ export const INPUT_NAMES = [
   'keep-versions',
   'delete-source-bundles',
   'from-environment',
-  'platform'
+  'platform',
+  'log-lines'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
@@ -98,6 +101,8 @@ export interface Inputs {
   fromEnvironment?: string
   /** `platform`: keep, latest, an ARN or a solution stack name (platform/). */
   platform: PlatformInput
+  /** `log-lines`: how many lines of each instance log a failure shows (0: no logs; diagnostics/). */
+  logLines: number
 }
 
 export const MAX_DESCRIPTION = 200
@@ -258,7 +263,8 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     configuration: parseConfigurationInputs(raw),
     retention: parseRetention(raw),
     fromEnvironment,
-    platform: parsePlatformInput(raw.platform)
+    platform: parsePlatformInput(raw.platform),
+    logLines: parseLogLines(raw['log-lines'])
   }
   refuseContradictions(inputs)
   return inputs

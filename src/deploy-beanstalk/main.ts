@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
-import type { BeanstalkGateway } from './aws/beanstalk.js'
 import type { StorageFor } from './aws/s3.js'
+import { logsOnFailure } from './diagnostics/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { lookUp, type GatewayFor, type LookedUp } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
@@ -46,7 +46,7 @@ export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<Deploy
       if (inputs.descriptionTruncated)
         core.notice('version-description is longer than 200 characters: it was cut to 200.')
       // The Beanstalk client is loaded once the inputs are valid: a refused input exits without it (cold start).
-      const gatewayFor = deps.gatewayFor ?? (await beanstalkGateways(clock))
+      const gatewayFor = deps.gatewayFor ?? (await import('./aws/gateways.js')).beanstalkGateways(clock)
       const story: Dependencies = { gatewayFor, storageFor, clock, env }
       const deadline = new Deadline(inputs.timeoutMs, clock)
       try {
@@ -63,17 +63,6 @@ export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<Deploy
       }
     },
     report: (run, error) => report(run, error, clock.now())
-  }
-}
-
-/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded on first use. */
-async function beanstalkGateways(clock: Clock): Promise<GatewayFor> {
-  const { BeanstalkGateway } = await import('./aws/beanstalk.js')
-  const gateways = new Map<string, BeanstalkGateway>()
-  return (region: string) => {
-    const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock)
-    gateways.set(region, gateway)
-    return gateway
   }
 }
 
@@ -147,7 +136,9 @@ async function carryOut(
     if (seen.event) run.events.push(seen.event)
     if (seen.environment) run.environment = seen.environment
   }
-  run.update = await carryOutUpdate(beanstalk, plan, { deadline, ready, started: run.started, watch })
+  const onFailed = logsOnFailure(beanstalk, plan, run, story)
+  const ctx = { deadline, ready, started: run.started, watch, onFailed }
+  run.update = await carryOutUpdate(beanstalk, plan, ctx)
   const failure = updateError(plan, run.update)
   if (failure) throw failure
   await pruneAfterDeploy(plan, beanstalk) // deployed, or accepted and not waited for (wait: false)

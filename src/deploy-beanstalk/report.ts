@@ -6,6 +6,7 @@ import { declareOutputs } from '../common/run.js'
 import type { EnvironmentInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
 import { configurationTable, countChanges } from './configuration/diff.js'
+import { logDetails, type FailureLogs } from './diagnostics/index.js'
 import type { Inputs } from './inputs.js'
 import { platformRow } from './platform/index.js'
 import type { Plan } from './plan.js'
@@ -36,6 +37,8 @@ export interface DeployRun {
   /** Events seen while following, for a follow that ends in an error of its own. */
   events: BeanstalkEvent[]
   update?: UpdateOutcome
+  /** The instances' logs, fetched when the update failed (diagnostics/). */
+  logs?: FailureLogs
 }
 
 export const outputs = declareOutputs([
@@ -48,7 +51,8 @@ export const outputs = declareOutputs([
   'deployed',
   'versions-deleted',
   'platform-arn',
-  'previous-platform-arn'
+  'previous-platform-arn',
+  'logs-file'
 ] as const)
 
 export type Result = 'deployed' | 'failed' | 'timed-out' | 'dry-run' | 'requested'
@@ -83,7 +87,8 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
     'platform-arn': environment?.platformArn,
     'previous-platform-arn':
-      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn
+      plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
+    'logs-file': run.logs?.file
   })
   const reason = error === undefined ? undefined : because(run, error, result)
   const durationMs = now - run.started
@@ -113,6 +118,7 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     const lines = ['', '', '```', ...events.slice(-SHOWN_EVENTS).map(formatEvent), '```', ''].join('\n')
     text.addEOL().addDetails(`Beanstalk events (${events.length})`, lines)
   }
+  for (const detail of logDetails(run.logs)) text.addEOL().addDetails(detail.title, `\n\n${detail.body}\n\n`)
   await writeSummary()
 }
 

@@ -32,7 +32,8 @@ describe('action.yml matches the contract and the code', () => {
       'keep-versions',
       'delete-source-bundles',
       'from-environment',
-      'platform'
+      'platform',
+      'log-lines'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
@@ -45,7 +46,8 @@ describe('action.yml matches the contract and the code', () => {
       'deployed',
       'versions-deleted',
       'platform-arn',
-      'previous-platform-arn'
+      'previous-platform-arn',
+      'logs-file'
     ])
   })
   it('declares the same defaults as the code (compose-file documented, applied in code)', () => {
@@ -60,7 +62,12 @@ describe('action.yml matches the contract and the code', () => {
     expect(action.inputs['application-name'].required).toBe(true)
     expect(action.inputs['environment-name'].required).toBe(true)
   })
-  it('runs the committed bundle on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: '../../dist/deploy-beanstalk/index.js' })
+  it('runs the committed bundle on node24, the same entry as the post step of a cancelled or failed job', () => {
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: '../../dist/deploy-beanstalk/index.js',
+      post: '../../dist/deploy-beanstalk/index.js',
+      'post-if': 'cancelled() || failure()'
+    })
   })
 })

@@ -14,12 +14,12 @@ import {
 } from '@aws-sdk/client-elastic-beanstalk'
 import { awsClientConfig, instrument } from '../../common/aws.js'
 import { awsErrorInfo } from '../../common/errors.js'
-import { CallBudget } from '../../common/retry.js'
 import { formatDuration } from '../../common/format.js'
-import { systemClock, type Clock, type Deadline } from '../../common/retry.js'
+import { CallBudget, systemClock, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
 import { PlatformLookUps } from './platforms.js'
+import { EnvironmentInfoCalls } from './diagnostics.js'
 import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
 export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
@@ -39,6 +39,8 @@ export class BeanstalkGateway {
   private readonly client: ElasticBeanstalkClient
   /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
   readonly platforms: PlatformLookUps
+  /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
+  readonly info: EnvironmentInfoCalls
 
   constructor(
     readonly region: string,
@@ -47,6 +49,7 @@ export class BeanstalkGateway {
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.platforms = new PlatformLookUps(this.client)
+    this.info = new EnvironmentInfoCalls(this.client)
     // a second of margin: AWS counts a request when it arrives, a little after we sent it
     this.budget = new CallBudget(
       BEANSTALK_REQUESTS_PER_MINUTE,
@@ -72,7 +75,7 @@ export class BeanstalkGateway {
         else await this.budget.acquire(this.deadline)
       },
       unsafeToRepeat: operation =>
-        operation === 'UpdateEnvironment' || operation === 'CreateApplicationVersion',
+        /^(UpdateEnvironment|CreateApplicationVersion|AbortEnvironmentUpdate)$/.test(operation),
       // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
       afterReply: (operation, error) => {
         if (operation === 'DeleteApplicationVersion') return
@@ -216,7 +219,7 @@ export class BeanstalkGateway {
   async updateEnvironment(
     environmentId: string,
     send: UpdateRequest
-  ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
+  ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date; requestId?: string }> {
     const settings = send.configuration?.optionSettings ?? []
     const removals = send.configuration?.optionsToRemove ?? []
     const out = await this.client.send(
@@ -243,7 +246,7 @@ export class BeanstalkGateway {
             : undefined
       })
     )
-    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated }
+    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated, requestId: out.$metadata.requestId }
   }
 
   /**
