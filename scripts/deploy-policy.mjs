@@ -17,7 +17,9 @@
 // CloudFormation stack (awseb-e-<id>-stack) and Auto Scaling group (awseb-e-<id>-…): those of this environment
 // only, never `awseb-*` (every environment of the account). Environment properties are readable
 // (DescribeConfigurationSettings) for this environment only. Bundles are written under the application's prefix
-// only; a promotion checks the bundle's sha256 against the one recorded when its version was created.
+// only; a promotion checks the bundle's sha256 against the one recorded when its version was created. The
+// instances' tail logs (a failed deploy) and AbortEnvironmentUpdate (a cancelled run) for this environment only;
+// the logs' objects under resources/environments/logs/tail/<id>/ only.
 
 import { pathToFileURL } from 'node:url'
 
@@ -142,6 +144,26 @@ export function deployPolicy(options) {
         `arn:${partition}:elasticbeanstalk:${region}::platform/Docker running on *`,
         `arn:${partition}:elasticbeanstalk:${region}::solutionstack/*`
       ]
+    },
+    {
+      // a failed update: the instances' tail logs; a cancelled run: the abort of its own update (diagnostics/, cancel/)
+      Sid: 'BeanstalkLogsAndAbortOfThisEnvironment',
+      Effect: 'Allow',
+      Action: [
+        'elasticbeanstalk:RequestEnvironmentInfo',
+        'elasticbeanstalk:RetrieveEnvironmentInfo',
+        'elasticbeanstalk:AbortEnvironmentUpdate'
+      ],
+      Resource: one(environmentArns)
+    },
+    {
+      // the pre-signed URLs RetrieveEnvironmentInfo answers are signed with the caller's own credentials
+      Sid: 'TailLogsOfThisEnvironmentsInstances',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: one(
+        environments.map(e => `arn:${partition}:s3:::${bucket}/resources/environments/logs/tail/${e.id}/*`)
+      )
     },
     {
       Sid: 'BundlesOfThisApplicationOnly',

@@ -83,7 +83,9 @@ const resourcesOf = (name: string, id: string) => ({
   environment: `${EB}:environment/BrillianCRM/${name}`,
   stack: `arn:aws:cloudformation:eu-central-1:${ACCOUNT}:stack/awseb-${id}-stack/5b1c8a30-8e5e-11ee-b9d1-0242ac120002`,
   group: `arn:aws:autoscaling:eu-central-1:${ACCOUNT}:autoScalingGroup:1d2f3a4b-0000-4c4c-8888-123456789abc:autoScalingGroupName/awseb-${id}-AWSEBAutoScalingGroup-Q2W3E4R5T6`,
-  templates: `${BUCKET}/resources/environments/${id}/_runtime/_embedded_extensions/app/stack.template`
+  templates: `${BUCKET}/resources/environments/${id}/_runtime/_embedded_extensions/app/stack.template`,
+  /** An instance's tail logs, where RequestEnvironmentInfo has Beanstalk put them (pre-signed for the caller). */
+  tailLogs: `${BUCKET}/resources/environments/logs/tail/${id}/i-0123456789abcdef0/TailLogs-1700000000000.out`
 })
 const prod = resourcesOf('BrillianCRM-env', PROD_ID)
 const stag = resourcesOf('BrillianCRM-staging', STAGING_ID)
@@ -101,7 +103,11 @@ const touching = (r: ReturnType<typeof resourcesOf>): Array<[string, string]> =>
   ['autoscaling:ResumeProcesses', r.group],
   ['autoscaling:PutScheduledUpdateGroupAction', r.group],
   ['autoscaling:DeleteScheduledAction', r.group],
-  ['s3:GetObject', r.templates]
+  ['s3:GetObject', r.templates],
+  ['elasticbeanstalk:RequestEnvironmentInfo', r.environment],
+  ['elasticbeanstalk:RetrieveEnvironmentInfo', r.environment],
+  ['elasticbeanstalk:AbortEnvironmentUpdate', r.environment],
+  ['s3:GetObject', r.tailLogs]
 ]
 
 describe('the documented per-environment deploy policies', () => {

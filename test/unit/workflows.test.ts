@@ -675,7 +675,8 @@ describe('deploy.yml', () => {
         './.imbit-actions/actions/invalidate-cloudfront',
         './.imbit-actions/actions/check-url',
         './.imbit-actions/actions/deploy-beanstalk',
-        './.imbit-actions/actions/invalidate-cloudfront'
+        './.imbit-actions/actions/invalidate-cloudfront',
+        expect.stringMatching(/^actions\/upload-artifact@/)
       ])
       expect(ranSteps(deployJob(site).steps)).toEqual([
         'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8',
