@@ -124,7 +124,7 @@ class EnvironmentInfoCalls {
     /** Aborts the update in progress on the environment; answers the request id of the abort. */
     async abortUpdate(environmentId) {
         const out = await this.client.send(new dist_cjs/* AbortEnvironmentUpdateCommand */.ET7({ EnvironmentId: environmentId }));
-        return out.$metadata.requestId;
+        return out.$metadata?.requestId;
     }
 }
 
@@ -332,7 +332,7 @@ class BeanstalkGateway {
                 }))
                 : undefined
         }));
-        return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated, requestId: out.$metadata.requestId };
+        return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated, requestId: out.$metadata?.requestId };
     }
     /**
      * The environment's applied option settings (DescribeConfigurationSettings). While an update is pending,

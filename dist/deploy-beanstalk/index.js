@@ -30421,6 +30421,8 @@ async function fetchTailLogs(beanstalk, environmentId, clock, download = fetch) 
     return await beanstalk.within(deadline, async () => {
         const requestedAt = clock.now();
         await beanstalk.info.requestTail(environmentId);
+        // no instance answers at once: the first look after a pause saves a request of the budget
+        await deadline.sleep(ANSWERS_EVERY_MS);
         let seen;
         const heartbeat = new Heartbeat("the instances' tail logs", deadline);
         const answers = await (0,retry/* poll */.wt)(async () => {

@@ -246,7 +246,7 @@ export class BeanstalkGateway {
             : undefined
       })
     )
-    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated, requestId: out.$metadata.requestId }
+    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated, requestId: out.$metadata?.requestId }
   }
 
   /**

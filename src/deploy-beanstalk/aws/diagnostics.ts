@@ -46,6 +46,6 @@ export class EnvironmentInfoCalls {
   /** Aborts the update in progress on the environment; answers the request id of the abort. */
   async abortUpdate(environmentId: string): Promise<string | undefined> {
     const out = await this.client.send(new AbortEnvironmentUpdateCommand({ EnvironmentId: environmentId }))
-    return out.$metadata.requestId
+    return out.$metadata?.requestId
   }
 }

@@ -80,6 +80,8 @@ export async function fetchTailLogs(
   return await beanstalk.within(deadline, async () => {
     const requestedAt = clock.now()
     await beanstalk.info.requestTail(environmentId)
+    // no instance answers at once: the first look after a pause saves a request of the budget
+    await deadline.sleep(ANSWERS_EVERY_MS)
     let seen: Set<string> | undefined
     const heartbeat = new Heartbeat("the instances' tail logs", deadline)
     const answers = await poll<TailAnswer[]>(
