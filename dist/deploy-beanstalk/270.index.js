@@ -169,9 +169,8 @@ class BeanstalkGateway {
     /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
     deadline;
     client;
-    /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
+    /** Platform look-ups (platforms.ts), tail logs and aborts (diagnostics.ts): the same client, budgeted alike. */
     platforms;
-    /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
     info;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
@@ -220,9 +219,8 @@ class BeanstalkGateway {
         return found;
     }
     /**
-     * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
-     * would wait for a budget slot past the deadline fails at once (DeadlineReached) instead. The deadline before is
-     * restored after, so a rollback's does not outlive it.
+     * Runs `work` under `deadline` (the step's timeout, a rollback's or the logs' own): a request that would wait for a
+     * budget slot past it fails at once (DeadlineReached). The deadline before is restored after.
      */
     async within(deadline, work) {
         const before = this.deadline;

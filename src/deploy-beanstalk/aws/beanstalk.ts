@@ -37,9 +37,8 @@ export class BeanstalkGateway {
   /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
   private deadline: Deadline | undefined
   private readonly client: ElasticBeanstalkClient
-  /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
+  /** Platform look-ups (platforms.ts), tail logs and aborts (diagnostics.ts): the same client, budgeted alike. */
   readonly platforms: PlatformLookUps
-  /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
   readonly info: EnvironmentInfoCalls
 
   constructor(
@@ -99,9 +98,8 @@ export class BeanstalkGateway {
   }
 
   /**
-   * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
-   * would wait for a budget slot past the deadline fails at once (DeadlineReached) instead. The deadline before is
-   * restored after, so a rollback's does not outlive it.
+   * Runs `work` under `deadline` (the step's timeout, a rollback's or the logs' own): a request that would wait for a
+   * budget slot past it fails at once (DeadlineReached). The deadline before is restored after.
    */
   async within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
     const before = this.deadline
