@@ -11,15 +11,20 @@
 // --bucket NAME           the bundles' bucket (default: Beanstalk's own, elasticbeanstalk-REGION-ACCOUNT)
 // --distribution ID       the CloudFront distribution this role invalidates (none: no CloudFront permission)
 // --prune                 keep-versions: delete the application's old versions and their bundles. Give it to the
-//                         production role only: a staging role with it could delete production's rollback target.
+//                         production role only: a role that may delete a bundle may also create it again with
+//                         other bytes (a delete, then a create, is an overwrite), and bundles are per application,
+//                         not per environment; a staging role with it could also delete production's rollback target.
 //
 // What it scopes, and why: Beanstalk carries out UpdateEnvironment as the caller, on the environment's own
 // CloudFormation stack (awseb-e-<id>-stack) and Auto Scaling group (awseb-e-<id>-…): those of this environment
 // only, never `awseb-*` (every environment of the account). Environment properties are readable
 // (DescribeConfigurationSettings) for this environment only. Bundles are written under the application's prefix
-// only; a promotion checks the bundle's sha256 against the one recorded when its version was created. The
-// instances' tail logs (a failed deploy) and AbortEnvironmentUpdate (a cancelled run) for this environment only;
-// the logs' objects under resources/environments/logs/tail/<id>/ only.
+// only, and are create-only: a PutObject or CompleteMultipartUpload is allowed only with If-None-Match: * (the
+// condition key s3:if-none-match), so no role, staging's included, can replace the bytes of an existing bundle,
+// such as the one a production version points at; only a --prune role can delete one. A promotion also checks
+// the bundle's sha256 against the one recorded when its version was created. The instances' tail logs (a failed
+// deploy) and AbortEnvironmentUpdate (a cancelled run) for this environment only; the logs' objects under
+// resources/environments/logs/tail/<id>/ only.
 
 import { pathToFileURL } from 'node:url'
 
@@ -76,6 +81,7 @@ export function deployPolicy(options) {
   const bucket = options.bucket ?? `elasticbeanstalk-${region}-${account}`
   const beanstalk = `arn:${partition}:elasticbeanstalk:${region}:${account}`
   const versions = `${beanstalk}:applicationversion/${application}/*`
+  const bundles = `arn:${partition}:s3:::${bucket}/${application}/*`
   const environmentArns = environments.map(e => `${beanstalk}:environment/${application}/${e.name}`)
   const one = list => (list.length === 1 ? list[0] : list)
   const statements = [
@@ -166,10 +172,33 @@ export function deployPolicy(options) {
       )
     },
     {
-      Sid: 'BundlesOfThisApplicationOnly',
+      Sid: 'ReadBundlesOfThisApplicationOnly',
       Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:GetObjectVersion'],
-      Resource: `arn:${partition}:s3:::${bucket}/${application}/*`
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: bundles
+    },
+    {
+      // a bundle is created once and never replaced: PutObject and CompleteMultipartUpload (the requests that
+      // make an object) only with If-None-Match: *, which S3 refuses with 412 when the key exists
+      Sid: 'CreateBundlesOnlyNeverOverwrite',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: bundles,
+      Condition: { StringEquals: { 's3:if-none-match': '*' } }
+    },
+    {
+      // CreateMultipartUpload and UploadPart take no conditional header and make no object (s3:PutObject too)
+      Sid: 'MultipartPartsOfANewBundle',
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: bundles,
+      Condition: { Bool: { 's3:ObjectCreationOperation': 'false' } }
+    },
+    {
+      Sid: 'AbortAFailedMultipartUpload',
+      Effect: 'Allow',
+      Action: 's3:AbortMultipartUpload',
+      Resource: bundles
     },
     {
       Sid: 'UpdateEnvironmentReadsThisEnvironmentsTemplatesAsYou',
@@ -183,7 +212,7 @@ export function deployPolicy(options) {
             Sid: 'BeanstalkDeleteSourceBundlesOfThisApplication',
             Effect: 'Allow',
             Action: 's3:DeleteObject',
-            Resource: `arn:${partition}:s3:::${bucket}/${application}/*`
+            Resource: bundles
           }
         ]
       : []),

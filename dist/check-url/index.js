@@ -290,7 +290,7 @@ var __webpack_unused_export__;
 const Client = __nccwpck_require__(3701)
 const Dispatcher = __nccwpck_require__(883)
 const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(5599)
+const BalancedPool = __nccwpck_require__(837)
 const Agent = __nccwpck_require__(7405)
 const ProxyAgent = __nccwpck_require__(6672)
 const EnvHttpProxyAgent = __nccwpck_require__(3137)
@@ -4565,7 +4565,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 5599:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -28374,8 +28374,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(837);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(406);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3400);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(361);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .checkUrl */ .C)(), import.meta.url);
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 406:
+/***/ 361:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35788,6 +35788,69 @@ function judge(answer, expectations) {
     return misses;
 }
 
+;// CONCATENATED MODULE: ./src/check-url/network-errors.ts
+
+/** What a network error means for a probe, in plain words, and whether waiting can help. Pure. */
+const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_|HOSTNAME_MISMATCH)/;
+/**
+ * A network error in plain words, and whether waiting can help. fetch wraps the system error as its `cause`
+ * ("fetch failed" says nothing); an aborted request is our time limit.
+ */
+function describeNetworkError(error, context) {
+    const host = safeHost(context.url);
+    if (context.timedOut) {
+        return {
+            reason: `the request timed out after ${format_formatDuration(context.timeoutMs)}`,
+            timedOut: true,
+            fatal: false
+        };
+    }
+    const cause = errorChain(error).find(e => typeof e.code === 'string');
+    const code = cause?.code;
+    const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+    if (code === undefined)
+        return { reason: message, timedOut: false, fatal: false };
+    if (TLS_CODES.test(code)) {
+        return {
+            reason: `the TLS certificate of ${host} is not valid: ${message}`,
+            code,
+            timedOut: false,
+            fatal: true
+        };
+    }
+    const plain = {
+        ECONNREFUSED: `connection refused by ${host} (nothing listens there yet)`,
+        ECONNRESET: `the connection to ${host} was reset`,
+        EPIPE: `the connection to ${host} was closed`,
+        ENOTFOUND: `the name ${host} does not resolve (DNS)`,
+        EAI_AGAIN: `the name ${host} could not be resolved just now (DNS)`,
+        EHOSTUNREACH: `${host} is unreachable`,
+        ENETUNREACH: `the network to ${host} is unreachable`,
+        ETIMEDOUT: `the connection to ${host} timed out`,
+        UND_ERR_CONNECT_TIMEOUT: `the connection to ${host} timed out`,
+        UND_ERR_SOCKET: `the connection to ${host} was closed before the answer was complete`,
+        UND_ERR_HEADERS_TIMEOUT: `${host} accepted the connection but sent no headers`,
+        UND_ERR_BODY_TIMEOUT: `${host} stopped sending the body`
+    };
+    return { reason: plain[code] ?? `${message} (${code})`, code, timedOut: false, fatal: false };
+}
+function errorChain(error) {
+    const chain = [];
+    for (let e = error; e !== undefined && e !== null && chain.length < 5;) {
+        chain.push(e);
+        e = e.cause;
+    }
+    return chain;
+}
+function safeHost(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return url;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/common/url.ts
 /** Hosts and URLs, as two or more actions read them. Pure. */
 /**
@@ -35799,28 +35862,13 @@ function isLoopbackHost(hostname) {
     return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-;// CONCATENATED MODULE: ./src/check-url/http.ts
+;// CONCATENATED MODULE: ./src/check-url/request-url.ts
 /**
- * One probe of a URL: a GET past CloudFront's cache, redirects followed by hand (so each hop is checked and
- * shown), a time limit for the whole request and a cap on the body read. The network is Node's own fetch
- * (undici); the decisions around it (the request, each redirect, what a network error means) are pure
- * functions exported for the unit tests.
+ * The URL a probe requests and the URL users see: each request carries a unique cache-busting query parameter so
+ * no cache on the way (CloudFront's included) can answer it, and it is never shown. Pure.
  */
-
-
 /** The query parameter that makes each request unique, so no cache on the way can answer it. */
 const CACHE_BUSTER = 'imbit-nocache';
-/** The most redirects followed before the chain counts as a loop (browsers allow 20, curl 50; sites use 1–3). */
-const MAX_REDIRECTS = 10;
-/** How much of a body is read (for `expect-text` and the excerpt); the rest is left unread. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
-const USER_AGENT = 'imbit-actions-check-url/1 (+https://github.com/imbit/actions)';
-const REQUEST_HEADERS = {
-    'cache-control': 'no-cache',
-    pragma: 'no-cache',
-    accept: '*/*',
-    'user-agent': USER_AGENT
-};
 /** The URL actually requested: the cache-buster added (replacing one already there). */
 function bustedUrl(url, bust) {
     const parsed = new URL(url);
@@ -35835,6 +35883,16 @@ function displayUrl(url) {
     // searchParams.delete leaves a bare "?" when it removed the only parameter
     return parsed.href.replace(/\?$/, '');
 }
+
+;// CONCATENATED MODULE: ./src/check-url/redirects.ts
+
+
+/**
+ * Which redirects a probe follows (it follows them by hand, one hop at a time, so each is checked and shown):
+ * to HTTPS; to plain HTTP only within this machine; never a loop or a chain longer than MAX_REDIRECTS. Pure.
+ */
+/** The most redirects followed before the chain counts as a loop (browsers allow 20, curl 50; sites use 1–3). */
+const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /**
  * Where redirects from `url` may lead, in words (the plan's line): to HTTPS; to plain HTTP only from a URL on
@@ -35898,65 +35956,26 @@ function decideRedirect(from, location, state) {
     }
     return { follow: true, url: target.href };
 }
-const TLS_CODES = /^(CERT_|ERR_TLS_|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+;// CONCATENATED MODULE: ./src/check-url/http.ts
 /**
- * A network error in plain words, and whether waiting can help. fetch wraps the system error as its `cause`
- * ("fetch failed" says nothing); an aborted request is our time limit.
+ * One probe of a URL: a GET past CloudFront's cache, redirects followed by hand (so each hop is checked and
+ * shown), a time limit for the whole request and a cap on the body read. The network is Node's own fetch
+ * (undici); the decisions around it are pure functions of their own: the URL requested and shown
+ * (request-url.ts), each redirect (redirects.ts), what a network error means (network-errors.ts).
  */
-function describeNetworkError(error, context) {
-    const host = safeHost(context.url);
-    if (context.timedOut) {
-        return {
-            reason: `the request timed out after ${format_formatDuration(context.timeoutMs)}`,
-            timedOut: true,
-            fatal: false
-        };
-    }
-    const cause = errorChain(error).find(e => typeof e.code === 'string');
-    const code = cause?.code;
-    const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
-    if (code === undefined)
-        return { reason: message, timedOut: false, fatal: false };
-    if (TLS_CODES.test(code)) {
-        return {
-            reason: `the TLS certificate of ${host} is not valid: ${message}`,
-            code,
-            timedOut: false,
-            fatal: true
-        };
-    }
-    const plain = {
-        ECONNREFUSED: `connection refused by ${host} (nothing listens there yet)`,
-        ECONNRESET: `the connection to ${host} was reset`,
-        EPIPE: `the connection to ${host} was closed`,
-        ENOTFOUND: `the name ${host} does not resolve (DNS)`,
-        EAI_AGAIN: `the name ${host} could not be resolved just now (DNS)`,
-        EHOSTUNREACH: `${host} is unreachable`,
-        ENETUNREACH: `the network to ${host} is unreachable`,
-        ETIMEDOUT: `the connection to ${host} timed out`,
-        UND_ERR_CONNECT_TIMEOUT: `the connection to ${host} timed out`,
-        UND_ERR_SOCKET: `the connection to ${host} was closed before the answer was complete`,
-        UND_ERR_HEADERS_TIMEOUT: `${host} accepted the connection but sent no headers`,
-        UND_ERR_BODY_TIMEOUT: `${host} stopped sending the body`
-    };
-    return { reason: plain[code] ?? `${message} (${code})`, code, timedOut: false, fatal: false };
-}
-function errorChain(error) {
-    const chain = [];
-    for (let e = error; e !== undefined && e !== null && chain.length < 5;) {
-        chain.push(e);
-        e = e.cause;
-    }
-    return chain;
-}
-function safeHost(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return url;
-    }
-}
+
+
+
+/** How much of a body is read (for `expect-text` and the excerpt); the rest is left unread. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const USER_AGENT = 'imbit-actions-check-url/1 (+https://github.com/imbit/actions)';
+const REQUEST_HEADERS = {
+    'cache-control': 'no-cache',
+    pragma: 'no-cache',
+    accept: '*/*',
+    'user-agent': USER_AGENT
+};
 /** How an outcome bears on the next probe, given whether the answer missed an expectation. */
 function dispositionOf(outcome, missed) {
     if (outcome.kind === 'no-answer')
@@ -36489,7 +36508,10 @@ function readInputs() {
     return parseInputs(raw);
 }
 
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
 ;// CONCATENATED MODULE: ./src/common/summary.ts
+
 
 
 const SIGN = {
@@ -36500,6 +36522,24 @@ const SIGN = {
     pending: '🚀',
     warning: '⚠️'
 };
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP = {
+    aws: "Fix what AWS's message names, then run the step again.",
+    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+};
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+function failureParts(error) {
+    const explained = explain(error);
+    const fix = explained.fix ?? NEXT_STEP[explained.kind];
+    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
+    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
+    return { why: [why], whatToDo: fix ? [fix] : [] };
+}
 /** True when a fact has something to say (not empty, not a dash). */
 function hasValue(value) {
     if (value === undefined)
@@ -36541,11 +36581,15 @@ function table(headings, rows) {
         ...kept.map(line)
     ].join('\n');
 }
-/** A list of lines as Markdown: one line as a paragraph, several as a bulleted list. */
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
 function block(lines) {
-    if (lines.length === 1)
-        return lines[0];
-    return lines.map(line => `- ${line.replace(/\r?\n/g, ' ')}`).join('\n');
+    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
+    if (kept.length === 1)
+        return kept[0];
+    return kept.map(line => `- ${line}`).join('\n');
 }
 /** The summary's Markdown, ending in a newline. */
 function renderSummary(layout) {
@@ -36556,6 +36600,8 @@ function renderSummary(layout) {
         parts.push(`**Why**\n\n${block(why)}`);
     if (whatToDo.length > 0)
         parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+        parts.push(`⚠️ ${warning}`);
     const facts = table(['Fact', 'Value'], layout.facts ?? []);
     if (facts)
         parts.push(facts);
@@ -36581,8 +36627,8 @@ async function writeLayout(layout) {
     await (0,log/* writeSummary */.Sy)();
 }
 
-// EXTERNAL MODULE: ./src/common/run.ts + 4 modules
-var run = __nccwpck_require__(837);
+// EXTERNAL MODULE: ./src/common/run.ts + 3 modules
+var run = __nccwpck_require__(3400);
 ;// CONCATENATED MODULE: ./src/check-url/report.ts
 /**
  * Every exit after the inputs were read ends here: outputs, the job summary (each URL with its result and
@@ -36664,15 +36710,21 @@ function evidence(result, context) {
 /** What a failed URL missed, in one line (the summary's Why). */
 function whatFailed(result) {
     const last = result.last;
-    return last.kind === 'no-answer'
-        ? `no answer: ${last.reason}`
-        : result.misses.map(describeMiss).join('; ') || describeOutcome(last, []);
+    if (last.kind === 'no-answer')
+        return `no answer: ${last.reason}`;
+    const misses = result.misses.map(describeMiss).join('; ');
+    // the status only: where it came from is the table's Final URL
+    const status = `${last.status}${last.statusText ? ` ${last.statusText}` : ''}`;
+    return misses ? `answered ${status}: ${misses}` : describeOutcome(last, []);
 }
 /** What to do after a failed check, by why it stopped. */
 function fixFor(failed) {
     const fixes = [];
-    if (failed.some(result => result.why === 'timeout'))
+    const timedOut = failed.filter(result => result.why === 'timeout');
+    if (timedOut.some(result => result.last.kind === 'no-answer'))
         fixes.push('If the site needs longer to come up after a release, raise timeout; else find why it does not answer (the evidence below).');
+    if (timedOut.some(result => result.last.kind === 'answer'))
+        fixes.push('If the site needs longer to come up after a release, raise timeout; else find why it answers this way (the evidence below), and fix it or roll back (rollback-on-failure).');
     if (failed.some(result => result.why !== 'timeout'))
         fixes.push('If the release broke the site, fix it or roll back (rollback-on-failure); if the expectation is what is wrong, change expect-status, expect-text or expect-header.');
     return fixes;
@@ -36729,6 +36781,8 @@ async function report(check, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/check-url/main.ts
+
+
 
 
 
@@ -36872,117 +36926,14 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 2865:
+/***/ 6191:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Hn: () => (/* binding */ cell),
-  Yz: () => (/* binding */ debug),
-  Oi: () => (/* binding */ phase),
-  n0: () => (/* binding */ setOutputs),
-  n9: () => (/* binding */ startSummary),
-  Sy: () => (/* binding */ writeSummary)
-});
-
-// UNUSED EXPORTS: markdownGrid, markdownTable
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
-;// CONCATENATED MODULE: ./src/common/log.ts
-
-
-
-/**
- * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
- * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
- * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
- * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
- * the life of the process, which in-process tests of several runs outlive).
- */
-/**
- * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
- * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
- * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
- * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
- * the actions goes through here (eslint forbids `core.debug` elsewhere).
- */
-function debug(message) {
-    if (core/* isDebug */._o())
-        core/* debug */.Yz(message);
-}
-/** Runs one phase of an action inside a collapsible log group. */
-async function phase(title, fn) {
-    return core/* group */.Os(title, fn);
-}
-/** Escapes text for a Markdown table cell; a dash for a missing value. */
-function cell(value) {
-    if (value === undefined || value === '')
-        return '—';
-    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
-function markdownTable(rows) {
-    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
-}
-/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
-function markdownGrid(header, rows) {
-    return ([
-        `| ${header.map(cell).join(' | ')} |`,
-        `|${header.map(() => '---').join('|')}|`,
-        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
-    ].join('\n') + '\n');
-}
-/** A job summary under way: a heading, then the lines and tables the report adds. */
-function startSummary(heading) {
-    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
-}
-/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
-async function writeSummary() {
-    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
-    core/* summary */.z.emptyBuffer();
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (file) {
-        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
-        return;
-    }
-    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-    core/* info */.pq(text);
-}
-/** Sets every output and echoes it in the debug log. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
-        core/* setOutput */.uH(name, text);
-        debug(`output ${name}=${text}`);
-    }
-}
-
-
-/***/ }),
-
-/***/ 837:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  zz: () => (/* binding */ declareOutputs),
-  Cs: () => (/* binding */ runAction)
-});
-
-// UNUSED EXPORTS: reportFailure
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __nccwpck_require__(1922);
-;// CONCATENATED MODULE: ./src/common/failure.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   WE: () => (/* binding */ explain)
+/* harmony export */ });
+/* unused harmony exports OutcomeUnknownError, outcomeUnknown, operationOf, isUnreadableResponse */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 
 const CREDENTIALS_FIX = 'Add aws-actions/configure-aws-credentials (OIDC: role-to-assume, with `permissions: id-token: write`) before this step, or check that its role session has not expired; see docs/aws-setup.md.';
 const NETWORK_CODES = new Set([
@@ -37105,7 +37056,7 @@ function rawDebug(error) {
 }
 /** The explanation of any error that ends a step. */
 function explain(error) {
-    if (error instanceof errors/* UserError */.yo) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo) {
         // the step's `timeout` ran out (a UserError on that input: the fix is to raise it, or the cause it names)
         const kind = error.input === 'timeout' ? 'timeout' : 'input';
         return explained(error.title, error.message, error.fix, [], kind);
@@ -37113,7 +37064,7 @@ function explain(error) {
     const op = operationOf(error);
     const what = op ? `${op}` : 'an AWS call';
     const debug = rawDebug(error);
-    const info = (0,errors/* awsErrorInfo */.sR)(error);
+    const info = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .awsErrorInfo */ .sR)(error);
     const name = error instanceof Error ? error.name : '';
     if (name === 'CredentialsProviderError' ||
         /Could not load credentials/i.test(String(error?.message))) {
@@ -37154,6 +37105,121 @@ function explained(title, reason, fix, debug, kind) {
     return { title, message: fix ? `${reason} ${fix}` : reason, reason, fix, debug, kind };
 }
 
+
+/***/ }),
+
+/***/ 2865:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Hn: () => (/* binding */ cell),
+  Yz: () => (/* binding */ debug),
+  Oi: () => (/* binding */ phase),
+  n0: () => (/* binding */ setOutputs),
+  n9: () => (/* binding */ startSummary),
+  Sy: () => (/* binding */ writeSummary)
+});
+
+// UNUSED EXPORTS: markdownGrid, markdownTable
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
+;// CONCATENATED MODULE: ./src/common/log.ts
+
+
+
+/**
+ * Logging phases, outputs and the job summary. The summary is built on `core.summary`; this module adds only
+ * what it lacks: Markdown tables (its `addTable` writes HTML, in which Markdown links do not render), a
+ * fallback for runners without GITHUB_STEP_SUMMARY (older act, local runs), where the summary goes to the log,
+ * and a write that reads GITHUB_STEP_SUMMARY each time (`core.summary.write()` keeps the first path it saw for
+ * the life of the process, which in-process tests of several runs outlive).
+ */
+/**
+ * Request detail for the debug log (`::debug::` lines): written only when the runner's debug logging is on
+ * (RUNNER_DEBUG=1: "Enable debug logging" on a re-run, or the secret ACTIONS_STEP_DEBUG), as the runner would
+ * show them. Off, nothing is written: a run by hand, a test or a local tool shows the log a user reads, with its
+ * first `::error` in view, not under dozens of SDK lines the runner would have hidden. Every `::debug::` line of
+ * the actions goes through here (eslint forbids `core.debug` elsewhere).
+ */
+function debug(message) {
+    if (core/* isDebug */._o())
+        core/* debug */.Yz(message);
+}
+/** Runs one phase of an action inside a collapsible log group. */
+async function phase(title, fn) {
+    return core/* group */.Os(title, fn);
+}
+/** Escapes text for a Markdown table cell; a dash for a missing value. */
+function cell(value) {
+    if (value === undefined || value === '')
+        return '—';
+    return String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** A Markdown table of name/value rows (an empty header row, as GitHub needs one). */
+function markdownTable(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`)].join('\n') + '\n';
+}
+/** A Markdown table with a header row (core.summary's addTable writes HTML, where Markdown links do not render). */
+function markdownGrid(header, rows) {
+    return ([
+        `| ${header.map(cell).join(' | ')} |`,
+        `|${header.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.map(cell).join(' | ')} |`)
+    ].join('\n') + '\n');
+}
+/** A job summary under way: a heading, then the lines and tables the report adds. */
+function startSummary(heading) {
+    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+}
+/** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
+async function writeSummary() {
+    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
+    core/* summary */.z.emptyBuffer();
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (file) {
+        await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
+        return;
+    }
+    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    core/* info */.pq(text);
+}
+/** Sets every output and echoes it in the debug log. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
+        core/* setOutput */.uH(name, text);
+        debug(`output ${name}=${text}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 3400:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zz: () => (/* binding */ declareOutputs),
+  Cs: () => (/* binding */ runAction)
+});
+
+// UNUSED EXPORTS: reportFailure
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
 // EXTERNAL MODULE: ./src/common/log.ts + 1 modules
 var log = __nccwpck_require__(2865);
 // EXTERNAL MODULE: ./src/common/secrets.ts
@@ -37330,7 +37396,7 @@ async function runAction(action, entry = import.meta.url) {
 }
 /** One `::error` annotation (title and fix from `explain`, secrets scrubbed; SDK internals in the debug log) and exit code 1. */
 function reportFailure(error) {
-    const explained = explain(error);
+    const explained = (0,failure/* explain */.WE)(error);
     for (const line of explained.debug)
         (0,log/* debug */.Yz)((0,secrets/* scrub */._I)(line));
     core/* error */.z3((0,secrets/* scrub */._I)(explained.message), { title: (0,secrets/* scrub */._I)(explained.title) });

@@ -1,30 +1,77 @@
 export const id = 270;
-export const ids = [270];
+export const ids = [270,113];
 export const modules = {
 
-/***/ 4518:
+/***/ 113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  Y3: () => (/* binding */ BeanstalkGateway)
+  BeanstalkGateway: () => (/* binding */ BeanstalkGateway)
 });
 
-// UNUSED EXPORTS: BEANSTALK_REQUESTS_PER_MINUTE, toEnvironmentInfo
+// UNUSED EXPORTS: toEnvironmentInfo
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
-var core = __webpack_require__(9433);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-beanstalk/dist-cjs/index.js
 var dist_cjs = __webpack_require__(6114);
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __webpack_require__(2064);
+// EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
+var retry = __webpack_require__(119);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
+var core = __webpack_require__(9433);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __webpack_require__(6950);
-// EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
-var retry = __webpack_require__(119);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/pace.ts
+
+
+
+
+
+/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
+const BEANSTALK_REQUESTS_PER_MINUTE = 20;
+/**
+ * The one pace of Beanstalk requests: a call budget of at most 20 requests in any 60 s window (every request
+ * sent, SDK retries included), hooked into `client` so each attempt waits for its slot, never past `deadline()`
+ * (the deadline of the work under way, see BeanstalkGateway.within). The poll schedule (update/poll.ts) reads the
+ * same budget.
+ */
+function paceBeanstalkRequests(client, clock, deadline) {
+    // a second of margin: AWS counts a request when it arrives, a little after we sent it
+    const budget = new retry/* CallBudget */.Oo(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+        // a wait a reader would notice gets a line (at least every 20 s while it lasts)
+        if (waitMs >= 5_000)
+            core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a3)(waitMs)}.`);
+    }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
+    (0,aws/* instrument */.wV)(client, {
+        service: 'elasticbeanstalk',
+        // every attempt passes here (an SDK retry is a request too), so the budget sees each one
+        beforeSend: async (operation) => {
+            // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
+            // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
+            // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
+            if (operation === 'DeleteApplicationVersion')
+                budget.record();
+            else
+                await budget.acquire(deadline());
+        },
+        unsafeToRepeat: operation => /^(UpdateEnvironment|CreateApplicationVersion|AbortEnvironmentUpdate)$/.test(operation),
+        // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
+        afterReply: (operation, error) => {
+            if (operation === 'DeleteApplicationVersion')
+                return;
+            if (error === undefined)
+                budget.succeeded();
+            else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test((0,errors/* awsErrorInfo */.sR)(error)?.code ?? ''))
+                budget.throttled();
+        }
+    });
+    return budget;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/platforms.ts
 
 /**
@@ -154,13 +201,9 @@ function toEnvironmentInfo(env) {
 
 
 
-
-
-/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
-const BEANSTALK_REQUESTS_PER_MINUTE = 20;
 /**
  * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
- * budget (every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ * budget (pace.ts: every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
  */
 class BeanstalkGateway {
     region;
@@ -169,43 +212,16 @@ class BeanstalkGateway {
     /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
     deadline;
     client;
-    /** Platform look-ups (platforms.ts), tail logs and aborts (diagnostics.ts): the same client, budgeted alike. */
+    /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
     platforms;
+    /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
     info;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
         this.platforms = new PlatformLookUps(this.client);
         this.info = new EnvironmentInfoCalls(this.client);
-        // a second of margin: AWS counts a request when it arrives, a little after we sent it
-        this.budget = new retry/* CallBudget */.Oo(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
-            // a wait a reader would notice gets a line (at least every 20 s while it lasts)
-            if (waitMs >= 5_000)
-                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a3)(waitMs)}.`);
-        }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
-        (0,aws/* instrument */.wV)(this.client, {
-            service: 'elasticbeanstalk',
-            // every attempt passes here (an SDK retry is a request too), so the budget sees each one
-            beforeSend: async (operation) => {
-                // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
-                // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
-                // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
-                if (operation === 'DeleteApplicationVersion')
-                    this.budget.record();
-                else
-                    await this.budget.acquire(this.deadline);
-            },
-            unsafeToRepeat: operation => /^(UpdateEnvironment|CreateApplicationVersion|AbortEnvironmentUpdate)$/.test(operation),
-            // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-            afterReply: (operation, error) => {
-                if (operation === 'DeleteApplicationVersion')
-                    return;
-                if (error === undefined)
-                    this.budget.succeeded();
-                else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test((0,errors/* awsErrorInfo */.sR)(error)?.code ?? ''))
-                    this.budget.throttled();
-            }
-        });
+        this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline);
     }
     /** Every page of a paginated Describe call, one request per page. */
     async allPages(page) {
@@ -219,8 +235,9 @@ class BeanstalkGateway {
         return found;
     }
     /**
-     * Runs `work` under `deadline` (the step's timeout, a rollback's or the logs' own): a request that would wait for a
-     * budget slot past it fails at once (DeadlineReached). The deadline before is restored after.
+     * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
+     * would wait for a budget slot past the deadline fails at once (DeadlineReached) instead. The deadline before is
+     * restored after, so a rollback's does not outlive it.
      */
     async within(deadline, work) {
         const before = this.deadline;
@@ -407,8 +424,8 @@ var retry = __webpack_require__(119);
 var secrets = __webpack_require__(7168);
 // EXTERNAL MODULE: ./src/common/summary.ts
 var summary = __webpack_require__(7701);
-// EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 3 modules
-var beanstalk = __webpack_require__(4518);
+// EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 4 modules
+var beanstalk = __webpack_require__(113);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/cancel/decide.ts
 function ownUpdate(started, env, events) {
     const what = started.label
@@ -475,7 +492,7 @@ async function postStep(deps = {}) {
         core/* info */.pq(detail);
         return await report(started, { aborted: false, detail });
     }
-    const gateway = (deps.gatewayFor ?? (region => new beanstalk/* BeanstalkGateway */.Y3(region, undefined, clock)))(started.region);
+    const gateway = (deps.gatewayFor ?? (region => new beanstalk.BeanstalkGateway(region, undefined, clock)))(started.region);
     let outcome;
     try {
         outcome = await gateway.within(new retry/* Deadline */.B2(POST_BUDGET_MS, clock), () => abortIfOurs(gateway, started));

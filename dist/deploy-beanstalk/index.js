@@ -28816,13 +28816,11 @@ function formatBytes(bytes) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Hn: () => (/* binding */ cell),
 /* harmony export */   Oi: () => (/* binding */ phase),
-/* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
 /* harmony export */   Yz: () => (/* binding */ debug),
-/* harmony export */   n0: () => (/* binding */ setOutputs),
-/* harmony export */   n9: () => (/* binding */ startSummary)
+/* harmony export */   n0: () => (/* binding */ setOutputs)
 /* harmony export */ });
-/* unused harmony export markdownGrid */
+/* unused harmony exports markdownTable, markdownGrid, startSummary */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
@@ -28872,7 +28870,7 @@ function markdownGrid(header, rows) {
 }
 /** A job summary under way: a heading, then the lines and tables the report adds. */
 function startSummary(heading) {
-    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addHeading(heading, 3).addEOL();
+    return core.summary.emptyBuffer().addHeading(heading, 3).addEOL();
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
@@ -29646,11 +29644,14 @@ function maskAll(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   Xl: () => (/* binding */ failureParts),
 /* harmony export */   wy: () => (/* binding */ writeLayout)
 /* harmony export */ });
 /* unused harmony exports hasValue, uniqueLines, table, renderSummary */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1095);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6191);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1095);
+
 
 
 const SIGN = {
@@ -29661,6 +29662,24 @@ const SIGN = {
     pending: '🚀',
     warning: '⚠️'
 };
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP = {
+    aws: "Fix what AWS's message names, then run the step again.",
+    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+};
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+function failureParts(error) {
+    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .explain */ .WE)(error);
+    const fix = explained.fix ?? NEXT_STEP[explained.kind];
+    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
+    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
+    return { why: [why], whatToDo: fix ? [fix] : [] };
+}
 /** True when a fact has something to say (not empty, not a dash). */
 function hasValue(value) {
     if (value === undefined)
@@ -29695,18 +29714,22 @@ function table(headings, rows) {
     const kept = rows.filter(row => row.slice(1).some(hasValue));
     if (kept.length === 0)
         return '';
-    const line = (cells) => `| ${headings.map((_, i) => (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .cell */ .Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    const line = (cells) => `| ${headings.map((_, i) => (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
     return [
-        `| ${headings.map(h => (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .cell */ .Hn)(h)).join(' | ')} |`,
+        `| ${headings.map(h => (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(h)).join(' | ')} |`,
         `|${headings.map(() => '---').join('|')}|`,
         ...kept.map(line)
     ].join('\n');
 }
-/** A list of lines as Markdown: one line as a paragraph, several as a bulleted list. */
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
 function block(lines) {
-    if (lines.length === 1)
-        return lines[0];
-    return lines.map(line => `- ${line.replace(/\r?\n/g, ' ')}`).join('\n');
+    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
+    if (kept.length === 1)
+        return kept[0];
+    return kept.map(line => `- ${line}`).join('\n');
 }
 /** The summary's Markdown, ending in a newline. */
 function renderSummary(layout) {
@@ -29717,6 +29740,8 @@ function renderSummary(layout) {
         parts.push(`**Why**\n\n${block(why)}`);
     if (whatToDo.length > 0)
         parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+        parts.push(`⚠️ ${warning}`);
     const facts = table(['Fact', 'Value'], layout.facts ?? []);
     if (facts)
         parts.push(facts);
@@ -29739,7 +29764,7 @@ function fenced(lines) {
 /** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
 async function writeLayout(layout) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw(renderSummary(layout));
-    await (0,_log_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)();
+    await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)();
 }
 
 
@@ -29851,7 +29876,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4802);
 /* harmony import */ var _cancel_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3315);
 /* harmony import */ var _cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(571);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9986);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1826);
 
 
 
@@ -29878,7 +29903,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9986:
+/***/ 1826:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29897,6 +29922,29 @@ var external_node_os_ = __nccwpck_require__(8161);
 var common_log = __nccwpck_require__(1095);
 // EXTERNAL MODULE: ./src/common/retry.ts + 6 modules
 var retry = __nccwpck_require__(119);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/gateways.ts
+/**
+ * The gateways of a run, each SDK client loaded on first use (a smaller cold start): nothing here imports a client
+ * module before it is needed.
+ */
+/** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
+async function beanstalkGateways(clock) {
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(113)]).then(__nccwpck_require__.bind(__nccwpck_require__, 113));
+    const gateways = new Map();
+    return (region) => {
+        const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
+        gateways.set(region, gateway);
+        return gateway;
+    };
+}
+/**
+ * S3 for a region: the client and the multipart upload are loaded only when something is uploaded or compared, so a
+ * redeploy, a dry run or a failed look-up never load them.
+ */
+function storageGateways(clock) {
+    return async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock });
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/common/errors.ts
@@ -31725,6 +31773,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
  * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
  * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
+ *
+ * Bundles are also create-only (the upload sends If-None-Match: *, the deploy policy allows no other write): an
+ * object already under a new bundle's key is reused only when its bytes hash to this bundle's sha256.
  */
 /** Beanstalk's limit for a version description. */
 const DESCRIPTION_LIMIT = 200;
@@ -31815,6 +31866,27 @@ async function verifyPromotedBundle(storage, version, ctx) {
     else {
         core/* info */.pq(`Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`);
     }
+}
+/**
+ * An object already under a new bundle's key (bundles are create-only: docs/aws-setup.md): reused when it holds
+ * exactly these bytes (its content hashed: metadata is written by whoever wrote the object, so it only rules out
+ * early), else a UserError before the version is created; the object is never replaced.
+ */
+async function reuseExistingBundle(storage, sha256, at) {
+    const where = `s3://${at.bucket}/${at.key}`;
+    const head = await storage.head(at.bucket, at.key);
+    let actual = head?.sha256;
+    if (head !== undefined && (actual === undefined || actual === sha256)) {
+        const stream = await storage.read(at.bucket, at.key);
+        actual = stream === undefined ? undefined : await sha256Of(stream);
+    }
+    if (actual === sha256) {
+        core/* info */.pq(`${where} is already there with the same bytes (sha256 ${sha256}): not uploaded again.`);
+        return;
+    }
+    if (head === undefined)
+        throw new Error(`${where} was refused as existing, but it cannot be found.`);
+    throw new errors/* UserError */.yo(`${where} already holds another bundle (sha256 ${actual ?? 'unknown'}; this run's is ${sha256}), and no version uses the label ${at.label} yet. Bundles are create-only: an existing one is never overwritten (docs/aws-setup.md), so nothing was uploaded or created. An earlier run may have uploaded other content under this label without creating the version, or someone else wrote it. Use another version-label (the default, <short sha>-<bundle hash>, differs whenever the content does), or delete that object if you are sure nothing needs it.`, { input: 'version-label', title: 'Bundle already exists' });
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/promote.ts
@@ -32031,17 +32103,75 @@ function describeMissingName(finding) {
 
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/quota.ts
 
 /**
- * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
- * 1,000 by default, all applications together). The look-up reads the quota and the usage (read-only); the
- * plan (pure) says what `keep-versions` deletes and whether the cap must be made room under first; the
- * deletions are carried out after a successful deploy (or before CreateApplicationVersion at the cap), each
- * one logged, a failure only a warning.
+ * The quota of application versions (ApplicationVersionQuota, per account and region, all applications together):
+ * how full it is, who holds it, and what we say about it: the plan's line, the warning from 80 %, the error at the
+ * cap. Pure.
  */
 /** From this share of the quota used on, the plan warns. */
 const WARN_AT = 0.8;
+function quotaUsage(region, quota, versions) {
+    const counts = new Map();
+    for (const v of versions)
+        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
+    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { region, quota, used: versions.length, byApplication };
+}
+const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
+function describeUsage(usage) {
+    const holders = usage.byApplication
+        .slice(0, 6)
+        .map(([app, n]) => `${app} ${n}`)
+        .join(', ');
+    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
+    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
+    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
+}
+/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
+function quotaReachedMessage(usage, application, keep) {
+    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
+    if (keep !== undefined)
+        return head;
+    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
+}
+/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
+function tooManyVersionsError(error, ctx) {
+    const usage = ctx.retention?.usage;
+    const message = usage
+        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
+        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
+    const extra = ctx.retention?.keep !== undefined
+        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
+        : '';
+    return new errors/* UserError */.yo(message + extra, {
+        input: 'keep-versions',
+        title: 'Too many application versions',
+        cause: error
+    });
+}
+/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
+function quotaWarning(plan, application) {
+    const usage = plan.usage;
+    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
+        return undefined;
+    const fix = plan.keep === undefined
+        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
+        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
+    return `Application versions: ${describeUsage(usage)}.${fix}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+
+
+/**
+ * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
+ * 1,000 by default, all applications together; quota.ts says how full it is). The look-up reads the quota and the
+ * usage (read-only); the plan (pure) says what `keep-versions` deletes, what it never deletes, and whether the cap
+ * must be made room under first; the deletions are carried out after a successful deploy (or before
+ * CreateApplicationVersion at the cap) by prune.ts, each one logged, a failure only a warning.
+ */
 const retention_GONE = new Set(['Terminated', 'Terminating']);
 /** Which versions to delete share their bundle with other versions of the region (any application). Pure. */
 function findSharedBundles(toDelete, all, application) {
@@ -32086,23 +32216,6 @@ async function lookUpVersions(beanstalk, application, needEnvironments) {
             : Promise.resolve(undefined)
     ]);
     return { quota, versions, environments, problems };
-}
-function quotaUsage(region, quota, versions) {
-    const counts = new Map();
-    for (const v of versions)
-        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
-    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { region, quota, used: versions.length, byApplication };
-}
-const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
-function describeUsage(usage) {
-    const holders = usage.byApplication
-        .slice(0, 6)
-        .map(([app, n]) => `${app} ${n}`)
-        .join(', ');
-    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
-    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
-    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
 }
 /**
  * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
@@ -32185,28 +32298,6 @@ function planRetention(lookup, ctx) {
         sharedBundles: findSharedBundles(toDelete, lookup.versions ?? [], ctx.application)
     };
 }
-/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
-function quotaReachedMessage(usage, application, keep) {
-    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
-    if (keep !== undefined)
-        return head;
-    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
-}
-/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
-function tooManyVersionsError(error, ctx) {
-    const usage = ctx.retention?.usage;
-    const message = usage
-        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
-        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
-    const extra = ctx.retention?.keep !== undefined
-        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
-        : '';
-    return new errors/* UserError */.yo(message + extra, {
-        input: 'keep-versions',
-        title: 'Too many application versions',
-        cause: error
-    });
-}
 /** The plan's lines about versions over time. */
 function describeRetention(plan, application, dryRun) {
     const lines = [];
@@ -32237,16 +32328,6 @@ function describeRetention(plan, application, dryRun) {
             .join('; ')}: a bundle is deleted only when no remaining version points at it`);
     }
     return lines;
-}
-/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
-function quotaWarning(plan, application) {
-    const usage = plan.usage;
-    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
-        return undefined;
-    const fix = plan.keep === undefined
-        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
-        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
-    return `Application versions: ${describeUsage(usage)}.${fix}`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
@@ -32317,7 +32398,7 @@ function describePlan(plan) {
         const where = plan.upload.bucket
             ? `s3://${plan.upload.bucket}/${plan.upload.key}`
             : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
-        lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`);
+        lines.push(`Upload to:    ${where} (create-only: reused when already there with the same bytes, never overwritten)`);
     }
     if (plan.platform)
         lines.push(...describePlatform(plan.platform));
@@ -32417,13 +32498,226 @@ class EventLog {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/summary.ts
+
+
+
+
+
+
+
+
+const TONE = {
+    deployed: 'success',
+    failed: 'failure',
+    'timed-out': 'timeout',
+    'dry-run': 'dry-run',
+    requested: 'pending'
+};
+const SHOWN_EVENTS = 100;
+const TITLE = 'Elastic Beanstalk';
+function deploySummary(run, end) {
+    const { inputs, plan } = run;
+    if (!inputs)
+        return undefined;
+    const failure = end.error === undefined ? undefined : whyAndWhatToDo(run, end);
+    if (!plan) {
+        return {
+            title: TITLE,
+            tone: end.result === 'timed-out' ? 'timeout' : 'failure',
+            headline: `Nothing was deployed to ${inputs.environment}: the run stopped before the deploy, and nothing was changed in Beanstalk.`,
+            ...failure,
+            facts: lookupFacts(inputs, end.environment, end.durationMs)
+        };
+    }
+    return {
+        title: TITLE,
+        tone: end.error === undefined ? TONE[end.result] : end.result === 'timed-out' ? 'timeout' : 'failure',
+        headline: headline(plan, run, end),
+        ...failure,
+        warnings: plan.platform?.warnings,
+        facts: planFacts(plan, run, end),
+        details: details(plan, run, end.result)
+    };
+}
+/** The environment's own URL (its CNAME), for the output and the summary. */
+function environmentUrl(env) {
+    return env?.cname ? `http://${env.cname}` : undefined;
+}
+const code = (label) => (label ? `\`${label}\`` : 'no version');
+/** One sentence: the outcome and what now runs where. */
+function headline(plan, run, end) {
+    const env = end.environment;
+    const label = code(plan.label);
+    const target = plan.environment;
+    const previously = plan.previousLabel && plan.previousLabel !== plan.label ? ` — previously ${code(plan.previousLabel)}` : '';
+    const health = env?.health ?? 'health unknown';
+    const runs = `${target} runs ${code(env?.versionLabel)}${env?.health ? `, ${env.health}` : ''}`;
+    const update = run.update;
+    if (end.error === undefined) {
+        if (end.result === 'dry-run')
+            return `Dry run: ${label} would be ${plan.mode === 'redeploy' ? 'redeployed' : 'deployed'} to ${target}, which runs ${code(plan.previousLabel)}; nothing was changed.`;
+        if (end.result === 'requested')
+            return `${label} is being deployed to ${target} (not waited for: \`wait: false\`)${previously}.`;
+        return `${label} runs on ${target}, ${health}, after ${(0,format/* formatDuration */.a3)(end.durationMs)}${previously}.`;
+    }
+    if (update?.busy)
+        return `${label} was not deployed: ${target} stayed busy with another update for the whole timeout; ${runs}.`;
+    if (update?.result === 'timed-out')
+        return `Deploying ${label} to ${target} did not finish within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}) and may still be running; ${target} is ${env?.status ?? 'in an unknown state'}, running ${code(env?.versionLabel)}.`;
+    if (update?.result === 'failed') {
+        const now = update.rollback?.result === 'succeeded'
+            ? `${target} runs ${code(env?.versionLabel)} again after the rollback${env?.health ? `, ${env.health}` : ''}`
+            : runs;
+        return `Deploying ${label} to ${target} failed after ${(0,format/* formatDuration */.a3)(end.durationMs)}; ${now}.`;
+    }
+    if (update?.result === 'deployed')
+        return `${label} runs on ${target}, ${health}${previously}, but the step failed after the deploy.`;
+    if (run.requested)
+        return `The update of ${target} to ${label} was started, but the step stopped before it ended: it may still be running; ${runs}.`;
+    const unchanged = run.created ? '' : ' Nothing was changed in Beanstalk.';
+    if (end.result === 'timed-out')
+        return `${label} was not deployed to ${target}: the timeout ran out before the update could start; ${runs}.${unchanged}`;
+    return `${label} was not deployed to ${target}; ${runs}.${unchanged}`;
+}
+/** Why (Beanstalk's own messages when the update failed, else the error explained) and What to do. */
+function whyAndWhatToDo(run, end) {
+    const { plan, update } = run;
+    const parts = (0,summary/* failureParts */.Xl)(end.error);
+    if (!plan || !update || (update.result !== 'failed' && update.result !== 'timed-out') || update.busy) {
+        // a version this run created and did not deploy: what to do with it
+        const created = plan && run.created && !run.requested
+            ? `Version ${plan.label} was created but not deployed: deploy it later with \`version-label: ${plan.label}\`, or delete it (\`aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle\`).`
+            : undefined;
+        return { why: parts.why, whatToDo: [...parts.whatToDo, ...(created ? [created] : [])] };
+    }
+    // the headline says what failed: its first line keeps Beanstalk's words only
+    const failed = `Deploying ${plan.label} to ${plan.environment} failed: `;
+    const why = update.why && update.why.length > 0
+        ? update.why.map(line => (line.startsWith(failed) ? line.slice(failed.length) : line))
+        : parts.why;
+    if (update.rollback && !rollbackHelped(run))
+        why.push(`Rollback: ${update.rollback.detail}`);
+    return { why, whatToDo: [update.fix ?? nextStep(plan, run, end)] };
+}
+/** The rollback brought the previous version back, or Beanstalk had kept it. */
+const rollbackHelped = (run) => run.update?.rollback?.result === 'succeeded' || run.update?.rollback?.result === 'not-needed';
+/** What to do after an update that failed or timed out, when Beanstalk's messages name no fix. */
+function nextStep(plan, run, end) {
+    if (run.update?.result === 'timed-out')
+        return `Follow the update in the AWS console (the Console row below); if it needs longer than ${(0,format/* formatDuration */.a3)(plan.timeoutMs)}, raise timeout.`;
+    const find = "Find the cause in Beanstalk's events (below) and the instances' logs (Logs, in the environment's console), fix it and deploy again";
+    const previous = plan.previousLabel;
+    const stillBroken = end.environment?.versionLabel !== previous && previous && previous !== plan.label;
+    return stillBroken && !plan.rollbackOnFailure
+        ? `${find}; to run ${code(previous)} meanwhile, deploy it with \`version-label: ${previous}\` (or set \`rollback-on-failure: true\`).`
+        : `${find}.`;
+}
+function lookupFacts(inputs, env, durationMs) {
+    const console = (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application);
+    return [
+        ['Application', inputs.application],
+        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
+        ['Region', inputs.region],
+        ['Running version', env?.versionLabel],
+        ['Health', env?.health],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
+        ['Console', `[Open in the AWS console](${console})`]
+    ];
+}
+function planFacts(plan, run, end) {
+    const { result, durationMs } = end;
+    const env = end.environment;
+    const url = environmentUrl(env);
+    const retention = plan.retention;
+    return [
+        ['Application', plan.application],
+        ['Environment', `${plan.environment} (${plan.environmentId})`],
+        ['Region', plan.region],
+        ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
+        ['Previous version', plan.previousLabel],
+        // a dry run changed nothing: no health of an update to tell
+        ['Health', result === 'dry-run' ? undefined : env?.health],
+        ['URL', url ? `[${url}](${url})` : undefined],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
+        ['Bundle sha256', plan.bundle?.sha256],
+        ['Uploaded', uploadedNote(plan, run, result)],
+        ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
+        [
+            'Platform',
+            platformRow(plan.platform, { result, environment: env, platformApplied: run.update?.platformApplied })
+        ],
+        ['Promoted from', plan.promotedFrom?.name],
+        // a rollback that failed or was not attempted is part of the Why
+        ['Rollback', rollbackHelped(run) ? run.update?.rollback?.detail : undefined],
+        ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
+        ['Versions deleted', deletedNote(plan, result)],
+        ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
+    ];
+}
+/**
+ * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events, the instances'
+ * logs (diagnostics/).
+ */
+function details(plan, run, result) {
+    const parts = [];
+    if (plan.configuration && plan.configuration.changes.length > 0)
+        parts.push({
+            title: 'Configuration (names only; values are never shown)',
+            body: configurationTable(plan.configuration)
+        });
+    const retention = plan.retention;
+    const deleted = result === 'dry-run'
+        ? (retention?.toDelete.map(version => version.label) ?? [])
+        : (retention?.deleted ?? []);
+    if (deleted.length > 0)
+        parts.push({
+            title: `${result === 'dry-run' ? 'Versions keep-versions would delete' : 'Versions deleted'} (${deleted.length})`,
+            body: deleted.map(label => `- \`${label}\``).join('\n')
+        });
+    const events = run.update?.events ?? run.events;
+    if (events.length > 0)
+        parts.push({
+            title: `Beanstalk events (${events.length})`,
+            body: (0,summary/* fenced */.OF)(events.slice(-SHOWN_EVENTS).map(formatEvent))
+        });
+    return [...parts, ...logDetails(run.logs)];
+}
+function versionNote(plan, labelled) {
+    if (plan.mode === 'redeploy')
+        return ' (redeployed)';
+    return labelled ? '' : ' (not created)';
+}
+function uploadedNote(plan, run, result) {
+    if (plan.mode === 'redeploy')
+        return 'nothing (existing version)';
+    const bytes = run.uploaded?.bytes ?? 0;
+    if (bytes === 0 && result !== 'dry-run')
+        return 'nothing (already in S3)';
+    return `${bytes} bytes`;
+}
+function deletedNote(plan, result) {
+    const retention = plan.retention;
+    if (retention?.keep === undefined)
+        return undefined;
+    if (retention.deleted.length > 0)
+        return `${retention.deleted.length} (listed below)`;
+    return result === 'dry-run' ? `none (would delete ${retention.toDelete.length})` : 'none';
+}
+function describeApplied(plan, run, result) {
+    const configuration = plan.configuration;
+    if (!configuration)
+        return '';
+    const counts = countChanges(configuration);
+    if (!configuration.send)
+        return `${counts}: nothing sent`;
+    if (result === 'dry-run')
+        return `${counts}: not sent (dry run)`;
+    const applied = run.update?.configurationApplied;
+    return `${counts}${applied ? `: sent ${applied}` : ': not sent'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
-
-
-
-
-
-
 
 
 
@@ -32441,14 +32735,6 @@ const outputs = (0,run/* declareOutputs */.zz)([
     'previous-platform-arn',
     'logs-file'
 ]);
-const HEADLINE = {
-    deployed: '✅ Deployed',
-    failed: '❌ Deployment failed',
-    'timed-out': '⏱️ Timed out (the update may still be running)',
-    'dry-run': '📝 Dry run: nothing changed',
-    requested: '🚀 Deployment requested (not waited for)'
-};
-const SHOWN_EVENTS = 100;
 /** The one report: outputs, then the job summary. Nothing when the inputs were refused (their error says it all). */
 async function report(run, error, now) {
     const { inputs, plan } = run;
@@ -32472,40 +32758,9 @@ async function report(run, error, now) {
         'previous-platform-arn': plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
         'logs-file': run.logs?.file
     });
-    const reason = error === undefined ? undefined : because(run, error, result);
-    const durationMs = now - run.started;
-    if (!plan) {
-        // stopped before a plan (look-up, bundle): what is known of the environment, and why; nothing started
-        const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${result === 'timed-out' ? '⏱️ Timed out' : HEADLINE.failed}`);
-        text.addRaw((0,common_log/* markdownTable */.Qj)(lookupRows(inputs, environment, durationMs)));
-        text.addEOL().addRaw(`**Why:** ${reason ?? ''} Nothing was changed in Beanstalk.`, true);
-        return await (0,common_log/* writeSummary */.Sy)();
-    }
-    const text = (0,common_log/* startSummary */.n9)(`Elastic Beanstalk: ${HEADLINE[result]}`);
-    const rows = planRows(plan, run, { result, labelled, environment, durationMs });
-    text.addRaw((0,common_log/* markdownTable */.Qj)(rows));
-    if (plan.configuration && plan.configuration.changes.length > 0) {
-        const table = ['', '', configurationTable(plan.configuration), ''].join('\n');
-        text.addEOL().addDetails('Configuration (names only; values are never shown)', table);
-    }
-    for (const warning of plan.platform?.warnings ?? [])
-        text.addEOL().addRaw(`**Platform:** ⚠️ ${warning}`, true);
-    if (reason)
-        text.addEOL().addRaw(`**Why:** ${reason}`, true);
-    const rollback = run.update?.rollback;
-    if (rollback)
-        text.addEOL().addRaw(`**Rollback:** ${rollback.detail}`, true);
-    const events = run.update?.events ?? run.events;
-    if (events.length > 0) {
-        const lines = ['', '', '```', ...events.slice(-SHOWN_EVENTS).map(formatEvent), '```', ''].join('\n');
-        text.addEOL().addDetails(`Beanstalk events (${events.length})`, lines);
-    }
-    for (const detail of logDetails(run.logs))
-        text.addEOL().addDetails(detail.title, `\n\n${detail.body}\n\n`);
-    await (0,common_log/* writeSummary */.Sy)();
-}
-function environmentUrl(env) {
-    return env?.cname ? `http://${env.cname}` : undefined;
+    const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started });
+    if (layout)
+        await (0,summary/* writeLayout */.wy)(layout);
 }
 /** How the run ended: the update's own result when it had one, else what ended it. */
 function resultOf(run, error) {
@@ -32519,100 +32774,6 @@ function resultOf(run, error) {
 }
 /** The version with the plan's label exists in Beanstalk (found, or created by this run). */
 const versionExists = (run) => run.plan?.mode === 'redeploy' || run.created === true;
-/** The reason shown: the error explained, and what the run left in AWS when its message does not say. */
-function because(run, error, result) {
-    const explained = (0,failure/* explain */.WE)(error);
-    const debris = leftBehind(run, result);
-    return `${explained.title}: ${explained.message}${debris && !explained.message.includes(debris) ? ` ${debris}` : ''}`;
-}
-/** What a failure left in AWS, in plain words. */
-function leftBehind(run, result) {
-    const plan = run.plan;
-    if (!plan)
-        return undefined;
-    if (run.requested) {
-        // the update's own outcome says it, unless the step's timeout stopped the run first (no call-budget slot)
-        return result === 'timed-out' && !run.update
-            ? `The update of ${plan.environment} to ${plan.label} was started and may still be running.`
-            : undefined;
-    }
-    if (run.created)
-        return `Version ${plan.label} was created but not deployed: deploy it later with version-label: ${plan.label}, or delete it (aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle).`;
-    return 'Nothing was changed in Beanstalk.';
-}
-function lookupRows(inputs, env, durationMs) {
-    const console = (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application);
-    return [
-        ['Application', inputs.application],
-        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
-        ['Region', inputs.region],
-        ['Running version', env?.versionLabel],
-        ['Health', env?.health],
-        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
-        ['Console', `[Open in the AWS console](${console})`]
-    ];
-}
-function planRows(plan, run, end) {
-    const { result, durationMs } = end;
-    const env = end.environment;
-    const url = environmentUrl(env);
-    const retention = plan.retention;
-    return [
-        ['Application', plan.application],
-        ['Environment', `${plan.environment} (${plan.environmentId})`],
-        ['Region', plan.region],
-        ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
-        ['Previous version', plan.previousLabel],
-        // a dry run changed nothing: no health of an update to tell
-        ['Health', result === 'dry-run' ? undefined : env?.health],
-        ['URL', url ? `[${url}](${url})` : undefined],
-        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
-        ['Bundle sha256', plan.bundle?.sha256],
-        ['Uploaded', uploadedNote(plan, run, result)],
-        ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
-        [
-            'Platform',
-            platformRow(plan.platform, { result, environment: env, platformApplied: run.update?.platformApplied })
-        ],
-        ['Promoted from', plan.promotedFrom?.name],
-        ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
-        ['Versions deleted', deletedNote(plan, result)],
-        ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
-    ];
-}
-function versionNote(plan, labelled) {
-    if (plan.mode === 'redeploy')
-        return ' (redeployed)';
-    return labelled ? '' : ' (not created)';
-}
-function uploadedNote(plan, run, result) {
-    if (plan.mode === 'redeploy')
-        return 'nothing (existing version)';
-    const bytes = run.uploaded?.bytes ?? 0;
-    if (bytes === 0 && result !== 'dry-run')
-        return 'nothing (already in S3)';
-    return `${bytes} bytes`;
-}
-function deletedNote(plan, result) {
-    const retention = plan.retention;
-    if (retention?.keep === undefined)
-        return undefined;
-    if (retention.deleted.length > 0)
-        return `${retention.deleted.length}: ${retention.deleted.join(', ')}`;
-    return result === 'dry-run' ? `none (would delete ${retention.toDelete.length})` : 'none';
-}
-function describeApplied(plan, run, result) {
-    const configuration = plan.configuration;
-    if (!configuration)
-        return '';
-    const counts = countChanges(configuration);
-    if (!configuration.send)
-        return `${counts}: nothing sent`;
-    if (result === 'dry-run')
-        return `${counts}: not sent (dry run)`;
-    const applied = run.update?.configurationApplied;
-    return `${counts}${applied ? `: sent ${applied}` : ': not sent'}`;
-}
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/poll.ts
 
@@ -33314,8 +33475,13 @@ async function failed(beanstalk, plan, followed, ctx) {
     const why = failureMessages(plan, followed, ctx.configurationStep ?? false);
     let reason = failureReason(plan, followed, ctx.configurationStep ?? false);
     const replacedBy = followed.kind === 'failure' ? followed.decision.label : undefined;
-    if (replacedBy !== undefined)
-        reason += await describeReplacement(beanstalk, plan, replacedBy);
+    const replacement = replacedBy === undefined ? undefined : await describeReplacement(beanstalk, plan, replacedBy);
+    if (replacement) {
+        // the annotation's text as before: who replaced it, then the advice
+        reason += replacement.said ? ` ${replacement.said} ${CONCURRENCY}` : ` ${CONCURRENCY}`;
+        if (replacement.said)
+            why.push(replacement.said);
+    }
     let rollback;
     if (plan.rollbackOnFailure) {
         rollback =
@@ -33338,9 +33504,11 @@ async function failed(beanstalk, plan, followed, ctx) {
         platformApplied: ctx.platformApplied,
         reason: `${reason} See ${plan.consoleUrl}`,
         why,
+        fix: replacement ? CONCURRENCY : undefined,
         rollback
     };
 }
+const CONCURRENCY = 'Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).';
 /**
  * Who replaced this run's version: the description of the label the environment runs now (a deploy of this
  * action writes the commit and the run there). A failed look-up only leaves the description out.
@@ -33349,13 +33517,15 @@ async function describeReplacement(beanstalk, plan, label) {
     try {
         const version = await beanstalk.version(plan.application, label);
         const description = version?.description?.trim();
-        return description
-            ? ` Version ${label} is described as "${description}". Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).`
-            : ` Version ${label} has no description. Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).`;
+        return {
+            said: description
+                ? `Version ${label} is described as "${description}".`
+                : `Version ${label} has no description.`
+        };
     }
     catch (error) {
         (0,common_log/* debug */.Yz)(`DescribeApplicationVersions ${label}: ${String(error)}`);
-        return ' Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).';
+        return {};
     }
 }
 /** Why the update failed or timed out, in one text (the annotation), with Beanstalk's own error messages. Pure. */
@@ -33629,22 +33799,34 @@ async function upload(beanstalk, storage, plan, clock) {
     const bucket = await resolveBucket(beanstalk, plan);
     return { bucket, bytes: await uploadBundle(storage, plan, bucket, clock) };
 }
-/** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
+/**
+ * Uploads the bundle, create-only: an object already under the key (a retried step after a lost reply, or an
+ * earlier run that uploaded but never created the version) is reused when it holds exactly these bytes, else the
+ * step fails; it is never replaced (integrity.ts: reuseExistingBundle). Returns the bytes stored (0: reused).
+ */
 async function uploadBundle(storage, plan, bucket, clock = retry/* systemClock */.ml) {
     const bundle = plan.bundle;
     const key = plan.upload?.key;
     if (!bundle || !key)
         throw new Error('uploadBundle needs a bundle and a key');
-    const existing = await storage.head(bucket, key);
-    if (existing?.sha256 === bundle.sha256) {
-        core/* info */.pq(`s3://${bucket}/${key} is already there with sha256 ${bundle.sha256}: not uploaded again.`);
+    const at = { bucket, key, label: plan.label };
+    // a first look, so a bundle already there is not sent again; the upload itself is what refuses an overwrite
+    if ((await storage.head(bucket, key)) !== undefined) {
+        await reuseExistingBundle(storage, bundle.sha256, at);
         return 0;
     }
-    if (existing) {
-        core/* warning */.$e(`s3://${bucket}/${key} exists with other content (sha256 ${existing.sha256 ?? 'unknown'}) and no version uses that label: replacing it.`);
-    }
     const started = clock.now();
-    await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 });
+    const outcome = await storage.upload({
+        bucket,
+        key,
+        path: bundle.path,
+        size: bundle.size,
+        sha256: bundle.sha256
+    });
+    if (outcome === 'exists') {
+        await reuseExistingBundle(storage, bundle.sha256, at);
+        return 0;
+    }
     core/* info */.pq(`Uploaded ${(0,format/* formatBytes */.z3)(bundle.size)} to s3://${bucket}/${key} in ${(0,format/* formatDuration */.a3)(clock.now() - started)}.`);
     return bundle.size;
 }
@@ -33755,11 +33937,12 @@ async function checkLostVersion(beanstalk, error, version) {
 
 
 
+
 /**
  * The versions stage, as deploy-beanstalk's main story calls it: which version (label.ts: the label, the
- * description, an existing label; promote.ts: from-environment), read the quota and decide (retention.ts, before
- * anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts), and a new
- * version's upload, creation and processing (create.ts).
+ * description, an existing label; promote.ts: from-environment), read the quota and decide (quota.ts, retention.ts,
+ * before anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts),
+ * and a new version's upload, creation and processing (create.ts).
  */
 
 
@@ -33833,14 +34016,12 @@ async function planVersions(beanstalk, inputs, ctx) {
 
 
 
+
 /** inputs → look-up → bundle → plan → wait, upload, version → update (follow, rollback) → report. */
 function deployBeanstalk(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
     const env = deps.env ?? process.env;
-    // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
-    // a dry run or a failed look-up never load them (a smaller cold start).
-    const storageFor = deps.storageFor ??
-        (async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock }));
+    const storageFor = deps.storageFor ?? storageGateways(clock); // S3 loaded only when something is uploaded or compared
     return {
         record: () => ({ started: clock.now(), events: [] }),
         main: async (run) => {
@@ -33848,7 +34029,7 @@ function deployBeanstalk(deps = {}) {
             if (inputs.descriptionTruncated)
                 core/* notice */.lm('version-description is longer than 200 characters: it was cut to 200.');
             // The Beanstalk client is loaded once the inputs are valid: a refused input exits without it (cold start).
-            const gatewayFor = deps.gatewayFor ?? (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(670)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8670))).beanstalkGateways(clock);
+            const gatewayFor = deps.gatewayFor ?? (await beanstalkGateways(clock));
             const story = { gatewayFor, storageFor, clock, env };
             const deadline = new retry/* Deadline */.B2(inputs.timeoutMs, clock);
             try {

@@ -62986,14 +62986,13 @@ function explained(title, reason, fix, debug, kind) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hn: () => (/* binding */ cell),
 /* harmony export */   Oi: () => (/* binding */ phase),
-/* harmony export */   Qj: () => (/* binding */ markdownTable),
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
 /* harmony export */   Yz: () => (/* binding */ debug),
-/* harmony export */   n0: () => (/* binding */ setOutputs),
-/* harmony export */   n9: () => (/* binding */ startSummary)
+/* harmony export */   n0: () => (/* binding */ setOutputs)
 /* harmony export */ });
-/* unused harmony exports cell, markdownGrid */
+/* unused harmony exports markdownTable, markdownGrid, startSummary */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
@@ -63043,7 +63042,7 @@ function markdownGrid(header, rows) {
 }
 /** A job summary under way: a heading, then the lines and tables the report adds. */
 function startSummary(heading) {
-    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addHeading(heading, 3).addEOL();
+    return core.summary.emptyBuffer().addHeading(heading, 3).addEOL();
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
@@ -63425,7 +63424,7 @@ function maskAll(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9248);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5455);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .invalidateCloudFront */ .Y)(), import.meta.url);
@@ -63435,7 +63434,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9248:
+/***/ 5455:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64625,11 +64624,126 @@ function describePlan(plan) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/common/summary.ts
+
+
+
+const SIGN = {
+    success: '✅',
+    failure: '❌',
+    timeout: '⏱️',
+    'dry-run': '📝',
+    pending: '🚀',
+    warning: '⚠️'
+};
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP = {
+    aws: "Fix what AWS's message names, then run the step again.",
+    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+};
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+function failureParts(error) {
+    const explained = (0,failure/* explain */.WE)(error);
+    const fix = explained.fix ?? NEXT_STEP[explained.kind];
+    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
+    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
+    return { why: [why], whatToDo: fix ? [fix] : [] };
+}
+/** True when a fact has something to say (not empty, not a dash). */
+function hasValue(value) {
+    if (value === undefined)
+        return false;
+    const text = String(value).trim();
+    return text !== '' && text !== '—' && text !== '-';
+}
+/** The lines, each once, in their first order; blank ones dropped. */
+function uniqueLines(lines, already = new Set()) {
+    const seen = new Set([...already].map(normalise));
+    const out = [];
+    for (const line of lines) {
+        const key = normalise(line);
+        if (key === '' || seen.has(key))
+            continue;
+        seen.add(key);
+        out.push(line.trim());
+    }
+    return out;
+}
+function normalise(line) {
+    return line
+        .trim()
+        .replace(/\s+/g, ' ')
+        .replace(/[.\s]+$/, '');
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
+function table(headings, rows) {
+    const kept = rows.filter(row => row.slice(1).some(hasValue));
+    if (kept.length === 0)
+        return '';
+    const line = (cells) => `| ${headings.map((_, i) => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    return [
+        `| ${headings.map(h => (0,log/* cell */.Hn)(h)).join(' | ')} |`,
+        `|${headings.map(() => '---').join('|')}|`,
+        ...kept.map(line)
+    ].join('\n');
+}
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
+function block(lines) {
+    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
+    if (kept.length === 1)
+        return kept[0];
+    return kept.map(line => `- ${line}`).join('\n');
+}
+/** The summary's Markdown, ending in a newline. */
+function renderSummary(layout) {
+    const parts = [`### ${SIGN[layout.tone]} ${layout.title}`, layout.headline.trim()];
+    const why = uniqueLines(layout.why ?? [], new Set([layout.headline]));
+    const whatToDo = uniqueLines(layout.whatToDo ?? [], new Set([layout.headline, ...why]));
+    if (why.length > 0)
+        parts.push(`**Why**\n\n${block(why)}`);
+    if (whatToDo.length > 0)
+        parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+        parts.push(`⚠️ ${warning}`);
+    const facts = table(['Fact', 'Value'], layout.facts ?? []);
+    if (facts)
+        parts.push(facts);
+    for (const extra of layout.tables ?? []) {
+        const text = table(extra.headings, extra.rows);
+        if (text)
+            parts.push(text);
+    }
+    for (const detail of layout.details ?? []) {
+        if (detail.body.trim() === '')
+            continue;
+        parts.push(`<details><summary>${escapeHtml(detail.title)}</summary>\n\n${detail.body.trim()}\n\n</details>`);
+    }
+    return parts.join('\n\n') + '\n';
+}
+/** A fenced text block whose content cannot close it early. */
+function fenced(lines) {
+    return ['```text', ...lines.map(line => line.replace(/```/g, "'''")), '```'].join('\n');
+}
+/** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
+async function writeLayout(layout) {
+    core/* summary */.z.emptyBuffer().addRaw(renderSummary(layout));
+    await (0,log/* writeSummary */.Sy)();
+}
+
 // EXTERNAL MODULE: ./src/common/run.ts + 1 modules
 var run = __nccwpck_require__(4802);
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/report.ts
-
-
 
 
 
@@ -64648,6 +64762,7 @@ async function report(record, error) {
     if (!inputs)
         return;
     const elapsedMs = deadline?.elapsed() ?? 0;
+    const failure = error === undefined ? undefined : failureParts(error);
     if (plan && record.outcome) {
         // a wait that timed out carries the last status CloudFront gave
         const status = error instanceof InvalidationTimeoutError ? error.invalidation.status : record.outcome.status;
@@ -64657,63 +64772,71 @@ async function report(record, error) {
             'distribution-id': plan.distributionId,
             status: outcome.status
         });
-        summary(plan, outcome);
+        await writeLayout({
+            ...summary(plan, outcome),
+            ...failure,
+            ...(error === undefined ? {} : toneOf(error))
+        });
     }
     else {
         outputs.write({ 'distribution-id': record.distributionId, status: 'not-created' });
-        notCreated(inputs, record.distributionId, elapsedMs);
+        await writeLayout({ ...notCreated(inputs, record.distributionId, elapsedMs), ...failure });
     }
-    if (error !== undefined) {
-        const explained = (0,failure/* explain */.WE)(error);
-        core/* summary */.z.addEOL().addRaw(`**Why:** ${explained.title}: ${explained.message}`, true);
-    }
-    await (0,log/* writeSummary */.Sy)();
+}
+function toneOf(error) {
+    return { tone: error instanceof InvalidationTimeoutError ? 'timeout' : 'failure' };
 }
 function pathList(paths) {
     return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ');
 }
-/** The job summary (in core.summary): one line with the paths, and the details. */
+/** The job summary of an invalidation that exists: one line with the paths and where it stands, then the facts. */
 function summary(plan, outcome) {
     const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId;
     const shown = plan.paths.slice(0, SHOWN_PATHS);
     const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : '';
-    const state = outcome.status === 'Completed'
+    const done = outcome.status === 'Completed';
+    const state = done
         ? `Completed in ${format_formatDuration(outcome.elapsedMs)}`
         : plan.wait
             ? `still ${outcome.status} when the step stopped waiting, after ${format_formatDuration(outcome.elapsedMs)}`
             : `${outcome.status} (not waited for: \`wait: false\`)`;
-    const text = (0,log/* startSummary */.n9)('CloudFront invalidation')
-        .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
-        .addEOL()
-        .addRaw((0,log/* markdownTable */.Qj)([
-        [
-            'Invalidation',
-            `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+    return {
+        title: 'CloudFront invalidation',
+        tone: done ? 'success' : 'pending',
+        headline: `Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`,
+        facts: [
+            [
+                'Invalidation',
+                `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+            ],
+            // the headline names it with its domain
+            ['Distribution', plan.distributionId],
+            ['Status', outcome.status],
+            ['Paths', plan.paths.length],
+            [
+                'Caller reference',
+                `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
+            ]
         ],
-        ['Distribution', where],
-        ['Status', outcome.status],
-        ['Paths', plan.paths.length],
-        [
-            'Caller reference',
-            `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
-        ]
-    ]));
-    if (plan.paths.length > SHOWN_PATHS) {
-        text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`);
-    }
+        details: plan.paths.length > SHOWN_PATHS
+            ? [{ title: `All ${plan.paths.length} paths`, body: plan.paths.map(p => `- \`${p}\``).join('\n') }]
+            : []
+    };
 }
 /** The summary when no invalidation was made: the distribution as far as it is known, and nothing invalidated. */
 function notCreated(inputs, distributionId, elapsedMs) {
     const target = inputs.target;
-    (0,log/* startSummary */.n9)('CloudFront invalidation: ❌ not created').addRaw((0,log/* markdownTable */.Qj)([
-        [
-            'Distribution',
-            distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
-        ],
-        ['Status', 'not created: nothing was invalidated'],
-        ['Duration', format_formatDuration(elapsedMs)],
-        ['Console', distributionId ? `[Invalidations](${invalidationConsoleUrl(distributionId)})` : undefined]
-    ]));
+    const named = target.kind === 'domain' ? target.domain : target.distributionId;
+    return {
+        title: 'CloudFront invalidation',
+        tone: 'failure',
+        headline: `Nothing was invalidated on ${distributionId && distributionId !== named ? `${distributionId} (${named})` : named}: no invalidation was created.`,
+        facts: [
+            ['Distribution', distributionId],
+            ['Duration', format_formatDuration(elapsedMs)],
+            ['Console', distributionId ? `[Invalidations](${invalidationConsoleUrl(distributionId)})` : undefined]
+        ]
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/invalidate-cloudfront/main.ts

@@ -57576,18 +57576,17 @@ function explained(title, reason, fix, debug, kind) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Hn: () => (/* binding */ cell),
   Yz: () => (/* binding */ debug),
-  Qj: () => (/* binding */ markdownTable),
   Oi: () => (/* binding */ phase),
   n0: () => (/* binding */ setOutputs),
-  n9: () => (/* binding */ startSummary),
   Sy: () => (/* binding */ writeSummary)
 });
 
-// UNUSED EXPORTS: cell, markdownGrid
+// UNUSED EXPORTS: markdownGrid, markdownTable, startSummary
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
+var lib_core = __nccwpck_require__(6257);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./src/common/secrets.ts
@@ -57611,12 +57610,12 @@ var secrets = __nccwpck_require__(7168);
  * the actions goes through here (eslint forbids `core.debug` elsewhere).
  */
 function debug(message) {
-    if (core/* isDebug */._o())
-        core/* debug */.Yz(message);
+    if (lib_core/* isDebug */._o())
+        lib_core/* debug */.Yz(message);
 }
 /** Runs one phase of an action inside a collapsible log group. */
 async function phase(title, fn) {
-    return core/* group */.Os(title, fn);
+    return lib_core/* group */.Os(title, fn);
 }
 /** Escapes text for a Markdown table cell; a dash for a missing value. */
 function cell(value) {
@@ -57638,25 +57637,25 @@ function markdownGrid(header, rows) {
 }
 /** A job summary under way: a heading, then the lines and tables the report adds. */
 function startSummary(heading) {
-    return core/* summary */.z.emptyBuffer().addHeading(heading, 3).addEOL();
+    return core.summary.emptyBuffer().addHeading(heading, 3).addEOL();
 }
 /** Appends `core.summary` to GITHUB_STEP_SUMMARY, or prints it into the log when that is not set; empties it. */
 async function writeSummary() {
-    const text = (0,secrets/* scrub */._I)(core/* summary */.z.stringify());
-    core/* summary */.z.emptyBuffer();
+    const text = (0,secrets/* scrub */._I)(lib_core/* summary */.z.stringify());
+    lib_core/* summary */.z.emptyBuffer();
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (file) {
         await (0,promises_namespaceObject.appendFile)(file, text, 'utf8');
         return;
     }
-    core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
-    core/* info */.pq(text);
+    lib_core/* info */.pq('GITHUB_STEP_SUMMARY is not set; the job summary follows:');
+    lib_core/* info */.pq(text);
 }
 /** Sets every output and echoes it in the debug log. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         const text = (0,secrets/* scrub */._I)(value === undefined ? '' : String(value));
-        core/* setOutput */.uH(name, text);
+        lib_core/* setOutput */.uH(name, text);
         debug(`output ${name}=${text}`);
     }
 }
@@ -58021,7 +58020,7 @@ function maskAll(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3400);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3384);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7335);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .verifyPackagePublic */ .T)(), import.meta.url);
@@ -58031,7 +58030,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3384:
+/***/ 7335:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65115,12 +65114,128 @@ async function pullWithRetry(image, deadline, http) {
     }
 }
 
-// EXTERNAL MODULE: ./src/common/failure.ts
-var failure = __nccwpck_require__(6191);
 // EXTERNAL MODULE: ./src/common/run.ts + 3 modules
 var run = __nccwpck_require__(3400);
-;// CONCATENATED MODULE: ./src/verify-package-public/report.ts
+// EXTERNAL MODULE: ./src/common/failure.ts
+var failure = __nccwpck_require__(6191);
+;// CONCATENATED MODULE: ./src/common/summary.ts
 
+
+
+const SIGN = {
+    success: '✅',
+    failure: '❌',
+    timeout: '⏱️',
+    'dry-run': '📝',
+    pending: '🚀',
+    warning: '⚠️'
+};
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP = {
+    aws: "Fix what AWS's message names, then run the step again.",
+    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+};
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+function failureParts(error) {
+    const explained = (0,failure/* explain */.WE)(error);
+    const fix = explained.fix ?? NEXT_STEP[explained.kind];
+    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
+    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
+    return { why: [why], whatToDo: fix ? [fix] : [] };
+}
+/** True when a fact has something to say (not empty, not a dash). */
+function hasValue(value) {
+    if (value === undefined)
+        return false;
+    const text = String(value).trim();
+    return text !== '' && text !== '—' && text !== '-';
+}
+/** The lines, each once, in their first order; blank ones dropped. */
+function uniqueLines(lines, already = new Set()) {
+    const seen = new Set([...already].map(normalise));
+    const out = [];
+    for (const line of lines) {
+        const key = normalise(line);
+        if (key === '' || seen.has(key))
+            continue;
+        seen.add(key);
+        out.push(line.trim());
+    }
+    return out;
+}
+function normalise(line) {
+    return line
+        .trim()
+        .replace(/\s+/g, ' ')
+        .replace(/[.\s]+$/, '');
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
+function table(headings, rows) {
+    const kept = rows.filter(row => row.slice(1).some(hasValue));
+    if (kept.length === 0)
+        return '';
+    const line = (cells) => `| ${headings.map((_, i) => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    return [
+        `| ${headings.map(h => (0,log/* cell */.Hn)(h)).join(' | ')} |`,
+        `|${headings.map(() => '---').join('|')}|`,
+        ...kept.map(line)
+    ].join('\n');
+}
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
+function block(lines) {
+    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
+    if (kept.length === 1)
+        return kept[0];
+    return kept.map(line => `- ${line}`).join('\n');
+}
+/** The summary's Markdown, ending in a newline. */
+function renderSummary(layout) {
+    const parts = [`### ${SIGN[layout.tone]} ${layout.title}`, layout.headline.trim()];
+    const why = uniqueLines(layout.why ?? [], new Set([layout.headline]));
+    const whatToDo = uniqueLines(layout.whatToDo ?? [], new Set([layout.headline, ...why]));
+    if (why.length > 0)
+        parts.push(`**Why**\n\n${block(why)}`);
+    if (whatToDo.length > 0)
+        parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+        parts.push(`⚠️ ${warning}`);
+    const facts = table(['Fact', 'Value'], layout.facts ?? []);
+    if (facts)
+        parts.push(facts);
+    for (const extra of layout.tables ?? []) {
+        const text = table(extra.headings, extra.rows);
+        if (text)
+            parts.push(text);
+    }
+    for (const detail of layout.details ?? []) {
+        if (detail.body.trim() === '')
+            continue;
+        parts.push(`<details><summary>${escapeHtml(detail.title)}</summary>\n\n${detail.body.trim()}\n\n</details>`);
+    }
+    return parts.join('\n\n') + '\n';
+}
+/** A fenced text block whose content cannot close it early. */
+function fenced(lines) {
+    return ['```text', ...lines.map(line => line.replace(/```/g, "'''")), '```'].join('\n');
+}
+/** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
+async function writeLayout(layout) {
+    core/* summary */.z.emptyBuffer().addRaw(renderSummary(layout));
+    await (0,log/* writeSummary */.Sy)();
+}
+
+;// CONCATENATED MODULE: ./src/verify-package-public/report.ts
 
 
 
@@ -65136,13 +65251,12 @@ async function report({ inputs, verdict }, error) {
         return;
     if (verdict) {
         outputs.write({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest });
-        summary(inputs.image, verdict);
+        await writeLayout(summary(inputs.image, verdict));
     }
     else {
         outputs.write({ visibility: 'unknown', pullable: false });
-        couldNotCheck(inputs.image, error);
+        await writeLayout(couldNotCheck(inputs.image, error));
     }
-    await (0,log/* writeSummary */.Sy)();
 }
 /** The verdict in the log: its warnings, then a pass line, a warning, or the error that fails the step. */
 function announce(verdict) {
@@ -65162,41 +65276,47 @@ function announce(verdict) {
     else
         core/* info */.pq(verdict.message);
 }
-/** The job summary (in core.summary): one line with the verdict, then the details. */
+const TITLE = 'Package visibility';
+/** The job summary: the verdict in one line; what is wrong and what to do when it is not ok; then the facts. */
 function summary(image, verdict) {
-    const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌';
+    const shown = `\`${image.display}\``;
     const headline = verdict.outcome === 'pullable'
-        ? `\`${image.display}\` is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
+        ? `${shown} is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
         : verdict.outcome === 'platform-missing'
-            ? `\`${image.display}\` can be pulled without credentials, but not for every wanted platform.`
+            ? `${shown} can be pulled without credentials, but not for every wanted platform.`
             : verdict.outcome === 'not-found'
-                ? `\`${image.display}\` was not found.`
-                : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
-    const text = (0,log/* startSummary */.n9)('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL();
-    if (verdict.level !== 'ok')
-        text.addRaw(verdict.message, true).addEOL();
-    text.addRaw((0,log/* markdownTable */.Qj)([
-        ['Image', `\`${image.display}\``],
-        ['Visibility', verdict.visibility],
-        ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
-        ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
-        ['Platforms', verdict.platforms],
-        ['Settings', verdict.settingsUrl]
-    ]));
+                ? `${shown} was not found.`
+                : `${shown} cannot be pulled without credentials (visibility: ${verdict.visibility}).`;
+    const fine = verdict.level === 'ok';
+    return {
+        title: TITLE,
+        tone: fine ? 'success' : verdict.level === 'warning' ? 'warning' : 'failure',
+        headline,
+        why: fine ? undefined : [verdict.reason],
+        whatToDo: fine || !verdict.fix ? undefined : [verdict.fix],
+        warnings: verdict.warnings,
+        facts: [
+            ['Visibility', verdict.visibility],
+            ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
+            ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
+            ['Platforms', verdict.platforms],
+            // the settings link once: in What to do when that is where it belongs
+            ['Settings', verdict.fix?.includes(verdict.settingsUrl ?? '\0') ? undefined : verdict.settingsUrl]
+        ]
+    };
 }
 /** The summary of a check that could not finish: what is known, and why. */
 function couldNotCheck(image, error) {
-    const explained = error instanceof errors/* UserError */.yo ? error : (0,failure/* explain */.WE)(error);
-    (0,log/* startSummary */.n9)('Package visibility')
-        .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
-        .addEOL()
-        .addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
-        .addEOL()
-        .addRaw((0,log/* markdownTable */.Qj)([
-        ['Image', `\`${image.display}\``],
-        ['Visibility', 'unknown'],
-        ['Pullable without credentials', 'unknown']
-    ]));
+    return {
+        title: TITLE,
+        tone: 'failure',
+        headline: `\`${image.display}\` could not be checked: whether Elastic Beanstalk can pull it is not known.`,
+        ...failureParts(error),
+        facts: [
+            ['Visibility', 'unknown'],
+            ['Pullable without credentials', 'unknown']
+        ]
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/verify-package-public/verdict.ts
@@ -65229,7 +65349,7 @@ function decide(ctx) {
                 digest: pull.digest,
                 outcome: 'platform-missing',
                 level: 'error',
-                message: platformMessage(image.display, found, missing),
+                ...platformMessage(image.display, found, missing),
                 platforms,
                 warnings
             };
@@ -65240,7 +65360,7 @@ function decide(ctx) {
             digest: pull.digest,
             outcome: 'pullable',
             level: 'ok',
-            message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}${platforms && found?.kind !== 'unknown' ? ` for ${found?.platforms.map(formatPlatform).join(', ')}` : ''}: Elastic Beanstalk can pull it.`,
+            ...said(`${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}${platforms && found?.kind !== 'unknown' ? ` for ${found?.platforms.map(formatPlatform).join(', ')}` : ''}: Elastic Beanstalk can pull it.`),
             platforms,
             warnings
         };
@@ -65248,49 +65368,56 @@ function decide(ctx) {
     if (pull.kind === 'not-found') {
         const what = image.digest ? `no manifest ${image.digest}` : `no tag "${image.tag}"`;
         const missing = api.kind === 'missing'
-            ? ` The GitHub packages API does not know the package ${image.owner}/${image.name} either: check the name, and that the build pushed it.`
-            : ` Check that the build pushed this ${image.digest ? 'digest' : 'tag'} (docker/build-push-action with push: true) before this step.`;
+            ? `The GitHub packages API does not know the package ${image.owner}/${image.name} either: check the name, and that the build pushed it.`
+            : `Check that the build pushed this ${image.digest ? 'digest' : 'tag'} (docker/build-push-action with push: true) before this step.`;
         return {
             visibility: apiVisibility ?? 'unknown',
             pullable: false,
             digest: '',
             outcome: 'not-found',
             level: 'error',
-            message: `${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${format_formatDuration(pull.waitedMs)} in case a push had just finished).${missing}`,
+            ...said(`${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${format_formatDuration(pull.waitedMs)} in case a push had just finished).`, missing),
             settingsUrl: link?.url,
             warnings
         };
     }
     const level = ctx.failOnPrivate ? 'error' : 'warning';
-    const where = link ? ` Make it public at ${link.text}. ${NO_API}` : '';
-    let message;
+    const where = link ? `Make it public at ${link.text}. ${NO_API}` : undefined;
+    let told;
     if (apiVisibility === 'private' || apiVisibility === 'internal') {
         const who = apiVisibility === 'internal'
             ? 'only members of the enterprise can pull it'
             : 'only people and workflows given access can pull it';
-        message = `${image.display} is ${apiVisibility}: ${who}, and the registry refused an anonymous pull (${pull.detail}). ${BEANSTALK}${where}`;
+        told = said(`${image.display} is ${apiVisibility}: ${who}, and the registry refused an anonymous pull (${pull.detail}). ${BEANSTALK}`, where);
     }
     else if (apiVisibility === 'public') {
-        message = `GitHub reports ${image.display} as public, but the registry refused an anonymous pull (${pull.detail}). If its visibility was just changed, run this again in a minute. ${BEANSTALK}${link ? ` Check ${link.text}.` : ''}`;
+        const reason = `GitHub reports ${image.display} as public, but the registry refused an anonymous pull (${pull.detail}).`;
+        const again = 'If its visibility was just changed, run this again in a minute.';
+        const check = link ? ` Check ${link.text}.` : '';
+        told = {
+            message: `${reason} ${again} ${BEANSTALK}${check}`,
+            reason: `${reason} ${BEANSTALK}`,
+            fix: again + check
+        };
     }
     else if (!isGhcrLike(image)) {
-        message = `${image.display} cannot be pulled without credentials (${pull.detail}). ${BEANSTALK} Make the image public in ${image.registry}'s settings.`;
+        told = said(`${image.display} cannot be pulled without credentials (${pull.detail}). ${BEANSTALK}`, `Make the image public in ${image.registry}'s settings.`);
     }
     else {
         const unknown = api.kind === 'missing'
             ? `the GitHub packages API does not know ${image.owner}/${image.name} (it does not exist, or the token cannot see it)`
             : 'its visibility could not be read from the GitHub packages API';
-        message = `${image.display} cannot be pulled without credentials (${pull.detail}): the package is private, or does not exist; ${unknown}. ${BEANSTALK}${where}`;
+        told = said(`${image.display} cannot be pulled without credentials (${pull.detail}): the package is private, or does not exist; ${unknown}. ${BEANSTALK}`, where);
     }
     if (!ctx.failOnPrivate)
-        message += ' (fail-on-private is false: this step does not fail.)';
+        told.message += ' (fail-on-private is false: this step does not fail.)';
     return {
         visibility: apiVisibility ?? 'unknown',
         pullable: false,
         digest: '',
         outcome: 'not-pullable',
         level,
-        message,
+        ...told,
         settingsUrl: link?.url,
         warnings
     };
@@ -65302,14 +65429,17 @@ function describePlatforms(found) {
     const list = found.platforms.map(formatPlatform).join(', ') || 'no runnable platform';
     return `${list} (${found.kind === 'index' ? 'manifest list' : 'single-platform image'})`;
 }
+/** The annotation's text: what is wrong, then the fix. */
+function said(reason, fix) {
+    return { message: fix ? `${reason} ${fix}` : reason, reason, fix };
+}
 function platformMessage(display, found, missing) {
     const wanted = missing.map(formatPlatform).join(', ');
     const holds = found.platforms.map(formatPlatform).join(', ');
     const what = found.kind === 'index'
         ? `its manifest list holds ${holds || 'no runnable platform'}`
         : `it is a single-platform image for ${holds}`;
-    return (`${display} has no ${wanted} image: ${what}. Elastic Beanstalk would pull it, then fail to run it on an instance of that platform (t3 instances are linux/amd64, t4g linux/arm64). ` +
-        `Build it for ${wanted} (the reusable workflow's \`platforms\` build input, e.g. \`platforms: ${[...new Set([...found.platforms, ...missing].map(formatPlatform))].join(',')}\`), or set this step's \`platforms\` to the instance's platform.`);
+    return said(`${display} has no ${wanted} image: ${what}. Elastic Beanstalk would pull it, then fail to run it on an instance of that platform (t3 instances are linux/amd64, t4g linux/arm64).`, `Build it for ${wanted} (the reusable workflow's \`platforms\` build input, e.g. \`platforms: ${[...new Set([...found.platforms, ...missing].map(formatPlatform))].join(',')}\`), or set this step's \`platforms\` to the instance's platform.`);
 }
 /** The settings link: known owner type from the API, else the organisation form with the user form beside it. */
 function packageSettings(ctx) {

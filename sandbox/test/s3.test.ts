@@ -1,13 +1,23 @@
 /**
  * S3 through s3rver as deploy-beanstalk uses it: PutObject with user metadata, HeadObject returning it,
- * multipart Upload (lib-storage), and Beanstalk reading the uploaded bundle. The request log names each call.
+ * multipart Upload (lib-storage), and Beanstalk reading the uploaded bundle; conditional writes as S3 answers them
+ * (If-None-Match: * on PutObject and CompleteMultipartUpload: 412 on an existing key, 409 while another conditional
+ * write is under way, 501 for another value). The request log names each call.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   CreateApplicationVersionCommand,
   CreateStorageLocationCommand
 } from '@aws-sdk/client-elastic-beanstalk'
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client
+} from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { randomBytes } from 'node:crypto'
 import { startSandbox, MUTATING_OPERATIONS, type Sandbox } from '../aws/index.js'
@@ -118,5 +128,86 @@ describe('S3 (s3rver)', () => {
       wrong.send(new PutObjectCommand({ Bucket: box.storageBucket(), Key: 'k', Body: 'x' }))
     )
     expect([err.name, err.$metadata?.httpStatusCode]).toEqual(['InvalidAccessKeyId', 403])
+  })
+
+  describe('conditional writes (If-None-Match)', () => {
+    const KEY = 'BrillianCRM/v1.zip'
+    const read = async (s3: S3Client, bucket: string, key = KEY) => {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      return { body: Buffer.from(await out.Body!.transformToByteArray()).toString(), metadata: out.Metadata }
+    }
+    const put = (s3: S3Client, bucket: string, Body: string, IfNoneMatch?: string) =>
+      s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: KEY, Body, Metadata: { sha256: Body }, IfNoneMatch })
+      )
+
+    it('PutObject with If-None-Match: * creates a new key, and is refused with 412 on an existing one', async () => {
+      const box = await startSandbox('default', { silent: true })
+      boxes.push(box)
+      const s3 = s3Client(box, { maxAttempts: 1 })
+      const bucket = box.storageBucket()
+      await put(s3, bucket, 'first', '*')
+      const refused = await failure(put(s3, bucket, 'second', '*'))
+      expect([refused.name, refused.$metadata?.httpStatusCode]).toEqual(['PreconditionFailed', 412])
+      expect(refused.message).toBe('At least one of the pre-conditions you specified did not hold')
+      expect(await read(s3, bucket)).toEqual({ body: 'first', metadata: { sha256: 'first' } })
+      // another value is not implemented by S3 for writes; without the header, S3 overwrites
+      const other = await failure(put(s3, bucket, 'third', '"etag"'))
+      expect([other.name, other.$metadata?.httpStatusCode]).toEqual(['NotImplemented', 501])
+      await put(s3, bucket, 'unconditional')
+      expect((await read(s3, bucket)).body).toBe('unconditional')
+      expect(box.requests.filter(r => r.operation === 'PutObject').map(r => [r.status, r.errorCode])).toEqual(
+        [
+          [200, undefined],
+          [412, 'PreconditionFailed'],
+          [501, 'NotImplemented'],
+          [200, undefined]
+        ]
+      )
+    })
+
+    it('CompleteMultipartUpload with If-None-Match: * is refused with 412 on an existing key; the object is unchanged', async () => {
+      const box = await startSandbox('default', { silent: true })
+      boxes.push(box)
+      const s3 = s3Client(box, { maxAttempts: 1 })
+      const bucket = box.storageBucket()
+      const multipart = async (key: string, body: string) => {
+        const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))
+        const part = await s3.send(
+          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body })
+        )
+        return s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId,
+            IfNoneMatch: '*',
+            MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] }
+          })
+        )
+      }
+      await put(s3, bucket, 'first', '*')
+      const refused = await failure(multipart(KEY, 'other bytes'))
+      expect([refused.name, refused.$metadata?.httpStatusCode]).toEqual(['PreconditionFailed', 412])
+      expect((await read(s3, bucket)).body).toBe('first')
+      await multipart('BrillianCRM/v2.zip', 'new bytes')
+      expect((await read(s3, bucket, 'BrillianCRM/v2.zip')).body).toBe('new bytes')
+    })
+
+    it('a second conditional write to a key while the first is under way is refused with 409', async () => {
+      const box = await startSandbox('default', { silent: true })
+      boxes.push(box)
+      const s3 = s3Client(box, { maxAttempts: 1 })
+      const bucket = box.storageBucket()
+      box.setFaults({ delayMs: 200, operations: ['PutObject'] })
+      const [first, second] = await Promise.allSettled([put(s3, bucket, 'a', '*'), put(s3, bucket, 'b', '*')])
+      const outcomes = [first, second].map(r =>
+        r.status === 'fulfilled'
+          ? 200
+          : (r.reason as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+      )
+      expect(outcomes.sort()).toEqual([200, 409])
+      expect(['a', 'b']).toContain((await read(s3, bucket)).body)
+    })
   })
 })

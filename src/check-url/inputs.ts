@@ -7,7 +7,7 @@ import {
   type Expectations
 } from './expectations.js'
 import { isLoopbackHost } from '../common/url.js'
-import { CACHE_BUSTER, displayUrl } from './http.js'
+import { CACHE_BUSTER, displayUrl } from './request-url.js'
 
 /** Defaults, as declared in actions/check-url/action.yml (a test keeps the two in step). */
 export const DEFAULTS = {

@@ -6,10 +6,12 @@ import { systemClock, type Clock } from '../common/retry.js'
 import { checkUrls, type CheckResult } from './check.js'
 import { maskSecrets } from './evidence.js'
 import { describeExpectations } from './expectations.js'
-import { CACHE_BUSTER, fetchProbe, MAX_REDIRECTS, redirectRule, type Probe } from './http.js'
+import { fetchProbe, type Probe } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { PACING } from './pacing.js'
+import { MAX_REDIRECTS, redirectRule } from './redirects.js'
 import { outputs, outputsWithoutResult, report } from './report.js'
+import { CACHE_BUSTER } from './request-url.js'
 
 export interface Dependencies {
   probe: Probe

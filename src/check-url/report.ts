@@ -109,17 +109,24 @@ function evidence(result: UrlResult, context: ReportContext): string[] {
 /** What a failed URL missed, in one line (the summary's Why). */
 function whatFailed(result: UrlResult): string {
   const last = result.last
-  return last.kind === 'no-answer'
-    ? `no answer: ${last.reason}`
-    : result.misses.map(describeMiss).join('; ') || describeOutcome(last, [])
+  if (last.kind === 'no-answer') return `no answer: ${last.reason}`
+  const misses = result.misses.map(describeMiss).join('; ')
+  // the status only: where it came from is the table's Final URL
+  const status = `${last.status}${last.statusText ? ` ${last.statusText}` : ''}`
+  return misses ? `answered ${status}: ${misses}` : describeOutcome(last, [])
 }
 
 /** What to do after a failed check, by why it stopped. */
 function fixFor(failed: UrlResult[]): string[] {
   const fixes: string[] = []
-  if (failed.some(result => result.why === 'timeout'))
+  const timedOut = failed.filter(result => result.why === 'timeout')
+  if (timedOut.some(result => result.last.kind === 'no-answer'))
     fixes.push(
       'If the site needs longer to come up after a release, raise timeout; else find why it does not answer (the evidence below).'
+    )
+  if (timedOut.some(result => result.last.kind === 'answer'))
+    fixes.push(
+      'If the site needs longer to come up after a release, raise timeout; else find why it answers this way (the evidence below), and fix it or roll back (rollback-on-failure).'
     )
   if (failed.some(result => result.why !== 'timeout'))
     fixes.push(

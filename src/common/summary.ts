@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { explain } from './failure.js'
 import { cell, writeSummary } from './log.js'
 
 /**
@@ -8,6 +9,7 @@ import { cell, writeSummary } from './log.js'
  *   `v2` runs on CRM-env, Green, after 10 s  the headline: the outcome and what now runs where
  *   **Why** / **What to do**                 on a failure, right under it: the decisive messages, one a line,
  *                                            and the fix
+ *   ⚠️ warning                               warnings that do not fail the step, one paragraph each
  *   | Fact | Value |                         then the facts that have a value, under real column headings
  *   <details>…</details>                     then the long parts, collapsed (events, names, logs)
  *
@@ -37,12 +39,36 @@ export interface SummaryLayout {
   why?: readonly string[]
   /** What to do about it: the fix, as the error annotation has it. */
   whatToDo?: readonly string[]
+  /** Warnings that do not fail the step (a retiring platform), each a paragraph of its own after What to do. */
+  warnings?: readonly string[]
   /** Name/value facts; those without a value are left out. Values are Markdown (links allowed). */
   facts?: ReadonlyArray<readonly [string, FactValue]>
   /** Tables of their own (e.g. one row per URL), each with its headings, after the facts. */
   tables?: ReadonlyArray<{ headings: readonly string[]; rows: ReadonlyArray<readonly FactValue[]> }>
   /** Collapsed parts: a title and a Markdown body (a fenced block, a list, a table). */
   details?: ReadonlyArray<{ title: string; body: string }>
+}
+
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP: Partial<Record<ReturnType<typeof explain>['kind'], string>> = {
+  aws: "Fix what AWS's message names, then run the step again.",
+  timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+  unexpected:
+    'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+}
+
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+export function failureParts(error: unknown): { why: string[]; whatToDo: string[] } {
+  const explained = explain(error)
+  const fix = explained.fix ?? NEXT_STEP[explained.kind]
+  // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+  const code = /^AWS error (\S+)$/.exec(explained.title)?.[1]
+  const why =
+    code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`
+  return { why: [why], whatToDo: fix ? [fix] : [] }
 }
 
 /** True when a fact has something to say (not empty, not a dash). */
@@ -89,10 +115,14 @@ export function table(headings: readonly string[], rows: ReadonlyArray<readonly 
   ].join('\n')
 }
 
-/** A list of lines as Markdown: one line as a paragraph, several as a bulleted list. */
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
 function block(lines: readonly string[]): string {
-  if (lines.length === 1) return lines[0]
-  return lines.map(line => `- ${line.replace(/\r?\n/g, ' ')}`).join('\n')
+  const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'))
+  if (kept.length === 1) return kept[0]
+  return kept.map(line => `- ${line}`).join('\n')
 }
 
 /** The summary's Markdown, ending in a newline. */
@@ -102,6 +132,8 @@ export function renderSummary(layout: SummaryLayout): string {
   const whatToDo = uniqueLines(layout.whatToDo ?? [], new Set([layout.headline, ...why]))
   if (why.length > 0) parts.push(`**Why**\n\n${block(why)}`)
   if (whatToDo.length > 0) parts.push(`**What to do**\n\n${block(whatToDo)}`)
+  for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+    parts.push(`⚠️ ${warning}`)
   const facts = table(['Fact', 'Value'], layout.facts ?? [])
   if (facts) parts.push(facts)
   for (const extra of layout.tables ?? []) {

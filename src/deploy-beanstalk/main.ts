@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { phase } from '../common/log.js'
 import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
+import { beanstalkGateways, storageGateways } from './aws/gateways.js'
 import type { StorageFor } from './aws/s3.js'
 import { logsOnFailure } from './diagnostics/index.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -34,11 +35,7 @@ export interface Dependencies {
 export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<DeployRun> {
   const clock = deps.clock ?? systemClock
   const env = deps.env ?? process.env
-  // The S3 client and the multipart upload are loaded only when something is uploaded or compared: a redeploy,
-  // a dry run or a failed look-up never load them (a smaller cold start).
-  const storageFor: StorageFor =
-    deps.storageFor ??
-    (async (region: string) => new (await import('./aws/s3.js')).StorageGateway(region, { clock }))
+  const storageFor = deps.storageFor ?? storageGateways(clock) // S3 loaded only when something is uploaded or compared
   return {
     record: () => ({ started: clock.now(), events: [] }),
     main: async run => {
@@ -46,7 +43,7 @@ export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<Deploy
       if (inputs.descriptionTruncated)
         core.notice('version-description is longer than 200 characters: it was cut to 200.')
       // The Beanstalk client is loaded once the inputs are valid: a refused input exits without it (cold start).
-      const gatewayFor = deps.gatewayFor ?? (await import('./aws/gateways.js')).beanstalkGateways(clock)
+      const gatewayFor = deps.gatewayFor ?? (await beanstalkGateways(clock))
       const story: Dependencies = { gatewayFor, storageFor, clock, env }
       const deadline = new Deadline(inputs.timeoutMs, clock)
       try {

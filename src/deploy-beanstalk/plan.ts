@@ -141,7 +141,9 @@ export function describePlan(plan: Plan): string[] {
     const where = plan.upload.bucket
       ? `s3://${plan.upload.bucket}/${plan.upload.key}`
       : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`
-    lines.push(`Upload to:    ${where} (skipped when already there with the same sha256)`)
+    lines.push(
+      `Upload to:    ${where} (create-only: reused when already there with the same bytes, never overwritten)`
+    )
   }
   if (plan.platform) lines.push(...describePlatform(plan.platform))
   if (plan.configuration) {

@@ -1,7 +1,5 @@
-import * as core from '@actions/core'
-import { explain } from '../common/failure.js'
 import { formatDuration } from '../common/format.js'
-import { markdownTable, startSummary, writeSummary } from '../common/log.js'
+import { failureParts, writeLayout, type SummaryLayout, type Tone } from '../common/summary.js'
 import type { Deadline } from '../common/retry.js'
 import { declareOutputs } from '../common/run.js'
 import { invalidationConsoleUrl } from './cloudfront.js'
@@ -43,6 +41,7 @@ export async function report(record: InvalidateRun, error: unknown): Promise<voi
   const { inputs, plan, deadline } = record
   if (!inputs) return
   const elapsedMs = deadline?.elapsed() ?? 0
+  const failure = error === undefined ? undefined : failureParts(error)
   if (plan && record.outcome) {
     // a wait that timed out carries the last status CloudFront gave
     const status =
@@ -53,68 +52,73 @@ export async function report(record: InvalidateRun, error: unknown): Promise<voi
       'distribution-id': plan.distributionId,
       status: outcome.status
     })
-    summary(plan, outcome)
+    await writeLayout({
+      ...summary(plan, outcome),
+      ...failure,
+      ...(error === undefined ? {} : toneOf(error))
+    })
   } else {
     outputs.write({ 'distribution-id': record.distributionId, status: 'not-created' })
-    notCreated(inputs, record.distributionId, elapsedMs)
+    await writeLayout({ ...notCreated(inputs, record.distributionId, elapsedMs), ...failure })
   }
-  if (error !== undefined) {
-    const explained = explain(error)
-    core.summary.addEOL().addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
-  }
-  await writeSummary()
+}
+
+function toneOf(error: unknown): { tone: Tone } {
+  return { tone: error instanceof InvalidationTimeoutError ? 'timeout' : 'failure' }
 }
 
 function pathList(paths: readonly string[]): string {
   return paths.map(path => `\`${path.replace(/`/g, '%60')}\``).join(', ')
 }
 
-/** The job summary (in core.summary): one line with the paths, and the details. */
-export function summary(plan: Plan, outcome: Outcome): void {
+/** The job summary of an invalidation that exists: one line with the paths and where it stands, then the facts. */
+export function summary(plan: Plan, outcome: Outcome): SummaryLayout {
   const where = plan.domain ? `${plan.distributionId} (${plan.domain})` : plan.distributionId
   const shown = plan.paths.slice(0, SHOWN_PATHS)
   const more = plan.paths.length > SHOWN_PATHS ? ` and ${plan.paths.length - SHOWN_PATHS} more` : ''
-  const state =
-    outcome.status === 'Completed'
-      ? `Completed in ${formatDuration(outcome.elapsedMs)}`
-      : plan.wait
-        ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
-        : `${outcome.status} (not waited for: \`wait: false\`)`
-  const text = startSummary('CloudFront invalidation')
-    .addRaw(`Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`, true)
-    .addEOL()
-    .addRaw(
-      markdownTable([
-        [
-          'Invalidation',
-          `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
-        ],
-        ['Distribution', where],
-        ['Status', outcome.status],
-        ['Paths', plan.paths.length],
-        [
-          'Caller reference',
-          `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
-        ]
-      ])
-    )
-  if (plan.paths.length > SHOWN_PATHS) {
-    text.addDetails(`All ${plan.paths.length} paths`, `\n\n${plan.paths.map(p => `- \`${p}\``).join('\n')}\n`)
+  const done = outcome.status === 'Completed'
+  const state = done
+    ? `Completed in ${formatDuration(outcome.elapsedMs)}`
+    : plan.wait
+      ? `still ${outcome.status} when the step stopped waiting, after ${formatDuration(outcome.elapsedMs)}`
+      : `${outcome.status} (not waited for: \`wait: false\`)`
+  return {
+    title: 'CloudFront invalidation',
+    tone: done ? 'success' : 'pending',
+    headline: `Invalidated ${pathList(shown)}${more} on ${where}: ${state}.`,
+    facts: [
+      [
+        'Invalidation',
+        `[${outcome.invalidationId}](${invalidationConsoleUrl(plan.distributionId, outcome.invalidationId)})`
+      ],
+      // the headline names it with its domain
+      ['Distribution', plan.distributionId],
+      ['Status', outcome.status],
+      ['Paths', plan.paths.length],
+      [
+        'Caller reference',
+        `${plan.callerReference.value}${outcome.reused ? ' (reused: made by an earlier try of this step)' : ''}`
+      ]
+    ],
+    details:
+      plan.paths.length > SHOWN_PATHS
+        ? [{ title: `All ${plan.paths.length} paths`, body: plan.paths.map(p => `- \`${p}\``).join('\n') }]
+        : []
   }
 }
 
 /** The summary when no invalidation was made: the distribution as far as it is known, and nothing invalidated. */
-function notCreated(inputs: Inputs, distributionId: string | undefined, elapsedMs: number): void {
+function notCreated(inputs: Inputs, distributionId: string | undefined, elapsedMs: number): SummaryLayout {
   const target = inputs.target
-  startSummary('CloudFront invalidation: ❌ not created').addRaw(
-    markdownTable([
-      [
-        'Distribution',
-        distributionId ?? (target.kind === 'domain' ? `for ${target.domain}` : target.distributionId)
-      ],
-      ['Status', 'not created: nothing was invalidated'],
+  const named = target.kind === 'domain' ? target.domain : target.distributionId
+  return {
+    title: 'CloudFront invalidation',
+    tone: 'failure',
+    headline: `Nothing was invalidated on ${distributionId && distributionId !== named ? `${distributionId} (${named})` : named}: no invalidation was created.`,
+    facts: [
+      ['Distribution', distributionId],
       ['Duration', formatDuration(elapsedMs)],
       ['Console', distributionId ? `[Invalidations](${invalidationConsoleUrl(distributionId)})` : undefined]
-    ])
-  )
+    ]
+  }
 }

@@ -1,8 +1,7 @@
 import * as core from '@actions/core'
 import { UserError } from '../common/errors.js'
-import { explain } from '../common/failure.js'
-import { markdownTable, startSummary, writeSummary } from '../common/log.js'
 import { declareOutputs } from '../common/run.js'
+import { failureParts, writeLayout, type SummaryLayout } from '../common/summary.js'
 import type { Inputs } from './inputs.js'
 import type { ImageReference } from './reference.js'
 import type { Verdict } from './verdict.js'
@@ -25,12 +24,11 @@ export async function report({ inputs, verdict }: VerifyRun, error: unknown): Pr
   if (!inputs) return
   if (verdict) {
     outputs.write({ visibility: verdict.visibility, pullable: verdict.pullable, digest: verdict.digest })
-    summary(inputs.image, verdict)
+    await writeLayout(summary(inputs.image, verdict))
   } else {
     outputs.write({ visibility: 'unknown', pullable: false })
-    couldNotCheck(inputs.image, error)
+    await writeLayout(couldNotCheck(inputs.image, error))
   }
-  await writeSummary()
 }
 
 /** The verdict in the log: its warnings, then a pass line, a warning, or the error that fails the step. */
@@ -50,44 +48,48 @@ export function announce(verdict: Verdict): void {
   else core.info(verdict.message)
 }
 
-/** The job summary (in core.summary): one line with the verdict, then the details. */
-export function summary(image: ImageReference, verdict: Verdict): void {
-  const mark = verdict.level === 'ok' ? '✅' : verdict.level === 'warning' ? '⚠️' : '❌'
+const TITLE = 'Package visibility'
+
+/** The job summary: the verdict in one line; what is wrong and what to do when it is not ok; then the facts. */
+export function summary(image: ImageReference, verdict: Verdict): SummaryLayout {
+  const shown = `\`${image.display}\``
   const headline =
     verdict.outcome === 'pullable'
-      ? `\`${image.display}\` is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
+      ? `${shown} is ${verdict.visibility}: an anonymous pull works, so Elastic Beanstalk can pull it.`
       : verdict.outcome === 'platform-missing'
-        ? `\`${image.display}\` can be pulled without credentials, but not for every wanted platform.`
+        ? `${shown} can be pulled without credentials, but not for every wanted platform.`
         : verdict.outcome === 'not-found'
-          ? `\`${image.display}\` was not found.`
-          : `\`${image.display}\` cannot be pulled without credentials (visibility: ${verdict.visibility}).`
-  const text = startSummary('Package visibility').addRaw(`${mark} ${headline}`, true).addEOL()
-  if (verdict.level !== 'ok') text.addRaw(verdict.message, true).addEOL()
-  text.addRaw(
-    markdownTable([
-      ['Image', `\`${image.display}\``],
+          ? `${shown} was not found.`
+          : `${shown} cannot be pulled without credentials (visibility: ${verdict.visibility}).`
+  const fine = verdict.level === 'ok'
+  return {
+    title: TITLE,
+    tone: fine ? 'success' : verdict.level === 'warning' ? 'warning' : 'failure',
+    headline,
+    why: fine ? undefined : [verdict.reason],
+    whatToDo: fine || !verdict.fix ? undefined : [verdict.fix],
+    warnings: verdict.warnings,
+    facts: [
       ['Visibility', verdict.visibility],
       ['Pullable without credentials', verdict.pullable ? 'yes' : 'no'],
       ['Digest', verdict.digest ? `\`${verdict.digest}\`` : undefined],
       ['Platforms', verdict.platforms],
-      ['Settings', verdict.settingsUrl]
-    ])
-  )
+      // the settings link once: in What to do when that is where it belongs
+      ['Settings', verdict.fix?.includes(verdict.settingsUrl ?? '\0') ? undefined : verdict.settingsUrl]
+    ]
+  }
 }
 
 /** The summary of a check that could not finish: what is known, and why. */
-function couldNotCheck(image: ImageReference, error: unknown): void {
-  const explained = error instanceof UserError ? error : explain(error)
-  startSummary('Package visibility')
-    .addRaw(`❌ \`${image.display}\` could not be checked.`, true)
-    .addEOL()
-    .addRaw(`**Why:** ${explained.title}: ${explained.message}`, true)
-    .addEOL()
-    .addRaw(
-      markdownTable([
-        ['Image', `\`${image.display}\``],
-        ['Visibility', 'unknown'],
-        ['Pullable without credentials', 'unknown']
-      ])
-    )
+function couldNotCheck(image: ImageReference, error: unknown): SummaryLayout {
+  return {
+    title: TITLE,
+    tone: 'failure',
+    headline: `\`${image.display}\` could not be checked: whether Elastic Beanstalk can pull it is not known.`,
+    ...failureParts(error),
+    facts: [
+      ['Visibility', 'unknown'],
+      ['Pullable without credentials', 'unknown']
+    ]
+  }
 }

@@ -20,8 +20,12 @@ export interface Verdict {
   platforms?: string
   /** How the step ends: `error` fails it. */
   level: 'ok' | 'warning' | 'error'
-  /** The verdict in plain words (the annotation for warning/error). */
+  /** The verdict in plain words (the annotation for warning/error): `reason`, then `fix`. */
   message: string
+  /** What is wrong (or right), without the fix: the summary's Why. */
+  reason: string
+  /** What to do about it, when something is wrong: the summary's What to do. */
+  fix?: string
   /** The settings page where visibility is changed, when it is a GitHub package. */
   settingsUrl?: string
   /** Extra warnings (e.g. the API refused the token). */
@@ -72,7 +76,7 @@ export function decide(ctx: VerdictContext): Verdict {
         digest: pull.digest,
         outcome: 'platform-missing',
         level: 'error',
-        message: platformMessage(image.display, found, missing),
+        ...platformMessage(image.display, found, missing),
         platforms,
         warnings
       }
@@ -83,7 +87,9 @@ export function decide(ctx: VerdictContext): Verdict {
       digest: pull.digest,
       outcome: 'pullable',
       level: 'ok',
-      message: `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}${platforms && found?.kind !== 'unknown' ? ` for ${found?.platforms.map(formatPlatform).join(', ')}` : ''}: Elastic Beanstalk can pull it.`,
+      ...said(
+        `${image.display} can be pulled without credentials${pull.digest ? ` (digest ${pull.digest})` : ''}${platforms && found?.kind !== 'unknown' ? ` for ${found?.platforms.map(formatPlatform).join(', ')}` : ''}: Elastic Beanstalk can pull it.`
+      ),
       platforms,
       warnings
     }
@@ -93,48 +99,67 @@ export function decide(ctx: VerdictContext): Verdict {
     const what = image.digest ? `no manifest ${image.digest}` : `no tag "${image.tag}"`
     const missing =
       api.kind === 'missing'
-        ? ` The GitHub packages API does not know the package ${image.owner}/${image.name} either: check the name, and that the build pushed it.`
-        : ` Check that the build pushed this ${image.digest ? 'digest' : 'tag'} (docker/build-push-action with push: true) before this step.`
+        ? `The GitHub packages API does not know the package ${image.owner}/${image.name} either: check the name, and that the build pushed it.`
+        : `Check that the build pushed this ${image.digest ? 'digest' : 'tag'} (docker/build-push-action with push: true) before this step.`
     return {
       visibility: apiVisibility ?? 'unknown',
       pullable: false,
       digest: '',
       outcome: 'not-found',
       level: 'error',
-      message: `${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${formatDuration(pull.waitedMs)} in case a push had just finished).${missing}`,
+      ...said(
+        `${image.display} was not found: ${image.registry} has ${what} for ${image.repository} (${pull.detail}; kept trying for ${formatDuration(pull.waitedMs)} in case a push had just finished).`,
+        missing
+      ),
       settingsUrl: link?.url,
       warnings
     }
   }
 
   const level = ctx.failOnPrivate ? 'error' : 'warning'
-  const where = link ? ` Make it public at ${link.text}. ${NO_API}` : ''
-  let message: string
+  const where = link ? `Make it public at ${link.text}. ${NO_API}` : undefined
+  let told: Pick<Verdict, 'message' | 'reason' | 'fix'>
   if (apiVisibility === 'private' || apiVisibility === 'internal') {
     const who =
       apiVisibility === 'internal'
         ? 'only members of the enterprise can pull it'
         : 'only people and workflows given access can pull it'
-    message = `${image.display} is ${apiVisibility}: ${who}, and the registry refused an anonymous pull (${pull.detail}). ${BEANSTALK}${where}`
+    told = said(
+      `${image.display} is ${apiVisibility}: ${who}, and the registry refused an anonymous pull (${pull.detail}). ${BEANSTALK}`,
+      where
+    )
   } else if (apiVisibility === 'public') {
-    message = `GitHub reports ${image.display} as public, but the registry refused an anonymous pull (${pull.detail}). If its visibility was just changed, run this again in a minute. ${BEANSTALK}${link ? ` Check ${link.text}.` : ''}`
+    const reason = `GitHub reports ${image.display} as public, but the registry refused an anonymous pull (${pull.detail}).`
+    const again = 'If its visibility was just changed, run this again in a minute.'
+    const check = link ? ` Check ${link.text}.` : ''
+    told = {
+      message: `${reason} ${again} ${BEANSTALK}${check}`,
+      reason: `${reason} ${BEANSTALK}`,
+      fix: again + check
+    }
   } else if (!isGhcrLike(image)) {
-    message = `${image.display} cannot be pulled without credentials (${pull.detail}). ${BEANSTALK} Make the image public in ${image.registry}'s settings.`
+    told = said(
+      `${image.display} cannot be pulled without credentials (${pull.detail}). ${BEANSTALK}`,
+      `Make the image public in ${image.registry}'s settings.`
+    )
   } else {
     const unknown =
       api.kind === 'missing'
         ? `the GitHub packages API does not know ${image.owner}/${image.name} (it does not exist, or the token cannot see it)`
         : 'its visibility could not be read from the GitHub packages API'
-    message = `${image.display} cannot be pulled without credentials (${pull.detail}): the package is private, or does not exist; ${unknown}. ${BEANSTALK}${where}`
+    told = said(
+      `${image.display} cannot be pulled without credentials (${pull.detail}): the package is private, or does not exist; ${unknown}. ${BEANSTALK}`,
+      where
+    )
   }
-  if (!ctx.failOnPrivate) message += ' (fail-on-private is false: this step does not fail.)'
+  if (!ctx.failOnPrivate) told.message += ' (fail-on-private is false: this step does not fail.)'
   return {
     visibility: apiVisibility ?? 'unknown',
     pullable: false,
     digest: '',
     outcome: 'not-pullable',
     level,
-    message,
+    ...told,
     settingsUrl: link?.url,
     warnings
   }
@@ -147,19 +172,24 @@ export function describePlatforms(found: ImagePlatforms): string {
   return `${list} (${found.kind === 'index' ? 'manifest list' : 'single-platform image'})`
 }
 
+/** The annotation's text: what is wrong, then the fix. */
+function said(reason: string, fix?: string): Pick<Verdict, 'message' | 'reason' | 'fix'> {
+  return { message: fix ? `${reason} ${fix}` : reason, reason, fix }
+}
+
 function platformMessage(
   display: string,
   found: Exclude<ImagePlatforms, { kind: 'unknown' }>,
   missing: Platform[]
-): string {
+): Pick<Verdict, 'message' | 'reason' | 'fix'> {
   const wanted = missing.map(formatPlatform).join(', ')
   const holds = found.platforms.map(formatPlatform).join(', ')
   const what =
     found.kind === 'index'
       ? `its manifest list holds ${holds || 'no runnable platform'}`
       : `it is a single-platform image for ${holds}`
-  return (
-    `${display} has no ${wanted} image: ${what}. Elastic Beanstalk would pull it, then fail to run it on an instance of that platform (t3 instances are linux/amd64, t4g linux/arm64). ` +
+  return said(
+    `${display} has no ${wanted} image: ${what}. Elastic Beanstalk would pull it, then fail to run it on an instance of that platform (t3 instances are linux/amd64, t4g linux/arm64).`,
     `Build it for ${wanted} (the reusable workflow's \`platforms\` build input, e.g. \`platforms: ${[...new Set([...found.platforms, ...missing].map(formatPlatform))].join(',')}\`), or set this step's \`platforms\` to the instance's platform.`
   )
 }

@@ -7,7 +7,10 @@
  * scenario's other deployment is running when it does. What remains is the actions' own pace: deploy-beanstalk
  * polls a running update again after 2 s (busy) and gives a Red environment 5 s to recover (rollback).
  */
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   leftovers,
   npmRun,
@@ -16,13 +19,58 @@ import {
   tsxRun,
   type ScriptRun
 } from '../helpers/scripts.js'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 
-/** The default scenario through npm, as the README says; the others straight through tsx (see tsxRun). */
-async function demo(scenario?: string): Promise<{ code: number | null; out: string; run: ScriptRun }> {
-  const run = scenario ? tsxRun('scripts/demo.ts', ['--scenario', scenario]) : npmRun('demo', [])
+/** Each step's job summary, as the demo kept it with --summaries: `02-deploy-beanstalk` → its Markdown. */
+type Summaries = Array<{ step: string; markdown: string }>
+
+const summaryDirs: string[] = []
+afterEach(() => {
+  for (const dir of summaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/**
+ * The default scenario through npm, as the README says; the others straight through tsx (see tsxRun). Every run
+ * keeps its job summaries (--summaries, outside the script's own TMPDIR, which must end empty).
+ */
+async function demo(
+  scenario?: string
+): Promise<{ code: number | null; out: string; run: ScriptRun; summaries: Summaries }> {
+  const dir = mkdtempSync(join(tmpdir(), 'demo-summaries-'))
+  summaryDirs.push(dir)
+  const keep = ['--summaries', dir]
+  const run = scenario ? tsxRun('scripts/demo.ts', ['--scenario', scenario, ...keep]) : npmRun('demo', keep)
   const { code } = await run.exited
-  return { code, out: run.output(), run }
+  const summaries = readdirSync(dir)
+    .sort()
+    .map(file => ({ step: file.replace(/\.md$/, ''), markdown: readFileSync(join(dir, file), 'utf8') }))
+  return { code, out: run.output(), run, summaries }
 }
+
+/**
+ * Every summary a scenario produced is well formed (no table without headings, no row without a value, no
+ * message twice) and follows the layout (the heading with its sign, the headline; Why and What to do on a
+ * failure); the steps and their signs are the scenario's story. Returns the summaries by step.
+ */
+function expectSummaries(summaries: Summaries, story: string[]): Record<string, string> {
+  expect(
+    summaries.map(({ step, markdown }) => ({
+      step,
+      faults: [...summaryFaults(markdown), ...layoutFaults(markdown)]
+    }))
+  ).toEqual(summaries.map(({ step }) => ({ step, faults: [] })))
+  expect(summaries.map(({ step, markdown }) => `${step} ${/^### (\S+)/.exec(markdown)?.[1] ?? '?'}`)).toEqual(
+    story
+  )
+  return Object.fromEntries(summaries.map(({ step, markdown }) => [step, markdown]))
+}
+
+const ALL_PASSED = [
+  '01-verify-package-public ✅',
+  '02-deploy-beanstalk ✅',
+  '03-invalidate-cloudfront ✅',
+  '04-check-url ✅'
+]
 
 async function nothingLeft(run: ScriptRun, out: string): Promise<void> {
   const ports = printedPorts(out)
@@ -37,8 +85,9 @@ const DEMO_SIGNING_KEY = 'demo-signing-key-7f3a9c'
 
 describe('npm run demo', () => {
   it('happy (the default): verify → deploy the verified digest → invalidate → the site answers with it; exit 0', async () => {
-    const { code, out, run } = await demo()
+    const { code, out, run, summaries } = await demo()
     expect({ code, tail: out.slice(-2000) }).toEqual({ code: 0, tail: expect.any(String) })
+    const shown = expectSummaries(summaries, ALL_PASSED)
     expect(out).toContain('imbit/actions demo: happy')
     expect(out).toContain('✓ verify-package-public succeeded')
     expect(out).toContain('✓ deploy-beanstalk succeeded')
@@ -68,12 +117,22 @@ describe('npm run demo', () => {
     )
     expect(out).toContain('Demo finished: the workflow succeeded.')
     expect(out).not.toMatch(/NodeVersionSupportWarning|<storage bucket>|<[a-z]+ [a-z ]+>|<\/?h\d>/)
+    // the deploy's headline: what now runs where, and what ran before
+    expect(shown['02-deploy-beanstalk']).toMatch(
+      new RegExp(
+        `^### ✅ Elastic Beanstalk\\n\\n\`${label}\` runs on BrillianCRM-env, Green, after \\S+ — previously \`v0-initial\`\\.\\n`
+      )
+    )
     await nothingLeft(run, out)
   }, 15_000)
 
   it('private-package: stops before the deploy with the settings link; exit 1', async () => {
-    const { code, out, run } = await demo('private-package')
+    const { code, out, run, summaries } = await demo('private-package')
     expect(code).toBe(1)
+    const shown = expectSummaries(summaries, ['01-verify-package-public ❌'])
+    expect(shown['01-verify-package-public']).toContain(
+      '**What to do**\n\nMake it public at https://github.com/orgs/imbit/packages/container/demo-app/settings.'
+    )
     expect(out).toMatch(
       /Error \(Package is not public\): 127\.0\.0\.1:\d+\/imbit\/demo-app:sha-d3e0d3e is private: .*https:\/\/github\.com\/orgs\/imbit\/packages\/container\/demo-app\/settings/
     )
@@ -86,16 +145,19 @@ describe('npm run demo', () => {
   }, 30_000)
 
   it("failed-deploy: Beanstalk's events as errors, the old version keeps running; exit 1", async () => {
-    const { code, out, run } = await demo('failed-deploy')
+    const { code, out, run, summaries } = await demo('failed-deploy')
     expect(code).toBe(1)
+    const shown = expectSummaries(summaries, ['01-verify-package-public ✅', '02-deploy-beanstalk ❌'])
+    // what failed and what runs now; then Beanstalk's messages, one a line
+    expect(shown['02-deploy-beanstalk']).toMatch(
+      /^### ❌ Elastic Beanstalk\n\nDeploying `d3e0d3e-[0-9a-f]{8}` to BrillianCRM-env failed after \S+; BrillianCRM-env runs `v0-initial`, Green\.\n\n\*\*Why\*\*\n\n- Failed to deploy application\.\n- Instance deployment failed\./
+    )
     expect(out).toContain('Error (Beanstalk event):')
     expect(out).toMatch(
       /Error \(Deployment failed\): Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed: Failed to deploy application\./
     )
     expect(out).toContain('✗ deploy-beanstalk failed (exit 1)')
-    expect(out).toMatch(
-      /^ {2}Why: Deployment failed: Deploying d3e0d3e-[0-9a-f]{8} to BrillianCRM-env failed/m
-    ) // the summary's **Why:**
+    expect(out).toMatch(/^ {2}Deploying `d3e0d3e-[0-9a-f]{8}` to BrillianCRM-env failed after /m) // the summary's headline
     expect(out).not.toContain('invalidate-cloudfront succeeded')
     expect(out).toMatch(
       /In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial \(not d3e0d3e-/
@@ -112,8 +174,16 @@ describe('npm run demo', () => {
   }, 30_000)
 
   it('rollback: the new version turns Red, the previous one is redeployed and runs Green; exit 1', async () => {
-    const { code, out, run } = await demo('rollback')
+    const { code, out, run, summaries } = await demo('rollback')
     expect(code).toBe(1)
+    const deploy = expectSummaries(summaries, ['01-verify-package-public ✅', '02-deploy-beanstalk ❌'])[
+      '02-deploy-beanstalk'
+    ]
+    // the headline says what runs now; the rollback's result once, in its row
+    expect(deploy).toContain('; BrillianCRM-env runs `v0-initial` again after the rollback, Green.')
+    expect(deploy).toContain('**Why**\n\nThe environment runs "d3e0d3e-')
+    expect(deploy.match(/rolled back to v0-initial/g)).toHaveLength(1)
+    expect(deploy).toContain('| Rollback | rolled back to v0-initial: Ready on v0-initial, health Green. |')
     expect(out).toContain('but its health is Red and did not recover within 5s')
     expect(out).toContain('Rollback: rolled back to v0-initial: Ready on v0-initial, health Green.')
     expect(out).toMatch(/UpdateEnvironment, UpdateEnvironment/)
@@ -124,8 +194,9 @@ describe('npm run demo', () => {
   }, 30_000)
 
   it('busy: another deployment is waited out, then the deploy goes on; exit 0', async () => {
-    const { code, out, run } = await demo('busy')
+    const { code, out, run, summaries } = await demo('busy')
     expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    expectSummaries(summaries, ALL_PASSED)
     expect(out).toMatch(/BrillianCRM-env is Updating \(another update is running\): waiting for it to finish/)
     expect(out).toContain('✓ invalidate-cloudfront succeeded')
     expect(out).toContain('✓ check-url succeeded')
@@ -133,8 +204,22 @@ describe('npm run demo', () => {
   }, 30_000)
 
   it('failed-check: Green but the site answers 500; the evidence, the previous version redeployed; exit 1', async () => {
-    const { code, out, run } = await demo('failed-check')
+    const { code, out, run, summaries } = await demo('failed-check')
     expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    const shown = expectSummaries(summaries, [
+      '01-verify-package-public ✅',
+      '02-deploy-beanstalk ✅',
+      '03-invalidate-cloudfront ✅',
+      '04-check-url ❌',
+      '05-deploy-beanstalk ✅', // the rollback: the previous version redeployed
+      '06-invalidate-cloudfront ✅'
+    ])
+    expect(shown['04-check-url']).toMatch(
+      /\*\*Why\*\*\n\nhttp:\/\/127\.0\.0\.1:\d+\/: answered 500 Internal Server Error: /
+    )
+    expect(shown['05-deploy-beanstalk']).toMatch(
+      /^### ✅ Elastic Beanstalk\n\n`v0-initial` runs on BrillianCRM-env, Green/
+    )
     const label = /version-label = (d3e0d3e-[0-9a-f]{8})/.exec(out)?.[1]
     expect(label).toBeDefined()
     expect(out).toContain('✓ deploy-beanstalk succeeded')
@@ -175,8 +260,12 @@ describe('npm run demo', () => {
   }, 30_000)
 
   it('platform-update: platform: latest moves the environment to the newest version of its branch with the new version, in one update; exit 0', async () => {
-    const { code, out, run } = await demo('platform-update')
+    const { code, out, run, summaries } = await demo('platform-update')
     expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    const shown = expectSummaries(summaries, ALL_PASSED)
+    expect(shown['02-deploy-beanstalk']).toMatch(
+      /\| Platform \| 64bit Amazon Linux 2023 v4\.4\.0 running Docker → 64bit Amazon Linux 2023 v4\.10\.0 running Docker: sent with the version, in one update; runs 4\.10\.0 \|/
+    )
     // the plan: the platform that runs, the target, what changes; sent with the version
     expect(out).toContain(
       'Platform:     64bit Amazon Linux 2023 v4.4.0 running Docker (branch Docker running on 64bit Amazon Linux 2023, supported)'
@@ -203,7 +292,9 @@ describe('npm run demo', () => {
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
     expect((await help.exited).code).toBe(0)
-    for (const name of [
+    // exactly the scenarios the tests above run, each with its job summaries checked: a new one needs its test
+    const listed = help.output().slice(help.output().indexOf('Scenarios'))
+    expect([...listed.matchAll(/^ {2}(\S+) {2,}\S/gm)].map(m => m[1])).toEqual([
       'happy',
       'private-package',
       'failed-deploy',
@@ -211,9 +302,7 @@ describe('npm run demo', () => {
       'busy',
       'failed-check',
       'platform-update'
-    ]) {
-      expect(help.output()).toMatch(new RegExp(`^  ${name} +\\S`, 'm'))
-    }
+    ])
     expect(help.output()).not.toContain('verify-package-public succeeded')
     expect(await leftovers(help, [])).toEqual({ listening: [], files: [] })
     const wrong = npmRun('demo', ['--scenario', 'nope'])

@@ -349,6 +349,6 @@ describe('deploy-beanstalk configuration e2e', () => {
     expect(errorMessages(run).join('\n')).toMatch(
       /Rollback: restored the previous configuration: Ready on v0-initial/
     )
-    expect(run.summary).toContain('**Rollback:** restored the previous configuration')
+    expect(run.summary).toContain('| Rollback | restored the previous configuration')
   })
 })

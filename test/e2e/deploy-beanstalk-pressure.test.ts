@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 import {
   runBundle,
   startSandbox,
@@ -169,6 +170,14 @@ describe('deploy-beanstalk e2e: another update replaces this run’s version', (
       'Rollback: not attempted: another update deployed other-v9 after this one'
     )
     expect(error.message).not.toContain('kept or restored')
+    // the summary: who replaced it and the rollback not attempted under Why, the advice under What to do
+    expect(run.summary).toContain(
+      '\n- Version other-v9 is described as "Fix the login page (abc1234, run 4242 of imbit/brilliancrm)".\n- Rollback: not attempted: another update deployed other-v9'
+    )
+    expect(run.summary).toContain(
+      '**What to do**\n\nTwo deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).'
+    )
+    expect([...summaryFaults(run.summary), ...layoutFaults(run.summary)]).toEqual([])
     // only this run's own update: no rollback over the other deploy
     expect(box.calls('UpdateEnvironment')).toHaveLength(1)
     expect(box.environment(ENV)?.versionLabel).toBe('other-v9')

@@ -1,7 +1,7 @@
 /**
  * Promotion verifies the bundle, end to end (issue 20, finding 1): the real bundle deploys a build to staging
  * (the version's description records the bundle's sha256, the upload its metadata), then the staging bundle's S3
- * object is overwritten, as a job with the staging role could, copying the metadata too. Promoting to production
+ * object is overwritten by a principal the create-only deploy policy does not bind, copying the metadata too. Promoting to production
  * (`from-environment`) is refused before any change; an untouched bundle is promoted, verified.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
@@ -90,7 +90,8 @@ describe('deploy-beanstalk e2e: promotion verifies the bundle', () => {
   it('refuses a staging bundle overwritten after its version was created, before any change', async () => {
     const box = await sandbox()
     const staged = await buildToStaging(box)
-    // The staging role may write the application's bundles: it replaces this one, forging the metadata as well.
+    // A principal allowed unconditional writes (not a role of docs/aws-setup.md: those are create-only, but an
+    // administrator, or an older policy) replaces this one, forging the metadata as well.
     await s3(box).send(
       new PutObjectCommand({
         Bucket: staged.bucket,

@@ -138,7 +138,10 @@ describe('deploy-beanstalk e2e: versions over time', () => {
     expect(run.stdout).toContain(
       '31 of 1000 (3%) application versions used in eu-central-1: BrillianCRM 30, BrillianQuiz 1'
     )
-    expect(run.summary).toContain(`| Versions deleted | 18: ${DELETED.join(', ')} |`)
+    expect(run.summary).toContain('| Versions deleted | 18 (listed below) |')
+    expect(run.summary).toContain(
+      `<details><summary>Versions deleted (18)</summary>\n\n${DELETED.map(label => `- \`${label}\``).join('\n')}\n\n</details>`
+    )
   })
 
   it('dry-run lists exactly what would be deleted and deletes nothing', async () => {
@@ -152,6 +155,9 @@ describe('deploy-beanstalk e2e: versions over time', () => {
     expect(remaining(box)).toEqual(LABELS)
     expect(run.outputs).toMatchObject({ deployed: 'false', 'versions-deleted': '0' })
     expect(run.summary).toContain('| Versions deleted | none (would delete 18) |')
+    expect(run.summary).toContain(
+      `<details><summary>Versions keep-versions would delete (18)</summary>\n\n${DELETED.map(label => `- \`${label}\``).join('\n')}\n\n</details>`
+    )
   })
 
   it('at the quota with keep-versions: deletes first, then creates the version and deploys', async () => {

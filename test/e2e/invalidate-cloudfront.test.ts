@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CRM, scenario } from '../helpers/invalidate-cloudfront-fixtures.js'
+import { summaryFaults } from '../helpers/summary-lint.js'
 import {
   type BundleRun,
   errorText,
@@ -143,9 +144,9 @@ describe('invalidate-cloudfront (e2e, sandbox): trust at the moment of failure (
       'distribution-id': 'E2NOPE00000009',
       status: 'not-created'
     })
-    expect(run.summary).toContain('not created')
-    expect(run.summary).toContain('**Why:**')
-    expect(run.summary).toContain('NoSuchDistribution')
+    expect(run.summary).toContain('Nothing was invalidated on E2NOPE00000009: no invalidation was created.')
+    expect(run.summary).toMatch(/\*\*Why\*\*\n\nNoSuchDistribution: /)
+    expect(summaryFaults(run.summary)).toEqual([])
   })
 
   it('a malformed GetInvalidation body while waiting is retried, not a failure', async () => {

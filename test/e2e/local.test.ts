@@ -46,7 +46,10 @@ describe('npm run local', () => {
     expect(out).toMatch(
       /::error title=Deployment failed::Deploying 0123456-[0-9a-f]{8} to BrillianCRM-env failed: Failed to deploy application\./
     )
-    expect(out).toContain('Elastic Beanstalk: ❌ Deployment failed')
+    // the job summary's heading and headline
+    expect(out).toMatch(
+      /❌ Elastic Beanstalk\s+Deploying `?0123456-[0-9a-f]{8}`? to BrillianCRM-env failed after /
+    )
     expect(out).toContain('✗ deploy-beanstalk failed: Error: Process completed with exit code 1.')
     expect(out).not.toMatch(/NodeVersionSupportWarning|Uncaught|TypeError/)
     const ports = printedPorts(out)

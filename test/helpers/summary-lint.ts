@@ -60,3 +60,51 @@ export function summaryFaults(markdown: string): string[] {
   })
   return faults
 }
+
+const SIGNS = ['✅', '❌', '⏱️', '📝', '🚀', '⚠️']
+const FAILED = ['❌', '⏱️']
+
+/**
+ * Checks that a job summary follows the one layout (src/common/summary.ts): the heading with the outcome's sign
+ * first, the headline sentence right under it; on a failure (❌, ⏱️) **Why** and **What to do** next, each with
+ * its text; then the tables; the collapsed details last. Returns the faults found (empty when it follows it).
+ */
+export function layoutFaults(markdown: string): string[] {
+  const faults: string[] = []
+  const blocks = marked.lexer(markdown).filter(token => token.type !== 'space')
+  const text = (token: Token | undefined) => (token && 'text' in token ? String(token.text) : '')
+  const [heading, headline] = blocks
+  const sign = SIGNS.find(s => heading?.type === 'heading' && text(heading).startsWith(`${s} `))
+  if (!sign) return ['the first block is not a heading with the outcome’s sign']
+  if (headline?.type !== 'paragraph' || /^\*\*/.test(text(headline)))
+    faults.push('no headline sentence right under the heading')
+  const label = (name: string) =>
+    blocks.findIndex(token => token.type === 'paragraph' && text(token) === `**${name}**`)
+  const why = label('Why')
+  const whatToDo = label('What to do')
+  const firstTable = blocks.findIndex(token => token.type === 'table')
+  const firstDetails = blocks.findIndex(token => token.type === 'html' && /^<details>/.test(token.raw))
+  if (FAILED.includes(sign)) {
+    if (why !== 2) faults.push('a failure without **Why** right under the headline')
+    if (whatToDo !== why + 2) faults.push('a failure without **What to do** right after the Why')
+  } else if (why >= 0) faults.push('a **Why** in a summary that did not fail')
+  for (const [index, name] of [
+    [why, 'Why'],
+    [whatToDo, 'What to do']
+  ] as const) {
+    const body = blocks[index + 1]
+    if (
+      index >= 0 &&
+      !(body && (body.type === 'paragraph' || body.type === 'list') && !/^\*\*/.test(text(body)))
+    )
+      faults.push(`**${name}** without its text`)
+  }
+  if (firstDetails >= 0) {
+    const after = blocks
+      .slice(firstDetails)
+      .filter(t => t.type !== 'html' && t.type !== 'code' && t.type !== 'table' && t.type !== 'list')
+    if (after.length > 0) faults.push('something other than collapsed details after the first <details>')
+    if (firstTable > firstDetails) faults.push('a table after the details')
+  }
+  return faults
+}

@@ -137,9 +137,9 @@ describe('the one report (issue 19)', () => {
     })
     expect(box.version(APP, outputs['version-label'])).toBeDefined()
     const summary = readFileSync(files.summary, 'utf8')
-    expect(summary.match(/<h3>Elastic Beanstalk/g)).toHaveLength(1)
-    expect(summary).toContain('Deployment failed')
-    expect(summary).toContain('a bug in the middle of the run')
+    expect(summary.match(/### ❌ Elastic Beanstalk/g)).toHaveLength(1)
+    expect(summary).toContain(`\`${outputs['version-label']}\` was not deployed to BrillianCRM-env`)
+    expect(summary).toMatch(/\*\*Why\*\*\n\nUnexpected error: a bug in the middle of the run/)
     expect(summary).toContain(`Version ${outputs['version-label']} was created but not deployed`)
     const annotations = parseAnnotations(stdout.join('')).filter(a => a.level === 'error')
     expect(annotations).toHaveLength(1)
@@ -211,6 +211,12 @@ describe('output details (issue 22)', () => {
     expect(box.environment(ENV)).toMatchObject({ versionLabel: 'v0-initial', health: 'Green' })
     expect(run.outputs.health).toBe('Green')
     expect(run.summary).toContain('| Health | Green |')
+    // the headline says what runs now; the rollback's result is said once, in its row
+    expect(run.summary).toContain('BrillianCRM-env runs `v0-initial` again after the rollback, Green.')
+    expect(run.summary.match(/rolled back to v0-initial/g)).toHaveLength(1)
+    expect(run.summary).toContain(
+      '| Rollback | rolled back to v0-initial: Ready on v0-initial, health Green. |'
+    )
   })
 
   it('a rollback shows its own events, not the failed update’s again (Beanstalk’s clock ahead of ours)', async () => {

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { awsClientConfig } from '../../src/common/aws.js'
 import { BeanstalkGateway } from '../../src/deploy-beanstalk/aws/beanstalk.js'
@@ -26,6 +26,7 @@ import {
 } from '../helpers/deploy-beanstalk-fixtures.js'
 import { ADAPTIVE } from '../../src/common/retry.js'
 import { fakeClock } from '../helpers/fakes.js'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 import {
   type BundleRun,
   loadAction,
@@ -213,7 +214,13 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(messages).toContain('Failed to deploy application.')
     expect(messages).toMatch(/Deploying .* to BrillianCRM-env failed/)
     expect(box.environment(ENV)?.versionLabel).toBe('v0-initial')
-    expect(run.summary).toContain('Deployment failed')
+    // the summary: what failed and what runs now, then Beanstalk's messages (Why) and the fix
+    expect(run.summary).toMatch(
+      /^### ❌ Elastic Beanstalk\n\nDeploying `0123456-[0-9a-f]{8}` to BrillianCRM-env failed after [^;]+; BrillianCRM-env runs `v0-initial`/
+    )
+    expect(run.summary).toMatch(/\*\*Why\*\*\n\n(- )?Failed to deploy application\./)
+    expect(run.summary).toContain('**What to do**')
+    expect([...summaryFaults(run.summary), ...layoutFaults(run.summary)]).toEqual([])
   })
 
   it('Red after Ready that does not recover fails after the grace period', async () => {
@@ -265,7 +272,10 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
       run.outputs['version-label'],
       'v0-initial'
     ])
-    expect(run.summary).toContain('**Rollback:**')
+    // the rollback did not finish in time (every version runs Red here): said once, in the Why
+    expect(run.summary).toContain('- Rollback: rolling back to v0-initial did not finish within the timeout.')
+    expect(run.summary.match(/rolling back to v0-initial/g)).toHaveLength(1)
+    expect([...summaryFaults(run.summary), ...layoutFaults(run.summary)]).toEqual([])
   })
 
   it('timeout: says the update may still be running, with the console link', async () => {
@@ -361,8 +371,9 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
       'previous-version-label': 'v0-initial',
       'environment-id': expect.stringMatching(/^e-/)
     })
-    expect(run.summary).toContain('Timed out')
-    expect(run.summary).toContain('Timed out (the update may still be running)')
+    expect(run.summary).toMatch(/^### ⏱️ Elastic Beanstalk\n/)
+    expect(run.summary).toContain('may still be running')
+    expect(layoutFaults(run.summary)).toEqual([])
     expect(box.calls('UpdateEnvironment')).toHaveLength(1)
   })
 
@@ -375,11 +386,11 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     expect(box.requests.some(r => r.fault === 'throttle')).toBe(true)
   })
 
-  it('processing Failed (a corrupt object under the bundle key) ends with the reason', async () => {
+  it('a forged object under the bundle key (it claims this bundle’s sha256) is refused, never overwritten', async () => {
     const box = await sandbox()
     const ws = workspace()
-    // The plan (dry run) gives the label and sha256; put a corrupt object there that claims that sha256, so
-    // the upload is skipped and Beanstalk processes garbage.
+    // The plan (dry run) gives the label and sha256; put other bytes there whose metadata claims that sha256: the
+    // bytes are hashed, not the metadata trusted, and bundles are create-only (nothing created, nothing replaced).
     const plan = await deploy(box, { image: IMAGE, 'dry-run': 'true' }, { ws })
     const label = plan.outputs['version-label']
     const s3 = new S3Client({
@@ -388,20 +399,19 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: box.env.AWS_ACCESS_KEY_ID, secretAccessKey: box.env.AWS_SECRET_ACCESS_KEY }
     })
+    const at = { Bucket: box.storageBucket(), Key: `${APP}/${label}.zip` }
     await s3.send(
-      new PutObjectCommand({
-        Bucket: box.storageBucket(),
-        Key: `${APP}/${label}.zip`,
-        Body: 'not a zip',
-        Metadata: { sha256: plan.outputs['bundle-sha256'] }
-      })
+      new PutObjectCommand({ ...at, Body: 'not a zip', Metadata: { sha256: plan.outputs['bundle-sha256'] } })
     )
-    s3.destroy()
     const run = await deploy(box, { image: IMAGE }, { ws })
-    expectUserError(run, new RegExp(`Beanstalk could not process version ${label} \\(status failed\\)`, 'i'))
-    expect(run.stdout).toContain('not uploaded again')
+    expectUserError(run, new RegExp(`s3://${at.Bucket}/${at.Key} already holds another bundle`))
+    expect(run.stdout).not.toContain('not uploaded again')
+    const object = await s3.send(new GetObjectCommand(at))
+    expect(await object.Body?.transformToString()).toBe('not a zip')
+    s3.destroy()
+    expect(box.calls('PutObject')).toHaveLength(1) // the test's own
+    expect(box.calls('CreateApplicationVersion')).toEqual([])
     expect(box.calls('UpdateEnvironment')).toEqual([])
-    expect(box.version(APP, label)?.status).toMatch(/^failed$/i)
   })
 
   it('a missing compose file: names the input, changes nothing', async () => {

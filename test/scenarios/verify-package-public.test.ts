@@ -159,7 +159,7 @@ describe('against the GHCR stand-in', () => {
     // one report on every exit (issue 9): outputs and the summary with the reason
     expect(run.outputs).toEqual({ visibility: 'unknown', pullable: 'false', digest: '' })
     expect(run.summary).toContain('could not be checked')
-    expect(run.summary).toContain('**Why:** Registry unreachable')
+    expect(run.summary).toContain('**Why**\n\nRegistry unreachable: ')
   })
 
   it('multi-arch image: the OCI index, served only when the index type is accepted, is found', async () => {

@@ -1,17 +1,15 @@
 import { isLoopbackHost } from '../../src/common/url.js'
 import { describe, expect, it } from '@jest/globals'
 import {
-  bustedUrl,
-  decideRedirect,
-  redirectRule,
   decodeBody,
-  describeNetworkError,
-  displayUrl,
   dispositionOf,
   fetchProbe,
   type Answer,
   type NoAnswer
 } from '../../src/check-url/http.js'
+import { describeNetworkError } from '../../src/check-url/network-errors.js'
+import { decideRedirect, redirectRule } from '../../src/check-url/redirects.js'
+import { bustedUrl, displayUrl } from '../../src/check-url/request-url.js'
 
 describe('the cache-buster', () => {
   it('is added to the request and never shown', () => {

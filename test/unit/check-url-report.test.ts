@@ -151,7 +151,7 @@ describe('summary', () => {
     const check: CheckResult = { results: [passed, failed], durationMs: 31_250 }
     const text = renderSummary(summary(check, context))
     expect(text).toMatch(
-      /^### ❌ Site check\n\n1 of 2 URLs failed the check after 31s\.\n\n\*\*Why\*\*\n\nhttps:\/\/brilliancrm.com\/: expected a body/
+      /^### ❌ Site check\n\n1 of 2 URLs failed the check after 31s\.\n\n\*\*Why\*\*\n\nhttps:\/\/brilliancrm.com\/: answered 200 OK.*: expected a body/
     )
     expect(text).toContain('**What to do**')
     expect(summaryFaults(text)).toEqual([])

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { fenced, renderSummary, table, uniqueLines } from '../../src/common/summary.js'
-import { summaryFaults } from '../helpers/summary-lint.js'
+import { UserError } from '../../src/common/errors.js'
+import { failureParts, fenced, renderSummary, table, uniqueLines } from '../../src/common/summary.js'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 
 describe('renderSummary', () => {
   it('puts the headline first, then why and what to do, then the facts with a value, then the details', () => {
@@ -106,6 +107,76 @@ describe('summaryFaults (the checker the demo summaries go through)', () => {
       'a table without headings',
       'a table row without a value: Promoted from',
       'said twice: Deploying v2 failed: the image could not be pulled'
+    ])
+  })
+})
+
+describe('warnings, messages of several lines, failureParts', () => {
+  it('puts warnings after What to do, each once; keeps the line breaks of a message of several lines', () => {
+    const text = renderSummary({
+      title: 'Elastic Beanstalk',
+      tone: 'failure',
+      headline: 'Nothing was deployed to CRM-env.',
+      why: ['No environment CRM-env in eu-central-1.\nEnvironments (2):\n  CRM-prod\n  CRM-staging'],
+      whatToDo: ['Check environment-name.'],
+      warnings: ['The platform retires on 2026-06-30.', 'Check environment-name.']
+    })
+    expect(text).toContain(
+      '**Why**\n\nNo environment CRM-env in eu-central-1.<br>Environments (2):<br>CRM-prod<br>CRM-staging\n\n**What to do**\n\nCheck environment-name.\n\n⚠️ The platform retires on 2026-06-30.\n'
+    )
+    expect([...summaryFaults(text), ...layoutFaults(text)]).toEqual([])
+  })
+
+  it('failureParts: the reason under its title and the fix; the next step by kind when the error names none', () => {
+    const denied = Object.assign(
+      new Error('User is not authorized to perform: cloudfront:CreateInvalidation'),
+      {
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 }
+      }
+    )
+    expect(failureParts(denied)).toEqual({
+      why: [
+        expect.stringMatching(
+          /^AWS permission missing: The role this job assumed may not call cloudfront:CreateInvalidation/
+        )
+      ],
+      whatToDo: [expect.stringMatching(/^Add cloudfront:CreateInvalidation to the role's policy/)]
+    })
+    // an AWS error's code is said once
+    const other = Object.assign(new Error('Bad value'), {
+      name: 'InvalidParameterValue',
+      $fault: 'client',
+      $metadata: {}
+    })
+    expect(failureParts(other)).toEqual({
+      why: ['InvalidParameterValue: Bad value'],
+      whatToDo: ["Fix what AWS's message names, then run the step again."]
+    })
+    expect(failureParts(new Error('boom')).whatToDo).toEqual([expect.stringContaining('report the bug')])
+    // an input's message carries its own fix
+    expect(failureParts(new UserError("Input 'paths' is empty: expected /*.", { input: 'paths' }))).toEqual({
+      why: ["Input 'paths': Input 'paths' is empty: expected /*."],
+      whatToDo: []
+    })
+  })
+})
+
+describe('layoutFaults (the demo summaries go through it too)', () => {
+  it('finds a summary that does not start with the signed heading and headline, and a failure without Why or What to do', () => {
+    expect(layoutFaults('<h3>Elastic Beanstalk: ❌ Deployment failed</h3>\n\n| | |\n|---|---|\n')).toEqual([
+      'the first block is not a heading with the outcome’s sign'
+    ])
+    expect(
+      layoutFaults('### ❌ Site check\n\n**Why:** it failed.\n\n| Fact | Value |\n|---|---|\n| a | b |\n')
+    ).toEqual([
+      'no headline sentence right under the heading',
+      'a failure without **Why** right under the headline',
+      'a failure without **What to do** right after the Why'
+    ])
+    expect(layoutFaults('### ✅ Site check\n\nPassed.\n\n**Why**\n\nno reason\n')).toEqual([
+      'a **Why** in a summary that did not fail'
     ])
   })
 })

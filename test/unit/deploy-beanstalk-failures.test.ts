@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fakeClock } from '../helpers/fakes.js'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 import {
   ROOT,
   parseAnnotations,
@@ -154,18 +155,28 @@ describe('one report on every exit (1), known conditions (8), secrets scrubbed (
       'environment-id': expect.stringMatching(/^e-/),
       health: 'Green'
     })
-    expect(result.summary).toContain('Deployment failed')
-    expect(result.summary).toContain('**Why:** AWS permission missing')
-    expect(result.summary).toContain(`Version ${label} was created but not deployed`)
+    expect(result.summary).toContain(
+      `\`${label}\` was not deployed to BrillianCRM-env; BrillianCRM-env runs \`v0-initial\``
+    )
+    expect(result.summary).toContain('**Why**\n\nAWS permission missing: ')
+    // What to do: the policy, then the version this run left behind
+    expect(result.summary).toMatch(
+      new RegExp(
+        `\\*\\*What to do\\*\\*\\n\\n- Add elasticbeanstalk:UpdateEnvironment .*\\n- Version ${label} was created but not deployed`
+      )
+    )
+    expect([...summaryFaults(result.summary), ...layoutFaults(result.summary)]).toEqual([])
   })
 
   it('a failure before the plan (unknown environment) still sets deployed=false and writes the summary', async () => {
     const result = await deploy(scenario(), { 'environment-name': 'BrillianCRM-nope' })
     expect(result.exitCode).toBe(1)
     expect(result.outputs.deployed).toBe('false')
-    expect(result.summary).toContain('Deployment failed')
-    expect(result.summary).toContain('BrillianCRM-nope')
-    expect(result.summary).toContain('**Why:**')
+    expect(result.summary).toContain(
+      'Nothing was deployed to BrillianCRM-nope: the run stopped before the deploy, and nothing was changed in Beanstalk.'
+    )
+    expect(result.summary).toMatch(/\*\*Why\*\*\n\n.*BrillianCRM-nope/)
+    expect(summaryFaults(result.summary)).toEqual([])
     expect(sandbox().mutatingCalls()).toEqual([])
   })
 
@@ -238,7 +249,11 @@ describe('no debris (11), contradictory inputs (9)', () => {
     expect(result.errors.map(e => e.title)).toEqual(['Environment busy'])
     expect(sandbox().mutatingCalls()).toEqual([])
     expect(result.outputs).toMatchObject({ deployed: 'false', 'version-label': '' })
-    expect(result.summary).toContain('Timed out')
+    expect(result.summary).toMatch(/^### ⏱️ Elastic Beanstalk\n/)
+    expect(result.summary).toContain(
+      'was not deployed to BrillianCRM-env: the timeout ran out before the update could start'
+    )
+    expect(result.summary).toMatch(/\*\*Why\*\*\n\nEnvironment busy: .*another update is still running/)
     expect(result.summary).toContain('(not created)')
   })
 
@@ -286,7 +301,9 @@ describe('moved from the e2e layer: more than 20 requests a minute, spread by th
         .calls('UpdateEnvironment')
         .map(c => c.params.VersionLabel)
     ).toEqual([result.outputs['version-label'], 'v0-initial'])
-    expect(result.summary).toContain('**Rollback:**')
+    // the rollback failed too (every version runs Red here): part of the Why, said once
+    expect(result.summary).toContain('- Rollback: rolling back to v0-initial failed too')
+    expect(summaryFaults(result.summary)).toEqual([])
     expect(sandbox().peakRequests('elasticbeanstalk')).toBeLessThanOrEqual(20)
   })
 

@@ -167,7 +167,11 @@ describe('deploy-beanstalk in process', () => {
       EnvironmentId: 'e-crm0000001',
       VersionLabel: LABEL
     })
-    expect(readFileSync(join(dir, 'summary'), 'utf8')).toContain('Deployed')
+    expect(readFileSync(join(dir, 'summary'), 'utf8')).toMatch(
+      new RegExp(
+        `^### ✅ Elastic Beanstalk\\n\\n\`${LABEL}\` runs on BrillianCRM-env, Green, after \\S+ — previously \`v1\`\\.`
+      )
+    )
     expect(process.exitCode ?? 0).toBe(0)
   })
 

@@ -25,13 +25,11 @@ import {
   describeRetention,
   planRetention,
   protectedVersions,
-  quotaUsage,
-  quotaWarning,
-  tooManyVersionsError,
   type RetentionContext,
   type VersionsLookup
 } from '../../src/deploy-beanstalk/versions/retention.js'
 import { deleteVersions } from '../../src/deploy-beanstalk/versions/prune.js'
+import { quotaUsage, quotaWarning, tooManyVersionsError } from '../../src/deploy-beanstalk/versions/quota.js'
 import { awsError } from '../helpers/fakes.js'
 
 const APP = 'BrillianCRM'

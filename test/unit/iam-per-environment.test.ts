@@ -1,10 +1,13 @@
 /**
  * One deploy role per environment (issue 20, findings 1 and 2), proved over the real JSON: the commands of
  * docs/aws-setup.md (scripts/deploy-policy.mjs) are run as documented, and a small IAM evaluator (Allow/Deny
- * statements, IAM wildcards; a Condition is refused rather than guessed) answers, request by request, whether the
- * staging role built from the docs may act on production's stack, Auto Scaling group, environment, environment
- * properties, templates, versions and distribution. It may not; the production role may (the evaluator can say
- * yes), and each role may do all its own deploy needs.
+ * statements, IAM wildcards, the condition operators StringEquals, Bool and Null over the request's context; any
+ * other operator is refused rather than guessed) answers, request by request, whether the staging role built from
+ * the docs may act on production's stack, Auto Scaling group, environment, environment properties, templates,
+ * versions, bundles and distribution. It may not; the production role may (the evaluator can say yes), and each
+ * role may do all its own deploy needs. Bundles are create-only: no role may send a request that replaces the bytes
+ * of an existing bundle (S3's own 412 for If-None-Match: * on an existing key is shown against the sandbox, in
+ * sandbox/test/s3.test.ts and test/e2e/deploy-beanstalk-bundle-create-only.test.ts).
  */
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
@@ -17,7 +20,7 @@ interface Statement {
   Effect: 'Allow' | 'Deny'
   Action: string | string[]
   Resource: string | string[]
-  Condition?: unknown
+  Condition?: Record<string, Record<string, string | string[]>>
 }
 interface Policy {
   Version: string
@@ -34,23 +37,68 @@ const glob = (pattern: string, flags: string): RegExp =>
     flags
   )
 
+/** A request's condition keys and their values (a key the request does not carry is absent). */
+type RequestContext = Record<string, string>
+
+/**
+ * Whether a statement's Condition holds for the request, as IAM evaluates it: every operator and key must hold
+ * (keys case-insensitive); StringEquals and Bool are false for a key the request does not carry; Null tests
+ * whether it is absent. Any other operator is refused rather than guessed.
+ */
+function conditionHolds(condition: Statement['Condition'], context: RequestContext): boolean {
+  const valueOf = (key: string) =>
+    Object.entries(context).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1]
+  return Object.entries(condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, expected]) => {
+      const actual = valueOf(key)
+      if (operator === 'StringEquals') return actual !== undefined && list(expected).includes(actual)
+      if (operator === 'Bool') return actual !== undefined && list(expected).includes(actual.toLowerCase())
+      if (operator === 'Null') return list(expected).includes(String(actual === undefined))
+      throw new Error(`condition operator ${operator} is not modelled by this evaluator`)
+    })
+  )
+}
+
 /**
  * IAM's answer for one request by an identity policy: an explicit Deny wins, else an Allow whose action
- * (case-insensitive) and resource (case-sensitive) match; nothing matching is an implicit deny.
+ * (case-insensitive) and resource (case-sensitive) match and whose condition holds; nothing is an implicit deny.
  */
-function allows(policy: Policy, action: string, resource: string): boolean {
+function allows(policy: Policy, action: string, resource: string, context: RequestContext = {}): boolean {
   const matching = policy.Statement.filter(
     s =>
       list(s.Action).some(a => glob(a, 'i').test(action)) &&
-      list(s.Resource).some(r => glob(r, '').test(resource))
+      list(s.Resource).some(r => glob(r, '').test(resource)) &&
+      conditionHolds(s.Condition, context)
   )
-  for (const s of matching) {
-    if (s.Condition !== undefined)
-      throw new Error(`statement ${s.Sid} has a condition this evaluator does not model`)
-  }
   if (matching.some(s => s.Effect === 'Deny')) return false
   return matching.some(s => s.Effect === 'Allow')
 }
+
+/**
+ * The S3 requests that put bytes under a key, as S3 authorizes them (the Service Authorization Reference and
+ * "Enforce conditional writes"): each is the IAM action s3:PutObject, told apart by its context. PutObject,
+ * CopyObject and CompleteMultipartUpload make the object (s3:ObjectCreationOperation true) and carry
+ * s3:if-none-match when sent with If-None-Match; CreateMultipartUpload and UploadPart make none (false).
+ */
+const CREATE = { 's3:ObjectCreationOperation': 'true' }
+const IF_NONE_MATCH = { ...CREATE, 's3:if-none-match': '*' }
+const writes: Record<string, RequestContext> = {
+  PutObject: CREATE,
+  'PutObject If-None-Match: *': IF_NONE_MATCH,
+  CopyObject: {
+    ...CREATE,
+    's3:x-amz-copy-source': 'elasticbeanstalk-eu-central-1-123456789012/BrillianCRM/x.zip'
+  },
+  CompleteMultipartUpload: CREATE,
+  'CompleteMultipartUpload If-None-Match: *': IF_NONE_MATCH,
+  CreateMultipartUpload: { 's3:ObjectCreationOperation': 'false' },
+  UploadPart: { 's3:ObjectCreationOperation': 'false' }
+}
+/** The writes a role may send to a key. */
+const writesAllowed = (policy: Policy, resource: string): string[] =>
+  Object.entries(writes)
+    .filter(([, context]) => allows(policy, 's3:PutObject', resource, context))
+    .map(([request]) => request)
 
 /** The page's shell variables from its fill-in step, as that step sets them for the documented account. */
 const fillIn = (arg: string): string =>
@@ -148,9 +196,13 @@ describe('the documented per-environment deploy policies', () => {
 
   it('let each role write bundles under the application’s prefix only (a promotion checks their sha256)', () => {
     for (const policy of [production, staging]) {
-      expect(allows(policy, 's3:PutObject', `${BUCKET}/BrillianCRM/abc1234-0f0f0f0f.zip`)).toBe(true)
-      expect(allows(policy, 's3:PutObject', `${BUCKET}/BrillianQuiz/q1.zip`)).toBe(false)
-      expect(allows(policy, 's3:PutObject', `${BUCKET}/resources/environments/${PROD_ID}/x`)).toBe(false)
+      expect(
+        allows(policy, 's3:PutObject', `${BUCKET}/BrillianCRM/abc1234-0f0f0f0f.zip`, IF_NONE_MATCH)
+      ).toBe(true)
+      expect(allows(policy, 's3:PutObject', `${BUCKET}/BrillianQuiz/q1.zip`, IF_NONE_MATCH)).toBe(false)
+      expect(
+        allows(policy, 's3:PutObject', `${BUCKET}/resources/environments/${PROD_ID}/x`, IF_NONE_MATCH)
+      ).toBe(false)
       expect(
         allows(policy, 's3:GetObject', `${BUCKET}/resources/environments/logs/${PROD_ID}/tail.txt`)
       ).toBe(false)
@@ -158,6 +210,70 @@ describe('the documented per-environment deploy policies', () => {
         false
       )
     }
+  })
+
+  it('make bundles create-only: the staging role cannot replace the bytes of production’s bundle', () => {
+    // the bundle production's version points at: staging uploaded it, production promoted it
+    const productionBundle = `${BUCKET}/BrillianCRM/abc1234-0f0f0f0f.zip`
+    // every request that makes an object must carry If-None-Match: *, which S3 refuses (412) when the key exists;
+    // a multipart upload's parts make no object; and staging may not delete a bundle to create it again
+    expect(writesAllowed(staging, productionBundle)).toEqual([
+      'PutObject If-None-Match: *',
+      'CompleteMultipartUpload If-None-Match: *',
+      'CreateMultipartUpload',
+      'UploadPart'
+    ])
+    expect(allows(staging, 's3:DeleteObject', productionBundle)).toBe(false)
+    expect(allows(staging, 's3:DeleteObjectVersion', productionBundle)).toBe(false)
+    // nor may the production role overwrite; it alone deletes old bundles (--prune, keep-versions)
+    expect(writesAllowed(production, productionBundle)).toEqual(writesAllowed(staging, productionBundle))
+    expect(allows(production, 's3:DeleteObject', productionBundle)).toBe(true)
+    // the same requests are all refused outside the application's prefix
+    expect(writesAllowed(staging, `${BUCKET}/BrillianQuiz/q1.zip`)).toEqual([])
+    // the old statement (s3:PutObject on the prefix, no condition) allowed every one of them
+    const old: Policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `${BUCKET}/BrillianCRM/*` }]
+    }
+    expect(writesAllowed(old, productionBundle)).toEqual(Object.keys(writes))
+  })
+
+  it('the optional bucket statement of the docs binds every principal: no unconditional creation under the prefix', () => {
+    const statement = [...read('docs/aws-setup.md').matchAll(/```json\n([\s\S]*?)```/g)]
+      .map(m => JSON.parse(m[1]) as Statement & { Principal?: unknown })
+      .find(s => s.Sid === 'BundlesOfBrillianCRMAreCreateOnly')
+    expect(statement).toMatchObject({ Effect: 'Deny', Principal: '*' })
+    // an administrator's own policy allows every S3 request; the bucket's Deny still wins (the same account)
+    const admin: Policy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, statement!]
+    }
+    const bundle = `${BUCKET}/BrillianCRM/abc1234-0f0f0f0f.zip`
+    expect(writesAllowed(admin, bundle)).toEqual([
+      'PutObject If-None-Match: *',
+      'CompleteMultipartUpload If-None-Match: *',
+      'CreateMultipartUpload',
+      'UploadPart'
+    ])
+    expect(writesAllowed(admin, `${BUCKET}/BrillianQuiz/q1.zip`)).toEqual(Object.keys(writes))
+  })
+
+  it('evaluates conditions as IAM does: a missing key fails StringEquals and Bool, Null tests absence', () => {
+    const policy = (Condition: Statement['Condition']): Policy => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*', Condition }]
+    })
+    const put = (p: Policy, context: RequestContext) => allows(p, 's3:PutObject', 'arn:aws:s3:::b/k', context)
+    expect(put(policy({ StringEquals: { 's3:if-none-match': '*' } }), IF_NONE_MATCH)).toBe(true)
+    expect(put(policy({ StringEquals: { 's3:if-none-match': '*' } }), CREATE)).toBe(false)
+    expect(put(policy({ StringEquals: { 'S3:If-None-Match': '*' } }), IF_NONE_MATCH)).toBe(true)
+    expect(put(policy({ Bool: { 's3:ObjectCreationOperation': 'false' } }), CREATE)).toBe(false)
+    expect(put(policy({ Bool: { 's3:ObjectCreationOperation': 'false' } }), {})).toBe(false)
+    expect(put(policy({ Null: { 's3:if-none-match': 'false' } }), IF_NONE_MATCH)).toBe(true)
+    expect(put(policy({ Null: { 's3:if-none-match': 'true' } }), IF_NONE_MATCH)).toBe(false)
+    expect(() => put(policy({ StringLike: { 's3:if-none-match': '*' } }), IF_NONE_MATCH)).toThrow(
+      /not modelled/
+    )
   })
 
   it('let no role read production’s environment properties but the production deploy role', () => {

@@ -336,8 +336,14 @@ describe('the IAM policies in docs/iam', () => {
     expect(resourcesOf('elasticbeanstalk:CreateApplicationVersion')).toContain(
       'arn:aws:elasticbeanstalk:eu-central-1:123456789012:applicationversion/BrillianCRM/*'
     )
+    // create-only (test/unit/iam-per-environment.test.ts): with If-None-Match: *, or a multipart upload's parts
     expect(resourcesOf('s3:PutObject')).toEqual([
+      'arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/BrillianCRM/*',
       'arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/BrillianCRM/*'
+    ])
+    expect(allowedBy('deploy', 's3:PutObject').map(s => s.Condition)).toEqual([
+      { StringEquals: { 's3:if-none-match': '*' } },
+      { Bool: { 's3:ObjectCreationOperation': 'false' } }
     ])
     expect(resourcesOf('cloudfront:CreateInvalidation')).toEqual([
       'arn:aws:cloudfront::123456789012:distribution/E2ABCDEF123456'

@@ -233,8 +233,8 @@ describe('run', () => {
       ['distribution-id', 'E2CRM000000001'],
       ['status', 'InProgress']
     ])
-    expect(summary().match(/<h3>CloudFront invalidation/g)).toHaveLength(1)
-    expect(summary()).toContain('**Why:** Unexpected error: boom')
+    expect(summary().match(/### ❌ CloudFront invalidation/g)).toHaveLength(1)
+    expect(summary()).toContain('**Why**\n\nUnexpected error: boom')
     expect(failures()).toEqual([expect.objectContaining({ message: expect.stringContaining('boom') })])
   })
 })

@@ -48,9 +48,9 @@ describe('verify-package-public reports through the one exit path', () => {
       ['pullable', 'false'],
       ['digest', '']
     ])
-    expect(summary().match(/<h3>Package visibility/g)).toHaveLength(1)
+    expect(summary().match(/### ❌ Package visibility/g)).toHaveLength(1)
     expect(summary()).toContain('could not be checked')
-    expect(summary()).toContain('**Why:** Unexpected error: boom')
+    expect(summary()).toContain('**Why**\n\nUnexpected error: boom')
     expect(log.error).toEqual([expect.stringContaining('boom')])
   })
 

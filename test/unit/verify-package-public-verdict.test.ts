@@ -142,4 +142,31 @@ describe('decide', () => {
     const pinned = parseReference(`ghcr.io/imbit/brilliancrm@${DIGEST}`)
     expect(verdict(notFound, unavailable, { image: pinned }).message).toContain(`no manifest ${DIGEST}`)
   })
+
+  it('every verdict that is not ok says what is wrong and what to do apart (the summary), and both in its message', () => {
+    const other = parseReference('registry.example.com/team/app:v1')
+    const cases = [
+      verdict(denied, found('private')),
+      verdict(denied, found('internal')),
+      verdict(denied, refused),
+      verdict(denied, unavailable, { image: other }),
+      verdict(notFound, found('public')),
+      verdict(notFound, { kind: 'missing' })
+    ]
+    for (const v of cases) {
+      expect(v.fix).toEqual(expect.any(String))
+      expect(v.reason).not.toContain(v.fix)
+      expect(v.message).toBe(`${v.reason} ${v.fix}`)
+    }
+    // denied although public: the message keeps its order (run again, then why Beanstalk cares); apart all the same
+    const publicButDenied = verdict(denied, found('public'))
+    expect(publicButDenied.fix).toContain('run this again in a minute')
+    expect(publicButDenied.reason).not.toContain('run this again')
+    expect(verdict(pullable, unavailable).fix).toBeUndefined()
+    const v = verdict(denied, found('private'))
+    expect(v.message).toBe(`${v.reason} ${v.fix}`)
+    expect(v.fix).toBe(
+      `Make it public at ${ORG_LINK}. Visibility cannot be changed through the API, only on that page.`
+    )
+  })
 })

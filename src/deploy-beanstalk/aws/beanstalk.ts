@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import {
   CreateApplicationVersionCommand,
   CreateStorageLocationCommand,
@@ -12,24 +11,20 @@ import {
   ElasticBeanstalkClient,
   UpdateEnvironmentCommand
 } from '@aws-sdk/client-elastic-beanstalk'
-import { awsClientConfig, instrument } from '../../common/aws.js'
-import { awsErrorInfo } from '../../common/errors.js'
-import { formatDuration } from '../../common/format.js'
-import { CallBudget, systemClock, type Clock, type Deadline } from '../../common/retry.js'
+import { awsClientConfig } from '../../common/aws.js'
+import { systemClock, type CallBudget, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
+import { paceBeanstalkRequests } from './pace.js'
 import { PlatformLookUps } from './platforms.js'
 import { EnvironmentInfoCalls } from './diagnostics.js'
 import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
 export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
-/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
-export const BEANSTALK_REQUESTS_PER_MINUTE = 20
-
 /**
  * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
- * budget (every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ * budget (pace.ts: every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
  */
 export class BeanstalkGateway {
   /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
@@ -37,8 +32,9 @@ export class BeanstalkGateway {
   /** The deadline of the work under way (see `within`): no request waits for a budget slot past it. */
   private deadline: Deadline | undefined
   private readonly client: ElasticBeanstalkClient
-  /** Platform look-ups (platforms.ts), tail logs and aborts (diagnostics.ts): the same client, budgeted alike. */
+  /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
   readonly platforms: PlatformLookUps
+  /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
   readonly info: EnvironmentInfoCalls
 
   constructor(
@@ -49,40 +45,7 @@ export class BeanstalkGateway {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.platforms = new PlatformLookUps(this.client)
     this.info = new EnvironmentInfoCalls(this.client)
-    // a second of margin: AWS counts a request when it arrives, a little after we sent it
-    this.budget = new CallBudget(
-      BEANSTALK_REQUESTS_PER_MINUTE,
-      61_000,
-      clock,
-      waitMs => {
-        // a wait a reader would notice gets a line (at least every 20 s while it lasts)
-        if (waitMs >= 5_000)
-          core.info(
-            `Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`
-          )
-      },
-      `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`
-    )
-    instrument(this.client, {
-      service: 'elasticbeanstalk',
-      // every attempt passes here (an SDK retry is a request too), so the budget sees each one
-      beforeSend: async operation => {
-        // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
-        // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
-        // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
-        if (operation === 'DeleteApplicationVersion') this.budget.record()
-        else await this.budget.acquire(this.deadline)
-      },
-      unsafeToRepeat: operation =>
-        /^(UpdateEnvironment|CreateApplicationVersion|AbortEnvironmentUpdate)$/.test(operation),
-      // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-      afterReply: (operation, error) => {
-        if (operation === 'DeleteApplicationVersion') return
-        if (error === undefined) this.budget.succeeded()
-        else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(awsErrorInfo(error)?.code ?? ''))
-          this.budget.throttled()
-      }
-    })
+    this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
   }
 
   /** Every page of a paginated Describe call, one request per page. */
@@ -98,8 +61,9 @@ export class BeanstalkGateway {
   }
 
   /**
-   * Runs `work` under `deadline` (the step's timeout, a rollback's or the logs' own): a request that would wait for a
-   * budget slot past it fails at once (DeadlineReached). The deadline before is restored after.
+   * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
+   * would wait for a budget slot past the deadline fails at once (DeadlineReached) instead. The deadline before is
+   * restored after, so a rollback's does not outlive it.
    */
   async within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
     const before = this.deadline

@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-s3'
 import { open, readFile } from 'node:fs/promises'
 import { awsClientConfig, instrument } from '../../common/aws.js'
-import { isAwsError } from '../../common/errors.js'
+import { awsErrorInfo, isAwsError } from '../../common/errors.js'
+import { OutcomeUnknownError } from '../../common/failure.js'
 import { formatBytes } from '../../common/format.js'
 import { systemClock, type Clock } from '../../common/retry.js'
 
@@ -32,6 +33,12 @@ export interface StoredObject {
   sha256?: string
 }
 
+/**
+ * How a create-only upload ended: the object was `created`, or one `exists` under the key already (S3 refused the
+ * write: nothing was replaced). Which bytes that object holds is the caller's question (versions/create.ts).
+ */
+export type UploadOutcome = 'created' | 'exists'
+
 /** The S3 gateway of a region, made when something is first uploaded or compared (main.ts loads it lazily). */
 export type StorageFor = (region: string) => StorageGateway | Promise<StorageGateway>
 
@@ -47,7 +54,12 @@ export class StorageGateway {
   ) {
     this.clock = options.clock ?? systemClock
     this.client = options.client ?? new S3Client(awsClientConfig(region, { clock: this.clock }))
-    instrument(this.client, { service: 's3' })
+    // A lost reply to CompleteMultipartUpload is checked before it is sent again (upload). PutObject may be repeated
+    // by the SDK: with If-None-Match a repeat of one that took effect is refused (412), never an overwrite.
+    instrument(this.client, {
+      service: 's3',
+      unsafeToRepeat: operation => operation === 'CompleteMultipartUpload'
+    })
   }
 
   /** The object's size and recorded sha256, or undefined when it does not exist. */
@@ -73,9 +85,12 @@ export class StorageGateway {
   }
 
   /**
-   * Uploads the file to S3, recording its sha256 in the metadata: one PutObject up to PART_SIZE, else a
-   * multipart upload whose parts are sent one after the other from one buffer (aborted when a part fails, so no
-   * parts are left behind). The SDK retries a part with the same bytes; a part sent again replaces itself.
+   * Uploads the file to S3 create-only, recording its sha256 in the metadata: one PutObject up to PART_SIZE, else
+   * a multipart upload whose parts are sent one after the other from one buffer. The request that makes the
+   * object (PutObject, CompleteMultipartUpload) carries If-None-Match: *, so an object already under the key is
+   * never replaced (the deploy policy allows no other: docs/aws-setup.md); S3's refusal is the outcome `exists`.
+   * A multipart upload that did not create the object is aborted, so no parts are left behind. The SDK retries a
+   * part with the same bytes; a part sent again replaces itself.
    */
   async upload(input: {
     bucket: string
@@ -83,7 +98,7 @@ export class StorageGateway {
     path: string
     size: number
     sha256: string
-  }): Promise<void> {
+  }): Promise<UploadOutcome> {
     const object = {
       Bucket: input.bucket,
       Key: input.key,
@@ -91,8 +106,10 @@ export class StorageGateway {
       Metadata: { [SHA256_METADATA]: input.sha256 }
     }
     if (input.size <= PART_SIZE) {
-      await this.client.send(new PutObjectCommand({ ...object, Body: await readFile(input.path) }))
-      return
+      const Body = await readFile(input.path)
+      return await this.createOnly(input, () =>
+        this.client.send(new PutObjectCommand({ ...object, Body, IfNoneMatch: '*' }))
+      )
     }
     const { UploadId } = await this.client.send(new CreateMultipartUploadCommand(object))
     if (!UploadId) throw new Error(`S3 started no multipart upload for s3://${input.bucket}/${input.key}`)
@@ -101,6 +118,7 @@ export class StorageGateway {
     const buffer = Buffer.allocUnsafe(PART_SIZE)
     const parts: CompletedPart[] = []
     let lastLogged = 0
+    let outcome: UploadOutcome | undefined
     try {
       for (let offset = 0; offset < input.size; offset += PART_SIZE) {
         const { bytesRead } = await file.read(buffer, 0, Math.min(PART_SIZE, input.size - offset), offset)
@@ -130,14 +148,53 @@ export class StorageGateway {
           )
         }
       }
-      await this.client.send(
-        new CompleteMultipartUploadCommand({ ...target, MultipartUpload: { Parts: parts } })
-      )
-    } catch (error) {
-      await this.client.send(new AbortMultipartUploadCommand(target)).catch(() => undefined)
-      throw error
+      const complete = () =>
+        this.client.send(
+          new CompleteMultipartUploadCommand({
+            ...target,
+            IfNoneMatch: '*',
+            MultipartUpload: { Parts: parts }
+          })
+        )
+      try {
+        outcome = await this.createOnly(input, complete)
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknownError)) throw error
+        // the reply was lost: the object is there (made by this request, or by anyone: the caller compares the
+        // bytes), or the upload is completed once more, still create-only
+        core.info(`${error.message} Checking whether s3://${input.bucket}/${input.key} exists.`)
+        if ((await this.head(input.bucket, input.key)) !== undefined) outcome = 'exists'
+        else {
+          core.info('It does not: completing the upload once more.')
+          outcome = await this.createOnly(input, complete)
+        }
+      }
+      return outcome
     } finally {
+      // a failed upload, or one that made no object (another is under the key), leaves no parts behind
+      if (outcome !== 'created')
+        await this.client.send(new AbortMultipartUploadCommand(target)).catch(() => undefined)
       await file.close()
+    }
+  }
+
+  /**
+   * A request with If-None-Match: *: `exists` when S3 refuses it because the key exists (412 PreconditionFailed),
+   * or because another write to the key was under way (409 ConditionalRequestConflict) and an object now stands.
+   */
+  private async createOnly(
+    at: { bucket: string; key: string },
+    send: () => Promise<unknown>
+  ): Promise<UploadOutcome> {
+    try {
+      await send()
+      return 'created'
+    } catch (error) {
+      const status = awsErrorInfo(error)?.httpStatus
+      if (isAwsError(error, 'PreconditionFailed') || status === 412) return 'exists'
+      const conflict = isAwsError(error, 'ConditionalRequestConflict') || status === 409
+      if (conflict && (await this.head(at.bucket, at.key)) !== undefined) return 'exists'
+      throw error
     }
   }
 }

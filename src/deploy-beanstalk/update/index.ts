@@ -35,6 +35,8 @@ export interface UpdateOutcome {
   reason?: string
   /** The same, one message a line, without the rollback and the link (the summary's Why). */
   why?: string[]
+  /** What to do about it, when the update knows (the annotation has it inside `reason`): the summary's What to do. */
+  fix?: string
   rollback?: RollbackReport
 }
 
@@ -162,7 +164,13 @@ async function failed(
   const why = failureMessages(plan, followed, ctx.configurationStep ?? false)
   let reason = failureReason(plan, followed, ctx.configurationStep ?? false)
   const replacedBy = followed.kind === 'failure' ? followed.decision.label : undefined
-  if (replacedBy !== undefined) reason += await describeReplacement(beanstalk, plan, replacedBy)
+  const replacement =
+    replacedBy === undefined ? undefined : await describeReplacement(beanstalk, plan, replacedBy)
+  if (replacement) {
+    // the annotation's text as before: who replaced it, then the advice
+    reason += replacement.said ? ` ${replacement.said} ${CONCURRENCY}` : ` ${CONCURRENCY}`
+    if (replacement.said) why.push(replacement.said)
+  }
   let rollback: RollbackReport | undefined
   if (plan.rollbackOnFailure) {
     rollback =
@@ -187,24 +195,34 @@ async function failed(
     platformApplied: ctx.platformApplied,
     reason: `${reason} See ${plan.consoleUrl}`,
     why,
+    fix: replacement ? CONCURRENCY : undefined,
     rollback
   }
 }
+
+const CONCURRENCY =
+  'Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).'
 
 /**
  * Who replaced this run's version: the description of the label the environment runs now (a deploy of this
  * action writes the commit and the run there). A failed look-up only leaves the description out.
  */
-async function describeReplacement(beanstalk: BeanstalkGateway, plan: Plan, label: string): Promise<string> {
+async function describeReplacement(
+  beanstalk: BeanstalkGateway,
+  plan: Plan,
+  label: string
+): Promise<{ said?: string }> {
   try {
     const version = await beanstalk.version(plan.application, label)
     const description = version?.description?.trim()
-    return description
-      ? ` Version ${label} is described as "${description}". Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).`
-      : ` Version ${label} has no description. Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).`
+    return {
+      said: description
+        ? `Version ${label} is described as "${description}".`
+        : `Version ${label} has no description.`
+    }
   } catch (error) {
     debug(`DescribeApplicationVersions ${label}: ${String(error)}`)
-    return ' Two deploys to one environment ran at once: give the workflows one concurrency group per environment (docs/deploy-beanstalk.md).'
+    return {}
   }
 }
 

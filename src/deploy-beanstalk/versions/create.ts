@@ -9,8 +9,8 @@ import type { Plan } from '../plan.js'
 import { eventLevel, formatEvent } from '../update/events.js'
 import { describeLost } from '../update/lost-reply.js'
 import { Poller } from '../update/poll.js'
-import { tooManyVersionsError } from './retention.js'
-import { describeWithDigest } from './integrity.js'
+import { tooManyVersionsError } from './quota.js'
+import { describeWithDigest, reuseExistingBundle } from './integrity.js'
 import { debug } from '../../common/log.js'
 
 /**
@@ -43,7 +43,11 @@ export async function upload(
   return { bucket, bytes: await uploadBundle(storage, plan, bucket, clock) }
 }
 
-/** Uploads the bundle unless the object is already there with the same sha256; returns the bytes sent. */
+/**
+ * Uploads the bundle, create-only: an object already under the key (a retried step after a lost reply, or an
+ * earlier run that uploaded but never created the version) is reused when it holds exactly these bytes, else the
+ * step fails; it is never replaced (integrity.ts: reuseExistingBundle). Returns the bytes stored (0: reused).
+ */
 export async function uploadBundle(
   storage: StorageGateway,
   plan: Plan,
@@ -53,18 +57,24 @@ export async function uploadBundle(
   const bundle = plan.bundle
   const key = plan.upload?.key
   if (!bundle || !key) throw new Error('uploadBundle needs a bundle and a key')
-  const existing = await storage.head(bucket, key)
-  if (existing?.sha256 === bundle.sha256) {
-    core.info(`s3://${bucket}/${key} is already there with sha256 ${bundle.sha256}: not uploaded again.`)
+  const at = { bucket, key, label: plan.label }
+  // a first look, so a bundle already there is not sent again; the upload itself is what refuses an overwrite
+  if ((await storage.head(bucket, key)) !== undefined) {
+    await reuseExistingBundle(storage, bundle.sha256, at)
     return 0
   }
-  if (existing) {
-    core.warning(
-      `s3://${bucket}/${key} exists with other content (sha256 ${existing.sha256 ?? 'unknown'}) and no version uses that label: replacing it.`
-    )
-  }
   const started = clock.now()
-  await storage.upload({ bucket, key, path: bundle.path, size: bundle.size, sha256: bundle.sha256 })
+  const outcome = await storage.upload({
+    bucket,
+    key,
+    path: bundle.path,
+    size: bundle.size,
+    sha256: bundle.sha256
+  })
+  if (outcome === 'exists') {
+    await reuseExistingBundle(storage, bundle.sha256, at)
+    return 0
+  }
   core.info(
     `Uploaded ${formatBytes(bundle.size)} to s3://${bucket}/${key} in ${formatDuration(clock.now() - started)}.`
   )

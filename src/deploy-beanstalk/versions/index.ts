@@ -5,22 +5,17 @@ import type { PreparedBundle } from '../bundle/index.js'
 import type { Inputs } from '../inputs.js'
 import type { LookedUp } from '../lookup.js'
 import { checkExistingVersion, checkMissingLabel, defaultDescription, defaultVersionLabel } from './label.js'
-import {
-  describeUsage,
-  lookUpVersions,
-  planRetention,
-  quotaWarning,
-  type RetentionPlan
-} from './retention.js'
+import { describeUsage, quotaWarning } from './quota.js'
+import { lookUpVersions, planRetention, type RetentionPlan } from './retention.js'
 
 /**
  * The versions stage, as deploy-beanstalk's main story calls it: which version (label.ts: the label, the
- * description, an existing label; promote.ts: from-environment), read the quota and decide (retention.ts, before
- * anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts), and a new
- * version's upload, creation and processing (create.ts).
+ * description, an existing label; promote.ts: from-environment), read the quota and decide (quota.ts, retention.ts,
+ * before anything changes), make room at the cap and delete old versions after a successful deploy (prune.ts),
+ * and a new version's upload, creation and processing (create.ts).
  */
 export { findPromotion } from './promote.js'
-export { tooManyVersionsError } from './retention.js'
+export { tooManyVersionsError } from './quota.js'
 export { makeRoom, pruneAfterDeploy } from './prune.js'
 export { createVersion, upload, waitProcessed, type Uploaded } from './create.js'
 

@@ -17,6 +17,9 @@ import type { StoredObject } from '../aws/s3.js'
  * written with the upload) is kept too, but only as a cheap first look: whoever overwrites the object sets its
  * metadata as well, so it proves nothing against a deliberate overwrite. The object itself is streamed and
  * hashed (memory flat; a compose bundle is kilobytes) and compared with the description's record.
+ *
+ * Bundles are also create-only (the upload sends If-None-Match: *, the deploy policy allows no other write): an
+ * object already under a new bundle's key is reused only when its bytes hash to this bundle's sha256.
  */
 
 /** Beanstalk's limit for a version description. */
@@ -143,4 +146,32 @@ export async function verifyPromotedBundle(
       `Bundle of ${version.label} verified: ${where} has sha256 ${evidence.actual}, as recorded when the version was created.`
     )
   }
+}
+
+/**
+ * An object already under a new bundle's key (bundles are create-only: docs/aws-setup.md): reused when it holds
+ * exactly these bytes (its content hashed: metadata is written by whoever wrote the object, so it only rules out
+ * early), else a UserError before the version is created; the object is never replaced.
+ */
+export async function reuseExistingBundle(
+  storage: BundleReader,
+  sha256: string,
+  at: { bucket: string; key: string; label: string }
+): Promise<void> {
+  const where = `s3://${at.bucket}/${at.key}`
+  const head = await storage.head(at.bucket, at.key)
+  let actual = head?.sha256
+  if (head !== undefined && (actual === undefined || actual === sha256)) {
+    const stream = await storage.read(at.bucket, at.key)
+    actual = stream === undefined ? undefined : await sha256Of(stream)
+  }
+  if (actual === sha256) {
+    core.info(`${where} is already there with the same bytes (sha256 ${sha256}): not uploaded again.`)
+    return
+  }
+  if (head === undefined) throw new Error(`${where} was refused as existing, but it cannot be found.`)
+  throw new UserError(
+    `${where} already holds another bundle (sha256 ${actual ?? 'unknown'}; this run's is ${sha256}), and no version uses the label ${at.label} yet. Bundles are create-only: an existing one is never overwritten (docs/aws-setup.md), so nothing was uploaded or created. An earlier run may have uploaded other content under this label without creating the version, or someone else wrote it. Use another version-label (the default, <short sha>-<bundle hash>, differs whenever the content does), or delete that object if you are sure nothing needs it.`,
+    { input: 'version-label', title: 'Bundle already exists' }
+  )
 }
