@@ -456,7 +456,7 @@ function ownUpdate(started, env, events) {
             abort: false,
             detail: `${env.name} is running another update (request ${newest.requestId}${newest.versionLabel ? `, version ${newest.versionLabel}` : ''}), not this run's: not aborted.`
         };
-    return { abort: true, detail: `${what} (request ${newest.requestId}) is still running` };
+    return { abort: true, detail: `${what} is still running` };
 }
 
 // EXTERNAL MODULE: ./src/deploy-beanstalk/cancel/state.ts
@@ -542,10 +542,8 @@ async function report(started, outcome) {
     const layout = {
         title: 'Elastic Beanstalk: the cancelled run',
         tone: 'warning',
-        headline: outcome.aborted
-            ? `This run's update of ${started.environmentName} was aborted.`
-            : `This run's update of ${started.environmentName} was not aborted.`,
-        why: [outcome.detail],
+        // what happened, in one or two sentences: the update aborted, or why it was left alone
+        headline: outcome.detail,
         facts: [
             ['Environment', `${started.environmentName} (${started.environmentId})`],
             ['Region', started.region],

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { layoutFaults, summaryFaults } from '../helpers/summary-lint.js'
 import {
   APP,
   ENV,
@@ -93,8 +94,8 @@ describe('a failed deploy shows why: the instances own logs', () => {
     // the summary: the last 100 lines of eb-engine.log, with the platform's error, then the container's output
     const summary = run.summary
     expect(summary).toMatch(/<details><summary>Instance logs: i-0[0-9a-f]{16} \(the last 100 lines/)
-    const engine = summary.indexOf('`/var/log/eb-engine.log`')
-    const container = summary.indexOf('`/var/log/eb-docker/containers/eb-current-app/eb-stdouterr.log`')
+    const engine = summary.indexOf('==> /var/log/eb-engine.log <==')
+    const container = summary.indexOf('==> /var/log/eb-docker/containers/eb-current-app/eb-stdouterr.log <==')
     expect(engine).toBeGreaterThan(0)
     expect(container).toBeGreaterThan(engine)
     expect(summary).toContain(
@@ -125,6 +126,7 @@ describe('a failed deploy shows why: the instances own logs', () => {
     expect(box.calls('RequestEnvironmentInfo')).toHaveLength(1)
     expect(box.calls('GetObject').some(c => String(c.params.Key).includes('/logs/tail/'))).toBe(true)
     expect(warnings(run)).toEqual([])
+    expect([...summaryFaults(summary), ...layoutFaults(summary)]).toEqual([])
   }, 60_000)
 
   it('a denied log request is one warning, and the step fails with the same first error as without logs', async () => {
@@ -185,7 +187,8 @@ describe('a cancelled run stops its own update (post step)', () => {
       0,
       expect.stringContaining('Aborted: the update of BrillianCRM-env to')
     ])
-    expect(first.summary).toContain('was aborted')
+    expect(first.summary).toContain('Aborted: the update of BrillianCRM-env to')
+    expect([...summaryFaults(first.summary), ...layoutFaults(first.summary)]).toEqual([])
     expect(box.calls('AbortEnvironmentUpdate')).toHaveLength(1)
     // a second look (a re-run post step) finds the abort's own update, not this run's: never aborted twice
     const again = await post(box, state, { image: IMAGE })

@@ -131,11 +131,17 @@ describe('masking log text (common/secrets.ts maskAll)', () => {
 })
 
 describe('the summary’s blocks (logDetails)', () => {
-  it('one collapsed block per instance, each file named, its lines fenced; a tail without such files says so', () => {
+  it('one collapsed block per instance, its files under their paths in one fenced block; a tail without them says so', () => {
     const details = logDetails({
       lines: 100,
       shown: [
-        { instanceId: 'i-1', files: [{ path: '/var/log/eb-engine.log', lines: ['a ``` b', 'c'] }] },
+        {
+          instanceId: 'i-1',
+          files: [
+            { path: '/var/log/eb-engine.log', lines: ['a ``` b', 'c'] },
+            { path: '/var/log/eb-docker/containers/eb-current-app/eb-stdouterr.log', lines: ['web-1  | up'] }
+          ]
+        },
         { instanceId: 'i-2', files: [] }
       ]
     })
@@ -143,8 +149,19 @@ describe('the summary’s blocks (logDetails)', () => {
       "Instance logs: i-1 (the last 100 lines of eb-engine.log and the containers' logs)",
       "Instance logs: i-2 (the last 100 lines of eb-engine.log and the containers' logs)"
     ])
-    expect(details[0].body).toBe("`/var/log/eb-engine.log`\n\n```text\na ''' b\nc\n```")
-    expect(details[1].body).toMatch(/^No eb-engine\.log or container log in its tail/)
+    expect(details[0].body).toBe(
+      [
+        '```text',
+        '==> /var/log/eb-engine.log <==',
+        "a ''' b",
+        'c',
+        '',
+        '==> /var/log/eb-docker/containers/eb-current-app/eb-stdouterr.log <==',
+        'web-1  | up',
+        '```'
+      ].join('\n')
+    )
+    expect(details[1].body).toMatch(/^- No eb-engine\.log or container log in its tail/)
     expect(logDetails(undefined)).toEqual([])
   })
 })
@@ -180,7 +197,7 @@ describe('whose update is running (cancel/decide.ts)', () => {
     const verdict = ownUpdate(started, env('Updating'), [event(1, 'req-mine', 'v2'), event(5, undefined)])
     expect(verdict).toEqual({
       abort: true,
-      detail: 'the update of BrillianCRM-env to v2 (request req-mine) is still running'
+      detail: 'the update of BrillianCRM-env to v2 is still running'
     })
   })
 

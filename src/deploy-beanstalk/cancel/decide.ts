@@ -41,5 +41,5 @@ export function ownUpdate(
       abort: false,
       detail: `${env.name} is running another update (request ${newest.requestId}${newest.versionLabel ? `, version ${newest.versionLabel}` : ''}), not this run's: not aborted.`
     }
-  return { abort: true, detail: `${what} (request ${newest.requestId}) is still running` }
+  return { abort: true, detail: `${what} is still running` }
 }

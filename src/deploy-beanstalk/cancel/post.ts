@@ -90,10 +90,8 @@ async function report(started: StartedUpdate, outcome: { aborted: boolean; detai
   const layout: SummaryLayout = {
     title: 'Elastic Beanstalk: the cancelled run',
     tone: 'warning',
-    headline: outcome.aborted
-      ? `This run's update of ${started.environmentName} was aborted.`
-      : `This run's update of ${started.environmentName} was not aborted.`,
-    why: [outcome.detail],
+    // what happened, in one or two sentences: the update aborted, or why it was left alone
+    headline: outcome.detail,
     facts: [
       ['Environment', `${started.environmentName} (${started.environmentId})`],
       ['Region', started.region],

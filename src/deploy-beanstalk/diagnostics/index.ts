@@ -120,14 +120,23 @@ async function writeLogsFile(
   return path
 }
 
-/** The summary's collapsed parts: one per instance, the explaining files' last lines (masked already). */
+/**
+ * The summary's collapsed parts: one per instance, the explaining files' last lines (masked already) in one fenced
+ * block, each file under its path as `tail` heads several files (`==> path <==`).
+ */
 export function logDetails(logs: FailureLogs | undefined): Array<{ title: string; body: string }> {
   if (!logs) return []
   return logs.shown.map(instance => ({
     title: `Instance logs: ${instance.instanceId} (the last ${logs.lines} lines of eb-engine.log and the containers' logs)`,
     body:
       instance.files.length === 0
-        ? 'No eb-engine.log or container log in its tail: every file retrieved is in the logs-file output.'
-        : instance.files.map(file => `\`${file.path}\`\n\n${fenced(file.lines)}`).join('\n\n')
+        ? '- No eb-engine.log or container log in its tail: every file retrieved is in the logs-file output.'
+        : fenced(
+            instance.files.flatMap((file, i) => [
+              ...(i > 0 ? [''] : []),
+              `==> ${file.path} <==`,
+              ...file.lines
+            ])
+          )
   }))
 }
