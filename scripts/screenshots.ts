@@ -4,7 +4,8 @@
  * failed site check, keeps each step's job summary, renders it as GitHub does (GitHub-flavoured Markdown by
  * marked, GitHub's own Markdown stylesheet from github-markdown-css) in headless Chromium (Debian's `chromium`;
  * CHROMIUM_PATH to use another), and writes one PNG per scenario under docs/images/ (the README and the
- * actions' docs show them), plus the Markdown beside it.
+ * actions' docs show them). Each picture shows the steps that tell its story (all of them for a success), cropped
+ * to the content, at the width of a job summary.
  *
  *   npm run screenshots [-- --scenario happy --out docs/images]
  */
@@ -16,20 +17,38 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { marked } from 'marked'
 import puppeteer from 'puppeteer-core'
+import { toPalettePng } from './png-palette.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 
-/** The pictures: demo scenario → file name and the caption the page shows above the summaries. */
-export const PICTURES: Record<string, { file: string; caption: string }> = {
+interface Picture {
+  file: string
+  /** The line the page shows above the summaries. */
+  caption: string
+  /** The steps shown (the demo's summary files, `04-check-url`) with the label above each; all when not given. */
+  steps?: Record<string, string>
+}
+
+/** The pictures: demo scenario → file name, caption, and the steps that tell its story. */
+export const PICTURES: Record<string, Picture> = {
   happy: { file: 'summary-success', caption: 'A release that went out: every step of the deploy job' },
   rollback: {
     file: 'summary-rollback',
-    caption: 'A failed deploy: the new version ran Red, the previous one was restored'
+    caption: 'A failed deploy: the new version ran Red, the previous one was restored',
+    steps: { '02-deploy-beanstalk': 'deploy-beanstalk (rollback-on-failure: true)' }
   },
   'failed-check': {
     file: 'summary-failed-check',
-    caption:
-      'A failed site check: Beanstalk said Green, the site answered 500, the previous version came back'
+    caption: 'A failed site check: Green in Beanstalk, 500 on the site, the previous version back',
+    steps: {
+      '04-check-url': 'check-url',
+      '05-deploy-beanstalk': 'deploy-beanstalk, redeploying the previous version after the failed check'
+    }
+  },
+  'private-package': {
+    file: 'summary-private-package',
+    caption: 'A private package: stopped before anything was deployed, with the link that fixes it',
+    steps: { '01-verify-package-public': 'verify-package-public' }
   }
 }
 
@@ -88,7 +107,7 @@ async function main(): Promise<void> {
     executablePath: chromiumPath(),
     headless: true,
     // root in a container has no user namespaces for Chromium's sandbox; the page is our own local HTML
-    args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none']
+    args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=full', '--disable-lcd-text']
   })
   const work = mkdtempSync(join(tmpdir(), 'screenshots-'))
   try {
@@ -101,20 +120,24 @@ async function main(): Promise<void> {
       runDemo(scenario, dir)
       const summaries = readdirSync(dir)
         .sort()
-        .map(file => ({
-          step: file.replace(/^\d+-/, '').replace(/\.md$/, ''),
-          markdown: readFileSync(join(dir, file), 'utf8')
+        .map(file => file.replace(/\.md$/, ''))
+        .filter(step => !picture.steps || step in picture.steps)
+        .map(step => ({
+          step: picture.steps?.[step] ?? step.replace(/^\d+-/, ''),
+          markdown: readFileSync(join(dir, `${step}.md`), 'utf8')
         }))
-      writeFileSync(
-        join(out, `${picture.file}.md`),
-        summaries.map(s => `<!-- ${s.step} -->\n${s.markdown}`).join('\n')
-      )
+      if (summaries.length !== Object.keys(picture.steps ?? {}).length && picture.steps)
+        throw new Error(
+          `the demo scenario ${scenario} did not write the summaries of ${Object.keys(picture.steps).join(', ')}`
+        )
       const page = await browser.newPage()
-      await page.setViewport({ width: 960, height: 600, deviceScaleFactor: 1 })
+      // about the width of a job summary on GitHub
+      await page.setViewport({ width: 900, height: 400, deviceScaleFactor: 1 })
       await page.setContent(summaryPage(picture.caption, summaries), { waitUntil: 'load' })
       // the collapsed <details> stay collapsed, as a reader first sees them
       const file = join(out, `${picture.file}.png`)
-      await page.screenshot({ path: file as `${string}.png`, fullPage: true })
+      // Chromium's 24-bit PNG, as an 8-bit palette PNG: half the bytes, the same picture
+      writeFileSync(file, toPalettePng(Buffer.from(await page.screenshot({ fullPage: true }))))
       await page.close()
       console.log(`${scenario}: ${file}`)
     }

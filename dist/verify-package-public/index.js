@@ -65177,15 +65177,19 @@ function normalise(line) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
+/**
+ * A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left
+ * out, and so are columns without a value in any row.
+ */
 function table(headings, rows) {
     const kept = rows.filter(row => row.slice(1).some(hasValue));
     if (kept.length === 0)
         return '';
-    const line = (cells) => `| ${headings.map((_, i) => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    const columns = headings.map((_, i) => i).filter(i => i === 0 || kept.some(row => hasValue(row[i])));
+    const line = (cells) => `| ${columns.map(i => (0,log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
     return [
-        `| ${headings.map(h => (0,log/* cell */.Hn)(h)).join(' | ')} |`,
-        `|${headings.map(() => '---').join('|')}|`,
+        `| ${columns.map(i => (0,log/* cell */.Hn)(headings[i])).join(' | ')} |`,
+        `|${columns.map(() => '---').join('|')}|`,
         ...kept.map(line)
     ].join('\n');
 }

@@ -102,15 +102,19 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-/** A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left out. */
+/**
+ * A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left
+ * out, and so are columns without a value in any row.
+ */
 export function table(headings: readonly string[], rows: ReadonlyArray<readonly FactValue[]>): string {
   const kept = rows.filter(row => row.slice(1).some(hasValue))
   if (kept.length === 0) return ''
+  const columns = headings.map((_, i) => i).filter(i => i === 0 || kept.some(row => hasValue(row[i])))
   const line = (cells: readonly FactValue[]) =>
-    `| ${headings.map((_, i) => cell(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`
+    `| ${columns.map(i => cell(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`
   return [
-    `| ${headings.map(h => cell(h)).join(' | ')} |`,
-    `|${headings.map(() => '---').join('|')}|`,
+    `| ${columns.map(i => cell(headings[i])).join(' | ')} |`,
+    `|${columns.map(() => '---').join('|')}|`,
     ...kept.map(line)
   ].join('\n')
 }

@@ -85,6 +85,19 @@ describe('uniqueLines and table', () => {
   it('writes no table at all when every row lacks a value', () => {
     expect(table(['Fact', 'Value'], [['x', '—']])).toBe('')
   })
+  it('leaves out a column without a value in any row', () => {
+    expect(
+      table(
+        ['URL', 'Status', 'Final URL', 'Time'],
+        [
+          ['https://a.example', 200, undefined, '1s'],
+          ['https://b.example', 500, '—', '2s']
+        ]
+      )
+    ).toBe(
+      '| URL | Status | Time |\n|---|---|---|\n| https://a.example | 200 | 1s |\n| https://b.example | 500 | 2s |'
+    )
+  })
 })
 
 describe('summaryFaults (the checker the demo summaries go through)', () => {

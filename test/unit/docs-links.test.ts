@@ -58,6 +58,49 @@ describe('links in the README and docs', () => {
   }
 })
 
+describe('pictures', () => {
+  const images = join(ROOT, 'docs', 'images')
+  const files = existsSync(images) ? readdirSync(images).filter(f => f.endsWith('.png')) : []
+  const shown = pages.flatMap(page =>
+    [...prose(read(page)).matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map(([, target]) => ({
+      page,
+      file: relative(ROOT, resolve(ROOT, dirname(page), target))
+    }))
+  )
+
+  it('every picture a page shows is a PNG under docs/images/ that exists, and every PNG there is shown', () => {
+    expect(shown.length).toBeGreaterThanOrEqual(files.length)
+    expect(
+      shown.filter(({ file }) => !/^docs\/images\/[^/]+\.png$/.test(file) || !existsSync(join(ROOT, file)))
+    ).toEqual([])
+    expect(files.filter(file => !shown.some(s => s.file === `docs/images/${file}`))).toEqual([])
+  })
+
+  it('the README shows the pictures, and so do the docs of the actions whose summaries they show', () => {
+    const on = (page: string) =>
+      shown.filter(s => s.page === page).map(s => s.file.replace('docs/images/', ''))
+    expect(on('README.md')).toEqual([
+      'summary-success.png',
+      'summary-rollback.png',
+      'summary-failed-check.png'
+    ])
+    expect(on('docs/deploy-beanstalk.md')).toEqual(['summary-success.png', 'summary-rollback.png'])
+    expect(on('docs/check-url.md')).toEqual(['summary-failed-check.png'])
+    expect(on('docs/verify-package-public.md')).toEqual(['summary-private-package.png'])
+    expect(on('docs/invalidate-cloudfront.md')).toEqual(['summary-success.png'])
+  })
+
+  it('the pictures stay small: palette PNGs, 400 KB together at most', () => {
+    let total = 0
+    for (const file of files) {
+      const png = readFileSync(join(images, file))
+      total += png.length
+      expect({ file, colourType: png[25] }).toEqual({ file, colourType: 3 }) // written by scripts/png-palette.ts
+    }
+    expect(total).toBeLessThanOrEqual(400_000)
+  })
+})
+
 describe('scenario lists', () => {
   const demoSource = readFileSync(join(ROOT, 'scripts', 'demo.ts'), 'utf8')
   const demoBlock = demoSource.slice(demoSource.indexOf('export const DEMO_SCENARIOS'))
