@@ -8,6 +8,11 @@
 // --environment NAME=ID   the environment the role deploys and its id (console → the environment's overview, or
 //                         `aws elasticbeanstalk describe-environments --environment-names NAME
 //                         --query 'Environments[0].EnvironmentId'`); repeat it for a blue/green pair
+// --twin NAME             blue/green (deploy-beanstalk strategy: blue-green): the pair's other environment, which
+//                         deploy-beanstalk creates as a clone of the live one when it does not exist. Its id is not
+//                         known in advance (and changes when it is terminated and created again), so what Beanstalk
+//                         does as you on the pair's stacks and groups is scoped by the tag it puts on them
+//                         (elasticbeanstalk:environment-name: one of the pair's names), not by id.
 // --bucket NAME           the bundles' bucket (default: Beanstalk's own, elasticbeanstalk-REGION-ACCOUNT)
 // --distribution ID       the CloudFront distribution this role invalidates (none: no CloudFront permission)
 // --prune                 keep-versions: delete the application's old versions and their bundles. Give it to the
@@ -27,6 +32,7 @@
 // resources/environments/logs/tail/<id>/ only.
 
 import { pathToFileURL } from 'node:url'
+import { blueGreenStatements } from './deploy-policy-blue-green.mjs'
 
 /** @typedef {{ name: string, id: string }} Environment */
 /**
@@ -38,6 +44,7 @@ import { pathToFileURL } from 'node:url'
  * @property {string} [bucket]
  * @property {string} [distribution]
  * @property {boolean} [prune]
+ * @property {string} [twin]
  */
 
 /** The ARN partition of a region: aws, aws-cn (cn-*), aws-us-gov (us-gov-*). */
@@ -67,6 +74,14 @@ export function problemsOf(options) {
   }
   if (options.bucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.bucket))
     problems.push(`--bucket: "${options.bucket}" is not an S3 bucket name.`)
+  if (options.twin !== undefined) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,38}[A-Za-z0-9]$/.test(options.twin))
+      problems.push(`--twin: "${options.twin}" is not a Beanstalk environment name.`)
+    if ((options.environments ?? []).some(e => e.name === options.twin))
+      problems.push(
+        `--twin: "${options.twin}" is given with --environment too: name the other one of the pair.`
+      )
+  }
   if (options.distribution !== undefined && !/^[A-Z0-9]{8,20}$/.test(options.distribution))
     problems.push(`--distribution: "${options.distribution}" is not a CloudFront distribution id.`)
   return problems
@@ -82,7 +97,9 @@ export function deployPolicy(options) {
   const beanstalk = `arn:${partition}:elasticbeanstalk:${region}:${account}`
   const versions = `${beanstalk}:applicationversion/${application}/*`
   const bundles = `arn:${partition}:s3:::${bucket}/${application}/*`
-  const environmentArns = environments.map(e => `${beanstalk}:environment/${application}/${e.name}`)
+  // the environments deployed to: with --twin, the pair's other one too (created when missing)
+  const deployedTo = [...environments.map(e => e.name), ...(options.twin ? [options.twin] : [])]
+  const environmentArns = deployedTo.map(name => `${beanstalk}:environment/${application}/${name}`)
   const one = list => (list.length === 1 ? list[0] : list)
   const statements = [
     {
@@ -304,6 +321,7 @@ export function deployPolicy(options) {
       ],
       Resource: '*'
     },
+    ...(options.twin ? blueGreenStatements({ ...options, partition, bucket, beanstalk, versions }) : []),
     ...(options.distribution
       ? [
           {
@@ -337,7 +355,15 @@ export function parseArguments(args) {
     }
     const value = args[i + 1]
     if (
-      !['--account', '--region', '--application', '--environment', '--bucket', '--distribution'].includes(arg)
+      ![
+        '--account',
+        '--region',
+        '--application',
+        '--environment',
+        '--twin',
+        '--bucket',
+        '--distribution'
+      ].includes(arg)
     ) {
       problems.push(`${arg}: unknown argument (see the top of scripts/deploy-policy.mjs).`)
       continue
@@ -350,7 +376,8 @@ export function parseArguments(args) {
     if (arg === '--environment') {
       const [name, id = ''] = value.split('=')
       options.environments.push({ name, id })
-    } else if (arg === '--bucket') options.bucket = value
+    } else if (arg === '--twin') options.twin = value
+    else if (arg === '--bucket') options.bucket = value
     else if (arg === '--distribution') options.distribution = value
     else options[names[arg]] = value
   }

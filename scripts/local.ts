@@ -26,6 +26,7 @@ import {
   type Sandbox,
   type StubVisibility
 } from '../sandbox/index.js'
+import { parse as parseYaml } from 'yaml'
 import { bold, dim, green, red, renderSummary } from './render.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -82,6 +83,15 @@ function usage(actions: string[]): string {
     '  check-url: --scenario is one of (default: up)',
     sites
   ].join('\n')
+}
+
+/** The INPUT_<NAME> variables among `names` that the action's action.yml does not declare. */
+function undeclaredInputs(action: string, names: string[]): string[] {
+  const spec = parseYaml(readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, unknown>
+  }
+  const declared = new Set(Object.keys(spec.inputs ?? {}).map(input => `INPUT_${input.toUpperCase()}`))
+  return names.filter(name => name.startsWith('INPUT_') && !declared.has(name))
 }
 
 /** KEY=value lines (comments and blank lines skipped), as dotenv reads .env.example. */
@@ -295,6 +305,11 @@ async function main(started: Started): Promise<number> {
   vars.set('GITHUB_STEP_SUMMARY', summaryFile)
   vars.set('GITHUB_OUTPUT', outputFile)
   vars.set('RUNNER_TEMP', dir)
+  // each action gets only the inputs it takes: .env.example holds every action's. live-cname is also
+  // swap-environments': deploy-beanstalk takes it with strategy blue-green only (and refuses it with in-place)
+  for (const name of undeclaredInputs(action, [...vars.keys()])) vars.delete(name)
+  if (action === 'deploy-beanstalk' && vars.get('INPUT_STRATEGY')?.toLowerCase() !== 'blue-green')
+    vars.delete('INPUT_LIVE-CNAME')
   const envFile = join(dir, '.env')
   writeFileSync(envFile, formatEnvFile(vars))
   console.log(dim(`  .env           from ${envSource}, endpoints and runner files filled in`))

@@ -1,8 +1,8 @@
 export const id = 270;
-export const ids = [270,113];
+export const ids = [270,341];
 export const modules = {
 
-/***/ 113:
+/***/ 8341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -25,7 +25,98 @@ var core = __webpack_require__(9433);
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __webpack_require__(6950);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/types.ts
+function toEnvironmentInfo(env) {
+    return {
+        name: env.EnvironmentName ?? '',
+        id: env.EnvironmentId ?? '',
+        application: env.ApplicationName ?? '',
+        status: env.Status ?? 'Unknown',
+        health: env.Health ?? 'Grey',
+        versionLabel: env.VersionLabel || undefined,
+        solutionStack: env.SolutionStackName,
+        platformArn: env.PlatformArn,
+        cname: env.CNAME,
+        endpointUrl: env.EndpointURL,
+        arn: env.EnvironmentArn
+    };
+}
+/** Every page of a paginated Describe call, one request per page. */
+async function allPages(page) {
+    const found = [];
+    let token;
+    do {
+        const { items, next } = await page(token);
+        found.push(...items);
+        token = next;
+    } while (token);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/environments.ts
+
+
+/**
+ * The calls that make a new environment (a blue/green twin cloned from the live one, ../bluegreen/): a
+ * configuration template saved from an environment, CNAME availability, CreateEnvironment, the environment's tags.
+ * Through the Beanstalk gateway's client, so its call budget and deadline count them like every other request.
+ */
+/**
+ * Mutating calls that are never sent twice blindly: a lost reply fails with an OutcomeUnknownError and the caller
+ * checks what happened first (update/lost-reply.ts, versions/create.ts, bluegreen/create.ts).
+ */
+const UNSAFE_TO_REPEAT = new Set([
+    'UpdateEnvironment',
+    'CreateApplicationVersion',
+    'CreateEnvironment',
+    // diagnostics.ts: a second abort could abort what the first one started (the way back)
+    'AbortEnvironmentUpdate'
+]);
+class EnvironmentLaunches {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** CreateConfigurationTemplate from an environment: its platform version and option settings. */
+    async saveTemplate(application, templateName, environmentId, description) {
+        await this.client.send(new dist_cjs/* CreateConfigurationTemplateCommand */.EfU({
+            ApplicationName: application,
+            TemplateName: templateName,
+            EnvironmentId: environmentId,
+            Description: description
+        }));
+    }
+    async deleteTemplate(application, templateName) {
+        await this.client.send(new dist_cjs/* DeleteConfigurationTemplateCommand */.Bvv({ ApplicationName: application, TemplateName: templateName }));
+    }
+    /** CheckDNSAvailability: whether `<prefix>.<region>.elasticbeanstalk.com` is free, and that host. */
+    async cnameAvailable(prefix) {
+        const out = await this.client.send(new dist_cjs/* CheckDNSAvailabilityCommand */.QAH({ CNAMEPrefix: prefix }));
+        return { available: out.Available === true, host: out.FullyQualifiedCNAME };
+    }
+    /** The environment's own tags (ListTagsForResource), without the ones AWS and Beanstalk set themselves. */
+    async tags(environmentArn) {
+        const out = await this.client.send(new dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceArn: environmentArn }));
+        return Object.fromEntries((out.ResourceTags ?? [])
+            .filter(t => t.Key && !/^(aws|elasticbeanstalk):/i.test(t.Key))
+            .map(t => [t.Key ?? '', t.Value ?? '']));
+    }
+    async create(spec) {
+        const out = await this.client.send(new dist_cjs/* CreateEnvironmentCommand */.Rne({
+            ApplicationName: spec.application,
+            EnvironmentName: spec.name,
+            TemplateName: spec.templateName,
+            CNAMEPrefix: spec.cnamePrefix,
+            VersionLabel: spec.versionLabel,
+            Description: spec.description,
+            Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value }))
+        }));
+        return toEnvironmentInfo(out);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/pace.ts
+
 
 
 
@@ -58,7 +149,7 @@ function paceBeanstalkRequests(client, clock, deadline) {
             else
                 await budget.acquire(deadline());
         },
-        unsafeToRepeat: operation => /^(UpdateEnvironment|CreateApplicationVersion|AbortEnvironmentUpdate)$/.test(operation),
+        unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
         // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
         afterReply: (operation, error) => {
             if (operation === 'DeleteApplicationVersion')
@@ -175,24 +266,8 @@ class EnvironmentInfoCalls {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/types.ts
-function toEnvironmentInfo(env) {
-    return {
-        name: env.EnvironmentName ?? '',
-        id: env.EnvironmentId ?? '',
-        application: env.ApplicationName ?? '',
-        status: env.Status ?? 'Unknown',
-        health: env.Health ?? 'Grey',
-        versionLabel: env.VersionLabel || undefined,
-        solutionStack: env.SolutionStackName,
-        platformArn: env.PlatformArn,
-        cname: env.CNAME,
-        endpointUrl: env.EndpointURL,
-        arn: env.EnvironmentArn
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts
+
 
 
 
@@ -214,25 +289,17 @@ class BeanstalkGateway {
     client;
     /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
     platforms;
+    /** New environments (environments.ts: a blue/green twin), through the same client. */
+    launches;
     /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
     info;
     constructor(region, client, clock = retry/* systemClock */.ml) {
         this.region = region;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k((0,aws/* awsClientConfig */.rw)(region, { clock }));
         this.platforms = new PlatformLookUps(this.client);
+        this.launches = new EnvironmentLaunches(this.client);
         this.info = new EnvironmentInfoCalls(this.client);
         this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline);
-    }
-    /** Every page of a paginated Describe call, one request per page. */
-    async allPages(page) {
-        const found = [];
-        let token;
-        do {
-            const { items, next } = await page(token);
-            found.push(...items);
-            token = next;
-        } while (token);
-        return found;
     }
     /**
      * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
@@ -256,7 +323,7 @@ class BeanstalkGateway {
     }
     /** Environments, including those terminated within the last hour (Beanstalk's default). */
     async environments(filter) {
-        return await this.allPages(async (NextToken) => {
+        return await allPages(async (NextToken) => {
             const out = await this.client.send(new dist_cjs/* DescribeEnvironmentsCommand */.$8c({
                 ApplicationName: filter.application,
                 EnvironmentNames: filter.names,
@@ -374,7 +441,7 @@ class BeanstalkGateway {
     }
     /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
     async listVersions(application) {
-        return await this.allPages(async (NextToken) => {
+        return await allPages(async (NextToken) => {
             const out = await this.client.send(new dist_cjs/* DescribeApplicationVersionsCommand */.QDX({ ApplicationName: application, MaxRecords: 1000, NextToken }));
             const items = (out.ApplicationVersions ?? []).map(v => ({
                 label: v.VersionLabel ?? '',
@@ -424,8 +491,8 @@ var retry = __webpack_require__(119);
 var secrets = __webpack_require__(7168);
 // EXTERNAL MODULE: ./src/common/summary.ts
 var summary = __webpack_require__(7701);
-// EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 4 modules
-var beanstalk = __webpack_require__(113);
+// EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 5 modules
+var beanstalk = __webpack_require__(8341);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/cancel/decide.ts
 function ownUpdate(started, env, events) {
     const what = started.label

@@ -29880,7 +29880,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4802);
 /* harmony import */ var _cancel_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3315);
 /* harmony import */ var _cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(571);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1826);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1218);
 
 
 
@@ -29907,7 +29907,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1826:
+/***/ 1218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29933,7 +29933,7 @@ var retry = __nccwpck_require__(119);
  */
 /** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
 async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(113)]).then(__nccwpck_require__.bind(__nccwpck_require__, 113));
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(341)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8341));
     const gateways = new Map();
     return (region) => {
         const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
@@ -30705,6 +30705,23 @@ function parseFromEnvironment(raw) {
     }
     return value;
 }
+/**
+ * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
+ * given to build from.
+ */
+function parseRequireExistingVersion(raw, versionLabel) {
+    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
+    if (!required)
+        return false;
+    if (versionLabel === undefined) {
+        throw new errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
+    }
+    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
+    if (building.length > 0) {
+        throw new errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
+    }
+    return true;
+}
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/versions.ts
 /**
@@ -30810,6 +30827,162 @@ function parsePlatformInput(raw) {
     return { kind: 'stack', value, ...stack };
 }
 
+;// CONCATENATED MODULE: ./src/common/pair.ts
+
+const TWIN_SUFFIX = '-twin';
+const ENV_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const ENV_FORM = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-blue';
+const PAIR_FORM = `two environment names separated by a space or a comma (such as "BrillianCRM-blue BrillianCRM-green"), or one name whose twin is then <name>${TWIN_SUFFIX}`;
+/** Beanstalk's rule for a CNAME prefix. */
+const PREFIX = /^[a-z0-9](?:[a-z0-9-]{2,61}[a-z0-9])$/;
+const PREFIX_FORM = '4 to 63 letters, digits and hyphens, not starting or ending with a hyphen, such as brilliancrm';
+const pair_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+function pair_checkName(name, input, whole) {
+    const problem = name.length < 4 || name.length > 40
+        ? ` (it has ${name.length} characters)`
+        : ENV_NAME.test(name)
+            ? undefined
+            : '';
+    if (problem !== undefined) {
+        throw (0,errors/* inputError */.Xu)(input, whole, `"${name}" is not an environment name: expected ${ENV_FORM}${problem}.`);
+    }
+}
+/** Parses `environment-name` as a pair. Throws a UserError naming `input` when it is not one. */
+function parsePair(value, input = 'environment-name') {
+    const names = value
+        .split(/[\s,]+/)
+        .map(name => name.trim())
+        .filter(name => name !== '');
+    if (names.length === 0)
+        throw (0,errors/* inputError */.Xu)(input, value, `it is required: ${PAIR_FORM}.`);
+    if (names.length > 2) {
+        throw (0,errors/* inputError */.Xu)(input, value, `it names ${names.length} environments, but a blue/green pair is ${PAIR_FORM}.`);
+    }
+    for (const name of names)
+        pair_checkName(name, input, value);
+    if (names.length === 2) {
+        if (names[0].toLowerCase() === names[1].toLowerCase()) {
+            throw (0,errors/* inputError */.Xu)(input, value, `it names "${names[0]}" twice: a pair is two different environments. Give the second one, or one name only (its twin is then ${names[0]}${TWIN_SUFFIX}).`);
+        }
+        return { names: [names[0], names[1]], twinDerived: false };
+    }
+    const twin = `${names[0]}${TWIN_SUFFIX}`;
+    if (twin.length > 40) {
+        throw new errors/* UserError */.yo(`Input '${input}' is "${value}": its twin would be "${twin}", longer than Beanstalk's 40 characters. Name both environments of the pair, separated by a space.`, { input });
+    }
+    return { names: [names[0], twin], twinDerived: true };
+}
+/**
+ * Normalises `live-cname`: a prefix (`brilliancrm`) or a full host (`brilliancrm.eu-central-1.elasticbeanstalk.com`,
+ * also with `http(s)://` or a trailing slash, as copied from the console). The host's region must be `region`.
+ */
+function parseLiveCname(value, region, input = 'live-cname') {
+    const text = value
+        .trim()
+        .replace(/^https?:\/\//i, '')
+        .replace(/\/+$/, '')
+        .toLowerCase();
+    const example = `brilliancrm or brilliancrm.${region}.elasticbeanstalk.com`;
+    if (text === '') {
+        throw (0,errors/* inputError */.Xu)(input, value, `it is required with strategy blue-green: the CNAME that serves production (the one CloudFront's origin points at), such as ${example}.`);
+    }
+    const labels = text.split('.');
+    if (labels.length === 1)
+        return { prefix: checkPrefix(text, value, input), host: hostOf(text, region) };
+    if (!text.endsWith('.elasticbeanstalk.com')) {
+        throw (0,errors/* inputError */.Xu)(input, value, `expected an Elastic Beanstalk CNAME (${example}), not another host name: a custom domain points at CloudFront, whose origin is the environment's CNAME.`);
+    }
+    // <prefix>.<region>.elasticbeanstalk.com, or <name>.<token>.<region>.elasticbeanstalk.com (made without a prefix)
+    const hostRegion = labels[labels.length - 3];
+    if ((labels.length !== 4 && labels.length !== 5) || !pair_REGION.test(hostRegion)) {
+        throw (0,errors/* inputError */.Xu)(input, value, `expected a prefix or a host name such as ${example}.`);
+    }
+    if (hostRegion !== region) {
+        throw (0,errors/* inputError */.Xu)(input, value, `it is a CNAME in ${hostRegion}, but the environments are looked up in ${region}: set 'region' to ${hostRegion}, or give the CNAME of ${region}.`);
+    }
+    const prefix = labels.slice(0, -3).map(label => checkPrefix(label, value, input, labels.length === 5));
+    return { prefix: prefix.join('.'), host: text };
+}
+function checkPrefix(prefix, value, input, generated = false) {
+    // a generated CNAME's labels (the environment's name, a token) are DNS labels, not prefixes
+    if (!(generated ? /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/ : PREFIX).test(prefix)) {
+        throw (0,errors/* inputError */.Xu)(input, value, `"${prefix}" is not a CNAME prefix: expected ${PREFIX_FORM}.`);
+    }
+    return prefix;
+}
+function hostOf(prefix, region) {
+    return `${prefix.toLowerCase()}.${region}.elasticbeanstalk.com`;
+}
+/** True when an environment's CNAME is `live` (case-insensitive; the host also matches without its region, as environments made before 2016 have it). */
+function holdsCname(cname, live) {
+    if (cname === undefined)
+        return false;
+    const host = cname.toLowerCase().replace(/\.$/, '');
+    return host === live.host || host === `${live.prefix}.elasticbeanstalk.com`;
+}
+const GONE = new Set(['Terminated']);
+/**
+ * Decides which of the pair is live (holds `live-cname`) and which idle, from the environments DescribeEnvironments
+ * answered (any of the application's; terminated ones count as missing). Throws a UserError when neither holds it.
+ */
+function resolvePair(pair, live, environments, input = 'live-cname') {
+    const present = environments.filter(e => !GONE.has(e.status ?? ''));
+    const find = (name) => present.find(e => e.name.toLowerCase() === name.toLowerCase());
+    const [a, b] = pair.names.map(find);
+    const holder = [a, b].findIndex(e => e !== undefined && holdsCname(e.cname, live));
+    if (holder !== -1) {
+        const liveEnv = (holder === 0 ? a : b);
+        return { live: liveEnv, idle: holder === 0 ? b : a, idleName: pair.names[1 - holder] };
+    }
+    const shown = pair.names.map((name, i) => {
+        const env = [a, b][i];
+        return env ? `${env.name} (${env.cname ?? 'no CNAME'})` : `${name} (does not exist)`;
+    });
+    const elsewhere = present.find(e => holdsCname(e.cname, live));
+    const why = elsewhere
+        ? `It is held by ${elsewhere.name}, which is not one of the pair: name it in 'environment-name'.`
+        : a === undefined && b === undefined
+            ? "Neither environment exists: create the live one first (blue/green releases into a pair whose live environment exists), or correct 'environment-name'."
+            : `Set '${input}' to the CNAME of the live one (such as ${(a ?? b)?.cname ?? 'brilliancrm.<region>.elasticbeanstalk.com'}), or correct 'environment-name'.`;
+    const atFault = elsewhere || (a === undefined && b === undefined) ? 'environment-name' : input;
+    throw new errors/* UserError */.yo(`Neither environment of the pair holds ${live.host}: ${shown.join(' and ')}. ${why}`, {
+        input: atFault,
+        title: 'Live environment not found'
+    });
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bluegreen/inputs.ts
+
+
+function parseStrategy(value) {
+    const text = value.trim().toLowerCase();
+    if (text === '' || text === 'in-place')
+        return 'in-place';
+    if (text === 'blue-green')
+        return 'blue-green';
+    throw (0,errors/* inputError */.Xu)('strategy', value, 'expected in-place (the default: deploy to the environment named) or blue-green (deploy to the idle one of a pair, see docs/blue-green.md).');
+}
+/**
+ * The blue/green inputs, or undefined for an in-place deploy. `live-cname` without blue-green is refused: it would
+ * otherwise deploy in place to what is probably the live environment, the very thing blue/green avoids.
+ */
+function parseBlueGreen(raw, region) {
+    const strategy = parseStrategy(raw.strategy);
+    if (strategy === 'in-place') {
+        if (raw['live-cname'].trim() !== '') {
+            throw new errors/* UserError */.yo(`Input 'live-cname' ("${raw['live-cname']}") is set but 'strategy' is ${raw.strategy.trim() === '' ? 'not set (in-place)' : 'in-place'}: live-cname only means something with strategy: blue-green. Set strategy: blue-green to deploy to the idle one of a pair, or remove live-cname to deploy in place.`, { input: 'live-cname' });
+        }
+        return undefined;
+    }
+    const pair = parsePair(raw['environment-name']);
+    const liveCname = parseLiveCname(raw['live-cname'], region);
+    const from = raw['from-environment'].trim();
+    if (pair.names.some(name => name.toLowerCase() === from.toLowerCase())) {
+        throw (0,errors/* inputError */.Xu)('from-environment', from, `it is one of the pair in 'environment-name': promote from another environment (such as a staging one); the idle one of the pair is deployed to.`);
+    }
+    return { pair, liveCname };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/inputs.ts
 
 
@@ -30817,6 +30990,8 @@ function parsePlatformInput(raw) {
 
 
  // platform
+
+
  // logs on failure
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -30833,6 +31008,7 @@ const DEFAULTS = {
     'dry-run': 'false',
     'require-existing-version': 'false',
     'delete-source-bundles': 'true',
+    strategy: 'in-place',
     'log-lines': '100'
 };
 const INPUT_NAMES = [
@@ -30860,6 +31036,8 @@ const INPUT_NAMES = [
     'delete-source-bundles',
     'from-environment',
     'platform',
+    'strategy',
+    'live-cname',
     'log-lines'
 ];
 const MAX_DESCRIPTION = 200;
@@ -30948,28 +31126,14 @@ function parseSource(raw) {
         includeExplicit: include.length > 0
     };
 }
-/**
- * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
- * given to build from.
- */
-function parseRequireExistingVersion(raw, versionLabel) {
-    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
-    if (!required)
-        return false;
-    if (versionLabel === undefined) {
-        throw new errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
-    }
-    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
-    if (building.length > 0) {
-        throw new errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
-    }
-    return true;
-}
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 function parseInputs(raw, env) {
     const application = parseApplicationName(raw['application-name']);
-    const environment = parseEnvironmentName(raw['environment-name']);
+    const environment = parseStrategy(raw.strategy) === 'blue-green'
+        ? parsePair(raw['environment-name']).names.join(' ')
+        : parseEnvironmentName(raw['environment-name']);
     const region = resolveRegion(raw.region, env);
+    const blueGreen = parseBlueGreen(raw, region);
     const fromEnvironment = parseFromEnvironment(raw);
     const source = parseSource(raw);
     const versionLabel = parseVersionLabel(raw['version-label']);
@@ -30993,6 +31157,7 @@ function parseInputs(raw, env) {
         retention: parseRetention(raw),
         fromEnvironment,
         platform: parsePlatformInput(raw.platform),
+        blueGreen,
         logLines: parseLogLines(raw['log-lines'])
     };
     refuseContradictions(inputs);
@@ -31905,7 +32070,7 @@ async function reuseExistingBundle(storage, sha256, at) {
 
 
 
-const GONE = new Set(['Terminated', 'Terminating']);
+const promote_GONE = new Set(['Terminated', 'Terminating']);
 /** Green passes Green; Yellow passes Yellow and Green: the health rule of the update (update/decide.ts). */
 const healthyEnough = meetsHealth;
 /** Why the source environment cannot be promoted from, or undefined when it can. Pure. */
@@ -31924,7 +32089,7 @@ function promotionProblem(source, required) {
 }
 /** The version `from` runs, checked; a UserError naming `from-environment` otherwise. */
 async function findPromotion(beanstalk, ctx) {
-    const live = (await beanstalk.environments({ application: ctx.application })).filter(e => !GONE.has(e.status));
+    const live = (await beanstalk.environments({ application: ctx.application })).filter(e => !promote_GONE.has(e.status));
     const source = live.find(e => e.name === ctx.from);
     if (!source) {
         const names = live.map(e => e.name);
@@ -31979,13 +32144,16 @@ async function lookUp(gatewayFor, inputs,
 /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
 storageFor, 
 /** The action's clock: today's date, for the platform's retirement dates. */
-clock) {
+clock, 
+/** The environment, when it was found already (blue/green: the pair's look-up). */
+known) {
     const { application, region } = inputs;
     const beanstalk = gatewayFor(region);
-    const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(async (error) => {
-        await checkApplication(gatewayFor, region, application);
-        throw error;
-    });
+    const environment = known ??
+        (await findEnvironment(gatewayFor, region, application, inputs.environment).catch(async (error) => {
+            await checkApplication(gatewayFor, region, application);
+            throw error;
+        }));
     core/* info */.pq(`${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`);
     const warnings = [platformWarning(environment)].filter((w) => w !== undefined);
     const promotion = inputs.fromEnvironment
@@ -32114,348 +32282,103 @@ function describeMissingName(finding) {
 
 // EXTERNAL MODULE: ./src/common/aws.ts
 var aws = __nccwpck_require__(2064);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/quota.ts
-
-/**
- * The quota of application versions (ApplicationVersionQuota, per account and region, all applications together):
- * how full it is, who holds it, and what we say about it: the plan's line, the warning from 80 %, the error at the
- * cap. Pure.
- */
-/** From this share of the quota used on, the plan warns. */
-const WARN_AT = 0.8;
-function quotaUsage(region, quota, versions) {
-    const counts = new Map();
-    for (const v of versions)
-        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
-    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return { region, quota, used: versions.length, byApplication };
-}
-const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
-function describeUsage(usage) {
-    const holders = usage.byApplication
-        .slice(0, 6)
-        .map(([app, n]) => `${app} ${n}`)
-        .join(', ');
-    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
-    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
-    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
-}
-/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
-function quotaReachedMessage(usage, application, keep) {
-    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
-    if (keep !== undefined)
-        return head;
-    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
-}
-/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
-function tooManyVersionsError(error, ctx) {
-    const usage = ctx.retention?.usage;
-    const message = usage
-        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
-        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
-    const extra = ctx.retention?.keep !== undefined
-        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
-        : '';
-    return new errors/* UserError */.yo(message + extra, {
-        input: 'keep-versions',
-        title: 'Too many application versions',
-        cause: error
-    });
-}
-/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
-function quotaWarning(plan, application) {
-    const usage = plan.usage;
-    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
-        return undefined;
-    const fix = plan.keep === undefined
-        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
-        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
-    return `Application versions: ${describeUsage(usage)}.${fix}`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bluegreen/plan.ts
 
 
 /**
- * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
- * 1,000 by default, all applications together; quota.ts says how full it is). The look-up reads the quota and the
- * usage (read-only); the plan (pure) says what `keep-versions` deletes, what it never deletes, and whether the cap
- * must be made room under first; the deletions are carried out after a successful deploy (or before
- * CreateApplicationVersion at the cap) by prune.ts, each one logged, a failure only a warning.
+ * The CNAME prefixes a new twin may take, in order: `<live prefix>-twin`, then the idle environment's name (lower
+ * case). Each is a valid prefix (4 to 63 letters, digits, hyphens); the first free one is taken.
  */
-const retention_GONE = new Set(['Terminated', 'Terminating']);
-/** Which versions to delete share their bundle with other versions of the region (any application). Pure. */
-function findSharedBundles(toDelete, all, application) {
-    const users = new Map();
-    const where = (v) => (v.bucket && v.key ? `${v.bucket}\n${v.key}` : undefined);
-    for (const v of all) {
-        const at = where(v);
-        if (at !== undefined)
-            users.set(at, [...(users.get(at) ?? []), `${v.application ?? application}/${v.label}`]);
-    }
-    const shared = [];
-    for (const v of toDelete) {
-        const at = where(v);
-        const self = `${application}/${v.label}`;
-        const others = at === undefined ? [] : (users.get(at) ?? []).filter(user => user !== self);
-        if (v.bucket && v.key && others.length > 0)
-            shared.push({ label: v.label, bucket: v.bucket, key: v.key, others });
-    }
-    return shared;
+function twinPrefixCandidates(live, idleName) {
+    const candidates = [`${live.prefix}-twin`, idleName.toLowerCase()].filter(p => /^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/.test(p) && p !== live.prefix);
+    return [...new Set(candidates)];
 }
-/** The versions still on a shared bundle once `deleted` (labels of `application`) are gone. */
-function bundleStillUsed(shared, application, deleted) {
-    return shared.others.filter(user => !deleted.some(label => user === `${application}/${label}`));
+/** The template name for a clone: deterministic, so a template left by an interrupted run is found and replaced. */
+function templateNameFor(idleName, liveName) {
+    return `${idleName}-from-${liveName}`.slice(0, 100);
 }
-/** Quota, versions and environments in parallel; each failure is recorded, never thrown (awareness only). */
-async function lookUpVersions(beanstalk, application, needEnvironments) {
-    const problems = [];
-    const guard = async (what, fn) => {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            problems.push(`${what}: ${(0,errors/* describeError */.Uc)(error)}`);
-            return undefined;
-        }
-    };
-    const [quota, versions, environments] = await Promise.all([
-        guard('DescribeAccountAttributes (the quota)', () => beanstalk.versionQuota()),
-        guard('DescribeApplicationVersions (the versions)', () => beanstalk.listVersions()),
-        needEnvironments
-            ? guard(`DescribeEnvironments (what the environments of ${application} run)`, async () => (await beanstalk.environments({ application })).filter(e => !retention_GONE.has(e.status)))
-            : Promise.resolve(undefined)
-    ]);
-    return { quota, versions, environments, problems };
+/** The tags a clone gets: the live one's own, without `Name` when it is the live environment's name (Beanstalk's). */
+function cloneTags(tags, liveName) {
+    return Object.fromEntries(Object.entries(tags).filter(([key, value]) => !(key === 'Name' && value === liveName)));
 }
-/**
- * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
- * newest), never a protected one. Versions without a date or still being processed are kept. Pure.
- */
-function chooseDeletions(versions, keep, protect, newLabel) {
-    const withNew = newLabel !== undefined && !versions.some(v => v.label === newLabel);
-    const dated = versions.filter(v => v.created !== undefined);
-    const newestFirst = [...dated].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
-    const beyond = newestFirst.slice(Math.max(0, keep - (withNew ? 1 : 0)));
-    const kept = [];
-    const toDelete = [];
-    for (const v of beyond) {
-        const reason = protect.get(v.label) ??
-            (/^(processing|building)$/i.test(v.status) ? 'still being processed' : undefined);
-        if (reason)
-            kept.push({ label: v.label, reason });
-        else
-            toDelete.push(v);
-    }
-    for (const v of versions.filter(v => v.created === undefined))
-        kept.push({ label: v.label, reason: 'its date is unknown' });
-    return { toDelete: toDelete.reverse(), kept };
-}
-/** The versions that must stay whatever keep-versions says, with the reason. */
-function protectedVersions(ctx) {
-    const protect = new Map();
-    for (const env of ctx.environments) {
-        if (env.versionLabel) {
-            const before = protect.get(env.versionLabel);
-            protect.set(env.versionLabel, before ? `${before}, ${env.name}` : `runs in ${env.name}`);
-        }
-    }
-    if (ctx.previousLabel)
-        protect.set(ctx.previousLabel, 'the previous version, the rollback target');
-    protect.set(ctx.label, 'the version being deployed');
-    return protect;
-}
-/**
- * The retention plan from the look-up. At the cap without `keep-versions` (or with nothing it may delete), a
- * new version cannot be created: that is an error now, before anything changes. Pure.
- */
-function planRetention(lookup, ctx) {
-    const usage = lookup.versions ? quotaUsage(ctx.region, lookup.quota, lookup.versions) : undefined;
-    const mine = (lookup.versions ?? []).filter(v => v.application === ctx.application);
-    const problems = [...lookup.problems];
-    let toDelete = [];
-    let kept = [];
-    if (ctx.retention.keep !== undefined && lookup.versions && lookup.environments) {
-        const protect = protectedVersions({ ...ctx, environments: lookup.environments });
-        ({ toDelete, kept } = chooseDeletions(mine, ctx.retention.keep, protect, ctx.label));
-    }
-    else if (ctx.retention.keep !== undefined) {
-        problems.push('nothing will be deleted: the versions or environments could not be listed');
-    }
-    const atCap = ctx.createsVersion && usage?.quota !== undefined && usage.used >= usage.quota && lookup.versions;
-    if (atCap && usage) {
-        if (ctx.retention.keep === undefined) {
-            throw new errors/* UserError */.yo(quotaReachedMessage(usage, ctx.application), {
-                input: 'keep-versions',
-                title: 'Too many application versions'
-            });
-        }
-        if (toDelete.length === 0) {
-            throw new errors/* UserError */.yo(`${quotaReachedMessage(usage, ctx.application, ctx.retention.keep)} keep-versions: ${ctx.retention.keep} keeps every one of ${ctx.application}'s ${mine.length} versions (the newest ${ctx.retention.keep} and ${kept.length} that must stay: ${kept
-                .slice(0, 5)
-                .map(k => `${k.label} ${k.reason}`)
-                .join('; ')}), so nothing can be deleted to make room. Lower keep-versions, or set keep-versions on the deploys of the applications that hold the most versions.`, { input: 'keep-versions', title: 'Too many application versions' });
-        }
-    }
+function twinToCreate(live, idleName, cnamePrefix, region, tags) {
     return {
-        ...ctx.retention,
-        usage,
-        applicationVersions: mine.length,
-        toDelete,
-        protected: kept,
-        pruneFirst: Boolean(atCap),
-        deleted: [],
-        problems,
-        sharedBundles: findSharedBundles(toDelete, lookup.versions ?? [], ctx.application)
+        name: idleName,
+        cnamePrefix,
+        host: hostOf(cnamePrefix, region),
+        templateName: templateNameFor(idleName, live.name),
+        versionLabel: live.versionLabel ?? '',
+        tags: cloneTags(tags, live.name)
     };
 }
-/** The plan's lines about versions over time. */
-function describeRetention(plan, application, dryRun) {
-    const lines = [];
-    if (plan.usage)
-        lines.push(`Versions:     ${describeUsage(plan.usage)}`);
-    else
-        lines.push('Versions:     the quota and usage could not be read (see the warning)');
-    if (plan.keep === undefined) {
-        lines.push('Keep:         all versions (keep-versions is not set: nothing is deleted)');
+/**
+ * The plan, pointed at the idle environment. When the twin is created, the plan's environment is the twin as it will
+ * be (no id yet, running the live one's version, which is the rollback target): `withTwin` sets it once it exists.
+ */
+function withBlueGreen(plan, blueGreen) {
+    const twin = blueGreen.create;
+    if (!twin)
+        return { ...plan, blueGreen };
+    const current = {
+        ...blueGreen.live,
+        name: twin.name,
+        id: '',
+        status: 'Launching',
+        health: 'Grey',
+        cname: twin.host,
+        endpointUrl: undefined,
+        arn: undefined
+    };
+    return {
+        ...plan,
+        blueGreen,
+        environment: twin.name,
+        environmentId: '',
+        environmentStatus: 'not created yet',
+        current,
+        previousLabel: blueGreen.live.versionLabel,
+        consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(plan.region, undefined, plan.application)
+    };
+}
+/** The plan once the twin exists and is Ready: its id, state and console link. */
+function withTwin(plan, twin) {
+    return {
+        ...plan,
+        environment: twin.name,
+        environmentId: twin.id,
+        environmentStatus: twin.status,
+        current: twin,
+        previousLabel: twin.versionLabel,
+        consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(plan.region, twin.id, plan.application)
+    };
+}
+const where = (env) => `${env.name} (${env.cname ?? 'no CNAME'}, ${env.status}, running ${env.versionLabel ?? 'no version'})`;
+/** The plan's blue/green lines. */
+function describeBlueGreen(bg) {
+    const lines = [`Live:         ${where(bg.live)}: holds ${bg.liveCname.host}; not changed by this step`];
+    const twin = bg.create;
+    if (!twin) {
+        lines.push(`Idle:         ${bg.idle ? where(bg.idle) : bg.idleName}: deployed to`);
         return lines;
     }
-    const when = plan.pruneFirst
-        ? 'before the new version is created (the quota is reached), '
-        : 'after a successful deploy, ';
-    const what = plan.toDelete.length
-        ? `${dryRun ? 'would delete' : 'deletes'} ${plan.toDelete.length} ${when}oldest first${plan.deleteSourceBundles ? ', with their S3 bundles' : ' (their S3 bundles stay)'}: ${plan.toDelete.map(v => v.label).join(', ')}`
-        : 'nothing to delete';
-    lines.push(`Keep:         the newest ${plan.keep} of ${application}'s ${plan.applicationVersions} versions; ${what}`);
-    if (plan.protected.length > 0) {
-        lines.push(`Never delete: ${plan.protected.map(p => `${p.label} (${p.reason})`).join(', ')}`);
-    }
-    const kept = plan.deleteSourceBundles
-        ? plan.sharedBundles.filter(shared => bundleStillUsed(shared, application, plan.toDelete.map(v => v.label)).length > 0)
-        : [];
-    if (kept.length > 0) {
-        lines.push(`Bundles kept: ${kept
-            .map(shared => `s3://${shared.bucket}/${shared.key} of ${shared.label} (also the bundle of ${bundleStillUsed(shared, application, plan.toDelete.map(v => v.label)).join(', ')})`)
-            .join('; ')}: a bundle is deleted only when no remaining version points at it`);
-    }
+    const tags = Object.keys(twin.tags).length;
+    lines.push(`Idle:         ${twin.name} does not exist: it is created as a clone of ${bg.live.name} (same platform, option settings and ${tags} tag${tags === 1 ? '' : 's'}; a configuration template saved from it), at ${twin.host}, starting on ${twin.versionLabel}; then deployed to`, `Cost:         one more environment (an instance like ${bg.live.name}'s, with what it has besides: Elastic IP or load balancer) runs and is billed while ${twin.name} exists; swap-environments' idle-after-swap: terminate removes it after a release`);
     return lines;
 }
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
-
-
-
-
-
-/** `<application>/<label>.zip`. */
-function bundleKey(application, label) {
-    return `${application}/${label}.zip`;
-}
-function makePlan(facts) {
-    const { inputs, environment, existing, bundle } = facts;
-    const mode = existing ? 'redeploy' : 'new-version';
-    return {
-        application: inputs.application,
-        // the environment the look-up chose to deploy to (its name as Beanstalk spells it)
-        environment: environment.name || inputs.environment,
-        environmentId: environment.id,
-        region: inputs.region,
-        label: facts.label,
-        description: facts.description,
-        previousLabel: environment.versionLabel,
-        environmentStatus: environment.status,
-        current: environment,
-        mode,
-        bundle,
-        upload: mode === 'new-version'
-            ? { bucket: inputs.bucket, key: bundleKey(inputs.application, facts.label) }
-            : undefined,
-        wait: inputs.wait,
-        timeoutMs: inputs.timeoutMs,
-        requiredHealth: inputs.requiredHealth,
-        rollbackOnFailure: inputs.rollbackOnFailure,
-        dryRun: inputs.dryRun,
-        consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, environment.id, inputs.application),
-        warnings: facts.warnings ?? [],
-        configuration: facts.configuration,
-        send: {
-            label: facts.label,
-            configuration: facts.configuration?.send,
-            platformArn: platformToSend(facts.platform)
-        },
-        retention: facts.retention,
-        promotedFrom: facts.promotedFrom,
-        versionNote: facts.versionNote,
-        platform: facts.platform
-    };
-}
-/** The plan as log lines. */
-function describePlan(plan) {
-    const lines = [
-        `Application:  ${plan.application} (${plan.region})`,
-        `Environment:  ${plan.environment} (${plan.environmentId}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
-        `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : plan.versionNote ? ` (new: ${plan.versionNote})` : ' (new)'}`,
-        `Description:  ${plan.description}`
+/** The plan's steps for the twin, before the deploy. */
+function twinSteps(bg) {
+    const twin = bg.create;
+    if (!twin)
+        return [];
+    return [
+        `save a configuration template of ${bg.live.name} (${twin.templateName})`,
+        `create ${twin.name} from it at ${twin.host} on ${twin.versionLabel} (the template is deleted once it is created)`,
+        `follow the launch of ${twin.name} until Ready (a launch takes minutes)`
     ];
-    if (plan.promotedFrom) {
-        lines.push(`Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`);
-    }
-    if (plan.bundle && plan.mode === 'new-version') {
-        lines.push(`Bundle:       ${(0,format/* formatBytes */.z3)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
-    }
-    if (plan.upload) {
-        // no placeholder: Beanstalk's storage bucket is only named by CreateStorageLocation, a call the plan
-        // (also printed by a dry run) does not make; the upload step prints the s3:// address
-        const where = plan.upload.bucket
-            ? `s3://${plan.upload.bucket}/${plan.upload.key}`
-            : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
-        lines.push(`Upload to:    ${where} (create-only: reused when already there with the same bytes, never overwritten)`);
-    }
-    if (plan.platform)
-        lines.push(...describePlatform(plan.platform));
-    if (plan.configuration) {
-        lines.push('Configuration (names only; values are never shown):', ...describeConfiguration(plan.configuration));
-    }
-    lines.push(`Steps:        ${planSteps(plan)
-        .map((s, i) => `${i + 1}. ${s}`)
-        .join('; ')}`);
-    if (plan.retention)
-        lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun));
-    if (plan.dryRun)
-        lines.push('Dry run: stopping here; nothing was changed in AWS.');
-    lines.push(`Console:      ${plan.consoleUrl}`);
-    return lines;
-}
-/** The steps in the order main.ts carries them out: a busy environment is waited out before anything is uploaded. */
-function planSteps(plan) {
-    const steps = [];
-    if (plan.environmentStatus !== 'Ready')
-        steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
-    if (plan.mode === 'new-version')
-        steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
-    steps.push(deployStepWithPlatform(plan.configuration?.send
-        ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
-        : `deploy ${plan.label} to ${plan.environment}`, plan.platform));
-    if (!plan.wait)
-        return steps;
-    steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a3)(plan.timeoutMs)})`);
-    if (plan.rollbackOnFailure)
-        steps.push(rollbackStepWithPlatform(rollbackStep(plan), plan.platform));
-    return steps;
-}
-function rollbackStep(plan) {
-    const restore = plan.configuration?.restore ? ' and restore the previous configuration' : '';
-    if (plan.previousLabel && plan.previousLabel !== plan.label)
-        return `on failure, redeploy ${plan.previousLabel}${restore}`;
-    if (restore)
-        return 'on failure, restore the previous configuration';
-    return 'on failure, no rollback (no previous version to return to)';
 }
 
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
-// EXTERNAL MODULE: ./src/common/run.ts + 1 modules
-var run = __nccwpck_require__(4802);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/events.ts
 /** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
 function eventLevel(severity) {
@@ -32508,283 +32431,6 @@ class EventLog {
         return last && last.date.getTime() > since.getTime() ? last.date : since;
     }
 }
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/summary.ts
-
-
-
-
-
-
-
-
-const TONE = {
-    deployed: 'success',
-    failed: 'failure',
-    'timed-out': 'timeout',
-    'dry-run': 'dry-run',
-    requested: 'pending'
-};
-const SHOWN_EVENTS = 100;
-const TITLE = 'Elastic Beanstalk';
-function deploySummary(run, end) {
-    const { inputs, plan } = run;
-    if (!inputs)
-        return undefined;
-    const failure = end.error === undefined ? undefined : whyAndWhatToDo(run, end);
-    if (!plan) {
-        return {
-            title: TITLE,
-            tone: end.result === 'timed-out' ? 'timeout' : 'failure',
-            headline: `Nothing was deployed to ${inputs.environment}: the run stopped before the deploy, and nothing was changed in Beanstalk.`,
-            ...failure,
-            facts: lookupFacts(inputs, end.environment, end.durationMs)
-        };
-    }
-    return {
-        title: TITLE,
-        tone: end.error === undefined ? TONE[end.result] : end.result === 'timed-out' ? 'timeout' : 'failure',
-        headline: headline(plan, run, end),
-        ...failure,
-        warnings: plan.platform?.warnings,
-        facts: planFacts(plan, run, end),
-        details: details(plan, run, end.result)
-    };
-}
-/** The environment's own URL (its CNAME), for the output and the summary. */
-function environmentUrl(env) {
-    return env?.cname ? `http://${env.cname}` : undefined;
-}
-const code = (label) => (label ? `\`${label}\`` : 'no version');
-/** One sentence: the outcome and what now runs where. */
-function headline(plan, run, end) {
-    const env = end.environment;
-    const label = code(plan.label);
-    const target = plan.environment;
-    const previously = plan.previousLabel && plan.previousLabel !== plan.label ? ` — previously ${code(plan.previousLabel)}` : '';
-    const health = env?.health ?? 'health unknown';
-    const runs = `${target} runs ${code(env?.versionLabel)}${env?.health ? `, ${env.health}` : ''}`;
-    const update = run.update;
-    if (end.error === undefined) {
-        if (end.result === 'dry-run')
-            return `Dry run: ${label} would be ${plan.mode === 'redeploy' ? 'redeployed' : 'deployed'} to ${target}, which runs ${code(plan.previousLabel)}; nothing was changed.`;
-        if (end.result === 'requested')
-            return `${label} is being deployed to ${target} (not waited for: \`wait: false\`)${previously}.`;
-        return `${label} runs on ${target}, ${health}, after ${(0,format/* formatDuration */.a3)(end.durationMs)}${previously}.`;
-    }
-    if (update?.busy)
-        return `${label} was not deployed: ${target} stayed busy with another update for the whole timeout; ${runs}.`;
-    if (update?.result === 'timed-out')
-        return `Deploying ${label} to ${target} did not finish within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}) and may still be running; ${target} is ${env?.status ?? 'in an unknown state'}, running ${code(env?.versionLabel)}.`;
-    if (update?.result === 'failed') {
-        const now = update.rollback?.result === 'succeeded'
-            ? `${target} runs ${code(env?.versionLabel)} again after the rollback${env?.health ? `, ${env.health}` : ''}`
-            : runs;
-        return `Deploying ${label} to ${target} failed after ${(0,format/* formatDuration */.a3)(end.durationMs)}; ${now}.`;
-    }
-    if (update?.result === 'deployed')
-        return `${label} runs on ${target}, ${health}${previously}, but the step failed after the deploy.`;
-    if (run.requested)
-        return `The update of ${target} to ${label} was started, but the step stopped before it ended: it may still be running; ${runs}.`;
-    const unchanged = run.created ? '' : ' Nothing was changed in Beanstalk.';
-    if (end.result === 'timed-out')
-        return `${label} was not deployed to ${target}: the timeout ran out before the update could start; ${runs}.${unchanged}`;
-    return `${label} was not deployed to ${target}; ${runs}.${unchanged}`;
-}
-/** Why (Beanstalk's own messages when the update failed, else the error explained) and What to do. */
-function whyAndWhatToDo(run, end) {
-    const { plan, update } = run;
-    const parts = (0,summary/* failureParts */.Xl)(end.error);
-    if (!plan || !update || (update.result !== 'failed' && update.result !== 'timed-out') || update.busy) {
-        // a version this run created and did not deploy: what to do with it
-        const created = plan && run.created && !run.requested
-            ? `Version ${plan.label} was created but not deployed: deploy it later with \`version-label: ${plan.label}\`, or delete it (\`aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle\`).`
-            : undefined;
-        return { why: parts.why, whatToDo: [...parts.whatToDo, ...(created ? [created] : [])] };
-    }
-    // the headline says what failed: its first line keeps Beanstalk's words only
-    const failed = `Deploying ${plan.label} to ${plan.environment} failed: `;
-    const why = update.why && update.why.length > 0
-        ? update.why.map(line => (line.startsWith(failed) ? line.slice(failed.length) : line))
-        : parts.why;
-    if (update.rollback && !rollbackHelped(run))
-        why.push(`Rollback: ${update.rollback.detail}`);
-    return { why, whatToDo: [update.fix ?? nextStep(plan, run, end)] };
-}
-/** The rollback brought the previous version back, or Beanstalk had kept it. */
-const rollbackHelped = (run) => run.update?.rollback?.result === 'succeeded' || run.update?.rollback?.result === 'not-needed';
-/** What to do after an update that failed or timed out, when Beanstalk's messages name no fix. */
-function nextStep(plan, run, end) {
-    if (run.update?.result === 'timed-out')
-        return `Follow the update in the AWS console (the Console row below); if it needs longer than ${(0,format/* formatDuration */.a3)(plan.timeoutMs)}, raise timeout.`;
-    const find = "Find the cause in Beanstalk's events (below) and the instances' logs (Logs, in the environment's console), fix it and deploy again";
-    const previous = plan.previousLabel;
-    const stillBroken = end.environment?.versionLabel !== previous && previous && previous !== plan.label;
-    return stillBroken && !plan.rollbackOnFailure
-        ? `${find}; to run ${code(previous)} meanwhile, deploy it with \`version-label: ${previous}\` (or set \`rollback-on-failure: true\`).`
-        : `${find}.`;
-}
-function lookupFacts(inputs, env, durationMs) {
-    const console = (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application);
-    return [
-        ['Application', inputs.application],
-        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
-        ['Region', inputs.region],
-        ['Running version', env?.versionLabel],
-        ['Health', env?.health],
-        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
-        ['Console', `[Open in the AWS console](${console})`]
-    ];
-}
-function planFacts(plan, run, end) {
-    const { result, durationMs } = end;
-    const env = end.environment;
-    const url = environmentUrl(env);
-    const retention = plan.retention;
-    return [
-        ['Application', plan.application],
-        ['Environment', `${plan.environment} (${plan.environmentId})`],
-        ['Region', plan.region],
-        ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
-        ['Previous version', plan.previousLabel],
-        // a dry run changed nothing: no health of an update to tell
-        ['Health', result === 'dry-run' ? undefined : env?.health],
-        ['URL', url ? `[${url}](${url})` : undefined],
-        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
-        ['Bundle sha256', plan.bundle?.sha256],
-        ['Uploaded', uploadedNote(plan, run, result)],
-        ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
-        [
-            'Platform',
-            platformRow(plan.platform, { result, environment: env, platformApplied: run.update?.platformApplied })
-        ],
-        ['Promoted from', plan.promotedFrom?.name],
-        // a rollback that failed or was not attempted is part of the Why
-        ['Rollback', rollbackHelped(run) ? run.update?.rollback?.detail : undefined],
-        ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
-        ['Versions deleted', deletedNote(plan, result)],
-        ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
-    ];
-}
-/**
- * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events, the instances'
- * logs (diagnostics/).
- */
-function details(plan, run, result) {
-    const parts = [];
-    if (plan.configuration && plan.configuration.changes.length > 0)
-        parts.push({
-            title: 'Configuration (names only; values are never shown)',
-            body: configurationTable(plan.configuration)
-        });
-    const retention = plan.retention;
-    const deleted = result === 'dry-run'
-        ? (retention?.toDelete.map(version => version.label) ?? [])
-        : (retention?.deleted ?? []);
-    if (deleted.length > 0)
-        parts.push({
-            title: `${result === 'dry-run' ? 'Versions keep-versions would delete' : 'Versions deleted'} (${deleted.length})`,
-            body: deleted.map(label => `- \`${label}\``).join('\n')
-        });
-    const events = run.update?.events ?? run.events;
-    if (events.length > 0)
-        parts.push({
-            title: `Beanstalk events (${events.length})`,
-            body: (0,summary/* fenced */.OF)(events.slice(-SHOWN_EVENTS).map(formatEvent))
-        });
-    return [...parts, ...logDetails(run.logs)];
-}
-function versionNote(plan, labelled) {
-    if (plan.mode === 'redeploy')
-        return ' (redeployed)';
-    return labelled ? '' : ' (not created)';
-}
-function uploadedNote(plan, run, result) {
-    if (plan.mode === 'redeploy')
-        return 'nothing (existing version)';
-    const bytes = run.uploaded?.bytes ?? 0;
-    if (bytes === 0 && result !== 'dry-run')
-        return 'nothing (already in S3)';
-    return `${bytes} bytes`;
-}
-function deletedNote(plan, result) {
-    const retention = plan.retention;
-    if (retention?.keep === undefined)
-        return undefined;
-    if (retention.deleted.length > 0)
-        return `${retention.deleted.length} (listed below)`;
-    return result === 'dry-run' ? `none (would delete ${retention.toDelete.length})` : 'none';
-}
-function describeApplied(plan, run, result) {
-    const configuration = plan.configuration;
-    if (!configuration)
-        return '';
-    const counts = countChanges(configuration);
-    if (!configuration.send)
-        return `${counts}: nothing sent`;
-    if (result === 'dry-run')
-        return `${counts}: not sent (dry run)`;
-    const applied = run.update?.configurationApplied;
-    return `${counts}${applied ? `: sent ${applied}` : ': not sent'}`;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
-
-
-
-
-const outputs = (0,run/* declareOutputs */.zz)([
-    'version-label',
-    'previous-version-label',
-    'environment-url',
-    'environment-id',
-    'health',
-    'bundle-sha256',
-    'deployed',
-    'versions-deleted',
-    'platform-arn',
-    'previous-platform-arn',
-    'logs-file'
-]);
-/** The one report: outputs, then the job summary. Nothing when the inputs were refused (their error says it all). */
-async function report(run, error, now) {
-    const { inputs, plan } = run;
-    if (!inputs)
-        return;
-    const result = resultOf(run, error);
-    const environment = run.update?.environment ?? run.environment ?? plan?.current;
-    const deployed = error === undefined && (result === 'deployed' || result === 'requested');
-    // after a failure, the label only when the version exists (it was found or created)
-    const labelled = error === undefined || versionExists(run);
-    outputs.write({
-        'version-label': plan && labelled ? plan.label : undefined,
-        'previous-version-label': plan?.previousLabel ?? environment?.versionLabel,
-        'environment-url': environmentUrl(environment),
-        'environment-id': plan?.environmentId ?? environment?.id,
-        health: environment?.health,
-        'bundle-sha256': plan?.bundle?.sha256,
-        deployed,
-        'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
-        'platform-arn': environment?.platformArn,
-        'previous-platform-arn': plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
-        'logs-file': run.logs?.file
-    });
-    const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started });
-    if (layout)
-        await (0,summary/* writeLayout */.wy)(layout);
-}
-/** How the run ended: the update's own result when it had one, else what ended it. */
-function resultOf(run, error) {
-    if (run.update && run.update.result !== 'deployed' && run.update.result !== 'requested')
-        return run.update.result;
-    if (error !== undefined)
-        return (0,failure/* explain */.WE)(error).kind === 'timeout' ? 'timed-out' : 'failed';
-    if (run.plan?.dryRun)
-        return 'dry-run';
-    return run.update?.result ?? 'deployed';
-}
-/** The version with the plan's label exists in Beanstalk (found, or created by this run). */
-const versionExists = (run) => run.plan?.mode === 'redeploy' || run.created === true;
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/poll.ts
 
@@ -33097,8 +32743,6 @@ async function follow(beanstalk, options) {
     return { kind: 'timeout', environment, events: log.all };
 }
 
-// EXTERNAL MODULE: ./src/deploy-beanstalk/cancel/state.ts
-var state = __nccwpck_require__(3315);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/lost-reply.ts
 
 /**
@@ -33150,6 +32794,839 @@ function describeLost(error) {
     return error.original instanceof Error ? error.original.message : String(error.original);
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bluegreen/create.ts
+
+
+
+
+
+
+
+
+/**
+ * Creating the idle twin (when the plan says so; else the plan is returned as it is) as a clone of the live environment, what `eb clone` does: a configuration template saved
+ * from the live one (its platform version and option settings), CreateEnvironment from it with the live one's
+ * version and tags at a CNAME of its own, the template deleted again, then the launch followed until Ready (events
+ * streamed, a heartbeat). The live environment is only read. A lost CreateEnvironment reply is checked (the
+ * environment looked up by name) before the request is sent again.
+ */
+async function createTwin(beanstalk, plan, deadline, onSeen) {
+    if (!plan.blueGreen?.create)
+        return plan; // in place, or the idle twin exists
+    const { live, create: twin } = plan.blueGreen;
+    const started = deadline.clock.now();
+    const since = new Date(started);
+    const created = await (0,common_log/* phase */.Oi)(`Create ${twin.name} as a clone of ${live.name}`, async () => {
+        await saveTemplate(beanstalk, plan.application, twin, live);
+        core/* info */.pq(`Saved configuration template ${twin.templateName} from ${live.name} (${live.id}).`);
+        try {
+            return await createEnvironment(beanstalk, {
+                application: plan.application,
+                name: twin.name,
+                templateName: twin.templateName,
+                cnamePrefix: twin.cnamePrefix,
+                versionLabel: twin.versionLabel,
+                tags: twin.tags,
+                description: `Blue/green twin of ${live.name}, created by imbit/actions deploy-beanstalk`
+            });
+        }
+        finally {
+            // the new environment has its own copy of the settings: the template is not needed any more
+            await beanstalk.launches
+                .deleteTemplate(plan.application, twin.templateName)
+                .catch((error) => core/* warning */.$e(`Configuration template ${twin.templateName} of ${plan.application} could not be deleted (${(0,errors/* describeError */.Uc)(error)}): delete it in the console (Application → Saved configurations); it is replaced by the next clone.`));
+        }
+    });
+    core/* info */.pq(`${created.name} (${created.id}) is ${created.status} at ${created.cname ?? twin.host}.`);
+    onSeen?.({ environment: created });
+    const launched = await (0,common_log/* phase */.Oi)(`Follow the launch of ${twin.name}`, () => follow(beanstalk, {
+        application: plan.application,
+        environmentId: created.id,
+        target: twin.versionLabel,
+        // a launch's aim is a running environment; the deploy that follows checks the required health
+        requiredHealth: 'Yellow',
+        since,
+        deadline,
+        timeoutMs: plan.timeoutMs,
+        initial: created,
+        onSeen
+    }));
+    const seen = launched.environment ?? created;
+    if (launched.kind === 'success') {
+        core/* info */.pq(`${created.name} is Ready (health ${seen.health}, running ${seen.versionLabel ?? 'no version'}) after ${(0,format/* formatDuration */.a3)(deadline.clock.now() - started)}.`);
+        return withTwin(plan, launched.environment);
+    }
+    const now = `it is ${seen.status}, health ${seen.health}`;
+    if (launched.kind === 'timeout')
+        throw new errors/* UserError */.yo(`${twin.name} was still launching when the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}) ran out (${now}); nothing was deployed and ${live.name} was not changed. A launch takes minutes: run again (the twin is then found and deployed to), or raise timeout. See ${plan.consoleUrl}`, { input: 'timeout', title: 'Twin still launching' });
+    throw new errors/* UserError */.yo(`Creating ${twin.name} as a clone of ${live.name} failed: ${launched.decision.reason} (${now}). Nothing was deployed and ${live.name} was not changed. See the events above and ${plan.consoleUrl}; terminate ${twin.name} before running again if it cannot recover.`, { title: 'Twin not created' });
+}
+/** CreateConfigurationTemplate from the live environment; one left by an interrupted run is replaced (it may be stale). */
+async function saveTemplate(beanstalk, application, twin, live) {
+    const description = `Settings of ${live.name} for its blue/green twin ${twin.name} (deleted once it is created)`;
+    try {
+        await beanstalk.launches.saveTemplate(application, twin.templateName, live.id, description);
+    }
+    catch (error) {
+        if (!(0,errors/* isAwsError */.m_)(error, 'InvalidParameterValue') || !/already exists/i.test(error.message))
+            throw error;
+        core/* info */.pq(`Configuration template ${twin.templateName} exists already (an earlier run): replacing it.`);
+        await beanstalk.launches.deleteTemplate(application, twin.templateName);
+        await beanstalk.launches.saveTemplate(application, twin.templateName, live.id, description);
+    }
+}
+/**
+ * CreateEnvironment, once: a lost reply is checked by looking the environment up by name before the request is sent
+ * again; a CNAME taken since the look-up checked it fails with Beanstalk's own message and what to do.
+ */
+async function createEnvironment(beanstalk, spec) {
+    try {
+        try {
+            return await beanstalk.launches.create(spec);
+        }
+        catch (error) {
+            if (!(error instanceof failure/* OutcomeUnknownError */.Do))
+                throw error;
+            core/* info */.pq(`The reply to CreateEnvironment was lost (${describeLost(error)}): checking whether ${spec.name} exists before sending it again.`);
+            const made = await madeByUs(beanstalk, spec);
+            if (made) {
+                core/* info */.pq(`It does (${made.status}): following it, not sending the request again.`);
+                return made;
+            }
+            core/* info */.pq(`It does not: sending CreateEnvironment again.`);
+            return await beanstalk.launches.create(spec);
+        }
+    }
+    catch (error) {
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterValue') &&
+            /DNS name .* is not available/i.test(error.message))
+            throw new errors/* UserError */.yo(`Beanstalk refused the twin's CNAME: ${error.message} It was free when this run checked it (CheckDNSAvailability): another environment took it since. Run again: the next free CNAME is chosen.`, { input: 'environment-name', title: 'CNAME taken', cause: error });
+        if ((0,errors/* isAwsError */.m_)(error, 'InvalidParameterValue') && /already exists/i.test(error.message)) {
+            const made = await madeByUs(beanstalk, spec);
+            if (made)
+                return made; // an earlier try of this request made it
+            throw new errors/* UserError */.yo(`Beanstalk refused to create ${spec.name}: ${error.message} An environment of that name exists elsewhere (another application in this region): name the pair differently.`, { input: 'environment-name', title: 'Environment name taken', cause: error });
+        }
+        throw error;
+    }
+}
+/** The environment of that name in the application, when it is there (not terminated) at our CNAME. */
+async function madeByUs(beanstalk, spec) {
+    const found = await beanstalk.environments({ application: spec.application, names: [spec.name] });
+    return found.find(e => e.name === spec.name &&
+        !/^Terminat/.test(e.status) &&
+        e.cname?.toLowerCase().startsWith(`${spec.cnamePrefix.toLowerCase()}.`));
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/bluegreen/index.ts
+
+
+
+
+
+
+/**
+ * The blue/green look-up (read-only): which of the pair holds `live-cname` (common/pair.ts decides), and when the
+ * idle twin does not exist, what its clone needs: the live one's tags and a free CNAME prefix. The deploy then reads
+ * the idle environment (or, when it is to be created, the live one it clones) as an in-place deploy reads its own.
+ */
+
+
+/** The pair's look-up (its own log group), or undefined for an in-place deploy. */
+async function lookUpPair(gatewayFor, inputs) {
+    const blueGreen = inputs.blueGreen;
+    if (!blueGreen)
+        return undefined;
+    return await (0,common_log/* phase */.Oi)(`Blue/green: which of ${blueGreen.pair.names.join(' and ')} is live`, () => findPair(gatewayFor, inputs, blueGreen));
+}
+async function findPair(gatewayFor, inputs, bg) {
+    const { application, region } = inputs;
+    const { pair, liveCname } = bg;
+    const beanstalk = gatewayFor(region);
+    const all = (await beanstalk.environments({ application })).filter(e => e.status !== 'Terminated');
+    const named = (e) => pair.names.some(n => n.toLowerCase() === e.name.toLowerCase());
+    // neither of the pair found: the application itself may be misnamed (its own error, with the names that exist)
+    if (!all.some(named))
+        await checkApplication(gatewayFor, region, application);
+    const { live, idle, idleName } = resolvePair(pair, liveCname, all);
+    core/* info */.pq(`${live.name} holds ${liveCname.host}: it is live (${live.status}, health ${live.health}, running ${live.versionLabel ?? 'no version'}). ${idle ? `${idle.name} is idle (${idle.cname ?? 'no CNAME'}, ${idle.status}, health ${idle.health}, running ${idle.versionLabel ?? 'no version'}): it is deployed to.` : `${idleName} does not exist: it is created as a clone of ${live.name}.`}`);
+    const found = (blueGreen, environment) => ({
+        blueGreen,
+        environment,
+        inputs: { ...inputs, environment: environment.name }
+    });
+    if (idle) {
+        if (idle.status === 'Terminating')
+            throw new errors/* UserError */.yo(`The idle environment ${idle.name} is being terminated: it cannot be deployed to, and a new twin of that name can only be created once it is gone. Run again in a few minutes: the twin is then created anew as a clone of ${live.name}.`, { input: 'environment-name', title: 'Idle environment terminating' });
+        return found({ liveCname, live, idleName, idle }, idle);
+    }
+    if (!live.versionLabel)
+        throw new errors/* UserError */.yo(`The live environment ${live.name} runs no application version (Beanstalk's sample application), so its twin would have nothing to start on. Deploy to ${live.name} once in place (strategy: in-place), then release blue/green.`, { input: 'strategy', title: 'Live environment has no version' });
+    const tags = live.arn ? await beanstalk.launches.tags(live.arn) : {};
+    const prefix = await freePrefix(beanstalk, twinPrefixCandidates(liveCname, idleName), idleName);
+    return found({ liveCname, live, idleName, create: twinToCreate(live, idleName, prefix, region, tags) }, live);
+}
+/** The first candidate CheckDNSAvailability says is free; an error naming them all when none is. */
+async function freePrefix(beanstalk, candidates, idleName) {
+    const taken = [];
+    for (const prefix of candidates) {
+        const { available, host } = await beanstalk.launches.cnameAvailable(prefix);
+        if (available)
+            return prefix;
+        taken.push(host ?? prefix);
+    }
+    throw new errors/* UserError */.yo(`The twin ${idleName} needs a CNAME of its own, but ${taken.join(' and ')} ${taken.length === 1 ? 'is' : 'are'} taken (CheckDNSAvailability). Free one of them (an environment that holds it, perhaps one being terminated), or name the pair differently in 'environment-name'.`, { input: 'environment-name', title: 'No CNAME for the twin' });
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/quota.ts
+
+/**
+ * The quota of application versions (ApplicationVersionQuota, per account and region, all applications together):
+ * how full it is, who holds it, and what we say about it: the plan's line, the warning from 80 %, the error at the
+ * cap. Pure.
+ */
+/** From this share of the quota used on, the plan warns. */
+const WARN_AT = 0.8;
+function quotaUsage(region, quota, versions) {
+    const counts = new Map();
+    for (const v of versions)
+        counts.set(v.application ?? '?', (counts.get(v.application ?? '?') ?? 0) + 1);
+    const byApplication = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { region, quota, used: versions.length, byApplication };
+}
+const percent = (usage) => usage.quota ? Math.floor((100 * usage.used) / usage.quota) : undefined;
+function describeUsage(usage) {
+    const holders = usage.byApplication
+        .slice(0, 6)
+        .map(([app, n]) => `${app} ${n}`)
+        .join(', ');
+    const more = usage.byApplication.length > 6 ? `, ${usage.byApplication.length - 6} more applications` : '';
+    const of = usage.quota === undefined ? ' (quota unknown)' : ` of ${usage.quota} (${percent(usage)}%)`;
+    return `${usage.used}${of} application versions used in ${usage.region}${holders ? `: ${holders}${more}` : ''}`;
+}
+/** The message for a reached quota: the numbers, who holds them, and the input that fixes it. */
+function quotaReachedMessage(usage, application, keep) {
+    const head = `Beanstalk's quota of application versions in ${usage.region} is reached: ${describeUsage(usage)}. No new version can be created until old ones are deleted (AWS does not raise this quota; it asks you to delete old versions).`;
+    if (keep !== undefined)
+        return head;
+    return `${head} Set the input keep-versions (such as keep-versions: 50) to delete ${application}'s oldest versions first (never one an environment runs, the previous one or the one being deployed), or delete old versions in the Beanstalk console (Application versions).`;
+}
+/** CreateApplicationVersion refused with TooManyApplicationVersions: the same plain message, with the fix. */
+function tooManyVersionsError(error, ctx) {
+    const usage = ctx.retention?.usage;
+    const message = usage
+        ? quotaReachedMessage({ ...usage, used: Math.max(usage.used, usage.quota ?? 0) }, ctx.application, ctx.retention?.keep)
+        : `Beanstalk refused a new version: ${(0,errors/* awsErrorInfo */.sR)(error)?.message ?? String(error)} Set the input keep-versions (such as keep-versions: 50) to delete ${ctx.application}'s oldest versions first, or delete old versions in the Beanstalk console.`;
+    const extra = ctx.retention?.keep !== undefined
+        ? ` keep-versions: ${ctx.retention.keep} deleted ${ctx.retention.deleted.length} version(s) of ${ctx.application}, not enough: lower it, or set keep-versions on the deploys of the applications that hold the most versions.`
+        : '';
+    return new errors/* UserError */.yo(message + extra, {
+        input: 'keep-versions',
+        title: 'Too many application versions',
+        cause: error
+    });
+}
+/** The warning from 80 % of the quota used, naming the fix when keep-versions is not set. */
+function quotaWarning(plan, application) {
+    const usage = plan.usage;
+    if (!usage?.quota || usage.used < WARN_AT * usage.quota || plan.pruneFirst)
+        return undefined;
+    const fix = plan.keep === undefined
+        ? ` At ${usage.quota} every deploy fails until old versions are deleted: set keep-versions (such as 50) on the deploys of ${application} and of the other applications listed.`
+        : ` keep-versions: ${plan.keep} deletes ${plan.toDelete.length} of ${application}'s after this deploy; the other applications need keep-versions too.`;
+    return `Application versions: ${describeUsage(usage)}.${fix}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/retention.ts
+
+
+/**
+ * Versions over time: Beanstalk caps application versions per account and region (ApplicationVersionQuota,
+ * 1,000 by default, all applications together; quota.ts says how full it is). The look-up reads the quota and the
+ * usage (read-only); the plan (pure) says what `keep-versions` deletes, what it never deletes, and whether the cap
+ * must be made room under first; the deletions are carried out after a successful deploy (or before
+ * CreateApplicationVersion at the cap) by prune.ts, each one logged, a failure only a warning.
+ */
+const retention_GONE = new Set(['Terminated', 'Terminating']);
+/** Which versions to delete share their bundle with other versions of the region (any application). Pure. */
+function findSharedBundles(toDelete, all, application) {
+    const users = new Map();
+    const where = (v) => (v.bucket && v.key ? `${v.bucket}\n${v.key}` : undefined);
+    for (const v of all) {
+        const at = where(v);
+        if (at !== undefined)
+            users.set(at, [...(users.get(at) ?? []), `${v.application ?? application}/${v.label}`]);
+    }
+    const shared = [];
+    for (const v of toDelete) {
+        const at = where(v);
+        const self = `${application}/${v.label}`;
+        const others = at === undefined ? [] : (users.get(at) ?? []).filter(user => user !== self);
+        if (v.bucket && v.key && others.length > 0)
+            shared.push({ label: v.label, bucket: v.bucket, key: v.key, others });
+    }
+    return shared;
+}
+/** The versions still on a shared bundle once `deleted` (labels of `application`) are gone. */
+function bundleStillUsed(shared, application, deleted) {
+    return shared.others.filter(user => !deleted.some(label => user === `${application}/${label}`));
+}
+/** Quota, versions and environments in parallel; each failure is recorded, never thrown (awareness only). */
+async function lookUpVersions(beanstalk, application, needEnvironments) {
+    const problems = [];
+    const guard = async (what, fn) => {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            problems.push(`${what}: ${(0,errors/* describeError */.Uc)(error)}`);
+            return undefined;
+        }
+    };
+    const [quota, versions, environments] = await Promise.all([
+        guard('DescribeAccountAttributes (the quota)', () => beanstalk.versionQuota()),
+        guard('DescribeApplicationVersions (the versions)', () => beanstalk.listVersions()),
+        needEnvironments
+            ? guard(`DescribeEnvironments (what the environments of ${application} run)`, async () => (await beanstalk.environments({ application })).filter(e => !retention_GONE.has(e.status)))
+            : Promise.resolve(undefined)
+    ]);
+    return { quota, versions, environments, problems };
+}
+/**
+ * Which of this application's versions `keep` deletes: all but the newest `keep` (a new version counts as the
+ * newest), never a protected one. Versions without a date or still being processed are kept. Pure.
+ */
+function chooseDeletions(versions, keep, protect, newLabel) {
+    const withNew = newLabel !== undefined && !versions.some(v => v.label === newLabel);
+    const dated = versions.filter(v => v.created !== undefined);
+    const newestFirst = [...dated].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+    const beyond = newestFirst.slice(Math.max(0, keep - (withNew ? 1 : 0)));
+    const kept = [];
+    const toDelete = [];
+    for (const v of beyond) {
+        const reason = protect.get(v.label) ??
+            (/^(processing|building)$/i.test(v.status) ? 'still being processed' : undefined);
+        if (reason)
+            kept.push({ label: v.label, reason });
+        else
+            toDelete.push(v);
+    }
+    for (const v of versions.filter(v => v.created === undefined))
+        kept.push({ label: v.label, reason: 'its date is unknown' });
+    return { toDelete: toDelete.reverse(), kept };
+}
+/** The versions that must stay whatever keep-versions says, with the reason. */
+function protectedVersions(ctx) {
+    const protect = new Map();
+    for (const env of ctx.environments) {
+        if (env.versionLabel) {
+            const before = protect.get(env.versionLabel);
+            protect.set(env.versionLabel, before ? `${before}, ${env.name}` : `runs in ${env.name}`);
+        }
+    }
+    if (ctx.previousLabel)
+        protect.set(ctx.previousLabel, 'the previous version, the rollback target');
+    protect.set(ctx.label, 'the version being deployed');
+    return protect;
+}
+/**
+ * The retention plan from the look-up. At the cap without `keep-versions` (or with nothing it may delete), a
+ * new version cannot be created: that is an error now, before anything changes. Pure.
+ */
+function planRetention(lookup, ctx) {
+    const usage = lookup.versions ? quotaUsage(ctx.region, lookup.quota, lookup.versions) : undefined;
+    const mine = (lookup.versions ?? []).filter(v => v.application === ctx.application);
+    const problems = [...lookup.problems];
+    let toDelete = [];
+    let kept = [];
+    if (ctx.retention.keep !== undefined && lookup.versions && lookup.environments) {
+        const protect = protectedVersions({ ...ctx, environments: lookup.environments });
+        ({ toDelete, kept } = chooseDeletions(mine, ctx.retention.keep, protect, ctx.label));
+    }
+    else if (ctx.retention.keep !== undefined) {
+        problems.push('nothing will be deleted: the versions or environments could not be listed');
+    }
+    const atCap = ctx.createsVersion && usage?.quota !== undefined && usage.used >= usage.quota && lookup.versions;
+    if (atCap && usage) {
+        if (ctx.retention.keep === undefined) {
+            throw new errors/* UserError */.yo(quotaReachedMessage(usage, ctx.application), {
+                input: 'keep-versions',
+                title: 'Too many application versions'
+            });
+        }
+        if (toDelete.length === 0) {
+            throw new errors/* UserError */.yo(`${quotaReachedMessage(usage, ctx.application, ctx.retention.keep)} keep-versions: ${ctx.retention.keep} keeps every one of ${ctx.application}'s ${mine.length} versions (the newest ${ctx.retention.keep} and ${kept.length} that must stay: ${kept
+                .slice(0, 5)
+                .map(k => `${k.label} ${k.reason}`)
+                .join('; ')}), so nothing can be deleted to make room. Lower keep-versions, or set keep-versions on the deploys of the applications that hold the most versions.`, { input: 'keep-versions', title: 'Too many application versions' });
+        }
+    }
+    return {
+        ...ctx.retention,
+        usage,
+        applicationVersions: mine.length,
+        toDelete,
+        protected: kept,
+        pruneFirst: Boolean(atCap),
+        deleted: [],
+        problems,
+        sharedBundles: findSharedBundles(toDelete, lookup.versions ?? [], ctx.application)
+    };
+}
+/** The plan's lines about versions over time. */
+function describeRetention(plan, application, dryRun) {
+    const lines = [];
+    if (plan.usage)
+        lines.push(`Versions:     ${describeUsage(plan.usage)}`);
+    else
+        lines.push('Versions:     the quota and usage could not be read (see the warning)');
+    if (plan.keep === undefined) {
+        lines.push('Keep:         all versions (keep-versions is not set: nothing is deleted)');
+        return lines;
+    }
+    const when = plan.pruneFirst
+        ? 'before the new version is created (the quota is reached), '
+        : 'after a successful deploy, ';
+    const what = plan.toDelete.length
+        ? `${dryRun ? 'would delete' : 'deletes'} ${plan.toDelete.length} ${when}oldest first${plan.deleteSourceBundles ? ', with their S3 bundles' : ' (their S3 bundles stay)'}: ${plan.toDelete.map(v => v.label).join(', ')}`
+        : 'nothing to delete';
+    lines.push(`Keep:         the newest ${plan.keep} of ${application}'s ${plan.applicationVersions} versions; ${what}`);
+    if (plan.protected.length > 0) {
+        lines.push(`Never delete: ${plan.protected.map(p => `${p.label} (${p.reason})`).join(', ')}`);
+    }
+    const kept = plan.deleteSourceBundles
+        ? plan.sharedBundles.filter(shared => bundleStillUsed(shared, application, plan.toDelete.map(v => v.label)).length > 0)
+        : [];
+    if (kept.length > 0) {
+        lines.push(`Bundles kept: ${kept
+            .map(shared => `s3://${shared.bucket}/${shared.key} of ${shared.label} (also the bundle of ${bundleStillUsed(shared, application, plan.toDelete.map(v => v.label)).join(', ')})`)
+            .join('; ')}: a bundle is deleted only when no remaining version points at it`);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/plan.ts
+
+
+
+
+
+
+/** `<application>/<label>.zip`. */
+function bundleKey(application, label) {
+    return `${application}/${label}.zip`;
+}
+function makePlan(facts) {
+    const { inputs, environment, existing, bundle } = facts;
+    const mode = existing ? 'redeploy' : 'new-version';
+    return {
+        application: inputs.application,
+        // the environment the look-up chose to deploy to (its name as Beanstalk spells it)
+        environment: environment.name || inputs.environment,
+        environmentId: environment.id,
+        region: inputs.region,
+        label: facts.label,
+        description: facts.description,
+        previousLabel: environment.versionLabel,
+        environmentStatus: environment.status,
+        current: environment,
+        mode,
+        bundle,
+        upload: mode === 'new-version'
+            ? { bucket: inputs.bucket, key: bundleKey(inputs.application, facts.label) }
+            : undefined,
+        wait: inputs.wait,
+        timeoutMs: inputs.timeoutMs,
+        requiredHealth: inputs.requiredHealth,
+        rollbackOnFailure: inputs.rollbackOnFailure,
+        dryRun: inputs.dryRun,
+        consoleUrl: (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, environment.id, inputs.application),
+        warnings: facts.warnings ?? [],
+        configuration: facts.configuration,
+        send: {
+            label: facts.label,
+            configuration: facts.configuration?.send,
+            platformArn: platformToSend(facts.platform)
+        },
+        retention: facts.retention,
+        promotedFrom: facts.promotedFrom,
+        versionNote: facts.versionNote,
+        platform: facts.platform
+    };
+}
+/** The plan as log lines. */
+function describePlan(plan) {
+    const lines = [
+        `Application:  ${plan.application} (${plan.region})`,
+        `Environment:  ${plan.environment} (${plan.environmentId || 'to be created'}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
+        ...(plan.blueGreen ? describeBlueGreen(plan.blueGreen) : []),
+        `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : plan.versionNote ? ` (new: ${plan.versionNote})` : ' (new)'}`,
+        `Description:  ${plan.description}`
+    ];
+    if (plan.promotedFrom) {
+        lines.push(`Promoted:     from ${plan.promotedFrom.name}, which runs ${plan.label} (${plan.promotedFrom.status}, health ${plan.promotedFrom.health})`);
+    }
+    if (plan.bundle && plan.mode === 'new-version') {
+        lines.push(`Bundle:       ${(0,format/* formatBytes */.z3)(plan.bundle.size)}, sha256 ${plan.bundle.sha256}`);
+    }
+    if (plan.upload) {
+        // no placeholder: Beanstalk's storage bucket is only named by CreateStorageLocation, a call the plan
+        // (also printed by a dry run) does not make; the upload step prints the s3:// address
+        const where = plan.upload.bucket
+            ? `s3://${plan.upload.bucket}/${plan.upload.key}`
+            : `${plan.upload.key} in Beanstalk's storage bucket for the region (CreateStorageLocation)`;
+        lines.push(`Upload to:    ${where} (create-only: reused when already there with the same bytes, never overwritten)`);
+    }
+    if (plan.platform)
+        lines.push(...describePlatform(plan.platform));
+    if (plan.configuration) {
+        lines.push('Configuration (names only; values are never shown):', ...describeConfiguration(plan.configuration));
+    }
+    lines.push(`Steps:        ${planSteps(plan)
+        .map((s, i) => `${i + 1}. ${s}`)
+        .join('; ')}`);
+    if (plan.retention)
+        lines.push(...describeRetention(plan.retention, plan.application, plan.dryRun));
+    if (plan.dryRun)
+        lines.push('Dry run: stopping here; nothing was changed in AWS.');
+    lines.push(`Console:      ${plan.consoleUrl}`);
+    return lines;
+}
+/** The steps in the order main.ts carries them out: a busy environment is waited out before anything is uploaded. */
+function planSteps(plan) {
+    const steps = plan.blueGreen ? twinSteps(plan.blueGreen) : [];
+    if (plan.environmentStatus !== 'Ready' && !plan.blueGreen?.create)
+        steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`);
+    if (plan.mode === 'new-version')
+        steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`);
+    steps.push(deployStepWithPlatform(plan.configuration?.send
+        ? `deploy ${plan.label} to ${plan.environment} with the configuration changes in one update (if Beanstalk refuses that, the configuration first, then the version)`
+        : `deploy ${plan.label} to ${plan.environment}`, plan.platform));
+    if (!plan.wait)
+        return steps;
+    steps.push(`follow the update until Ready on ${plan.label} with health ${plan.requiredHealth === 'Green' ? 'Green' : 'Yellow or Green'} (timeout ${(0,format/* formatDuration */.a3)(plan.timeoutMs)})`);
+    if (plan.rollbackOnFailure)
+        steps.push(rollbackStepWithPlatform(rollbackStep(plan), plan.platform));
+    return steps;
+}
+function rollbackStep(plan) {
+    const restore = plan.configuration?.restore ? ' and restore the previous configuration' : '';
+    if (plan.previousLabel && plan.previousLabel !== plan.label)
+        return `on failure, redeploy ${plan.previousLabel}${restore}`;
+    if (restore)
+        return 'on failure, restore the previous configuration';
+    return 'on failure, no rollback (no previous version to return to)';
+}
+
+// EXTERNAL MODULE: ./src/common/run.ts + 1 modules
+var run = __nccwpck_require__(4802);
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/summary.ts
+
+
+
+
+
+
+
+
+const TONE = {
+    deployed: 'success',
+    failed: 'failure',
+    'timed-out': 'timeout',
+    'dry-run': 'dry-run',
+    requested: 'pending'
+};
+const SHOWN_EVENTS = 100;
+const TITLE = 'Elastic Beanstalk';
+function deploySummary(run, end) {
+    const { inputs, plan } = run;
+    if (!inputs)
+        return undefined;
+    const failure = end.error === undefined ? undefined : whyAndWhatToDo(run, end);
+    if (!plan) {
+        return {
+            title: TITLE,
+            tone: end.result === 'timed-out' ? 'timeout' : 'failure',
+            headline: `Nothing was deployed to ${inputs.environment}: the run stopped before the deploy, and nothing was changed in Beanstalk.`,
+            ...failure,
+            facts: lookupFacts(inputs, end.environment, end.durationMs)
+        };
+    }
+    return {
+        title: TITLE,
+        tone: end.error === undefined ? TONE[end.result] : end.result === 'timed-out' ? 'timeout' : 'failure',
+        headline: headline(plan, run, end),
+        ...failure,
+        warnings: plan.platform?.warnings,
+        facts: planFacts(plan, run, end),
+        details: details(plan, run, end.result)
+    };
+}
+/** The environment's own URL (its CNAME), for the output and the summary. */
+function environmentUrl(env) {
+    return env?.cname ? `http://${env.cname}` : undefined;
+}
+const code = (label) => (label ? `\`${label}\`` : 'no version');
+/** One sentence: the outcome and what now runs where. */
+function headline(plan, run, end) {
+    const env = end.environment;
+    const label = code(plan.label);
+    const target = plan.environment;
+    const previously = plan.previousLabel && plan.previousLabel !== plan.label ? ` — previously ${code(plan.previousLabel)}` : '';
+    const health = env?.health ?? 'health unknown';
+    const runs = `${target} runs ${code(env?.versionLabel)}${env?.health ? `, ${env.health}` : ''}`;
+    const update = run.update;
+    if (end.error === undefined) {
+        if (end.result === 'dry-run')
+            return plan.blueGreen?.create
+                ? `Dry run: ${target} would be created as a clone of ${plan.blueGreen.live.name}, then ${label} deployed to it; nothing was changed.${pairNote(plan)}`
+                : `Dry run: ${label} would be ${plan.mode === 'redeploy' ? 'redeployed' : 'deployed'} to ${target}, which runs ${code(plan.previousLabel)}; nothing was changed.${pairNote(plan)}`;
+        if (end.result === 'requested')
+            return `${label} is being deployed to ${target} (not waited for: \`wait: false\`)${previously}.${pairNote(plan)}`;
+        return `${label} runs on ${target}, ${health}, after ${(0,format/* formatDuration */.a3)(end.durationMs)}${previously}.${pairNote(plan)}`;
+    }
+    if (update?.busy)
+        return `${label} was not deployed: ${target} stayed busy with another update for the whole timeout; ${runs}.`;
+    if (update?.result === 'timed-out')
+        return `Deploying ${label} to ${target} did not finish within the timeout (${(0,format/* formatDuration */.a3)(plan.timeoutMs)}) and may still be running; ${target} is ${env?.status ?? 'in an unknown state'}, running ${code(env?.versionLabel)}.`;
+    if (update?.result === 'failed') {
+        const now = update.rollback?.result === 'succeeded'
+            ? `${target} runs ${code(env?.versionLabel)} again after the rollback${env?.health ? `, ${env.health}` : ''}`
+            : runs;
+        return `Deploying ${label} to ${target} failed after ${(0,format/* formatDuration */.a3)(end.durationMs)}; ${now}.`;
+    }
+    if (update?.result === 'deployed')
+        return `${label} runs on ${target}, ${health}${previously}, but the step failed after the deploy.`;
+    if (run.requested)
+        return `The update of ${target} to ${label} was started, but the step stopped before it ended: it may still be running; ${runs}.`;
+    const unchanged = run.created ? '' : ' Nothing was changed in Beanstalk.';
+    if (end.result === 'timed-out')
+        return `${label} was not deployed to ${target}: the timeout ran out before the update could start; ${runs}.${unchanged}`;
+    return `${label} was not deployed to ${target}; ${runs}.${unchanged}`;
+}
+/** Why (Beanstalk's own messages when the update failed, else the error explained) and What to do. */
+function whyAndWhatToDo(run, end) {
+    const { plan, update } = run;
+    const parts = (0,summary/* failureParts */.Xl)(end.error);
+    if (!plan || !update || (update.result !== 'failed' && update.result !== 'timed-out') || update.busy) {
+        // a version this run created and did not deploy: what to do with it
+        const created = plan && run.created && !run.requested
+            ? `Version ${plan.label} was created but not deployed: deploy it later with \`version-label: ${plan.label}\`, or delete it (\`aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle\`).`
+            : undefined;
+        const twin = twinLeft(run, end.environment);
+        return { why: parts.why, whatToDo: [...parts.whatToDo, ...[created, twin].filter(t => t !== undefined)] };
+    }
+    // the headline says what failed: its first line keeps Beanstalk's words only
+    const failed = `Deploying ${plan.label} to ${plan.environment} failed: `;
+    const why = update.why && update.why.length > 0
+        ? update.why.map(line => (line.startsWith(failed) ? line.slice(failed.length) : line))
+        : parts.why;
+    if (update.rollback && !rollbackHelped(run))
+        why.push(`Rollback: ${update.rollback.detail}`);
+    return { why, whatToDo: [update.fix ?? nextStep(plan, run, end)] };
+}
+/** The rollback brought the previous version back, or Beanstalk had kept it. */
+const rollbackHelped = (run) => run.update?.rollback?.result === 'succeeded' || run.update?.rollback?.result === 'not-needed';
+/** What to do after an update that failed or timed out, when Beanstalk's messages name no fix. */
+function nextStep(plan, run, end) {
+    if (run.update?.result === 'timed-out')
+        return `Follow the update in the AWS console (the Console row below); if it needs longer than ${(0,format/* formatDuration */.a3)(plan.timeoutMs)}, raise timeout.`;
+    const find = "Find the cause in Beanstalk's events (below) and the instances' logs (Logs, in the environment's console), fix it and deploy again";
+    const previous = plan.previousLabel;
+    const stillBroken = end.environment?.versionLabel !== previous && previous && previous !== plan.label;
+    return stillBroken && !plan.rollbackOnFailure
+        ? `${find}; to run ${code(previous)} meanwhile, deploy it with \`version-label: ${previous}\` (or set \`rollback-on-failure: true\`).`
+        : `${find}.`;
+}
+function lookupFacts(inputs, env, durationMs) {
+    const console = (0,aws/* beanstalkConsoleUrl */.GI)(inputs.region, env?.id, inputs.application);
+    return [
+        ['Application', inputs.application],
+        ['Environment', env ? `${inputs.environment} (${env.id})` : inputs.environment],
+        ['Region', inputs.region],
+        ['Running version', env?.versionLabel],
+        ['Health', env?.health],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
+        ['Console', `[Open in the AWS console](${console})`]
+    ];
+}
+function planFacts(plan, run, end) {
+    const { result, durationMs } = end;
+    const env = end.environment;
+    const url = environmentUrl(env);
+    const retention = plan.retention;
+    return [
+        ['Application', plan.application],
+        ['Environment', `${plan.environment} (${plan.environmentId || 'to be created'})`],
+        ['Live environment', plan.blueGreen ? liveFact(plan.blueGreen, result) : undefined],
+        ['Region', plan.region],
+        ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
+        ['Previous version', plan.previousLabel],
+        // a dry run changed nothing: no health of an update to tell
+        ['Health', result === 'dry-run' ? undefined : env?.health],
+        ['URL', url ? `[${url}](${url})` : undefined],
+        ['Duration', (0,format/* formatDuration */.a3)(durationMs)],
+        ['Bundle sha256', plan.bundle?.sha256],
+        ['Uploaded', uploadedNote(plan, run, result)],
+        ['Configuration', plan.configuration ? describeApplied(plan, run, result) : undefined],
+        [
+            'Platform',
+            platformRow(plan.platform, { result, environment: env, platformApplied: run.update?.platformApplied })
+        ],
+        ['Promoted from', plan.promotedFrom?.name],
+        // a rollback that failed or was not attempted is part of the Why
+        ['Rollback', rollbackHelped(run) ? run.update?.rollback?.detail : undefined],
+        ['Application versions', retention?.usage ? describeUsage(retention.usage) : undefined],
+        ['Versions deleted', deletedNote(plan, result)],
+        ['Console', `[Open in the AWS console](${plan.consoleUrl})`]
+    ];
+}
+/**
+ * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events, the instances'
+ * logs (diagnostics/).
+ */
+function details(plan, run, result) {
+    const parts = [];
+    if (plan.configuration && plan.configuration.changes.length > 0)
+        parts.push({
+            title: 'Configuration (names only; values are never shown)',
+            body: configurationTable(plan.configuration)
+        });
+    const retention = plan.retention;
+    const deleted = result === 'dry-run'
+        ? (retention?.toDelete.map(version => version.label) ?? [])
+        : (retention?.deleted ?? []);
+    if (deleted.length > 0)
+        parts.push({
+            title: `${result === 'dry-run' ? 'Versions keep-versions would delete' : 'Versions deleted'} (${deleted.length})`,
+            body: deleted.map(label => `- \`${label}\``).join('\n')
+        });
+    const events = run.update?.events ?? run.events;
+    if (events.length > 0)
+        parts.push({
+            title: `Beanstalk events (${events.length})`,
+            body: (0,summary/* fenced */.OF)(events.slice(-SHOWN_EVENTS).map(formatEvent))
+        });
+    return [...parts, ...logDetails(run.logs)];
+}
+/** blue/green: the live one (never updated by this step) and the idle one deployed to. */
+function liveFact(bg, result) {
+    const created = result === 'dry-run' ? 'to be created' : 'created';
+    const twin = bg.create ? `; idle ${bg.idleName} ${created} as its clone` : `; idle ${bg.idleName}`;
+    return `${bg.live.name} (${bg.liveCname.host}, not changed)${twin}`;
+}
+/** blue/green: what a headline adds, the live one kept as it is until the swap. */
+const pairNote = (plan) => plan.blueGreen
+    ? ` ${plan.blueGreen.live.name} stays live at ${plan.blueGreen.liveCname.host} until the swap (swap-environments).`
+    : '';
+/** A twin this run created, which stays whatever else failed: the next run deploys to it. */
+function twinLeft(run, env) {
+    const twin = run.plan?.blueGreen?.create;
+    if (!twin || env?.name !== twin.name || !env.id)
+        return undefined;
+    return `The idle twin ${twin.name} (${env.id}) was created at ${env.cname ?? twin.host} and stays: the next run finds it and deploys to it (terminate it in the console if it is not wanted).`;
+}
+function versionNote(plan, labelled) {
+    if (plan.mode === 'redeploy')
+        return ' (redeployed)';
+    return labelled ? '' : ' (not created)';
+}
+function uploadedNote(plan, run, result) {
+    if (plan.mode === 'redeploy')
+        return 'nothing (existing version)';
+    const bytes = run.uploaded?.bytes ?? 0;
+    if (bytes === 0 && result !== 'dry-run')
+        return 'nothing (already in S3)';
+    return `${bytes} bytes`;
+}
+function deletedNote(plan, result) {
+    const retention = plan.retention;
+    if (retention?.keep === undefined)
+        return undefined;
+    if (retention.deleted.length > 0)
+        return `${retention.deleted.length} (listed below)`;
+    return result === 'dry-run' ? `none (would delete ${retention.toDelete.length})` : 'none';
+}
+function describeApplied(plan, run, result) {
+    const configuration = plan.configuration;
+    if (!configuration)
+        return '';
+    const counts = countChanges(configuration);
+    if (!configuration.send)
+        return `${counts}: nothing sent`;
+    if (result === 'dry-run')
+        return `${counts}: not sent (dry run)`;
+    const applied = run.update?.configurationApplied;
+    return `${counts}${applied ? `: sent ${applied}` : ': not sent'}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/report.ts
+
+
+
+
+const outputs = (0,run/* declareOutputs */.zz)([
+    'version-label',
+    'previous-version-label',
+    'environment-url',
+    'environment-id',
+    'health',
+    'bundle-sha256',
+    'deployed',
+    'versions-deleted',
+    'platform-arn',
+    'previous-platform-arn',
+    'environment-name',
+    'live-environment-name',
+    'idle-environment-name',
+    'logs-file'
+]);
+/** The one report: outputs, then the job summary. Nothing when the inputs were refused (their error says it all). */
+async function report(run, error, now) {
+    const { inputs, plan } = run;
+    if (!inputs)
+        return;
+    const result = resultOf(run, error);
+    const environment = run.update?.environment ?? run.environment ?? plan?.current;
+    const deployed = error === undefined && (result === 'deployed' || result === 'requested');
+    // after a failure, the label only when the version exists (it was found or created)
+    const labelled = error === undefined || versionExists(run);
+    outputs.write({
+        'version-label': plan && labelled ? plan.label : undefined,
+        'previous-version-label': plan?.previousLabel ?? environment?.versionLabel,
+        'environment-url': environmentUrl(environment),
+        'environment-id': plan?.environmentId ?? environment?.id,
+        health: environment?.health,
+        'bundle-sha256': plan?.bundle?.sha256,
+        deployed,
+        'versions-deleted': plan ? (plan.retention?.deleted.length ?? 0) : undefined,
+        'platform-arn': environment?.platformArn,
+        'previous-platform-arn': plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
+        // the environment deployed to (blue/green: the idle one), and the pair as found
+        'environment-name': plan?.environment ?? (inputs.blueGreen ? undefined : inputs.environment),
+        'live-environment-name': plan?.blueGreen?.live.name,
+        'idle-environment-name': plan?.blueGreen?.idleName,
+        'logs-file': run.logs?.file
+    });
+    const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started });
+    if (layout)
+        await (0,summary/* writeLayout */.wy)(layout);
+}
+/** How the run ended: the update's own result when it had one, else what ended it. */
+function resultOf(run, error) {
+    if (run.update && run.update.result !== 'deployed' && run.update.result !== 'requested')
+        return run.update.result;
+    if (error !== undefined)
+        return (0,failure/* explain */.WE)(error).kind === 'timeout' ? 'timed-out' : 'failed';
+    if (run.plan?.dryRun)
+        return 'dry-run';
+    return run.update?.result ?? 'deployed';
+}
+/** The version with the plan's label exists in Beanstalk (found, or created by this run). */
+const versionExists = (run) => run.plan?.mode === 'redeploy' || run.created === true;
+
+// EXTERNAL MODULE: ./src/deploy-beanstalk/cancel/state.ts
+var state = __nccwpck_require__(3315);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/start.ts
 
 
@@ -34028,6 +34505,7 @@ async function planVersions(beanstalk, inputs, ctx) {
 
 
 
+
 /** inputs → look-up → bundle → plan → wait, upload, version → update (follow, rollback) → report. */
 function deployBeanstalk(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
@@ -34064,10 +34542,13 @@ function deployBeanstalk(deps = {}) {
     };
 }
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
-async function main_decide(run, inputs, story) {
-    const beanstalk = story.gatewayFor(inputs.region);
-    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor, story.clock));
-    run.environment = found.environment;
+async function main_decide(run, given, story) {
+    const beanstalk = story.gatewayFor(given.region);
+    // blue/green: the pair; the idle one is deployed to (or, when it is to be created, the live one read to clone)
+    const pair = await lookUpPair(story.gatewayFor, given);
+    const inputs = pair?.inputs ?? given;
+    const found = await (0,common_log/* phase */.Oi)(`Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`, () => lookUp(story.gatewayFor, inputs, story.storageFor, story.clock, pair?.environment));
+    run.environment = pair?.blueGreen.create ? undefined : found.environment;
     // an existing label and nothing new to build from: a redeploy, no bundle
     const redeployOnly = found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined;
     const workspace = story.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -34081,7 +34562,7 @@ async function main_decide(run, inputs, story) {
         env: story.env,
         workspace
     });
-    run.plan = makePlan({
+    const plan = makePlan({
         inputs,
         environment: found.environment,
         label: version.label,
@@ -34095,12 +34576,21 @@ async function main_decide(run, inputs, story) {
         versionNote: version.note,
         platform: found.platform
     });
-    return run.plan;
+    return (run.plan = pair ? withBlueGreen(plan, pair.blueGreen) : plan);
 }
 /** A busy environment waited out, then the new version (upload, create, processed), then the update. */
 async function carryOut(run, plan, story) {
     const { clock, deadline } = story;
     const beanstalk = story.gatewayFor(plan.region);
+    const watch = seen => {
+        if (seen.requested)
+            run.requested = true;
+        if (seen.event)
+            run.events.push(seen.event);
+        if (seen.environment)
+            run.environment = seen.environment;
+    };
+    plan = run.plan = await createTwin(beanstalk, plan, deadline, watch); // blue/green: a missing idle twin first
     // Before anything is uploaded or created: a timeout leaves no debris.
     const ready = await waitForReady(beanstalk, plan, deadline);
     if (!ready)
@@ -34118,14 +34608,6 @@ async function carryOut(run, plan, story) {
             await waitProcessed(beanstalk, plan, deadline, since, uploaded.bucket, version.status);
         });
     }
-    const watch = seen => {
-        if (seen.requested)
-            run.requested = true;
-        if (seen.event)
-            run.events.push(seen.event);
-        if (seen.environment)
-            run.environment = seen.environment;
-    };
     const onFailed = logsOnFailure(beanstalk, plan, run, story);
     const ctx = { deadline, ready, started: run.started, watch, onFailed };
     run.update = await carryOutUpdate(beanstalk, plan, ctx);

@@ -26,6 +26,7 @@ import {
 import { members, type XmlNode } from './xml.js'
 import { dockerBundleProblem } from './zip.js'
 import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
+import { LAUNCH_OPERATIONS, Launches } from './launch.js' // new environments and templates (launch.ts)
 import { TailLogs, type TailSubject } from './logs.js' // the instances' tail logs (logs.ts)
 
 export const BEANSTALK_OPERATIONS = [
@@ -44,6 +45,7 @@ export const BEANSTALK_OPERATIONS = [
   'ListPlatformVersions',
   'DescribePlatformVersion',
   'ListPlatformBranches',
+  ...LAUNCH_OPERATIONS,
   'RequestEnvironmentInfo',
   'RetrieveEnvironmentInfo'
 ] as const
@@ -57,7 +59,7 @@ const SEVERITIES: Severity[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATA
  */
 type VersionStatus = 'UNPROCESSED' | 'PROCESSING' | 'PROCESSED' | 'FAILED' | 'BUILDING'
 
-interface Application {
+export interface Application {
   region: string
   name: string
   description?: string
@@ -78,7 +80,7 @@ interface Version {
   finalStatus?: VersionStatus
 }
 
-interface ActiveUpdate {
+export interface ActiveUpdate {
   startedAt: number
   endsAt: number
   outcome: UpdateScript['outcome'] | 'aborted'
@@ -92,9 +94,11 @@ interface ActiveUpdate {
   next?: ActiveUpdate
   /** platform: the solution stack the environment runs when this update ends (PlatformArn/SolutionStackName) */
   platform?: { stack: string; arn: string; fails: boolean }
+  /** A new environment's launch (CreateEnvironment, launch.ts): Launching, not Updating, until it ends. */
+  launch?: boolean
 }
 
-interface Environment {
+export interface Environment {
   region: string
   app: string
   name: string
@@ -112,11 +116,13 @@ interface Environment {
   yellowUntil?: number
   /** The applied option settings (DescribeConfigurationSettings, DeploymentStatus deployed). */
   settings: OptionSettingView[]
+  /** The environment's own tags (ListTagsForResource adds Beanstalk's automatic ones). */
+  tags: Record<string, string>
   /** The last update requested (what the instances' logs tell of). */
   lastUpdate?: ActiveUpdate
 }
 
-interface BeanstalkEvent {
+export interface BeanstalkEvent {
   date: number
   seq: number
   region: string
@@ -226,21 +232,24 @@ export class Beanstalk {
   readonly accountId: string
   private readonly apps: Application[] = []
   private readonly versions: Version[] = []
-  private readonly envs: Environment[] = []
+  /** Every environment, terminated ones included (launch.ts adds new ones). */
+  readonly envs: Environment[] = []
   private readonly events: BeanstalkEvent[] = []
   private seq = 0
   private readonly processingMs: number
   private readonly maxVersions: number
   private readonly combinedUpdates: 'accepted' | 'refused'
   /** platform: the catalog of platform versions and branches (platforms.ts) */
-  private readonly platforms: PlatformCatalog
+  readonly platforms: PlatformCatalog
+  /** CreateEnvironment and configuration templates (launch.ts) */
+  readonly launches: Launches
   private readonly platformWithVersion: 'accepted' | 'refused'
   private readonly tailLogs: TailLogs
 
   constructor(
     scenario: SandboxScenario,
     private readonly s3: S3Service,
-    private readonly now: () => number = Date.now
+    readonly now: () => number = Date.now
   ) {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
     this.processingMs = scenario.processingMs ?? DEFAULT_PROCESSING_MS
@@ -248,6 +257,7 @@ export class Beanstalk {
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
     this.platforms = new PlatformCatalog(scenario.platforms)
+    this.launches = new Launches(this, scenario.launchMs)
     this.tailLogs = new TailLogs(scenario.tailLogs ?? {}, s3, now)
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
@@ -289,6 +299,7 @@ export class Beanstalk {
       health: spec.health ?? (spec.status === 'Terminated' ? 'Grey' : 'Green'),
       versionLabel: spec.versionLabel,
       script: spec.update ?? { durationMs: 3000, outcome: 'healthy' },
+      tags: { ...spec.tags },
       settings: [
         ...(spec.optionSettings ?? platformSettings()),
         ...Object.entries(spec.environmentVariables ?? {}).map(([optionName, value]) => ({
@@ -327,7 +338,7 @@ export class Beanstalk {
 
   // ---- lazy state -------------------------------------------------------------------------------------
 
-  private settle(env: Environment): void {
+  settle(env: Environment): void {
     const u = env.update
     const now = this.now()
     if (!u || now < u.endsAt) return
@@ -367,9 +378,10 @@ export class Beanstalk {
     if (u.next) this.settle(env)
   }
 
-  private status(env: Environment): EnvStatus {
+  status(env: Environment): EnvStatus {
     this.settle(env)
-    return env.update ? 'Updating' : env.status
+    if (!env.update) return env.status
+    return env.update.launch ? 'Launching' : 'Updating'
   }
 
   private health(env: Environment): Health {
@@ -386,8 +398,19 @@ export class Beanstalk {
     return v.status
   }
 
-  private addEvent(e: Omit<BeanstalkEvent, 'seq'>): void {
+  addEvent(e: Omit<BeanstalkEvent, 'seq'>): void {
     this.events.push({ ...e, seq: ++this.seq })
+  }
+
+  /** The application, when it exists in the region. */
+  application(name: string, region: string): Application | undefined {
+    return this.apps.find(a => a.region === region && a.name === name)
+  }
+
+  /** The version, when it exists (its status brought up to date). */
+  findVersion(app: string, label: string, region: string): { status: string } | undefined {
+    const v = this.versions.find(x => x.region === region && x.app === app && x.label === label)
+    return v && { status: this.versionStatus(v) }
   }
 
   /** Dates the update's events (Docker platform wording) from its start to its end. */
@@ -469,11 +492,13 @@ export class Beanstalk {
   // ---- views for tests --------------------------------------------------------------------------------
 
   environment(name: string, region = DEFAULT_REGION): EnvironmentView | undefined {
-    const env = this.envs.find(e => e.name === name && e.region === region)
+    // the newest of that name: a re-created environment, not the one terminated before it
+    const env = this.envs.filter(e => e.name === name && e.region === region).pop()
     if (!env) return undefined
     const status = this.status(env)
     return {
       id: env.id,
+      cname: env.cname,
       status,
       health: this.health(env),
       versionLabel: env.versionLabel,
@@ -534,6 +559,8 @@ export class Beanstalk {
       case 'RetrieveEnvironmentInfo':
         return await this.tailLogs.retrieve(this.tailSubject(this.findEnv(p, region)))
       default:
+        if ((LAUNCH_OPERATIONS as readonly string[]).includes(operation))
+          return this.launches.handle(operation, p, region, requestId)
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
   }
@@ -550,7 +577,7 @@ export class Beanstalk {
       DateCreated: new Date(a.created),
       DateUpdated: new Date(a.updated),
       Versions: members(labels),
-      ConfigurationTemplates: members([])
+      ConfigurationTemplates: members(this.launches.templateNames(a.name, a.region))
     }
   }
 
@@ -560,7 +587,7 @@ export class Beanstalk {
     return { Applications: members(apps.map(a => this.appXml(a))) }
   }
 
-  private envXml(env: Environment): XmlNode {
+  envXml(env: Environment): XmlNode {
     const status = this.status(env)
     const health = this.health(env)
     return {
@@ -688,7 +715,7 @@ export class Beanstalk {
     return { ApplicationVersion: this.versionXml(version) }
   }
 
-  private findEnv(p: Params, region: string): Environment {
+  findEnv(p: Params, region: string): Environment {
     if (p.EnvironmentId) {
       const env = this.envs.find(
         e => e.region === region && e.id === p.EnvironmentId && this.status(e) !== 'Terminated'
@@ -837,8 +864,7 @@ export class Beanstalk {
     if (!p.ApplicationName) {
       throw new AwsError('MissingParameter', 'The request must contain the parameter ApplicationName.')
     }
-    if (p.TemplateName !== undefined)
-      throw invalid('Configuration templates are not modelled by the sandbox.')
+    if (p.TemplateName !== undefined) return this.launches.describeTemplate(p, region)
     if (!p.EnvironmentName) {
       throw new AwsError('MissingParameter', 'You must specify either EnvironmentName or TemplateName.')
     }

@@ -52,6 +52,8 @@ export interface EnvSpec {
   environmentVariables?: Record<string, string>
   /** aws:elasticbeanstalk:application:environmentsecrets (name → ARN) */
   environmentSecrets?: Record<string, string>
+  /** the environment's own tags (ListTagsForResource adds Beanstalk's automatic ones) */
+  tags?: Record<string, string>
 }
 
 /** One option setting, as DescribeConfigurationSettings and UpdateEnvironment have it. */
@@ -149,6 +151,8 @@ export interface SandboxScenario {
   platforms?: PlatformCatalogSpec
   /** UpdateEnvironment with a VersionLabel and a PlatformArn/SolutionStackName: 'accepted' (default) or 'refused' */
   platformWithVersion?: 'accepted' | 'refused'
+  /** CreateEnvironment: Launching for this long, then Ready and Green on its version (default DEFAULT_LAUNCH_MS) */
+  launchMs?: number
   /** The instances' tail logs (RequestEnvironmentInfo/RetrieveEnvironmentInfo; logs.ts) */
   tailLogs?: TailLogsSpec
 }
@@ -179,6 +183,7 @@ export interface RequestLogEntry {
 
 export interface EnvironmentView {
   id: string
+  cname: string
   status: EnvStatus
   health: Health
   versionLabel?: string
@@ -239,6 +244,9 @@ export function sandboxEnv(url: string, s3Url: string): Record<string, string> {
 
 /** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
 export const DEFAULT_PROCESSING_MS = 1000
+
+/** How long a new environment stays Launching when the scenario does not say (launchMs); a real one takes minutes */
+export const DEFAULT_LAUNCH_MS = 3000
 
 /** An AWS error answer: code, message, HTTP status. */
 export class AwsError extends Error {

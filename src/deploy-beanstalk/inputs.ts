@@ -9,8 +9,15 @@ import {
   type RawInputsOf
 } from '../common/inputs.js'
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
-import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
+import {
+  parseFromEnvironment,
+  parseRequireExistingVersion,
+  parseRetention,
+  type RetentionInputs
+} from './versions/inputs.js'
 import { parsePlatformInput, type PlatformInput } from './platform/inputs.js' // platform
+import { parsePair } from '../common/pair.js'
+import { parseBlueGreen, parseStrategy, type BlueGreenInputs } from './bluegreen/inputs.js'
 import { parseLogLines } from './diagnostics/inputs.js' // logs on failure
 
 /**
@@ -28,6 +35,7 @@ export const DEFAULTS = {
   'dry-run': 'false',
   'require-existing-version': 'false',
   'delete-source-bundles': 'true',
+  strategy: 'in-place',
   'log-lines': '100'
 } as const
 
@@ -56,6 +64,8 @@ export const INPUT_NAMES = [
   'delete-source-bundles',
   'from-environment',
   'platform',
+  'strategy',
+  'live-cname',
   'log-lines'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
@@ -101,8 +111,12 @@ export interface Inputs {
   fromEnvironment?: string
   /** `platform`: keep, latest, an ARN or a solution stack name (platform/). */
   platform: PlatformInput
-  /** `log-lines`: how many lines of each instance log a failure shows (0: no logs; diagnostics/). */
-  logLines: number
+  /**
+   * `strategy: blue-green`: the pair and `live-cname` (bluegreen/); `environment` is then the pair's names, and the
+   * one deployed to (the idle one) is decided by the look-up. Undefined for an in-place deploy.
+   */
+  blueGreen?: BlueGreenInputs
+  logLines: number // `log-lines`: the lines of each instance log a failure shows (0: no logs; diagnostics/)
 }
 
 export const MAX_DESCRIPTION = 200
@@ -212,34 +226,15 @@ function parseSource(raw: RawInputs): Source {
   }
 }
 
-/**
- * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
- * given to build from.
- */
-export function parseRequireExistingVersion(raw: RawInputs, versionLabel: string | undefined): boolean {
-  const required = parseBoolean('require-existing-version', raw['require-existing-version'], false)
-  if (!required) return false
-  if (versionLabel === undefined) {
-    throw new UserError(
-      "Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.",
-      { input: 'require-existing-version' }
-    )
-  }
-  const building = (['image', 'bundle'] as const).filter(name => raw[name] !== '')
-  if (building.length > 0) {
-    throw new UserError(
-      `Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`,
-      { input: 'require-existing-version' }
-    )
-  }
-  return true
-}
-
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const application = parseApplicationName(raw['application-name'])
-  const environment = parseEnvironmentName(raw['environment-name'])
+  const environment =
+    parseStrategy(raw.strategy) === 'blue-green'
+      ? parsePair(raw['environment-name']).names.join(' ')
+      : parseEnvironmentName(raw['environment-name'])
   const region = resolveRegion(raw.region, env)
+  const blueGreen = parseBlueGreen(raw, region)
   const fromEnvironment = parseFromEnvironment(raw)
   const source = parseSource(raw)
   const versionLabel = parseVersionLabel(raw['version-label'])
@@ -264,6 +259,7 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     retention: parseRetention(raw),
     fromEnvironment,
     platform: parsePlatformInput(raw.platform),
+    blueGreen,
     logLines: parseLogLines(raw['log-lines'])
   }
   refuseContradictions(inputs)

@@ -44,16 +44,20 @@ export async function lookUp(
   /** S3, to verify a promoted version's bundle (only made when there is a promotion). */
   storageFor: StorageFor,
   /** The action's clock: today's date, for the platform's retirement dates. */
-  clock: Clock
+  clock: Clock,
+  /** The environment, when it was found already (blue/green: the pair's look-up). */
+  known?: EnvironmentInfo
 ): Promise<LookedUp> {
   const { application, region } = inputs
   const beanstalk = gatewayFor(region)
-  const environment = await findEnvironment(gatewayFor, region, application, inputs.environment).catch(
-    async (error: unknown) => {
-      await checkApplication(gatewayFor, region, application)
-      throw error
-    }
-  )
+  const environment =
+    known ??
+    (await findEnvironment(gatewayFor, region, application, inputs.environment).catch(
+      async (error: unknown) => {
+        await checkApplication(gatewayFor, region, application)
+        throw error
+      }
+    ))
   core.info(
     `${environment.name} (${environment.id}): ${environment.status}, health ${environment.health}, running ${environment.versionLabel ?? 'no version'}; ${environment.solutionStack ?? environment.platformArn ?? 'platform unknown'}`
   )

@@ -8,6 +8,7 @@ import { beanstalkGateways, storageGateways } from './aws/gateways.js'
 import type { StorageFor } from './aws/s3.js'
 import { logsOnFailure } from './diagnostics/index.js'
 import { readInputs, type Inputs } from './inputs.js'
+import { createTwin, lookUpPair, withBlueGreen } from './bluegreen/index.js'
 import { lookUp, type GatewayFor, type LookedUp } from './lookup.js'
 import { describePlan, makePlan, type Plan } from './plan.js'
 import { report, type DeployRun } from './report.js'
@@ -64,13 +65,16 @@ export function deployBeanstalk(deps: Partial<Dependencies> = {}): Action<Deploy
 }
 
 /** Look-up (read-only), the bundle (local), the version and the plan (pure). Nothing in AWS changes here. */
-async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Promise<Plan> {
-  const beanstalk = story.gatewayFor(inputs.region)
+async function decide(run: DeployRun, given: Inputs, story: Dependencies): Promise<Plan> {
+  const beanstalk = story.gatewayFor(given.region)
+  // blue/green: the pair; the idle one is deployed to (or, when it is to be created, the live one read to clone)
+  const pair = await lookUpPair(story.gatewayFor, given)
+  const inputs = pair?.inputs ?? given
   const found: LookedUp = await phase(
     `Look up ${inputs.application}/${inputs.environment} in ${inputs.region}`,
-    () => lookUp(story.gatewayFor, inputs, story.storageFor, story.clock)
+    () => lookUp(story.gatewayFor, inputs, story.storageFor, story.clock, pair?.environment)
   )
-  run.environment = found.environment
+  run.environment = pair?.blueGreen.create ? undefined : found.environment
   // an existing label and nothing new to build from: a redeploy, no bundle
   const redeployOnly =
     found.existing !== undefined && inputs.source.kind === 'compose' && inputs.source.image === undefined
@@ -85,7 +89,7 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
     env: story.env,
     workspace
   })
-  run.plan = makePlan({
+  const plan = makePlan({
     inputs,
     environment: found.environment,
     label: version.label,
@@ -99,7 +103,7 @@ async function decide(run: DeployRun, inputs: Inputs, story: Dependencies): Prom
     versionNote: version.note,
     platform: found.platform
   })
-  return run.plan
+  return (run.plan = pair ? withBlueGreen(plan, pair.blueGreen) : plan)
 }
 
 /** A busy environment waited out, then the new version (upload, create, processed), then the update. */
@@ -110,6 +114,12 @@ async function carryOut(
 ): Promise<void> {
   const { clock, deadline } = story
   const beanstalk = story.gatewayFor(plan.region)
+  const watch: UpdateWatch = seen => {
+    if (seen.requested) run.requested = true
+    if (seen.event) run.events.push(seen.event)
+    if (seen.environment) run.environment = seen.environment
+  }
+  plan = run.plan = await createTwin(beanstalk, plan, deadline, watch) // blue/green: a missing idle twin first
   // Before anything is uploaded or created: a timeout leaves no debris.
   const ready = await waitForReady(beanstalk, plan, deadline)
   if (!ready) throw busyError(plan)
@@ -127,11 +137,6 @@ async function carryOut(
       core.info(`Version ${plan.label} created in ${plan.application}: ${version.status}.`)
       await waitProcessed(beanstalk, plan, deadline, since, uploaded.bucket, version.status)
     })
-  }
-  const watch: UpdateWatch = seen => {
-    if (seen.requested) run.requested = true
-    if (seen.event) run.events.push(seen.event)
-    if (seen.environment) run.environment = seen.environment
   }
   const onFailed = logsOnFailure(beanstalk, plan, run, story)
   const ctx = { deadline, ready, started: run.started, watch, onFailed }

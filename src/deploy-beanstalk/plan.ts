@@ -12,6 +12,7 @@ import {
   type PlatformPlan
 } from './platform/index.js'
 import { describeRetention, type RetentionPlan } from './versions/retention.js'
+import { describeBlueGreen, twinSteps, type BlueGreenPlan } from './bluegreen/plan.js'
 
 /**
  * What this run will do, decided from the inputs and the look-up before anything changes. Pure and printable:
@@ -56,6 +57,8 @@ export interface Plan {
   versionNote?: string
   /** The current and target platform version, and the lifecycle warnings (platform/). */
   platform?: PlatformPlan
+  /** strategy blue-green: the live and the idle environment, and the twin to create (bluegreen/). */
+  blueGreen?: BlueGreenPlan
 }
 
 /** `<application>/<label>.zip`. */
@@ -123,7 +126,8 @@ export function makePlan(facts: PlanFacts): Plan {
 export function describePlan(plan: Plan): string[] {
   const lines = [
     `Application:  ${plan.application} (${plan.region})`,
-    `Environment:  ${plan.environment} (${plan.environmentId}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
+    `Environment:  ${plan.environment} (${plan.environmentId || 'to be created'}), ${plan.environmentStatus}, running ${plan.previousLabel ?? 'no version'}`,
+    ...(plan.blueGreen ? describeBlueGreen(plan.blueGreen) : []),
     `Version:      ${plan.label}${plan.mode === 'redeploy' ? ' (exists: redeployed as it is, nothing built or uploaded)' : plan.versionNote ? ` (new: ${plan.versionNote})` : ' (new)'}`,
     `Description:  ${plan.description}`
   ]
@@ -165,8 +169,8 @@ export function describePlan(plan: Plan): string[] {
 
 /** The steps in the order main.ts carries them out: a busy environment is waited out before anything is uploaded. */
 export function planSteps(plan: Plan): string[] {
-  const steps: string[] = []
-  if (plan.environmentStatus !== 'Ready')
+  const steps: string[] = plan.blueGreen ? twinSteps(plan.blueGreen) : []
+  if (plan.environmentStatus !== 'Ready' && !plan.blueGreen?.create)
     steps.push(`wait until ${plan.environment} is Ready (it is ${plan.environmentStatus})`)
   if (plan.mode === 'new-version')
     steps.push('upload the bundle', `create version ${plan.label} and wait until it is processed`)

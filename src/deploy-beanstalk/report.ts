@@ -49,6 +49,9 @@ export const outputs = declareOutputs([
   'versions-deleted',
   'platform-arn',
   'previous-platform-arn',
+  'environment-name',
+  'live-environment-name',
+  'idle-environment-name',
   'logs-file'
 ] as const)
 
@@ -75,6 +78,10 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     'platform-arn': environment?.platformArn,
     'previous-platform-arn':
       plan?.platform?.current?.arn ?? plan?.current.platformArn ?? environment?.platformArn,
+    // the environment deployed to (blue/green: the idle one), and the pair as found
+    'environment-name': plan?.environment ?? (inputs.blueGreen ? undefined : inputs.environment),
+    'live-environment-name': plan?.blueGreen?.live.name,
+    'idle-environment-name': plan?.blueGreen?.idleName,
     'logs-file': run.logs?.file
   })
   const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started })

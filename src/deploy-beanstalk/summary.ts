@@ -83,10 +83,12 @@ export function headline(plan: Plan, run: DeployRun, end: Ending): string {
   const update = run.update
   if (end.error === undefined) {
     if (end.result === 'dry-run')
-      return `Dry run: ${label} would be ${plan.mode === 'redeploy' ? 'redeployed' : 'deployed'} to ${target}, which runs ${code(plan.previousLabel)}; nothing was changed.`
+      return plan.blueGreen?.create
+        ? `Dry run: ${target} would be created as a clone of ${plan.blueGreen.live.name}, then ${label} deployed to it; nothing was changed.${pairNote(plan)}`
+        : `Dry run: ${label} would be ${plan.mode === 'redeploy' ? 'redeployed' : 'deployed'} to ${target}, which runs ${code(plan.previousLabel)}; nothing was changed.${pairNote(plan)}`
     if (end.result === 'requested')
-      return `${label} is being deployed to ${target} (not waited for: \`wait: false\`)${previously}.`
-    return `${label} runs on ${target}, ${health}, after ${formatDuration(end.durationMs)}${previously}.`
+      return `${label} is being deployed to ${target} (not waited for: \`wait: false\`)${previously}.${pairNote(plan)}`
+    return `${label} runs on ${target}, ${health}, after ${formatDuration(end.durationMs)}${previously}.${pairNote(plan)}`
   }
   if (update?.busy)
     return `${label} was not deployed: ${target} stayed busy with another update for the whole timeout; ${runs}.`
@@ -119,7 +121,8 @@ function whyAndWhatToDo(run: DeployRun, end: Ending): { why: string[]; whatToDo:
       plan && run.created && !run.requested
         ? `Version ${plan.label} was created but not deployed: deploy it later with \`version-label: ${plan.label}\`, or delete it (\`aws elasticbeanstalk delete-application-version --application-name ${plan.application} --version-label ${plan.label} --delete-source-bundle\`).`
         : undefined
-    return { why: parts.why, whatToDo: [...parts.whatToDo, ...(created ? [created] : [])] }
+    const twin = twinLeft(run, end.environment)
+    return { why: parts.why, whatToDo: [...parts.whatToDo, ...[created, twin].filter(t => t !== undefined)] }
   }
   // the headline says what failed: its first line keeps Beanstalk's words only
   const failed = `Deploying ${plan.label} to ${plan.environment} failed: `
@@ -168,7 +171,8 @@ function planFacts(plan: Plan, run: DeployRun, end: Ending): Array<[string, stri
   const retention = plan.retention
   return [
     ['Application', plan.application],
-    ['Environment', `${plan.environment} (${plan.environmentId})`],
+    ['Environment', `${plan.environment} (${plan.environmentId || 'to be created'})`],
+    ['Live environment', plan.blueGreen ? liveFact(plan.blueGreen, result) : undefined],
     ['Region', plan.region],
     ['Version', `${plan.label}${versionNote(plan, end.labelled)}`],
     ['Previous version', plan.previousLabel],
@@ -220,6 +224,26 @@ function details(plan: Plan, run: DeployRun, result: Result): Array<{ title: str
       body: fenced(events.slice(-SHOWN_EVENTS).map(formatEvent))
     })
   return [...parts, ...logDetails(run.logs)]
+}
+
+/** blue/green: the live one (never updated by this step) and the idle one deployed to. */
+function liveFact(bg: NonNullable<Plan['blueGreen']>, result: Result): string {
+  const created = result === 'dry-run' ? 'to be created' : 'created'
+  const twin = bg.create ? `; idle ${bg.idleName} ${created} as its clone` : `; idle ${bg.idleName}`
+  return `${bg.live.name} (${bg.liveCname.host}, not changed)${twin}`
+}
+
+/** blue/green: what a headline adds, the live one kept as it is until the swap. */
+const pairNote = (plan: Plan) =>
+  plan.blueGreen
+    ? ` ${plan.blueGreen.live.name} stays live at ${plan.blueGreen.liveCname.host} until the swap (swap-environments).`
+    : ''
+
+/** A twin this run created, which stays whatever else failed: the next run deploys to it. */
+function twinLeft(run: DeployRun, env: EnvironmentInfo | undefined): string | undefined {
+  const twin = run.plan?.blueGreen?.create
+  if (!twin || env?.name !== twin.name || !env.id) return undefined
+  return `The idle twin ${twin.name} (${env.id}) was created at ${env.cname ?? twin.host} and stays: the next run finds it and deploys to it (terminate it in the console if it is not wanted).`
 }
 
 function versionNote(plan: Plan, labelled: boolean): string {

@@ -80,9 +80,11 @@ describe(`docs/aws-setup.md's commands, in order, against the sandbox${missing}`
       const work = join(dir, 'clone')
       mkdirSync(join(work, 'docs'), { recursive: true })
       cpSync(join(ROOT, 'docs', 'iam'), join(work, 'docs', 'iam'), { recursive: true })
-      // the page generates each deploy policy with this script, as a clone of imbit/actions has it
+      // the page generates each deploy policy with this script (and the blue/green statements it imports), as a
+      // clone of imbit/actions has them
       mkdirSync(join(work, 'scripts'))
-      cpSync(join(ROOT, 'scripts', 'deploy-policy.mjs'), join(work, 'scripts', 'deploy-policy.mjs'))
+      for (const script of ['deploy-policy.mjs', 'deploy-policy-blue-green.mjs'])
+        cpSync(join(ROOT, 'scripts', script), join(work, 'scripts', script))
       for (const [name, text] of filesToSave(setUp)) writeFileSync(join(work, name), text)
       const bin = join(dir, 'bin')
       mkdirSync(bin)

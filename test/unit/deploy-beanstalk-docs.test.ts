@@ -33,6 +33,8 @@ describe('action.yml matches the contract and the code', () => {
       'delete-source-bundles',
       'from-environment',
       'platform',
+      'strategy',
+      'live-cname',
       'log-lines'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
@@ -47,6 +49,9 @@ describe('action.yml matches the contract and the code', () => {
       'versions-deleted',
       'platform-arn',
       'previous-platform-arn',
+      'environment-name',
+      'live-environment-name',
+      'idle-environment-name',
       'logs-file'
     ])
   })

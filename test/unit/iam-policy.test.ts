@@ -182,8 +182,14 @@ function canAssume(role: Role, claims: { aud: string; sub: string }): boolean {
   })
 }
 
-/** A Describe/List/Get action (a trailing wildcard such as ec2:Describe* stays within the verb). */
-const readOnly = (action: string): boolean => /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z*]*$/.test(action)
+/**
+ * Reads that are not named Describe/List/Get: CheckDNSAvailability "Checks if the specified CNAME is available"
+ * (Elastic Beanstalk API Reference) and changes nothing; named exactly, never through a wildcard.
+ */
+const READS_OF_OTHER_NAMES = ['elasticbeanstalk:CheckDNSAvailability']
+/** A Describe/List/Get action (a trailing wildcard such as ec2:Describe* stays within the verb), or a read above. */
+const readOnly = (action: string): boolean =>
+  /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z*]*$/.test(action) || READS_OF_OTHER_NAMES.includes(action)
 /** Mutating actions that support no resource-level permissions (the service authorizes them on "*" only). */
 const noResourceLevel = ['elasticbeanstalk:CreateStorageLocation']
 
@@ -256,6 +262,9 @@ describe('the IAM policies in docs/iam', () => {
       .filter(readOnly)
     expect(lookUps).toEqual(
       expect.arrayContaining([
+        // blue/green: the live one's tags and the twin's CNAME, in the dry run too
+        'elasticbeanstalk:ListTagsForResource',
+        'elasticbeanstalk:CheckDNSAvailability',
         'elasticbeanstalk:DescribeApplications',
         'elasticbeanstalk:DescribeEnvironments',
         'elasticbeanstalk:DescribeApplicationVersions',
@@ -293,11 +302,16 @@ describe('the IAM policies in docs/iam', () => {
       expect.arrayContaining([
         'elasticbeanstalk:UpdateEnvironment',
         'elasticbeanstalk:CreateApplicationVersion',
+        'elasticbeanstalk:CreateEnvironment',
+        'elasticbeanstalk:CreateConfigurationTemplate',
+        'elasticbeanstalk:DeleteConfigurationTemplate',
         's3:PutObject',
         'cloudfront:CreateInvalidation'
       ])
     )
     const dangerous = [
+      'cloudformation:CreateStack',
+      'elasticbeanstalk:AddTags',
       'elasticbeanstalk:TerminateEnvironment',
       'elasticbeanstalk:DeleteApplicationVersion',
       'elasticbeanstalk:UpdateConfigurationTemplate',
@@ -358,6 +372,19 @@ describe('the IAM policies in docs/iam', () => {
     expect(resourcesOf('elasticbeanstalk:DescribeAccountAttributes')).toEqual(['*'])
     // An action the actions do not need is not allowed.
     expect(allowedBy('deploy', 'elasticbeanstalk:TerminateEnvironment')).toEqual([])
+    // blue/green: the twin is created in this application only, under the pair's names
+    expect(resourcesOf('elasticbeanstalk:CreateEnvironment')).toEqual(
+      expect.arrayContaining([
+        'arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/BrillianCRM/BrillianCRM-env',
+        'arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/BrillianCRM/BrillianCRM-env-twin'
+      ])
+    )
+    expect(
+      resourcesOf('elasticbeanstalk:CreateEnvironment').filter(r => r.includes(':environment/'))
+    ).toHaveLength(2)
+    expect(resourcesOf('elasticbeanstalk:CreateConfigurationTemplate')).toContain(
+      'arn:aws:elasticbeanstalk:eu-central-1:123456789012:configurationtemplate/BrillianCRM/*'
+    )
     expect(allowedBy('deploy', 'elasticbeanstalk:DeleteApplication')).toEqual([])
     expect(allowedBy('deploy', 's3:DeleteBucket')).toEqual([])
     expect(allowedBy('deploy', 's3:DeleteObjectVersion')).toEqual([])

@@ -16,9 +16,11 @@ import { systemClock, type CallBudget, type Clock, type Deadline } from '../../c
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
 import { paceBeanstalkRequests } from './pace.js'
+import { EnvironmentLaunches } from './environments.js'
 import { PlatformLookUps } from './platforms.js'
 import { EnvironmentInfoCalls } from './diagnostics.js'
-import { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
+import { allPages, toEnvironmentInfo, type EnvironmentInfo } from './types.js'
+import type { UpdateRequest, VersionInfo } from './types.js'
 
 export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type VersionInfo } from './types.js'
 
@@ -34,6 +36,8 @@ export class BeanstalkGateway {
   private readonly client: ElasticBeanstalkClient
   /** The platform look-ups (platforms.ts), through the same client: budgeted like every request. */
   readonly platforms: PlatformLookUps
+  /** New environments (environments.ts: a blue/green twin), through the same client. */
+  readonly launches: EnvironmentLaunches
   /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
   readonly info: EnvironmentInfoCalls
 
@@ -44,20 +48,9 @@ export class BeanstalkGateway {
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.platforms = new PlatformLookUps(this.client)
+    this.launches = new EnvironmentLaunches(this.client)
     this.info = new EnvironmentInfoCalls(this.client)
     this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
-  }
-
-  /** Every page of a paginated Describe call, one request per page. */
-  private async allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-    const found: T[] = []
-    let token: string | undefined
-    do {
-      const { items, next } = await page(token)
-      found.push(...items)
-      token = next
-    } while (token)
-    return found
   }
 
   /**
@@ -88,7 +81,7 @@ export class BeanstalkGateway {
     ids?: string[]
     includeDeleted?: boolean
   }): Promise<EnvironmentInfo[]> {
-    return await this.allPages(async NextToken => {
+    return await allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeEnvironmentsCommand({
           ApplicationName: filter.application,
@@ -242,7 +235,7 @@ export class BeanstalkGateway {
 
   /** Every version in this region (of one application, or of all: the quota counts all), pages of 1000. */
   async listVersions(application?: string): Promise<VersionInfo[]> {
-    return await this.allPages(async NextToken => {
+    return await allPages(async NextToken => {
       const out = await this.client.send(
         new DescribeApplicationVersionsCommand({ ApplicationName: application, MaxRecords: 1000, NextToken })
       )

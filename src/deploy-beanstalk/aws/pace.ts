@@ -4,6 +4,7 @@ import { instrument } from '../../common/aws.js'
 import { awsErrorInfo } from '../../common/errors.js'
 import { formatDuration } from '../../common/format.js'
 import { CallBudget, type Clock, type Deadline } from '../../common/retry.js'
+import { UNSAFE_TO_REPEAT } from './environments.js'
 
 /** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
 export const BEANSTALK_REQUESTS_PER_MINUTE = 20
@@ -43,8 +44,7 @@ export function paceBeanstalkRequests(
       if (operation === 'DeleteApplicationVersion') budget.record()
       else await budget.acquire(deadline())
     },
-    unsafeToRepeat: operation =>
-      /^(UpdateEnvironment|CreateApplicationVersion|AbortEnvironmentUpdate)$/.test(operation),
+    unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
     // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
     afterReply: (operation, error) => {
       if (operation === 'DeleteApplicationVersion') return

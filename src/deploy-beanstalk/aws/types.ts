@@ -55,3 +55,17 @@ export interface UpdateRequest {
   /** The platform version to move to (PlatformArn; ../platform/), when the update changes the platform. */
   platformArn?: string
 }
+
+/** Every page of a paginated Describe call, one request per page. */
+export async function allPages<T>(
+  page: (token?: string) => Promise<{ items: T[]; next?: string }>
+): Promise<T[]> {
+  const found: T[] = []
+  let token: string | undefined
+  do {
+    const { items, next } = await page(token)
+    found.push(...items)
+    token = next
+  } while (token)
+  return found
+}
