@@ -32679,7 +32679,7 @@ async function follow(beanstalk, options) {
         }
         return fresh.length;
     };
-    poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
+    poller.heartbeat(options.what ?? `${options.target} on ${options.environmentId}`, () => {
         const last = log.all[log.all.length - 1];
         const now = environment
             ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
@@ -32849,7 +32849,8 @@ async function createTwin(beanstalk, plan, deadline, onSeen) {
         deadline,
         timeoutMs: plan.timeoutMs,
         initial: created,
-        onSeen
+        onSeen,
+        what: `the launch of ${created.name} (${created.id})`
     }));
     const seen = launched.environment ?? created;
     if (launched.kind === 'success') {

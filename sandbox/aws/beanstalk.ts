@@ -577,7 +577,7 @@ export class Beanstalk {
       DateCreated: new Date(a.created),
       DateUpdated: new Date(a.updated),
       Versions: members(labels),
-      ConfigurationTemplates: members(this.launches.templateNames(a.name, a.region))
+      ConfigurationTemplates: members(this.launches.templates.names(a.name, a.region))
     }
   }
 
@@ -864,7 +864,7 @@ export class Beanstalk {
     if (!p.ApplicationName) {
       throw new AwsError('MissingParameter', 'The request must contain the parameter ApplicationName.')
     }
-    if (p.TemplateName !== undefined) return this.launches.describeTemplate(p, region)
+    if (p.TemplateName !== undefined) return this.launches.templates.describe(p, region)
     if (!p.EnvironmentName) {
       throw new AwsError('MissingParameter', 'You must specify either EnvironmentName or TemplateName.')
     }

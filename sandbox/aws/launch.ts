@@ -1,7 +1,6 @@
 /**
- * New environments and configuration templates (what `eb clone` and a blue/green twin need), on the Beanstalk of
- * beanstalk.ts: CreateConfigurationTemplate (from an environment: its platform and option settings),
- * DescribeConfigurationSettings of a template, DeleteConfigurationTemplate, CheckDNSAvailability, CreateEnvironment
+ * New environments (what `eb clone` and a blue/green twin need), on the Beanstalk of beanstalk.ts: the configuration
+ * templates of templates.ts, CheckDNSAvailability, CreateEnvironment
  * (from a template or a platform, with a CNAME prefix: refused with Beanstalk's own error when it is taken; Launching
  * → Ready with a launch's events, on the sandbox's clock) and ListTagsForResource.
  *
@@ -11,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import type { Beanstalk, Environment, Params } from './beanstalk.js'
 import { memberObjects } from './beanstalk.js'
+import { Templates } from './templates.js'
 import { AwsError, DEFAULT_LAUNCH_MS, type OptionSettingView } from './types.js'
 import { members, type XmlNode } from './xml.js'
 
@@ -21,18 +21,6 @@ export const LAUNCH_OPERATIONS = [
   'CreateEnvironment',
   'ListTagsForResource'
 ] as const
-
-interface Template {
-  region: string
-  app: string
-  name: string
-  description?: string
-  stack: string
-  settings: OptionSettingView[]
-  created: number
-  /** The environment it was saved from (CreateConfigurationTemplate with EnvironmentId). */
-  source?: Environment
-}
 
 const ENV_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{2,38}[A-Za-z0-9])$/
 const CNAME_PREFIX = /^[A-Za-z0-9](?:[A-Za-z0-9-]{2,61}[A-Za-z0-9])$/
@@ -53,7 +41,7 @@ function token(seed: string, length: number): string {
 }
 
 export class Launches {
-  private readonly templates: Template[] = []
+  readonly templates: Templates
   private created = 0
   private readonly launchMs: number
 
@@ -62,14 +50,15 @@ export class Launches {
     launchMs: number | undefined
   ) {
     this.launchMs = launchMs ?? DEFAULT_LAUNCH_MS
+    this.templates = new Templates(beanstalk)
   }
 
   handle(operation: string, p: Params, region: string, requestId: string): XmlNode | undefined {
     switch (operation) {
       case 'CreateConfigurationTemplate':
-        return this.createTemplate(p, region)
+        return this.templates.create(p, region)
       case 'DeleteConfigurationTemplate':
-        this.deleteTemplate(p, region)
+        this.templates.delete(p, region)
         return undefined
       case 'CheckDNSAvailability':
         return this.checkDns(p, region)
@@ -81,107 +70,6 @@ export class Launches {
         throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
     }
   }
-
-  templateNames(app: string, region: string): string[] {
-    return this.templates.filter(t => t.app === app && t.region === region).map(t => t.name)
-  }
-
-  private template(app: string, name: string, region: string): Template | undefined {
-    return this.templates.find(t => t.region === region && t.app === app && t.name === name)
-  }
-
-  private templateXml(t: Template): XmlNode {
-    return {
-      SolutionStackName: t.stack,
-      PlatformArn: this.beanstalk.platforms.arnForStack(t.region, t.stack),
-      ApplicationName: t.app,
-      TemplateName: t.name,
-      Description: t.description,
-      DateCreated: new Date(t.created),
-      DateUpdated: new Date(t.created),
-      OptionSettings: members(
-        t.settings.map(s => ({
-          ResourceName: s.resourceName,
-          Namespace: s.namespace,
-          OptionName: s.optionName,
-          Value: s.value
-        }))
-      )
-    }
-  }
-
-  /** CreateConfigurationTemplate from an environment (EnvironmentId), another template or a platform. */
-  private createTemplate(p: Params, region: string): XmlNode {
-    if (!p.ApplicationName) throw missing('ApplicationName')
-    if (!p.TemplateName) throw missing('TemplateName')
-    if (!this.beanstalk.application(p.ApplicationName, region))
-      throw invalid(`No Application named '${p.ApplicationName}' found.`)
-    if (p.TemplateName.length > 100)
-      throw invalid(`Value '${p.TemplateName}' for TemplateName is longer than 100 characters.`)
-    if (this.template(p.ApplicationName, p.TemplateName, region))
-      throw invalid(`Configuration Template ${p.TemplateName} already exists.`)
-    let stack: string
-    let settings: OptionSettingView[] = []
-    let source: Environment | undefined
-    if (p.EnvironmentId) {
-      const env = this.beanstalk.findEnv({ EnvironmentId: p.EnvironmentId }, region)
-      if (env.app !== p.ApplicationName)
-        throw invalid(`No Environment found for EnvironmentId = '${p.EnvironmentId}'.`)
-      this.beanstalk.settle(env)
-      stack = env.stack
-      settings = env.settings.map(s => ({ ...s }))
-      source = env
-    } else if (p['SourceConfiguration.TemplateName']) {
-      const source = this.template(
-        p['SourceConfiguration.ApplicationName'] ?? p.ApplicationName,
-        p['SourceConfiguration.TemplateName'],
-        region
-      )
-      if (!source)
-        throw invalid(`No Configuration Template named '${p['SourceConfiguration.TemplateName']}' found.`)
-      stack = source.stack
-      settings = source.settings.map(s => ({ ...s }))
-    } else {
-      const platform = this.beanstalk.platforms.requested(p, region)
-      if (!platform)
-        throw new AwsError(
-          'InvalidParameterCombination',
-          'You must specify a SolutionStackName, a PlatformArn, a SourceConfiguration or an EnvironmentId.'
-        )
-      stack = platform.solutionStackName
-    }
-    const template: Template = {
-      region,
-      app: p.ApplicationName,
-      name: p.TemplateName,
-      description: p.Description,
-      stack,
-      settings,
-      created: this.beanstalk.now(),
-      source
-    }
-    this.templates.push(template)
-    return this.templateXml(template)
-  }
-
-  /** DescribeConfigurationSettings with a TemplateName. */
-  describeTemplate(p: Params, region: string): XmlNode {
-    if (!p.ApplicationName) throw missing('ApplicationName')
-    const t = this.template(p.ApplicationName, p.TemplateName ?? '', region)
-    if (!t) throw invalid(`No Configuration Template named '${p.TemplateName ?? ''}' found.`)
-    return { ConfigurationSettings: members([this.templateXml(t)]) }
-  }
-
-  private deleteTemplate(p: Params, region: string): void {
-    if (!p.ApplicationName) throw missing('ApplicationName')
-    if (!p.TemplateName) throw missing('TemplateName')
-    const at = this.templates.findIndex(
-      t => t.region === region && t.app === p.ApplicationName && t.name === p.TemplateName
-    )
-    if (at < 0) throw invalid(`No Configuration Template named '${p.TemplateName}' found.`)
-    this.templates.splice(at, 1)
-  }
-
   private hostFor(prefix: string, region: string): string {
     return `${prefix.toLowerCase()}.${region}.elasticbeanstalk.com`
   }
@@ -215,7 +103,9 @@ export class Launches {
     if (bs.envs.some(e => e.region === region && e.name === name && bs.status(e) !== 'Terminated'))
       throw invalid(`Environment ${name} already exists.`)
     const platform = bs.platforms.requested(p, region)
-    const template = p.TemplateName ? this.template(p.ApplicationName, p.TemplateName, region) : undefined
+    const template = p.TemplateName
+      ? this.templates.find(p.ApplicationName, p.TemplateName, region)
+      : undefined
     if (p.TemplateName && platform)
       throw new AwsError(
         'InvalidParameterCombination',

@@ -66,7 +66,8 @@ export async function createTwin(
       deadline,
       timeoutMs: plan.timeoutMs,
       initial: created,
-      onSeen
+      onSeen,
+      what: `the launch of ${created.name} (${created.id})`
     })
   )
   const seen = launched.environment ?? created

@@ -48,6 +48,8 @@ export interface FollowOptions {
    * even when the follow ends in an error of its own (credentials expired, a permission missing).
    */
   onSeen?: (seen: { event?: BeanstalkEvent; environment?: EnvironmentInfo }) => void
+  /** What the heartbeat says is waited for (default: the target version on the environment). */
+  what?: string
 }
 
 /** What to follow after an accepted update of the plan's environment to `target` (a deploy or a rollback). */
@@ -137,7 +139,7 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
     return fresh.length
   }
 
-  poller.heartbeat(`${options.target} on ${options.environmentId}`, () => {
+  poller.heartbeat(options.what ?? `${options.target} on ${options.environmentId}`, () => {
     const last = log.all[log.all.length - 1]
     const now = environment
       ? `${environment.status}, health ${environment.health}, version ${environment.versionLabel ?? '(none)'}`
