@@ -163,14 +163,14 @@ async function runAction(
   return { code, exitAt, durationMs: exitAt - started, peakRssKb: peak, stdout, outputs }
 }
 
-function scenario(update: { durationMs: number; outcome: 'healthy' }): SandboxScenario {
+function scenario(update: { durationMs: number; outcome: 'healthy' }, history?: number[]): SandboxScenario {
   return {
     name: 'bench',
     applications: [
       {
         name: APP,
         versions: [{ label: 'v0-initial' }],
-        environments: [{ name: ENV, versionLabel: 'v0-initial', update }]
+        environments: [{ name: ENV, versionLabel: 'v0-initial', update, history }]
       }
     ]
   }
@@ -195,15 +195,24 @@ function fail(what: string, run: ChildRun): never {
   throw new Error(`${what}: the action exited ${run.code}`)
 }
 
-async function detectionLatency(runs: number): Promise<number[]> {
-  const box = await startSandbox(scenario({ durationMs: 5_000, outcome: 'healthy' }), { silent: true })
+/**
+ * Detection latency measured from outside the process: the real bundle on the real clock, `runs` deploys of one
+ * environment whose updates take `durationMs` (its history grows from the second deploy on, as an environment's
+ * does when it is deployed again and again).
+ */
+async function detectionLatency(runs: number, durationMs = 5_000): Promise<number[]> {
+  const box = await startSandbox(scenario({ durationMs, outcome: 'healthy' }), { silent: true })
   const latencies: number[] = []
   try {
     for (let i = 0; i < runs; i++) {
-      doing(`latency: deploy ${i + 1} of ${runs} (a 5 s update, the real bundle)`)
+      doing(`latency: deploy ${i + 1} of ${runs} (a ${durationMs / 1000} s update, the real bundle)`)
       const run = await runAction(
         'deploy-beanstalk',
-        { 'application-name': APP, 'environment-name': ENV, image: `ghcr.io/imbit/demo-app:run-${i}` },
+        {
+          'application-name': APP,
+          'environment-name': ENV,
+          image: `ghcr.io/imbit/demo-app:run-${durationMs}-${i}`
+        },
         box.env,
         demoWorkspace()
       )
@@ -221,7 +230,8 @@ async function detectionLatency(runs: number): Promise<number[]> {
 /**
  * Detection latency of longer updates, in process on a fake clock shared with the sandbox: for each duration,
  * `runs` updates whose lengths differ by 1.031 s (so the end falls at every point of the poll cycle), each
- * deploy on a fresh sandbox and an hour after the last on the clock (the request budget starts empty).
+ * deploy on a fresh sandbox and an hour after the last on the clock (the request budget starts empty), whose
+ * environment's history holds the previous (up to 5) runs' updates (the first run has none).
  */
 async function modelLatency(
   durationMs: number,
@@ -236,10 +246,17 @@ async function modelLatency(
         `latency: ${durationMs / 1000} s updates in process, ${i + 1}–${Math.min(runs, i + 10)} of ${runs}`
       )
     const clock = fakeClock(1_700_000_000_000 + (durationMs + i) * 3_600_000)
-    const box = await startSandbox(scenario({ durationMs: durationMs + i * 1_031, outcome: 'healthy' }), {
-      silent: true,
-      now: clock.now
-    })
+    const history = Array.from(
+      { length: Math.min(i, 5) },
+      (_, k) => durationMs + (i - Math.min(i, 5) + k) * 1_031
+    )
+    const box = await startSandbox(
+      scenario({ durationMs: durationMs + i * 1_031, outcome: 'healthy' }, history),
+      {
+        silent: true,
+        now: clock.now
+      }
+    )
     try {
       const run = await runInProcess('deploy-beanstalk', {
         clock,
@@ -564,13 +581,18 @@ async function main(): Promise<number> {
 }
 
 async function latencySection(): Promise<void> {
-  const latencies = await detectionLatency(5)
-  const latency = median(latencies)
   say(
-    `detection latency (exit − Ready), 5 s scripted update: median ${(latency / 1000).toFixed(2)} s  [${latencies.map(l => (l / 1000).toFixed(2)).join(', ')}]  target ≤ 2 s: ${check(latency <= 2000)}`
+    'detection latency (exit − Ready), measured outside the process (real bundle, real clock, one environment):'
   )
+  for (const durationMs of [5_000, 10_000, 30_000]) {
+    const latencies = await detectionLatency(5, durationMs)
+    const latency = median(latencies)
+    say(
+      `  ${durationMs / 1000} s updates: median ${(latency / 1000).toFixed(2)} s of 5  [${latencies.map(l => (l / 1000).toFixed(2)).join(', ')}]  target ≤ 2 s: ${check(latency <= 2000)}`
+    )
+  }
   say(
-    'detection latency of longer updates (in process, sandbox on a fake clock, 30 updates each, lengths 1.03 s apart):'
+    'detection latency of 10 s–5 min updates (in process, sandbox on a fake clock, 30 updates each, lengths 1.03 s apart, the previous 5 in the history):'
   )
   for (const durationMs of [10_000, 30_000, 60_000, 180_000, 300_000]) {
     const { latencies: model, peak } = await modelLatency(durationMs, 30)

@@ -21,8 +21,6 @@ var aws = __webpack_require__(2064);
 var retry = __webpack_require__(119);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 19 modules
 var core = __webpack_require__(9433);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __webpack_require__(6950);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/types.ts
@@ -121,8 +119,7 @@ class EnvironmentLaunches {
 
 
 
-
-/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
+/** Beanstalk requests in any 60 s window that AWS answers (SDK retries included; a throttled one gives its slot back). */
 const BEANSTALK_REQUESTS_PER_MINUTE = 20;
 /**
  * The one pace of Beanstalk requests: a call budget of at most 20 requests in any 60 s window (every request
@@ -147,17 +144,17 @@ function paceBeanstalkRequests(client, clock, deadline) {
             if (operation === 'DeleteApplicationVersion')
                 budget.record();
             else
-                await budget.acquire(deadline());
+                return await budget.acquire(deadline());
         },
         unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
         // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-        afterReply: (operation, error) => {
+        afterReply: (operation, error, slot) => {
             if (operation === 'DeleteApplicationVersion')
                 return;
             if (error === undefined)
                 budget.succeeded();
-            else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test((0,errors/* awsErrorInfo */.sR)(error)?.code ?? ''))
-                budget.throttled();
+            else if ((0,retry/* isThrottling */.E2)(error))
+                budget.throttled(slot);
         }
     });
     return budget;

@@ -28459,14 +28459,14 @@ function instrument(client, options) {
         return client;
     stack.add((next, context) => async (args) => {
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-        await options.beforeSend?.(operation, attemptOf(args.request));
+        const slot = (await options.beforeSend?.(operation, attemptOf(args.request))) ?? undefined;
         try {
             const out = await next(args);
-            options.afterReply?.(operation);
+            options.afterReply?.(operation, undefined, slot);
             return out;
         }
         catch (error) {
-            options.afterReply?.(operation, error);
+            options.afterReply?.(operation, error, slot);
             if (error !== null && typeof error === 'object') {
                 const tags = { $operation: operation, $service: options.service };
                 for (const [key, value] of Object.entries(tags)) {
@@ -28905,12 +28905,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   Oo: () => (/* reexport */ CallBudget),
   c9: () => (/* reexport */ ClockRetryStrategy),
   B2: () => (/* reexport */ Deadline),
+  E2: () => (/* reexport */ isThrottling),
   dg: () => (/* reexport */ isTransient),
   wt: () => (/* reexport */ poll),
   ml: () => (/* reexport */ systemClock)
 });
 
-// UNUSED EXPORTS: ADAPTIVE, MAX_SILENT_WAIT_MS, backoffDelay, isThrottling, paceDelay, parseRetryAfter, requestTimeout, retry, windowSlotAt, withRetryAfter
+// UNUSED EXPORTS: ADAPTIVE, MAX_SILENT_WAIT_MS, backoffDelay, paceDelay, parseRetryAfter, requestTimeout, retry, windowSlotAt, withRetryAfter
 
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(1922);
@@ -28933,10 +28934,11 @@ const ADAPTIVE = {
     floorMs: 150
 };
 /**
- * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
- * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
- * when the window is full. The account's request rate is shared with every other tool and job, and
- * throttled requests count against it too.
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent — first
+ * tries and the SDK's own retries — takes a slot, and waits on the injected clock when the window is full. A
+ * request AWS refuses with Throttling gives its slot back (`throttled(slot)`): the account's token bucket took
+ * nothing for it, and a busy account must not cost the step the requests it needs later (the look that sees the
+ * update end). What keeps throttled requests from piling up instead is the adaptive pace below.
  *
  * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
  * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
@@ -28956,6 +28958,8 @@ class CallBudget {
     total = 0;
     /** Requests answered Throttling (their slots given back). */
     throttledTotal = 0;
+    /** When each recent request was sent, throttled ones included (the rate the adaptive pace observes). */
+    attempts = [];
     /**
      * The adaptive pace, the shape of the SDK's adaptive retry mode (whose client-side rate limiter this cap
      * replaced): 0 while AWS has not throttled; on Throttling, the least time between two requests grows (the rate
@@ -28988,14 +28992,19 @@ class CallBudget {
         this.total++;
     }
     /**
-     * A request was answered Throttling: the pace slows down, so that fewer requests are throttled (each one still
-     * counts against the cap: the account's rate counts it too, and no 60 s window ever holds more than `limit`).
+     * A request was answered Throttling: its slot (what `acquire` returned) is given back, since AWS took nothing
+     * for it, and the pace slows down, so that fewer requests are throttled.
      */
-    throttled() {
+    throttled(slot) {
         this.throttledTotal++;
         const now = this.clock.now();
+        if (slot !== undefined) {
+            const at = this.sent.lastIndexOf(slot);
+            if (at >= 0)
+                this.sent.splice(at, 1);
+        }
         // the spacing the requests went out at lately (the last 10 s), or the current pace if slower; rate × 0.7
-        const lately = this.sent.filter(time => time > now - 10_000);
+        const lately = this.attempts.filter(time => time > now - 10_000);
         const observed = lately.length >= 2 ? (now - lately[0]) / lately.length : 0;
         this.gapMs = Math.min(ADAPTIVE.maxGapMs, Math.max(ADAPTIVE.minGapMs, Math.max(observed, this.gapMs) / 0.7));
     }
@@ -29011,6 +29020,7 @@ class CallBudget {
      * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
      * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
      * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     * Returns the slot (the time it was taken), for `throttled` to give back.
      */
     async acquire(deadline) {
         for (;;) {
@@ -29026,11 +29036,14 @@ class CallBudget {
             if (recent.length < this.limit) {
                 this.lastSentAt = now;
                 this.sent.push(now);
+                this.attempts.push(now);
                 this.total++;
                 this.peak = Math.max(this.peak, recent.length + 1);
                 if (this.sent.length > this.limit * 4)
                     this.sent.splice(0, this.sent.length - this.limit * 4);
-                return;
+                if (this.attempts.length > this.limit * 4)
+                    this.attempts.splice(0, this.attempts.length - this.limit * 4);
+                return now;
             }
             // the oldest request that must leave the window for one more to fit
             const leavesAt = recent[recent.length - this.limit] + this.windowMs;
@@ -29045,7 +29058,7 @@ class CallBudget {
         const left = Math.max(0, deadline.end - this.clock.now());
         return new errors/* DeadlineReached */.h_(`The step's timeout (${(0,format/* formatDuration */.a3)(deadline.budgetMs)}) is reached: the next request could only be sent in ${(0,format/* formatDuration */.a3)(waitMs)}, ` +
             `${left > 0 ? `later than the ${(0,format/* formatDuration */.a3)(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
-            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `(every request AWS answers counts, the SDK's retries too). It stops now rather than run over its timeout: ` +
             `raise \`timeout\` if the work needs longer.`);
     }
 }
@@ -29880,7 +29893,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4802);
 /* harmony import */ var _cancel_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3315);
 /* harmony import */ var _cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(571);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1218);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5253);
 
 
 
@@ -29907,7 +29920,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1218:
+/***/ 5253:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32464,7 +32477,16 @@ const POLL_POLICY = {
      * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gave the
      * lowest detection latency from a minute on).
      */
-    paceAhead: 18
+    paceAhead: 18,
+    /**
+     * When earlier updates of the environment tell when this one should end (history.ts): every second from a
+     * little before that until a little after (`nearLeadMs`/`nearLagMs`, or the durations' spread if wider), and
+     * before it at most every `farMs`, which keeps the window's requests for the end.
+     */
+    nearMs: 1_000,
+    nearLeadMs: 2_000,
+    nearLagMs: 4_000,
+    farMs: 8_000
 };
 /** The base delay for how long nothing has changed, doubled per throttled round. */
 function baseDelay(sinceChangeMs, throttledRounds) {
@@ -32514,9 +32536,30 @@ function paceDelay(now, recentCalls, calls) {
 /** The delay before the next round, in ms. */
 function nextPollDelay(input) {
     const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds);
-    const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound));
+    let delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound));
+    const near = input.expectedEnd && nearWindow(input.expectedEnd);
+    if (near && input.now >= near.from && input.now <= near.until) {
+        // the update should end about now: look every second (slower after throttling), spreading what the window
+        // has left over the rest of the near window, less the two requests of the round that sees the end (the
+        // environment, then its last events)
+        const { budgetPerMinute, windowMs, nearMs } = POLL_POLICY;
+        const left = budgetPerMinute - input.recentCalls.filter(time => time > input.now - windowMs).length - 2;
+        delay = Math.max(nearMs * Math.pow(2, Math.min(input.throttledRounds, 2)), left > 0 ? (near.until - input.now) / left : delay);
+    }
+    else if (near && input.now < near.from) {
+        // the end is still ahead: look less often, keeping the window's requests for it, but be there when it begins
+        delay = Math.min(Math.max(delay, POLL_POLICY.farMs), near.from - input.now);
+    }
     const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound);
     return at - input.now;
+}
+/** When to look often around an expected end: from a little before it to a little after. Pure. */
+function nearWindow(expectedEnd) {
+    const { nearLeadMs, nearLagMs } = POLL_POLICY;
+    return {
+        from: expectedEnd.at - Math.max(nearLeadMs, expectedEnd.spreadMs),
+        until: expectedEnd.at + Math.max(nearLagMs, expectedEnd.spreadMs)
+    };
 }
 /**
  * Runs polling rounds on the adaptive schedule above (through common/retry.ts's `poll`) until a round returns
@@ -32535,6 +32578,8 @@ class Poller {
         this.gateway = gateway;
         this.lastChangeAt = deadline.clock.now();
     }
+    /** When the update should end (from the environment's earlier updates): the schedule looks often around it. */
+    expectedEnd;
     changed() {
         this.lastChangeAt = this.deadline.clock.now();
         this.pulse?.heartbeat.printed();
@@ -32585,7 +32630,8 @@ class Poller {
                 // below the gateway's hard cap rather than running into it
                 recentCalls: this.gateway.budget.sent,
                 callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
-                throttledRounds: this.throttledRounds
+                throttledRounds: this.throttledRounds,
+                expectedEnd: this.expectedEnd
             });
             (0,common_log/* debug */.Yz)(`next poll in ${delayMs}ms`);
             return { done: false, delayMs };
@@ -32594,7 +32640,53 @@ class Poller {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/history.ts
+/**
+ * How long this environment's earlier updates took, from its DescribeEvents history, so the poll schedule knows
+ * when to look often: an environment's deploys take about as long each time (the same image size, instances and
+ * health checks). Pure.
+ */
+/** How far back the first DescribeEvents of a follow reads (Beanstalk keeps events for six weeks). */
+const HISTORY_MS = 14 * 24 * 3_600_000;
+/** The most recent updates the expectation is taken from. */
+const RECENT = 5;
+const STARTED = /^Environment update is starting\./;
+const COMPLETED = /^Environment update completed successfully\./;
+/**
+ * The durations of the updates that completed before `before` (start event to completion event), oldest first.
+ * An update that failed, was aborted or has no start in the history is left out.
+ */
+function updateDurations(events, before) {
+    const sorted = events
+        .filter(event => event.date.getTime() < before.getTime())
+        .sort((a, b) => a.date.getTime() - b.date.getTime());
+    const durations = [];
+    let startedAt;
+    for (const event of sorted) {
+        if (STARTED.test(event.message))
+            startedAt = event.date.getTime();
+        else if (startedAt !== undefined && COMPLETED.test(event.message)) {
+            durations.push(event.date.getTime() - startedAt);
+            startedAt = undefined;
+        }
+        else if (/^Failed to deploy|complete, but with errors|reverted to the previous/.test(event.message))
+            startedAt = undefined;
+    }
+    return durations;
+}
+/** The median of the last few durations, with their spread; undefined without history. */
+function expectDuration(durations) {
+    const recent = durations.slice(-RECENT);
+    if (recent.length === 0)
+        return undefined;
+    const sorted = [...recent].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return { durationMs: median, spreadMs: sorted[sorted.length - 1] - sorted[0] };
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/follow.ts
+
 
 
 
@@ -32665,11 +32757,21 @@ async function follow(beanstalk, options) {
     /** The last round read the events after the environment: the final read below would repeat it. */
     let eventsAfterEnvironment = false;
     const readEvents = async () => {
+        // the first read reaches back (history.ts): the earlier updates' durations tell the schedule when to look often
+        const first = lastEventsAt === 0;
+        const since = options.since.getTime();
         const events = await beanstalk.events({
             application: options.application,
             environmentId: options.environmentId,
-            startTime: log.nextStart(options.since)
+            startTime: first ? new Date(since - HISTORY_MS) : log.nextStart(options.since)
         });
+        if (first) {
+            const expected = expectDuration(updateDurations(events, options.since));
+            if (expected) {
+                poller.expectedEnd = { at: since + expected.durationMs, spreadMs: expected.spreadMs };
+                (0,common_log/* debug */.Yz)(`earlier updates took about ${expected.durationMs} ms (spread ${expected.spreadMs} ms)`);
+            }
+        }
         lastEventsAt = clock.now();
         const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()));
         for (const event of fresh) {

@@ -58136,10 +58136,11 @@ const ADAPTIVE = {
     floorMs: 150
 };
 /**
- * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent —
- * first tries and the SDK's own retries, throttled or not — takes a slot, and waits on the injected clock
- * when the window is full. The account's request rate is shared with every other tool and job, and
- * throttled requests count against it too.
+ * A hard cap on requests per sliding window (e.g. 20 Beanstalk requests a minute): every request sent — first
+ * tries and the SDK's own retries — takes a slot, and waits on the injected clock when the window is full. A
+ * request AWS refuses with Throttling gives its slot back (`throttled(slot)`): the account's token bucket took
+ * nothing for it, and a busy account must not cost the step the requests it needs later (the look that sees the
+ * update end). What keeps throttled requests from piling up instead is the adaptive pace below.
  *
  * A wait never runs past the deadline of the work under way (`acquire(deadline)`): when a slot would only come
  * after it, `acquire` fails at once with a `DeadlineReached` (the step's timeout), instead of holding the request
@@ -58159,6 +58160,8 @@ class CallBudget {
     total = 0;
     /** Requests answered Throttling (their slots given back). */
     throttledTotal = 0;
+    /** When each recent request was sent, throttled ones included (the rate the adaptive pace observes). */
+    attempts = [];
     /**
      * The adaptive pace, the shape of the SDK's adaptive retry mode (whose client-side rate limiter this cap
      * replaced): 0 while AWS has not throttled; on Throttling, the least time between two requests grows (the rate
@@ -58191,14 +58194,19 @@ class CallBudget {
         this.total++;
     }
     /**
-     * A request was answered Throttling: the pace slows down, so that fewer requests are throttled (each one still
-     * counts against the cap: the account's rate counts it too, and no 60 s window ever holds more than `limit`).
+     * A request was answered Throttling: its slot (what `acquire` returned) is given back, since AWS took nothing
+     * for it, and the pace slows down, so that fewer requests are throttled.
      */
-    throttled() {
+    throttled(slot) {
         this.throttledTotal++;
         const now = this.clock.now();
+        if (slot !== undefined) {
+            const at = this.sent.lastIndexOf(slot);
+            if (at >= 0)
+                this.sent.splice(at, 1);
+        }
         // the spacing the requests went out at lately (the last 10 s), or the current pace if slower; rate × 0.7
-        const lately = this.sent.filter(time => time > now - 10_000);
+        const lately = this.attempts.filter(time => time > now - 10_000);
         const observed = lately.length >= 2 ? (now - lately[0]) / lately.length : 0;
         this.gapMs = Math.min(ADAPTIVE.maxGapMs, Math.max(ADAPTIVE.minGapMs, Math.max(observed, this.gapMs) / 0.7));
     }
@@ -58214,6 +58222,7 @@ class CallBudget {
      * Waits until a request fits in the window, then takes its slot. With a `deadline` (the step's timeout, or a
      * rollback's own), a slot that would only come after it is not waited for: a `DeadlineReached` is thrown at once.
      * A slot free now is taken even after the deadline (a last look after a timeout is not held back).
+     * Returns the slot (the time it was taken), for `throttled` to give back.
      */
     async acquire(deadline) {
         for (;;) {
@@ -58229,11 +58238,14 @@ class CallBudget {
             if (recent.length < this.limit) {
                 this.lastSentAt = now;
                 this.sent.push(now);
+                this.attempts.push(now);
                 this.total++;
                 this.peak = Math.max(this.peak, recent.length + 1);
                 if (this.sent.length > this.limit * 4)
                     this.sent.splice(0, this.sent.length - this.limit * 4);
-                return;
+                if (this.attempts.length > this.limit * 4)
+                    this.attempts.splice(0, this.attempts.length - this.limit * 4);
+                return now;
             }
             // the oldest request that must leave the window for one more to fit
             const leavesAt = recent[recent.length - this.limit] + this.windowMs;
@@ -58248,7 +58260,7 @@ class CallBudget {
         const left = Math.max(0, deadline.end - this.clock.now());
         return new DeadlineReached(`The step's timeout (${formatDuration(deadline.budgetMs)}) is reached: the next request could only be sent in ${formatDuration(waitMs)}, ` +
             `${left > 0 ? `later than the ${formatDuration(left)} left` : 'after the timeout'}, because this action keeps to ${this.cap} ` +
-            `(every request counts, the SDK's retries of throttled ones too). It stops now rather than run over its timeout: ` +
+            `(every request AWS answers counts, the SDK's retries too). It stops now rather than run over its timeout: ` +
             `raise \`timeout\` if the work needs longer.`);
     }
 }

@@ -314,6 +314,22 @@ export class Beanstalk {
         }))
       ]
     }
+    for (const [i, durationMs] of (spec.history ?? []).entries()) {
+      const startedAt = t - ((spec.history?.length ?? 0) - i) * 3_600_000
+      const past = { region, app, envName: env.name, envId: env.id, versionLabel: env.versionLabel }
+      this.addEvent({
+        ...past,
+        date: startedAt,
+        severity: 'INFO',
+        message: 'Environment update is starting.'
+      })
+      this.addEvent({
+        ...past,
+        date: startedAt + durationMs,
+        severity: 'INFO',
+        message: 'Environment update completed successfully.'
+      })
+    }
     if (spec.busyForMs !== undefined || env.status === 'Updating') {
       // another update already running: it finishes healthy (same version) after busyForMs, or never
       const endsAt = spec.busyForMs !== undefined ? t + spec.busyForMs : Infinity

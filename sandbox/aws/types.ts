@@ -52,6 +52,11 @@ export interface EnvSpec {
   environmentVariables?: Record<string, string>
   /** aws:elasticbeanstalk:application:environmentsecrets (name → ARN) */
   environmentSecrets?: Record<string, string>
+  /**
+   * Earlier updates' durations in ms, oldest first: their start and completion events are in DescribeEvents, an
+   * hour apart before the sandbox's start (what deploy-beanstalk reads to know when an update should end).
+   */
+  history?: number[]
   /** the environment's own tags (ListTagsForResource adds Beanstalk's automatic ones) */
   tags?: Record<string, string>
 }

@@ -397,6 +397,35 @@ describe('UpdateEnvironment', () => {
 })
 
 describe('DescribeEvents', () => {
+  it("an environment's history: each earlier update's start and completion, an hour apart before the start", async () => {
+    const { startSandbox } = await import('../index.js')
+    const start = Date.parse('2026-01-01T00:00:00.000Z')
+    const box = await startSandbox(
+      {
+        name: 'history',
+        applications: [
+          {
+            name: CRM,
+            versions: [{ label: 'v0-initial' }],
+            environments: [{ name: CRM_ENV, versionLabel: 'v0-initial', history: [40_000, 45_000] }]
+          }
+        ]
+      },
+      { silent: true, now: () => start }
+    )
+    try {
+      const out = await beanstalkClient(box).send(new DescribeEventsCommand({ EnvironmentName: CRM_ENV }))
+      expect(out.Events?.map(e => [e.EventDate?.getTime(), e.Message])).toEqual([
+        [start - 3_600_000 + 45_000, 'Environment update completed successfully.'],
+        [start - 3_600_000, 'Environment update is starting.'],
+        [start - 7_200_000 + 40_000, 'Environment update completed successfully.'],
+        [start - 7_200_000, 'Environment update is starting.']
+      ])
+    } finally {
+      await box.close()
+    }
+  })
+
   it('newest first; StartTime inclusive; MaxRecords + NextToken paging; Severity; filters', async () => {
     const clock = new Clock(Date.parse('2026-01-01T00:00:00.000Z'))
     const box = await sandbox('failing', clock)

@@ -66,8 +66,11 @@ export function beanstalkConsoleUrl(
 export interface InstrumentOptions {
   /** The IAM service prefix, for naming a missing permission (`elasticbeanstalk`, `cloudfront`, `s3`). */
   service: string
-  /** Called before every request is sent (first try and each SDK retry); may wait (a call budget). */
-  beforeSend?: (operation: string, attempt: number) => Promise<void> | void
+  /**
+   * Called before every request is sent (first try and each SDK retry); may wait (a call budget). What it returns
+   * (a budget's slot) is handed to `afterReply` for that request.
+   */
+  beforeSend?: (operation: string, attempt: number) => Promise<number | void> | number | void
   /** Whether a request of this operation may be retried when its response cannot be read (read calls). */
   retryUnreadable?: (operation: string) => boolean
   /**
@@ -75,8 +78,11 @@ export interface InstrumentOptions {
    * reply is lost they fail with an OutcomeUnknownError, not an SDK retry, and the caller checks what happened.
    */
   unsafeToRepeat?: (operation: string) => boolean
-  /** Called after every attempt's answer (with its error, if any): the adaptive pace (a call budget). */
-  afterReply?: (operation: string, error?: unknown) => void
+  /**
+   * Called after every attempt's answer (with its error, if any, and what `beforeSend` returned for it): the
+   * adaptive pace (a call budget), which gives a throttled request's slot back.
+   */
+  afterReply?: (operation: string, error?: unknown, slot?: number) => void
 }
 
 /** `Describe*`, `Get*`, `List*`, `Head*`: calls that change nothing, safe to repeat. */
@@ -115,13 +121,13 @@ export function instrument<C>(client: C, options: InstrumentOptions): C {
   stack.add(
     (next, context) => async args => {
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '')
-      await options.beforeSend?.(operation, attemptOf(args.request))
+      const slot = (await options.beforeSend?.(operation, attemptOf(args.request))) ?? undefined
       try {
         const out = await next(args)
-        options.afterReply?.(operation)
+        options.afterReply?.(operation, undefined, slot)
         return out
       } catch (error) {
-        options.afterReply?.(operation, error)
+        options.afterReply?.(operation, error, slot)
         if (error !== null && typeof error === 'object') {
           const tags = { $operation: operation, $service: options.service }
           for (const [key, value] of Object.entries(tags)) {

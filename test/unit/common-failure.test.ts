@@ -179,8 +179,8 @@ describe('CallBudget', () => {
       expect(explained).toMatchObject({ title: 'Timeout reached', kind: 'timeout' })
       expect(explained.message).toBe(
         "The step's timeout (45s) is reached: the next request could only be sent in 50s, later than the 35s left, " +
-          "because this action keeps to at most 2 Beanstalk requests in any minute (every request counts, the SDK's " +
-          'retries of throttled ones too). It stops now rather than run over its timeout: raise `timeout` if the work needs longer.'
+          'because this action keeps to at most 2 Beanstalk requests in any minute (every request AWS answers counts, ' +
+          "the SDK's retries too). It stops now rather than run over its timeout: raise `timeout` if the work needs longer."
       )
       expect((error as DeadlineReached).input).toBe('timeout')
     })

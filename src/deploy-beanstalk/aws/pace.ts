@@ -1,12 +1,11 @@
 import * as core from '@actions/core'
 import type { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { instrument } from '../../common/aws.js'
-import { awsErrorInfo } from '../../common/errors.js'
 import { formatDuration } from '../../common/format.js'
-import { CallBudget, type Clock, type Deadline } from '../../common/retry.js'
+import { CallBudget, isThrottling, type Clock, type Deadline } from '../../common/retry.js'
 import { UNSAFE_TO_REPEAT } from './environments.js'
 
-/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included). */
+/** Beanstalk requests in any 60 s window that AWS answers (SDK retries included; a throttled one gives its slot back). */
 export const BEANSTALK_REQUESTS_PER_MINUTE = 20
 
 /**
@@ -42,15 +41,14 @@ export function paceBeanstalkRequests(
       // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
       // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
       if (operation === 'DeleteApplicationVersion') budget.record()
-      else await budget.acquire(deadline())
+      else return await budget.acquire(deadline())
     },
     unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
     // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-    afterReply: (operation, error) => {
+    afterReply: (operation, error, slot) => {
       if (operation === 'DeleteApplicationVersion') return
       if (error === undefined) budget.succeeded()
-      else if (/Throttl|RequestLimitExceeded|TooManyRequests/i.test(awsErrorInfo(error)?.code ?? ''))
-        budget.throttled()
+      else if (isThrottling(error)) budget.throttled(slot)
     }
   })
   return budget

@@ -13,6 +13,7 @@ import {
 } from './decide.js'
 import { EventLog, eventLevel, formatEvent, type BeanstalkEvent } from './events.js'
 import { Poller } from './poll.js'
+import { HISTORY_MS, expectDuration, updateDurations } from './history.js'
 import { debug } from '../../common/log.js'
 
 /**
@@ -124,11 +125,21 @@ export async function follow(beanstalk: BeanstalkGateway, options: FollowOptions
   let eventsAfterEnvironment = false
 
   const readEvents = async () => {
+    // the first read reaches back (history.ts): the earlier updates' durations tell the schedule when to look often
+    const first = lastEventsAt === 0
+    const since = options.since.getTime()
     const events = await beanstalk.events({
       application: options.application,
       environmentId: options.environmentId,
-      startTime: log.nextStart(options.since)
+      startTime: first ? new Date(since - HISTORY_MS) : log.nextStart(options.since)
     })
+    if (first) {
+      const expected = expectDuration(updateDurations(events, options.since))
+      if (expected) {
+        poller.expectedEnd = { at: since + expected.durationMs, spreadMs: expected.spreadMs }
+        debug(`earlier updates took about ${expected.durationMs} ms (spread ${expected.spreadMs} ms)`)
+      }
+    }
     lastEventsAt = clock.now()
     const fresh = log.add(events.filter(e => e.date.getTime() >= options.since.getTime()))
     for (const event of fresh) {

@@ -30,7 +30,16 @@ export const POLL_POLICY = {
    * reads the events too never waits for the window (`npm run bench` measured 16, 18 and 20: 18 gave the
    * lowest detection latency from a minute on).
    */
-  paceAhead: 18
+  paceAhead: 18,
+  /**
+   * When earlier updates of the environment tell when this one should end (history.ts): every second from a
+   * little before that until a little after (`nearLeadMs`/`nearLagMs`, or the durations' spread if wider), and
+   * before it at most every `farMs`, which keeps the window's requests for the end.
+   */
+  nearMs: 1_000,
+  nearLeadMs: 2_000,
+  nearLagMs: 4_000,
+  farMs: 8_000
 } as const
 
 export interface ScheduleInput {
@@ -43,6 +52,8 @@ export interface ScheduleInput {
   callsNextRound: number
   /** Rounds in a row that hit throttling (0 when the last round was clean). */
   throttledRounds: number
+  /** When the update should end, from the environment's earlier updates (history.ts), and how far off that may be. */
+  expectedEnd?: { at: number; spreadMs: number }
 }
 
 /** The base delay for how long nothing has changed, doubled per throttled round. */
@@ -94,9 +105,33 @@ export function paceDelay(now: number, recentCalls: readonly number[], calls: nu
 /** The delay before the next round, in ms. */
 export function nextPollDelay(input: ScheduleInput): number {
   const base = baseDelay(Math.max(0, input.now - input.lastChangeAt), input.throttledRounds)
-  const delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound))
+  let delay = Math.max(base, paceDelay(input.now, input.recentCalls, input.callsNextRound))
+  const near = input.expectedEnd && nearWindow(input.expectedEnd)
+  if (near && input.now >= near.from && input.now <= near.until) {
+    // the update should end about now: look every second (slower after throttling), spreading what the window
+    // has left over the rest of the near window, less the two requests of the round that sees the end (the
+    // environment, then its last events)
+    const { budgetPerMinute, windowMs, nearMs } = POLL_POLICY
+    const left = budgetPerMinute - input.recentCalls.filter(time => time > input.now - windowMs).length - 2
+    delay = Math.max(
+      nearMs * Math.pow(2, Math.min(input.throttledRounds, 2)),
+      left > 0 ? (near.until - input.now) / left : delay
+    )
+  } else if (near && input.now < near.from) {
+    // the end is still ahead: look less often, keeping the window's requests for it, but be there when it begins
+    delay = Math.min(Math.max(delay, POLL_POLICY.farMs), near.from - input.now)
+  }
   const at = budgetTime(input.now + delay, input.recentCalls, input.callsNextRound)
   return at - input.now
+}
+
+/** When to look often around an expected end: from a little before it to a little after. Pure. */
+export function nearWindow(expectedEnd: { at: number; spreadMs: number }): { from: number; until: number } {
+  const { nearLeadMs, nearLagMs } = POLL_POLICY
+  return {
+    from: expectedEnd.at - Math.max(nearLeadMs, expectedEnd.spreadMs),
+    until: expectedEnd.at + Math.max(nearLagMs, expectedEnd.spreadMs)
+  }
 }
 
 /**
@@ -115,6 +150,9 @@ export class Poller {
   ) {
     this.lastChangeAt = deadline.clock.now()
   }
+
+  /** When the update should end (from the environment's earlier updates): the schedule looks often around it. */
+  expectedEnd: { at: number; spreadMs: number } | undefined
 
   changed(): void {
     this.lastChangeAt = this.deadline.clock.now()
@@ -174,7 +212,8 @@ export class Poller {
           // below the gateway's hard cap rather than running into it
           recentCalls: this.gateway.budget.sent,
           callsNextRound: typeof callsPerRound === 'number' ? callsPerRound : callsPerRound(),
-          throttledRounds: this.throttledRounds
+          throttledRounds: this.throttledRounds,
+          expectedEnd: this.expectedEnd
         })
         debug(`next poll in ${delayMs}ms`)
         return { done: false, delayMs }
