@@ -53,6 +53,8 @@ const ENV = 'BrillianCRM-env'
 const TAG = 'sha-d3e0d3e'
 
 const INITIAL = 'v0-initial'
+/** An environment property's value, as if set in the console: never shown, although the instances' logs print it. */
+const DEMO_SIGNING_KEY = 'demo-signing-key-7f3a9c'
 /** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see sandbox/action-clock.ts) */
 const UPDATE_MS = 2000
 
@@ -86,7 +88,7 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
   },
   'failed-deploy': {
     description:
-      "the update fails on the instance: Beanstalk's own events, the old version keeps running (exit 1)",
+      "the update fails on the instance: Beanstalk's own events, then the instances' logs (masked); the old version keeps running (exit 1)",
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'fail' }
   },
@@ -166,6 +168,8 @@ function sandboxScenario(demo: DemoScenario, site: Site): SandboxScenario {
             // the environment's URL is the demo app's site
             cname: new URL(site.origin).host,
             update: demo.update,
+            // set in the console: the instances' logs print it, and deploy-beanstalk masks it (failed-deploy)
+            environmentVariables: { APP_SIGNING_KEY: DEMO_SIGNING_KEY },
             ...(demo.busyForMs ? { status: 'Updating' as const, busyForMs: demo.busyForMs } : {})
           }
         ]
@@ -499,7 +503,9 @@ async function main(): Promise<number> {
         'rollback-on-failure': String(demo.rollbackOnFailure ?? false),
         ...(demo.platform ? { platform: demo.platform } : {}),
         // Red is given timeout/8, at least 5s: 40s gives the least
-        timeout: '40s'
+        timeout: '40s',
+        // a failed update shows the instances' logs: the last 25 lines of each keep the demo's output short
+        'log-lines': '25'
       },
       env,
       workspace

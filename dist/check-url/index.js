@@ -28731,68 +28731,18 @@ function isThrottling(error) {
 
 
 
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/check-url/evidence.ts
 /**
  * What a failure shows of an answer: a body excerpt and the headers that mattered, with anything that looks
- * like a secret masked first. The page may be an error page that dumps its environment, or a debug page with
+ * like a secret masked first (the patterns are common/secrets.ts's `maskSecrets`). The page may be an error page that dumps its environment, or a debug page with
  * a token in it; the excerpt lands in the job log, the annotation and the job summary. Pure.
  */
-const MASK = '***';
+
+
 /** How many characters of the body a failure shows. */
 const EXCERPT_CHARS = 500;
-/** Names whose value is a secret, in `name=value`, `name: value`, `"name": "value"` and `<input name=…>` forms. */
-const SECRET_NAME = '[\\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth[_-]?(?:token|key)|credentials?|session(?:[_-]?id)?|cookie|signature)[\\w.-]*';
-const RULES = [
-    // PEM private keys, whole blocks (or what is left of one when the body is cut).
-    { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
-    // Credentials in URLs: scheme://user:password@host.
-    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+(?=@)/gi, keepPrefix: true },
-    // Authorization schemes.
-    // (a word of prose after "Basic" or "Token" has no digit or symbol in it, and is left alone).
-    {
-        pattern: /\b((?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9._~+/=-]{8,}/g,
-        keepPrefix: true,
-        when: match => /[0-9._~+/=-]/.test(match.replace(/^\S+\s+/, ''))
-    },
-    // JSON Web Tokens.
-    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
-    // AWS access key ids.
-    { pattern: /\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}\b/g },
-    // GitHub tokens (classic and fine-grained), npm, Slack, Stripe, Google API keys.
-    { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
-    { pattern: /\bnpm_[A-Za-z0-9]{30,}/g },
-    { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
-    { pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
-    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-    // "name": "value" (JSON) and name: 'value' / name = "value" (YAML, env files, JS, HTML attributes).
-    {
-        pattern: new RegExp(`((["']?)${SECRET_NAME}\\2\\s*[:=]\\s*)(?:(?:Bearer|Basic|Token|Digest)\\s+)?("[^"]*"|'[^']*'|[^\\s,;&"'<>}\\]]+)`, 'gi'),
-        keepPrefix: true
-    },
-    // <input name="password" value="…">
-    {
-        pattern: new RegExp(`(name=["']?${SECRET_NAME}["']?[^>]*?\\bvalue=)("[^"]*"|'[^']*'|[^\\s>]+)`, 'gi'),
-        keepPrefix: true
-    },
-    // AWS secret access keys: 40 base64 characters with upper case, lower case and digits (so a git commit
-    // SHA, 40 lower-case hex digits, is left alone: a version page often shows one).
-    {
-        pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
-        when: match => /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match)
-    }
-];
-/** Replaces everything in `text` that looks like a secret with `***`. */
-function maskSecrets(text) {
-    let out = text;
-    for (const rule of RULES) {
-        out = out.replace(rule.pattern, (match, prefix) => {
-            if (rule.when && !rule.when(match))
-                return match;
-            return rule.keepPrefix && typeof prefix === 'string' ? `${prefix}${MASK}` : MASK;
-        });
-    }
-    return out;
-}
 /**
  * The first `chars` characters of a body, for a failure message: secrets masked over a wider window first
  * (so a secret cut in half at the edge is still masked), whitespace runs folded to one space, control
@@ -28805,7 +28755,7 @@ function bodyExcerpt(body, options = {}) {
     const window = body.slice(0, chars * 4);
     if (looksBinary(window))
         return `(binary content, ${body.length} characters read)`;
-    const text = maskSecrets(window)
+    const text = (0,secrets/* maskSecrets */.QU)(window)
         // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
         .replace(/\s+/g, ' ')
@@ -28839,8 +28789,8 @@ function headersThatMattered(headers, expected) {
 /** Cookies and authorization headers are secrets whatever they look like. */
 function maskHeaderValue(name, value) {
     if (/^(set-cookie|cookie|authorization|proxy-authorization|x-amz-security-token)$/i.test(name))
-        return MASK;
-    return maskSecrets(value);
+        return secrets/* MASK */.v5;
+    return (0,secrets/* maskSecrets */.QU)(value);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
@@ -36772,7 +36722,7 @@ function failureMessage(result, context) {
         }
     }
     lines.push(...evidence(result, context));
-    return maskSecrets(lines.join('\n'));
+    return (0,secrets/* maskSecrets */.QU)(lines.join('\n'));
 }
 /** The redirect chain, the headers that mattered, the body excerpt: what came back. */
 function evidence(result, context) {
@@ -36821,7 +36771,7 @@ function summary(check, context) {
         headline: failed.length === 0
             ? `${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${format_formatDuration(check.durationMs)}).`
             : `${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${format_formatDuration(check.durationMs)}.`,
-        why: failed.map(result => maskSecrets(`${result.url}: ${whatFailed(result)}`)),
+        why: failed.map(result => (0,secrets/* maskSecrets */.QU)(`${result.url}: ${whatFailed(result)}`)),
         whatToDo: failed.length > 0 ? fixFor(failed) : undefined,
         facts: [
             ['Expected', describeExpectations(context.expectations).join('; ')],
@@ -36835,7 +36785,7 @@ function summary(check, context) {
                     result.url,
                     result.passed ? '✅ passed' : '❌ failed (see Why)',
                     result.last.kind === 'answer' ? result.last.status : undefined,
-                    result.last.url === result.url ? undefined : maskSecrets(result.last.url),
+                    result.last.url === result.url ? undefined : (0,secrets/* maskSecrets */.QU)(result.last.url),
                     result.attempts,
                     format_formatDuration(result.durationMs),
                     format_formatDuration(result.lastProbeMs)
@@ -36885,7 +36835,7 @@ function checkUrl(deps = {}) {
             const inputs = (record.inputs = readInputs());
             await (0,log/* phase */.Oi)('Plan', async () => describePlan(inputs).forEach(line => core/* info */.pq(line)));
             record.started = clock.now();
-            record.check = await (0,log/* phase */.Oi)(`Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`, () => checkUrls(inputs, { probe, clock, log: line => core/* info */.pq(maskSecrets(line)) }));
+            record.check = await (0,log/* phase */.Oi)(`Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`, () => checkUrls(inputs, { probe, clock, log: line => core/* info */.pq((0,secrets/* maskSecrets */.QU)(line)) }));
         },
         report: async ({ inputs, started, check }, error) => {
             if (!inputs)
@@ -37508,9 +37458,11 @@ function declareOutputs(names) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
-/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */   QU: () => (/* binding */ maskSecrets),
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   v5: () => (/* binding */ MASK)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, addSecret, worthMasking, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, addSecret, worthMasking, clearSecrets, maskAll */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /**
@@ -37567,6 +37519,69 @@ function scrub(text) {
 /** Forgets every secret (tests run several actions in one process). */
 function clearSecrets() {
     secrets.clear();
+}
+// ---- secrets by their shape ------------------------------------------------------------------------------
+const MASK = '***';
+/** Names whose value is a secret, in `name=value`, `name: value`, `"name": "value"` and `<input name=…>` forms. */
+const SECRET_NAME = '[\\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth[_-]?(?:token|key)|credentials?|session(?:[_-]?id)?|cookie|signature)[\\w.-]*';
+const RULES = [
+    // PEM private keys, whole blocks (or what is left of one when the body is cut).
+    { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+    // Credentials in URLs: scheme://user:password@host.
+    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+(?=@)/gi, keepPrefix: true },
+    // Authorization schemes.
+    // (a word of prose after "Basic" or "Token" has no digit or symbol in it, and is left alone).
+    {
+        pattern: /\b((?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9._~+/=-]{8,}/g,
+        keepPrefix: true,
+        when: match => /[0-9._~+/=-]/.test(match.replace(/^\S+\s+/, ''))
+    },
+    // JSON Web Tokens.
+    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+    // AWS access key ids.
+    { pattern: /\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}\b/g },
+    // GitHub tokens (classic and fine-grained), npm, Slack, Stripe, Google API keys.
+    { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+    { pattern: /\bnpm_[A-Za-z0-9]{30,}/g },
+    { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+    { pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
+    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+    // "name": "value" (JSON) and name: 'value' / name = "value" (YAML, env files, JS, HTML attributes).
+    {
+        pattern: new RegExp(`((["']?)${SECRET_NAME}\\2\\s*[:=]\\s*)(?:(?:Bearer|Basic|Token|Digest)\\s+)?("[^"]*"|'[^']*'|[^\\s,;&"'<>}\\]]+)`, 'gi'),
+        keepPrefix: true
+    },
+    // <input name="password" value="…">
+    {
+        pattern: new RegExp(`(name=["']?${SECRET_NAME}["']?[^>]*?\\bvalue=)("[^"]*"|'[^']*'|[^\\s>]+)`, 'gi'),
+        keepPrefix: true
+    },
+    // AWS secret access keys: 40 base64 characters with upper case, lower case and digits (so a git commit
+    // SHA, 40 lower-case hex digits, is left alone: a version page often shows one).
+    {
+        pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+        when: match => /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match)
+    }
+];
+/**
+ * Replaces everything in `text` that looks like a secret with `***`, by its shape (keys, tokens, passwords in
+ * `name=value` forms): for text from elsewhere (a page's body, an instance's log) that may hold secrets never
+ * registered with `addSecret`. Pure.
+ */
+function maskSecrets(text) {
+    let out = text;
+    for (const rule of RULES) {
+        out = out.replace(rule.pattern, (match, prefix) => {
+            if (rule.when && !rule.when(match))
+                return match;
+            return rule.keepPrefix && typeof prefix === 'string' ? `${prefix}${MASK}` : MASK;
+        });
+    }
+    return out;
+}
+/** Every known secret (`scrub`) and everything that looks like one (`maskSecrets`) masked: text from elsewhere. */
+function maskAll(text) {
+    return maskSecrets(scrub(text));
 }
 
 

@@ -30,6 +30,7 @@ import { dockerBundleProblem } from './zip.js'
 import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
 import { LAUNCH_OPERATIONS, Launches } from './launch.js' // new environments and templates (launch.ts)
 import { swapEnvironmentCNAMEs, terminateEnvironment } from './swap.js' // blue/green: swap and terminate (swap.ts)
+import { TailLogs, type TailSubject } from './logs.js' // the instances' tail logs (logs.ts)
 
 export const BEANSTALK_OPERATIONS = [
   'DescribeApplications',
@@ -49,7 +50,9 @@ export const BEANSTALK_OPERATIONS = [
   'ListPlatformBranches',
   'SwapEnvironmentCNAMEs',
   'TerminateEnvironment',
-  ...LAUNCH_OPERATIONS
+  ...LAUNCH_OPERATIONS,
+  'RequestEnvironmentInfo',
+  'RetrieveEnvironmentInfo'
 ] as const
 
 export type Params = Record<string, string>
@@ -123,6 +126,8 @@ export interface Environment {
   settings: OptionSettingView[]
   /** The environment's own tags (ListTagsForResource adds Beanstalk's automatic ones). */
   tags: Record<string, string>
+  /** The last update requested (what the instances' logs tell of). */
+  lastUpdate?: ActiveUpdate
 }
 
 export interface BeanstalkEvent {
@@ -250,6 +255,7 @@ export class Beanstalk {
   /** CreateEnvironment and configuration templates (launch.ts) */
   readonly launches: Launches
   private readonly platformWithVersion: 'accepted' | 'refused'
+  private readonly tailLogs: TailLogs
 
   constructor(
     scenario: SandboxScenario,
@@ -265,6 +271,7 @@ export class Beanstalk {
     this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
     this.platforms = new PlatformCatalog(scenario.platforms)
     this.launches = new Launches(this, scenario.launchMs)
+    this.tailLogs = new TailLogs(scenario.tailLogs ?? {}, s3, now)
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
   }
@@ -588,6 +595,11 @@ export class Beanstalk {
         return this.platforms.describePlatformVersion(p, region)
       case 'ListPlatformBranches':
         return this.platforms.listPlatformBranches(p)
+      case 'RequestEnvironmentInfo':
+        this.tailLogs.request(this.tailSubject(this.findEnv(p, region)))
+        return undefined
+      case 'RetrieveEnvironmentInfo':
+        return await this.tailLogs.retrieve(this.tailSubject(this.findEnv(p, region)))
       default:
         if ((LAUNCH_OPERATIONS as readonly string[]).includes(operation))
           return this.launches.handle(operation, p, region, requestId)
@@ -812,6 +824,7 @@ export class Beanstalk {
       platform: platform && { stack: platform.solutionStackName, arn: platform.arn, fails: platformFails }
     }
     env.updated = now
+    env.lastUpdate = env.update
     this.schedule(env, env.update, requestId)
     const other = script.followedBy
     if (other && other.label !== to && endsAt !== Infinity) {
@@ -1002,6 +1015,30 @@ export class Beanstalk {
       Color: color,
       Causes: members([]),
       RefreshedAt: new Date(this.now())
+    }
+  }
+
+  /** The environment as its instances' logs tell it (logs.ts). */
+  private tailSubject(env: Environment): TailSubject {
+    const last = env.lastUpdate
+    const failed =
+      this.health(env) === 'Red' ||
+      (last !== undefined &&
+        (last.outcome === 'fail' || last.outcome === 'never' || last.platform?.fails === true))
+    return {
+      id: env.id,
+      name: env.name,
+      app: env.app,
+      region: env.region,
+      bucket: this.storageBucket(env.region),
+      versionLabel: env.versionLabel,
+      failed,
+      lastTarget: last?.to,
+      properties: Object.fromEntries(
+        env.settings
+          .filter(s => s.namespace === ENVIRONMENT_NAMESPACE)
+          .map(s => [s.optionName, s.value ?? ''])
+      )
     }
   }
 

@@ -162,6 +162,18 @@ export interface SandboxScenario {
   terminateMs?: number
   /** CreateEnvironment: Launching for this long, then Ready and Green on its version (default DEFAULT_LAUNCH_MS) */
   launchMs?: number
+  /** The instances' tail logs (RequestEnvironmentInfo/RetrieveEnvironmentInfo; logs.ts) */
+  tailLogs?: TailLogsSpec
+}
+
+/** How the instances answer a tail request (logs.ts). */
+export interface TailLogsSpec {
+  /** 'answer' (default): each instance's tail after `answerAfterMs`; 'never': no instance ever answers; 'denied': AccessDenied */
+  behaviour?: 'answer' | 'never' | 'denied'
+  /** default 2000 */
+  answerAfterMs?: number
+  /** instances per environment (default 1) */
+  instances?: number
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */

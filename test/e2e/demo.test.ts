@@ -80,6 +80,9 @@ async function nothingLeft(run: ScriptRun, out: string): Promise<void> {
 
 scriptsStoppedAfterEach()
 
+/** The environment property scripts/demo.ts seeds (as if set in the console): its instances' logs print it. */
+const DEMO_SIGNING_KEY = 'demo-signing-key-7f3a9c'
+
 describe('npm run demo', () => {
   it('happy (the default): verify → deploy the verified digest → invalidate → the site answers with it; exit 0', async () => {
     const { code, out, run, summaries } = await demo()
@@ -159,6 +162,14 @@ describe('npm run demo', () => {
     expect(out).toMatch(
       /In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial \(not d3e0d3e-/
     )
+    // why, in the instances' own words: the tail of eb-engine.log, then the container's, the property masked
+    expect(out).toMatch(/Instance logs: i-0[0-9a-f]{16} \(the last 25 lines/)
+    expect(out).toContain(
+      '[ERROR] An error occurred during execution of command [app-deploy] - [Run Docker Compose]'
+    )
+    expect(out).toContain('web-1  | read APP_SIGNING_KEY from the environment: ***')
+    expect(out).not.toContain(DEMO_SIGNING_KEY)
+    expect(out).toMatch(/logs-file = \S+beanstalk-logs-BrillianCRM-env-d3e0d3e-[0-9a-f]{8}\.txt/)
     await nothingLeft(run, out)
   }, 30_000)
 

@@ -133,7 +133,9 @@ const resourcesOf = (name: string, id: string) => ({
   group: `arn:aws:autoscaling:eu-central-1:${ACCOUNT}:autoScalingGroup:1d2f3a4b-0000-4c4c-8888-123456789abc:autoScalingGroupName/awseb-${id}-AWSEBAutoScalingGroup-Q2W3E4R5T6`,
   templates: `${BUCKET}/resources/environments/${id}/_runtime/_embedded_extensions/app/stack.template`,
   /** The tag Beanstalk puts on the environment's stack, group and instances (a request on them carries it). */
-  tagged: { 'aws:ResourceTag/elasticbeanstalk:environment-name': name } as RequestContext
+  tagged: { 'aws:ResourceTag/elasticbeanstalk:environment-name': name } as RequestContext,
+  /** An instance's tail logs, where RequestEnvironmentInfo has Beanstalk put them (pre-signed for the caller). */
+  tailLogs: `${BUCKET}/resources/environments/logs/tail/${id}/i-0123456789abcdef0/TailLogs-1700000000000.out`
 })
 const prod = resourcesOf('BrillianCRM-env', PROD_ID)
 const stag = resourcesOf('BrillianCRM-staging', STAGING_ID)
@@ -151,7 +153,11 @@ const touching = (r: ReturnType<typeof resourcesOf>): Array<[string, string, Req
   ['autoscaling:ResumeProcesses', r.group, r.tagged],
   ['autoscaling:PutScheduledUpdateGroupAction', r.group, r.tagged],
   ['autoscaling:DeleteScheduledAction', r.group, r.tagged],
-  ['s3:GetObject', r.templates, {}]
+  ['s3:GetObject', r.templates, {}],
+  ['elasticbeanstalk:RequestEnvironmentInfo', r.environment, {}],
+  ['elasticbeanstalk:RetrieveEnvironmentInfo', r.environment, {}],
+  ['elasticbeanstalk:AbortEnvironmentUpdate', r.environment, {}],
+  ['s3:GetObject', r.tailLogs, {}]
 ]
 /** Those a role may make. */
 const allowedOf = (policy: Policy, requests: Array<[string, string, RequestContext]>) =>

@@ -712,7 +712,8 @@ describe('deploy.yml', () => {
         './.imbit-actions/actions/deploy-beanstalk',
         './.imbit-actions/actions/swap-environments',
         './.imbit-actions/actions/invalidate-cloudfront',
-        './.imbit-actions/actions/swap-environments'
+        './.imbit-actions/actions/swap-environments',
+        expect.stringMatching(/^actions\/upload-artifact@/)
       ])
       expect(ranSteps(deployJob(site).steps)).toEqual([
         'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8',
