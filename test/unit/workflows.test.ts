@@ -169,6 +169,7 @@ describe('deploy.yml', () => {
         'aws-role-arn',
         'aws-read-only-role-arn',
         'from-environment',
+        'github-environment',
         'environment-variables',
         'environment-secrets',
         'remove-environment-variables',
@@ -241,7 +242,7 @@ describe('deploy.yml', () => {
       '${{ steps.deploy.outputs.previous-version-label }}'
     )
     expect(workflow.jobs.deploy.environment).toEqual({
-      name: '${{ inputs.environment-name }}',
+      name: '${{ inputs.github-environment || inputs.environment-name }}',
       url: '${{ steps.deploy.outputs.environment-url }}'
     })
   })
@@ -494,7 +495,9 @@ describe('deploy.yml', () => {
     })
 
     it('runs the deploy role only in the caller’s GitHub environment, whose subject alone the deploy role trusts', () => {
-      expect(workflow.jobs.deploy.environment?.name).toBe('${{ inputs.environment-name }}')
+      expect(workflow.jobs.deploy.environment?.name).toBe(
+        '${{ inputs.github-environment || inputs.environment-name }}'
+      )
       const [deploy] = credentialSteps('deploy')
       expect(credentialSteps('deploy')).toHaveLength(1)
       expect(deploy.with?.['role-to-assume']).toBe('${{ inputs.aws-role-arn }}')
@@ -543,7 +546,9 @@ describe('deploy.yml', () => {
       ])
       // …and within the deploy job (the one with the environment, so its reviewers come first), only the deploy
       // step: not the rollback (which changes no configuration), not the checkouts or the other actions.
-      expect(workflow.jobs.deploy.environment?.name).toBe('${{ inputs.environment-name }}')
+      expect(workflow.jobs.deploy.environment?.name).toBe(
+        '${{ inputs.github-environment || inputs.environment-name }}'
+      )
       const holders = steps('deploy').filter(s => reads(s).includes('secret-environment-variables'))
       expect(holders.map(s => s.id)).toEqual(['deploy'])
       expect(reads({ ...workflow.jobs.deploy, steps: [] })).toEqual([])
