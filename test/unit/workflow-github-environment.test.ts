@@ -63,7 +63,7 @@ describe('the inputs script (check job): github-environment', () => {
       ...env
     })
 
-  it.each([
+  it.each<Record<string, string>>([
     { ENVIRONMENT_NAME: 'BrillianCRM-env' },
     { ENVIRONMENT_NAME: ' BrillianCRM-env ' },
     { ENVIRONMENT_NAME: 'BrillianCRM-env', GATE_ENVIRONMENT: 'BrillianCRM-production' },
