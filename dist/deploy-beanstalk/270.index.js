@@ -1,8 +1,8 @@
 export const id = 270;
-export const ids = [270,341];
+export const ids = [270,115];
 export const modules = {
 
-/***/ 8341:
+/***/ 7115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -234,9 +234,10 @@ class PlatformLookUps {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/diagnostics.ts
+;// CONCATENATED MODULE: ./src/common/logs/calls.ts
 
-class EnvironmentInfoCalls {
+
+class TailCalls {
     client;
     constructor(client) {
         this.client = client;
@@ -256,6 +257,27 @@ class EnvironmentInfoCalls {
             sampled: info.SampleTimestamp ?? new Date(0)
         }));
     }
+    /**
+     * The values of the environment's properties, deployed and pending alike (values set in the console or by an
+     * earlier deploy are secrets too): the logs' masking takes them.
+     */
+    async propertyValues(application, environment) {
+        const out = await this.client.send(new dist_cjs/* DescribeConfigurationSettingsCommand */.yAX({ ApplicationName: application, EnvironmentName: environment }));
+        return (out.ConfigurationSettings ?? []).flatMap(description => (description.OptionSettings ?? [])
+            .filter(o => o.Namespace === aws/* ENVIRONMENT_NAMESPACE */.QI && o.Value)
+            .map(o => o.Value ?? ''));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/diagnostics.ts
+
+
+/**
+ * The Beanstalk calls of diagnostics and cancellation, through the gateway's client (so the call budget and the
+ * instrumentation count them like every request): the instances' tail logs (common/logs/calls.ts) and
+ * AbortEnvironmentUpdate.
+ */
+class EnvironmentInfoCalls extends TailCalls {
     /** Aborts the update in progress on the environment; answers the request id of the abort. */
     async abortUpdate(environmentId) {
         const out = await this.client.send(new dist_cjs/* AbortEnvironmentUpdateCommand */.ET7({ EnvironmentId: environmentId }));
@@ -488,8 +510,8 @@ var retry = __webpack_require__(119);
 var secrets = __webpack_require__(7168);
 // EXTERNAL MODULE: ./src/common/summary.ts
 var summary = __webpack_require__(7701);
-// EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 5 modules
-var beanstalk = __webpack_require__(8341);
+// EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 6 modules
+var beanstalk = __webpack_require__(7115);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/cancel/decide.ts
 function ownUpdate(started, env, events) {
     const what = started.label

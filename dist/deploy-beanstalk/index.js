@@ -28375,6 +28375,7 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   GI: () => (/* binding */ beanstalkConsoleUrl),
+/* harmony export */   QI: () => (/* binding */ ENVIRONMENT_NAMESPACE),
 /* harmony export */   rw: () => (/* binding */ awsClientConfig),
 /* harmony export */   wV: () => (/* binding */ instrument)
 /* harmony export */ });
@@ -28430,6 +28431,8 @@ function withoutInput(item) {
         return item;
     return { ...item, input: '(request parameters not logged)' };
 }
+/** The option namespace of a Beanstalk environment's properties (what the app reads as environment variables). */
+const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment';
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {
     const base = `https://${region}.console.aws.amazon.com/elasticbeanstalk/home?region=${region}`;
@@ -29893,7 +29896,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4802);
 /* harmony import */ var _cancel_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3315);
 /* harmony import */ var _cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(571);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3173);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2292);
 
 
 
@@ -29920,7 +29923,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3173:
+/***/ 2292:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29946,7 +29949,7 @@ var retry = __nccwpck_require__(119);
  */
 /** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
 async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(341)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8341));
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(115)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7115));
     const gateways = new Map();
     return (region) => {
         const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
@@ -29972,6 +29975,418 @@ var secrets = __nccwpck_require__(7168);
 var summary = __nccwpck_require__(7701);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __nccwpck_require__(6950);
+;// CONCATENATED MODULE: ./src/common/heartbeat.ts
+
+
+/** How often a long wait says it is still alive, at the most. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
+ * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
+ * Time is the deadline's (injected) clock.
+ */
+class Heartbeat {
+    what;
+    deadline;
+    everyMs;
+    log;
+    last;
+    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
+        this.what = what;
+        this.deadline = deadline;
+        this.everyMs = everyMs;
+        this.log = log;
+        this.last = deadline.clock.now();
+    }
+    /** Something about this wait was printed just now. */
+    printed() {
+        this.last = this.deadline.clock.now();
+    }
+    /** Prints the heartbeat line when it is due; returns whether it did. */
+    beat(status) {
+        const now = this.deadline.clock.now();
+        if (now - this.last < this.everyMs)
+            return false;
+        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a3)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a3)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
+        this.last = now;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/common/url.ts
+/** Hosts and URLs, as two or more actions read them. Pure. */
+/**
+ * Whether a host name is this machine (`localhost`, `127.x.x.x`, `::1`, with or without IPv6 brackets, any case):
+ * the one place plain HTTP is spoken (local servers: tests, the demo, act).
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Whether a host is an Elastic Beanstalk environment's own name (`<prefix>.<region>.elasticbeanstalk.com`, or the
+ * older `<prefix>.elasticbeanstalk.com`): environments answer plain HTTP on port 80 there (check-url's allow-http).
+ */
+function isBeanstalkHost(hostname) {
+    return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z]{2}(?:-[a-z]+)+-\d)?\.elasticbeanstalk\.com$/.test(hostname.toLowerCase().replace(/\.$/, ''));
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/tail.ts
+/**
+ * The instances' tail logs as Beanstalk compiles them (RequestEnvironmentInfo `tail`): one text per instance, the
+ * last lines of each log file under a header of its path between two rules of dashes. Which files explain a
+ * failed deploy, in which order, and how many lines of each the summary shows. Pure.
+ */
+const RULE = /^-{8,}\s*$/;
+/**
+ * The files of one instance's tail text. A header is a path between two rules of dashes; text before the first
+ * header (or a tail without any) is kept as one file of its own, named `(tail)`.
+ */
+function parseTail(text) {
+    const lines = text.replace(/\r\n/g, '\n').split('\n');
+    const files = [];
+    let current;
+    for (let i = 0; i < lines.length; i++) {
+        const isHeader = RULE.test(lines[i]) && i + 2 < lines.length && /^\/\S+/.test(lines[i + 1]) && RULE.test(lines[i + 2]);
+        if (isHeader) {
+            current = { path: lines[i + 1].trim(), lines: [] };
+            files.push(current);
+            i += 2;
+            continue;
+        }
+        if (!current) {
+            if (lines[i].trim() === '')
+                continue;
+            current = { path: '(tail)', lines: [] };
+            files.push(current);
+        }
+        current.lines.push(lines[i]);
+    }
+    for (const file of files)
+        while (file.lines.length > 0 && file.lines[file.lines.length - 1].trim() === '')
+            file.lines.pop();
+    return files;
+}
+/** The platform's own deploy log: what Beanstalk did on the instance, and the command that failed. */
+const isEngineLog = (path) => /(^|\/)eb-engine\.log$/.test(path);
+/** The application's own output: the containers' logs (Docker platform) and the web process's stdout. */
+const isContainerLog = (path) => /\/eb-docker\/containers\/|\/containers\/.*\.log$|stdouterr\.log$|(^|\/)web\.stdout\.log$/.test(path);
+/** The files that explain a failed deploy, eb-engine.log first, then the containers' logs (each in tail order). */
+function explainingFiles(files) {
+    return [
+        ...files.filter(f => isEngineLog(f.path)),
+        ...files.filter(f => !isEngineLog(f.path) && isContainerLog(f.path))
+    ];
+}
+/** The last `count` lines of a file (all when it has fewer). */
+function lastLines(lines, count) {
+    return count <= 0 ? [] : lines.slice(-count);
+}
+/** Every file of every instance, as one text (the logs-file): (environment,) instance, path, then the lines. */
+function fullText(instances, environment) {
+    const out = [];
+    for (const instance of instances) {
+        out.push(`==== ${environment ? `${environment} ` : ''}${instance.instanceId} ====`);
+        for (const file of instance.files)
+            out.push(`---- ${file.path} ----`, ...file.lines, '');
+    }
+    return out.join('\n') + '\n';
+}
+/** What the summary and the log show of each instance: the explaining files, their last `count` lines. */
+function excerpt(instances, count) {
+    return instances.map(instance => ({
+        instanceId: instance.instanceId,
+        files: explainingFiles(instance.files).map(file => ({
+            path: file.path,
+            lines: lastLines(file.lines, count)
+        }))
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/fetch.ts
+
+
+
+
+
+
+/**
+ * Getting the instances' tail logs: RequestEnvironmentInfo `tail`, then RetrieveEnvironmentInfo every
+ * ANSWERS_EVERY_MS (each request within the step's call budget; a heartbeat while it lasts) until every instance has answered, then each
+ * answer's pre-signed S3 URL downloaded. Bounded: LOGS_BUDGET_MS for all of it, on the injected clock.
+ */
+/** The longest the logs may take, request, answers and downloads together. */
+const LOGS_BUDGET_MS = 60_000;
+/** The most of one instance's tail that is read (Beanstalk's tail is about 100 lines a file; this is ample). */
+const MAX_TAIL_BYTES = 2 * 1024 * 1024;
+/**
+ * How often RetrieveEnvironmentInfo is asked while instances answer (a tail takes Beanstalk a few seconds). Each
+ * request still waits for a slot of the step's call budget (aws/beanstalk.ts), which the follow may have used.
+ */
+const ANSWERS_EVERY_MS = 2_000;
+/** Beanstalk's clock and ours may differ a little: answers sampled this much before our request still count. */
+const CLOCK_MARGIN_MS = 5_000;
+/** Why no logs came back: said in one warning line. */
+class NoLogsError extends Error {
+    name = 'NoLogsError';
+}
+/**
+ * The answers of this request (sampled after it), one per instance (the newest), once complete: when a round
+ * brings no instance the round before had not, every instance has answered. Undefined while waiting. Pure.
+ */
+function completeAnswers(answers, requestedAt, seenBefore) {
+    const newest = new Map();
+    for (const answer of answers) {
+        if (answer.sampled.getTime() < requestedAt - CLOCK_MARGIN_MS)
+            continue;
+        const known = newest.get(answer.instanceId);
+        if (!known || known.sampled < answer.sampled)
+            newest.set(answer.instanceId, answer);
+    }
+    if (newest.size === 0 || seenBefore === undefined)
+        return undefined;
+    const stable = [...newest.keys()].every(id => seenBefore.has(id));
+    return stable ? [...newest.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId)) : undefined;
+}
+/** The instances of this round's answers, for the next round's `completeAnswers`. */
+function instancesOf(answers, requestedAt) {
+    return new Set(answers.filter(a => a.sampled.getTime() >= requestedAt - CLOCK_MARGIN_MS).map(a => a.instanceId));
+}
+/** The pre-signed URL may be read: https, or plain http on a loopback host (how tests reach a local S3). */
+function readableUrl(url) {
+    try {
+        const parsed = new URL(url);
+        if (parsed.protocol === 'https:')
+            return parsed;
+        if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))
+            return parsed;
+    }
+    catch {
+        // not a URL
+    }
+    return undefined;
+}
+/** The tail logs of every instance of the environment. Throws NoLogsError (or the AWS error) when there are none. */
+async function fetchTailLogs(beanstalk, environmentId, clock, download = fetch, deadline = new retry/* Deadline */.B2(LOGS_BUDGET_MS, clock)) {
+    return await beanstalk.within(deadline, async () => {
+        const requestedAt = clock.now();
+        await beanstalk.info.requestTail(environmentId);
+        // no instance answers at once: the first look after a pause saves a request of the budget
+        await deadline.sleep(ANSWERS_EVERY_MS);
+        let seen;
+        const heartbeat = new Heartbeat("the instances' tail logs", deadline);
+        const answers = await (0,retry/* poll */.wt)(async () => {
+            try {
+                const all = await beanstalk.info.retrieveTail(environmentId);
+                const complete = completeAnswers(all, requestedAt, seen);
+                if (complete)
+                    return { done: true, value: complete };
+                seen = instancesOf(all, requestedAt);
+            }
+            catch (error) {
+                if (!(0,retry/* isTransient */.dg)(error))
+                    throw error;
+                (0,common_log/* debug */.Yz)(`RetrieveEnvironmentInfo: ${(0,errors/* describeError */.Uc)(error)}`);
+            }
+            const answered = seen?.size ?? 0;
+            heartbeat.beat(answered === 0 ? 'no instance has answered yet' : `${answered} instance(s) answered`);
+            return { done: false, delayMs: ANSWERS_EVERY_MS };
+        }, { deadline });
+        if (!answers) {
+            throw new NoLogsError((seen?.size ?? 0) === 0
+                ? `no instance answered within ${LOGS_BUDGET_MS / 1000} s (is an instance running?)`
+                : `not every instance answered within ${LOGS_BUDGET_MS / 1000} s`);
+        }
+        const logs = [];
+        for (const answer of answers) {
+            const text = await downloadTail(answer, deadline, download);
+            if (text !== undefined)
+                logs.push({ instanceId: answer.instanceId, files: parseTail(text) });
+        }
+        if (logs.length === 0)
+            throw new NoLogsError('the logs could not be downloaded from S3');
+        return logs;
+    });
+}
+/**
+ * One instance's tail from its pre-signed URL (never printed: it grants access to the logs), at most
+ * MAX_TAIL_BYTES. Undefined when it cannot be read (said in the debug log, by instance).
+ */
+async function downloadTail(answer, deadline, download) {
+    const url = readableUrl(answer.url);
+    if (!url) {
+        (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId} is not at an https URL: not read`);
+        return undefined;
+    }
+    try {
+        const timeoutMs = Math.max(1_000, Math.min(20_000, deadline.remaining()));
+        const response = await download(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        if (!response.ok) {
+            (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId}: S3 answered ${response.status}`);
+            await response.body?.cancel();
+            return undefined;
+        }
+        const text = await response.text();
+        return text.length > MAX_TAIL_BYTES ? text.slice(-MAX_TAIL_BYTES) : text;
+    }
+    catch (error) {
+        (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId} could not be read: ${error.name}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/inputs.ts
+
+/** How many lines of each log the summary shows by default; 0 turns the logs off. */
+const DEFAULT_LOG_LINES = 100;
+/** The most: a job summary holds at most 1 MiB, and a few instances with several files each share it. */
+const MAX_LOG_LINES = 1000;
+/** `log-lines`: a whole number from 0 (off) to MAX_LOG_LINES; empty is the default. Pure. */
+function parseLogLines(value) {
+    if (value === '')
+        return DEFAULT_LOG_LINES;
+    const expected = `expected a whole number of lines from 0 (no logs) to ${MAX_LOG_LINES}, such as ${DEFAULT_LOG_LINES}.`;
+    if (!/^\d+$/.test(value))
+        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
+    const lines = Number(value);
+    if (lines > MAX_LOG_LINES)
+        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/index.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The instances' own logs when a step fails after it changed an environment (deploy-beanstalk's update,
+ * swap-environments' swap): fetched (fetch.ts), masked, written whole to the logs-file, and their telling part
+ * (tail.ts) shown in the log and the job summary. Getting them never changes the step's result: a failure to is one
+ * warning line per environment, and the step's own error follows as it would have.
+ */
+
+/**
+ * Fetches, masks, shows and writes the logs of the request's environments, within one LOGS_BUDGET_MS for all of
+ * them. Never throws: an environment whose logs cannot be had is one warning line; undefined when none could.
+ */
+async function logsOnFailure(source, request) {
+    const deadline = new retry/* Deadline */.B2(LOGS_BUDGET_MS, request.clock);
+    const shown = [];
+    const all = [];
+    for (const environment of request.environments) {
+        try {
+            const fetched = await (0,common_log/* phase */.Oi)(`Instance logs of ${environment.name}`, async () => {
+                await maskPropertyValues(source, request.application, environment.name);
+                const instances = masked(await fetchTailLogs(source, environment.id, request.clock, fetch, deadline));
+                const excerpted = excerpt(instances, request.lines);
+                printExcerpt(excerpted);
+                return { instances, excerpted };
+            });
+            all.push({ environment: environment.name, instances: fetched.instances });
+            shown.push({ environment: environment.name, instances: fetched.excerpted });
+        }
+        catch (error) {
+            const why = (0,secrets/* maskAll */.gh)((0,errors/* describeError */.Uc)(error)).replace(/\s*\r?\n\s*/g, ' ');
+            core/* warning */.$e(`The instances' logs of ${environment.name} could not be fetched (${why}); ${request.follows}.`);
+        }
+    }
+    if (all.length === 0)
+        return undefined;
+    const named = request.named ?? request.environments.length > 1;
+    const text = all.map(env => fullText(env.instances, named ? env.environment : undefined)).join('');
+    const file = await writeLogsFile(request.tempDir, request.fileName, text);
+    core/* info */.pq(`Every retrieved log line (masked) is in ${file} (output logs-file).`);
+    return { shown, lines: request.lines, named, file };
+}
+const masked = (instances) => instances.map(instance => ({
+    instanceId: instance.instanceId,
+    files: instance.files.map(file => ({ path: file.path, lines: file.lines.map(secrets/* maskAll */.gh) }))
+}));
+function printExcerpt(shown) {
+    for (const instance of shown) {
+        if (instance.files.length === 0)
+            core/* info */.pq(`${instance.instanceId}: no eb-engine.log or container log in its tail.`);
+        for (const file of instance.files) {
+            core/* info */.pq(`${instance.instanceId} ${file.path} (the last ${file.lines.length} lines):`);
+            for (const line of file.lines)
+                core/* info */.pq(`  ${line}`);
+        }
+    }
+}
+/**
+ * The environment's properties as Beanstalk holds them, masked before any log line is read: values set outside
+ * the step (the console, an earlier deploy) are secrets too.
+ */
+async function maskPropertyValues(source, application, environment) {
+    try {
+        for (const value of await source.info.propertyValues(application, environment))
+            (0,secrets/* addSecret */.Ck)(value);
+    }
+    catch (error) {
+        // the values the step set are masked already, and anything that looks like a secret is
+        (0,common_log/* debug */.Yz)(`DescribeConfigurationSettings for the logs' masking: ${String(error)}`);
+    }
+}
+async function writeLogsFile(tempDir, fileName, text) {
+    await (0,promises_.mkdir)(tempDir, { recursive: true });
+    const path = (0,external_node_path_.join)(tempDir, `${fileName.replace(/[^A-Za-z0-9._-]+/g, '_')}.txt`);
+    await (0,promises_.writeFile)(path, text, 'utf8');
+    return path;
+}
+/**
+ * The summary's collapsed parts: one per instance, the explaining files' last lines (masked already) in one fenced
+ * block, each file under its path as `tail` heads several files (`==> path <==`).
+ */
+function logDetails(logs) {
+    if (!logs)
+        return [];
+    return logs.shown.flatMap(env => env.instances.map(instance => ({
+        title: `Instance logs: ${logs.named ? `${env.environment} ` : ''}${instance.instanceId} (the last ${logs.lines} lines of eb-engine.log and the containers' logs)`,
+        body: instance.files.length === 0
+            ? '- No eb-engine.log or container log in its tail: every file retrieved is in the logs-file output.'
+            : (0,summary/* fenced */.OF)(instance.files.flatMap((file, i) => [
+                ...(i > 0 ? [''] : []),
+                `==> ${file.path} <==`,
+                ...file.lines
+            ]))
+    })));
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/index.ts
+
+
+/**
+ * The instances' own logs when an update this run started fails (a failed deploy, a timeout, Red after the grace
+ * period, before a rollback): common/logs/ fetches, masks, shows and writes them; the report keeps them.
+ */
+/**
+ * The `onFailed` of the update stage, keeping what it fetched in the run record (for the report); undefined when
+ * `log-lines` is 0.
+ */
+function diagnostics_logsOnFailure(beanstalk, plan, run, story) {
+    const lines = run.inputs?.logLines ?? 0;
+    if (lines === 0)
+        return undefined;
+    return async () => {
+        run.logs = await logsOnFailure(beanstalk, {
+            application: plan.application,
+            environments: [{ name: plan.environment, id: plan.environmentId }],
+            lines,
+            clock: story.clock,
+            tempDir: story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+            fileName: `beanstalk-logs-${plan.environment}-${plan.label}`,
+            follows: "the deploy's own error follows"
+        });
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
 
 
@@ -30128,8 +30543,8 @@ function parseOptionSettings(text) {
                 input
             });
         }
-        if (namespace === ENVIRONMENT_NAMESPACE || namespace === SECRETS_NAMESPACE) {
-            const instead = namespace === ENVIRONMENT_NAMESPACE ? 'environment-variables' : 'environment-secrets';
+        if (namespace === aws/* ENVIRONMENT_NAMESPACE */.QI || namespace === SECRETS_NAMESPACE) {
+            const instead = namespace === aws/* ENVIRONMENT_NAMESPACE */.QI ? 'environment-variables' : 'environment-secrets';
             throw new errors/* UserError */.yo(`Input '${input}', ${where}: set ${namespace} options with the ${instead} input (values masked, names diffed), not option-settings.`, { input });
         }
         const key = `${resourceName ?? ''}|${namespace}|${optionName}`;
@@ -30141,6 +30556,8 @@ function parseOptionSettings(text) {
     });
 }
 
+// EXTERNAL MODULE: ./src/common/aws.ts
+var aws = __nccwpck_require__(2064);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/configuration/inputs.ts
 
 
@@ -30165,7 +30582,7 @@ function parseOptionSettings(text) {
  *   arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-XXXXXX[:<json-key>]; a JSON key only for
  *   Secrets Manager, top level, no colon in it (same guide, "Extracting JSON keys from Secrets Manager secrets").
  */
-const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment';
+
 const SECRETS_NAMESPACE = 'aws:elasticbeanstalk:application:environmentsecrets';
 /** Characters Beanstalk allows in an environment property name (the Developer Guide's list). */
 const NAME_CHARACTERS = 'letters, digits and _ . : / + \\ - @';
@@ -30294,387 +30711,6 @@ function valuesToMask(environmentVariables) {
         return at < 0 ? line.text : line.text.slice(at + 1).trim();
     })
         .filter(value => value !== '');
-}
-
-;// CONCATENATED MODULE: ./src/common/heartbeat.ts
-
-
-/** How often a long wait says it is still alive, at the most. */
-const HEARTBEAT_MS = 30_000;
-/**
- * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
- * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
- * Time is the deadline's (injected) clock.
- */
-class Heartbeat {
-    what;
-    deadline;
-    everyMs;
-    log;
-    last;
-    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
-        this.what = what;
-        this.deadline = deadline;
-        this.everyMs = everyMs;
-        this.log = log;
-        this.last = deadline.clock.now();
-    }
-    /** Something about this wait was printed just now. */
-    printed() {
-        this.last = this.deadline.clock.now();
-    }
-    /** Prints the heartbeat line when it is due; returns whether it did. */
-    beat(status) {
-        const now = this.deadline.clock.now();
-        if (now - this.last < this.everyMs)
-            return false;
-        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a3)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a3)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
-        this.last = now;
-        return true;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/common/url.ts
-/** Hosts and URLs, as two or more actions read them. Pure. */
-/**
- * Whether a host name is this machine (`localhost`, `127.x.x.x`, `::1`, with or without IPv6 brackets, any case):
- * the one place plain HTTP is spoken (local servers: tests, the demo, act).
- */
-function isLoopbackHost(hostname) {
-    const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/**
- * Whether a host is an Elastic Beanstalk environment's own name (`<prefix>.<region>.elasticbeanstalk.com`, or the
- * older `<prefix>.elasticbeanstalk.com`): environments answer plain HTTP on port 80 there (check-url's allow-http).
- */
-function isBeanstalkHost(hostname) {
-    return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z]{2}(?:-[a-z]+)+-\d)?\.elasticbeanstalk\.com$/.test(hostname.toLowerCase().replace(/\.$/, ''));
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/tail.ts
-/**
- * The instances' tail logs as Beanstalk compiles them (RequestEnvironmentInfo `tail`): one text per instance, the
- * last lines of each log file under a header of its path between two rules of dashes. Which files explain a
- * failed deploy, in which order, and how many lines of each the summary shows. Pure.
- */
-const RULE = /^-{8,}\s*$/;
-/**
- * The files of one instance's tail text. A header is a path between two rules of dashes; text before the first
- * header (or a tail without any) is kept as one file of its own, named `(tail)`.
- */
-function parseTail(text) {
-    const lines = text.replace(/\r\n/g, '\n').split('\n');
-    const files = [];
-    let current;
-    for (let i = 0; i < lines.length; i++) {
-        const isHeader = RULE.test(lines[i]) && i + 2 < lines.length && /^\/\S+/.test(lines[i + 1]) && RULE.test(lines[i + 2]);
-        if (isHeader) {
-            current = { path: lines[i + 1].trim(), lines: [] };
-            files.push(current);
-            i += 2;
-            continue;
-        }
-        if (!current) {
-            if (lines[i].trim() === '')
-                continue;
-            current = { path: '(tail)', lines: [] };
-            files.push(current);
-        }
-        current.lines.push(lines[i]);
-    }
-    for (const file of files)
-        while (file.lines.length > 0 && file.lines[file.lines.length - 1].trim() === '')
-            file.lines.pop();
-    return files;
-}
-/** The platform's own deploy log: what Beanstalk did on the instance, and the command that failed. */
-const isEngineLog = (path) => /(^|\/)eb-engine\.log$/.test(path);
-/** The application's own output: the containers' logs (Docker platform) and the web process's stdout. */
-const isContainerLog = (path) => /\/eb-docker\/containers\/|\/containers\/.*\.log$|stdouterr\.log$|(^|\/)web\.stdout\.log$/.test(path);
-/** The files that explain a failed deploy, eb-engine.log first, then the containers' logs (each in tail order). */
-function explainingFiles(files) {
-    return [
-        ...files.filter(f => isEngineLog(f.path)),
-        ...files.filter(f => !isEngineLog(f.path) && isContainerLog(f.path))
-    ];
-}
-/** The last `count` lines of a file (all when it has fewer). */
-function lastLines(lines, count) {
-    return count <= 0 ? [] : lines.slice(-count);
-}
-/** Every file of every instance, as one text (the logs-file): instance, path, then the lines. */
-function fullText(instances) {
-    const out = [];
-    for (const instance of instances) {
-        out.push(`==== ${instance.instanceId} ====`);
-        for (const file of instance.files)
-            out.push(`---- ${file.path} ----`, ...file.lines, '');
-    }
-    return out.join('\n') + '\n';
-}
-/** What the summary and the log show of each instance: the explaining files, their last `count` lines. */
-function excerpt(instances, count) {
-    return instances.map(instance => ({
-        instanceId: instance.instanceId,
-        files: explainingFiles(instance.files).map(file => ({
-            path: file.path,
-            lines: lastLines(file.lines, count)
-        }))
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/fetch.ts
-
-
-
-
-
-
-/**
- * Getting the instances' tail logs: RequestEnvironmentInfo `tail`, then RetrieveEnvironmentInfo every
- * ANSWERS_EVERY_MS (each request within the step's call budget; a heartbeat while it lasts) until every instance has answered, then each
- * answer's pre-signed S3 URL downloaded. Bounded: LOGS_BUDGET_MS for all of it, on the injected clock.
- */
-/** The longest the logs may take, request, answers and downloads together. */
-const LOGS_BUDGET_MS = 60_000;
-/** The most of one instance's tail that is read (Beanstalk's tail is about 100 lines a file; this is ample). */
-const MAX_TAIL_BYTES = 2 * 1024 * 1024;
-/**
- * How often RetrieveEnvironmentInfo is asked while instances answer (a tail takes Beanstalk a few seconds). Each
- * request still waits for a slot of the step's call budget (aws/beanstalk.ts), which the follow may have used.
- */
-const ANSWERS_EVERY_MS = 2_000;
-/** Beanstalk's clock and ours may differ a little: answers sampled this much before our request still count. */
-const CLOCK_MARGIN_MS = 5_000;
-/** Why no logs came back: said in one warning line. */
-class NoLogsError extends Error {
-    name = 'NoLogsError';
-}
-/**
- * The answers of this request (sampled after it), one per instance (the newest), once complete: when a round
- * brings no instance the round before had not, every instance has answered. Undefined while waiting. Pure.
- */
-function completeAnswers(answers, requestedAt, seenBefore) {
-    const newest = new Map();
-    for (const answer of answers) {
-        if (answer.sampled.getTime() < requestedAt - CLOCK_MARGIN_MS)
-            continue;
-        const known = newest.get(answer.instanceId);
-        if (!known || known.sampled < answer.sampled)
-            newest.set(answer.instanceId, answer);
-    }
-    if (newest.size === 0 || seenBefore === undefined)
-        return undefined;
-    const stable = [...newest.keys()].every(id => seenBefore.has(id));
-    return stable ? [...newest.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId)) : undefined;
-}
-/** The instances of this round's answers, for the next round's `completeAnswers`. */
-function instancesOf(answers, requestedAt) {
-    return new Set(answers.filter(a => a.sampled.getTime() >= requestedAt - CLOCK_MARGIN_MS).map(a => a.instanceId));
-}
-/** The pre-signed URL may be read: https, or plain http on a loopback host (how tests reach a local S3). */
-function readableUrl(url) {
-    try {
-        const parsed = new URL(url);
-        if (parsed.protocol === 'https:')
-            return parsed;
-        if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))
-            return parsed;
-    }
-    catch {
-        // not a URL
-    }
-    return undefined;
-}
-/** The tail logs of every instance of the environment. Throws NoLogsError (or the AWS error) when there are none. */
-async function fetchTailLogs(beanstalk, environmentId, clock, download = fetch) {
-    const deadline = new retry/* Deadline */.B2(LOGS_BUDGET_MS, clock);
-    return await beanstalk.within(deadline, async () => {
-        const requestedAt = clock.now();
-        await beanstalk.info.requestTail(environmentId);
-        // no instance answers at once: the first look after a pause saves a request of the budget
-        await deadline.sleep(ANSWERS_EVERY_MS);
-        let seen;
-        const heartbeat = new Heartbeat("the instances' tail logs", deadline);
-        const answers = await (0,retry/* poll */.wt)(async () => {
-            try {
-                const all = await beanstalk.info.retrieveTail(environmentId);
-                const complete = completeAnswers(all, requestedAt, seen);
-                if (complete)
-                    return { done: true, value: complete };
-                seen = instancesOf(all, requestedAt);
-            }
-            catch (error) {
-                if (!(0,retry/* isTransient */.dg)(error))
-                    throw error;
-                (0,common_log/* debug */.Yz)(`RetrieveEnvironmentInfo: ${(0,errors/* describeError */.Uc)(error)}`);
-            }
-            const answered = seen?.size ?? 0;
-            heartbeat.beat(answered === 0 ? 'no instance has answered yet' : `${answered} instance(s) answered`);
-            return { done: false, delayMs: ANSWERS_EVERY_MS };
-        }, { deadline });
-        if (!answers) {
-            throw new NoLogsError((seen?.size ?? 0) === 0
-                ? `no instance answered within ${LOGS_BUDGET_MS / 1000} s (is an instance running?)`
-                : `not every instance answered within ${LOGS_BUDGET_MS / 1000} s`);
-        }
-        const logs = [];
-        for (const answer of answers) {
-            const text = await downloadTail(answer, deadline, download);
-            if (text !== undefined)
-                logs.push({ instanceId: answer.instanceId, files: parseTail(text) });
-        }
-        if (logs.length === 0)
-            throw new NoLogsError('the logs could not be downloaded from S3');
-        return logs;
-    });
-}
-/**
- * One instance's tail from its pre-signed URL (never printed: it grants access to the logs), at most
- * MAX_TAIL_BYTES. Undefined when it cannot be read (said in the debug log, by instance).
- */
-async function downloadTail(answer, deadline, download) {
-    const url = readableUrl(answer.url);
-    if (!url) {
-        (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId} is not at an https URL: not read`);
-        return undefined;
-    }
-    try {
-        const timeoutMs = Math.max(1_000, Math.min(20_000, deadline.remaining()));
-        const response = await download(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-        if (!response.ok) {
-            (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId}: S3 answered ${response.status}`);
-            await response.body?.cancel();
-            return undefined;
-        }
-        const text = await response.text();
-        return text.length > MAX_TAIL_BYTES ? text.slice(-MAX_TAIL_BYTES) : text;
-    }
-    catch (error) {
-        (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId} could not be read: ${error.name}`);
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/inputs.ts
-
-/** How many lines of each log the summary shows by default; 0 turns the logs off. */
-const DEFAULT_LOG_LINES = 100;
-/** The most: a job summary holds at most 1 MiB, and a few instances with several files each share it. */
-const MAX_LOG_LINES = 1000;
-/** `log-lines`: a whole number from 0 (off) to MAX_LOG_LINES; empty is the default. Pure. */
-function parseLogLines(value) {
-    if (value === '')
-        return DEFAULT_LOG_LINES;
-    const expected = `expected a whole number of lines from 0 (no logs) to ${MAX_LOG_LINES}, such as ${DEFAULT_LOG_LINES}.`;
-    if (!/^\d+$/.test(value))
-        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
-    const lines = Number(value);
-    if (lines > MAX_LOG_LINES)
-        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The instances' own logs when an update this run started fails (a failed deploy, a timeout, Red after the grace
- * period, before a rollback): fetched (fetch.ts), masked, written whole to the logs-file, and their telling part
- * (tail.ts) shown in the log and the job summary. Getting them never changes the step's result: a failure to is one
- * warning line, and the step's own error follows as it would have.
- */
-
-/**
- * The `onFailed` of the update stage, keeping what it fetched in the run record (for the report); undefined when
- * `log-lines` is 0.
- */
-function logsOnFailure(beanstalk, plan, run, story) {
-    const lines = run.inputs?.logLines ?? 0;
-    if (lines === 0)
-        return undefined;
-    const options = { lines, clock: story.clock, tempDir: story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)() };
-    return async () => {
-        try {
-            run.logs = await (0,common_log/* phase */.Oi)(`Instance logs of ${plan.environment}`, () => failureLogs(beanstalk, plan, options));
-        }
-        catch (error) {
-            const why = (0,secrets/* maskAll */.gh)((0,errors/* describeError */.Uc)(error)).replace(/\s*\r?\n\s*/g, ' ');
-            core/* warning */.$e(`The instances' logs of ${plan.environment} could not be fetched (${why}); the deploy's own error follows.`);
-        }
-    };
-}
-async function failureLogs(beanstalk, plan, options) {
-    await maskEnvironmentValues(beanstalk, plan);
-    const fetched = await fetchTailLogs(beanstalk, plan.environmentId, options.clock);
-    const masked = fetched.map(instance => ({
-        instanceId: instance.instanceId,
-        files: instance.files.map(file => ({ path: file.path, lines: file.lines.map(secrets/* maskAll */.gh) }))
-    }));
-    const shown = excerpt(masked, options.lines);
-    for (const instance of shown) {
-        if (instance.files.length === 0)
-            core/* info */.pq(`${instance.instanceId}: no eb-engine.log or container log in its tail.`);
-        for (const file of instance.files) {
-            core/* info */.pq(`${instance.instanceId} ${file.path} (the last ${file.lines.length} lines):`);
-            for (const line of file.lines)
-                core/* info */.pq(`  ${line}`);
-        }
-    }
-    const file = await writeLogsFile(options.tempDir, plan, fullText(masked));
-    core/* info */.pq(`Every retrieved log line (masked) is in ${file} (output logs-file).`);
-    return { shown, lines: options.lines, file };
-}
-/**
- * The environment's properties (aws:elasticbeanstalk:application:environment) as Beanstalk holds them, masked
- * before any log line is read: values set outside this step (the console, an earlier deploy) are secrets too.
- */
-async function maskEnvironmentValues(beanstalk, plan) {
-    try {
-        const settings = await beanstalk.configurationSettings(plan.application, plan.environment);
-        for (const setting of settings)
-            if (setting.namespace === ENVIRONMENT_NAMESPACE)
-                (0,secrets/* addSecret */.Ck)(setting.value);
-    }
-    catch (error) {
-        // the values this step set are masked already, and anything that looks like a secret is
-        (0,common_log/* debug */.Yz)(`DescribeConfigurationSettings for the logs' masking: ${String(error)}`);
-    }
-}
-async function writeLogsFile(tempDir, plan, text) {
-    await (0,promises_.mkdir)(tempDir, { recursive: true });
-    const name = `beanstalk-logs-${plan.environment}-${plan.label}`.replace(/[^A-Za-z0-9._-]+/g, '_');
-    const path = (0,external_node_path_.join)(tempDir, `${name}.txt`);
-    await (0,promises_.writeFile)(path, text, 'utf8');
-    return path;
-}
-/**
- * The summary's collapsed parts: one per instance, the explaining files' last lines (masked already) in one fenced
- * block, each file under its path as `tail` heads several files (`==> path <==`).
- */
-function logDetails(logs) {
-    if (!logs)
-        return [];
-    return logs.shown.map(instance => ({
-        title: `Instance logs: ${instance.instanceId} (the last ${logs.lines} lines of eb-engine.log and the containers' logs)`,
-        body: instance.files.length === 0
-            ? '- No eb-engine.log or container log in its tail: every file retrieved is in the logs-file output.'
-            : (0,summary/* fenced */.OF)(instance.files.flatMap((file, i) => [
-                ...(i > 0 ? [''] : []),
-                `==> ${file.path} <==`,
-                ...file.lines
-            ]))
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/inputs.ts
@@ -31311,7 +31347,7 @@ function checkSecretArn(name, arn, env) {
 function planConfiguration(inputs, current, env) {
     const now = new Map(current.map(s => [keyOf(s), s]));
     const inNamespace = (namespace) => new Map(current.filter(s => s.namespace === namespace && !s.resourceName).map(s => [s.optionName, s.value]));
-    const properties = inNamespace(ENVIRONMENT_NAMESPACE);
+    const properties = inNamespace(aws/* ENVIRONMENT_NAMESPACE */.QI);
     const secrets = inNamespace(SECRETS_NAMESPACE);
     const changes = [];
     const settings = [];
@@ -31322,8 +31358,8 @@ function planConfiguration(inputs, current, env) {
     // Properties and secrets: one name, one namespace. A name that moves between them leaves the other.
     const assign = (kind, values, own, other) => {
         const [namespace, otherNamespace] = kind === 'variable'
-            ? [ENVIRONMENT_NAMESPACE, SECRETS_NAMESPACE]
-            : [SECRETS_NAMESPACE, ENVIRONMENT_NAMESPACE];
+            ? [aws/* ENVIRONMENT_NAMESPACE */.QI, SECRETS_NAMESPACE]
+            : [SECRETS_NAMESPACE, aws/* ENVIRONMENT_NAMESPACE */.QI];
         for (const [name, value] of values) {
             if (kind === 'secret')
                 checkSecretArn(name, value, env);
@@ -31350,7 +31386,7 @@ function planConfiguration(inputs, current, env) {
         const inProperties = properties.has(name);
         const inSecrets = secrets.has(name);
         if (inProperties)
-            remove(ENVIRONMENT_NAMESPACE, name);
+            remove(aws/* ENVIRONMENT_NAMESPACE */.QI, name);
         if (inSecrets)
             remove(SECRETS_NAMESPACE, name);
         changes.push({
@@ -31375,10 +31411,10 @@ function planConfiguration(inputs, current, env) {
     // The size limit, over the properties as they will be (existing plus new, minus removed).
     const after = new Map(properties);
     for (const r of removals)
-        if (r.namespace === ENVIRONMENT_NAMESPACE)
+        if (r.namespace === aws/* ENVIRONMENT_NAMESPACE */.QI)
             after.delete(r.optionName);
     for (const s of settings)
-        if (s.namespace === ENVIRONMENT_NAMESPACE)
+        if (s.namespace === aws/* ENVIRONMENT_NAMESPACE */.QI)
             after.set(s.optionName, s.value);
     const bytes = propertyBytes(after);
     if (bytes > MAX_PROPERTY_BYTES && (settings.length > 0 || removals.length > 0)) {
@@ -31467,7 +31503,7 @@ async function lookUpConfiguration(beanstalk, application, environment, region, 
     const current = await beanstalk.configurationSettings(application, environment.name);
     // The values there now are masked too: a rollback sends them back, and an AWS error may quote what it got.
     for (const setting of current) {
-        if (setting.namespace === ENVIRONMENT_NAMESPACE)
+        if (setting.namespace === aws/* ENVIRONMENT_NAMESPACE */.QI)
             (0,secrets/* addSecret */.Ck)(setting.value);
     }
     const plan = planConfiguration(inputs, current, { region, account: accountOf(environment.arn) });
@@ -32300,8 +32336,6 @@ function describeMissingName(finding) {
     return parts.join(' ');
 }
 
-// EXTERNAL MODULE: ./src/common/aws.ts
-var aws = __nccwpck_require__(2064);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/bluegreen/plan.ts
 
 
@@ -34719,7 +34753,7 @@ async function carryOut(run, plan, story) {
             await waitProcessed(beanstalk, plan, deadline, since, uploaded.bucket, version.status);
         });
     }
-    const onFailed = logsOnFailure(beanstalk, plan, run, story);
+    const onFailed = diagnostics_logsOnFailure(beanstalk, plan, run, story);
     const ctx = { deadline, ready, started: run.started, watch, onFailed };
     run.update = await carryOutUpdate(beanstalk, plan, ctx);
     const failure = updateError(plan, run.update);

@@ -63915,6 +63915,8 @@ function withoutInput(item) {
         return item;
     return { ...item, input: '(request parameters not logged)' };
 }
+/** The option namespace of a Beanstalk environment's properties (what the app reads as environment variables). */
+const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment';
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {
     const base = `https://${region}.console.aws.amazon.com/elasticbeanstalk/home?region=${region}`;

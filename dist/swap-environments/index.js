@@ -2606,7 +2606,7 @@ __webpack_unused_export__ = DescribeConfigurationOptions$;
 __webpack_unused_export__ = DescribeConfigurationOptionsCommand;
 __webpack_unused_export__ = DescribeConfigurationOptionsMessage$;
 __webpack_unused_export__ = DescribeConfigurationSettings$;
-__webpack_unused_export__ = DescribeConfigurationSettingsCommand;
+exports.yAX = DescribeConfigurationSettingsCommand;
 __webpack_unused_export__ = DescribeConfigurationSettingsMessage$;
 __webpack_unused_export__ = DescribeEnvironmentHealth$;
 __webpack_unused_export__ = DescribeEnvironmentHealthCommand;
@@ -2718,7 +2718,7 @@ __webpack_unused_export__ = RebuildEnvironment$;
 __webpack_unused_export__ = RebuildEnvironmentCommand;
 __webpack_unused_export__ = RebuildEnvironmentMessage$;
 __webpack_unused_export__ = RequestEnvironmentInfo$;
-__webpack_unused_export__ = RequestEnvironmentInfoCommand;
+exports.UVy = RequestEnvironmentInfoCommand;
 __webpack_unused_export__ = RequestEnvironmentInfoMessage$;
 __webpack_unused_export__ = ResourceNotFoundException;
 __webpack_unused_export__ = ResourceNotFoundException$;
@@ -2731,7 +2731,7 @@ __webpack_unused_export__ = RestartAppServer$;
 __webpack_unused_export__ = RestartAppServerCommand;
 __webpack_unused_export__ = RestartAppServerMessage$;
 __webpack_unused_export__ = RetrieveEnvironmentInfo$;
-__webpack_unused_export__ = RetrieveEnvironmentInfoCommand;
+exports.D4Y = RetrieveEnvironmentInfoCommand;
 __webpack_unused_export__ = RetrieveEnvironmentInfoMessage$;
 __webpack_unused_export__ = RetrieveEnvironmentInfoResultMessage$;
 __webpack_unused_export__ = S3Location$;
@@ -55666,10 +55666,12 @@ function declareOutputs(names) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ addSecret),
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
-/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   gh: () => (/* binding */ maskAll)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, addSecret, worthMasking, clearSecrets, MASK, maskSecrets, maskAll */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, worthMasking, clearSecrets, MASK, maskSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /**
@@ -55799,7 +55801,7 @@ function maskAll(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3700);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4571);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .swapEnvironments */ .g)(), import.meta.url);
@@ -55809,7 +55811,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3700:
+/***/ 4571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56344,6 +56346,8 @@ function withoutInput(item) {
         return item;
     return { ...item, input: '(request parameters not logged)' };
 }
+/** The option namespace of a Beanstalk environment's properties (what the app reads as environment variables). */
+const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment';
 /** A console link for a Beanstalk environment. */
 function beanstalkConsoleUrl(region, environmentId, applicationName) {
     const base = `https://${region}.console.aws.amazon.com/elasticbeanstalk/home?region=${region}`;
@@ -56403,7 +56407,43 @@ function instrument(client, options) {
     return client;
 }
 
+;// CONCATENATED MODULE: ./src/common/logs/calls.ts
+
+
+class TailCalls {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** Asks every instance of the environment for its tail logs (the answers come later, see `retrieveTail`). */
+    async requestTail(environmentId) {
+        await this.client.send(new dist_cjs/* RequestEnvironmentInfoCommand */.UVy({ EnvironmentId: environmentId, InfoType: 'tail' }));
+    }
+    /** The tail answers Beanstalk holds for the environment (older ones included: filter by `sampled`). */
+    async retrieveTail(environmentId) {
+        const out = await this.client.send(new dist_cjs/* RetrieveEnvironmentInfoCommand */.D4Y({ EnvironmentId: environmentId, InfoType: 'tail' }));
+        return (out.EnvironmentInfo ?? [])
+            .filter(info => info.Message && info.Ec2InstanceId)
+            .map(info => ({
+            instanceId: info.Ec2InstanceId ?? '',
+            url: info.Message ?? '',
+            sampled: info.SampleTimestamp ?? new Date(0)
+        }));
+    }
+    /**
+     * The values of the environment's properties, deployed and pending alike (values set in the console or by an
+     * earlier deploy are secrets too): the logs' masking takes them.
+     */
+    async propertyValues(application, environment) {
+        const out = await this.client.send(new dist_cjs/* DescribeConfigurationSettingsCommand */.yAX({ ApplicationName: application, EnvironmentName: environment }));
+        return (out.ConfigurationSettings ?? []).flatMap(description => (description.OptionSettings ?? [])
+            .filter(o => o.Namespace === ENVIRONMENT_NAMESPACE && o.Value)
+            .map(o => o.Value ?? ''));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/swap-environments/beanstalk.ts
+
 
 
 
@@ -56422,7 +56462,7 @@ function toEnvironment(env) {
     };
 }
 /**
- * The edge to Elastic Beanstalk: the four calls this action makes, in our own small types, under the same hard cap
+ * The edge to Elastic Beanstalk: the four calls this action makes (and the tail logs' after a failure), in our own small types, under the same hard cap
  * as deploy-beanstalk (every request sent, SDK retries included, at most 20 in any 60 s window). The two mutating
  * calls are never repeated blindly: a lost reply fails with an OutcomeUnknownError, and the caller looks first.
  */
@@ -56431,9 +56471,12 @@ class SwapGateway {
     budget;
     deadline;
     client;
+    /** The instances' tail logs after a failed swap (common/logs/), through the same client: budgeted likewise. */
+    info;
     constructor(region, client, clock = systemClock) {
         this.region = region;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k(awsClientConfig(region, { clock }));
+        this.info = new TailCalls(this.client);
         this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
             if (waitMs >= 5_000)
                 core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`);
@@ -56451,14 +56494,15 @@ class SwapGateway {
             }
         });
     }
-    /** Runs `work` with `deadline` as the limit of every wait for a request slot. */
+    /** Runs `work` with `deadline` as the limit of every wait for a request slot (the one before restored after). */
     async within(deadline, work) {
+        const before = this.deadline;
         this.deadline = deadline;
         try {
             return await work();
         }
         finally {
-            this.deadline = undefined;
+            this.deadline = before;
         }
     }
     /** The application's environments of these names (terminated ones left out, as Beanstalk does by default). */
@@ -56817,7 +56861,7 @@ async function follow(f, what, since, done) {
     const timedOut = () => new errors/* DeadlineReached */.h_(`The timeout (${formatDuration(f.deadline.budgetMs)}) was reached while waiting for ${what}. Last seen: ${describePair(last) || 'nothing'}.`);
     const result = await poll(async () => {
         try {
-            last = await f.gateway.environments(f.application, f.names);
+            last = f.seen = await f.gateway.environments(f.application, f.names);
             const events = await f.gateway.events(f.application, f.events.nextStart(since));
             for (const event of f.events.add(events.filter(e => f.names.includes(e.environmentName ?? '')))) {
                 show(event);
@@ -56955,7 +56999,27 @@ function resolveRegion(input, env = process.env) {
     return region;
 }
 
+;// CONCATENATED MODULE: ./src/common/logs/inputs.ts
+
+/** How many lines of each log the summary shows by default; 0 turns the logs off. */
+const DEFAULT_LOG_LINES = 100;
+/** The most: a job summary holds at most 1 MiB, and a few instances with several files each share it. */
+const MAX_LOG_LINES = 1000;
+/** `log-lines`: a whole number from 0 (off) to MAX_LOG_LINES; empty is the default. Pure. */
+function parseLogLines(value) {
+    if (value === '')
+        return DEFAULT_LOG_LINES;
+    const expected = `expected a whole number of lines from 0 (no logs) to ${MAX_LOG_LINES}, such as ${DEFAULT_LOG_LINES}.`;
+    if (!/^\d+$/.test(value))
+        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
+    const lines = Number(value);
+    if (lines > MAX_LOG_LINES)
+        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/swap-environments/inputs.ts
+
 
 
 
@@ -56965,7 +57029,8 @@ const DEFAULTS = {
     'wait-for-dns': 'true',
     'idle-after-swap': 'keep',
     timeout: '10m',
-    'dry-run': 'false'
+    'dry-run': 'false',
+    'log-lines': String(DEFAULT_LOG_LINES)
 };
 const INPUT_NAMES = [
     'application-name',
@@ -56977,7 +57042,8 @@ const INPUT_NAMES = [
     'idle-after-swap',
     'timeout',
     'region',
-    'dry-run'
+    'dry-run',
+    'log-lines'
 ];
 const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 function parseApplicationName(value) {
@@ -57039,7 +57105,8 @@ function parseInputs(raw, env = process.env) {
         idleAfterSwap: parseIdleAfterSwap(raw['idle-after-swap']),
         timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
         region,
-        dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+        dryRun: parseBoolean('dry-run', raw['dry-run'], false),
+        logLines: parseLogLines(raw['log-lines'])
     };
 }
 /** Reads the action's inputs from the environment (INPUT_*), then parses them. */
@@ -57047,8 +57114,12 @@ function readInputs() {
     return parseInputs(readRawInputs(INPUT_NAMES));
 }
 
-// EXTERNAL MODULE: ./src/common/run.ts + 1 modules
-var run = __nccwpck_require__(4802);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/common/summary.ts
 
 
@@ -57170,7 +57241,384 @@ async function writeLayout(layout) {
     await (0,log/* writeSummary */.Sy)();
 }
 
+;// CONCATENATED MODULE: ./src/common/url.ts
+/** Hosts and URLs, as two or more actions read them. Pure. */
+/**
+ * Whether a host name is this machine (`localhost`, `127.x.x.x`, `::1`, with or without IPv6 brackets, any case):
+ * the one place plain HTTP is spoken (local servers: tests, the demo, act).
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Whether a host is an Elastic Beanstalk environment's own name (`<prefix>.<region>.elasticbeanstalk.com`, or the
+ * older `<prefix>.elasticbeanstalk.com`): environments answer plain HTTP on port 80 there (check-url's allow-http).
+ */
+function isBeanstalkHost(hostname) {
+    return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z]{2}(?:-[a-z]+)+-\d)?\.elasticbeanstalk\.com$/.test(hostname.toLowerCase().replace(/\.$/, ''));
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/tail.ts
+/**
+ * The instances' tail logs as Beanstalk compiles them (RequestEnvironmentInfo `tail`): one text per instance, the
+ * last lines of each log file under a header of its path between two rules of dashes. Which files explain a
+ * failed deploy, in which order, and how many lines of each the summary shows. Pure.
+ */
+const RULE = /^-{8,}\s*$/;
+/**
+ * The files of one instance's tail text. A header is a path between two rules of dashes; text before the first
+ * header (or a tail without any) is kept as one file of its own, named `(tail)`.
+ */
+function parseTail(text) {
+    const lines = text.replace(/\r\n/g, '\n').split('\n');
+    const files = [];
+    let current;
+    for (let i = 0; i < lines.length; i++) {
+        const isHeader = RULE.test(lines[i]) && i + 2 < lines.length && /^\/\S+/.test(lines[i + 1]) && RULE.test(lines[i + 2]);
+        if (isHeader) {
+            current = { path: lines[i + 1].trim(), lines: [] };
+            files.push(current);
+            i += 2;
+            continue;
+        }
+        if (!current) {
+            if (lines[i].trim() === '')
+                continue;
+            current = { path: '(tail)', lines: [] };
+            files.push(current);
+        }
+        current.lines.push(lines[i]);
+    }
+    for (const file of files)
+        while (file.lines.length > 0 && file.lines[file.lines.length - 1].trim() === '')
+            file.lines.pop();
+    return files;
+}
+/** The platform's own deploy log: what Beanstalk did on the instance, and the command that failed. */
+const isEngineLog = (path) => /(^|\/)eb-engine\.log$/.test(path);
+/** The application's own output: the containers' logs (Docker platform) and the web process's stdout. */
+const isContainerLog = (path) => /\/eb-docker\/containers\/|\/containers\/.*\.log$|stdouterr\.log$|(^|\/)web\.stdout\.log$/.test(path);
+/** The files that explain a failed deploy, eb-engine.log first, then the containers' logs (each in tail order). */
+function explainingFiles(files) {
+    return [
+        ...files.filter(f => isEngineLog(f.path)),
+        ...files.filter(f => !isEngineLog(f.path) && isContainerLog(f.path))
+    ];
+}
+/** The last `count` lines of a file (all when it has fewer). */
+function lastLines(lines, count) {
+    return count <= 0 ? [] : lines.slice(-count);
+}
+/** Every file of every instance, as one text (the logs-file): (environment,) instance, path, then the lines. */
+function fullText(instances, environment) {
+    const out = [];
+    for (const instance of instances) {
+        out.push(`==== ${environment ? `${environment} ` : ''}${instance.instanceId} ====`);
+        for (const file of instance.files)
+            out.push(`---- ${file.path} ----`, ...file.lines, '');
+    }
+    return out.join('\n') + '\n';
+}
+/** What the summary and the log show of each instance: the explaining files, their last `count` lines. */
+function excerpt(instances, count) {
+    return instances.map(instance => ({
+        instanceId: instance.instanceId,
+        files: explainingFiles(instance.files).map(file => ({
+            path: file.path,
+            lines: lastLines(file.lines, count)
+        }))
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/fetch.ts
+
+
+
+
+
+
+/**
+ * Getting the instances' tail logs: RequestEnvironmentInfo `tail`, then RetrieveEnvironmentInfo every
+ * ANSWERS_EVERY_MS (each request within the step's call budget; a heartbeat while it lasts) until every instance has answered, then each
+ * answer's pre-signed S3 URL downloaded. Bounded: LOGS_BUDGET_MS for all of it, on the injected clock.
+ */
+/** The longest the logs may take, request, answers and downloads together. */
+const LOGS_BUDGET_MS = 60_000;
+/** The most of one instance's tail that is read (Beanstalk's tail is about 100 lines a file; this is ample). */
+const MAX_TAIL_BYTES = 2 * 1024 * 1024;
+/**
+ * How often RetrieveEnvironmentInfo is asked while instances answer (a tail takes Beanstalk a few seconds). Each
+ * request still waits for a slot of the step's call budget (aws/beanstalk.ts), which the follow may have used.
+ */
+const ANSWERS_EVERY_MS = 2_000;
+/** Beanstalk's clock and ours may differ a little: answers sampled this much before our request still count. */
+const CLOCK_MARGIN_MS = 5_000;
+/** Why no logs came back: said in one warning line. */
+class NoLogsError extends Error {
+    name = 'NoLogsError';
+}
+/**
+ * The answers of this request (sampled after it), one per instance (the newest), once complete: when a round
+ * brings no instance the round before had not, every instance has answered. Undefined while waiting. Pure.
+ */
+function completeAnswers(answers, requestedAt, seenBefore) {
+    const newest = new Map();
+    for (const answer of answers) {
+        if (answer.sampled.getTime() < requestedAt - CLOCK_MARGIN_MS)
+            continue;
+        const known = newest.get(answer.instanceId);
+        if (!known || known.sampled < answer.sampled)
+            newest.set(answer.instanceId, answer);
+    }
+    if (newest.size === 0 || seenBefore === undefined)
+        return undefined;
+    const stable = [...newest.keys()].every(id => seenBefore.has(id));
+    return stable ? [...newest.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId)) : undefined;
+}
+/** The instances of this round's answers, for the next round's `completeAnswers`. */
+function instancesOf(answers, requestedAt) {
+    return new Set(answers.filter(a => a.sampled.getTime() >= requestedAt - CLOCK_MARGIN_MS).map(a => a.instanceId));
+}
+/** The pre-signed URL may be read: https, or plain http on a loopback host (how tests reach a local S3). */
+function readableUrl(url) {
+    try {
+        const parsed = new URL(url);
+        if (parsed.protocol === 'https:')
+            return parsed;
+        if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))
+            return parsed;
+    }
+    catch {
+        // not a URL
+    }
+    return undefined;
+}
+/** The tail logs of every instance of the environment. Throws NoLogsError (or the AWS error) when there are none. */
+async function fetchTailLogs(beanstalk, environmentId, clock, download = fetch, deadline = new Deadline(LOGS_BUDGET_MS, clock)) {
+    return await beanstalk.within(deadline, async () => {
+        const requestedAt = clock.now();
+        await beanstalk.info.requestTail(environmentId);
+        // no instance answers at once: the first look after a pause saves a request of the budget
+        await deadline.sleep(ANSWERS_EVERY_MS);
+        let seen;
+        const heartbeat = new Heartbeat("the instances' tail logs", deadline);
+        const answers = await poll(async () => {
+            try {
+                const all = await beanstalk.info.retrieveTail(environmentId);
+                const complete = completeAnswers(all, requestedAt, seen);
+                if (complete)
+                    return { done: true, value: complete };
+                seen = instancesOf(all, requestedAt);
+            }
+            catch (error) {
+                if (!isTransient(error))
+                    throw error;
+                (0,log/* debug */.Yz)(`RetrieveEnvironmentInfo: ${(0,errors/* describeError */.Uc)(error)}`);
+            }
+            const answered = seen?.size ?? 0;
+            heartbeat.beat(answered === 0 ? 'no instance has answered yet' : `${answered} instance(s) answered`);
+            return { done: false, delayMs: ANSWERS_EVERY_MS };
+        }, { deadline });
+        if (!answers) {
+            throw new NoLogsError((seen?.size ?? 0) === 0
+                ? `no instance answered within ${LOGS_BUDGET_MS / 1000} s (is an instance running?)`
+                : `not every instance answered within ${LOGS_BUDGET_MS / 1000} s`);
+        }
+        const logs = [];
+        for (const answer of answers) {
+            const text = await downloadTail(answer, deadline, download);
+            if (text !== undefined)
+                logs.push({ instanceId: answer.instanceId, files: parseTail(text) });
+        }
+        if (logs.length === 0)
+            throw new NoLogsError('the logs could not be downloaded from S3');
+        return logs;
+    });
+}
+/**
+ * One instance's tail from its pre-signed URL (never printed: it grants access to the logs), at most
+ * MAX_TAIL_BYTES. Undefined when it cannot be read (said in the debug log, by instance).
+ */
+async function downloadTail(answer, deadline, download) {
+    const url = readableUrl(answer.url);
+    if (!url) {
+        (0,log/* debug */.Yz)(`the tail of ${answer.instanceId} is not at an https URL: not read`);
+        return undefined;
+    }
+    try {
+        const timeoutMs = Math.max(1_000, Math.min(20_000, deadline.remaining()));
+        const response = await download(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        if (!response.ok) {
+            (0,log/* debug */.Yz)(`the tail of ${answer.instanceId}: S3 answered ${response.status}`);
+            await response.body?.cancel();
+            return undefined;
+        }
+        const text = await response.text();
+        return text.length > MAX_TAIL_BYTES ? text.slice(-MAX_TAIL_BYTES) : text;
+    }
+    catch (error) {
+        (0,log/* debug */.Yz)(`the tail of ${answer.instanceId} could not be read: ${error.name}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/common/logs/index.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The instances' own logs when a step fails after it changed an environment (deploy-beanstalk's update,
+ * swap-environments' swap): fetched (fetch.ts), masked, written whole to the logs-file, and their telling part
+ * (tail.ts) shown in the log and the job summary. Getting them never changes the step's result: a failure to is one
+ * warning line per environment, and the step's own error follows as it would have.
+ */
+
+/**
+ * Fetches, masks, shows and writes the logs of the request's environments, within one LOGS_BUDGET_MS for all of
+ * them. Never throws: an environment whose logs cannot be had is one warning line; undefined when none could.
+ */
+async function logsOnFailure(source, request) {
+    const deadline = new Deadline(LOGS_BUDGET_MS, request.clock);
+    const shown = [];
+    const all = [];
+    for (const environment of request.environments) {
+        try {
+            const fetched = await (0,log/* phase */.Oi)(`Instance logs of ${environment.name}`, async () => {
+                await maskPropertyValues(source, request.application, environment.name);
+                const instances = masked(await fetchTailLogs(source, environment.id, request.clock, fetch, deadline));
+                const excerpted = excerpt(instances, request.lines);
+                printExcerpt(excerpted);
+                return { instances, excerpted };
+            });
+            all.push({ environment: environment.name, instances: fetched.instances });
+            shown.push({ environment: environment.name, instances: fetched.excerpted });
+        }
+        catch (error) {
+            const why = (0,secrets/* maskAll */.gh)((0,errors/* describeError */.Uc)(error)).replace(/\s*\r?\n\s*/g, ' ');
+            core/* warning */.$e(`The instances' logs of ${environment.name} could not be fetched (${why}); ${request.follows}.`);
+        }
+    }
+    if (all.length === 0)
+        return undefined;
+    const named = request.named ?? request.environments.length > 1;
+    const text = all.map(env => fullText(env.instances, named ? env.environment : undefined)).join('');
+    const file = await writeLogsFile(request.tempDir, request.fileName, text);
+    core/* info */.pq(`Every retrieved log line (masked) is in ${file} (output logs-file).`);
+    return { shown, lines: request.lines, named, file };
+}
+const masked = (instances) => instances.map(instance => ({
+    instanceId: instance.instanceId,
+    files: instance.files.map(file => ({ path: file.path, lines: file.lines.map(secrets/* maskAll */.gh) }))
+}));
+function printExcerpt(shown) {
+    for (const instance of shown) {
+        if (instance.files.length === 0)
+            core/* info */.pq(`${instance.instanceId}: no eb-engine.log or container log in its tail.`);
+        for (const file of instance.files) {
+            core/* info */.pq(`${instance.instanceId} ${file.path} (the last ${file.lines.length} lines):`);
+            for (const line of file.lines)
+                core/* info */.pq(`  ${line}`);
+        }
+    }
+}
+/**
+ * The environment's properties as Beanstalk holds them, masked before any log line is read: values set outside
+ * the step (the console, an earlier deploy) are secrets too.
+ */
+async function maskPropertyValues(source, application, environment) {
+    try {
+        for (const value of await source.info.propertyValues(application, environment))
+            (0,secrets/* addSecret */.Ck)(value);
+    }
+    catch (error) {
+        // the values the step set are masked already, and anything that looks like a secret is
+        (0,log/* debug */.Yz)(`DescribeConfigurationSettings for the logs' masking: ${String(error)}`);
+    }
+}
+async function writeLogsFile(tempDir, fileName, text) {
+    await (0,promises_.mkdir)(tempDir, { recursive: true });
+    const path = (0,external_node_path_.join)(tempDir, `${fileName.replace(/[^A-Za-z0-9._-]+/g, '_')}.txt`);
+    await (0,promises_.writeFile)(path, text, 'utf8');
+    return path;
+}
+/**
+ * The summary's collapsed parts: one per instance, the explaining files' last lines (masked already) in one fenced
+ * block, each file under its path as `tail` heads several files (`==> path <==`).
+ */
+function logDetails(logs) {
+    if (!logs)
+        return [];
+    return logs.shown.flatMap(env => env.instances.map(instance => ({
+        title: `Instance logs: ${logs.named ? `${env.environment} ` : ''}${instance.instanceId} (the last ${logs.lines} lines of eb-engine.log and the containers' logs)`,
+        body: instance.files.length === 0
+            ? '- No eb-engine.log or container log in its tail: every file retrieved is in the logs-file output.'
+            : fenced(instance.files.flatMap((file, i) => [
+                ...(i > 0 ? [''] : []),
+                `==> ${file.path} <==`,
+                ...file.lines
+            ]))
+    })));
+}
+
+;// CONCATENATED MODULE: ./src/swap-environments/logs.ts
+
+
+/**
+ * The instances' logs when the step fails after the swap started (the swap did not take, an environment Red or not
+ * Ready after it, the timeout while following): which environments they are fetched from (pure), then
+ * common/logs/ fetches, masks, shows and writes them. Getting them never changes the step's result.
+ */
+/** Statuses without instances to ask: an environment going or gone. */
+const logs_GONE = new Set(['Terminating', 'Terminated']);
+/**
+ * The environments of the pair whose instances' logs explain this failure (pure): none without a failure, with
+ * `log-lines` 0, or before SwapEnvironmentCNAMEs was sent; else those the last look found Red or not Ready; when
+ * none was, both while the swap had not finished (its own failure, or the timeout), none once it had (a later
+ * failure, such as the termination's, is not the instances').
+ */
+function environmentsForLogs(run, error, lines) {
+    if (error === undefined || lines === 0 || !run.swapStarted)
+        return [];
+    const known = run.before ? [run.before.live, ...(run.before.idle ? [run.before.idle] : [])] : [];
+    const latest = known.map(env => run.seen?.find(e => e.name === env.name) ?? env);
+    const present = latest.filter(env => env.id !== '' && !logs_GONE.has(env.status));
+    const troubled = present.filter(env => env.status !== 'Ready' || env.health === 'Red');
+    if (troubled.length > 0)
+        return troubled;
+    return run.swapped ? [] : present;
+}
+/** Fetches the logs `environmentsForLogs` names into the run record (for the report); never throws. */
+async function fetchFailureLogs(record, f, error, story) {
+    const inputs = record.inputs;
+    if (!inputs)
+        return;
+    const environments = environmentsForLogs({ ...record, seen: f.seen }, error, inputs.logLines);
+    if (environments.length === 0)
+        return;
+    record.logs = await logsOnFailure(f.gateway, {
+        application: inputs.application,
+        environments,
+        lines: inputs.logLines,
+        clock: story.clock,
+        tempDir: story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+        fileName: `beanstalk-logs-${inputs.application}-swap-${environments.map(e => e.name).join('-')}`,
+        follows: "the swap's own error follows",
+        named: true
+    });
+}
+
+// EXTERNAL MODULE: ./src/common/run.ts + 1 modules
+var run = __nccwpck_require__(4802);
 ;// CONCATENATED MODULE: ./src/swap-environments/report.ts
+
 
 
 
@@ -57184,7 +57632,8 @@ const outputs = (0,run/* declareOutputs */.zz)([
     'idle-environment-name',
     'swapped',
     'live-version-label',
-    'idle-version-label'
+    'idle-version-label',
+    'logs-file'
 ]);
 const envLink = (inputs, env) => env ? `[${env.name}](${beanstalkConsoleUrl(inputs.region, env.id, inputs.application)})` : undefined;
 function headline(record, inputs, error) {
@@ -57256,14 +57705,17 @@ function summary(record, inputs, error) {
             ['Idle after swap', record.terminated ? `terminate: ${record.terminated}` : inputs.idleAfterSwap],
             ['Duration', record.deadline ? formatDuration(record.deadline.elapsed()) : undefined]
         ],
-        details: record.events?.length
-            ? [
-                {
-                    title: `Beanstalk events (${record.events.length})`,
-                    body: fenced(record.events.map(e => `${e.environmentName ?? ''} ${formatEvent(e)}`))
-                }
-            ]
-            : undefined
+        details: [
+            ...(record.events?.length
+                ? [
+                    {
+                        title: `Beanstalk events (${record.events.length})`,
+                        body: fenced(record.events.map(e => `${e.environmentName ?? ''} ${formatEvent(e)}`))
+                    }
+                ]
+                : []),
+            ...logDetails(record.logs)
+        ]
     };
 }
 /** The one exit report: every output, and the summary. Refused inputs report nothing (their error is the report). */
@@ -57277,7 +57729,8 @@ async function report(record, error) {
         'idle-environment-name': pair?.idle?.name,
         swapped: record.swapped ?? false,
         'live-version-label': pair?.live.versionLabel,
-        'idle-version-label': pair?.idle?.versionLabel
+        'idle-version-label': pair?.idle?.versionLabel,
+        'logs-file': record.logs?.file
     });
     await writeLayout(summary(record, inputs, error));
 }
@@ -57381,9 +57834,13 @@ async function terminateIdle(f, idle) {
 
 
 
-/** inputs → look up the pair → decide (wait out a swap under way) → swap → follow → DNS → terminate idle → report. */
+
+/**
+ * inputs → look up the pair → decide (wait out a swap under way) → swap → follow → DNS → terminate idle → report;
+ * a failure after the swap started fetches the instances' logs first (logs.ts).
+ */
 function swapEnvironments(deps = {}) {
-    const { clock = systemClock } = deps;
+    const { clock = systemClock, env = process.env } = deps;
     return {
         record: () => ({}),
         main: async (record) => {
@@ -57399,7 +57856,14 @@ function swapEnvironments(deps = {}) {
             };
             // the events as they come (the log's own array): the report has them whatever happens
             record.events = f.events.all;
-            await gateway.within(deadline, () => story(record, inputs, f));
+            try {
+                await gateway.within(deadline, () => story(record, inputs, f));
+            }
+            catch (error) {
+                // after the swap started: the instances' own logs, then the step's error as it was
+                await fetchFailureLogs(record, f, error, { clock, env });
+                throw error;
+            }
         },
         report: async (record, error) => report(record, error)
     };
@@ -57413,6 +57877,7 @@ async function story(record, inputs, f) {
     if (inputs.dryRun || decision.kind === 'wait')
         return;
     if (decision.kind === 'swap') {
+        record.swapStarted = true;
         const done = await (0,log/* phase */.Oi)('Swap the CNAMEs', () => swap(f, inputs, decision));
         record.after = { live: done.live, idle: done.idle };
         record.swapped = true;

@@ -247,6 +247,7 @@ export class Beanstalk {
   private readonly processingMs: number
   /** How long SwapEnvironmentCNAMEs and TerminateEnvironment take (swap.ts) */
   readonly swapMs: number
+  readonly swapOutcome: 'swap' | 'fail'
   readonly terminateMs: number
   private readonly maxVersions: number
   private readonly combinedUpdates: 'accepted' | 'refused'
@@ -265,6 +266,7 @@ export class Beanstalk {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
     this.processingMs = scenario.processingMs ?? DEFAULT_PROCESSING_MS
     this.swapMs = scenario.swapMs ?? DEFAULT_SWAP_MS
+    this.swapOutcome = scenario.swapOutcome ?? 'swap'
     this.terminateMs = scenario.terminateMs ?? DEFAULT_TERMINATE_MS
     this.maxVersions = scenario.maxApplicationVersions ?? 1000
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'

@@ -5,6 +5,8 @@
  * - SwapEnvironmentCNAMEs: both environments must be Ready (else Beanstalk's own "… is in an invalid state for this
  *   operation. Must be Ready."); both go Updating for the scenario's `swapMs`, each with the swap's events, and
  *   when it ends each holds the other's CNAME. Health is kept (Grey while Updating, as basic health shows it).
+ *   With the scenario's `swapOutcome: 'fail'` it ends with ERROR events instead, the CNAMEs as they were and the
+ *   source environment Red.
  * - TerminateEnvironment: Ready only; Terminating for `terminateMs`, then Terminated (health Grey): from then on the
  *   environment is found only with IncludeDeleted, and its CNAME no longer counts as taken.
  *
@@ -84,6 +86,7 @@ export function swapEnvironmentCNAMEs(
   const now = beanstalk.now()
   const endsAt = now + beanstalk.swapMs
   const names = `'${source.name}' and '${destination.name}'`
+  const fails = beanstalk.swapOutcome === 'fail'
   for (const [env, other] of [
     [source, destination],
     [destination, source]
@@ -91,10 +94,11 @@ export function swapEnvironmentCNAMEs(
     env.update = {
       startedAt: now,
       endsAt,
-      outcome: 'swap',
+      // a failed swap: the CNAMEs stay, the one being swapped in ends Red
+      outcome: fails && env === source ? 'red' : 'swap',
       to: env.versionLabel,
       yellowMs: 0,
-      cname: other.cname
+      cname: fails ? undefined : other.cname
     }
     env.updated = now
     event(beanstalk, env, now, 'swapEnvironmentCNAMEs is starting.', requestId)
@@ -105,6 +109,11 @@ export function swapEnvironmentCNAMEs(
       `Swapping CNAMEs for environments ${names}.`,
       requestId
     )
+    if (fails) {
+      event(beanstalk, env, endsAt, `Failed to swap CNAMEs for environments ${names}.`, requestId, 'ERROR')
+      event(beanstalk, env, endsAt, 'swapEnvironmentCNAMEs failed.', requestId, 'ERROR')
+      continue
+    }
     event(beanstalk, env, endsAt, `Completed swapping CNAMEs for environments ${names}.`, requestId)
     event(beanstalk, env, endsAt, 'swapEnvironmentCNAMEs completed successfully.', requestId)
   }

@@ -158,6 +158,12 @@ export interface SandboxScenario {
   platformWithVersion?: 'accepted' | 'refused'
   /** SwapEnvironmentCNAMEs: both environments Updating for this long, then each holds the other's CNAME (default DEFAULT_SWAP_MS) */
   swapMs?: number
+  /**
+   * How a SwapEnvironmentCNAMEs ends: 'swap' (default) each holds the other's CNAME; 'fail' Beanstalk could not
+   * finish it: ERROR events on both, the CNAMEs as they were, and the environment being swapped in (the source)
+   * Red, its container exited (its tail logs say so)
+   */
+  swapOutcome?: 'swap' | 'fail'
   /** TerminateEnvironment: Terminating for this long, then Terminated and its CNAME free (default DEFAULT_TERMINATE_MS) */
   terminateMs?: number
   /** CreateEnvironment: Launching for this long, then Ready and Green on its version (default DEFAULT_LAUNCH_MS) */

@@ -89,6 +89,24 @@ describe('SwapEnvironmentCNAMEs', () => {
     expect(box.mutatingCalls().map(c => c.operation)).toEqual(['SwapEnvironmentCNAMEs'])
   })
 
+  it('swapOutcome fail: ERROR events, the CNAMEs as they were, the source Red (its tail logs say it failed)', async () => {
+    const { eb, clock } = await start(pair({ swapOutcome: 'fail' }))
+    await eb.send(
+      new SwapEnvironmentCNAMEsCommand({ SourceEnvironmentName: GREEN, DestinationEnvironmentName: BLUE })
+    )
+    clock.advance(4000)
+    expect(await states(eb)).toEqual({
+      [BLUE]: `Ready Green ${LIVE}`,
+      [GREEN]: `Ready Red ${IDLE}`
+    })
+    const out = await eb.send(new DescribeEventsCommand({ EnvironmentName: GREEN, Severity: 'ERROR' }))
+    expect((out.Events ?? []).map(e => e.Message).reverse()).toEqual([
+      `Failed to swap CNAMEs for environments '${GREEN}' and '${BLUE}'.`,
+      'swapEnvironmentCNAMEs failed.'
+    ])
+    expect((await messages(eb, BLUE)).slice(-1)).toEqual(['swapEnvironmentCNAMEs failed.'])
+  })
+
   it('by ids as well; a second swap moves them back', async () => {
     const { box, eb, clock } = await start(pair())
     const ids = {

@@ -50,6 +50,9 @@ function withoutInput(item: unknown): unknown {
   return { ...item, input: '(request parameters not logged)' }
 }
 
+/** The option namespace of a Beanstalk environment's properties (what the app reads as environment variables). */
+export const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment'
+
 /** A console link for a Beanstalk environment. */
 export function beanstalkConsoleUrl(
   region: string,

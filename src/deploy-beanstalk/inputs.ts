@@ -18,7 +18,7 @@ import {
 import { parsePlatformInput, type PlatformInput } from './platform/inputs.js' // platform
 import { parsePair } from '../common/pair.js'
 import { parseBlueGreen, parseStrategy, type BlueGreenInputs } from './bluegreen/inputs.js'
-import { parseLogLines } from './diagnostics/inputs.js' // logs on failure
+import { parseLogLines } from '../common/logs/inputs.js' // logs on failure
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every

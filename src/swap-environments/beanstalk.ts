@@ -10,6 +10,7 @@ import {
 import { awsClientConfig, instrument } from '../common/aws.js'
 import type { BeanstalkEvent } from '../common/events.js'
 import { formatDuration } from '../common/format.js'
+import { TailCalls } from '../common/logs/calls.js'
 import type { PairEnvironment } from '../common/pair.js'
 import { CallBudget, isThrottling, systemClock, type Clock, type Deadline } from '../common/retry.js'
 
@@ -36,7 +37,7 @@ export function toEnvironment(env: EnvironmentDescription): Environment {
 }
 
 /**
- * The edge to Elastic Beanstalk: the four calls this action makes, in our own small types, under the same hard cap
+ * The edge to Elastic Beanstalk: the four calls this action makes (and the tail logs' after a failure), in our own small types, under the same hard cap
  * as deploy-beanstalk (every request sent, SDK retries included, at most 20 in any 60 s window). The two mutating
  * calls are never repeated blindly: a lost reply fails with an OutcomeUnknownError, and the caller looks first.
  */
@@ -44,6 +45,8 @@ export class SwapGateway {
   readonly budget: CallBudget
   private deadline: Deadline | undefined
   private readonly client: ElasticBeanstalkClient
+  /** The instances' tail logs after a failed swap (common/logs/), through the same client: budgeted likewise. */
+  readonly info: TailCalls
 
   constructor(
     readonly region: string,
@@ -51,6 +54,7 @@ export class SwapGateway {
     clock: Clock = systemClock
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
+    this.info = new TailCalls(this.client)
     this.budget = new CallBudget(
       BEANSTALK_REQUESTS_PER_MINUTE,
       61_000,
@@ -76,13 +80,14 @@ export class SwapGateway {
     })
   }
 
-  /** Runs `work` with `deadline` as the limit of every wait for a request slot. */
+  /** Runs `work` with `deadline` as the limit of every wait for a request slot (the one before restored after). */
   async within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    const before = this.deadline
     this.deadline = deadline
     try {
       return await work()
     } finally {
-      this.deadline = undefined
+      this.deadline = before
     }
   }
 

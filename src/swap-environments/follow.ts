@@ -24,6 +24,8 @@ export interface Follow {
   deadline: Deadline
   /** The events of the pair so far (shared by the waits of one run, so none is shown twice). */
   events: EventLog
+  /** The pair as the last look found it (which environments a failure concerns: logs.ts). */
+  seen?: Environment[]
 }
 
 /** Errors among the pair's events since the wait began (a swap Beanstalk could not finish). */
@@ -62,7 +64,7 @@ export async function follow<T>(
   const result = await poll<T>(
     async () => {
       try {
-        last = await f.gateway.environments(f.application, f.names)
+        last = f.seen = await f.gateway.environments(f.application, f.names)
         const events = await f.gateway.events(f.application, f.events.nextStart(since))
         for (const event of f.events.add(events.filter(e => f.names.includes(e.environmentName ?? '')))) {
           show(event)

@@ -6,6 +6,7 @@ import {
   resolveRegion,
   type RawInputsOf
 } from '../common/inputs.js'
+import { DEFAULT_LOG_LINES, parseLogLines } from '../common/logs/inputs.js'
 import { parseLiveCname, parsePair, type EnvironmentPair, type LiveCname } from '../common/pair.js'
 
 /** Defaults, as declared in actions/swap-environments/action.yml (a test keeps the two in step). */
@@ -14,7 +15,8 @@ export const DEFAULTS = {
   'wait-for-dns': 'true',
   'idle-after-swap': 'keep',
   timeout: '10m',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  'log-lines': String(DEFAULT_LOG_LINES)
 } as const
 
 export const INPUT_NAMES = [
@@ -27,7 +29,8 @@ export const INPUT_NAMES = [
   'idle-after-swap',
   'timeout',
   'region',
-  'dry-run'
+  'dry-run',
+  'log-lines'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
@@ -46,6 +49,8 @@ export interface Inputs {
   timeoutMs: number
   region: string
   dryRun: boolean
+  /** `log-lines`: the lines of each instance log a failure after the swap started shows (0: no logs). */
+  logLines: number
 }
 
 const hasControlCharacter = (text: string) =>
@@ -137,7 +142,8 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv = process.env
     idleAfterSwap: parseIdleAfterSwap(raw['idle-after-swap']),
     timeoutMs: parseTimeout(raw.timeout, DEFAULTS.timeout),
     region,
-    dryRun: parseBoolean('dry-run', raw['dry-run'], false)
+    dryRun: parseBoolean('dry-run', raw['dry-run'], false),
+    logLines: parseLogLines(raw['log-lines'])
   }
 }
 

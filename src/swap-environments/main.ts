@@ -7,6 +7,7 @@ import type { Action } from '../common/run.js'
 import { SwapGateway, type Environment } from './beanstalk.js'
 import { follow, waitForDns, type Follow } from './follow.js'
 import { readInputs, type Inputs } from './inputs.js'
+import { fetchFailureLogs } from './logs.js'
 import { decide, describePlan, resolve, terminateRefusal, type Decision } from './plan.js'
 import { report, type SwapRun } from './report.js'
 import { swap, terminateIdle } from './swap.js'
@@ -14,11 +15,15 @@ import { swap, terminateIdle } from './swap.js'
 export interface Dependencies {
   clock: Clock
   client: ElasticBeanstalkClient
+  env: NodeJS.ProcessEnv
 }
 
-/** inputs → look up the pair → decide (wait out a swap under way) → swap → follow → DNS → terminate idle → report. */
+/**
+ * inputs → look up the pair → decide (wait out a swap under way) → swap → follow → DNS → terminate idle → report;
+ * a failure after the swap started fetches the instances' logs first (logs.ts).
+ */
 export function swapEnvironments(deps: Partial<Dependencies> = {}): Action<SwapRun> {
-  const { clock = systemClock } = deps
+  const { clock = systemClock, env = process.env } = deps
   return {
     record: () => ({}),
     main: async record => {
@@ -34,7 +39,13 @@ export function swapEnvironments(deps: Partial<Dependencies> = {}): Action<SwapR
       }
       // the events as they come (the log's own array): the report has them whatever happens
       record.events = f.events.all
-      await gateway.within(deadline, () => story(record, inputs, f))
+      try {
+        await gateway.within(deadline, () => story(record, inputs, f))
+      } catch (error) {
+        // after the swap started: the instances' own logs, then the step's error as it was
+        await fetchFailureLogs(record, f, error, { clock, env })
+        throw error
+      }
     },
     report: async (record, error) => report(record, error)
   }
@@ -47,6 +58,7 @@ async function story(record: SwapRun, inputs: Inputs, f: Follow): Promise<void> 
   if (decision.kind === 'refuse') throw decision.error
   if (inputs.dryRun || decision.kind === 'wait') return
   if (decision.kind === 'swap') {
+    record.swapStarted = true
     const done = await phase('Swap the CNAMEs', () => swap(f, inputs, decision))
     record.after = { live: done.live, idle: done.idle }
     record.swapped = true

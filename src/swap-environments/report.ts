@@ -6,6 +6,7 @@ import type { Deadline } from '../common/retry.js'
 import { declareOutputs } from '../common/run.js'
 import { fenced, writeLayout, type SummaryLayout, type Tone } from '../common/summary.js'
 import { beanstalkConsoleUrl } from '../common/aws.js'
+import { logDetails, type FailureLogs } from '../common/logs/index.js'
 import type { Environment } from './beanstalk.js'
 import type { Inputs } from './inputs.js'
 import { CNAME_TTL_MS, type Decision } from './plan.js'
@@ -20,6 +21,10 @@ export interface SwapRun {
   /** The pair as it stands at the end, when known. */
   after?: { live: Environment; idle?: Environment }
   swapped?: boolean
+  /** SwapEnvironmentCNAMEs was about to be sent (or was): a failure from here on may fetch the instances' logs. */
+  swapStarted?: boolean
+  /** The instances' logs, fetched when the step failed after the swap started (logs.ts). */
+  logs?: FailureLogs
   /** SwapEnvironmentCNAMEs requests sent. */
   swapRequests?: number
   dnsWaitedMs?: number
@@ -34,7 +39,8 @@ export const outputs = declareOutputs([
   'idle-environment-name',
   'swapped',
   'live-version-label',
-  'idle-version-label'
+  'idle-version-label',
+  'logs-file'
 ])
 
 const envLink = (inputs: Inputs, env: Environment | undefined) =>
@@ -109,14 +115,17 @@ export function summary(record: SwapRun, inputs: Inputs, error: unknown): Summar
       ['Idle after swap', record.terminated ? `terminate: ${record.terminated}` : inputs.idleAfterSwap],
       ['Duration', record.deadline ? formatDuration(record.deadline.elapsed()) : undefined]
     ],
-    details: record.events?.length
-      ? [
-          {
-            title: `Beanstalk events (${record.events.length})`,
-            body: fenced(record.events.map(e => `${e.environmentName ?? ''} ${formatEvent(e)}`))
-          }
-        ]
-      : undefined
+    details: [
+      ...(record.events?.length
+        ? [
+            {
+              title: `Beanstalk events (${record.events.length})`,
+              body: fenced(record.events.map(e => `${e.environmentName ?? ''} ${formatEvent(e)}`))
+            }
+          ]
+        : []),
+      ...logDetails(record.logs)
+    ]
   }
 }
 
@@ -130,7 +139,8 @@ export async function report(record: SwapRun, error: unknown): Promise<void> {
     'idle-environment-name': pair?.idle?.name,
     swapped: record.swapped ?? false,
     'live-version-label': pair?.live.versionLabel,
-    'idle-version-label': pair?.idle?.versionLabel
+    'idle-version-label': pair?.idle?.versionLabel,
+    'logs-file': record.logs?.file
   })
   await writeLayout(summary(record, inputs, error))
 }

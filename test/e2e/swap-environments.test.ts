@@ -54,7 +54,8 @@ describe('swap-environments (bundle)', () => {
       'idle-environment-name': BLUE,
       swapped: 'true',
       'live-version-label': 'v2',
-      'idle-version-label': 'v1'
+      'idle-version-label': 'v1',
+      'logs-file': ''
     })
     expect(run.summary).toContain('### ✅ Blue/green swap')
     expect(run.summary).toContain(`The live CNAME \`${LIVE_HOST}\` now points to **${GREEN}** (\`v2\`)`)

@@ -8,7 +8,7 @@ import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk'
 import { ConfiguredRetryStrategy } from '@smithy/core/retry'
 import { awsClientConfig } from '../../src/common/aws.js'
 import { BeanstalkGateway } from '../../src/deploy-beanstalk/aws/beanstalk.js'
-import { LOGS_BUDGET_MS } from '../../src/deploy-beanstalk/diagnostics/fetch.js'
+import { LOGS_BUDGET_MS } from '../../src/common/logs/fetch.js'
 import { APP, ENV, IMAGE, errors, scenario, workspace } from '../helpers/deploy-beanstalk-fixtures.js'
 import { fakeClock } from '../helpers/fakes.js'
 import {

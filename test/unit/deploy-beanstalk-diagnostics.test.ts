@@ -9,10 +9,10 @@ import { mockCore } from '../helpers/core-fixture.js'
 
 await mockCore()
 const { excerpt, explainingFiles, fullText, lastLines, parseTail } =
-  await import('../../src/deploy-beanstalk/diagnostics/tail.js')
-const { completeAnswers, readableUrl } = await import('../../src/deploy-beanstalk/diagnostics/fetch.js')
-const { parseLogLines } = await import('../../src/deploy-beanstalk/diagnostics/inputs.js')
-const { logDetails } = await import('../../src/deploy-beanstalk/diagnostics/index.js')
+  await import('../../src/common/logs/tail.js')
+const { completeAnswers, readableUrl } = await import('../../src/common/logs/fetch.js')
+const { parseLogLines } = await import('../../src/common/logs/inputs.js')
+const { logDetails } = await import('../../src/common/logs/index.js')
 const { addSecret, clearSecrets, maskAll } = await import('../../src/common/secrets.js')
 const { ownUpdate } = await import('../../src/deploy-beanstalk/cancel/decide.js')
 const { readStarted } = await import('../../src/deploy-beanstalk/cancel/state.js')
@@ -134,15 +134,24 @@ describe('the summary’s blocks (logDetails)', () => {
   it('one collapsed block per instance, its files under their paths in one fenced block; a tail without them says so', () => {
     const details = logDetails({
       lines: 100,
+      named: false,
       shown: [
         {
-          instanceId: 'i-1',
-          files: [
-            { path: '/var/log/eb-engine.log', lines: ['a ``` b', 'c'] },
-            { path: '/var/log/eb-docker/containers/eb-current-app/eb-stdouterr.log', lines: ['web-1  | up'] }
+          environment: 'BrillianCRM-env',
+          instances: [
+            {
+              instanceId: 'i-1',
+              files: [
+                { path: '/var/log/eb-engine.log', lines: ['a ``` b', 'c'] },
+                {
+                  path: '/var/log/eb-docker/containers/eb-current-app/eb-stdouterr.log',
+                  lines: ['web-1  | up']
+                }
+              ]
+            },
+            { instanceId: 'i-2', files: [] }
           ]
-        },
-        { instanceId: 'i-2', files: [] }
+        }
       ]
     })
     expect(details.map(d => d.title)).toEqual([

@@ -243,7 +243,7 @@ describe('the IAM policies in docs/iam', () => {
     expect(cli.map(call => [call.what, call.actions])).toEqual([['aws iam get-role', ['iam:GetRole']]])
     expect(
       new Set(calls.filter(call => call.file.startsWith('src/')).map(call => call.file.split('/')[1]))
-    ).toEqual(new Set(['deploy-beanstalk', 'invalidate-cloudfront', 'swap-environments']))
+    ).toEqual(new Set(['common', 'deploy-beanstalk', 'invalidate-cloudfront', 'swap-environments']))
   })
 
   it('let the deploy role make every AWS call the actions make', () => {

@@ -50,7 +50,8 @@ describe('inputs', () => {
       idleAfterSwap: 'keep',
       timeoutMs: 600_000,
       region: 'eu-central-1',
-      dryRun: false
+      dryRun: false,
+      logLines: 100
     })
   })
 

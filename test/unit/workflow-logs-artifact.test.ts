@@ -22,11 +22,17 @@ const run = (
 ) => simulateSteps(workflow, 'deploy', { ...app, ...inputs }, { failing, outputs }).steps[KEEP]
 
 describe("deploy.yml keeps the instances' logs of a failed update", () => {
-  it('uploads deploy-beanstalk’s logs-file and the rollback’s, named for the environment, pinned by commit', () => {
+  it('uploads the logs-file of deploy-beanstalk, the rollback, the swap and the swap back, pinned by commit', () => {
     expect(step().uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/)
     expect(step().with).toEqual({
       name: 'beanstalk-logs-${{ inputs.environment-name }}',
-      path: '${{ steps.deploy.outputs.logs-file }}\n${{ steps.rollback.outputs.logs-file }}\n',
+      path: [
+        '${{ steps.deploy.outputs.logs-file }}',
+        '${{ steps.rollback.outputs.logs-file }}',
+        '${{ steps.swap.outputs.logs-file }}',
+        '${{ steps.swap-back.outputs.logs-file }}',
+        ''
+      ].join('\n'),
       'if-no-files-found': 'ignore',
       'retention-days': 14,
       overwrite: true
@@ -49,6 +55,21 @@ describe("deploy.yml keeps the instances' logs of a failed update", () => {
       rollback: { 'logs-file': '/t/r.txt' }
     }
     expect(run({ ...site, 'rollback-on-failure': true }, ['site', 'rollback'], logs)).toBe('success')
+  })
+
+  it('runs when the swap or the swap back failed with logs (blue-green)', () => {
+    const blueGreen = { ...site, strategy: 'blue-green', 'live-cname': 'brilliancrm' }
+    const deployed = { 'version-label': 'v2', 'environment-url': 'http://x.elasticbeanstalk.com' }
+    expect(run(blueGreen, ['swap'], { deploy: deployed, swap: { 'logs-file': '/t/s.txt' } })).toBe('success')
+    expect(
+      run(blueGreen, ['site', 'swap-back'], {
+        deploy: deployed,
+        swap: { swapped: 'true', 'idle-version-label': 'v1' },
+        'swap-back': { 'logs-file': '/t/b.txt' }
+      })
+    ).toBe('success')
+    // a failed swap without logs (refused before the swap) uploads nothing
+    expect(run(blueGreen, ['swap'], { deploy: deployed, swap: { 'logs-file': '' } })).toBe('skipped')
   })
 
   it('does not run after a success, without logs, or when only a later step failed', () => {

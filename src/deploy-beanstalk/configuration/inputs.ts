@@ -24,7 +24,7 @@ export { parseOptionSettings } from './options.js'
  *   Secrets Manager, top level, no colon in it (same guide, "Extracting JSON keys from Secrets Manager secrets").
  */
 
-export const ENVIRONMENT_NAMESPACE = 'aws:elasticbeanstalk:application:environment'
+export { ENVIRONMENT_NAMESPACE } from '../../common/aws.js'
 export const SECRETS_NAMESPACE = 'aws:elasticbeanstalk:application:environmentsecrets'
 
 /** Characters Beanstalk allows in an environment property name (the Developer Guide's list). */

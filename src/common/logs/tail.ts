@@ -67,11 +67,11 @@ export function lastLines(lines: readonly string[], count: number): string[] {
   return count <= 0 ? [] : lines.slice(-count)
 }
 
-/** Every file of every instance, as one text (the logs-file): instance, path, then the lines. */
-export function fullText(instances: readonly InstanceLogs[]): string {
+/** Every file of every instance, as one text (the logs-file): (environment,) instance, path, then the lines. */
+export function fullText(instances: readonly InstanceLogs[], environment?: string): string {
   const out: string[] = []
   for (const instance of instances) {
-    out.push(`==== ${instance.instanceId} ====`)
+    out.push(`==== ${environment ? `${environment} ` : ''}${instance.instanceId} ====`)
     for (const file of instance.files) out.push(`---- ${file.path} ----`, ...file.lines, '')
   }
   return out.join('\n') + '\n'

@@ -1,10 +1,9 @@
-import { debug } from '../../common/log.js'
-import { describeError } from '../../common/errors.js'
-import { Heartbeat } from '../../common/heartbeat.js'
-import { Deadline, isTransient, poll, type Clock } from '../../common/retry.js'
-import { isLoopbackHost } from '../../common/url.js'
-import type { BeanstalkGateway } from '../aws/beanstalk.js'
-import type { TailAnswer } from '../aws/diagnostics.js'
+import { debug } from '../log.js'
+import { describeError } from '../errors.js'
+import { Heartbeat } from '../heartbeat.js'
+import { Deadline, isTransient, poll, type Clock } from '../retry.js'
+import { isLoopbackHost } from '../url.js'
+import type { TailAnswer, TailCalls } from './calls.js'
 import { parseTail, type InstanceLogs } from './tail.js'
 
 /**
@@ -24,6 +23,12 @@ export const MAX_TAIL_BYTES = 2 * 1024 * 1024
 export const ANSWERS_EVERY_MS = 2_000
 /** Beanstalk's clock and ours may differ a little: answers sampled this much before our request still count. */
 const CLOCK_MARGIN_MS = 5_000
+
+/** An action's Beanstalk gateway: its tail calls, and `within` (no request waits for a budget slot past a deadline). */
+export interface TailSource {
+  readonly info: TailCalls
+  within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T>
+}
 
 /** Why no logs came back: said in one warning line. */
 export class NoLogsError extends Error {
@@ -71,12 +76,12 @@ export function readableUrl(url: string): URL | undefined {
 
 /** The tail logs of every instance of the environment. Throws NoLogsError (or the AWS error) when there are none. */
 export async function fetchTailLogs(
-  beanstalk: BeanstalkGateway,
+  beanstalk: TailSource,
   environmentId: string,
   clock: Clock,
-  download: typeof fetch = fetch
+  download: typeof fetch = fetch,
+  deadline: Deadline = new Deadline(LOGS_BUDGET_MS, clock)
 ): Promise<InstanceLogs[]> {
-  const deadline = new Deadline(LOGS_BUDGET_MS, clock)
   return await beanstalk.within(deadline, async () => {
     const requestedAt = clock.now()
     await beanstalk.info.requestTail(environmentId)

@@ -1,4 +1,4 @@
-import { inputError } from '../../common/errors.js'
+import { inputError } from '../errors.js'
 
 /** How many lines of each log the summary shows by default; 0 turns the logs off. */
 export const DEFAULT_LOG_LINES = 100
