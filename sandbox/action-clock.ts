@@ -14,13 +14,15 @@ import type { RequestLogEntry } from './aws/index.js'
  *   keep their order and times, and the update is over when deploy-beanstalk first looks (no waiting for its
  *   next poll 2 s later); an update that never ends still never ends;
  * - likewise each CreateApplicationVersion moves it on by `processingMs` (the sandbox's processing time for the
- *   scenario; default 0), so the version is processed when deploy-beanstalk first looks at it;
+ *   scenario; default 0), so the version is processed when deploy-beanstalk first looks at it; each CreateEnvironment
+ *   by `launchMs` and each SwapEnvironmentCNAMEs by `swapMs` (blue/green), so a new twin is Ready and a swap over
+ *   when they are first looked at;
  * - `catchUp()` (after a deploy step) brings it back to real time if it is behind, so CloudFront's dates
  *   are never in the past for invalidate-cloudfront.
  */
 export function actionDrivenClock(
   updateMs: number,
-  options: { pause?: boolean; processingMs?: number } = {}
+  options: { pause?: boolean; processingMs?: number; launchMs?: number; swapMs?: number } = {}
 ): {
   now: () => number
   onRequest: (entry: RequestLogEntry) => void
@@ -42,6 +44,8 @@ export function actionDrivenClock(
       if (update && offset !== undefined) offset += updateMs
       if (entry.operation === 'CreateApplicationVersion' && offset !== undefined)
         offset += options.processingMs ?? 0
+      if (entry.operation === 'CreateEnvironment' && offset !== undefined) offset += options.launchMs ?? 0
+      if (entry.operation === 'SwapEnvironmentCNAMEs' && offset !== undefined) offset += options.swapMs ?? 0
     },
     catchUp: () => {
       offset = Math.max(offset ?? 0, 0)

@@ -38,6 +38,14 @@ import {
   type UpdateScript
 } from '../sandbox/index.js'
 import { bold, dim, green, red, renderLogLine, renderSummary, yellow } from './render.js'
+import {
+  BG_ENV,
+  BG_LAUNCH_MS,
+  BG_SWAP_MS,
+  blueGreenRoutes,
+  blueGreenScenario,
+  blueGreenStory
+} from './demo-blue-green.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const APP = 'BrillianCRM'
@@ -45,6 +53,8 @@ const ENV = 'BrillianCRM-env'
 const TAG = 'sha-d3e0d3e'
 
 const INITIAL = 'v0-initial'
+/** An environment property's value, as if set in the console: never shown, although the instances' logs print it. */
+const DEMO_SIGNING_KEY = 'demo-signing-key-7f3a9c'
 /** How long an update takes on the sandbox's clock (which UpdateEnvironment moves on by as much: see sandbox/action-clock.ts) */
 const UPDATE_MS = 2000
 
@@ -59,6 +69,8 @@ interface DemoScenario {
   brokenSite?: boolean
   /** deploy-beanstalk's `platform` input (the environment starts on Docker on Amazon Linux 2023 v4.4.0) */
   platform?: string
+  /** the blue/green path (demo-blue-green.ts): two releases through the pair, or one whose live check fails */
+  blueGreen?: 'releases' | 'swap-back'
 }
 
 /** The shortest durations that still tell each story (Beanstalk takes minutes): the whole story in seconds. */
@@ -76,7 +88,7 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
   },
   'failed-deploy': {
     description:
-      "the update fails on the instance: Beanstalk's own events, the old version keeps running (exit 1)",
+      "the update fails on the instance: Beanstalk's own events, then the instances' logs (masked); the old version keeps running (exit 1)",
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'fail' }
   },
@@ -107,11 +119,25 @@ export const DEMO_SCENARIOS: Record<string, DemoScenario> = {
     visibility: 'public',
     update: { durationMs: UPDATE_MS, outcome: 'healthy' },
     platform: 'latest'
+  },
+  'blue-green': {
+    description:
+      'strategy: blue-green: the first release creates the twin and swaps to it, a second swaps back the other way; the live environment is never updated (exit 0)',
+    visibility: 'public',
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    blueGreen: 'releases'
+  },
+  'blue-green-swap-back': {
+    description:
+      'blue-green: the twin answers on its own URL, but the live check fails after the swap: swapped back, the old version answers again (exit 1)',
+    visibility: 'public',
+    update: { durationMs: UPDATE_MS, outcome: 'healthy' },
+    blueGreen: 'swap-back'
   }
 }
 
 function usage(): string {
-  const lines = Object.entries(DEMO_SCENARIOS).map(([name, s]) => `  ${name.padEnd(16)} ${s.description}`)
+  const lines = Object.entries(DEMO_SCENARIOS).map(([name, s]) => `  ${name.padEnd(22)} ${s.description}`)
   return [
     'Usage: npm run demo [-- --scenario NAME] [--summaries DIR]',
     '',
@@ -142,6 +168,8 @@ function sandboxScenario(demo: DemoScenario, site: Site): SandboxScenario {
             // the environment's URL is the demo app's site
             cname: new URL(site.origin).host,
             update: demo.update,
+            // set in the console: the instances' logs print it, and deploy-beanstalk masks it (failed-deploy)
+            environmentVariables: { APP_SIGNING_KEY: DEMO_SIGNING_KEY },
             ...(demo.busyForMs ? { status: 'Updating' as const, busyForMs: demo.busyForMs } : {})
           }
         ]
@@ -386,20 +414,29 @@ async function main(): Promise<number> {
     console.error(`Unknown scenario "${name}".\n\n${usage()}`)
     return 2
   }
-  for (const action of ['verify-package-public', 'deploy-beanstalk', 'invalidate-cloudfront', 'check-url']) {
+  for (const action of [
+    'verify-package-public',
+    'deploy-beanstalk',
+    'invalidate-cloudfront',
+    'check-url',
+    'swap-environments'
+  ]) {
     if (!existsSync(join(ROOT, 'dist', action, 'index.js'))) {
       console.error(`dist/${action}/index.js is missing: run npm run build first.`)
       return 2
     }
   }
-  started.site = await startSite({
-    '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel)
-  })
+  started.site = await startSite(
+    demo.blueGreen
+      ? blueGreenRoutes(() => started.sandbox, demo.blueGreen === 'swap-back')
+      : { '/': () => appPage(demo, started.sandbox?.environment(ENV)?.versionLabel) }
+  )
   started.ghcr = await startGhcrStub({
     packages: [{ owner: 'imbit', name: 'demo-app', visibility: demo.visibility, tags: ['latest', TAG] }]
   })
-  const clock = actionDrivenClock(demo.update.durationMs)
-  started.sandbox = await startSandbox(sandboxScenario(demo, started.site), {
+  const clock = actionDrivenClock(demo.update.durationMs, { launchMs: BG_LAUNCH_MS, swapMs: BG_SWAP_MS })
+  const spec = demo.blueGreen ? blueGreenScenario(demo.update) : sandboxScenario(demo, started.site)
+  started.sandbox = await startSandbox(spec, {
     silent: true,
     now: clock.now,
     onRequest: clock.onRequest
@@ -434,6 +471,22 @@ async function main(): Promise<number> {
     workspace
   )
   const digest = verify.outputs.digest
+  if (demo.blueGreen && verify.code === 0 && digest) {
+    const failedBlueGreen = await blueGreenStory(
+      {
+        runStep,
+        sandbox,
+        siteOrigin: site.origin,
+        env,
+        workspace,
+        image: `${image}@${digest}`,
+        invalidate: INVALIDATE,
+        catchUp: clock.catchUp
+      },
+      demo.blueGreen
+    )
+    return await finish(sandbox, site, failedBlueGreen, BG_ENV)
+  }
   let failed = verify.code !== 0 || !digest
   let deployed: string | undefined
   let deployOutputs: Record<string, string> = {}
@@ -450,7 +503,9 @@ async function main(): Promise<number> {
         'rollback-on-failure': String(demo.rollbackOnFailure ?? false),
         ...(demo.platform ? { platform: demo.platform } : {}),
         // Red is given timeout/8, at least 5s: 40s gives the least
-        timeout: '40s'
+        timeout: '40s',
+        // a failed update shows the instances' logs: the last 25 lines of each keep the demo's output short
+        'log-lines': '25'
       },
       env,
       workspace
@@ -517,6 +572,18 @@ async function main(): Promise<number> {
     console.log(yellow('\nThe workflow stops at the failed step: the later steps do not run.'))
   }
 
+  return await finish(sandbox, site, failed, ENV, deployed)
+}
+
+/** What changed, what runs now, what the site answers; everything stopped; the exit code. */
+async function finish(
+  sandbox: Sandbox,
+  site: Site,
+  failed: boolean,
+  environment: string,
+  deployed?: string
+): Promise<number> {
+  const ENV = environment
   const mutating = sandbox.mutatingCalls().map(c => c.operation)
   console.log('\n' + bold('AWS calls that changed something: ') + (mutating.join(', ') || 'none'))
   const now = sandbox.environment(ENV)

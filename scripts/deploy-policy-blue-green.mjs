@@ -40,6 +40,14 @@ export function blueGreenStatements({
       Resource: pair
     },
     {
+      // swap-environments: the CNAME swap between the two of the pair (both are authorized), and the idle one
+      // terminated after a successful release (idle-after-swap: terminate); nothing else of the application
+      Sid: 'BlueGreenSwapAndTerminateWithinThePair',
+      Effect: 'Allow',
+      Action: ['elasticbeanstalk:SwapEnvironmentCNAMEs', 'elasticbeanstalk:TerminateEnvironment'],
+      Resource: pair
+    },
+    {
       Sid: 'BlueGreenCnameAvailabilityHasNoResourceLevelPermissions',
       Effect: 'Allow',
       Action: 'elasticbeanstalk:CheckDNSAvailability',

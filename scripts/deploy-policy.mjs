@@ -27,7 +27,9 @@
 // only, and are create-only: a PutObject or CompleteMultipartUpload is allowed only with If-None-Match: * (the
 // condition key s3:if-none-match), so no role, staging's included, can replace the bytes of an existing bundle,
 // such as the one a production version points at; only a --prune role can delete one. A promotion also checks
-// the bundle's sha256 against the one recorded when its version was created.
+// the bundle's sha256 against the one recorded when its version was created. The instances' tail logs (a failed
+// deploy) and AbortEnvironmentUpdate (a cancelled run) for this environment only; the logs' objects under
+// resources/environments/logs/tail/<id>/ only.
 
 import { pathToFileURL } from 'node:url'
 import { blueGreenStatements } from './deploy-policy-blue-green.mjs'
@@ -165,6 +167,26 @@ export function deployPolicy(options) {
         `arn:${partition}:elasticbeanstalk:${region}::platform/Docker running on *`,
         `arn:${partition}:elasticbeanstalk:${region}::solutionstack/*`
       ]
+    },
+    {
+      // a failed update: the instances' tail logs; a cancelled run: the abort of its own update (diagnostics/, cancel/)
+      Sid: 'BeanstalkLogsAndAbortOfThisEnvironment',
+      Effect: 'Allow',
+      Action: [
+        'elasticbeanstalk:RequestEnvironmentInfo',
+        'elasticbeanstalk:RetrieveEnvironmentInfo',
+        'elasticbeanstalk:AbortEnvironmentUpdate'
+      ],
+      Resource: one(environmentArns)
+    },
+    {
+      // the pre-signed URLs RetrieveEnvironmentInfo answers are signed with the caller's own credentials
+      Sid: 'TailLogsOfThisEnvironmentsInstances',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: one(
+        environments.map(e => `arn:${partition}:s3:::${bucket}/resources/environments/logs/tail/${e.id}/*`)
+      )
     },
     {
       Sid: 'ReadBundlesOfThisApplicationOnly',

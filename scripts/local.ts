@@ -47,7 +47,7 @@ const SITE_SCENARIOS: Record<string, string> = {
   up: 'the demo app answers 200 "hello from demo-app v0-initial" (the default)',
   failing: 'the demo app answers 500 (no database): retried for 3s, then what was expected and what came back'
 }
-const AWS_ACTIONS = ['deploy-beanstalk', 'invalidate-cloudfront']
+const AWS_ACTIONS = ['deploy-beanstalk', 'invalidate-cloudfront', 'swap-environments']
 /**
  * The push event the runner would give the action (GITHUB_EVENT_PATH): the demo app's commit, so that
  * deploy-beanstalk's default version description is the app's commit subject, as on the runner, not the subject
@@ -72,11 +72,12 @@ function usage(actions: string[]): string {
     `Actions: ${actions.join(', ')}`,
     '',
     'Runs the action from src/ with @github/local-action against a local AWS sandbox (deploy-beanstalk,',
-    "invalidate-cloudfront), a GHCR stand-in (verify-package-public) or the demo app's site (check-url), started",
+    "invalidate-cloudfront, swap-environments), a GHCR stand-in (verify-package-public) or the demo app's site (check-url), started",
     'on free ports and stopped afterwards.',
     'Inputs come from .env.example, or from FILE (your copy of it); the endpoints are always the local ones.',
     '',
     '  deploy-beanstalk, invalidate-cloudfront: --scenario is a sandbox scenario (default: default)',
+    '  swap-environments: --scenario is a sandbox scenario (default: blue-green)',
     sandbox,
     '  verify-package-public: --scenario is one of (default: public)',
     packages,
@@ -197,7 +198,9 @@ async function main(started: Started): Promise<number> {
   // the AWS sandbox only for the actions that call AWS; the GHCR stand-in only for verify-package-public; the
   // demo app's site only for check-url
   const isAws = AWS_ACTIONS.includes(action)
-  const scenario = values.scenario ?? (isPackages ? 'public' : isSite ? 'up' : 'default')
+  const scenario =
+    values.scenario ??
+    (isPackages ? 'public' : isSite ? 'up' : action === 'swap-environments' ? 'blue-green' : 'default')
   const known = Object.keys(isPackages ? PACKAGE_SCENARIOS : isSite ? SITE_SCENARIOS : sandboxScenarios)
   if ((isPackages || isAws || isSite) && !known.includes(scenario)) {
     console.error(`Unknown scenario "${scenario}" for ${action}.\n\n${usage(actions)}`)

@@ -28731,68 +28731,18 @@ function isThrottling(error) {
 
 
 
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
 ;// CONCATENATED MODULE: ./src/check-url/evidence.ts
 /**
  * What a failure shows of an answer: a body excerpt and the headers that mattered, with anything that looks
- * like a secret masked first. The page may be an error page that dumps its environment, or a debug page with
+ * like a secret masked first (the patterns are common/secrets.ts's `maskSecrets`). The page may be an error page that dumps its environment, or a debug page with
  * a token in it; the excerpt lands in the job log, the annotation and the job summary. Pure.
  */
-const MASK = '***';
+
+
 /** How many characters of the body a failure shows. */
 const EXCERPT_CHARS = 500;
-/** Names whose value is a secret, in `name=value`, `name: value`, `"name": "value"` and `<input name=…>` forms. */
-const SECRET_NAME = '[\\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth[_-]?(?:token|key)|credentials?|session(?:[_-]?id)?|cookie|signature)[\\w.-]*';
-const RULES = [
-    // PEM private keys, whole blocks (or what is left of one when the body is cut).
-    { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
-    // Credentials in URLs: scheme://user:password@host.
-    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+(?=@)/gi, keepPrefix: true },
-    // Authorization schemes.
-    // (a word of prose after "Basic" or "Token" has no digit or symbol in it, and is left alone).
-    {
-        pattern: /\b((?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9._~+/=-]{8,}/g,
-        keepPrefix: true,
-        when: match => /[0-9._~+/=-]/.test(match.replace(/^\S+\s+/, ''))
-    },
-    // JSON Web Tokens.
-    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
-    // AWS access key ids.
-    { pattern: /\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}\b/g },
-    // GitHub tokens (classic and fine-grained), npm, Slack, Stripe, Google API keys.
-    { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
-    { pattern: /\bnpm_[A-Za-z0-9]{30,}/g },
-    { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
-    { pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
-    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-    // "name": "value" (JSON) and name: 'value' / name = "value" (YAML, env files, JS, HTML attributes).
-    {
-        pattern: new RegExp(`((["']?)${SECRET_NAME}\\2\\s*[:=]\\s*)(?:(?:Bearer|Basic|Token|Digest)\\s+)?("[^"]*"|'[^']*'|[^\\s,;&"'<>}\\]]+)`, 'gi'),
-        keepPrefix: true
-    },
-    // <input name="password" value="…">
-    {
-        pattern: new RegExp(`(name=["']?${SECRET_NAME}["']?[^>]*?\\bvalue=)("[^"]*"|'[^']*'|[^\\s>]+)`, 'gi'),
-        keepPrefix: true
-    },
-    // AWS secret access keys: 40 base64 characters with upper case, lower case and digits (so a git commit
-    // SHA, 40 lower-case hex digits, is left alone: a version page often shows one).
-    {
-        pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
-        when: match => /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match)
-    }
-];
-/** Replaces everything in `text` that looks like a secret with `***`. */
-function maskSecrets(text) {
-    let out = text;
-    for (const rule of RULES) {
-        out = out.replace(rule.pattern, (match, prefix) => {
-            if (rule.when && !rule.when(match))
-                return match;
-            return rule.keepPrefix && typeof prefix === 'string' ? `${prefix}${MASK}` : MASK;
-        });
-    }
-    return out;
-}
 /**
  * The first `chars` characters of a body, for a failure message: secrets masked over a wider window first
  * (so a secret cut in half at the edge is still masked), whitespace runs folded to one space, control
@@ -28805,7 +28755,7 @@ function bodyExcerpt(body, options = {}) {
     const window = body.slice(0, chars * 4);
     if (looksBinary(window))
         return `(binary content, ${body.length} characters read)`;
-    const text = maskSecrets(window)
+    const text = (0,secrets/* maskSecrets */.QU)(window)
         // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
         .replace(/\s+/g, ' ')
@@ -28839,8 +28789,8 @@ function headersThatMattered(headers, expected) {
 /** Cookies and authorization headers are secrets whatever they look like. */
 function maskHeaderValue(name, value) {
     if (/^(set-cookie|cookie|authorization|proxy-authorization|x-amz-security-token)$/i.test(name))
-        return MASK;
-    return maskSecrets(value);
+        return secrets/* MASK */.v5;
+    return (0,secrets/* maskSecrets */.QU)(value);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
@@ -35923,6 +35873,13 @@ function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
     return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
+/**
+ * Whether a host is an Elastic Beanstalk environment's own name (`<prefix>.<region>.elasticbeanstalk.com`, or the
+ * older `<prefix>.elasticbeanstalk.com`): environments answer plain HTTP on port 80 there (check-url's allow-http).
+ */
+function isBeanstalkHost(hostname) {
+    return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z]{2}(?:-[a-z]+)+-\d)?\.elasticbeanstalk\.com$/.test(hostname.toLowerCase().replace(/\.$/, ''));
+}
 
 ;// CONCATENATED MODULE: ./src/check-url/request-url.ts
 /**
@@ -36495,7 +36452,8 @@ function resolveRegion(input, env = process.env) {
 const DEFAULTS = {
     'expect-status': '200-399',
     timeout: '3m',
-    'follow-redirects': 'true'
+    'follow-redirects': 'true',
+    'allow-http': 'false'
 };
 const INPUT_NAMES = [
     'url',
@@ -36503,13 +36461,17 @@ const INPUT_NAMES = [
     'expect-text',
     'expect-header',
     'timeout',
-    'follow-redirects'
+    'follow-redirects',
+    'allow-http'
 ];
 /** More would be a load test, not a check; split them over steps. */
 const MAX_URLS = 20;
 const URL_EXAMPLE = 'https://brilliancrm.com/health';
-/** Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host; no credentials. */
-function parseUrl(value) {
+/**
+ * Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host, or with `allowHttp` to an
+ * Elastic Beanstalk environment's own host (`*.elasticbeanstalk.com`); no credentials.
+ */
+function parseUrl(value, allowHttp = false) {
     let url;
     try {
         url = new URL(value);
@@ -36521,12 +36483,15 @@ function parseUrl(value) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw (0,errors/* inputError */.Xu)('url', value, `expected an https:// URL such as ${URL_EXAMPLE}.`);
     }
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    const beanstalk = isBeanstalkHost(url.hostname);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !(allowHttp && beanstalk)) {
         const https = new URL(url.href);
         https.protocol = 'https:';
         if (https.port === '80')
             https.port = '';
-        throw (0,errors/* inputError */.Xu)('url', value, `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1]); a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`);
+        throw (0,errors/* inputError */.Xu)('url', value, beanstalk
+            ? `plain http:// to an Elastic Beanstalk environment's own URL needs allow-http: true (environments answer HTTP on port 80; CloudFront speaks HTTP to them). Or check the site over HTTPS.`
+            : `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1])${allowHttp ? ' and, with allow-http, on an Elastic Beanstalk environment host (*.elasticbeanstalk.com)' : ''}; a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`);
     }
     if (url.username !== '' || url.password !== '') {
         throw (0,errors/* inputError */.Xu)('url', `${url.protocol}//…@${url.host}`, 'it carries credentials (user:password@): no secrets in inputs. Check a page that answers without them, such as a health endpoint.');
@@ -36537,14 +36502,14 @@ function parseUrl(value) {
     return displayUrl(url.href);
 }
 /** Parses `url`: one URL a line. */
-function parseUrls(value) {
+function parseUrls(value, allowHttp = false) {
     const lines = value
         .split(/\r?\n/)
         .map(line => line.trim())
         .filter(line => line !== '' && !line.startsWith('#'));
     if (lines.length === 0)
         throw (0,errors/* inputError */.Xu)('url', '', `it is required: the page to check, such as ${URL_EXAMPLE}.`);
-    const urls = [...new Set(lines.map(parseUrl))];
+    const urls = [...new Set(lines.map(line => parseUrl(line, allowHttp)))];
     if (urls.length > MAX_URLS) {
         throw (0,errors/* inputError */.Xu)('url', `${urls.length} URLs`, `expected at most ${MAX_URLS}: a check after a deploy needs a few pages, not a crawl.`);
     }
@@ -36552,7 +36517,8 @@ function parseUrls(value) {
 }
 /** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
 function parseInputs(raw) {
-    const urls = parseUrls(raw.url);
+    const allowHttp = parseBoolean('allow-http', raw['allow-http'].trim(), false);
+    const urls = parseUrls(raw.url, allowHttp);
     const status = parseStatusRanges('expect-status', raw['expect-status'].trim() || DEFAULTS['expect-status']);
     const text = raw['expect-text'].trim();
     const expectations = {
@@ -36756,7 +36722,7 @@ function failureMessage(result, context) {
         }
     }
     lines.push(...evidence(result, context));
-    return maskSecrets(lines.join('\n'));
+    return (0,secrets/* maskSecrets */.QU)(lines.join('\n'));
 }
 /** The redirect chain, the headers that mattered, the body excerpt: what came back. */
 function evidence(result, context) {
@@ -36805,7 +36771,7 @@ function summary(check, context) {
         headline: failed.length === 0
             ? `${total === 1 ? 'The site answered as expected' : `All ${total} URLs answered as expected`} (${format_formatDuration(check.durationMs)}).`
             : `${total === 1 ? 'The site check failed' : `${failed.length} of ${total} URLs failed the check`} after ${format_formatDuration(check.durationMs)}.`,
-        why: failed.map(result => maskSecrets(`${result.url}: ${whatFailed(result)}`)),
+        why: failed.map(result => (0,secrets/* maskSecrets */.QU)(`${result.url}: ${whatFailed(result)}`)),
         whatToDo: failed.length > 0 ? fixFor(failed) : undefined,
         facts: [
             ['Expected', describeExpectations(context.expectations).join('; ')],
@@ -36819,7 +36785,7 @@ function summary(check, context) {
                     result.url,
                     result.passed ? '✅ passed' : '❌ failed (see Why)',
                     result.last.kind === 'answer' ? result.last.status : undefined,
-                    result.last.url === result.url ? undefined : maskSecrets(result.last.url),
+                    result.last.url === result.url ? undefined : (0,secrets/* maskSecrets */.QU)(result.last.url),
                     result.attempts,
                     format_formatDuration(result.durationMs),
                     format_formatDuration(result.lastProbeMs)
@@ -36869,7 +36835,7 @@ function checkUrl(deps = {}) {
             const inputs = (record.inputs = readInputs());
             await (0,log/* phase */.Oi)('Plan', async () => describePlan(inputs).forEach(line => core/* info */.pq(line)));
             record.started = clock.now();
-            record.check = await (0,log/* phase */.Oi)(`Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`, () => checkUrls(inputs, { probe, clock, log: line => core/* info */.pq(maskSecrets(line)) }));
+            record.check = await (0,log/* phase */.Oi)(`Check ${inputs.urls.length === 1 ? inputs.urls[0] : `${inputs.urls.length} URLs`}`, () => checkUrls(inputs, { probe, clock, log: line => core/* info */.pq((0,secrets/* maskSecrets */.QU)(line)) }));
         },
         report: async ({ inputs, started, check }, error) => {
             if (!inputs)
@@ -37492,9 +37458,11 @@ function declareOutputs(names) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
-/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */   QU: () => (/* binding */ maskSecrets),
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   v5: () => (/* binding */ MASK)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, addSecret, worthMasking, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, addSecret, worthMasking, clearSecrets, maskAll */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 
 /**
@@ -37551,6 +37519,69 @@ function scrub(text) {
 /** Forgets every secret (tests run several actions in one process). */
 function clearSecrets() {
     secrets.clear();
+}
+// ---- secrets by their shape ------------------------------------------------------------------------------
+const MASK = '***';
+/** Names whose value is a secret, in `name=value`, `name: value`, `"name": "value"` and `<input name=…>` forms. */
+const SECRET_NAME = '[\\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth[_-]?(?:token|key)|credentials?|session(?:[_-]?id)?|cookie|signature)[\\w.-]*';
+const RULES = [
+    // PEM private keys, whole blocks (or what is left of one when the body is cut).
+    { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+    // Credentials in URLs: scheme://user:password@host.
+    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+(?=@)/gi, keepPrefix: true },
+    // Authorization schemes.
+    // (a word of prose after "Basic" or "Token" has no digit or symbol in it, and is left alone).
+    {
+        pattern: /\b((?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9._~+/=-]{8,}/g,
+        keepPrefix: true,
+        when: match => /[0-9._~+/=-]/.test(match.replace(/^\S+\s+/, ''))
+    },
+    // JSON Web Tokens.
+    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+    // AWS access key ids.
+    { pattern: /\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}\b/g },
+    // GitHub tokens (classic and fine-grained), npm, Slack, Stripe, Google API keys.
+    { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+    { pattern: /\bnpm_[A-Za-z0-9]{30,}/g },
+    { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+    { pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
+    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+    // "name": "value" (JSON) and name: 'value' / name = "value" (YAML, env files, JS, HTML attributes).
+    {
+        pattern: new RegExp(`((["']?)${SECRET_NAME}\\2\\s*[:=]\\s*)(?:(?:Bearer|Basic|Token|Digest)\\s+)?("[^"]*"|'[^']*'|[^\\s,;&"'<>}\\]]+)`, 'gi'),
+        keepPrefix: true
+    },
+    // <input name="password" value="…">
+    {
+        pattern: new RegExp(`(name=["']?${SECRET_NAME}["']?[^>]*?\\bvalue=)("[^"]*"|'[^']*'|[^\\s>]+)`, 'gi'),
+        keepPrefix: true
+    },
+    // AWS secret access keys: 40 base64 characters with upper case, lower case and digits (so a git commit
+    // SHA, 40 lower-case hex digits, is left alone: a version page often shows one).
+    {
+        pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+        when: match => /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match)
+    }
+];
+/**
+ * Replaces everything in `text` that looks like a secret with `***`, by its shape (keys, tokens, passwords in
+ * `name=value` forms): for text from elsewhere (a page's body, an instance's log) that may hold secrets never
+ * registered with `addSecret`. Pure.
+ */
+function maskSecrets(text) {
+    let out = text;
+    for (const rule of RULES) {
+        out = out.replace(rule.pattern, (match, prefix) => {
+            if (rule.when && !rule.when(match))
+                return match;
+            return rule.keepPrefix && typeof prefix === 'string' ? `${prefix}${MASK}` : MASK;
+        });
+    }
+    return out;
+}
+/** Every known secret (`scrub`) and everything that looks like one (`maskSecrets`) masked: text from elsewhere. */
+function maskAll(text) {
+    return maskSecrets(scrub(text));
 }
 
 

@@ -2510,7 +2510,7 @@ const ValidationSeverity = {
 };
 
 __webpack_unused_export__ = AbortEnvironmentUpdate$;
-__webpack_unused_export__ = AbortEnvironmentUpdateCommand;
+exports.ET7 = AbortEnvironmentUpdateCommand;
 __webpack_unused_export__ = AbortEnvironmentUpdateMessage$;
 __webpack_unused_export__ = ActionHistoryStatus;
 __webpack_unused_export__ = ActionStatus;
@@ -2719,7 +2719,7 @@ __webpack_unused_export__ = RebuildEnvironment$;
 __webpack_unused_export__ = RebuildEnvironmentCommand;
 __webpack_unused_export__ = RebuildEnvironmentMessage$;
 __webpack_unused_export__ = RequestEnvironmentInfo$;
-__webpack_unused_export__ = RequestEnvironmentInfoCommand;
+exports.UVy = RequestEnvironmentInfoCommand;
 __webpack_unused_export__ = RequestEnvironmentInfoMessage$;
 __webpack_unused_export__ = ResourceNotFoundException;
 __webpack_unused_export__ = ResourceNotFoundException$;
@@ -2732,7 +2732,7 @@ __webpack_unused_export__ = RestartAppServer$;
 __webpack_unused_export__ = RestartAppServerCommand;
 __webpack_unused_export__ = RestartAppServerMessage$;
 __webpack_unused_export__ = RetrieveEnvironmentInfo$;
-__webpack_unused_export__ = RetrieveEnvironmentInfoCommand;
+exports.D4Y = RetrieveEnvironmentInfoCommand;
 __webpack_unused_export__ = RetrieveEnvironmentInfoMessage$;
 __webpack_unused_export__ = RetrieveEnvironmentInfoResultMessage$;
 __webpack_unused_export__ = S3Location$;

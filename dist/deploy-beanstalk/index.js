@@ -29524,9 +29524,10 @@ function declareOutputs(names) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ck: () => (/* binding */ addSecret),
 /* harmony export */   LK: () => (/* binding */ maskEnvironmentSecrets),
-/* harmony export */   _I: () => (/* binding */ scrub)
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   gh: () => (/* binding */ maskAll)
 /* harmony export */ });
-/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, worthMasking, clearSecrets */
+/* unused harmony exports SECRET_ENV, MIN_SECRET_LENGTH, worthMasking, clearSecrets, MASK, maskSecrets */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
 
 /**
@@ -29584,6 +29585,302 @@ function scrub(text) {
 function clearSecrets() {
     secrets.clear();
 }
+// ---- secrets by their shape ------------------------------------------------------------------------------
+const MASK = '***';
+/** Names whose value is a secret, in `name=value`, `name: value`, `"name": "value"` and `<input name=…>` forms. */
+const SECRET_NAME = '[\\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|auth[_-]?(?:token|key)|credentials?|session(?:[_-]?id)?|cookie|signature)[\\w.-]*';
+const RULES = [
+    // PEM private keys, whole blocks (or what is left of one when the body is cut).
+    { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
+    // Credentials in URLs: scheme://user:password@host.
+    { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+(?=@)/gi, keepPrefix: true },
+    // Authorization schemes.
+    // (a word of prose after "Basic" or "Token" has no digit or symbol in it, and is left alone).
+    {
+        pattern: /\b((?:Bearer|Basic|Token|Digest)\s+)[A-Za-z0-9._~+/=-]{8,}/g,
+        keepPrefix: true,
+        when: match => /[0-9._~+/=-]/.test(match.replace(/^\S+\s+/, ''))
+    },
+    // JSON Web Tokens.
+    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
+    // AWS access key ids.
+    { pattern: /\b(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}\b/g },
+    // GitHub tokens (classic and fine-grained), npm, Slack, Stripe, Google API keys.
+    { pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g },
+    { pattern: /\bnpm_[A-Za-z0-9]{30,}/g },
+    { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+    { pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/g },
+    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+    // "name": "value" (JSON) and name: 'value' / name = "value" (YAML, env files, JS, HTML attributes).
+    {
+        pattern: new RegExp(`((["']?)${SECRET_NAME}\\2\\s*[:=]\\s*)(?:(?:Bearer|Basic|Token|Digest)\\s+)?("[^"]*"|'[^']*'|[^\\s,;&"'<>}\\]]+)`, 'gi'),
+        keepPrefix: true
+    },
+    // <input name="password" value="…">
+    {
+        pattern: new RegExp(`(name=["']?${SECRET_NAME}["']?[^>]*?\\bvalue=)("[^"]*"|'[^']*'|[^\\s>]+)`, 'gi'),
+        keepPrefix: true
+    },
+    // AWS secret access keys: 40 base64 characters with upper case, lower case and digits (so a git commit
+    // SHA, 40 lower-case hex digits, is left alone: a version page often shows one).
+    {
+        pattern: /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+        when: match => /[A-Z]/.test(match) && /[a-z]/.test(match) && /[0-9]/.test(match)
+    }
+];
+/**
+ * Replaces everything in `text` that looks like a secret with `***`, by its shape (keys, tokens, passwords in
+ * `name=value` forms): for text from elsewhere (a page's body, an instance's log) that may hold secrets never
+ * registered with `addSecret`. Pure.
+ */
+function maskSecrets(text) {
+    let out = text;
+    for (const rule of RULES) {
+        out = out.replace(rule.pattern, (match, prefix) => {
+            if (rule.when && !rule.when(match))
+                return match;
+            return rule.keepPrefix && typeof prefix === 'string' ? `${prefix}${MASK}` : MASK;
+        });
+    }
+    return out;
+}
+/** Every known secret (`scrub`) and everything that looks like one (`maskSecrets`) masked: text from elsewhere. */
+function maskAll(text) {
+    return maskSecrets(scrub(text));
+}
+
+
+/***/ }),
+
+/***/ 7701:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   Xl: () => (/* binding */ failureParts),
+/* harmony export */   wy: () => (/* binding */ writeLayout)
+/* harmony export */ });
+/* unused harmony exports hasValue, uniqueLines, table, renderSummary */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6191);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1095);
+
+
+
+const SIGN = {
+    success: '✅',
+    failure: '❌',
+    timeout: '⏱️',
+    'dry-run': '📝',
+    pending: '🚀',
+    warning: '⚠️'
+};
+/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
+const NEXT_STEP = {
+    aws: "Fix what AWS's message names, then run the step again.",
+    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
+    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
+};
+/**
+ * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
+ * the annotation has them), or the next step for its kind when it names no fix.
+ */
+function failureParts(error) {
+    const explained = (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .explain */ .WE)(error);
+    const fix = explained.fix ?? NEXT_STEP[explained.kind];
+    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
+    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
+    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
+    return { why: [why], whatToDo: fix ? [fix] : [] };
+}
+/** True when a fact has something to say (not empty, not a dash). */
+function hasValue(value) {
+    if (value === undefined)
+        return false;
+    const text = String(value).trim();
+    return text !== '' && text !== '—' && text !== '-';
+}
+/** The lines, each once, in their first order; blank ones dropped. */
+function uniqueLines(lines, already = new Set()) {
+    const seen = new Set([...already].map(normalise));
+    const out = [];
+    for (const line of lines) {
+        const key = normalise(line);
+        if (key === '' || seen.has(key))
+            continue;
+        seen.add(key);
+        out.push(line.trim());
+    }
+    return out;
+}
+function normalise(line) {
+    return line
+        .trim()
+        .replace(/\s+/g, ' ')
+        .replace(/[.\s]+$/, '');
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/**
+ * A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left
+ * out, and so are columns without a value in any row.
+ */
+function table(headings, rows) {
+    const kept = rows.filter(row => row.slice(1).some(hasValue));
+    if (kept.length === 0)
+        return '';
+    const columns = headings.map((_, i) => i).filter(i => i === 0 || kept.some(row => hasValue(row[i])));
+    const line = (cells) => `| ${columns.map(i => (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
+    return [
+        `| ${columns.map(i => (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .cell */ .Hn)(headings[i])).join(' | ')} |`,
+        `|${columns.map(() => '---').join('|')}|`,
+        ...kept.map(line)
+    ].join('\n');
+}
+/**
+ * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
+ * (a list of names under it) keeps its line breaks.
+ */
+function block(lines) {
+    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
+    if (kept.length === 1)
+        return kept[0];
+    return kept.map(line => `- ${line}`).join('\n');
+}
+/** The summary's Markdown, ending in a newline. */
+function renderSummary(layout) {
+    const parts = [`### ${SIGN[layout.tone]} ${layout.title}`, layout.headline.trim()];
+    const why = uniqueLines(layout.why ?? [], new Set([layout.headline]));
+    const whatToDo = uniqueLines(layout.whatToDo ?? [], new Set([layout.headline, ...why]));
+    if (why.length > 0)
+        parts.push(`**Why**\n\n${block(why)}`);
+    if (whatToDo.length > 0)
+        parts.push(`**What to do**\n\n${block(whatToDo)}`);
+    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
+        parts.push(`⚠️ ${warning}`);
+    const facts = table(['Fact', 'Value'], layout.facts ?? []);
+    if (facts)
+        parts.push(facts);
+    for (const extra of layout.tables ?? []) {
+        const text = table(extra.headings, extra.rows);
+        if (text)
+            parts.push(text);
+    }
+    for (const detail of layout.details ?? []) {
+        if (detail.body.trim() === '')
+            continue;
+        parts.push(`<details><summary>${escapeHtml(detail.title)}</summary>\n\n${detail.body.trim()}\n\n</details>`);
+    }
+    return parts.join('\n\n') + '\n';
+}
+/** A fenced text block whose content cannot close it early. */
+function fenced(lines) {
+    return ['```text', ...lines.map(line => line.replace(/```/g, "'''")), '```'].join('\n');
+}
+/** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
+async function writeLayout(layout) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw(renderSummary(layout));
+    await (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)();
+}
+
+
+/***/ }),
+
+/***/ 571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O_: () => (/* binding */ stopOnSignal)
+/* harmony export */ });
+/* unused harmony exports STOP_SIGNALS, StoppedBySignal */
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+
+/**
+ * SIGINT and SIGTERM (what the runner sends a step it cancels, or that ran past its timeout-minutes, before it
+ * kills it): the step stops waiting at once and writes its report (outputs, summary, the error). It does not
+ * abort the update itself: the post step does that (post.ts), once, and also after a kill that left no time for a
+ * handler; the update this run started was saved for it (state.ts) and is left saved.
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'];
+/** The run was stopped by a signal: the report says so, and what happens to the update. */
+class StoppedBySignal extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo {
+    signal;
+    constructor(signal) {
+        super(`The step was stopped (${signal}: the run was cancelled or ran out of time) while it waited on Beanstalk. An update this run started is aborted by the action's post step when it is still running; otherwise nothing more is done.`, { title: 'Cancelled' });
+        this.signal = signal;
+    }
+}
+/**
+ * The action, stopped by the first SIGINT or SIGTERM: its `main` ends then with StoppedBySignal (what it was
+ * waiting for is left behind; the caller ends the process once the report is written: see `signal`). The handlers
+ * stay until the process ends, so a second signal cannot cut the report short.
+ */
+function stopOnSignal(action) {
+    let received;
+    let stop = () => undefined;
+    const stopped = new Promise((_, reject) => (stop = reject));
+    stopped.catch(() => undefined); // a signal after main ended rejects nobody's wait
+    for (const name of STOP_SIGNALS)
+        process.on(name, () => {
+            received ??= name;
+            stop(new StoppedBySignal(name));
+        });
+    return {
+        record: action.record,
+        main: async (record) => {
+            await Promise.race([action.main(record), stopped]);
+        },
+        report: action.report,
+        signal: () => received
+    };
+}
+
+
+/***/ }),
+
+/***/ 3315:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c4: () => (/* binding */ STATE),
+/* harmony export */   nd: () => (/* binding */ saveStarted),
+/* harmony export */   rO: () => (/* binding */ clearStarted),
+/* harmony export */   y7: () => (/* binding */ readStarted)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+
+/**
+ * What this run started in Beanstalk, kept for the post step (core.saveState → the runner's STATE_ variables):
+ * every UpdateEnvironment Beanstalk accepted (the deploy's, a two-step path's, the rollback's) overwrites it, so
+ * it always names the run's latest update; the step clears it when it ends by itself. The post step runs only when
+ * the job was cancelled or failed (action.yml's post-if) and aborts what this names, if it is still running.
+ */
+const STATE = { update: 'update', isPost: 'isPost' };
+/** Records an update this run started (the latest one wins). */
+function saveStarted(update) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(STATE.update, JSON.stringify(update));
+}
+/** The step ended by itself (whatever its result): nothing of it is left for the post step to abort. */
+function clearStarted() {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(STATE.update, '');
+}
+/** The update the main step saved, in the post step; undefined when there is none (or it is unreadable). */
+function readStarted(text = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(STATE.update)) {
+    if (text.trim() === '')
+        return undefined;
+    try {
+        const value = JSON.parse(text);
+        if (typeof value.environmentId !== 'string' || typeof value.region !== 'string')
+            return undefined;
+        if (typeof value.since !== 'string')
+            return undefined;
+        return value;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),
@@ -29592,18 +29889,38 @@ function clearSecrets() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5448);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9433);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4802);
+/* harmony import */ var _cancel_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3315);
+/* harmony import */ var _cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(571);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3173);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .deployBeanstalk */ .l)(), import.meta.url);
+
+
+
+// One entry for both steps, as the runner runs them: the post step (action.yml `post`, when the job was cancelled or
+// failed) is this bundle again, with the state the main step saved (STATE_* variables).
+if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_cancel_state_js__WEBPACK_IMPORTED_MODULE_2__/* .STATE */ .c4.isPost) === 'true') {
+    await (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(270)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4270))).postStep();
+}
+else {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_cancel_state_js__WEBPACK_IMPORTED_MODULE_2__/* .STATE */ .c4.isPost, 'true');
+    const action = (0,_cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__/* .stopOnSignal */ .O_)((0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .deployBeanstalk */ .l)());
+    await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(action, import.meta.url);
+    // stopped by a signal: the report is written and the wait it interrupted is still pending; the process ends here,
+    // leaving the update this run started to the post step
+    if (action.signal())
+        process.exit();
+    (0,_cancel_state_js__WEBPACK_IMPORTED_MODULE_2__/* .clearStarted */ .rO)(); // the step ended by itself: nothing of it is left for the post step
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5448:
+/***/ 3173:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29629,7 +29946,7 @@ var retry = __nccwpck_require__(119);
  */
 /** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
 async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(973)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9973));
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(341)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8341));
     const gateways = new Map();
     return (region) => {
         const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
@@ -29645,10 +29962,14 @@ function storageGateways(clock) {
     return async (region) => new (await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(751)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7751))).StorageGateway(region, { clock });
 }
 
-// EXTERNAL MODULE: ./src/common/secrets.ts
-var secrets = __nccwpck_require__(7168);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/secrets.ts
+var secrets = __nccwpck_require__(7168);
+// EXTERNAL MODULE: ./src/common/summary.ts
+var summary = __nccwpck_require__(7701);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __nccwpck_require__(6950);
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
@@ -29975,6 +30296,387 @@ function valuesToMask(environmentVariables) {
         .filter(value => value !== '');
 }
 
+;// CONCATENATED MODULE: ./src/common/heartbeat.ts
+
+
+/** How often a long wait says it is still alive, at the most. */
+const HEARTBEAT_MS = 30_000;
+/**
+ * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
+ * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
+ * Time is the deadline's (injected) clock.
+ */
+class Heartbeat {
+    what;
+    deadline;
+    everyMs;
+    log;
+    last;
+    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
+        this.what = what;
+        this.deadline = deadline;
+        this.everyMs = everyMs;
+        this.log = log;
+        this.last = deadline.clock.now();
+    }
+    /** Something about this wait was printed just now. */
+    printed() {
+        this.last = this.deadline.clock.now();
+    }
+    /** Prints the heartbeat line when it is due; returns whether it did. */
+    beat(status) {
+        const now = this.deadline.clock.now();
+        if (now - this.last < this.everyMs)
+            return false;
+        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a3)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a3)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
+        this.last = now;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/common/url.ts
+/** Hosts and URLs, as two or more actions read them. Pure. */
+/**
+ * Whether a host name is this machine (`localhost`, `127.x.x.x`, `::1`, with or without IPv6 brackets, any case):
+ * the one place plain HTTP is spoken (local servers: tests, the demo, act).
+ */
+function isLoopbackHost(hostname) {
+    const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * Whether a host is an Elastic Beanstalk environment's own name (`<prefix>.<region>.elasticbeanstalk.com`, or the
+ * older `<prefix>.elasticbeanstalk.com`): environments answer plain HTTP on port 80 there (check-url's allow-http).
+ */
+function isBeanstalkHost(hostname) {
+    return /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z]{2}(?:-[a-z]+)+-\d)?\.elasticbeanstalk\.com$/.test(hostname.toLowerCase().replace(/\.$/, ''));
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/tail.ts
+/**
+ * The instances' tail logs as Beanstalk compiles them (RequestEnvironmentInfo `tail`): one text per instance, the
+ * last lines of each log file under a header of its path between two rules of dashes. Which files explain a
+ * failed deploy, in which order, and how many lines of each the summary shows. Pure.
+ */
+const RULE = /^-{8,}\s*$/;
+/**
+ * The files of one instance's tail text. A header is a path between two rules of dashes; text before the first
+ * header (or a tail without any) is kept as one file of its own, named `(tail)`.
+ */
+function parseTail(text) {
+    const lines = text.replace(/\r\n/g, '\n').split('\n');
+    const files = [];
+    let current;
+    for (let i = 0; i < lines.length; i++) {
+        const isHeader = RULE.test(lines[i]) && i + 2 < lines.length && /^\/\S+/.test(lines[i + 1]) && RULE.test(lines[i + 2]);
+        if (isHeader) {
+            current = { path: lines[i + 1].trim(), lines: [] };
+            files.push(current);
+            i += 2;
+            continue;
+        }
+        if (!current) {
+            if (lines[i].trim() === '')
+                continue;
+            current = { path: '(tail)', lines: [] };
+            files.push(current);
+        }
+        current.lines.push(lines[i]);
+    }
+    for (const file of files)
+        while (file.lines.length > 0 && file.lines[file.lines.length - 1].trim() === '')
+            file.lines.pop();
+    return files;
+}
+/** The platform's own deploy log: what Beanstalk did on the instance, and the command that failed. */
+const isEngineLog = (path) => /(^|\/)eb-engine\.log$/.test(path);
+/** The application's own output: the containers' logs (Docker platform) and the web process's stdout. */
+const isContainerLog = (path) => /\/eb-docker\/containers\/|\/containers\/.*\.log$|stdouterr\.log$|(^|\/)web\.stdout\.log$/.test(path);
+/** The files that explain a failed deploy, eb-engine.log first, then the containers' logs (each in tail order). */
+function explainingFiles(files) {
+    return [
+        ...files.filter(f => isEngineLog(f.path)),
+        ...files.filter(f => !isEngineLog(f.path) && isContainerLog(f.path))
+    ];
+}
+/** The last `count` lines of a file (all when it has fewer). */
+function lastLines(lines, count) {
+    return count <= 0 ? [] : lines.slice(-count);
+}
+/** Every file of every instance, as one text (the logs-file): instance, path, then the lines. */
+function fullText(instances) {
+    const out = [];
+    for (const instance of instances) {
+        out.push(`==== ${instance.instanceId} ====`);
+        for (const file of instance.files)
+            out.push(`---- ${file.path} ----`, ...file.lines, '');
+    }
+    return out.join('\n') + '\n';
+}
+/** What the summary and the log show of each instance: the explaining files, their last `count` lines. */
+function excerpt(instances, count) {
+    return instances.map(instance => ({
+        instanceId: instance.instanceId,
+        files: explainingFiles(instance.files).map(file => ({
+            path: file.path,
+            lines: lastLines(file.lines, count)
+        }))
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/fetch.ts
+
+
+
+
+
+
+/**
+ * Getting the instances' tail logs: RequestEnvironmentInfo `tail`, then RetrieveEnvironmentInfo every
+ * ANSWERS_EVERY_MS (each request within the step's call budget; a heartbeat while it lasts) until every instance has answered, then each
+ * answer's pre-signed S3 URL downloaded. Bounded: LOGS_BUDGET_MS for all of it, on the injected clock.
+ */
+/** The longest the logs may take, request, answers and downloads together. */
+const LOGS_BUDGET_MS = 60_000;
+/** The most of one instance's tail that is read (Beanstalk's tail is about 100 lines a file; this is ample). */
+const MAX_TAIL_BYTES = 2 * 1024 * 1024;
+/**
+ * How often RetrieveEnvironmentInfo is asked while instances answer (a tail takes Beanstalk a few seconds). Each
+ * request still waits for a slot of the step's call budget (aws/beanstalk.ts), which the follow may have used.
+ */
+const ANSWERS_EVERY_MS = 2_000;
+/** Beanstalk's clock and ours may differ a little: answers sampled this much before our request still count. */
+const CLOCK_MARGIN_MS = 5_000;
+/** Why no logs came back: said in one warning line. */
+class NoLogsError extends Error {
+    name = 'NoLogsError';
+}
+/**
+ * The answers of this request (sampled after it), one per instance (the newest), once complete: when a round
+ * brings no instance the round before had not, every instance has answered. Undefined while waiting. Pure.
+ */
+function completeAnswers(answers, requestedAt, seenBefore) {
+    const newest = new Map();
+    for (const answer of answers) {
+        if (answer.sampled.getTime() < requestedAt - CLOCK_MARGIN_MS)
+            continue;
+        const known = newest.get(answer.instanceId);
+        if (!known || known.sampled < answer.sampled)
+            newest.set(answer.instanceId, answer);
+    }
+    if (newest.size === 0 || seenBefore === undefined)
+        return undefined;
+    const stable = [...newest.keys()].every(id => seenBefore.has(id));
+    return stable ? [...newest.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId)) : undefined;
+}
+/** The instances of this round's answers, for the next round's `completeAnswers`. */
+function instancesOf(answers, requestedAt) {
+    return new Set(answers.filter(a => a.sampled.getTime() >= requestedAt - CLOCK_MARGIN_MS).map(a => a.instanceId));
+}
+/** The pre-signed URL may be read: https, or plain http on a loopback host (how tests reach a local S3). */
+function readableUrl(url) {
+    try {
+        const parsed = new URL(url);
+        if (parsed.protocol === 'https:')
+            return parsed;
+        if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))
+            return parsed;
+    }
+    catch {
+        // not a URL
+    }
+    return undefined;
+}
+/** The tail logs of every instance of the environment. Throws NoLogsError (or the AWS error) when there are none. */
+async function fetchTailLogs(beanstalk, environmentId, clock, download = fetch) {
+    const deadline = new retry/* Deadline */.B2(LOGS_BUDGET_MS, clock);
+    return await beanstalk.within(deadline, async () => {
+        const requestedAt = clock.now();
+        await beanstalk.info.requestTail(environmentId);
+        // no instance answers at once: the first look after a pause saves a request of the budget
+        await deadline.sleep(ANSWERS_EVERY_MS);
+        let seen;
+        const heartbeat = new Heartbeat("the instances' tail logs", deadline);
+        const answers = await (0,retry/* poll */.wt)(async () => {
+            try {
+                const all = await beanstalk.info.retrieveTail(environmentId);
+                const complete = completeAnswers(all, requestedAt, seen);
+                if (complete)
+                    return { done: true, value: complete };
+                seen = instancesOf(all, requestedAt);
+            }
+            catch (error) {
+                if (!(0,retry/* isTransient */.dg)(error))
+                    throw error;
+                (0,common_log/* debug */.Yz)(`RetrieveEnvironmentInfo: ${(0,errors/* describeError */.Uc)(error)}`);
+            }
+            const answered = seen?.size ?? 0;
+            heartbeat.beat(answered === 0 ? 'no instance has answered yet' : `${answered} instance(s) answered`);
+            return { done: false, delayMs: ANSWERS_EVERY_MS };
+        }, { deadline });
+        if (!answers) {
+            throw new NoLogsError((seen?.size ?? 0) === 0
+                ? `no instance answered within ${LOGS_BUDGET_MS / 1000} s (is an instance running?)`
+                : `not every instance answered within ${LOGS_BUDGET_MS / 1000} s`);
+        }
+        const logs = [];
+        for (const answer of answers) {
+            const text = await downloadTail(answer, deadline, download);
+            if (text !== undefined)
+                logs.push({ instanceId: answer.instanceId, files: parseTail(text) });
+        }
+        if (logs.length === 0)
+            throw new NoLogsError('the logs could not be downloaded from S3');
+        return logs;
+    });
+}
+/**
+ * One instance's tail from its pre-signed URL (never printed: it grants access to the logs), at most
+ * MAX_TAIL_BYTES. Undefined when it cannot be read (said in the debug log, by instance).
+ */
+async function downloadTail(answer, deadline, download) {
+    const url = readableUrl(answer.url);
+    if (!url) {
+        (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId} is not at an https URL: not read`);
+        return undefined;
+    }
+    try {
+        const timeoutMs = Math.max(1_000, Math.min(20_000, deadline.remaining()));
+        const response = await download(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        if (!response.ok) {
+            (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId}: S3 answered ${response.status}`);
+            await response.body?.cancel();
+            return undefined;
+        }
+        const text = await response.text();
+        return text.length > MAX_TAIL_BYTES ? text.slice(-MAX_TAIL_BYTES) : text;
+    }
+    catch (error) {
+        (0,common_log/* debug */.Yz)(`the tail of ${answer.instanceId} could not be read: ${error.name}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/inputs.ts
+
+/** How many lines of each log the summary shows by default; 0 turns the logs off. */
+const DEFAULT_LOG_LINES = 100;
+/** The most: a job summary holds at most 1 MiB, and a few instances with several files each share it. */
+const MAX_LOG_LINES = 1000;
+/** `log-lines`: a whole number from 0 (off) to MAX_LOG_LINES; empty is the default. Pure. */
+function parseLogLines(value) {
+    if (value === '')
+        return DEFAULT_LOG_LINES;
+    const expected = `expected a whole number of lines from 0 (no logs) to ${MAX_LOG_LINES}, such as ${DEFAULT_LOG_LINES}.`;
+    if (!/^\d+$/.test(value))
+        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
+    const lines = Number(value);
+    if (lines > MAX_LOG_LINES)
+        throw (0,errors/* inputError */.Xu)('log-lines', value, expected);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/deploy-beanstalk/diagnostics/index.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The instances' own logs when an update this run started fails (a failed deploy, a timeout, Red after the grace
+ * period, before a rollback): fetched (fetch.ts), masked, written whole to the logs-file, and their telling part
+ * (tail.ts) shown in the log and the job summary. Getting them never changes the step's result: a failure to is one
+ * warning line, and the step's own error follows as it would have.
+ */
+
+/**
+ * The `onFailed` of the update stage, keeping what it fetched in the run record (for the report); undefined when
+ * `log-lines` is 0.
+ */
+function logsOnFailure(beanstalk, plan, run, story) {
+    const lines = run.inputs?.logLines ?? 0;
+    if (lines === 0)
+        return undefined;
+    const options = { lines, clock: story.clock, tempDir: story.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)() };
+    return async () => {
+        try {
+            run.logs = await (0,common_log/* phase */.Oi)(`Instance logs of ${plan.environment}`, () => failureLogs(beanstalk, plan, options));
+        }
+        catch (error) {
+            const why = (0,secrets/* maskAll */.gh)((0,errors/* describeError */.Uc)(error)).replace(/\s*\r?\n\s*/g, ' ');
+            core/* warning */.$e(`The instances' logs of ${plan.environment} could not be fetched (${why}); the deploy's own error follows.`);
+        }
+    };
+}
+async function failureLogs(beanstalk, plan, options) {
+    await maskEnvironmentValues(beanstalk, plan);
+    const fetched = await fetchTailLogs(beanstalk, plan.environmentId, options.clock);
+    const masked = fetched.map(instance => ({
+        instanceId: instance.instanceId,
+        files: instance.files.map(file => ({ path: file.path, lines: file.lines.map(secrets/* maskAll */.gh) }))
+    }));
+    const shown = excerpt(masked, options.lines);
+    for (const instance of shown) {
+        if (instance.files.length === 0)
+            core/* info */.pq(`${instance.instanceId}: no eb-engine.log or container log in its tail.`);
+        for (const file of instance.files) {
+            core/* info */.pq(`${instance.instanceId} ${file.path} (the last ${file.lines.length} lines):`);
+            for (const line of file.lines)
+                core/* info */.pq(`  ${line}`);
+        }
+    }
+    const file = await writeLogsFile(options.tempDir, plan, fullText(masked));
+    core/* info */.pq(`Every retrieved log line (masked) is in ${file} (output logs-file).`);
+    return { shown, lines: options.lines, file };
+}
+/**
+ * The environment's properties (aws:elasticbeanstalk:application:environment) as Beanstalk holds them, masked
+ * before any log line is read: values set outside this step (the console, an earlier deploy) are secrets too.
+ */
+async function maskEnvironmentValues(beanstalk, plan) {
+    try {
+        const settings = await beanstalk.configurationSettings(plan.application, plan.environment);
+        for (const setting of settings)
+            if (setting.namespace === ENVIRONMENT_NAMESPACE)
+                (0,secrets/* addSecret */.Ck)(setting.value);
+    }
+    catch (error) {
+        // the values this step set are masked already, and anything that looks like a secret is
+        (0,common_log/* debug */.Yz)(`DescribeConfigurationSettings for the logs' masking: ${String(error)}`);
+    }
+}
+async function writeLogsFile(tempDir, plan, text) {
+    await (0,promises_.mkdir)(tempDir, { recursive: true });
+    const name = `beanstalk-logs-${plan.environment}-${plan.label}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const path = (0,external_node_path_.join)(tempDir, `${name}.txt`);
+    await (0,promises_.writeFile)(path, text, 'utf8');
+    return path;
+}
+/**
+ * The summary's collapsed parts: one per instance, the explaining files' last lines (masked already) in one fenced
+ * block, each file under its path as `tail` heads several files (`==> path <==`).
+ */
+function logDetails(logs) {
+    if (!logs)
+        return [];
+    return logs.shown.map(instance => ({
+        title: `Instance logs: ${instance.instanceId} (the last ${logs.lines} lines of eb-engine.log and the containers' logs)`,
+        body: instance.files.length === 0
+            ? '- No eb-engine.log or container log in its tail: every file retrieved is in the logs-file output.'
+            : (0,summary/* fenced */.OF)(instance.files.flatMap((file, i) => [
+                ...(i > 0 ? [''] : []),
+                `==> ${file.path} <==`,
+                ...file.lines
+            ]))
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/versions/inputs.ts
 
 
@@ -30022,6 +30724,23 @@ function parseFromEnvironment(raw) {
         throw new errors/* UserError */.yo(`Input 'from-environment' ("${value}") is set together with ${set.map(n => `'${n}'`).join(', ')}: a promotion deploys exactly the version ${value} runs, nothing is built or chosen, so remove ${set.length === 1 ? 'that input' : 'those inputs'} or 'from-environment'.`, { input: 'from-environment' });
     }
     return value;
+}
+/**
+ * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
+ * given to build from.
+ */
+function parseRequireExistingVersion(raw, versionLabel) {
+    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
+    if (!required)
+        return false;
+    if (versionLabel === undefined) {
+        throw new errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
+    }
+    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
+    if (building.length > 0) {
+        throw new errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
+    }
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/platform/versions.ts
@@ -30293,6 +31012,7 @@ function parseBlueGreen(raw, region) {
  // platform
 
 
+ // logs on failure
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
  * input is known to be valid. Defaults are declared here and in actions/deploy-beanstalk/action.yml (the docs
@@ -30308,7 +31028,8 @@ const DEFAULTS = {
     'dry-run': 'false',
     'require-existing-version': 'false',
     'delete-source-bundles': 'true',
-    strategy: 'in-place'
+    strategy: 'in-place',
+    'log-lines': '100'
 };
 const INPUT_NAMES = [
     'application-name',
@@ -30336,7 +31057,8 @@ const INPUT_NAMES = [
     'from-environment',
     'platform',
     'strategy',
-    'live-cname'
+    'live-cname',
+    'log-lines'
 ];
 const MAX_DESCRIPTION = 200;
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
@@ -30424,23 +31146,6 @@ function parseSource(raw) {
         includeExplicit: include.length > 0
     };
 }
-/**
- * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
- * given to build from.
- */
-function parseRequireExistingVersion(raw, versionLabel) {
-    const required = parseBoolean('require-existing-version', raw['require-existing-version'], false);
-    if (!required)
-        return false;
-    if (versionLabel === undefined) {
-        throw new errors/* UserError */.yo("Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.", { input: 'require-existing-version' });
-    }
-    const building = ['image', 'bundle'].filter(name => raw[name] !== '');
-    if (building.length > 0) {
-        throw new errors/* UserError */.yo(`Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`, { input: 'require-existing-version' });
-    }
-    return true;
-}
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 function parseInputs(raw, env) {
     const application = parseApplicationName(raw['application-name']);
@@ -30472,7 +31177,8 @@ function parseInputs(raw, env) {
         retention: parseRetention(raw),
         fromEnvironment,
         platform: parsePlatformInput(raw.platform),
-        blueGreen
+        blueGreen,
+        logLines: parseLogLines(raw['log-lines'])
     };
     refuseContradictions(inputs);
     return inputs;
@@ -31693,7 +32399,7 @@ function twinSteps(bg) {
 
 // EXTERNAL MODULE: ./src/common/failure.ts
 var failure = __nccwpck_require__(6191);
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/events.ts
+;// CONCATENATED MODULE: ./src/common/events.ts
 /** ERROR and FATAL become error annotations, WARN warnings, INFO plain lines, TRACE/DEBUG debug lines. */
 function eventLevel(severity) {
     switch (severity.toUpperCase()) {
@@ -31715,7 +32421,7 @@ function formatEvent(event) {
     const time = event.date.toISOString().slice(11, 19);
     return `${time} ${event.severity.padEnd(5)} ${event.message.replace(/\s*\n\s*/g, ' ')}`;
 }
-const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.message}`;
+const eventKey = (event) => `${event.date.getTime()}|${event.severity}|${event.requestId ?? ''}|${event.environmentName ?? ''}|${event.message}`;
 /**
  * The events seen so far. `add` takes a DescribeEvents answer (newest first, overlapping earlier answers since
  * StartTime is inclusive) and returns the events not seen before, oldest first.
@@ -31729,7 +32435,8 @@ class EventLog {
     }
     add(events) {
         const fresh = [];
-        for (const event of [...events].sort((a, b) => a.date.getTime() - b.date.getTime())) {
+        // newest first as DescribeEvents answers: reversed, then sorted (stable), events of the same time keep their order
+        for (const event of [...events].reverse().sort((a, b) => a.date.getTime() - b.date.getTime())) {
             const key = eventKey(event);
             if (this.seen.has(key))
                 continue;
@@ -31743,44 +32450,6 @@ class EventLog {
     nextStart(since) {
         const last = this.all[this.all.length - 1];
         return last && last.date.getTime() > since.getTime() ? last.date : since;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/common/heartbeat.ts
-
-
-/** How often a long wait says it is still alive, at the most. */
-const HEARTBEAT_MS = 30_000;
-/**
- * The heartbeat of a wait: when nothing was printed for HEARTBEAT_MS (by the heartbeat or by the wait's own
- * progress lines, which call `printed`), one line: what we wait for, elapsed, time left, the current status.
- * Time is the deadline's (injected) clock.
- */
-class Heartbeat {
-    what;
-    deadline;
-    everyMs;
-    log;
-    last;
-    constructor(what, deadline, everyMs = HEARTBEAT_MS, log = line => core/* info */.pq(line)) {
-        this.what = what;
-        this.deadline = deadline;
-        this.everyMs = everyMs;
-        this.log = log;
-        this.last = deadline.clock.now();
-    }
-    /** Something about this wait was printed just now. */
-    printed() {
-        this.last = this.deadline.clock.now();
-    }
-    /** Prints the heartbeat line when it is due; returns whether it did. */
-    beat(status) {
-        const now = this.deadline.clock.now();
-        if (now - this.last < this.everyMs)
-            return false;
-        this.log(`Still waiting for ${this.what}: ${(0,format/* formatDuration */.a3)(this.deadline.elapsed())} elapsed, ${(0,format/* formatDuration */.a3)(this.deadline.remaining())} left; ${status.replace(/\.+$/, '')}.`);
-        this.last = now;
-        return true;
     }
 }
 
@@ -32762,128 +33431,8 @@ function rollbackStep(plan) {
 
 // EXTERNAL MODULE: ./src/common/run.ts + 1 modules
 var run = __nccwpck_require__(4802);
-;// CONCATENATED MODULE: ./src/common/summary.ts
-
-
-
-const SIGN = {
-    success: '✅',
-    failure: '❌',
-    timeout: '⏱️',
-    'dry-run': '📝',
-    pending: '🚀',
-    warning: '⚠️'
-};
-/** The next step for a failure whose explanation names no fix, by its kind (an input's message carries its own). */
-const NEXT_STEP = {
-    aws: "Fix what AWS's message names, then run the step again.",
-    timeout: 'Raise timeout if the work needs longer; the log shows what the step was waiting for.',
-    unexpected: 'Run the step again with debug logging on (Re-run jobs → Enable debug logging) and report the bug with that log.'
-};
-/**
- * **Why** and **What to do** for the error that ended a step: `explain`'s reason under its title, and its fix (as
- * the annotation has them), or the next step for its kind when it names no fix.
- */
-function failureParts(error) {
-    const explained = (0,failure/* explain */.WE)(error);
-    const fix = explained.fix ?? NEXT_STEP[explained.kind];
-    // an AWS error's title is its code ("AWS error NoSuchDistribution"), which its reason starts with
-    const code = /^AWS error (\S+)$/.exec(explained.title)?.[1];
-    const why = code && explained.reason.startsWith(code) ? explained.reason : `${explained.title}: ${explained.reason}`;
-    return { why: [why], whatToDo: fix ? [fix] : [] };
-}
-/** True when a fact has something to say (not empty, not a dash). */
-function hasValue(value) {
-    if (value === undefined)
-        return false;
-    const text = String(value).trim();
-    return text !== '' && text !== '—' && text !== '-';
-}
-/** The lines, each once, in their first order; blank ones dropped. */
-function uniqueLines(lines, already = new Set()) {
-    const seen = new Set([...already].map(normalise));
-    const out = [];
-    for (const line of lines) {
-        const key = normalise(line);
-        if (key === '' || seen.has(key))
-            continue;
-        seen.add(key);
-        out.push(line.trim());
-    }
-    return out;
-}
-function normalise(line) {
-    return line
-        .trim()
-        .replace(/\s+/g, ' ')
-        .replace(/[.\s]+$/, '');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/**
- * A Markdown table with headings (a missing cell is a dash); rows with no value beyond their first cell are left
- * out, and so are columns without a value in any row.
- */
-function table(headings, rows) {
-    const kept = rows.filter(row => row.slice(1).some(hasValue));
-    if (kept.length === 0)
-        return '';
-    const columns = headings.map((_, i) => i).filter(i => i === 0 || kept.some(row => hasValue(row[i])));
-    const line = (cells) => `| ${columns.map(i => (0,common_log/* cell */.Hn)(hasValue(cells[i]) ? cells[i] : undefined)).join(' | ')} |`;
-    return [
-        `| ${columns.map(i => (0,common_log/* cell */.Hn)(headings[i])).join(' | ')} |`,
-        `|${columns.map(() => '---').join('|')}|`,
-        ...kept.map(line)
-    ].join('\n');
-}
-/**
- * A list of lines as Markdown: one line as a paragraph, several as a bulleted list. A message of several lines
- * (a list of names under it) keeps its line breaks.
- */
-function block(lines) {
-    const kept = lines.map(line => line.replace(/[ \t]*\r?\n\s*/g, '<br>'));
-    if (kept.length === 1)
-        return kept[0];
-    return kept.map(line => `- ${line}`).join('\n');
-}
-/** The summary's Markdown, ending in a newline. */
-function renderSummary(layout) {
-    const parts = [`### ${SIGN[layout.tone]} ${layout.title}`, layout.headline.trim()];
-    const why = uniqueLines(layout.why ?? [], new Set([layout.headline]));
-    const whatToDo = uniqueLines(layout.whatToDo ?? [], new Set([layout.headline, ...why]));
-    if (why.length > 0)
-        parts.push(`**Why**\n\n${block(why)}`);
-    if (whatToDo.length > 0)
-        parts.push(`**What to do**\n\n${block(whatToDo)}`);
-    for (const warning of uniqueLines(layout.warnings ?? [], new Set([layout.headline, ...why, ...whatToDo])))
-        parts.push(`⚠️ ${warning}`);
-    const facts = table(['Fact', 'Value'], layout.facts ?? []);
-    if (facts)
-        parts.push(facts);
-    for (const extra of layout.tables ?? []) {
-        const text = table(extra.headings, extra.rows);
-        if (text)
-            parts.push(text);
-    }
-    for (const detail of layout.details ?? []) {
-        if (detail.body.trim() === '')
-            continue;
-        parts.push(`<details><summary>${escapeHtml(detail.title)}</summary>\n\n${detail.body.trim()}\n\n</details>`);
-    }
-    return parts.join('\n\n') + '\n';
-}
-/** A fenced text block whose content cannot close it early. */
-function fenced(lines) {
-    return ['```text', ...lines.map(line => line.replace(/```/g, "'''")), '```'].join('\n');
-}
-/** Writes the layout as this step's job summary (GITHUB_STEP_SUMMARY, or the log when it is not set). */
-async function writeLayout(layout) {
-    core/* summary */.z.emptyBuffer().addRaw(renderSummary(layout));
-    await (0,common_log/* writeSummary */.Sy)();
-}
-
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/summary.ts
+
 
 
 
@@ -32969,7 +33518,7 @@ function headline(plan, run, end) {
 /** Why (Beanstalk's own messages when the update failed, else the error explained) and What to do. */
 function whyAndWhatToDo(run, end) {
     const { plan, update } = run;
-    const parts = failureParts(end.error);
+    const parts = (0,summary/* failureParts */.Xl)(end.error);
     if (!plan || !update || (update.result !== 'failed' && update.result !== 'timed-out') || update.busy) {
         // a version this run created and did not deploy: what to do with it
         const created = plan && run.created && !run.requested
@@ -33044,8 +33593,8 @@ function planFacts(plan, run, end) {
     ];
 }
 /**
- * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events (and, later,
- * the instances' logs).
+ * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events, the instances'
+ * logs (diagnostics/).
  */
 function details(plan, run, result) {
     const parts = [];
@@ -33067,9 +33616,9 @@ function details(plan, run, result) {
     if (events.length > 0)
         parts.push({
             title: `Beanstalk events (${events.length})`,
-            body: fenced(events.slice(-SHOWN_EVENTS).map(formatEvent))
+            body: (0,summary/* fenced */.OF)(events.slice(-SHOWN_EVENTS).map(formatEvent))
         });
-    return parts;
+    return [...parts, ...logDetails(run.logs)];
 }
 /** blue/green: the live one (never updated by this step) and the idle one deployed to. */
 function liveFact(bg, result) {
@@ -33140,7 +33689,8 @@ const outputs = (0,run/* declareOutputs */.zz)([
     'previous-platform-arn',
     'environment-name',
     'live-environment-name',
-    'idle-environment-name'
+    'idle-environment-name',
+    'logs-file'
 ]);
 /** The one report: outputs, then the job summary. Nothing when the inputs were refused (their error says it all). */
 async function report(run, error, now) {
@@ -33166,11 +33716,12 @@ async function report(run, error, now) {
         // the environment deployed to (blue/green: the idle one), and the pair as found
         'environment-name': plan?.environment ?? (inputs.blueGreen ? undefined : inputs.environment),
         'live-environment-name': plan?.blueGreen?.live.name,
-        'idle-environment-name': plan?.blueGreen?.idleName
+        'idle-environment-name': plan?.blueGreen?.idleName,
+        'logs-file': run.logs?.file
     });
     const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started });
     if (layout)
-        await writeLayout(layout);
+        await (0,summary/* writeLayout */.wy)(layout);
 }
 /** How the run ended: the update's own result when it had one, else what ended it. */
 function resultOf(run, error) {
@@ -33185,7 +33736,10 @@ function resultOf(run, error) {
 /** The version with the plan's label exists in Beanstalk (found, or created by this run). */
 const versionExists = (run) => run.plan?.mode === 'redeploy' || run.created === true;
 
+// EXTERNAL MODULE: ./src/deploy-beanstalk/cancel/state.ts
+var state = __nccwpck_require__(3315);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/update/start.ts
+
 
 
 
@@ -33244,17 +33798,17 @@ async function startUpdate(beanstalk, environmentId, send, deadline, initial) {
             return undefined;
         const requestedAt = new Date(deadline.clock.now());
         try {
-            const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, send);
+            const { info, dateUpdated, requestId } = await beanstalk.updateEnvironment(environmentId, send);
             core/* info */.pq(`${describeRequest(send)} to ${info.name || current.name}: ${info.status}.`);
             // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
             const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt;
-            return { since, environment: { ...current, ...info, name: info.name || current.name } };
+            return started(beanstalk, send, { since, environment: { ...current, ...info, name: info.name || current.name } }, requestId);
         }
         catch (error) {
             if (error instanceof failure/* OutcomeUnknownError */.Do && lostReplies++ < 2) {
                 const took = await checkLostUpdate(beanstalk, error, current, send.label, requestedAt);
                 if (took)
-                    return { since: requestedAt, environment: { ...current, ...took } };
+                    return started(beanstalk, send, { since: requestedAt, environment: { ...current, ...took } });
                 continue; // it did not take: the environment is Ready, send it again
             }
             if (!isNotReadyError(error))
@@ -33263,6 +33817,20 @@ async function startUpdate(beanstalk, environmentId, send, deadline, initial) {
             current = undefined;
         }
     }
+}
+/** An accepted update, recorded for the post step of a cancelled run (cancel/state.ts). */
+function started(beanstalk, send, accepted, requestId) {
+    const env = accepted.environment;
+    (0,state/* saveStarted */.nd)({
+        region: beanstalk.region,
+        application: env.application,
+        environmentId: env.id,
+        environmentName: env.name,
+        label: send.label,
+        requestId,
+        since: accepted.since.toISOString()
+    });
+    return accepted;
 }
 function describeRequest(send) {
     if (send.label === undefined)
@@ -33440,7 +34008,7 @@ async function waitForReady(beanstalk, plan, deadline) {
 }
 /** Starts the update of the plan, follows it, rolls back when it fails and the plan asks for that. */
 async function carryOutUpdate(beanstalk, plan, ctx) {
-    const { deadline, watch } = ctx;
+    const { deadline, watch, onFailed } = ctx;
     const started = await (0,common_log/* phase */.Oi)(`Deploy ${plan.label} to ${plan.environment}`, () => startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready));
     if (started.kind === 'busy')
         return { result: 'timed-out', busy: true, events: [] };
@@ -33453,7 +34021,8 @@ async function carryOutUpdate(beanstalk, plan, ctx) {
         return await failed(beanstalk, plan, started.followed, {
             clock: deadline.clock,
             ...applied,
-            configurationStep: true
+            configurationStep: true,
+            onFailed
         });
     const { request, events: configurationEvents } = started;
     watch({ environment: request.environment });
@@ -33480,7 +34049,7 @@ async function carryOutUpdate(beanstalk, plan, ctx) {
         }
         : { ...followed, events };
     if (outcome.kind !== 'success')
-        return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied });
+        return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied, onFailed });
     const after = (0,format/* formatDuration */.a3)(deadline.clock.now() - ctx.started);
     core/* info */.pq(`${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`);
     return {
@@ -33500,6 +34069,8 @@ function update_describeApplied(started) {
 }
 /** A failed or timed-out update: why, in Beanstalk's words, and the rollback when asked (and possible). */
 async function failed(beanstalk, plan, followed, ctx) {
+    // what the instances say, while they still run the failed update (before a rollback replaces it)
+    await ctx.onFailed?.(followed);
     const why = failureMessages(plan, followed, ctx.configurationStep ?? false);
     let reason = failureReason(plan, followed, ctx.configurationStep ?? false);
     const replacedBy = followed.kind === 'failure' ? followed.decision.label : undefined;
@@ -34045,6 +34616,7 @@ async function planVersions(beanstalk, inputs, ctx) {
 
 
 
+
 /** inputs → look-up → bundle → plan → wait, upload, version → update (follow, rollback) → report. */
 function deployBeanstalk(deps = {}) {
     const clock = deps.clock ?? retry/* systemClock */.ml;
@@ -34147,7 +34719,9 @@ async function carryOut(run, plan, story) {
             await waitProcessed(beanstalk, plan, deadline, since, uploaded.bucket, version.status);
         });
     }
-    run.update = await carryOutUpdate(beanstalk, plan, { deadline, ready, started: run.started, watch });
+    const onFailed = logsOnFailure(beanstalk, plan, run, story);
+    const ctx = { deadline, ready, started: run.started, watch, onFailed };
+    run.update = await carryOutUpdate(beanstalk, plan, ctx);
     const failure = updateError(plan, run.update);
     if (failure)
         throw failure;
@@ -43020,17 +43594,19 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, platform, saveState, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -45942,9 +46518,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

@@ -12,6 +12,8 @@ import {
   DEFAULT_ACCOUNT,
   DEFAULT_PROCESSING_MS,
   DEFAULT_REGION,
+  DEFAULT_SWAP_MS,
+  DEFAULT_TERMINATE_MS,
   DEFAULT_STACK,
   type AppSpec,
   type EnvSpec,
@@ -27,6 +29,8 @@ import { members, type XmlNode } from './xml.js'
 import { dockerBundleProblem } from './zip.js'
 import { PlatformCatalog } from './platforms.js' // platform versions and branches (platforms.ts)
 import { LAUNCH_OPERATIONS, Launches } from './launch.js' // new environments and templates (launch.ts)
+import { swapEnvironmentCNAMEs, terminateEnvironment } from './swap.js' // blue/green: swap and terminate (swap.ts)
+import { TailLogs, type TailSubject } from './logs.js' // the instances' tail logs (logs.ts)
 
 export const BEANSTALK_OPERATIONS = [
   'DescribeApplications',
@@ -44,7 +48,11 @@ export const BEANSTALK_OPERATIONS = [
   'ListPlatformVersions',
   'DescribePlatformVersion',
   'ListPlatformBranches',
-  ...LAUNCH_OPERATIONS
+  'SwapEnvironmentCNAMEs',
+  'TerminateEnvironment',
+  ...LAUNCH_OPERATIONS,
+  'RequestEnvironmentInfo',
+  'RetrieveEnvironmentInfo'
 ] as const
 
 export type Params = Record<string, string>
@@ -80,7 +88,10 @@ interface Version {
 export interface ActiveUpdate {
   startedAt: number
   endsAt: number
-  outcome: UpdateScript['outcome'] | 'aborted'
+  /** 'swap' and 'terminate': SwapEnvironmentCNAMEs and TerminateEnvironment (swap.ts) */
+  outcome: UpdateScript['outcome'] | 'aborted' | 'swap' | 'terminate'
+  /** swap: the CNAME the environment holds when this update ends */
+  cname?: string
   to?: string
   yellowMs: number
   /** The option settings as they will be when this update ends (a configuration change), else undefined. */
@@ -117,6 +128,8 @@ export interface Environment {
   settings: OptionSettingView[]
   /** The environment's own tags (ListTagsForResource adds Beanstalk's automatic ones). */
   tags: Record<string, string>
+  /** The last update requested (what the instances' logs tell of). */
+  lastUpdate?: ActiveUpdate
 }
 
 export interface BeanstalkEvent {
@@ -234,6 +247,9 @@ export class Beanstalk {
   private readonly events: BeanstalkEvent[] = []
   private seq = 0
   private readonly processingMs: number
+  /** How long SwapEnvironmentCNAMEs and TerminateEnvironment take (swap.ts) */
+  readonly swapMs: number
+  readonly terminateMs: number
   private readonly maxVersions: number
   private readonly combinedUpdates: 'accepted' | 'refused'
   /** platform: the catalog of platform versions and branches (platforms.ts) */
@@ -241,6 +257,7 @@ export class Beanstalk {
   /** CreateEnvironment and configuration templates (launch.ts) */
   readonly launches: Launches
   private readonly platformWithVersion: 'accepted' | 'refused'
+  private readonly tailLogs: TailLogs
 
   constructor(
     scenario: SandboxScenario,
@@ -249,11 +266,14 @@ export class Beanstalk {
   ) {
     this.accountId = scenario.accountId ?? DEFAULT_ACCOUNT
     this.processingMs = scenario.processingMs ?? DEFAULT_PROCESSING_MS
+    this.swapMs = scenario.swapMs ?? DEFAULT_SWAP_MS
+    this.terminateMs = scenario.terminateMs ?? DEFAULT_TERMINATE_MS
     this.maxVersions = scenario.maxApplicationVersions ?? 1000
     this.combinedUpdates = scenario.configurationWithVersion ?? 'accepted'
     this.platformWithVersion = scenario.platformWithVersion ?? 'accepted'
     this.platforms = new PlatformCatalog(scenario.platforms)
     this.launches = new Launches(this, scenario.launchMs)
+    this.tailLogs = new TailLogs(scenario.tailLogs ?? {}, s3, now)
     const t = this.now()
     for (const app of scenario.applications ?? []) this.seedApp(app, t)
   }
@@ -363,6 +383,7 @@ export class Beanstalk {
     if (u.settings && u.outcome !== 'aborted') env.settings = u.settings
     // platform: the new platform stays when the application fails on it (its instances run it); Red then
     if (u.platform && u.outcome !== 'aborted') env.stack = u.platform.stack
+    if (u.cname !== undefined) env.cname = u.cname
     if (u.platform?.fails && u.outcome !== 'aborted') {
       env.health = 'Red'
       return
@@ -381,17 +402,24 @@ export class Beanstalk {
         env.health = 'Green'
         env.yellowUntil = u.endsAt + u.yellowMs
         break
+      case 'terminate':
+        env.status = 'Terminated'
+        env.health = 'Grey'
+        break
       case 'fail':
       case 'aborted':
       case 'never':
+      case 'swap':
         break
     }
     if (u.next) this.settle(env)
   }
 
+  /** The status now (also read by launch.ts and swap.ts). */
   status(env: Environment): EnvStatus {
     this.settle(env)
     if (!env.update) return env.status
+    if (env.update.outcome === 'terminate') return 'Terminating'
     return env.update.launch ? 'Launching' : 'Updating'
   }
 
@@ -548,6 +576,11 @@ export class Beanstalk {
         return this.describeEvents(p, region)
       case 'DescribeEnvironmentHealth':
         return this.describeEnvironmentHealth(p, region)
+      case 'SwapEnvironmentCNAMEs':
+        swapEnvironmentCNAMEs(this, p, region, requestId)
+        return undefined
+      case 'TerminateEnvironment':
+        return terminateEnvironment(this, p, region, requestId)
       case 'AbortEnvironmentUpdate':
         this.abortEnvironmentUpdate(p, region, requestId)
         return undefined
@@ -564,6 +597,11 @@ export class Beanstalk {
         return this.platforms.describePlatformVersion(p, region)
       case 'ListPlatformBranches':
         return this.platforms.listPlatformBranches(p)
+      case 'RequestEnvironmentInfo':
+        this.tailLogs.request(this.tailSubject(this.findEnv(p, region)))
+        return undefined
+      case 'RetrieveEnvironmentInfo':
+        return await this.tailLogs.retrieve(this.tailSubject(this.findEnv(p, region)))
       default:
         if ((LAUNCH_OPERATIONS as readonly string[]).includes(operation))
           return this.launches.handle(operation, p, region, requestId)
@@ -790,6 +828,7 @@ export class Beanstalk {
       platform: platform && { stack: platform.solutionStackName, arn: platform.arn, fails: platformFails }
     }
     env.updated = now
+    env.lastUpdate = env.update
     this.schedule(env, env.update, requestId)
     const other = script.followedBy
     if (other && other.label !== to && endsAt !== Infinity) {
@@ -983,9 +1022,33 @@ export class Beanstalk {
     }
   }
 
+  /** The environment as its instances' logs tell it (logs.ts). */
+  private tailSubject(env: Environment): TailSubject {
+    const last = env.lastUpdate
+    const failed =
+      this.health(env) === 'Red' ||
+      (last !== undefined &&
+        (last.outcome === 'fail' || last.outcome === 'never' || last.platform?.fails === true))
+    return {
+      id: env.id,
+      name: env.name,
+      app: env.app,
+      region: env.region,
+      bucket: this.storageBucket(env.region),
+      versionLabel: env.versionLabel,
+      failed,
+      lastTarget: last?.to,
+      properties: Object.fromEntries(
+        env.settings
+          .filter(s => s.namespace === ENVIRONMENT_NAMESPACE)
+          .map(s => [s.optionName, s.value ?? ''])
+      )
+    }
+  }
+
   private abortEnvironmentUpdate(p: Params, region: string, requestId: string): void {
     const env = this.findEnv(p, region)
-    if (this.status(env) !== 'Updating' || !env.update) {
+    if (this.status(env) !== 'Updating' || !env.update || env.update.outcome === 'swap') {
       throw invalid(`Environment named ${env.name} is not in an abortable state.`)
     }
     const now = this.now()

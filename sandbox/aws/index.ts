@@ -38,6 +38,8 @@ export const MUTATING_OPERATIONS: ReadonlySet<string> = new Set([
   'UpdateEnvironment',
   'AbortEnvironmentUpdate',
   'DeleteApplicationVersion',
+  'SwapEnvironmentCNAMEs',
+  'TerminateEnvironment',
   'CreateConfigurationTemplate',
   'DeleteConfigurationTemplate',
   'CreateEnvironment',

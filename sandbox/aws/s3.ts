@@ -28,6 +28,8 @@ export interface S3Service {
   ensureBucket(name: string): Promise<void>
   /** The whole object, or undefined when there is no such bucket/key. */
   readObject(bucket: string, key: string): Promise<Buffer | undefined>
+  /** Writes an object (as Beanstalk's instances write their logs to its bucket). */
+  putObject(bucket: string, key: string, body: Buffer): Promise<void>
   /** Deletes the object (a missing key is fine, as in S3); false when there is no such bucket. */
   deleteObject(bucket: string, key: string): Promise<boolean>
   close(): Promise<void>
@@ -254,6 +256,14 @@ export async function startS3(
       const chunks: Buffer[] = []
       for await (const chunk of object.content) chunks.push(chunk as Buffer)
       return Buffer.concat(chunks)
+    },
+    async putObject(bucket, key, body) {
+      await s3rver.store.putObject({
+        bucket,
+        key,
+        content: body,
+        metadata: { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length) }
+      })
     },
     async deleteObject(bucket, key) {
       if (!(await s3rver.store.getBucket(bucket))) return false

@@ -16,6 +16,12 @@ declare module 's3rver' {
     getObject(bucket: string, key: string): Promise<S3rverObject | null>
     existsObject(bucket: string, key: string): Promise<boolean>
     deleteObject(bucket: string, key: string): Promise<unknown>
+    putObject(object: {
+      bucket: string
+      key: string
+      content: Buffer
+      metadata: Record<string, string>
+    }): Promise<unknown>
   }
   interface S3rverOptions {
     directory: string

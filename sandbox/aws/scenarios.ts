@@ -147,5 +147,39 @@ export const scenarios: Record<string, SandboxScenario> = {
       }
     ],
     distributions: imbitDistributions()
+  },
+  'blue-green': {
+    name: 'blue-green',
+    description:
+      'BrillianCRM as a blue/green pair: BrillianCRM-env holds brilliancrm.eu-central-1.elasticbeanstalk.com (v0-initial), BrillianCRM-env-twin is idle (v1); a swap takes 2s',
+    swapMs: 2000,
+    applications: [
+      {
+        name: 'BrillianCRM',
+        versions: [{ label: 'v0-initial' }, { label: 'v1' }],
+        environments: [
+          {
+            name: 'BrillianCRM-env',
+            versionLabel: 'v0-initial',
+            cname: 'brilliancrm.eu-central-1.elasticbeanstalk.com',
+            update: { durationMs: 2000, outcome: 'healthy' }
+          },
+          {
+            name: 'BrillianCRM-env-twin',
+            versionLabel: 'v1',
+            cname: 'brilliancrm-twin.eu-central-1.elasticbeanstalk.com',
+            update: { durationMs: 2000, outcome: 'healthy' }
+          }
+        ]
+      }
+    ],
+    distributions: [
+      {
+        id: 'E2CRM000000001',
+        aliases: ['brilliancrm.com', 'www.brilliancrm.com'],
+        originDomainName: 'brilliancrm.eu-central-1.elasticbeanstalk.com',
+        comment: 'BrillianCRM'
+      }
+    ]
   }
 }

@@ -158,8 +158,24 @@ export interface SandboxScenario {
   platforms?: PlatformCatalogSpec
   /** UpdateEnvironment with a VersionLabel and a PlatformArn/SolutionStackName: 'accepted' (default) or 'refused' */
   platformWithVersion?: 'accepted' | 'refused'
+  /** SwapEnvironmentCNAMEs: both environments Updating for this long, then each holds the other's CNAME (default DEFAULT_SWAP_MS) */
+  swapMs?: number
+  /** TerminateEnvironment: Terminating for this long, then Terminated and its CNAME free (default DEFAULT_TERMINATE_MS) */
+  terminateMs?: number
   /** CreateEnvironment: Launching for this long, then Ready and Green on its version (default DEFAULT_LAUNCH_MS) */
   launchMs?: number
+  /** The instances' tail logs (RequestEnvironmentInfo/RetrieveEnvironmentInfo; logs.ts) */
+  tailLogs?: TailLogsSpec
+}
+
+/** How the instances answer a tail request (logs.ts). */
+export interface TailLogsSpec {
+  /** 'answer' (default): each instance's tail after `answerAfterMs`; 'never': no instance ever answers; 'denied': AccessDenied */
+  behaviour?: 'answer' | 'never' | 'denied'
+  /** default 2000 */
+  answerAfterMs?: number
+  /** instances per environment (default 1) */
+  instances?: number
 }
 
 /** 'sts' answers GetCallerIdentity only (for configure-aws-credentials with static keys under act) */
@@ -178,6 +194,7 @@ export interface RequestLogEntry {
 
 export interface EnvironmentView {
   id: string
+  /** the CNAME it holds (a swap moves it: swap.ts) */
   cname: string
   status: EnvStatus
   health: Health
@@ -239,6 +256,10 @@ export function sandboxEnv(url: string, s3Url: string): Record<string, string> {
 
 /** How long CreateApplicationVersion's version stays Processing when the scenario does not say (processingMs) */
 export const DEFAULT_PROCESSING_MS = 1000
+/** How long a CNAME swap keeps both environments Updating when the scenario does not say (swapMs) */
+export const DEFAULT_SWAP_MS = 2000
+/** How long an environment stays Terminating when the scenario does not say (terminateMs) */
+export const DEFAULT_TERMINATE_MS = 3000
 
 /** How long a new environment stays Launching when the scenario does not say (launchMs); a real one takes minutes */
 export const DEFAULT_LAUNCH_MS = 3000

@@ -18,6 +18,8 @@ export interface BundleRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
+  /** What the step saved for its post step (GITHUB_STATE): passed back as STATE_<name> variables. */
+  state?: Record<string, string>
   /** `::error` / `::warning` / `::notice` workflow commands found in stdout. */
   annotations: Array<{ level: 'error' | 'warning' | 'notice'; title?: string; message: string }>
   durationMs: number
@@ -30,6 +32,8 @@ export interface RunOptions {
   /** Omit GITHUB_STEP_SUMMARY, as older act does. */
   noSummaryFile?: boolean
   timeoutMs?: number
+  /** Sends the run a signal once `when()` holds (checked every 20 ms), as the runner does on a cancel. */
+  signal?: { name: NodeJS.Signals; when: () => boolean }
 }
 
 /** Parses the `name<<delimiter` / `name=value` format of GITHUB_OUTPUT (the last write of a name wins). */
@@ -121,6 +125,7 @@ export function runnerEnvironment(
     CI: 'true',
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_STATE: join(dir, 'state'),
     GITHUB_WORKSPACE: workspace,
     GITHUB_REPOSITORY: 'imbit/brilliancrm',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
@@ -135,6 +140,7 @@ export function runnerEnvironment(
   }
   writeFileSync(env.GITHUB_OUTPUT, '')
   writeFileSync(env.GITHUB_STEP_SUMMARY, '')
+  writeFileSync(env.GITHUB_STATE, '')
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name]
     else env[name] = value
@@ -166,15 +172,25 @@ export async function runBundle(action: string, options: RunOptions = {}): Promi
     child.stdout.on('data', chunk => (stdout += chunk))
     child.stderr.on('data', chunk => (stderr += chunk))
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+    const signal = options.signal
+    const watcher =
+      signal &&
+      setInterval(() => {
+        if (!signal.when()) return
+        clearInterval(watcher)
+        child.kill(signal.name)
+      }, 20)
     child.on('error', reject)
     child.on('close', code => {
       clearTimeout(timer)
+      if (watcher) clearInterval(watcher)
       const result: BundleRun = {
         code,
         stdout,
         stderr,
         outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
+        state: parseOutputFile(readFileSync(join(dir, 'state'), 'utf8')),
         annotations: parseAnnotations(stdout),
         durationMs: Date.now() - started
       }

@@ -20,7 +20,8 @@ import {
   type BundleRun
 } from './bundle.js'
 
-export type ActionName = 'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public'
+export type ActionName =
+  'deploy-beanstalk' | 'invalidate-cloudfront' | 'verify-package-public' | 'swap-environments'
 
 /** Each action as its bundle runs it: the Action its index.ts hands to runAction, made with its Dependencies. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each action takes its own Dependencies and record
@@ -30,7 +31,8 @@ const mains: Record<ActionName, () => Promise<Entry>> = {
   'invalidate-cloudfront': async () =>
     (await import('../../src/invalidate-cloudfront/main.js')).invalidateCloudFront,
   'verify-package-public': async () =>
-    (await import('../../src/verify-package-public/main.js')).verifyPackagePublic
+    (await import('../../src/verify-package-public/main.js')).verifyPackagePublic,
+  'swap-environments': async () => (await import('../../src/swap-environments/main.js')).swapEnvironments
 }
 
 /** Variables a run reads; removed before each run so nothing of this process leaks in. */

@@ -6,14 +6,15 @@ import {
   parseTextMatcher,
   type Expectations
 } from './expectations.js'
-import { isLoopbackHost } from '../common/url.js'
+import { isBeanstalkHost, isLoopbackHost } from '../common/url.js'
 import { CACHE_BUSTER, displayUrl } from './request-url.js'
 
 /** Defaults, as declared in actions/check-url/action.yml (a test keeps the two in step). */
 export const DEFAULTS = {
   'expect-status': '200-399',
   timeout: '3m',
-  'follow-redirects': 'true'
+  'follow-redirects': 'true',
+  'allow-http': 'false'
 } as const
 
 export const INPUT_NAMES = [
@@ -22,7 +23,8 @@ export const INPUT_NAMES = [
   'expect-text',
   'expect-header',
   'timeout',
-  'follow-redirects'
+  'follow-redirects',
+  'allow-http'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
@@ -39,8 +41,11 @@ export const MAX_URLS = 20
 
 const URL_EXAMPLE = 'https://brilliancrm.com/health'
 
-/** Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host; no credentials. */
-export function parseUrl(value: string): string {
+/**
+ * Parses one line of `url`: an absolute http(s) URL; plain HTTP only to a loopback host, or with `allowHttp` to an
+ * Elastic Beanstalk environment's own host (`*.elasticbeanstalk.com`); no credentials.
+ */
+export function parseUrl(value: string, allowHttp = false): string {
   let url: URL
   try {
     url = new URL(value)
@@ -51,14 +56,17 @@ export function parseUrl(value: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw inputError('url', value, `expected an https:// URL such as ${URL_EXAMPLE}.`)
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  const beanstalk = isBeanstalkHost(url.hostname)
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !(allowHttp && beanstalk)) {
     const https = new URL(url.href)
     https.protocol = 'https:'
     if (https.port === '80') https.port = ''
     throw inputError(
       'url',
       value,
-      `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1]); a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`
+      beanstalk
+        ? `plain http:// to an Elastic Beanstalk environment's own URL needs allow-http: true (environments answer HTTP on port 80; CloudFront speaks HTTP to them). Or check the site over HTTPS.`
+        : `plain http:// is only checked on this machine (127.0.0.1, localhost, [::1])${allowHttp ? ' and, with allow-http, on an Elastic Beanstalk environment host (*.elasticbeanstalk.com)' : ''}; a public site is checked over HTTPS, as its users reach it: ${displayUrl(https.href)}`
     )
   }
   if (url.username !== '' || url.password !== '') {
@@ -79,14 +87,14 @@ export function parseUrl(value: string): string {
 }
 
 /** Parses `url`: one URL a line. */
-export function parseUrls(value: string): string[] {
+export function parseUrls(value: string, allowHttp = false): string[] {
   const lines = value
     .split(/\r?\n/)
     .map(line => line.trim())
     .filter(line => line !== '' && !line.startsWith('#'))
   if (lines.length === 0)
     throw inputError('url', '', `it is required: the page to check, such as ${URL_EXAMPLE}.`)
-  const urls = [...new Set(lines.map(parseUrl))]
+  const urls = [...new Set(lines.map(line => parseUrl(line, allowHttp)))]
   if (urls.length > MAX_URLS) {
     throw inputError(
       'url',
@@ -99,7 +107,8 @@ export function parseUrls(value: string): string[] {
 
 /** Parses and checks every input; throws a UserError on the first problem. Pure: no I/O. */
 export function parseInputs(raw: RawInputs): Inputs {
-  const urls = parseUrls(raw.url)
+  const allowHttp = parseBoolean('allow-http', raw['allow-http'].trim(), false)
+  const urls = parseUrls(raw.url, allowHttp)
   const status = parseStatusRanges('expect-status', raw['expect-status'].trim() || DEFAULTS['expect-status'])
   const text = raw['expect-text'].trim()
   const expectations: Expectations = {

@@ -9,10 +9,16 @@ import {
   type RawInputsOf
 } from '../common/inputs.js'
 import { parseConfigurationInputs, valuesToMask, type ConfigurationInputs } from './configuration/inputs.js'
-import { parseFromEnvironment, parseRetention, type RetentionInputs } from './versions/inputs.js'
+import {
+  parseFromEnvironment,
+  parseRequireExistingVersion,
+  parseRetention,
+  type RetentionInputs
+} from './versions/inputs.js'
 import { parsePlatformInput, type PlatformInput } from './platform/inputs.js' // platform
 import { parsePair } from '../common/pair.js'
 import { parseBlueGreen, parseStrategy, type BlueGreenInputs } from './bluegreen/inputs.js'
+import { parseLogLines } from './diagnostics/inputs.js' // logs on failure
 
 /**
  * The inputs of deploy-beanstalk, parsed and checked in one pure function: nothing reaches AWS before every
@@ -29,7 +35,8 @@ export const DEFAULTS = {
   'dry-run': 'false',
   'require-existing-version': 'false',
   'delete-source-bundles': 'true',
-  strategy: 'in-place'
+  strategy: 'in-place',
+  'log-lines': '100'
 } as const
 
 export const INPUT_NAMES = [
@@ -58,7 +65,8 @@ export const INPUT_NAMES = [
   'from-environment',
   'platform',
   'strategy',
-  'live-cname'
+  'live-cname',
+  'log-lines'
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
@@ -108,6 +116,7 @@ export interface Inputs {
    * one deployed to (the idle one) is decided by the look-up. Undefined for an in-place deploy.
    */
   blueGreen?: BlueGreenInputs
+  logLines: number // `log-lines`: the lines of each instance log a failure shows (0: no logs; diagnostics/)
 }
 
 export const MAX_DESCRIPTION = 200
@@ -217,29 +226,6 @@ function parseSource(raw: RawInputs): Source {
   }
 }
 
-/**
- * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
- * given to build from.
- */
-export function parseRequireExistingVersion(raw: RawInputs, versionLabel: string | undefined): boolean {
-  const required = parseBoolean('require-existing-version', raw['require-existing-version'], false)
-  if (!required) return false
-  if (versionLabel === undefined) {
-    throw new UserError(
-      "Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.",
-      { input: 'require-existing-version' }
-    )
-  }
-  const building = (['image', 'bundle'] as const).filter(name => raw[name] !== '')
-  if (building.length > 0) {
-    throw new UserError(
-      `Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`,
-      { input: 'require-existing-version' }
-    )
-  }
-  return true
-}
-
 /** Parses and checks every input; throws a UserError naming the input on the first problem. Pure. */
 export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
   const application = parseApplicationName(raw['application-name'])
@@ -273,7 +259,8 @@ export function parseInputs(raw: RawInputs, env: NodeJS.ProcessEnv): Inputs {
     retention: parseRetention(raw),
     fromEnvironment,
     platform: parsePlatformInput(raw.platform),
-    blueGreen
+    blueGreen,
+    logLines: parseLogLines(raw['log-lines'])
   }
   refuseContradictions(inputs)
   return inputs

@@ -6,6 +6,7 @@ import { Deadline, systemClock, type Clock } from '../common/retry.js'
 import type { Action } from '../common/run.js'
 import { beanstalkGateways, storageGateways } from './aws/gateways.js'
 import type { StorageFor } from './aws/s3.js'
+import { logsOnFailure } from './diagnostics/index.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { createTwin, lookUpPair, withBlueGreen } from './bluegreen/index.js'
 import { lookUp, type GatewayFor, type LookedUp } from './lookup.js'
@@ -137,7 +138,9 @@ async function carryOut(
       await waitProcessed(beanstalk, plan, deadline, since, uploaded.bucket, version.status)
     })
   }
-  run.update = await carryOutUpdate(beanstalk, plan, { deadline, ready, started: run.started, watch })
+  const onFailed = logsOnFailure(beanstalk, plan, run, story)
+  const ctx = { deadline, ready, started: run.started, watch, onFailed }
+  run.update = await carryOutUpdate(beanstalk, plan, ctx)
   const failure = updateError(plan, run.update)
   if (failure) throw failure
   await pruneAfterDeploy(plan, beanstalk) // deployed, or accepted and not waited for (wait: false)

@@ -3,6 +3,7 @@ import { declareOutputs } from '../common/run.js'
 import { writeLayout } from '../common/summary.js'
 import type { EnvironmentInfo } from './aws/beanstalk.js'
 import type { PreparedBundle } from './bundle/index.js'
+import type { FailureLogs } from './diagnostics/index.js'
 import type { Inputs } from './inputs.js'
 import type { Plan } from './plan.js'
 import { deploySummary, environmentUrl } from './summary.js'
@@ -33,6 +34,8 @@ export interface DeployRun {
   /** Events seen while following, for a follow that ends in an error of its own. */
   events: BeanstalkEvent[]
   update?: UpdateOutcome
+  /** The instances' logs, fetched when the update failed (diagnostics/). */
+  logs?: FailureLogs
 }
 
 export const outputs = declareOutputs([
@@ -48,7 +51,8 @@ export const outputs = declareOutputs([
   'previous-platform-arn',
   'environment-name',
   'live-environment-name',
-  'idle-environment-name'
+  'idle-environment-name',
+  'logs-file'
 ] as const)
 
 export type Result = 'deployed' | 'failed' | 'timed-out' | 'dry-run' | 'requested'
@@ -77,7 +81,8 @@ export async function report(run: DeployRun, error: unknown, now: number): Promi
     // the environment deployed to (blue/green: the idle one), and the pair as found
     'environment-name': plan?.environment ?? (inputs.blueGreen ? undefined : inputs.environment),
     'live-environment-name': plan?.blueGreen?.live.name,
-    'idle-environment-name': plan?.blueGreen?.idleName
+    'idle-environment-name': plan?.blueGreen?.idleName,
+    'logs-file': run.logs?.file
   })
   const layout = deploySummary(run, { result, error, environment, labelled, durationMs: now - run.started })
   if (layout) await writeLayout(layout)

@@ -3,6 +3,7 @@ import { formatDuration } from '../common/format.js'
 import { failureParts, fenced, type SummaryLayout, type Tone } from '../common/summary.js'
 import type { EnvironmentInfo } from './aws/beanstalk.js'
 import { configurationTable, countChanges } from './configuration/diff.js'
+import { logDetails } from './diagnostics/index.js'
 import type { Inputs } from './inputs.js'
 import { platformRow } from './platform/index.js'
 import type { Plan } from './plan.js'
@@ -196,8 +197,8 @@ function planFacts(plan: Plan, run: DeployRun, end: Ending): Array<[string, stri
 }
 
 /**
- * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events (and, later,
- * the instances' logs).
+ * The long parts, collapsed: the configuration's names, the versions deleted, Beanstalk's events, the instances'
+ * logs (diagnostics/).
  */
 function details(plan: Plan, run: DeployRun, result: Result): Array<{ title: string; body: string }> {
   const parts: Array<{ title: string; body: string }> = []
@@ -222,7 +223,7 @@ function details(plan: Plan, run: DeployRun, result: Result): Array<{ title: str
       title: `Beanstalk events (${events.length})`,
       body: fenced(events.slice(-SHOWN_EVENTS).map(formatEvent))
     })
-  return parts
+  return [...parts, ...logDetails(run.logs)]
 }
 
 /** blue/green: the live one (never updated by this step) and the idle one deployed to. */

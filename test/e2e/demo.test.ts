@@ -80,6 +80,9 @@ async function nothingLeft(run: ScriptRun, out: string): Promise<void> {
 
 scriptsStoppedAfterEach()
 
+/** The environment property scripts/demo.ts seeds (as if set in the console): its instances' logs print it. */
+const DEMO_SIGNING_KEY = 'demo-signing-key-7f3a9c'
+
 describe('npm run demo', () => {
   it('happy (the default): verify → deploy the verified digest → invalidate → the site answers with it; exit 0', async () => {
     const { code, out, run, summaries } = await demo()
@@ -159,6 +162,14 @@ describe('npm run demo', () => {
     expect(out).toMatch(
       /In the sandbox now: BrillianCRM-env is Ready, health Green, running v0-initial \(not d3e0d3e-/
     )
+    // why, in the instances' own words: the tail of eb-engine.log, then the container's, the property masked
+    expect(out).toMatch(/Instance logs: i-0[0-9a-f]{16} \(the last 25 lines/)
+    expect(out).toContain(
+      '[ERROR] An error occurred during execution of command [app-deploy] - [Run Docker Compose]'
+    )
+    expect(out).toContain('web-1  | read APP_SIGNING_KEY from the environment: ***')
+    expect(out).not.toContain(DEMO_SIGNING_KEY)
+    expect(out).toMatch(/logs-file = \S+beanstalk-logs-BrillianCRM-env-d3e0d3e-[0-9a-f]{8}\.txt/)
     await nothingLeft(run, out)
   }, 30_000)
 
@@ -278,6 +289,66 @@ describe('npm run demo', () => {
     await nothingLeft(run, out)
   }, 30_000)
 
+  it('blue-green: the first release creates the twin and swaps to it, the second swaps back the other way; the live one is never updated; exit 0', async () => {
+    const { code, out, run, summaries } = await demo('blue-green')
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    const release = (first: number) =>
+      ['deploy-beanstalk', 'check-url', 'swap-environments', 'invalidate-cloudfront', 'check-url'].map(
+        (step, i) => `${String(first + i).padStart(2, '0')}-${step} ✅`
+      )
+    const shown = expectSummaries(summaries, ['01-verify-package-public ✅', ...release(2), ...release(7)])
+    // release 1: the twin created as a clone, deployed to, checked on its own URL, swapped in
+    expect(out).toContain('BrillianCRM-env-twin does not exist: it is created as a clone of BrillianCRM-env.')
+    const labels = [...out.matchAll(/live-version-label = ([bc][0-9a-f]{6}-[0-9a-f]{8})/g)].map(m => m[1])
+    expect(labels).toHaveLength(2)
+    expect(out).toContain(
+      `Swapped: BrillianCRM-env-twin (${labels[0]}) holds brilliancrm.eu-central-1.elasticbeanstalk.com`
+    )
+    // release 2: the pair the other way round, deployed to BrillianCRM-env, swapped back to it
+    expect(out).toContain(
+      `Swapped: BrillianCRM-env (${labels[1]}) holds brilliancrm.eu-central-1.elasticbeanstalk.com; BrillianCRM-env-twin (${labels[0]}) is idle`
+    )
+    // each update went to the idle one only: two updates, one per release, two swaps, no termination
+    expect(out).toMatch(
+      /AWS calls that changed something: CreateConfigurationTemplate, CreateEnvironment, DeleteConfigurationTemplate, CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, SwapEnvironmentCNAMEs, CreateInvalidation, CreateStorageLocation, PutObject, CreateApplicationVersion, UpdateEnvironment, SwapEnvironmentCNAMEs, CreateInvalidation\n/
+    )
+    expect(out).toContain(`The site now answers: 200, version ${labels[1]}`)
+    expect(shown['04-swap-environments']).toMatch(
+      new RegExp(
+        `^### ✅ Blue/green swap\\n\\nThe live CNAME \`brilliancrm\\.eu-central-1\\.elasticbeanstalk\\.com\` now points to \\*\\*BrillianCRM-env-twin\\*\\* \\(\`${labels[0]}\`\\); BrillianCRM-env \\(\`v0-initial\`\\) is idle, one swap away\\.\\n`
+      )
+    )
+    expect(out).toContain('Demo finished: the workflow succeeded.')
+    await nothingLeft(run, out)
+  }, 60_000)
+
+  it('blue-green-swap-back: the twin passes on its own URL, the live check fails after the swap, swapped back: the old version answers again; exit 1', async () => {
+    const { code, out, run, summaries } = await demo('blue-green-swap-back')
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 1, tail: expect.any(String) })
+    const shown = expectSummaries(summaries, [
+      '01-verify-package-public ✅',
+      '02-deploy-beanstalk ✅',
+      '03-check-url ✅',
+      '04-swap-environments ✅',
+      '05-invalidate-cloudfront ✅',
+      '06-check-url ❌',
+      '07-swap-environments ✅',
+      '08-invalidate-cloudfront ✅'
+    ])
+    expect(shown['07-swap-environments']).toContain(
+      'The live CNAME `brilliancrm.eu-central-1.elasticbeanstalk.com` now points to **BrillianCRM-env** (`v0-initial`)'
+    )
+    expect(out).toContain('✓ check-url succeeded') // the idle environment on its own URL
+    expect(out).toContain("Invalid HTTP_HOST header: 'brilliancrm.com'")
+    expect(out).toContain(
+      'Swapped: BrillianCRM-env (v0-initial) holds brilliancrm.eu-central-1.elasticbeanstalk.com'
+    )
+    expect(out).toMatch(/failed the live check after the swap; swapped back: v0-initial is live again/)
+    expect(out).toContain('The site now answers: 200, version v0-initial')
+    expect(out).toContain('Demo finished: the workflow failed, as this scenario shows.')
+    await nothingLeft(run, out)
+  }, 60_000)
+
   it('--help lists the scenarios without starting anything; an unknown one exits 2', async () => {
     const help = npmRun('demo', ['--help'])
     expect((await help.exited).code).toBe(0)
@@ -290,7 +361,9 @@ describe('npm run demo', () => {
       'rollback',
       'busy',
       'failed-check',
-      'platform-update'
+      'platform-update',
+      'blue-green',
+      'blue-green-swap-back'
     ])
     expect(help.output()).not.toContain('verify-package-public succeeded')
     expect(await leftovers(help, [])).toEqual({ listening: [], files: [] })

@@ -124,6 +124,18 @@ describe('npm run local', () => {
     expect(run.output()).toContain('SIGTERM: stopping the action, the sandbox and the stand-ins')
   }, 60_000)
 
+  it('swap-environments out of the box (the blue-green scenario): the twin takes the live CNAME, exit 0', async () => {
+    const run = npmRun('local', ['swap-environments'])
+    const { code } = await run.exited
+    const out = run.output()
+    expect({ code, tail: out.slice(-1500) }).toEqual({ code: 0, tail: expect.any(String) })
+    expect(out).toContain(
+      'Swapped: BrillianCRM-env-twin (v1) holds brilliancrm.eu-central-1.elasticbeanstalk.com'
+    )
+    expect(out).toContain('✓ swap-environments succeeded (exit code 0)')
+    expect(await leftovers(run, printedPorts(out))).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
   it('--help lists the actions and the scenarios; an unknown action exits 2 without starting anything', async () => {
     const help = npmRun('local', ['--help'])
     expect((await help.exited).code).toBe(0)

@@ -28,6 +28,8 @@ export async function mockCore(): Promise<CoreLog> {
     error: recorder(log.error),
     notice: recorder(log.notice),
     debug: recorder(log.debug),
+    // the state a step saves for its post step (deploy-beanstalk's update): the runner's, tested through the bundle
+    saveState: () => undefined,
     startGroup: recorder(log.info),
     endGroup: () => undefined,
     group: async <T>(name: string, fn: () => Promise<T>) => {

@@ -256,7 +256,13 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
 
   it('rollback: redeploys the previous version, follows it, and still fails the step', async () => {
     const box = await sandbox(scenario({ update: { durationMs: 1000, outcome: 'red' } }))
-    const run = await deploy(box, { image: IMAGE, timeout: '40s', 'rollback-on-failure': 'true' })
+    // no instance logs: their requests would come out of the minute this tight timeout leaves the rollback
+    const run = await deploy(box, {
+      image: IMAGE,
+      timeout: '40s',
+      'rollback-on-failure': 'true',
+      'log-lines': '0'
+    })
     expect(run.code).toBe(1)
     const messages = errors(run)
       .map(a => a.message)
@@ -342,7 +348,13 @@ describe('deploy-beanstalk in process (sandbox, fake clock)', () => {
     )
     // the bucket given: no CreateStorageLocation, so the requests before the follow are as many as before the
     // platform look-up (DescribePlatformVersion) was added; the throttled follow then ends as this test expects
-    const run = await deploy(box, { image: IMAGE, timeout: '90s', bucket: box.storageBucket() })
+    // no instance logs: they come after the timeout, up to 60 s (deploy-beanstalk-logs.test.ts)
+    const run = await deploy(box, {
+      image: IMAGE,
+      timeout: '90s',
+      bucket: box.storageBucket(),
+      'log-lines': '0'
+    })
     expect(run.code).toBe(1)
     const [error] = errors(run)
     // the follow's last look had no request slot before the deadline: the follow's own timeout, which says what

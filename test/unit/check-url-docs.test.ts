@@ -14,7 +14,8 @@ describe('check-url action.yml matches the code and the contract', () => {
       'expect-text',
       'expect-header',
       'timeout',
-      'follow-redirects'
+      'follow-redirects',
+      'allow-http'
     ])
     expect([...INPUT_NAMES]).toEqual(Object.keys(action.inputs))
     expect(action.inputs.url.required).toBe(true)
@@ -25,5 +26,6 @@ describe('check-url action.yml matches the code and the contract', () => {
     expect(action.inputs['expect-status'].default).toBe(DEFAULTS['expect-status'])
     expect(action.inputs.timeout.default).toBe(DEFAULTS.timeout)
     expect(action.inputs['follow-redirects'].default).toBe(DEFAULTS['follow-redirects'])
+    expect(action.inputs['allow-http'].default).toBe(DEFAULTS['allow-http'])
   })
 })

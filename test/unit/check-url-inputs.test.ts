@@ -9,6 +9,7 @@ const raw = (over: Partial<RawInputs> = {}): RawInputs => ({
   'expect-header': '',
   timeout: '',
   'follow-redirects': '',
+  'allow-http': '',
   ...over
 })
 
@@ -107,5 +108,43 @@ describe('parseInputs', () => {
       `Input 'follow-redirects' is "yes": expected true or false.`
     )
     expect(() => parseInputs(raw({ 'expect-status': 'ok' }))).toThrow(`Input 'expect-status' is "ok"`)
+  })
+})
+
+describe('allow-http', () => {
+  const ENV_URL = 'http://brilliancrm-green.eu-central-1.elasticbeanstalk.com/health'
+
+  it("permits plain http:// to an Elastic Beanstalk environment's own host only", () => {
+    expect(parseInputs(raw({ url: ENV_URL, 'allow-http': 'true' })).urls).toEqual([ENV_URL])
+    expect(parseUrl('http://brilliancrm.elasticbeanstalk.com/', true)).toBe(
+      'http://brilliancrm.elasticbeanstalk.com/'
+    )
+    expect(parseUrl('HTTP://BrillianCRM.eu-central-1.ElasticBeanstalk.com/', true)).toBe(
+      'http://brilliancrm.eu-central-1.elasticbeanstalk.com/'
+    )
+    // https stays allowed, and loopback hosts as before
+    expect(parseUrl('https://brilliancrm.com/', true)).toBe('https://brilliancrm.com/')
+    expect(parseUrl('http://127.0.0.1:8080/', true)).toBe('http://127.0.0.1:8080/')
+  })
+
+  it('keeps the https rule for every other host, with allow-http or without', () => {
+    for (const url of [
+      'http://brilliancrm.com/',
+      'http://elasticbeanstalk.com.evil.example/',
+      'http://brilliancrm.elasticbeanstalk.com.evil.example/',
+      'http://evil-elasticbeanstalk.com/',
+      'http://d111111abcdef8.cloudfront.net/'
+    ]) {
+      expect(() => parseInputs(raw({ url, 'allow-http': 'true' }))).toThrow(
+        'and, with allow-http, on an Elastic Beanstalk environment host (*.elasticbeanstalk.com)'
+      )
+    }
+  })
+
+  it('is off by default: an environment URL over http names the input that permits it', () => {
+    expect(() => parseInputs(raw({ url: ENV_URL }))).toThrow('needs allow-http: true')
+    expect(() => parseInputs(raw({ 'allow-http': 'yes' }))).toThrow(
+      `Input 'allow-http' is "yes": expected true or false.`
+    )
   })
 })

@@ -34,7 +34,8 @@ describe('action.yml matches the contract and the code', () => {
       'from-environment',
       'platform',
       'strategy',
-      'live-cname'
+      'live-cname',
+      'log-lines'
     ])
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES])
     expect(Object.keys(action.outputs)).toEqual([
@@ -50,7 +51,8 @@ describe('action.yml matches the contract and the code', () => {
       'previous-platform-arn',
       'environment-name',
       'live-environment-name',
-      'idle-environment-name'
+      'idle-environment-name',
+      'logs-file'
     ])
   })
   it('declares the same defaults as the code (compose-file documented, applied in code)', () => {
@@ -65,7 +67,12 @@ describe('action.yml matches the contract and the code', () => {
     expect(action.inputs['application-name'].required).toBe(true)
     expect(action.inputs['environment-name'].required).toBe(true)
   })
-  it('runs the committed bundle on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: '../../dist/deploy-beanstalk/index.js' })
+  it('runs the committed bundle on node24, the same entry as the post step of a cancelled or failed job', () => {
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: '../../dist/deploy-beanstalk/index.js',
+      post: '../../dist/deploy-beanstalk/index.js',
+      'post-if': 'cancelled() || failure()'
+    })
   })
 })

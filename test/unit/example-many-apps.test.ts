@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { evaluate } from '../helpers/workflow.js'
 
 const root = join(import.meta.dirname, '..', '..')
 interface Entry {
@@ -39,8 +40,16 @@ const entries = job.strategy?.matrix.include ?? []
 
 /** A `${{ matrix.x }}` / `${{ inputs.x }}` expression with the values of one entry put in. */
 function expand(template: string, entry: Entry, inputs: Record<string, string> = {}): string {
-  return template.replace(/\$\{\{\s*(matrix|inputs)\.([\w-]+)\s*\}\}/g, (_, scope: string, key: string) =>
-    scope === 'matrix' ? String(entry[key as keyof Entry]) : (inputs[key] ?? '')
+  return template.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
+    String(
+      evaluate(expression, {
+        status: { success: true, failure: false, cancelled: false },
+        lookup: path => {
+          const [scope, key] = path.split('.')
+          return scope === 'matrix' ? String(entry[key as keyof Entry]) : (inputs[key] ?? '')
+        }
+      })
+    )
   )
 }
 

@@ -133,7 +133,9 @@ const resourcesOf = (name: string, id: string) => ({
   group: `arn:aws:autoscaling:eu-central-1:${ACCOUNT}:autoScalingGroup:1d2f3a4b-0000-4c4c-8888-123456789abc:autoScalingGroupName/awseb-${id}-AWSEBAutoScalingGroup-Q2W3E4R5T6`,
   templates: `${BUCKET}/resources/environments/${id}/_runtime/_embedded_extensions/app/stack.template`,
   /** The tag Beanstalk puts on the environment's stack, group and instances (a request on them carries it). */
-  tagged: { 'aws:ResourceTag/elasticbeanstalk:environment-name': name } as RequestContext
+  tagged: { 'aws:ResourceTag/elasticbeanstalk:environment-name': name } as RequestContext,
+  /** An instance's tail logs, where RequestEnvironmentInfo has Beanstalk put them (pre-signed for the caller). */
+  tailLogs: `${BUCKET}/resources/environments/logs/tail/${id}/i-0123456789abcdef0/TailLogs-1700000000000.out`
 })
 const prod = resourcesOf('BrillianCRM-env', PROD_ID)
 const stag = resourcesOf('BrillianCRM-staging', STAGING_ID)
@@ -151,7 +153,11 @@ const touching = (r: ReturnType<typeof resourcesOf>): Array<[string, string, Req
   ['autoscaling:ResumeProcesses', r.group, r.tagged],
   ['autoscaling:PutScheduledUpdateGroupAction', r.group, r.tagged],
   ['autoscaling:DeleteScheduledAction', r.group, r.tagged],
-  ['s3:GetObject', r.templates, {}]
+  ['s3:GetObject', r.templates, {}],
+  ['elasticbeanstalk:RequestEnvironmentInfo', r.environment, {}],
+  ['elasticbeanstalk:RetrieveEnvironmentInfo', r.environment, {}],
+  ['elasticbeanstalk:AbortEnvironmentUpdate', r.environment, {}],
+  ['s3:GetObject', r.tailLogs, {}]
 ]
 /** Those a role may make. */
 const allowedOf = (policy: Policy, requests: Array<[string, string, RequestContext]>) =>
@@ -315,9 +321,21 @@ describe('the documented per-environment deploy policies', () => {
       ['autoscaling:DeleteAutoScalingGroup', stag.group, stag.tagged],
       ['ec2:ReleaseAddress', `arn:aws:ec2:eu-central-1:${ACCOUNT}:elastic-ip/eipalloc-0abc`, {}],
       ['ec2:DeleteSecurityGroup', `arn:aws:ec2:eu-central-1:${ACCOUNT}:security-group/sg-0abc`, stag.tagged],
-      ['elasticbeanstalk:TerminateEnvironment', twin.environment, {}]
+      // swap-environments: never with staging, nor with an environment of another application
+      ['elasticbeanstalk:SwapEnvironmentCNAMEs', stag.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', stag.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', `${EB}:environment/BrillianQuiz/BrillianCRM-env-twin`, {}]
     ]
     expect(allowedOf(production, elsewhere)).toEqual([])
+    // swap-environments within the pair: the swap (both sides), terminating the now-idle one; none for staging
+    const withinThePair: Array<[string, string, RequestContext]> = [
+      ['elasticbeanstalk:SwapEnvironmentCNAMEs', prod.environment, {}],
+      ['elasticbeanstalk:SwapEnvironmentCNAMEs', twin.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', prod.environment, {}],
+      ['elasticbeanstalk:TerminateEnvironment', twin.environment, {}]
+    ]
+    expect(allowedOf(production, withinThePair)).toEqual(withinThePair)
+    expect(allowedOf(staging, withinThePair)).toEqual([])
     expect(
       allows(
         production,

@@ -243,7 +243,7 @@ describe('the IAM policies in docs/iam', () => {
     expect(cli.map(call => [call.what, call.actions])).toEqual([['aws iam get-role', ['iam:GetRole']]])
     expect(
       new Set(calls.filter(call => call.file.startsWith('src/')).map(call => call.file.split('/')[1]))
-    ).toEqual(new Set(['deploy-beanstalk', 'invalidate-cloudfront']))
+    ).toEqual(new Set(['deploy-beanstalk', 'invalidate-cloudfront', 'swap-environments']))
   })
 
   it('let the deploy role make every AWS call the actions make', () => {
@@ -305,6 +305,8 @@ describe('the IAM policies in docs/iam', () => {
         'elasticbeanstalk:CreateEnvironment',
         'elasticbeanstalk:CreateConfigurationTemplate',
         'elasticbeanstalk:DeleteConfigurationTemplate',
+        'elasticbeanstalk:SwapEnvironmentCNAMEs',
+        'elasticbeanstalk:TerminateEnvironment',
         's3:PutObject',
         'cloudfront:CreateInvalidation'
       ])
@@ -370,8 +372,18 @@ describe('the IAM policies in docs/iam', () => {
       'arn:aws:s3:::elasticbeanstalk-eu-central-1-123456789012/BrillianCRM/*'
     ])
     expect(resourcesOf('elasticbeanstalk:DescribeAccountAttributes')).toEqual(['*'])
+    // blue/green: swap-environments swaps and terminates within the pair only
+    for (const action of [
+      'elasticbeanstalk:SwapEnvironmentCNAMEs',
+      'elasticbeanstalk:TerminateEnvironment'
+    ]) {
+      expect(resourcesOf(action).sort()).toEqual([
+        'arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/BrillianCRM/BrillianCRM-env',
+        'arn:aws:elasticbeanstalk:eu-central-1:123456789012:environment/BrillianCRM/BrillianCRM-env-twin'
+      ])
+    }
     // An action the actions do not need is not allowed.
-    expect(allowedBy('deploy', 'elasticbeanstalk:TerminateEnvironment')).toEqual([])
+    expect(allowedBy('deploy', 'elasticbeanstalk:RebuildEnvironment')).toEqual([])
     // blue/green: the twin is created in this application only, under the pair's names
     expect(resourcesOf('elasticbeanstalk:CreateEnvironment')).toEqual(
       expect.arrayContaining([

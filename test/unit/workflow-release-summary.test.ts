@@ -76,7 +76,29 @@ const STEP_OUTPUTS: Record<string, Record<string, Record<string, string>>> = {
     },
     invalidate: { 'invalidation-id': 'I2J0I21PCUYOIK', 'distribution-id': 'E1ABCDEF', status: 'Completed' },
     site: { status: '200', url: 'https://brilliancrm.com/', ok: 'true', 'duration-ms': '1200' },
-    rollback: { 'version-label': 'v-old', health: 'Green', deployed: 'true' }
+    rollback: { 'version-label': 'v-old', health: 'Green', deployed: 'true' },
+    // blue-green (strategy: blue-green): the idle one checked on its own URL, the swaps, the idle one terminated
+    'idle-site': {
+      status: '200',
+      url: 'http://brilliancrm-twin.eu-central-1.elasticbeanstalk.com/',
+      ok: 'true'
+    },
+    swap: {
+      swapped: 'true',
+      'live-environment-name': 'BrillianCRM-env-twin',
+      'idle-environment-name': 'BrillianCRM-env',
+      'idle-version-label': 'v-old'
+    },
+    'swap-back': {
+      swapped: 'true',
+      'live-environment-name': 'BrillianCRM-env',
+      'idle-environment-name': 'BrillianCRM-env-twin'
+    },
+    retire: {
+      swapped: 'false',
+      'live-environment-name': 'BrillianCRM-env-twin',
+      'idle-environment-name': 'BrillianCRM-env'
+    }
   }
 }
 
@@ -84,7 +106,15 @@ const STEP_OUTPUTS: Record<string, Record<string, Record<string, string>>> = {
 const MARKS: Record<string, Record<string, number>> = {
   check: { started: 1000, ended: 1012 },
   build: { started: 1020, pushed: 1208, ended: 1228 },
-  deploy: { started: 1300, deployed: 1540, invalidated: 1600, checked: 1630, ended: 1800 }
+  deploy: {
+    started: 1300,
+    deployed: 1540,
+    'idle-checked': 1550,
+    swapped: 1575,
+    invalidated: 1600,
+    checked: 1630,
+    ended: 1800
+  }
 }
 
 interface Scenario {
@@ -661,5 +691,94 @@ describe('the release summary script', () => {
     expect(summary.row('Site check').link).toBe(
       '[https://brilliancrm.com/a\\|b](https://brilliancrm.com/a\\|b)'
     )
+  })
+})
+
+describe('the release summary script, strategy: blue-green', () => {
+  const blueGreen = { ...site, strategy: 'blue-green', 'live-cname': 'brilliancrm' }
+  const pairDeploy = {
+    deploy: {
+      'version-label': 'd6cd1e2-5e43aa61',
+      'previous-version-label': 'v-twin',
+      'environment-url': 'http://brilliancrm-twin.eu-central-1.elasticbeanstalk.com',
+      'environment-id': 'e-twin123456',
+      health: 'Green',
+      deployed: 'true',
+      'live-environment-name': 'BrillianCRM-env',
+      'idle-environment-name': 'BrillianCRM-env-twin'
+    }
+  }
+
+  it('on a success: the new version live on the other environment, the idle check and the swap as stages', async () => {
+    const { summary } = await summaryOf({ inputs: blueGreen, outputs: { deploy: pairDeploy } })
+    expect(summary.heading).toBe('### ✅ Release')
+    expect(summary.headline).toBe(
+      '`d6cd1e2-5e43aa61` is live on BrillianCRM-env-twin (brilliancrm), Green, released in 13m 20s — previously `v-twin`; BrillianCRM-env stays one swap away.'
+    )
+    expect(summary.stages).toEqual([
+      'Check',
+      'Build & push',
+      'Verify (anonymous pull)',
+      'Deploy',
+      'Idle check',
+      'Swap',
+      'Invalidate CloudFront',
+      'Site check'
+    ])
+    expect(summary.row('Idle check')).toEqual({
+      result: '✅ 200',
+      duration: '10s',
+      link: '[http://brilliancrm-twin.eu-central-1.elasticbeanstalk.com](http://brilliancrm-twin.eu-central-1.elasticbeanstalk.com)'
+    })
+    expect(summary.row('Swap')).toEqual({
+      result: '✅ BrillianCRM-env-twin holds brilliancrm',
+      duration: '25s',
+      link: '—'
+    })
+    expect(summary.row('Invalidate CloudFront')).toMatchObject({ duration: '25s' })
+  })
+
+  it('on a failed live check: swapped back, the headline says so, the swap back has its row', async () => {
+    const { jobs, summary } = await summaryOf({
+      inputs: blueGreen,
+      failing: { deploy: ['site'] },
+      outputs: {
+        deploy: { ...pairDeploy, site: { status: '502', url: 'https://brilliancrm.com/', ok: 'false' } }
+      }
+    })
+    expect(jobs.deploy).toBe('failure')
+    expect(summary.heading).toBe('### ❌ Release')
+    expect(summary.headline).toBe(
+      '`d6cd1e2-5e43aa61` failed the live site check after the swap and was swapped back: BrillianCRM-env holds brilliancrm again.'
+    )
+    expect(summary.row('Swap back')).toEqual({
+      result: '✅ BrillianCRM-env holds brilliancrm again',
+      duration: '2m 50s',
+      link: '—'
+    })
+    expect(summary.stages).not.toContain('Rollback')
+  })
+
+  it('on a failed idle check: not swapped in, the live environment still serves, the swap not run', async () => {
+    const { summary } = await summaryOf({
+      inputs: blueGreen,
+      failing: { deploy: ['idle-site'] },
+      outputs: { deploy: { ...pairDeploy, 'idle-site': { status: '500', ok: 'false' } } }
+    })
+    expect(summary.headline).toBe(
+      "`d6cd1e2-5e43aa61` failed the check on the idle environment's own URL: it was not swapped in, and BrillianCRM-env still serves brilliancrm."
+    )
+    expect(summary.why).toContain('BrillianCRM-env-twin answered 500 on its own URL')
+    expect(summary.row('Swap').result).toBe('➖ Not run')
+  })
+
+  it('with idle-after-swap: terminate, the termination is the last stage', async () => {
+    const { summary } = await summaryOf({
+      inputs: { ...blueGreen, 'idle-after-swap': 'terminate' },
+      outputs: { deploy: pairDeploy }
+    })
+    expect(summary.stages.at(-1)).toBe('Terminate idle')
+    expect(summary.row('Terminate idle').result).toBe('✅ Terminating')
+    expect(summary.headline).toContain('is being terminated')
   })
 })

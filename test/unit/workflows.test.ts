@@ -112,7 +112,16 @@ describe('actionlint', () => {
 
 /** A job's steps without the release summary's time marks (workflow-release-summary.test.ts tests those). */
 function withoutMarks<T extends { steps: Record<string, unknown> }>(result: T): T {
-  const marks = ['started', 'deployed', 'invalidated', 'checked', 'pushed', 'ended']
+  const marks = [
+    'started',
+    'deployed',
+    'idle-checked',
+    'swapped',
+    'invalidated',
+    'checked',
+    'pushed',
+    'ended'
+  ]
   return {
     ...result,
     steps: Object.fromEntries(Object.entries(result.steps).filter(([key]) => !marks.includes(key)))
@@ -160,13 +169,17 @@ describe('deploy.yml', () => {
         'aws-role-arn',
         'aws-read-only-role-arn',
         'from-environment',
+        'github-environment',
         'environment-variables',
         'environment-secrets',
         'remove-environment-variables',
         'option-settings',
         'platform',
         'keep-versions',
-        'delete-source-bundles'
+        'delete-source-bundles',
+        'strategy',
+        'live-cname',
+        'idle-after-swap'
       ].sort()
     )
     const required = Object.entries(call.inputs).filter(([, input]) => input.required)
@@ -204,6 +217,7 @@ describe('deploy.yml', () => {
     expect(Object.keys(call.outputs).sort()).toEqual([
       'environment-url',
       'image',
+      'live-environment-name',
       'previous-version-label',
       'version-label'
     ])
@@ -228,7 +242,7 @@ describe('deploy.yml', () => {
       '${{ steps.deploy.outputs.previous-version-label }}'
     )
     expect(workflow.jobs.deploy.environment).toEqual({
-      name: '${{ inputs.environment-name }}',
+      name: '${{ inputs.github-environment || inputs.environment-name }}',
       url: '${{ steps.deploy.outputs.environment-url }}'
     })
   })
@@ -324,9 +338,27 @@ describe('deploy.yml', () => {
     ])
   })
 
-  it('queues deployments per application and environment, never cancelling one', () => {
-    expect(workflow.concurrency?.group).toContain('${{ inputs.application-name }}')
-    expect(workflow.concurrency?.group).toContain('${{ inputs.environment-name }}')
+  it('queues deployments per application and environment (per pair with blue-green), never cancelling one', () => {
+    const group = String(workflow.concurrency?.group)
+    const groupFor = (inputs: Record<string, string>) =>
+      group.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>
+        String(
+          evaluate(expression, {
+            status: { success: true, failure: false, cancelled: false },
+            lookup: path => inputs[path] ?? ''
+          })
+        )
+      )
+    // in place: one queue per environment, as before; blue-green: one per pair, whichever order its names come in
+    const app = { 'inputs.application-name': 'BrillianCRM' }
+    expect(
+      groupFor({ ...app, 'inputs.strategy': 'in-place', 'inputs.environment-name': 'BrillianCRM-env' })
+    ).toBe('imbit-deploy-BrillianCRM-BrillianCRM-env')
+    const pair = { ...app, 'inputs.strategy': 'blue-green', 'inputs.live-cname': 'brilliancrm' }
+    for (const names of ['CRM-blue CRM-green', 'CRM-green,CRM-blue'])
+      expect(groupFor({ ...pair, 'inputs.environment-name': names })).toBe(
+        'imbit-deploy-BrillianCRM-pair-brilliancrm'
+      )
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false)
   })
 
@@ -398,7 +430,7 @@ describe('deploy.yml', () => {
         }
         if (job === 'check') expect(list.indexOf(self)).toBeLessThan(checkout)
       }
-      expect(used).toBe(8)
+      expect(used).toBe(12)
     })
 
     it('checks out its actions in the build job only after the image is built (never in the build context)', () => {
@@ -435,7 +467,7 @@ describe('deploy.yml', () => {
           checked++
         }
       }
-      expect(checked).toBe(8)
+      expect(checked).toBe(12)
     })
   })
 
@@ -463,7 +495,9 @@ describe('deploy.yml', () => {
     })
 
     it('runs the deploy role only in the caller’s GitHub environment, whose subject alone the deploy role trusts', () => {
-      expect(workflow.jobs.deploy.environment?.name).toBe('${{ inputs.environment-name }}')
+      expect(workflow.jobs.deploy.environment?.name).toBe(
+        '${{ inputs.github-environment || inputs.environment-name }}'
+      )
       const [deploy] = credentialSteps('deploy')
       expect(credentialSteps('deploy')).toHaveLength(1)
       expect(deploy.with?.['role-to-assume']).toBe('${{ inputs.aws-role-arn }}')
@@ -512,7 +546,9 @@ describe('deploy.yml', () => {
       ])
       // …and within the deploy job (the one with the environment, so its reviewers come first), only the deploy
       // step: not the rollback (which changes no configuration), not the checkouts or the other actions.
-      expect(workflow.jobs.deploy.environment?.name).toBe('${{ inputs.environment-name }}')
+      expect(workflow.jobs.deploy.environment?.name).toBe(
+        '${{ inputs.github-environment || inputs.environment-name }}'
+      )
       const holders = steps('deploy').filter(s => reads(s).includes('secret-environment-variables'))
       expect(holders.map(s => s.id)).toEqual(['deploy'])
       expect(reads({ ...workflow.jobs.deploy, steps: [] })).toEqual([])
@@ -547,6 +583,8 @@ describe('deploy.yml', () => {
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         platform: '${{ inputs.platform }}',
+        strategy: '${{ inputs.strategy }}',
+        'live-cname': '${{ inputs.live-cname }}',
         'dry-run': 'true'
       })
       // The deploy job gives deploy-beanstalk the same names and checks (so the same messages).
@@ -672,10 +710,15 @@ describe('deploy.yml', () => {
         expect.stringMatching(/^actions\/checkout@/),
         expect.stringMatching(/^aws-actions\/configure-aws-credentials@/),
         './.imbit-actions/actions/deploy-beanstalk',
+        './.imbit-actions/actions/check-url',
+        './.imbit-actions/actions/swap-environments',
         './.imbit-actions/actions/invalidate-cloudfront',
         './.imbit-actions/actions/check-url',
         './.imbit-actions/actions/deploy-beanstalk',
-        './.imbit-actions/actions/invalidate-cloudfront'
+        './.imbit-actions/actions/swap-environments',
+        './.imbit-actions/actions/invalidate-cloudfront',
+        './.imbit-actions/actions/swap-environments',
+        expect.stringMatching(/^actions\/upload-artifact@/)
       ])
       expect(ranSteps(deployJob(site).steps)).toEqual([
         'actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8',
@@ -709,6 +752,8 @@ describe('deploy.yml', () => {
         'keep-versions': '${{ inputs.keep-versions }}',
         'delete-source-bundles': '${{ inputs.delete-source-bundles }}',
         platform: '${{ inputs.platform }}',
+        strategy: '${{ inputs.strategy }}',
+        'live-cname': '${{ inputs.live-cname }}',
         'dry-run': '${{ inputs.dry-run }}'
       })
       expect(step('deploy', 'site').with).toEqual({ url: '${{ inputs.check-url }}' })

@@ -18,6 +18,7 @@ import type { BeanstalkEvent } from '../update/events.js'
 import { paceBeanstalkRequests } from './pace.js'
 import { EnvironmentLaunches } from './environments.js'
 import { PlatformLookUps } from './platforms.js'
+import { EnvironmentInfoCalls } from './diagnostics.js'
 import { allPages, toEnvironmentInfo, type EnvironmentInfo } from './types.js'
 import type { UpdateRequest, VersionInfo } from './types.js'
 
@@ -37,6 +38,8 @@ export class BeanstalkGateway {
   readonly platforms: PlatformLookUps
   /** New environments (environments.ts: a blue/green twin), through the same client. */
   readonly launches: EnvironmentLaunches
+  /** Tail logs and AbortEnvironmentUpdate (diagnostics.ts), through the same client. */
+  readonly info: EnvironmentInfoCalls
 
   constructor(
     readonly region: string,
@@ -46,6 +49,7 @@ export class BeanstalkGateway {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.platforms = new PlatformLookUps(this.client)
     this.launches = new EnvironmentLaunches(this.client)
+    this.info = new EnvironmentInfoCalls(this.client)
     this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
   }
 
@@ -170,7 +174,7 @@ export class BeanstalkGateway {
   async updateEnvironment(
     environmentId: string,
     send: UpdateRequest
-  ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date }> {
+  ): Promise<{ info: EnvironmentInfo; dateUpdated?: Date; requestId?: string }> {
     const settings = send.configuration?.optionSettings ?? []
     const removals = send.configuration?.optionsToRemove ?? []
     const out = await this.client.send(
@@ -197,7 +201,7 @@ export class BeanstalkGateway {
             : undefined
       })
     )
-    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated }
+    return { info: toEnvironmentInfo(out), dateUpdated: out.DateUpdated, requestId: out.$metadata?.requestId }
   }
 
   /**

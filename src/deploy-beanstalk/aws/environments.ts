@@ -21,7 +21,9 @@ import { toEnvironmentInfo, type EnvironmentInfo } from './types.js'
 export const UNSAFE_TO_REPEAT: ReadonlySet<string> = new Set([
   'UpdateEnvironment',
   'CreateApplicationVersion',
-  'CreateEnvironment'
+  'CreateEnvironment',
+  // diagnostics.ts: a second abort could abort what the first one started (the way back)
+  'AbortEnvironmentUpdate'
 ])
 
 /** What CreateEnvironment sends for a clone. */

@@ -64,9 +64,16 @@ export async function waitForReady(
 export async function carryOutUpdate(
   beanstalk: BeanstalkGateway,
   plan: Plan,
-  ctx: { deadline: Deadline; ready: EnvironmentInfo; started: number; watch: UpdateWatch }
+  ctx: {
+    deadline: Deadline
+    ready: EnvironmentInfo
+    started: number
+    watch: UpdateWatch
+    /** Told of a failed or timed-out update before its messages are made (the instances' logs). */
+    onFailed?: OnFailed
+  }
 ): Promise<UpdateOutcome> {
-  const { deadline, watch } = ctx
+  const { deadline, watch, onFailed } = ctx
   const started = await phase(`Deploy ${plan.label} to ${plan.environment}`, () =>
     startDeployment(beanstalk, plan, plan.send, deadline, ctx.ready)
   )
@@ -80,7 +87,8 @@ export async function carryOutUpdate(
     return await failed(beanstalk, plan, started.followed, {
       clock: deadline.clock,
       ...applied,
-      configurationStep: true
+      configurationStep: true,
+      onFailed
     })
   const { request, events: configurationEvents } = started
   watch({ environment: request.environment })
@@ -110,7 +118,7 @@ export async function carryOutUpdate(
         }
       : { ...followed, events }
   if (outcome.kind !== 'success')
-    return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied })
+    return await failed(beanstalk, plan, outcome, { clock: deadline.clock, ...applied, onFailed })
   const after = formatDuration(deadline.clock.now() - ctx.started)
   core.info(
     `${plan.environment} runs ${plan.label}: Ready, health ${outcome.environment.health}, after ${after}.`
@@ -134,6 +142,9 @@ function describeApplied(started: Exclude<Started, { kind: 'busy' }>): string {
 
 type Unfinished = Exclude<FollowOutcome, { kind: 'success' }>
 
+/** Called with a failed or timed-out update (as followed) before anything else is done about it. Never throws. */
+export type OnFailed = (followed: Unfinished) => Promise<void>
+
 /** A failed or timed-out update: why, in Beanstalk's words, and the rollback when asked (and possible). */
 async function failed(
   beanstalk: BeanstalkGateway,
@@ -145,8 +156,11 @@ async function failed(
     platformApplied?: string
     /** The failure is the configuration update of the two-step path (the version was not deployed). */
     configurationStep?: boolean
+    onFailed?: OnFailed
   }
 ): Promise<UpdateOutcome> {
+  // what the instances say, while they still run the failed update (before a rollback replaces it)
+  await ctx.onFailed?.(followed)
   const why = failureMessages(plan, followed, ctx.configurationStep ?? false)
   let reason = failureReason(plan, followed, ctx.configurationStep ?? false)
   const replacedBy = followed.kind === 'failure' ? followed.decision.label : undefined

@@ -4,6 +4,7 @@ import { OutcomeUnknownError } from '../../common/failure.js'
 import { formatDuration } from '../../common/format.js'
 import type { Deadline } from '../../common/retry.js'
 import type { BeanstalkGateway, EnvironmentInfo, UpdateRequest } from '../aws/beanstalk.js'
+import { saveStarted } from '../cancel/state.js'
 import type { Plan } from '../plan.js'
 import type { BeanstalkEvent } from './events.js'
 import { follow, followOptionsFor, type FollowOutcome } from './follow.js'
@@ -108,15 +109,21 @@ export async function startUpdate(
     if (!current) return undefined
     const requestedAt = new Date(deadline.clock.now())
     try {
-      const { info, dateUpdated } = await beanstalk.updateEnvironment(environmentId, send)
+      const { info, dateUpdated, requestId } = await beanstalk.updateEnvironment(environmentId, send)
       core.info(`${describeRequest(send)} to ${info.name || current.name}: ${info.status}.`)
       // Events carry Beanstalk's clock; take the earlier of ours and its, so none is missed.
       const since = dateUpdated && dateUpdated.getTime() < requestedAt.getTime() ? dateUpdated : requestedAt
-      return { since, environment: { ...current, ...info, name: info.name || current.name } }
+      return started(
+        beanstalk,
+        send,
+        { since, environment: { ...current, ...info, name: info.name || current.name } },
+        requestId
+      )
     } catch (error) {
       if (error instanceof OutcomeUnknownError && lostReplies++ < 2) {
         const took = await checkLostUpdate(beanstalk, error, current, send.label, requestedAt)
-        if (took) return { since: requestedAt, environment: { ...current, ...took } }
+        if (took)
+          return started(beanstalk, send, { since: requestedAt, environment: { ...current, ...took } })
         continue // it did not take: the environment is Ready, send it again
       }
       if (!isNotReadyError(error)) throw error
@@ -126,6 +133,26 @@ export async function startUpdate(
       current = undefined
     }
   }
+}
+
+/** An accepted update, recorded for the post step of a cancelled run (cancel/state.ts). */
+function started(
+  beanstalk: BeanstalkGateway,
+  send: UpdateRequest,
+  accepted: Accepted,
+  requestId?: string
+): Accepted {
+  const env = accepted.environment
+  saveStarted({
+    region: beanstalk.region,
+    application: env.application,
+    environmentId: env.id,
+    environmentName: env.name,
+    label: send.label,
+    requestId,
+    since: accepted.since.toISOString()
+  })
+  return accepted
 }
 
 function describeRequest(send: UpdateRequest): string {

@@ -2,8 +2,8 @@ import { UserError, inputError } from '../../common/errors.js'
 import { parseBoolean } from '../../common/inputs.js'
 
 /**
- * The inputs of versions over time (`keep-versions`, `delete-source-bundles`) and of promotion
- * (`from-environment`), parsed and checked without I/O.
+ * The inputs of versions over time (`keep-versions`, `delete-source-bundles`), of promotion (`from-environment`)
+ * and of a redeploy only (`require-existing-version`), parsed and checked without I/O.
  */
 
 export interface RetentionInputs {
@@ -79,4 +79,30 @@ export function parseFromEnvironment(
     )
   }
   return value
+}
+
+/**
+ * `require-existing-version`: a redeploy of `version-label` as it is, so the label is needed and nothing may be
+ * given to build from.
+ */
+export function parseRequireExistingVersion(
+  raw: Record<'require-existing-version' | 'image' | 'bundle', string>,
+  versionLabel: string | undefined
+): boolean {
+  const required = parseBoolean('require-existing-version', raw['require-existing-version'], false)
+  if (!required) return false
+  if (versionLabel === undefined) {
+    throw new UserError(
+      "Input 'require-existing-version' is true but 'version-label' is empty: set version-label to the existing version to redeploy, or set require-existing-version to false.",
+      { input: 'require-existing-version' }
+    )
+  }
+  const building = (['image', 'bundle'] as const).filter(name => raw[name] !== '')
+  if (building.length > 0) {
+    throw new UserError(
+      `Input 'require-existing-version' is true, so version "${versionLabel}" is redeployed as it is, but ${building.map(n => `'${n}'`).join(' and ')} ${building.length === 1 ? 'asks' : 'ask'} for a new bundle: remove ${building.length === 1 ? 'it' : 'them'}, or set require-existing-version to false.`,
+      { input: 'require-existing-version' }
+    )
+  }
+  return true
 }
