@@ -119,6 +119,8 @@ export interface Environment {
   health: Health
   versionLabel?: string
   script: UpdateScript
+  /** UpdateEnvironment calls accepted so far (UpdateScript.stepMs) */
+  updates?: number
   update?: ActiveUpdate
   readyAt?: number
   yellowUntil?: number
@@ -807,7 +809,9 @@ export class Beanstalk {
     const script: UpdateScript = env.script.healthyVersions?.includes(to ?? '')
       ? { ...env.script, outcome: 'healthy' }
       : env.script
-    const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs
+    const step = (script.stepMs ?? 0) * (env.updates ?? 0)
+    env.updates = (env.updates ?? 0) + 1
+    const endsAt = script.outcome === 'never' ? Infinity : now + script.durationMs + step
     const configurationOnly = (settings !== undefined || platform !== undefined) && label === undefined
     const platformFails =
       platform !== undefined &&

@@ -9,6 +9,8 @@ export type Health = 'Green' | 'Yellow' | 'Red' | 'Grey'
 export interface UpdateScript {
   /** time from UpdateEnvironment to the end of the update */
   durationMs: number
+  /** each update of the environment lasts this much longer than the one before (npm run bench: never exact) */
+  stepMs?: number
   /** 'fail' fails the deployment of a version; a configuration-only update (no VersionLabel) then succeeds */
   outcome: 'healthy' | 'fail' | 'red' | 'yellow-then-green' | 'never'
   /** yellow-then-green: Yellow for this long after Ready, then Green (default 3000) */

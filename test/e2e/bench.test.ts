@@ -22,6 +22,15 @@ describe('npm run bench', () => {
     expect(await leftovers(run, [])).toEqual({ listening: [], files: [] })
   }, 60_000)
 
+  it('SIGINT to the npm process alone (kill -INT <npm pid>): it stops too, and removes its files', async () => {
+    const run = npmRun('bench', ['rss'], {}, { detached: true })
+    await run.waitFor(/rss: writing a 1 MB incompressible file|rss: 1 MB deploy, run 1 of 3/, 45_000)
+    run.child.kill('SIGINT')
+    await run.exited
+    expect(run.output()).toMatch(/SIGINT: stopping the benchmark \(rss: .*\) and removing its files…/)
+    expect(await leftovers(run, [])).toEqual({ listening: [], files: [] })
+  }, 60_000)
+
   it('an unknown section exits 2 naming the sections, leaving nothing', async () => {
     const run = npmRun('bench', ['memory'])
     expect((await run.exited).code).toBe(2)

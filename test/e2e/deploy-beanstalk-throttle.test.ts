@@ -68,7 +68,6 @@ describe('deploy-beanstalk e2e: many deploys at once under an account-wide throt
       const readyAt = box.environment(names[i])?.readyAt
       return { name: names[i], code: run.code, errors: errorText(run), lateMs: run.exitAt - (readyAt ?? NaN) }
     })
-    console.log(`late after Ready (ms): ${late.map(l => l.lateMs).join(', ')}`)
     for (const [i, run] of runs.entries()) {
       if (late[i].lateMs <= LATE_MS) continue
       // what that deploy asked after its update began, relative to Ready (for a readable failure)
