@@ -318,9 +318,9 @@ export async function startSandbox(
     settings: (environment, region) => beanstalk.settingsOf(environment, region),
     storageBucket: region => beanstalk.storageBucket(region),
     setFaults: (spec: FaultSpec | undefined) => faults.set(spec),
-    peakRequests(service: Service, windowMs = 60_000) {
+    peakRequests(service: Service, windowMs = 60_000, which: 'all' | 'answered' = 'all') {
       const times = requests
-        .filter(r => r.service === service)
+        .filter(r => r.service === service && (which === 'all' || r.fault !== 'throttle'))
         .map(r => r.time)
         .sort((a, b) => a - b)
       let peak = 0

@@ -235,10 +235,11 @@ export interface Sandbox {
   storageBucket(region?: string): string
   setFaults(faults: FaultSpec | undefined): void
   /**
-   * The most requests of a service in any `windowMs` window (default 60 s), every request counted: throttled,
-   * failed, reset and lost ones included.
+   * The most requests of a service in any `windowMs` window (default 60 s). `all` (the default) counts every
+   * request: throttled, failed, reset and lost ones included; `answered` leaves out the ones refused with
+   * Throttling (AWS's token bucket took nothing for them: the actions give their slot back).
    */
-  peakRequests(service: Service, windowMs?: number): number
+  peakRequests(service: Service, windowMs?: number, which?: 'all' | 'answered'): number
   close(): Promise<void>
 }
 

@@ -224,5 +224,7 @@ describe('Faults on the reply (after the effect), echoed requests, request count
     expect(box.peakRequests('elasticbeanstalk')).toBe(3)
     expect(box.peakRequests('cloudfront')).toBe(0)
     expect(box.peakRequests('elasticbeanstalk', 1)).toBeLessThan(3)
+    // what AWS answered: the two refused with Throttling left out
+    expect(box.peakRequests('elasticbeanstalk', 60_000, 'answered')).toBe(1)
   })
 })
