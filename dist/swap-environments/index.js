@@ -56138,7 +56138,24 @@ async function poll(check, options) {
             return result.value;
         if (options.deadline.expired())
             return undefined;
-        await options.deadline.sleep(result.delayMs);
+        await sleepWithPulse(options.deadline, result.delayMs, options.heartbeat);
+    }
+}
+/**
+ * Sleeps `ms` (cut to the deadline), waking for each heartbeat that falls due meanwhile, so a long delay between
+ * two looks never leaves the log silent for longer than the heartbeat's period.
+ */
+async function sleepWithPulse(deadline, ms, pulse) {
+    const until = deadline.clock.now() + Math.min(ms, deadline.remaining());
+    for (;;) {
+        const left = until - deadline.clock.now();
+        if (left <= 0)
+            return;
+        const dueIn = pulse ? pulse.dueInMs() : Infinity;
+        if (dueIn >= left)
+            return await deadline.sleep(left);
+        await deadline.sleep(Math.max(1, dueIn));
+        pulse?.beat();
     }
 }
 /**
@@ -56570,6 +56587,14 @@ class Heartbeat {
     printed() {
         this.last = this.deadline.clock.now();
     }
+    /** How long until the next line is due (0: due now). */
+    dueInMs() {
+        return Math.max(0, this.last + this.everyMs - this.deadline.clock.now());
+    }
+    /** The loop's view of this heartbeat (`poll`'s `heartbeat` option): it wakes for a line due during a sleep. */
+    pulse(status) {
+        return { dueInMs: () => this.dueInMs(), beat: () => void this.beat(status()) };
+    }
     /** Prints the heartbeat line when it is due; returns whether it did. */
     beat(status) {
         const now = this.deadline.clock.now();
@@ -56882,7 +56907,7 @@ async function follow(f, what, since, done) {
         }
         heartbeat.beat(describePair(last));
         return { done: false, delayMs: FOLLOW_POLL_MS };
-    }, { deadline: f.deadline });
+    }, { deadline: f.deadline, heartbeat: heartbeat.pulse(() => describePair(last)) });
     if (result === undefined)
         throw timedOut();
     return result;
@@ -57419,7 +57444,10 @@ async function fetchTailLogs(beanstalk, environmentId, clock, download = fetch, 
             const answered = seen?.size ?? 0;
             heartbeat.beat(answered === 0 ? 'no instance has answered yet' : `${answered} instance(s) answered`);
             return { done: false, delayMs: ANSWERS_EVERY_MS };
-        }, { deadline });
+        }, {
+            deadline,
+            heartbeat: heartbeat.pulse(() => (seen?.size ?? 0) === 0 ? 'no instance has answered yet' : `${seen?.size ?? 0} instance(s) answered`)
+        });
         if (!answers) {
             throw new NoLogsError((seen?.size ?? 0) === 0
                 ? `no instance answered within ${LOGS_BUDGET_MS / 1000} s (is an instance running?)`

@@ -58344,7 +58344,24 @@ async function poll(check, options) {
             return result.value;
         if (options.deadline.expired())
             return undefined;
-        await options.deadline.sleep(result.delayMs);
+        await sleepWithPulse(options.deadline, result.delayMs, options.heartbeat);
+    }
+}
+/**
+ * Sleeps `ms` (cut to the deadline), waking for each heartbeat that falls due meanwhile, so a long delay between
+ * two looks never leaves the log silent for longer than the heartbeat's period.
+ */
+async function sleepWithPulse(deadline, ms, pulse) {
+    const until = deadline.clock.now() + Math.min(ms, deadline.remaining());
+    for (;;) {
+        const left = until - deadline.clock.now();
+        if (left <= 0)
+            return;
+        const dueIn = pulse ? pulse.dueInMs() : Infinity;
+        if (dueIn >= left)
+            return await deadline.sleep(left);
+        await deadline.sleep(Math.max(1, dueIn));
+        pulse?.beat();
     }
 }
 /**

@@ -26,6 +26,16 @@ export class Heartbeat {
     this.last = this.deadline.clock.now()
   }
 
+  /** How long until the next line is due (0: due now). */
+  dueInMs(): number {
+    return Math.max(0, this.last + this.everyMs - this.deadline.clock.now())
+  }
+
+  /** The loop's view of this heartbeat (`poll`'s `heartbeat` option): it wakes for a line due during a sleep. */
+  pulse(status: () => string): { dueInMs(): number; beat(): void } {
+    return { dueInMs: () => this.dueInMs(), beat: () => void this.beat(status()) }
+  }
+
   /** Prints the heartbeat line when it is due; returns whether it did. */
   beat(status: string): boolean {
     const now = this.deadline.clock.now()

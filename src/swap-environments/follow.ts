@@ -82,7 +82,7 @@ export async function follow<T>(
       heartbeat.beat(describePair(last))
       return { done: false, delayMs: FOLLOW_POLL_MS }
     },
-    { deadline: f.deadline }
+    { deadline: f.deadline, heartbeat: heartbeat.pulse(() => describePair(last)) }
   )
   if (result === undefined) throw timedOut()
   return result

@@ -100,6 +100,32 @@ describe('poll', () => {
     // the last sleep is clipped to the deadline
     expect(clock.waits).toEqual([4000, 4000, 2000])
   })
+
+  it('wakes for a heartbeat that falls due during a long delay: never more than 30 s without a line', async () => {
+    const { Heartbeat } = await import('../../src/common/heartbeat.js')
+    const clock = fakeClock()
+    const deadline = new Deadline(200_000, clock)
+    const lines: number[] = []
+    const heartbeat = new Heartbeat('the update', deadline, 30_000, () =>
+      lines.push(clock.now() - deadline.start)
+    )
+    let rounds = 0
+    const looks: number[] = []
+    await poll(
+      async () => {
+        looks.push(clock.now() - deadline.start)
+        heartbeat.beat('Updating')
+        return ++rounds < 4 ? { done: false, delayMs: 25_000 } : { done: true, value: rounds }
+      },
+      { deadline, heartbeat: heartbeat.pulse(() => 'Updating') }
+    )
+    // the looks keep their own schedule (no extra request): every 25 s
+    expect(looks).toEqual([0, 25_000, 50_000, 75_000])
+    // the lines come at 30 s and 60 s, inside the sleeps, not at the first look after them (50 s, 75 s)
+    expect(lines).toEqual([30_000, 60_000])
+    const gaps = [0, ...lines, 75_000].map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]))
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000)
+  })
 })
 
 describe('the pacing primitives the deploy poller builds on', () => {

@@ -104,7 +104,12 @@ export async function fetchTailLogs(
         heartbeat.beat(answered === 0 ? 'no instance has answered yet' : `${answered} instance(s) answered`)
         return { done: false, delayMs: ANSWERS_EVERY_MS }
       },
-      { deadline }
+      {
+        deadline,
+        heartbeat: heartbeat.pulse(() =>
+          (seen?.size ?? 0) === 0 ? 'no instance has answered yet' : `${seen?.size ?? 0} instance(s) answered`
+        )
+      }
     )
     if (!answers) {
       throw new NoLogsError(

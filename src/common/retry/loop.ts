@@ -15,13 +15,35 @@ export type PollResult<T> = { done: true; value: T } | { done: false; delayMs: n
  */
 export async function poll<T>(
   check: (round: number) => Promise<PollResult<T>>,
-  options: { deadline: Deadline }
+  options: { deadline: Deadline; heartbeat?: Pulse }
 ): Promise<T | undefined> {
   for (let round = 1; ; round++) {
     const result = await check(round)
     if (result.done) return result.value
     if (options.deadline.expired()) return undefined
-    await options.deadline.sleep(result.delayMs)
+    await sleepWithPulse(options.deadline, result.delayMs, options.heartbeat)
+  }
+}
+
+/** A wait's heartbeat as the loop sees it: when the next line falls due, and printing it. */
+export interface Pulse {
+  dueInMs(): number
+  beat(): void
+}
+
+/**
+ * Sleeps `ms` (cut to the deadline), waking for each heartbeat that falls due meanwhile, so a long delay between
+ * two looks never leaves the log silent for longer than the heartbeat's period.
+ */
+async function sleepWithPulse(deadline: Deadline, ms: number, pulse: Pulse | undefined): Promise<void> {
+  const until = deadline.clock.now() + Math.min(ms, deadline.remaining())
+  for (;;) {
+    const left = until - deadline.clock.now()
+    if (left <= 0) return
+    const dueIn = pulse ? pulse.dueInMs() : Infinity
+    if (dueIn >= left) return await deadline.sleep(left)
+    await deadline.sleep(Math.max(1, dueIn))
+    pulse?.beat()
   }
 }
 

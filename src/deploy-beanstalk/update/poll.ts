@@ -218,7 +218,7 @@ export class Poller {
         debug(`next poll in ${delayMs}ms`)
         return { done: false, delayMs }
       },
-      { deadline: this.deadline }
+      { deadline: this.deadline, heartbeat: this.pulse?.heartbeat.pulse(this.pulse.status) }
     )
     return result
   }
