@@ -45,6 +45,15 @@ export const PICTURES: Record<string, Picture> = {
       '05-deploy-beanstalk': 'deploy-beanstalk, redeploying the previous version after the failed check'
     }
   },
+  'blue-green': {
+    file: 'summary-blue-green',
+    caption:
+      'A blue/green release: deployed to the idle twin (created on the first release), checked, swapped in',
+    steps: {
+      '02-deploy-beanstalk': 'deploy-beanstalk (strategy: blue-green)',
+      '04-swap-environments': 'swap-environments'
+    }
+  },
   'private-package': {
     file: 'summary-private-package',
     caption: 'A private package: stopped before anything was deployed, with the link that fixes it',

@@ -142,8 +142,11 @@ const rollbackHelped = (run: DeployRun) =>
 function nextStep(plan: Plan, run: DeployRun, end: Ending): string {
   if (run.update?.result === 'timed-out')
     return `Follow the update in the AWS console (the Console row below); if it needs longer than ${formatDuration(plan.timeoutMs)}, raise timeout.`
-  const find =
-    "Find the cause in Beanstalk's events (below) and the instances' logs (Logs, in the environment's console), fix it and deploy again"
+  const logs =
+    run.logs && run.logs.shown.length > 0
+      ? "the instances' logs (below; all of them in the logs-file output)"
+      : "the instances' logs (Logs, in the environment's console)"
+  const find = `Find the cause in Beanstalk's events (below) and ${logs}, fix it and deploy again`
   const previous = plan.previousLabel
   const stillBroken = end.environment?.versionLabel !== previous && previous && previous !== plan.label
   return stillBroken && !plan.rollbackOnFailure

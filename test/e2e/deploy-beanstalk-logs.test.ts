@@ -127,6 +127,8 @@ describe('a failed deploy shows why: the instances own logs', () => {
     expect(box.calls('GetObject').some(c => String(c.params.Key).includes('/logs/tail/'))).toBe(true)
     expect(warnings(run)).toEqual([])
     expect([...summaryFaults(summary), ...layoutFaults(summary)]).toEqual([])
+    // What to do points at the logs below, not at the console
+    expect(summary).toContain("the instances' logs (below; all of them in the logs-file output)")
   }, 60_000)
 
   it('a denied log request is one warning, and the step fails with the same first error as without logs', async () => {
@@ -144,6 +146,7 @@ describe('a failed deploy shows why: the instances own logs', () => {
     ])
     expect(run.outputs['logs-file']).toBe('')
     expect(run.summary).not.toContain('Instance logs:')
+    expect(run.summary).toContain("the instances' logs (Logs, in the environment's console)")
   }, 60_000)
 
   it('log-lines: 0 asks for no logs; a bad value is refused before anything changes', async () => {
