@@ -1,8 +1,8 @@
 export const id = 270;
-export const ids = [270,115];
+export const ids = [270,269];
 export const modules = {
 
-/***/ 7115:
+/***/ 4269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -23,6 +23,50 @@ var retry = __webpack_require__(119);
 var core = __webpack_require__(9433);
 // EXTERNAL MODULE: ./src/common/format.ts
 var format = __webpack_require__(6950);
+;// CONCATENATED MODULE: ./src/common/beanstalk-pace.ts
+
+
+
+
+/** Beanstalk requests in any 60 s window that AWS answers (SDK retries included; a throttled one gives its slot back). */
+const BEANSTALK_REQUESTS_PER_MINUTE = 20;
+/**
+ * The one pace of Beanstalk requests, for every action that calls Beanstalk: a call budget of at most 20 requests
+ * in any 60 s window (every request sent, SDK retries included), hooked into `client` so each attempt waits for
+ * its slot, never past `deadline()` (the deadline of the work under way, see the gateways' `within`). A throttled
+ * request gives its slot back and slows the pace; an answer recovers it (common/retry/budget.ts). The deploy's
+ * poll schedule (deploy-beanstalk/update/poll.ts) reads the same budget.
+ */
+function paceBeanstalkRequests(client, clock, deadline, options) {
+    const unpaced = options.unpaced ?? new Set();
+    // a second of margin: AWS counts a request when it arrives, a little after we sent it
+    const budget = new retry/* CallBudget */.Oo(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+        // a wait a reader would notice gets a line (at least every 20 s while it lasts)
+        if (waitMs >= 5_000)
+            core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a3)(waitMs)}.`);
+    }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
+    (0,aws/* instrument */.wV)(client, {
+        service: 'elasticbeanstalk',
+        // every attempt passes here (an SDK retry is a request too), so the budget sees each one
+        beforeSend: async (operation) => {
+            if (unpaced.has(operation))
+                budget.record();
+            else
+                return await budget.acquire(deadline());
+        },
+        unsafeToRepeat: options.unsafeToRepeat,
+        afterReply: (operation, error, slot) => {
+            if (unpaced.has(operation))
+                return;
+            if (error === undefined)
+                budget.succeeded();
+            else if ((0,retry/* isThrottling */.E2)(error))
+                budget.throttled(slot);
+        }
+    });
+    return budget;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/types.ts
 function toEnvironmentInfo(env) {
     return {
@@ -111,53 +155,6 @@ class EnvironmentLaunches {
         }));
         return toEnvironmentInfo(out);
     }
-}
-
-;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/pace.ts
-
-
-
-
-
-/** Beanstalk requests in any 60 s window that AWS answers (SDK retries included; a throttled one gives its slot back). */
-const BEANSTALK_REQUESTS_PER_MINUTE = 20;
-/**
- * The one pace of Beanstalk requests: a call budget of at most 20 requests in any 60 s window (every request
- * sent, SDK retries included), hooked into `client` so each attempt waits for its slot, never past `deadline()`
- * (the deadline of the work under way, see BeanstalkGateway.within). The poll schedule (update/poll.ts) reads the
- * same budget.
- */
-function paceBeanstalkRequests(client, clock, deadline) {
-    // a second of margin: AWS counts a request when it arrives, a little after we sent it
-    const budget = new retry/* CallBudget */.Oo(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
-        // a wait a reader would notice gets a line (at least every 20 s while it lasts)
-        if (waitMs >= 5_000)
-            core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${(0,format/* formatDuration */.a3)(waitMs)}.`);
-    }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
-    (0,aws/* instrument */.wV)(client, {
-        service: 'elasticbeanstalk',
-        // every attempt passes here (an SDK retry is a request too), so the budget sees each one
-        beforeSend: async (operation) => {
-            // Pruning old versions (keep-versions) happens outside the follow, before the version is created or after
-            // the deploy, one deletion at a time: counted, but not paced (holding back 50 deletions at 20 a minute
-            // would add minutes to a deploy, and the SDK retries a throttled deletion itself).
-            if (operation === 'DeleteApplicationVersion')
-                budget.record();
-            else
-                return await budget.acquire(deadline());
-        },
-        unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
-        // Throttling gives the slot back and slows the pace; an answer recovers it (common/budget.ts)
-        afterReply: (operation, error, slot) => {
-            if (operation === 'DeleteApplicationVersion')
-                return;
-            if (error === undefined)
-                budget.succeeded();
-            else if ((0,retry/* isThrottling */.E2)(error))
-                budget.throttled(slot);
-        }
-    });
-    return budget;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/aws/platforms.ts
@@ -297,7 +294,7 @@ class EnvironmentInfoCalls extends TailCalls {
 
 /**
  * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
- * budget (pace.ts: every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ * budget (common/beanstalk-pace.ts: every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
  */
 class BeanstalkGateway {
     region;
@@ -318,7 +315,13 @@ class BeanstalkGateway {
         this.platforms = new PlatformLookUps(this.client);
         this.launches = new EnvironmentLaunches(this.client);
         this.info = new EnvironmentInfoCalls(this.client);
-        this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline);
+        this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline, {
+            unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
+            // Pruning old versions (keep-versions) happens outside the follow, one deletion at a time: counted, but
+            // not paced (holding back 50 deletions at 20 a minute would add minutes to a deploy, and the SDK retries a
+            // throttled deletion itself).
+            unpaced: new Set(['DeleteApplicationVersion'])
+        });
     }
     /**
      * Runs `work` under `deadline` (the step's timeout, or a rollback's fresh one): while it runs, a request that
@@ -511,7 +514,7 @@ var secrets = __webpack_require__(7168);
 // EXTERNAL MODULE: ./src/common/summary.ts
 var summary = __webpack_require__(7701);
 // EXTERNAL MODULE: ./src/deploy-beanstalk/aws/beanstalk.ts + 6 modules
-var beanstalk = __webpack_require__(7115);
+var beanstalk = __webpack_require__(4269);
 ;// CONCATENATED MODULE: ./src/deploy-beanstalk/cancel/decide.ts
 function ownUpdate(started, env, events) {
     const what = started.label

@@ -29913,7 +29913,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4802);
 /* harmony import */ var _cancel_state_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3315);
 /* harmony import */ var _cancel_signals_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(571);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2292);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5657);
 
 
 
@@ -29940,7 +29940,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2292:
+/***/ 5657:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29966,7 +29966,7 @@ var retry = __nccwpck_require__(119);
  */
 /** One Beanstalk gateway per region (each with its call budget), the SDK client loaded once the inputs are valid. */
 async function beanstalkGateways(clock) {
-    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(115)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7115));
+    const { BeanstalkGateway } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(114), __nccwpck_require__.e(269)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4269));
     const gateways = new Map();
     return (region) => {
         const gateway = gateways.get(region) ?? new BeanstalkGateway(region, undefined, clock);
@@ -30413,6 +30413,44 @@ function diagnostics_logsOnFailure(beanstalk, plan, run, story) {
             follows: "the deploy's own error follows"
         });
     };
+}
+
+;// CONCATENATED MODULE: ./src/common/beanstalk-inputs.ts
+
+const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+function parseApplicationName(value) {
+    if (value === '') {
+        throw (0,errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
+    }
+    if (value.length > 100) {
+        throw (0,errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || value.includes('/')) {
+        throw (0,errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
+    }
+    return value;
+}
+/**
+ * A version label as Beanstalk allows it and as it can be part of an S3 key (1 to 100 characters, no slashes,
+ * backslashes or control characters), or undefined when empty. `expected` ends the refusal for its input.
+ */
+function parseLabel(input, value, expected) {
+    if (value === '')
+        return undefined;
+    if (value.length > 100) {
+        throw (0,errors/* inputError */.Xu)(input, value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || /[/\\]/.test(value))
+        throw (0,errors/* inputError */.Xu)(input, value, expected);
+    return value;
+}
+/** `required-health`: Green or Yellow in any case (`fallback` when empty); `why` follows the refusal. */
+function parseHealth(value, fallback, why = '') {
+    const text = value === '' ? fallback : value;
+    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
+    if (!match)
+        throw (0,errors/* inputError */.Xu)('required-health', value, `expected Green or Yellow${why}.`);
+    return match;
 }
 
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
@@ -31073,6 +31111,7 @@ function parseBlueGreen(raw, region) {
 
 
 
+
  // platform
 
 
@@ -31127,19 +31166,6 @@ const INPUT_NAMES = [
 const MAX_DESCRIPTION = 200;
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
 const DEFAULT_INCLUDES = ['.ebextensions', '.platform'];
-const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-function parseApplicationName(value) {
-    if (value === '') {
-        throw (0,errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
-    }
-    if (value.length > 100) {
-        throw (0,errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || value.includes('/')) {
-        throw (0,errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
-    }
-    return value;
-}
 function parseEnvironmentName(value) {
     const expected = '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env';
     if (value === '')
@@ -31153,22 +31179,10 @@ function parseEnvironmentName(value) {
     return value;
 }
 function parseVersionLabel(value) {
-    if (value === '')
-        return undefined;
-    if (value.length > 100) {
-        throw (0,errors/* inputError */.Xu)('version-label', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || /[/\\]/.test(value)) {
-        throw (0,errors/* inputError */.Xu)('version-label', value, 'expected no slashes, backslashes or control characters (it is part of the S3 key).');
-    }
-    return value;
+    return parseLabel('version-label', value, 'expected no slashes, backslashes or control characters (it is part of the S3 key).');
 }
 function parseRequiredHealth(value) {
-    const text = value === '' ? DEFAULTS['required-health'] : value;
-    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
-    if (!match)
-        throw (0,errors/* inputError */.Xu)('required-health', value, 'expected Green or Yellow.');
-    return match;
+    return parseHealth(value, DEFAULTS['required-health']);
 }
 function parseBucket(value) {
     if (value === '')

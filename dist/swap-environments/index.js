@@ -55801,7 +55801,7 @@ function maskAll(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4802);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4571);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6101);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)((0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .swapEnvironments */ .g)(), import.meta.url);
@@ -55811,7 +55811,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4571:
+/***/ 6101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56424,6 +56424,50 @@ function instrument(client, options) {
     return client;
 }
 
+;// CONCATENATED MODULE: ./src/common/beanstalk-pace.ts
+
+
+
+
+/** Beanstalk requests in any 60 s window that AWS answers (SDK retries included; a throttled one gives its slot back). */
+const BEANSTALK_REQUESTS_PER_MINUTE = 20;
+/**
+ * The one pace of Beanstalk requests, for every action that calls Beanstalk: a call budget of at most 20 requests
+ * in any 60 s window (every request sent, SDK retries included), hooked into `client` so each attempt waits for
+ * its slot, never past `deadline()` (the deadline of the work under way, see the gateways' `within`). A throttled
+ * request gives its slot back and slows the pace; an answer recovers it (common/retry/budget.ts). The deploy's
+ * poll schedule (deploy-beanstalk/update/poll.ts) reads the same budget.
+ */
+function paceBeanstalkRequests(client, clock, deadline, options) {
+    const unpaced = options.unpaced ?? new Set();
+    // a second of margin: AWS counts a request when it arrives, a little after we sent it
+    const budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
+        // a wait a reader would notice gets a line (at least every 20 s while it lasts)
+        if (waitMs >= 5_000)
+            core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`);
+    }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
+    instrument(client, {
+        service: 'elasticbeanstalk',
+        // every attempt passes here (an SDK retry is a request too), so the budget sees each one
+        beforeSend: async (operation) => {
+            if (unpaced.has(operation))
+                budget.record();
+            else
+                return await budget.acquire(deadline());
+        },
+        unsafeToRepeat: options.unsafeToRepeat,
+        afterReply: (operation, error, slot) => {
+            if (unpaced.has(operation))
+                return;
+            if (error === undefined)
+                budget.succeeded();
+            else if (isThrottling(error))
+                budget.throttled(slot);
+        }
+    });
+    return budget;
+}
+
 ;// CONCATENATED MODULE: ./src/common/logs/calls.ts
 
 
@@ -56465,9 +56509,6 @@ class TailCalls {
 
 
 
-
-/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included), as deploy-beanstalk. */
-const BEANSTALK_REQUESTS_PER_MINUTE = 20;
 function toEnvironment(env) {
     return {
         name: env.EnvironmentName ?? '',
@@ -56494,21 +56535,8 @@ class SwapGateway {
         this.region = region;
         this.client = client ?? new dist_cjs/* ElasticBeanstalkClient */.E8k(awsClientConfig(region, { clock }));
         this.info = new TailCalls(this.client);
-        this.budget = new CallBudget(BEANSTALK_REQUESTS_PER_MINUTE, 61_000, clock, waitMs => {
-            if (waitMs >= 5_000)
-                core/* info */.pq(`Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`);
-        }, `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`);
-        instrument(this.client, {
-            service: 'elasticbeanstalk',
-            beforeSend: async () => await this.budget.acquire(this.deadline),
-            unsafeToRepeat: operation => operation === 'SwapEnvironmentCNAMEs' || operation === 'TerminateEnvironment',
-            // a throttled request's slot is given back (AWS took nothing for it), and the pace slows down
-            afterReply: (_operation, error, slot) => {
-                if (error === undefined)
-                    this.budget.succeeded();
-                else if (isThrottling(error))
-                    this.budget.throttled(slot);
-            }
+        this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline, {
+            unsafeToRepeat: operation => operation === 'SwapEnvironmentCNAMEs' || operation === 'TerminateEnvironment'
         });
     }
     /** Runs `work` with `deadline` as the limit of every wait for a request slot (the one before restored after). */
@@ -56936,6 +56964,44 @@ async function waitForDns(deadline, swappedAt, host) {
     return waited;
 }
 
+;// CONCATENATED MODULE: ./src/common/beanstalk-inputs.ts
+
+const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+function parseApplicationName(value) {
+    if (value === '') {
+        throw (0,errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
+    }
+    if (value.length > 100) {
+        throw (0,errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || value.includes('/')) {
+        throw (0,errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
+    }
+    return value;
+}
+/**
+ * A version label as Beanstalk allows it and as it can be part of an S3 key (1 to 100 characters, no slashes,
+ * backslashes or control characters), or undefined when empty. `expected` ends the refusal for its input.
+ */
+function parseLabel(input, value, expected) {
+    if (value === '')
+        return undefined;
+    if (value.length > 100) {
+        throw (0,errors/* inputError */.Xu)(input, value, `expected at most 100 characters (it has ${value.length}).`);
+    }
+    if (hasControlCharacter(value) || /[/\\]/.test(value))
+        throw (0,errors/* inputError */.Xu)(input, value, expected);
+    return value;
+}
+/** `required-health`: Green or Yellow in any case (`fallback` when empty); `why` follows the refusal. */
+function parseHealth(value, fallback, why = '') {
+    const text = value === '' ? fallback : value;
+    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
+    if (!match)
+        throw (0,errors/* inputError */.Xu)('required-health', value, `expected Green or Yellow${why}.`);
+    return match;
+}
+
 ;// CONCATENATED MODULE: ./src/common/inputs.ts
 
 
@@ -57048,6 +57114,7 @@ function parseLogLines(value) {
 
 
 
+
 /** Defaults, as declared in actions/swap-environments/action.yml (a test keeps the two in step). */
 const DEFAULTS = {
     'required-health': 'Green',
@@ -57070,38 +57137,12 @@ const INPUT_NAMES = [
     'dry-run',
     'log-lines'
 ];
-const hasControlCharacter = (text) => Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-function parseApplicationName(value) {
-    if (value === '') {
-        throw (0,errors/* inputError */.Xu)('application-name', value, 'it is required: the Beanstalk application, such as BrillianCRM.');
-    }
-    if (value.length > 100) {
-        throw (0,errors/* inputError */.Xu)('application-name', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || value.includes('/')) {
-        throw (0,errors/* inputError */.Xu)('application-name', value, 'expected no slashes or control characters.');
-    }
-    return value;
-}
 /** A version label as Beanstalk allows it (1 to 100 characters), or undefined when empty. */
 function parseExpectVersionLabel(value) {
-    if (value === '')
-        return undefined;
-    if (value.length > 100) {
-        throw (0,errors/* inputError */.Xu)('expect-version-label', value, `expected at most 100 characters (it has ${value.length}).`);
-    }
-    if (hasControlCharacter(value) || /[/\\]/.test(value)) {
-        throw (0,errors/* inputError */.Xu)('expect-version-label', value, 'expected a version label such as the version-label output of deploy-beanstalk: no slashes, backslashes or control characters.');
-    }
-    return value;
+    return parseLabel('expect-version-label', value, 'expected a version label such as the version-label output of deploy-beanstalk: no slashes, backslashes or control characters.');
 }
 function parseRequiredHealth(value) {
-    const text = value === '' ? DEFAULTS['required-health'] : value;
-    const match = ['Green', 'Yellow'].find(h => h.toLowerCase() === text.toLowerCase());
-    if (!match) {
-        throw (0,errors/* inputError */.Xu)('required-health', value, 'expected Green or Yellow: the least health the idle environment must show to be swapped in.');
-    }
-    return match;
+    return parseHealth(value, DEFAULTS['required-health'], ': the least health the idle environment must show to be swapped in');
 }
 function parseIdleAfterSwap(value) {
     const text = (value === '' ? DEFAULTS['idle-after-swap'] : value).toLowerCase();

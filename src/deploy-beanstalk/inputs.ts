@@ -1,3 +1,10 @@
+import {
+  parseApplicationName,
+  parseHealth,
+  parseLabel,
+  type RequiredHealth
+} from '../common/beanstalk-inputs.js'
+export type { RequiredHealth }
 import { addSecret } from '../common/secrets.js'
 import { UserError, inputError } from '../common/errors.js'
 import {
@@ -70,8 +77,6 @@ export const INPUT_NAMES = [
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
-export type RequiredHealth = 'Green' | 'Yellow'
-
 /** Where the bundle comes from: built from a compose file, or a ready zip. */
 export type Source =
   | {
@@ -123,26 +128,6 @@ export const MAX_DESCRIPTION = 200
 /** What goes into the bundle beside the compose file when `include` is not set (where present). */
 export const DEFAULT_INCLUDES = ['.ebextensions', '.platform']
 
-const hasControlCharacter = (text: string) =>
-  Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
-
-export function parseApplicationName(value: string): string {
-  if (value === '') {
-    throw inputError(
-      'application-name',
-      value,
-      'it is required: the Beanstalk application, such as BrillianCRM.'
-    )
-  }
-  if (value.length > 100) {
-    throw inputError('application-name', value, `expected at most 100 characters (it has ${value.length}).`)
-  }
-  if (hasControlCharacter(value) || value.includes('/')) {
-    throw inputError('application-name', value, 'expected no slashes or control characters.')
-  }
-  return value
-}
-
 export function parseEnvironmentName(value: string): string {
   const expected =
     '4 to 40 letters, digits and hyphens, not starting or ending with a hyphen, such as BrillianCRM-env'
@@ -157,25 +142,15 @@ export function parseEnvironmentName(value: string): string {
 }
 
 export function parseVersionLabel(value: string): string | undefined {
-  if (value === '') return undefined
-  if (value.length > 100) {
-    throw inputError('version-label', value, `expected at most 100 characters (it has ${value.length}).`)
-  }
-  if (hasControlCharacter(value) || /[/\\]/.test(value)) {
-    throw inputError(
-      'version-label',
-      value,
-      'expected no slashes, backslashes or control characters (it is part of the S3 key).'
-    )
-  }
-  return value
+  return parseLabel(
+    'version-label',
+    value,
+    'expected no slashes, backslashes or control characters (it is part of the S3 key).'
+  )
 }
 
 export function parseRequiredHealth(value: string): RequiredHealth {
-  const text = value === '' ? DEFAULTS['required-health'] : value
-  const match = (['Green', 'Yellow'] as const).find(h => h.toLowerCase() === text.toLowerCase())
-  if (!match) throw inputError('required-health', value, 'expected Green or Yellow.')
-  return match
+  return parseHealth(value, DEFAULTS['required-health'])
 }
 
 export function parseBucket(value: string): string | undefined {

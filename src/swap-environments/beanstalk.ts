@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
@@ -7,15 +6,12 @@ import {
   TerminateEnvironmentCommand,
   type EnvironmentDescription
 } from '@aws-sdk/client-elastic-beanstalk'
-import { awsClientConfig, instrument } from '../common/aws.js'
+import { awsClientConfig } from '../common/aws.js'
+import { paceBeanstalkRequests } from '../common/beanstalk-pace.js'
 import type { BeanstalkEvent } from '../common/events.js'
-import { formatDuration } from '../common/format.js'
 import { TailCalls } from '../common/logs/calls.js'
 import type { PairEnvironment } from '../common/pair.js'
-import { CallBudget, isThrottling, systemClock, type Clock, type Deadline } from '../common/retry.js'
-
-/** Beanstalk requests in any 60 s window, all of them (SDK retries and throttled ones included), as deploy-beanstalk. */
-export const BEANSTALK_REQUESTS_PER_MINUTE = 20
+import { CallBudget, systemClock, type Clock, type Deadline } from '../common/retry.js'
 
 /** An environment of the pair as DescribeEnvironments answers it (every field the decisions read). */
 export interface Environment extends PairEnvironment {
@@ -55,28 +51,9 @@ export class SwapGateway {
   ) {
     this.client = client ?? new ElasticBeanstalkClient(awsClientConfig(region, { clock }))
     this.info = new TailCalls(this.client)
-    this.budget = new CallBudget(
-      BEANSTALK_REQUESTS_PER_MINUTE,
-      61_000,
-      clock,
-      waitMs => {
-        if (waitMs >= 5_000)
-          core.info(
-            `Pacing Beanstalk requests (at most ${BEANSTALK_REQUESTS_PER_MINUTE} in any minute): the next one in ${formatDuration(waitMs)}.`
-          )
-      },
-      `at most ${BEANSTALK_REQUESTS_PER_MINUTE} Beanstalk requests in any minute`
-    )
-    instrument(this.client, {
-      service: 'elasticbeanstalk',
-      beforeSend: async () => await this.budget.acquire(this.deadline),
+    this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline, {
       unsafeToRepeat: operation =>
-        operation === 'SwapEnvironmentCNAMEs' || operation === 'TerminateEnvironment',
-      // a throttled request's slot is given back (AWS took nothing for it), and the pace slows down
-      afterReply: (_operation, error, slot) => {
-        if (error === undefined) this.budget.succeeded()
-        else if (isThrottling(error)) this.budget.throttled(slot)
-      }
+        operation === 'SwapEnvironmentCNAMEs' || operation === 'TerminateEnvironment'
     })
   }
 

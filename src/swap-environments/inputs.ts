@@ -1,3 +1,9 @@
+import {
+  parseApplicationName,
+  parseHealth,
+  parseLabel,
+  type RequiredHealth
+} from '../common/beanstalk-inputs.js'
 import { inputError } from '../common/errors.js'
 import {
   parseBoolean,
@@ -34,7 +40,6 @@ export const INPUT_NAMES = [
 ] as const
 export type RawInputs = RawInputsOf<typeof INPUT_NAMES>
 
-export type RequiredHealth = 'Green' | 'Yellow'
 export type IdleAfterSwap = 'keep' | 'terminate'
 
 export interface Inputs {
@@ -53,57 +58,21 @@ export interface Inputs {
   logLines: number
 }
 
-const hasControlCharacter = (text: string) =>
-  Array.from(text).some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
-
-export function parseApplicationName(value: string): string {
-  if (value === '') {
-    throw inputError(
-      'application-name',
-      value,
-      'it is required: the Beanstalk application, such as BrillianCRM.'
-    )
-  }
-  if (value.length > 100) {
-    throw inputError('application-name', value, `expected at most 100 characters (it has ${value.length}).`)
-  }
-  if (hasControlCharacter(value) || value.includes('/')) {
-    throw inputError('application-name', value, 'expected no slashes or control characters.')
-  }
-  return value
-}
-
 /** A version label as Beanstalk allows it (1 to 100 characters), or undefined when empty. */
 export function parseExpectVersionLabel(value: string): string | undefined {
-  if (value === '') return undefined
-  if (value.length > 100) {
-    throw inputError(
-      'expect-version-label',
-      value,
-      `expected at most 100 characters (it has ${value.length}).`
-    )
-  }
-  if (hasControlCharacter(value) || /[/\\]/.test(value)) {
-    throw inputError(
-      'expect-version-label',
-      value,
-      'expected a version label such as the version-label output of deploy-beanstalk: no slashes, backslashes or control characters.'
-    )
-  }
-  return value
+  return parseLabel(
+    'expect-version-label',
+    value,
+    'expected a version label such as the version-label output of deploy-beanstalk: no slashes, backslashes or control characters.'
+  )
 }
 
 export function parseRequiredHealth(value: string): RequiredHealth {
-  const text = value === '' ? DEFAULTS['required-health'] : value
-  const match = (['Green', 'Yellow'] as const).find(h => h.toLowerCase() === text.toLowerCase())
-  if (!match) {
-    throw inputError(
-      'required-health',
-      value,
-      'expected Green or Yellow: the least health the idle environment must show to be swapped in.'
-    )
-  }
-  return match
+  return parseHealth(
+    value,
+    DEFAULTS['required-health'],
+    ': the least health the idle environment must show to be swapped in'
+  )
 }
 
 export function parseIdleAfterSwap(value: string): IdleAfterSwap {

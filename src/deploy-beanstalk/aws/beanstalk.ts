@@ -15,8 +15,8 @@ import { awsClientConfig } from '../../common/aws.js'
 import { systemClock, type CallBudget, type Clock, type Deadline } from '../../common/retry.js'
 import type { OptionSettingInput } from '../configuration/inputs.js'
 import type { BeanstalkEvent } from '../update/events.js'
-import { paceBeanstalkRequests } from './pace.js'
-import { EnvironmentLaunches } from './environments.js'
+import { paceBeanstalkRequests } from '../../common/beanstalk-pace.js'
+import { EnvironmentLaunches, UNSAFE_TO_REPEAT } from './environments.js'
 import { PlatformLookUps } from './platforms.js'
 import { EnvironmentInfoCalls } from './diagnostics.js'
 import { allPages, toEnvironmentInfo, type EnvironmentInfo } from './types.js'
@@ -26,7 +26,7 @@ export { toEnvironmentInfo, type EnvironmentInfo, type UpdateRequest, type Versi
 
 /**
  * The edge to Elastic Beanstalk: every call this action makes, in our own small types, and its one pace: the call
- * budget (pace.ts: every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
+ * budget (common/beanstalk-pace.ts: every request sent, SDK retries included), which the poll schedule (update/poll.ts) reads too.
  */
 export class BeanstalkGateway {
   /** The hard cap: every request sent, SDK retries included, at most 20 in any 60 s window. */
@@ -50,7 +50,13 @@ export class BeanstalkGateway {
     this.platforms = new PlatformLookUps(this.client)
     this.launches = new EnvironmentLaunches(this.client)
     this.info = new EnvironmentInfoCalls(this.client)
-    this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline)
+    this.budget = paceBeanstalkRequests(this.client, clock, () => this.deadline, {
+      unsafeToRepeat: operation => UNSAFE_TO_REPEAT.has(operation),
+      // Pruning old versions (keep-versions) happens outside the follow, one deletion at a time: counted, but
+      // not paced (holding back 50 deletions at 20 a minute would add minutes to a deploy, and the SDK retries a
+      // throttled deletion itself).
+      unpaced: new Set(['DeleteApplicationVersion'])
+    })
   }
 
   /**
