@@ -3,6 +3,22 @@
 // No dependency; imported by deploy-policy.mjs only.
 
 /**
+ * What Beanstalk does as the caller on an environment's CloudFormation stack during an update (the deploy policy
+ * grants it on the environment's own stack; blue/green on the pair's, plus DeleteStack for a terminated twin).
+ */
+export const STACK_ACTIONS = [
+  'cloudformation:DescribeStackEvents',
+  'cloudformation:DescribeStackResource',
+  'cloudformation:DescribeStackResources',
+  'cloudformation:DescribeStacks',
+  'cloudformation:GetTemplate',
+  'cloudformation:ListStackResources',
+  'cloudformation:UpdateStack',
+  'cloudformation:CancelUpdateStack',
+  'cloudformation:ContinueUpdateRollback'
+]
+
+/**
  * What creating and then updating a twin needs (deploy-beanstalk's strategy: blue-green): the clone (a configuration
  * template of the live one, CreateEnvironment with its tags, the CNAME checked free), and what Beanstalk does as you
  * to build a new environment (its CloudFormation stack, Auto Scaling group, security group, Elastic IP, alarms, load
@@ -85,18 +101,7 @@ export function blueGreenStatements({
     {
       Sid: 'BlueGreenActAsYouOnThePairsStack',
       Effect: 'Allow',
-      Action: [
-        'cloudformation:DescribeStackEvents',
-        'cloudformation:DescribeStackResource',
-        'cloudformation:DescribeStackResources',
-        'cloudformation:DescribeStacks',
-        'cloudformation:GetTemplate',
-        'cloudformation:ListStackResources',
-        'cloudformation:UpdateStack',
-        'cloudformation:CancelUpdateStack',
-        'cloudformation:ContinueUpdateRollback',
-        'cloudformation:DeleteStack'
-      ],
+      Action: [...STACK_ACTIONS, 'cloudformation:DeleteStack'],
       Resource: stacks,
       Condition: onThePair('aws:ResourceTag')
     },

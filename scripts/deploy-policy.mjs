@@ -32,7 +32,7 @@
 // resources/environments/logs/tail/<id>/ only.
 
 import { pathToFileURL } from 'node:url'
-import { blueGreenStatements } from './deploy-policy-blue-green.mjs'
+import { STACK_ACTIONS, blueGreenStatements } from './deploy-policy-blue-green.mjs'
 
 /** @typedef {{ name: string, id: string }} Environment */
 /**
@@ -242,17 +242,7 @@ export function deployPolicy(options) {
     {
       Sid: 'UpdateEnvironmentActsAsYouOnThisEnvironmentsStack',
       Effect: 'Allow',
-      Action: [
-        'cloudformation:DescribeStackEvents',
-        'cloudformation:DescribeStackResource',
-        'cloudformation:DescribeStackResources',
-        'cloudformation:DescribeStacks',
-        'cloudformation:GetTemplate',
-        'cloudformation:ListStackResources',
-        'cloudformation:UpdateStack',
-        'cloudformation:CancelUpdateStack',
-        'cloudformation:ContinueUpdateRollback'
-      ],
+      Action: STACK_ACTIONS,
       Resource: one(
         environments.map(
           e => `arn:${partition}:cloudformation:${region}:${account}:stack/awseb-${e.id}-stack/*`
